@@ -1,0 +1,5 @@
+"""Allow ``python -m batchzoom``."""
+
+from batchzoom.cli import main
+
+main()

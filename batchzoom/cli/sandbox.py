@@ -1,0 +1,3 @@
+"""`batchzoom sandbox`."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`batchzoom validate`."""
+
+from __future__ import annotations
