@@ -1,0 +1,347 @@
+"""The journal: a durable record of every meeting a roster's runs asked Zoom for.
+
+One SQLite database per roster (WAL mode), written *before* each create (the
+intent) and *after* it (the meeting Zoom returned), each in its own committed
+transaction. A run killed at any instant therefore leaves one of:
+
+- no row: nothing was sent, the session is simply created next time;
+- an intent without a meeting: the create may or may not have reached Zoom;
+  the next run settles it by listing the host's meetings before sending again;
+- a meeting: it exists, and the output sheet is rebuilt from it.
+
+Entries are per Zoom account, so trying the sandbox and then a real account
+on the same roster never mixes their meetings.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from batchzoom.errors import InputError, OutputError
+
+SCHEMA_VERSION = 1
+State = Literal["intent", "created", "failed", "deferred"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    account     TEXT NOT NULL,
+    row_key     TEXT NOT NULL,
+    host        TEXT NOT NULL,
+    topic       TEXT NOT NULL,
+    start_utc   TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    excel_row   INTEGER,
+    state       TEXT NOT NULL,
+    meeting_id  INTEGER,
+    join_url    TEXT,
+    password    TEXT,
+    start_time  TEXT,
+    error       TEXT,
+    resume_at   TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    reported    INTEGER NOT NULL DEFAULT 0,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (account, row_key)
+);
+CREATE TABLE IF NOT EXISTS quota (
+    account TEXT NOT NULL,
+    host    TEXT NOT NULL,
+    day     TEXT NOT NULL,
+    used    INTEGER NOT NULL,
+    PRIMARY KEY (account, host, day)
+);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the journal knows about one roster row."""
+
+    row_key: str
+    host: str
+    topic: str
+    start_utc: str
+    fingerprint: str
+    excel_row: int | None
+    state: State
+    meeting_id: int | None = None
+    join_url: str | None = None
+    password: str | None = None
+    start_time: str | None = None
+    error: str | None = None
+    resume_at: datetime | None = None
+    attempts: int = 0
+    reported: bool = False
+
+    @property
+    def in_doubt(self) -> bool:
+        """A create was sent but its answer was never recorded."""
+        return self.state == "intent"
+
+
+def default_path(roster: Path) -> Path:
+    """``<roster name>.batchzoom.db`` beside the roster."""
+    return roster.with_name(roster.name + ".batchzoom.db")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Journal:
+    """The journal of one roster for one Zoom account. Safe to share among threads."""
+
+    def __init__(self, path: Path, *, account: str) -> None:
+        self.path = path
+        self.account = account
+        self._lock = threading.Lock()
+        try:
+            self._db = _open(path)
+        except sqlite3.DatabaseError as error:
+            raise InputError(
+                f"The state file {path} is damaged ({error}); move it aside and run again: the "
+                "output sheet's zoom_meeting_id column and a look at Zoom's meeting list still "
+                "prevent duplicates."
+            ) from None
+        except OSError as error:
+            raise OutputError(
+                f"Cannot create the state file {path} ({error.strerror}); choose a writable place "
+                "with --state."
+            ) from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                with self._db:
+                    yield self._db
+            except sqlite3.Error as error:
+                raise OutputError(
+                    f"Cannot write the state file {self.path} ({error}); check the disk and run again."
+                ) from None
+
+    # -- reading ----------------------------------------------------------------
+    def entries(self) -> dict[str, Entry]:
+        """Every entry of this account, by row key."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM entries WHERE account = ? ORDER BY excel_row", (self.account,)
+            ).fetchall()
+        return {row["row_key"]: _entry(row) for row in rows}
+
+    def get(self, row_key: str) -> Entry | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM entries WHERE account = ? AND row_key = ?", (self.account, row_key)
+            ).fetchone()
+        return _entry(row) if row else None
+
+    def used_today(self, host: str, *, today: str) -> int:
+        """Creates/updates sent for ``host`` on the UTC day ``today`` (YYYY-MM-DD)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT used FROM quota WHERE account = ? AND host = ? AND day = ?",
+                (self.account, host.lower(), today),
+            ).fetchone()
+        return int(row["used"]) if row else 0
+
+    def quota(self, *, today: str) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT host, used FROM quota WHERE account = ? AND day = ?", (self.account, today)
+            ).fetchall()
+        return {row["host"]: int(row["used"]) for row in rows}
+
+    # -- writing (each call is one committed transaction) -----------------------
+    def record_intent(
+        self,
+        *,
+        row_key: str,
+        host: str,
+        topic: str,
+        start_utc: str,
+        fingerprint: str,
+        excel_row: int,
+    ) -> None:
+        """Before a create is sent: from now on the meeting may exist."""
+        day = datetime.now(UTC).date().isoformat()
+        with self._write() as db:
+            db.execute(
+                """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
+                       excel_row, state, attempts, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 'intent', 1, ?)
+                   ON CONFLICT (account, row_key) DO UPDATE SET
+                       host = excluded.host, topic = excluded.topic, start_utc = excluded.start_utc,
+                       fingerprint = excluded.fingerprint, excel_row = excluded.excel_row,
+                       state = 'intent', error = NULL, resume_at = NULL,
+                       attempts = entries.attempts + 1, updated_at = excluded.updated_at""",
+                (self.account, row_key, host, topic, start_utc, fingerprint, excel_row, _now()),
+            )
+            db.execute(
+                """INSERT INTO quota (account, host, day, used) VALUES (?, ?, ?, 1)
+                   ON CONFLICT (account, host, day) DO UPDATE SET used = used + 1""",
+                (self.account, host.lower(), day),
+            )
+
+    def record_created(self, row_key: str, meeting: dict[str, Any]) -> None:
+        """After Zoom confirmed (or listing found) the meeting."""
+        with self._write() as db:
+            db.execute(
+                """UPDATE entries SET state = 'created', reported = 0, meeting_id = ?, join_url = ?, password = ?,
+                       start_time = ?, error = NULL, resume_at = NULL, updated_at = ?
+                   WHERE account = ? AND row_key = ?""",
+                (
+                    int(meeting["id"]),
+                    meeting.get("join_url"),
+                    meeting.get("password"),
+                    meeting.get("start_time"),
+                    _now(),
+                    self.account,
+                    row_key,
+                ),
+            )
+
+    def mark_reported(self, row_keys: list[str]) -> None:
+        """The output sheet now shows these meetings; later runs call them ``existing``."""
+        with self._write() as db:
+            db.executemany(
+                "UPDATE entries SET reported = 1 WHERE account = ? AND row_key = ? AND state = 'created'",
+                [(self.account, key) for key in row_keys],
+            )
+
+    def record_failed(self, row_key: str, error: str) -> None:
+        """Zoom refused the create: nothing exists; the row may be tried again next run."""
+        self._set_state(row_key, "failed", error=error)
+
+    def record_deferred(self, row_key: str, resume_at: datetime, error: str) -> None:
+        """A daily limit refused the create: try again after ``resume_at``."""
+        self._set_state(row_key, "deferred", error=error, resume_at=resume_at)
+
+    def record_absent(self, row_key: str) -> None:
+        """Settled an intent: Zoom has no such meeting, so it is safe to create."""
+        with self._write() as db:
+            db.execute(
+                "DELETE FROM entries WHERE account = ? AND row_key = ? AND state = 'intent'",
+                (self.account, row_key),
+            )
+
+    def note(
+        self,
+        *,
+        row_key: str,
+        host: str,
+        topic: str,
+        start_utc: str,
+        fingerprint: str,
+        excel_row: int,
+        state: State,
+        error: str,
+        resume_at: datetime | None = None,
+    ) -> None:
+        """Record a row that was not sent (deferred or failed before any request)."""
+        with self._write() as db:
+            db.execute(
+                """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
+                       excel_row, state, error, resume_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (account, row_key) DO UPDATE SET
+                       state = excluded.state, error = excluded.error,
+                       resume_at = excluded.resume_at, excel_row = excluded.excel_row,
+                       updated_at = excluded.updated_at
+                   WHERE entries.state NOT IN ('created', 'intent')""",
+                (
+                    self.account,
+                    row_key,
+                    host,
+                    topic,
+                    start_utc,
+                    fingerprint,
+                    excel_row,
+                    state,
+                    error,
+                    resume_at.isoformat() if resume_at else None,
+                    _now(),
+                ),
+            )
+
+    def _set_state(
+        self, row_key: str, state: State, *, error: str, resume_at: datetime | None = None
+    ) -> None:
+        with self._write() as db:
+            db.execute(
+                """UPDATE entries SET state = ?, error = ?, resume_at = ?, updated_at = ?
+                   WHERE account = ? AND row_key = ? AND state != 'created'""",
+                (
+                    state,
+                    error,
+                    resume_at.isoformat() if resume_at else None,
+                    _now(),
+                    self.account,
+                    row_key,
+                ),
+            )
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # It holds passcodes: readable by the user only, from the first byte.
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA busy_timeout=10000")
+        db.executescript(_SCHEMA)
+        version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if version is None:
+            db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(version["value"]) > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError("made by a newer batchzoom")
+        db.execute("SELECT count(*) FROM entries").fetchone()
+    except BaseException:
+        db.close()
+        raise
+    db.isolation_level = "DEFERRED"
+    return db
+
+
+def _entry(row: sqlite3.Row) -> Entry:
+    resume = row["resume_at"]
+    return Entry(
+        row_key=row["row_key"],
+        host=row["host"],
+        topic=row["topic"],
+        start_utc=row["start_utc"],
+        fingerprint=row["fingerprint"],
+        excel_row=row["excel_row"],
+        state=row["state"],
+        meeting_id=row["meeting_id"],
+        join_url=row["join_url"],
+        password=row["password"],
+        start_time=row["start_time"],
+        error=row["error"],
+        resume_at=datetime.fromisoformat(resume) if resume else None,
+        attempts=row["attempts"],
+        reported=bool(row["reported"]),
+    )

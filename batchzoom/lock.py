@@ -1,0 +1,80 @@
+"""A lock per roster, so that two runs (say, overlapping cron jobs) never work at once.
+
+It is an OS lock on an open file (``flock`` on Unix, ``msvcrt.locking`` on
+Windows): the operating system releases it when the process ends in any way,
+``kill -9`` included, so it never goes stale the way a PID file does.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+from batchzoom.errors import LockedError, OutputError
+
+POLL = 0.2
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+class RunLock:
+    """Hold the lock for ``path`` while in the ``with`` block.
+
+    With ``wait=0`` a held lock raises ``LockedError`` at once; otherwise the
+    lock is awaited for up to ``wait`` seconds.
+    """
+
+    def __init__(self, path: Path, *, wait: float = 0.0, what: str = "this roster") -> None:
+        self.path = path
+        self.wait = wait
+        self.what = what
+        self._fd: int | None = None
+
+    def __enter__(self) -> RunLock:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise OutputError(
+                f"Cannot create the lock file {self.path} ({error.strerror}); choose a writable "
+                "place with --state."
+            ) from None
+        deadline = time.monotonic() + self.wait
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                hint = "" if self.wait else ", or pass --wait SECONDS to wait for it"
+                raise LockedError(
+                    f"Another batchzoom run is already working on {self.what}; try again when it "
+                    f"finishes{hint}."
+                )
+            time.sleep(POLL)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the lock
+            self._fd = None

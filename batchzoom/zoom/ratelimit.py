@@ -1,0 +1,112 @@
+"""Client-side rate limiting, so that normally Zoom never has to answer 429.
+
+Zoom limits requests per second per account and per rate-limit *category*
+(each endpoint's "Rate Limit Label": LIGHT, MEDIUM, HEAVY...), with numbers that
+depend on the account's plan. One ``Pacer`` per category spaces requests evenly
+a little under the limit, shared by every worker of the run; when a 429 still
+arrives (another app on the same account is using the quota) it slows down.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Plan = Literal["free", "pro", "business"]
+
+# Requests per second by plan and category, from Zoom's rate-limits page.
+PLAN_LIMITS: Mapping[Plan, Mapping[str, float]] = {
+    "free": {"LIGHT": 4, "MEDIUM": 2, "HEAVY": 1},
+    "pro": {"LIGHT": 30, "MEDIUM": 20, "HEAVY": 10},
+    "business": {"LIGHT": 80, "MEDIUM": 60, "HEAVY": 40},
+}
+
+# Aim this far under the published limit so that network jitter cannot push a
+# one-second window over it.
+HEADROOM = 0.95
+SLOWDOWN = 0.8  # multiply the pace by this on every 429 that still arrives
+MINIMUM_RATE = 0.5
+
+
+class Pacer:
+    """Hands out evenly spaced send times for one rate-limit category.
+
+    Thread-safe: each ``acquire`` reserves the next free slot under a lock and
+    sleeps outside it, so workers queue fairly without holding each other up.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self._rate = rate * HEADROOM
+        self._next = 0.0
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._sleep = sleep
+        self.slowdowns = 0
+
+    @property
+    def rate(self) -> float:
+        """Current pace in requests per second."""
+        return self._rate
+
+    def acquire(self) -> None:
+        """Block until this caller may send its request."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next)
+            self._next = slot + 1.0 / self._rate
+        if slot > now:
+            self._sleep(slot - now)
+
+    def slow_down(self) -> None:
+        """Zoom said 429 despite pacing: send less often from now on."""
+        with self._lock:
+            self._rate = max(MINIMUM_RATE, self._rate * SLOWDOWN)
+            self._next = max(self._next, self._clock() + 1.0 / self._rate)
+            self.slowdowns += 1
+
+
+@dataclass
+class RateLimits:
+    """One pacer per rate-limit category, sized from a plan or a fixed rate."""
+
+    limits: Mapping[str, float]
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _pacers: dict[str, Pacer] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @classmethod
+    def for_plan(cls, plan: Plan = "pro", *, rate: float | None = None) -> RateLimits:
+        """Zoom's published limits for ``plan``; ``rate`` replaces every category's limit."""
+        limits = dict(PLAN_LIMITS[plan])
+        if rate is not None:
+            limits = dict.fromkeys(limits, rate)
+        return cls(limits)
+
+    def pacer(self, category: str) -> Pacer:
+        with self._lock:
+            if category not in self._pacers:
+                rate = self.limits.get(category, min(self.limits.values()))
+                self._pacers[category] = Pacer(rate, clock=self.clock, sleep=self.sleep)
+            return self._pacers[category]
+
+    def slowdowns(self) -> int:
+        """How many times a 429 made any category slow down this run."""
+        return sum(p.slowdowns for p in self._pacers.values())
+
+
+def default_concurrency(rate: float, latency: float = 0.5) -> int:
+    """Workers needed so that a request taking ``latency`` seconds does not cap throughput."""
+    return max(4, min(32, math.ceil(rate * latency)))
