@@ -1,0 +1,451 @@
+"""Dates, times and time zones as spreadsheets hold them, turned into exact instants.
+
+Pure functions, no I/O. A cell value may be a real date/time object (as read from
+an Excel cell), an Excel serial number, or text such as ``2027-05-03 18:24``,
+``6:30 PM`` or ``오후 6:30``. Anything that cannot be read exactly raises
+``TimeValueError`` carrying a short code and one sentence saying what to do;
+nothing is guessed (ambiguous dates, DST gaps and folds are errors).
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import math
+import re
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Literal
+
+DateOrder = Literal["DMY", "MDY", "YMD"]
+
+EXCEL_EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (as Excel counts it)
+_MAX_SERIAL = 2958465.99999  # 9999-12-31 in Excel
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAMES = [datetime(2000, month, 1).strftime("%B") for month in range(1, 13)]
+
+
+class TimeValueError(ValueError):
+    """A cell cannot be read as the date, time or zone it should hold."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------------
+# Text patterns
+
+_WEEKDAY_BEFORE = r"(?:[A-Za-z]{3,9}\.?,\s*)?"  # "Mon, "
+_WEEKDAY_AFTER = r"(?:\s*[(（]\s*[^)）]{1,12}[)）])?"  # " (월)", "(Mon)"
+_DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (kind, re.compile(_WEEKDAY_BEFORE + pattern + _WEEKDAY_AFTER))
+    for kind, pattern in [
+        ("ymd", r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})\.?"),
+        ("ko", r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일"),
+        ("xx", r"(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})"),
+        ("dmon", r"(?P<d>\d{1,2})[\s\-]*(?P<mon>[A-Za-z]{3,9})\.?,?[\s\-]*(?P<y>\d{4})"),
+        ("mond", r"(?P<mon>[A-Za-z]{3,9})\.?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s*(?P<y>\d{4})"),
+    ]
+]
+
+_MERIDIEM = r"(?P<ampm>[AaPp]\.?\s*[Mm]\.?|오전|오후)"
+_CLOCK = r"(?P<h>\d{1,2})(?:\s*:\s*(?P<mi>\d{2})(?:\s*:\s*(?P<s>\d{2})(?:[.,]\d+)?)?)?"
+_KO_CLOCK = r"(?P<h>\d{1,2})\s*시(?:\s*(?P<mi>\d{1,2})\s*분)?(?:\s*(?P<s>\d{1,2})\s*초)?"
+_TIME_PATTERNS = [
+    re.compile(rf"{_MERIDIEM}\s*{_CLOCK}"),  # 오후 6:30
+    re.compile(rf"{_MERIDIEM}\s*{_KO_CLOCK}"),  # 오후 6시 30분
+    re.compile(rf"{_CLOCK}\s*{_MERIDIEM}"),  # 6:30 PM
+    re.compile(rf"{_KO_CLOCK}"),  # 18시 30분
+    re.compile(r"(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{2})(?:\s*:\s*(?P<s>\d{2})(?:[.,]\d+)?)?"),
+]
+_WITH_OFFSET = re.compile(
+    r"(?P<body>.*\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?P<offset>Z|UTC|[+\-−]\d{2}(?::?\d{2})?)",
+    re.IGNORECASE,
+)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Serial numbers
+
+
+def from_serial(serial: float) -> datetime:
+    """An Excel serial number (1900 date system) as a naive datetime, to the nearest second."""
+    if isinstance(serial, bool) or not math.isfinite(serial) or not 0 <= serial <= _MAX_SERIAL:
+        raise TimeValueError(
+            "start-format",
+            f"{serial!r} is not an Excel date number; enter a date such as 2027-05-03.",
+        )
+    seconds = round(serial * 86400)
+    return EXCEL_EPOCH + timedelta(seconds=seconds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+
+def _build_date(year: int, month: int, day: int, text: str, code: str = "date-format") -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise TimeValueError(
+            code, f'"{text}" is not a real date; enter it as YYYY-MM-DD, e.g. 2027-05-03.'
+        ) from None
+
+
+def _describe(day: date) -> str:
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def _match_date(text: str, order: DateOrder | None, code: str) -> tuple[date, int] | None:
+    """The date at the start of ``text`` and where it ends, or None when none is there."""
+    for kind, pattern in _DATE_PATTERNS:
+        found = pattern.match(text)
+        if not found:
+            continue
+        groups = found.groupdict()
+        year = int(groups["y"])
+        if kind in ("ymd", "ko"):
+            return _build_date(year, int(groups["m"]), int(groups["d"]), text, code), found.end()
+        if kind in ("dmon", "mond"):
+            month = _MONTHS.get(groups["mon"].lower())
+            if month is None:
+                continue
+            return _build_date(year, month, int(groups["d"]), text, code), found.end()
+        first, second = int(groups["a"]), int(groups["b"])
+        if order == "DMY":
+            return _build_date(year, second, first, text, code), found.end()
+        if order == "MDY":
+            return _build_date(year, first, second, text, code), found.end()
+        readings = set()
+        for day, month in ((first, second), (second, first)):
+            if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]:
+                readings.add(date(year, month, day))
+        if len(readings) == 1:
+            return readings.pop(), found.end()
+        if not readings:
+            _build_date(year, 13, 1, text, code)  # raises "not a real date"
+        shown = " or ".join(_describe(d) for d in sorted(readings))
+        raise TimeValueError(
+            "date-ambiguous",
+            f'"{found.group(0)}" could mean {shown}; write it as YYYY-MM-DD '
+            "or run with --date-order DMY (or MDY).",
+        )
+    return None
+
+
+def to_date(value: object, *, date_order: DateOrder | None = None) -> date:
+    """A date cell: a real date, a datetime at midnight, an Excel serial number, or text."""
+    if isinstance(value, datetime):
+        if value.time() != time(0):
+            raise TimeValueError(
+                "date-format",
+                f"the date cell also holds a time ({value:%H:%M}); "
+                "put only the date here and the time in the time column.",
+            )
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        moment = _serial(value, "date-format")
+        if moment.time() != time(0):
+            raise TimeValueError(
+                "date-format",
+                f"the date cell holds {value!r}, which is not a whole day; enter a date such as "
+                "2027-05-03.",
+            )
+        return moment.date()
+    if isinstance(value, str):
+        text = _clean(value)
+        found = _match_date(text, date_order, "date-format")
+        if found is not None and found[1] == len(text):
+            return found[0]
+    raise TimeValueError(
+        "date-format", f'"{shorten(value)}" is not a date; enter it as YYYY-MM-DD, e.g. 2027-05-03.'
+    )
+
+
+def _serial(value: float, code: str) -> datetime:
+    try:
+        return from_serial(value)
+    except TimeValueError:
+        raise TimeValueError(
+            code, f"{value!r} is not an Excel date number; enter a date such as 2027-05-03."
+        ) from None
+
+
+def shorten(value: object, limit: int = 40) -> str:
+    """A cell shown in a message: its text, cut to ``limit`` characters."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# Times of day
+
+
+def _time_from_parts(hour: int, minute: int, second: int, ampm: str | None, text: str) -> time:
+    if ampm is not None:
+        pm = ampm in ("오후",) or ampm.lower().startswith("p")
+        if not 1 <= hour <= 12:
+            raise TimeValueError(
+                "time-format",
+                f'"{text}" has hour {hour} with AM/PM; use 1-12 with AM/PM or 0-23 without.',
+            )
+        hour = hour % 12 + (12 if pm else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise TimeValueError(
+            "time-format", f'"{text}" is not a time of day; enter it as HH:MM, e.g. 18:30.'
+        )
+    return time(hour, minute, second)
+
+
+def _match_time(text: str) -> tuple[time, int] | None:
+    """The longest time of day at the start of ``text`` and where it ends, or None."""
+    matches = [found for pattern in _TIME_PATTERNS if (found := pattern.match(text))]
+    if not matches:
+        return None
+    found = max(matches, key=lambda candidate: candidate.end())
+    groups = found.groupdict()
+    clock = _time_from_parts(
+        int(groups["h"]), int(groups["mi"] or 0), int(groups["s"] or 0), groups.get("ampm"), text
+    )
+    return clock, found.end()
+
+
+def to_time(value: object) -> time:
+    """A time-of-day cell: a real time, an Excel day fraction, or text like 18:24, 6:30 PM, 오후 6:30."""
+    if isinstance(value, datetime):
+        if value.date() in (date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1)):
+            return value.time().replace(microsecond=0)  # a time cell some writers store this way
+        raise TimeValueError(
+            "time-format",
+            "the time cell holds a whole date and time; put only the time of day here.",
+        )
+    if isinstance(value, time):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, timedelta):
+        if timedelta(0) <= value < timedelta(days=1):
+            return (datetime.min + timedelta(seconds=round(value.total_seconds()))).time()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if math.isfinite(value) and 0 <= value < 1:
+            seconds = round(value * 86400)
+            if seconds < 86400:
+                return (datetime.min + timedelta(seconds=seconds)).time()
+    elif isinstance(value, str):
+        text = _clean(value)
+        found = _match_time(text)
+        if found is not None and found[1] == len(text):
+            return found[0]
+    raise TimeValueError(
+        "time-format",
+        f'"{shorten(value)}" is not a time of day; enter it as HH:MM (24-hour), e.g. 18:30.',
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Full starts
+
+
+def _parse_offset(text: str) -> timedelta:
+    text = text.replace("−", "-")
+    if text.upper() in ("Z", "UTC"):
+        return timedelta(0)
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 23 or minutes > 59:
+        raise TimeValueError("start-format", f'"{text}" is not a UTC offset; write e.g. +09:00.')
+    return sign * timedelta(hours=hours, minutes=minutes)
+
+
+def to_start(
+    value: object, *, date_order: DateOrder | None = None
+) -> tuple[datetime, timedelta | None]:
+    """A start cell as (naive wall-clock datetime, explicit UTC offset or None).
+
+    Accepts a real datetime, an Excel serial number, ISO text (``2027-05-03T18:24:00``,
+    optionally ending in ``Z`` or ``+09:00``) and a date followed by a time
+    (``2027-05-03 오후 6:30``, ``03/05/2027 6:30 PM`` with ``date_order``).
+    """
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0), value.utcoffset()
+    if isinstance(value, date):
+        raise TimeValueError(
+            "start-format",
+            f"the start cell holds only a date ({value.isoformat()}); add the time, "
+            "e.g. 2027-05-03 18:30.",
+        )
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        moment = _serial(value, "start-format")
+        return moment, None
+    if isinstance(value, str):
+        text = _clean(value)
+        offset: timedelta | None = None
+        found_offset = _WITH_OFFSET.fullmatch(text)
+        if found_offset:
+            offset = _parse_offset(found_offset.group("offset"))
+            text = found_offset.group("body")
+        found_date = _match_date(text, date_order, "start-format")
+        if found_date is not None:
+            day, end = found_date
+            rest = text[end:]
+            rest = rest[1:] if rest[:1] in ("T", "t") else rest
+            rest = rest.strip().lstrip(",").strip()
+            if not rest:
+                raise TimeValueError(
+                    "start-format",
+                    f'"{shorten(value)}" has a date but no time; add the time, e.g. 2027-05-03 18:30.',
+                )
+            found_time = _match_time(rest)
+            if found_time is not None and found_time[1] == len(rest):
+                return datetime.combine(day, found_time[0]), offset
+    raise TimeValueError(
+        "start-format",
+        f'"{shorten(value)}" is not a date and time; enter it as YYYY-MM-DD HH:MM, '
+        "e.g. 2027-05-03 18:30.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Zones
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+@functools.cache
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """The IANA time zone called ``name`` (also ``UTC``); letter case is forgiven."""
+    text = name.strip()
+    candidates = [text]
+    canonical = _zone_names().get(text.lower())
+    if canonical and canonical != text:
+        candidates.append(canonical)
+    for candidate in candidates:
+        if not candidate or candidate.startswith(("/", ".")) or ".." in candidate:
+            continue
+        try:
+            return zoneinfo.ZoneInfo(candidate)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            continue
+    raise TimeValueError(
+        "timezone-unknown",
+        f'"{shorten(name)}" is not an IANA time zone; use a name such as Asia/Seoul, '
+        "America/New_York or UTC.",
+    )
+
+
+def _hm(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def utc_text(moment: datetime) -> str:
+    """An aware instant as Zoom's UTC form, ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_text(moment: datetime) -> str:
+    """The wall-clock time of an aware instant, ``YYYY-MM-DDTHH:MM:SS`` (no zone)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def localize(wall: datetime, where: tzinfo, *, zone_name: str | None = None) -> datetime:
+    """The one instant at which clocks in ``where`` show ``wall``.
+
+    Raises ``TimeValueError`` ("dst-gap" or "dst-fold") naming both candidate
+    instants when that wall time is skipped or happens twice.
+    """
+    name = zone_name or str(where)
+    first = wall.replace(tzinfo=where, fold=0)
+    second = wall.replace(tzinfo=where, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    both = sorted({first.astimezone(UTC), second.astimezone(UTC)})
+    shown = " or ".join(
+        f"{utc_text(instant)} ({instant.astimezone(where):%H:%M %Z})" for instant in both
+    )
+    exists = first.astimezone(UTC).astimezone(where).replace(tzinfo=None) == wall
+    if not exists:
+        raise TimeValueError(
+            "dst-gap",
+            f"{_hm(wall)} does not exist in {name} (clocks jump forward then); it could mean "
+            f"{shown}; enter a time that exists.",
+        )
+    offsets = " or ".join(_offset_text(instant.astimezone(where)) for instant in both)
+    raise TimeValueError(
+        "dst-fold",
+        f"{_hm(wall)} happens twice in {name} (clocks go back then): {shown}; "
+        f"add the UTC offset you mean ({offsets}) to the start, e.g. {wall:%Y-%m-%dT%H:%M}"
+        f"{_offset_text(both[0].astimezone(where))}.",
+    )
+
+
+def _offset_text(moment: datetime) -> str:
+    return _format_offset(moment.utcoffset() or timedelta(0))
+
+
+def resolve(
+    wall: datetime, offset: timedelta | None, zone_name: str | None
+) -> tuple[datetime, str]:
+    """The aware start and its zone name, from a wall time, an optional offset and zone.
+
+    With both an offset and a zone, they must agree (the zone shows that offset at
+    that instant); with only an offset the start is kept in UTC. With neither,
+    the caller must report a missing zone, not call this.
+    """
+    if zone_name is None:
+        if offset is None:
+            raise TimeValueError(
+                "timezone-missing",
+                "no time zone for this row; fill in the time zone column or run with "
+                "--timezone, e.g. --timezone Asia/Seoul.",
+            )
+        instant = (wall - offset).replace(tzinfo=UTC)
+        return instant, "UTC"
+    where = zone(zone_name)
+    name = where.key
+    if offset is None:
+        return localize(wall, where, zone_name=name), name
+    instant = (wall - offset).replace(tzinfo=UTC).astimezone(where)
+    if instant.replace(tzinfo=None) != wall:
+        given = _format_offset(offset)
+        raise TimeValueError(
+            "offset-mismatch",
+            f"the start says UTC{given} but {name} is not at that offset on {wall:%Y-%m-%d %H:%M}; "
+            "remove the offset or correct the time zone.",
+        )
+    return instant, name
+
+
+def _format_offset(offset: timedelta) -> str:
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
