@@ -1,0 +1,662 @@
+"""The row model: what a session is, how cells become sessions, and every rule a row must meet.
+
+Pure logic, no I/O. ``validate`` takes any table of raw cells (the ``Roster`` read
+by ``batchzoom.roster`` is one) and returns every valid session plus every problem
+of every row as records -- it never stops at the first.
+
+The limits come from Zoom's description of ``POST /users/{userId}/meetings``:
+topic at most 200 characters, agenda at most 2000, duration 1-1440 whole
+minutes, passcode at most 10 characters of ``A-Z a-z 0-9 @ - _ *``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from typing import Any, Protocol, TypeVar, cast
+
+from batchzoom import times
+from batchzoom.times import DateOrder, TimeValueError
+
+TOPIC_MAX = 200
+AGENDA_MAX = 2000
+DURATION_MIN, DURATION_MAX = 1, 1440
+PASSWORD_MAX = 10
+
+# Canonical field -> header texts that mean it. Matching ignores case, spaces and punctuation,
+# so "Start time", "start_time" and "START-TIME" are one alias. Extend here (one place).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "session id", "key", "session key", "code", "아이디", "세션 ID", "번호", "코드"),
+    "topic": (
+        "topic",
+        "title",
+        "subject",
+        "session",
+        "session title",
+        "meeting",
+        "meeting topic",
+        "class",
+        "course",
+        "주제",
+        "제목",
+        "과목",
+        "강의명",
+        "수업명",
+        "회의 주제",
+    ),
+    "start": (
+        "start",
+        "start time",
+        "starts",
+        "datetime",
+        "date time",
+        "일시",
+        "시작",
+        "시작 일시",
+    ),
+    "date": ("date", "day", "날짜", "일자", "수업일", "강의일"),
+    "time": ("time", "시간", "시작 시간", "시각", "시작 시각"),
+    "duration": (
+        "duration",
+        "minutes",
+        "mins",
+        "length",
+        "duration min",
+        "duration minutes",
+        "length min",
+        "진행 시간",
+        "진행 시간(분)",
+        "기간",
+        "시간(분)",
+        "소요 시간",
+        "분",
+    ),
+    "timezone": ("timezone", "tz", "time zone", "zone", "시간대", "표준 시간대", "타임존"),
+    "host": ("host", "host email", "host id", "email", "호스트", "호스트 이메일", "진행자"),
+    "agenda": ("agenda", "description", "설명", "안건", "내용"),
+    "password": ("password", "passcode", "비밀번호", "암호", "패스코드"),
+    # Columns batchzoom writes; a roster scheduled once is read back with them.
+    "zoom_meeting_id": ("zoom_meeting_id",),
+    "zoom_join_url": ("zoom_join_url",),
+    "zoom_password": ("zoom_password",),
+    "zoom_start_time": ("zoom_start_time",),
+    "zoom_status": ("zoom_status",),
+    "zoom_error": ("zoom_error",),
+    "zoom_start_url": ("zoom_start_url",),
+}
+OUTPUT_FIELDS = tuple(name for name in ALIASES if name.startswith("zoom_"))
+INPUT_FIELDS = tuple(name for name in ALIASES if name not in OUTPUT_FIELDS)
+
+
+def normalize_header(text: object) -> str:
+    """A header reduced for matching: case-folded, without spaces or punctuation."""
+    if text is None:
+        return ""
+    return "".join(
+        ch
+        for ch in unicodedata.normalize("NFKC", str(text)).casefold()
+        if unicodedata.category(ch)[0] not in "PZSC"
+    )
+
+
+_ALIAS_INDEX: dict[str, str] = {}
+
+
+def _index() -> dict[str, str]:
+    if not _ALIAS_INDEX:
+        for name, aliases in ALIASES.items():
+            for alias in (name, *aliases):
+                _ALIAS_INDEX.setdefault(normalize_header(alias), name)
+    return _ALIAS_INDEX
+
+
+def match_header(text: object) -> str | None:
+    """The canonical field a header names, or None when it names none."""
+    key = normalize_header(text)
+    return _index().get(key) if key else None
+
+
+def closest_header(name: str, headers: Sequence[str]) -> str | None:
+    """Among ``headers``, the one most like an alias of field ``name`` (or None)."""
+    aliases = [normalize_header(alias) for alias in (name, *ALIASES.get(name, ()))]
+    best: tuple[float, str] | None = None
+    for header in headers:
+        key = normalize_header(header)
+        if not key or match_header(header) is not None:
+            continue
+        score = max(difflib.SequenceMatcher(None, key, alias).ratio() for alias in aliases)
+        if score >= 0.75 and (best is None or score > best[0]):
+            best = (score, header)
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one row (or the whole file), in words the user can act on."""
+
+    row: int | None  # Excel row number; None for a whole-file problem
+    column: str | None  # header text as the user wrote it (canonical name if the column is missing)
+    code: str  # short stable code, e.g. "start-in-past", "duration-range", "dst-gap"
+    message: str  # one plain sentence: what is wrong and what to do
+
+
+@dataclass(frozen=True)
+class Session:
+    """A valid row: everything needed to create its Zoom meeting."""
+
+    row: int
+    key: str | None
+    topic: str
+    start: datetime  # aware, in ``timezone``
+    timezone: str
+    duration: int
+    host: str
+    agenda: str | None = None
+    password: str | None = None
+    meeting_id: int | None = None
+
+    @property
+    def start_utc(self) -> str:
+        """The start as Zoom's UTC form, ``YYYY-MM-DDTHH:MM:SSZ``."""
+        return times.utc_text(self.start)
+
+    @property
+    def start_local(self) -> str:
+        """The wall-clock start in ``timezone``, ``YYYY-MM-DDTHH:MM:SS``."""
+        return times.local_text(self.start)
+
+
+@dataclass(frozen=True)
+class ValidationOptions:
+    """Choices that change how rows are read and checked."""
+
+    timezone: str | None = None
+    date_order: DateOrder | None = None
+    allow_past: bool = False
+    default_host: str = "me"
+    now: datetime | None = None
+
+
+@dataclass
+class Validation:
+    """Every valid session and every problem of a roster."""
+
+    sessions: list[Session]
+    problems: list[Problem]
+    invalid_rows: set[int]
+    rows: list[int]
+
+    @property
+    def ok(self) -> bool:
+        """True when no row (and not the file) has a problem."""
+        return not self.problems
+
+
+class Table(Protocol):
+    """What ``validate`` needs of a roster: which fields it has and their raw cells."""
+
+    @property
+    def columns(self) -> Mapping[str, str]: ...  # canonical field -> header text
+
+    @property
+    def rows(self) -> Sequence[int]: ...  # Excel row numbers of the data rows
+
+    def values(self, name: str) -> Sequence[object] | None: ...  # cells of a field, by row
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+
+class CellError(ValueError):
+    """A cell that does not hold what its column should."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell: None, NaN, NaT, or text of only spaces."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        return bool(value != value)  # NaT and friends  # noqa: PLR0124
+    except (TypeError, ValueError):
+        return False
+
+
+def cell_text(value: object) -> str | None:
+    """A cell as trimmed text (whole-number floats without ".0"), or None when blank."""
+    if is_blank(value):
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return str(value).strip()
+
+
+_DURATION_UNITS = (
+    r"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours|시간)\s*)?"
+    r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:m|min|mins|minute|minutes|분)?)?"
+)
+_DURATION_TEXT = re.compile(_DURATION_UNITS, re.IGNORECASE)
+_DURATION_CLOCK = re.compile(r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::00)?")
+
+
+def _whole_minutes(minutes: float, shown: str) -> int:
+    if not math.isfinite(minutes) or not float(minutes).is_integer():
+        raise CellError(
+            "duration-format",
+            f'duration "{shown}" is not a whole number of minutes; enter minutes, e.g. 90.',
+        )
+    return int(minutes)
+
+
+def parse_duration(value: object) -> int:
+    """Minutes from ``90``, ``90.0``, ``1:30``, ``1h30m``, ``90 min``, ``90분``, ``1시간 30분``...
+
+    The result is not range-checked; see ``check_duration``.
+    """
+    shown = cell_text(value) or ""
+    if isinstance(value, bool):
+        pass
+    elif isinstance(value, int | float):
+        return _whole_minutes(float(value), shown)
+    elif isinstance(value, timedelta):
+        return _whole_minutes(value.total_seconds() / 60, shown)
+    elif isinstance(value, time):
+        return _whole_minutes(value.hour * 60 + value.minute + value.second / 60, shown)
+    elif isinstance(value, str):
+        text = " ".join(value.split()).lower()
+        clock = _DURATION_CLOCK.fullmatch(text)
+        if clock:
+            return int(clock["h"]) * 60 + int(clock["m"])
+        found = _DURATION_TEXT.fullmatch(text)
+        if text and found and (found["h"] or found["m"]):
+            minutes = float(found["h"] or 0) * 60 + float(found["m"] or 0)
+            return _whole_minutes(round(minutes, 6), shown)
+    raise CellError(
+        "duration-format",
+        f'duration "{times.shorten(shown)}" is not a number of minutes; enter minutes, e.g. 90.',
+    )
+
+
+def check_duration(minutes: int) -> int:
+    """``minutes`` when Zoom accepts it (1..1440), else a ``CellError``."""
+    if not DURATION_MIN <= minutes <= DURATION_MAX:
+        raise CellError(
+            "duration-range",
+            f"duration {minutes} is outside 1-1440 minutes (24 hours); enter a length Zoom accepts.",
+        )
+    return minutes
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_USER_ID = re.compile(r"[A-Za-z0-9_-]{6,64}")
+_PASSWORD = re.compile(r"[A-Za-z0-9@_*-]+")
+
+
+def check_host(text: str) -> str:
+    """A plausible host: ``me``, an email address or a Zoom user id; else a ``CellError``."""
+    if text == "me" or _EMAIL.fullmatch(text) or _USER_ID.fullmatch(text):
+        return text
+    raise CellError(
+        "host-format",
+        f'host "{times.shorten(text)}" is not an email address or Zoom user id; '
+        "enter the host's Zoom email, e.g. kim.minji@school.example.",
+    )
+
+
+def check_password(text: str) -> str:
+    """A passcode Zoom accepts: 1-10 of A-Z a-z 0-9 @ - _ *; else a ``CellError``."""
+    if len(text) > PASSWORD_MAX or not _PASSWORD.fullmatch(text):
+        raise CellError(
+            "password-format",
+            f"the passcode must be at most {PASSWORD_MAX} characters of letters, digits and "
+            "@ - _ *; shorten or change it.",
+        )
+    return text
+
+
+def parse_meeting_id(value: object) -> int:
+    """A Zoom meeting number from a cell (``85746065432``, ``857 4606 5432``)."""
+    if isinstance(value, float) and value.is_integer() and value > 0:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    text = re.sub(r"[\s-]", "", cell_text(value) or "")
+    if text.isascii() and text.isdigit() and 0 < int(text) < 2**63:
+        return int(text)
+    raise CellError(
+        "meeting-id-format",
+        f'zoom_meeting_id "{times.shorten(cell_text(value))}" is not a Zoom meeting number; '
+        "correct it or clear the cell to schedule the row again.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+_R = TypeVar("_R")
+
+
+class _Memo:
+    """Per-run cache of cell readings: rosters repeat the same dates, times and zones a lot."""
+
+    def __init__(self) -> None:
+        self._store: dict[tuple[str, type, object], object] = {}
+
+    def get(self, kind: str, value: object, parse: Callable[[Any], _R]) -> _R:
+        key = (kind, type(value), value)
+        try:
+            result = self._store[key]
+        except KeyError:
+            try:
+                result = parse(value)
+            except (CellError, TimeValueError) as error:
+                result = CellError(error.code, error.message)
+            self._store[key] = result
+        if isinstance(result, CellError):
+            raise result
+        return cast(_R, result)
+
+
+class _Found:
+    """The problems of one row, each tied to the column as the user named it."""
+
+    def __init__(self, row: int, header: Mapping[str, str], rank: Mapping[str, int]) -> None:
+        self.row = row
+        self.header = header
+        self.rank = rank
+        self.ranked: list[tuple[int, int, Problem]] = []
+
+    def add(self, name: str, code: str, message: str) -> None:
+        problem = Problem(self.row, self.header[name], code, message)
+        self.ranked.append((self.rank.get(name, len(self.rank)), len(self.ranked), problem))
+
+    @property
+    def problems(self) -> list[Problem]:
+        """This row's problems, left to right in the order of the columns."""
+        return [problem for _, _, problem in sorted(self.ranked)]
+
+    def error(self, name: str, error: CellError) -> None:
+        self.add(name, error.code, error.message)
+
+
+def _duration(value: object) -> int:
+    return check_duration(parse_duration(value))
+
+
+def _zone_key(text: str) -> str:
+    return times.zone(text).key
+
+
+def _resolve(args: tuple[datetime, timedelta | None, str | None]) -> tuple[datetime, str]:
+    return times.resolve(*args)
+
+
+def _column_missing(name: str, message: str) -> Problem:
+    return Problem(row=None, column=name, code="column-missing", message=message)
+
+
+def _start_as_time(
+    index: int,
+    cells: Mapping[str, Sequence[object]],
+    columns: Mapping[str, str],
+    order: DateOrder | None,
+    memo: _Memo,
+) -> datetime | None:
+    """With a date column but no time column, a start cell holding only a time counts as one."""
+    if "date" not in columns or "time" in columns:
+        return None
+    try:
+        day = memo.get("date", cells["date"][index], partial(times.to_date, date_order=order))
+        clock = memo.get("time", cells["start"][index], times.to_time)
+    except CellError:
+        return None
+    return datetime.combine(day, clock)
+
+
+def _start(
+    index: int,
+    cells: Mapping[str, Sequence[object]],
+    found: _Found,
+    *,
+    columns: Mapping[str, str],
+    default_zone: str | None,
+    order: DateOrder | None,
+    memo: _Memo,
+) -> tuple[datetime, str] | None:
+    """The aware start of one row and its zone name, or None after recording why not."""
+    zone_name = default_zone
+    zone_cell = cells["timezone"][index]
+    if not is_blank(zone_cell):
+        try:
+            zone_name = memo.get("zone", cell_text(zone_cell), _zone_key)
+        except CellError as error:
+            found.error("timezone", error)
+            return None
+
+    wall: datetime | None = None
+    offset: timedelta | None = None
+    time_column = "start"
+    start_cell = cells["start"][index]
+    if not is_blank(start_cell):
+        try:
+            wall, offset = memo.get("start", start_cell, partial(times.to_start, date_order=order))
+        except CellError as error:
+            wall = _start_as_time(index, cells, columns, order, memo)
+            if wall is None:
+                found.error("start", error)
+    elif "date" in columns and "time" in columns:
+        time_column = "time"
+        day_cell, clock_cell = cells["date"][index], cells["time"][index]
+        day: date | None = None
+        clock: time | None = None
+        if is_blank(day_cell):
+            found.add("date", "date-missing", "the date is empty; enter it as YYYY-MM-DD.")
+        else:
+            try:
+                day = memo.get("date", day_cell, partial(times.to_date, date_order=order))
+            except CellError as error:
+                found.error("date", error)
+        if is_blank(clock_cell):
+            found.add("time", "time-missing", "the time is empty; enter it as HH:MM, e.g. 18:30.")
+        else:
+            try:
+                clock = memo.get("time", clock_cell, times.to_time)
+            except CellError as error:
+                found.error("time", error)
+        if day is not None and clock is not None:
+            wall = datetime.combine(day, clock)
+    else:
+        found.add(
+            "start",
+            "start-missing",
+            "the start is empty; enter the date and time, e.g. 2027-05-03 18:30.",
+        )
+    if zone_name is None and offset is None:
+        found.add(
+            "timezone",
+            "timezone-missing",
+            "no time zone for this row; fill in the time zone column or run with --timezone, "
+            "e.g. --timezone Asia/Seoul.",
+        )
+        return None
+    if wall is None:
+        return None
+    try:
+        return memo.get("resolve", (wall, offset, zone_name), _resolve)
+    except CellError as error:
+        found.error(time_column, error)
+        return None
+
+
+def validate(roster: Table, options: ValidationOptions) -> Validation:
+    """Check every row of ``roster``; return the valid sessions and every problem found."""
+    columns = roster.columns
+    rows = list(roster.rows)
+    count = len(rows)
+
+    problems: list[Problem] = []
+    if "topic" not in columns:
+        problems.append(_column_missing("topic", "the roster has no topic column; add one."))
+    if "start" not in columns and not {"date", "time"} <= columns.keys():
+        problems.append(
+            _column_missing(
+                "start", "the roster has no start column (nor date and time columns); add one."
+            )
+        )
+    if "duration" not in columns:
+        problems.append(_column_missing("duration", "the roster has no duration column; add one."))
+    if problems:
+        return Validation(sessions=[], problems=problems, invalid_rows=set(), rows=rows)
+
+    default_zone = times.zone(options.timezone).key if options.timezone is not None else None
+    now = options.now or datetime.now(UTC)
+    memo = _Memo()
+    header = {name: columns.get(name, name) for name in ALIASES}
+    rank = {name: position for position, name in enumerate(columns)}
+    blank: Sequence[object] = [None] * count
+    cells = {name: (roster.values(name) if name in columns else None) or blank for name in ALIASES}
+    ids, topics, durations = cells["id"], cells["topic"], cells["duration"]
+    hosts, agendas, passwords = cells["host"], cells["agenda"], cells["password"]
+    meeting_ids = cells["zoom_meeting_id"]
+    start_name = "start" if "start" in columns else "date"
+
+    sessions: list[Session] = []
+    invalid: set[int] = set()
+    seen_sessions: dict[tuple[str, str, datetime], int] = {}
+    seen_keys: dict[str, int] = {}
+
+    for index, row in enumerate(rows):
+        found = _Found(row, header, rank)
+        key = cell_text(ids[index])
+
+        topic = cell_text(topics[index])
+        if topic is None:
+            found.add("topic", "topic-missing", "the topic is empty; enter the session's title.")
+        elif len(topic) > TOPIC_MAX:
+            found.add(
+                "topic",
+                "topic-length",
+                f"the topic has {len(topic)} characters, more than Zoom's {TOPIC_MAX}; shorten it.",
+            )
+
+        duration: int | None = None
+        if is_blank(durations[index]):
+            found.add(
+                "duration", "duration-missing", "the duration is empty; enter minutes, e.g. 90."
+            )
+        else:
+            try:
+                duration = memo.get("duration", durations[index], _duration)
+            except CellError as error:
+                found.error("duration", error)
+
+        host = cell_text(hosts[index]) or options.default_host
+        try:
+            memo.get("host", host, check_host)
+        except CellError as error:
+            found.error("host", error)
+
+        agenda = cell_text(agendas[index])
+        if agenda is not None and len(agenda) > AGENDA_MAX:
+            found.add(
+                "agenda",
+                "agenda-length",
+                f"the agenda has {len(agenda)} characters, more than Zoom's {AGENDA_MAX}; "
+                "shorten it.",
+            )
+
+        password = cell_text(passwords[index])
+        if password is not None:
+            try:
+                check_password(password)
+            except CellError as error:
+                found.error("password", error)
+
+        meeting_id: int | None = None
+        if not is_blank(meeting_ids[index]):
+            try:
+                meeting_id = parse_meeting_id(meeting_ids[index])
+            except CellError as error:
+                found.error("zoom_meeting_id", error)
+
+        start = _start(
+            index,
+            cells,
+            found,
+            columns=columns,
+            default_zone=default_zone,
+            order=options.date_order,
+            memo=memo,
+        )
+        if start is not None and meeting_id is None and not options.allow_past and start[0] < now:
+            found.add(
+                start_name,
+                "start-in-past",
+                f"the start {start[0]:%Y-%m-%d %H:%M} ({start[1]}) is in the past; "
+                "correct the date or run with --allow-past.",
+            )
+
+        if key is not None:
+            first = seen_keys.setdefault(key, row)
+            if first != row:
+                found.add(
+                    "id",
+                    "id-duplicate",
+                    f'id "{key}" is also used in row {first}; make ids unique.',
+                )
+
+        if start is not None and topic is not None:
+            first = seen_sessions.setdefault((host, topic, start[0]), row)
+            if first != row:
+                found.add(
+                    start_name,
+                    "duplicate-session",
+                    f"this row repeats row {first} (same host, topic and start); "
+                    "delete one of them or change it.",
+                )
+
+        if found.problems:
+            problems.extend(found.problems)
+            invalid.add(row)
+            continue
+        assert start is not None and topic is not None and duration is not None
+        sessions.append(
+            Session(
+                row=row,
+                key=key,
+                topic=topic,
+                start=start[0],
+                timezone=start[1],
+                duration=duration,
+                host=host,
+                agenda=agenda,
+                password=password,
+                meeting_id=meeting_id,
+            )
+        )
+
+    return Validation(sessions=sessions, problems=problems, invalid_rows=invalid, rows=rows)
