@@ -1,0 +1,615 @@
+"""Writing results back into the roster: a result sheet beside it, or the roster itself.
+
+Every input row and column is kept as it was; the ``zoom_*`` result columns are updated where
+they already exist and appended after the last used column otherwise. Workbooks are edited with
+openpyxl so other sheets, formatting, widths and formulas survive; CSV files are edited as raw
+text so every cell that is not a result cell stays byte-for-byte the same.
+
+Output is always written to a private (0600) temporary file in the target's folder, fsync'd and
+renamed over the target, so a crash never leaves a half-written sheet. Updating the roster in
+place keeps ``<name>.bak`` of the previous version, and is refused (the results go beside the
+roster instead) when the roster changed on disk since it was read or is open in Excel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import os
+import re
+import tempfile
+import unicodedata
+import warnings
+from collections.abc import Mapping, Sequence
+from copy import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal, cast
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Fill, Font, Protection
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.table import TableColumn
+from openpyxl.worksheet.worksheet import Worksheet
+
+from batchzoom.errors import OutputError
+from batchzoom.roster import SourceInfo
+
+Status = Literal["created", "existing", "invalid", "failed", "deferred", "planned"]
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What happened to one roster row; a field that is None clears its cell."""
+
+    status: Status
+    meeting_id: int | None = None
+    join_url: str | None = None
+    password: str | None = None
+    start_time: str | None = None  # as Zoom returned it, UTC "...Z"
+    error: str | None = None  # one sentence; for deferred: when it can resume
+    start_url: str | None = None  # a host credential: written only with include_start_url
+
+
+OUTPUT_COLUMNS: Final = (
+    "zoom_meeting_id",
+    "zoom_join_url",
+    "zoom_password",
+    "zoom_start_time",
+    "zoom_status",
+    "zoom_error",
+)
+START_URL_COLUMN: Final = "zoom_start_url"
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """Where the results went."""
+
+    path: Path  # where the result was written
+    backup: Path | None  # the .bak of the previous version (in-place only)
+    diverted: bool  # in-place was asked but the result went beside the roster instead
+    reason: str | None  # why it was diverted, one sentence
+
+
+# Cells of an `existing` row that keep their old content when the result has nothing new.
+_KEPT_FOR_EXISTING: Final = frozenset({"zoom_meeting_id", "zoom_join_url", "zoom_password"})
+_WIDTHS: Final = {
+    "zoom_meeting_id": 15,
+    "zoom_join_url": 50,
+    "zoom_password": 14,
+    "zoom_start_time": 22,
+    "zoom_status": 12,
+    "zoom_error": 60,
+    "zoom_start_url": 50,
+}
+_EXCEL_CELL_LIMIT: Final = 32767
+_UTF8_BOM: Final = b"\xef\xbb\xbf"
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+class _Keep:
+    """Marker: leave the cell as it is."""
+
+
+_KEEP: Final = _Keep()
+_Value = int | str | None
+
+
+def default_output_path(source: SourceInfo) -> Path:
+    """``<stem>.scheduled.<ext>`` beside the roster, e.g. ``spring.scheduled.xlsx``."""
+    path = source.path
+    return path.with_name(f"{path.stem}.scheduled{path.suffix}")
+
+
+def backup_path(path: Path) -> Path:
+    """``<name>.bak`` beside a file, e.g. ``spring.xlsx.bak``."""
+    return path.with_name(f"{path.name}.bak")
+
+
+def excel_lock_path(path: Path) -> Path:
+    """The owner file ``~$<name>`` Excel keeps beside a workbook while it is open."""
+    return path.with_name(f"~${path.name}")
+
+
+def write_results(
+    source: SourceInfo,
+    results: Mapping[int, RowResult],
+    *,
+    output: Path | None = None,
+    in_place: bool = False,
+    include_start_url: bool = False,
+) -> WriteOutcome:
+    """Write ``results`` (Excel row number -> result) into a copy of the roster, or into it.
+
+    Raises OutputError when the result cannot be written; nothing is left half-done then.
+    """
+    if in_place and output is not None:
+        raise ValueError("give either output or in_place, not both")
+    for row in results:
+        if row <= source.header_row:
+            raise ValueError(f"row {row} is not a data row (the header is row {source.header_row})")
+    if output is not None and _same_file(output, source.path):
+        in_place, output = True, None
+
+    target = output if output is not None else default_output_path(source)
+    if target.suffix.lower() != source.path.suffix.lower():
+        raise OutputError(
+            f"Cannot write the results to {target} because it is not a {source.path.suffix} file; "
+            f"use the same extension as the roster {source.path.name}."
+        )
+    if target.is_dir():
+        raise OutputError(
+            f"Cannot write the results to {target} because it is a folder; give a file name."
+        )
+
+    data, mtime_ns = _read_source(source.path)
+    backup: Path | None = None
+    reason: str | None = None
+    if in_place:
+        fallback = default_output_path(source)
+        if (len(data), mtime_ns, _sha256(data)) != (source.size, source.mtime_ns, source.sha256):
+            reason = (
+                f"{source.path} was changed while batchzoom was running; "
+                f"the results were written to {fallback} instead."
+            )
+        elif excel_lock_path(source.path).exists():
+            reason = (
+                f"{source.path} is open in Excel, so it was not overwritten; "
+                f"the results were written to {fallback} instead."
+            )
+        if reason is None:
+            target, backup = source.path, backup_path(source.path)
+        else:
+            target = fallback
+    if target != source.path and excel_lock_path(target).exists():
+        raise OutputError(
+            f"Cannot write the results to {target} because it is open in Excel; "
+            f"close it there (or delete a stale {excel_lock_path(target).name}) and run again."
+        )
+
+    columns = (*OUTPUT_COLUMNS, START_URL_COLUMN) if include_start_url else OUTPUT_COLUMNS
+    if source.format == "xlsx":
+        content = _write_xlsx(source, data, results, columns)
+    else:
+        content = _write_csv(source, data, results, columns)
+
+    if backup is not None:
+        _atomic_write(backup, data)
+    _atomic_write(target, content)
+    return WriteOutcome(path=target, backup=backup, diverted=reason is not None, reason=reason)
+
+
+# --- shared ---------------------------------------------------------------------------------
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _read_source(path: Path) -> tuple[bytes, int]:
+    """The roster's bytes and mtime_ns, read through one open file."""
+    try:
+        with path.open("rb") as handle:
+            mtime_ns = os.fstat(handle.fileno()).st_mtime_ns
+            return handle.read(), mtime_ns
+    except OSError as error:
+        raise OutputError(
+            f"Cannot read {path} again to write the results into it ({_why(error)}); "
+            "make sure it is still there and run again."
+        ) from error
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _why(error: OSError) -> str:
+    return (error.strerror or type(error).__name__).lower()
+
+
+def _header_key(value: object) -> str:
+    """A header cell as a comparable key: case, spacing and punctuation do not matter."""
+    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    return _NOT_WORD.sub("", text)
+
+
+_COLUMN_KEYS: Final = {_header_key(name): name for name in (*OUTPUT_COLUMNS, START_URL_COLUMN)}
+
+
+def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Value | _Keep]:
+    """The value each result column gets for one row (``_KEEP``: leave the cell alone)."""
+    values: dict[str, _Value] = {
+        "zoom_meeting_id": None if result.meeting_id is None else int(result.meeting_id),
+        "zoom_join_url": result.join_url,
+        "zoom_password": result.password,
+        "zoom_start_time": result.start_time,
+        "zoom_status": result.status,
+        "zoom_error": result.error,
+        "zoom_start_url": result.start_url,
+    }
+    chosen: dict[str, _Value | _Keep] = {}
+    for name in columns:
+        value = values[name]
+        if value is None and result.status == "existing" and name in _KEPT_FOR_EXISTING:
+            chosen[name] = _KEEP
+        else:
+            chosen[name] = value
+    return chosen
+
+
+def _atomic_write(target: Path, content: bytes) -> None:
+    """Write ``content`` to ``target`` through a 0600 temporary file renamed over it."""
+    temp: str | None = None
+    try:
+        # mkstemp creates the file with mode 0600 before any data is written.
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), 0o600)
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        temp = None
+    except OSError as error:
+        raise OutputError(_write_failure(target, error)) from error
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+    _fsync_directory(target.parent)
+
+
+def _write_failure(target: Path, error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return (
+            f"Cannot write {target} because it is open in another program or its folder is "
+            "read-only; close the file or write the results elsewhere with --output."
+        )
+    if isinstance(error, (FileNotFoundError, NotADirectoryError)):
+        return (
+            f"Cannot write {target} because its folder {target.parent} does not exist or is not a folder; "
+            "create the folder or write the results elsewhere with --output."
+        )
+    return (
+        f"Cannot write {target} ({_why(error)}); free some space or write the results "
+        "elsewhere with --output."
+    )
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable; not every system can open a folder, which is fine."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- xlsx -----------------------------------------------------------------------------------
+
+
+def _write_xlsx(
+    source: SourceInfo,
+    data: bytes,
+    results: Mapping[int, RowResult],
+    columns: tuple[str, ...],
+) -> bytes:
+    keep_vba = source.path.suffix.lower() == ".xlsm"
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about parts it does not understand; they are not ours to report.
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = load_workbook(io.BytesIO(data), keep_vba=keep_vba, rich_text=True)
+    except Exception as error:
+        raise OutputError(
+            f"Cannot open {source.path} again to write the results into it; "
+            "make sure it is still a valid workbook and run again."
+        ) from error
+    sheet = _sheet(workbook.worksheets, source)
+    places = _xlsx_columns(sheet, source.header_row, columns)
+    for row, result in results.items():
+        for name, value in _cell_values(result, columns).items():
+            if isinstance(value, _Keep):
+                continue
+            cell = sheet.cell(row=row, column=places[name])
+            if isinstance(cell, Cell):
+                _set_cell(cell, name, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet(worksheets: Sequence[object], source: SourceInfo) -> Worksheet:
+    for sheet in worksheets:
+        if not isinstance(sheet, Worksheet):
+            continue
+        if source.sheet is None and sheet.sheet_state == "visible":
+            return sheet
+        if source.sheet is not None and sheet.title == source.sheet:
+            return sheet
+    raise OutputError(
+        f"Cannot find the sheet {source.sheet!r} in {source.path} any more; "
+        "put it back or run again to read the workbook afresh."
+    )
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
+
+
+def _xlsx_columns(sheet: Worksheet, header_row: int, columns: tuple[str, ...]) -> dict[str, int]:
+    """Column number of each result column, adding header cells for the missing ones."""
+    places: dict[str, int] = {}
+    last_header = 0
+    last_used = 0
+    # Read existing cells only: asking the sheet for a cell creates it.
+    for (row, column), cell in sheet._cells.items():
+        if row < header_row or _blank(cell.value):
+            continue
+        last_used = max(last_used, column)
+        if row == header_row:
+            last_header = max(last_header, column)
+            name = _COLUMN_KEYS.get(_header_key(cell.value))
+            if name is not None and (name not in places or column < places[name]):
+                places[name] = column
+    style_from = sheet._cells.get((header_row, last_header))
+    column = max(last_header, last_used)
+    added: list[str] = []
+    for name in columns:
+        if name in places:
+            continue
+        column += 1
+        places[name] = column
+        added.append(name)
+        header = sheet.cell(row=header_row, column=column)
+        header.value = name
+        if isinstance(style_from, Cell) and isinstance(header, Cell) and style_from.has_style:
+            _copy_style(style_from, header)
+        _set_width(sheet, column, _WIDTHS[name])
+    if added and last_used == last_header:
+        _widen_table(sheet, header_row, last_header, added)
+    return places
+
+
+def _widen_table(sheet: Worksheet, header_row: int, last_header: int, added: list[str]) -> None:
+    """Make the added columns part of the Excel table the header row belongs to, if any."""
+    for table in sheet.tables.values():
+        if table.ref is None or table.tableType not in (None, "worksheet"):
+            continue
+        first_column, first_row, last_column, last_row = range_boundaries(table.ref)
+        if (first_row, last_column) != (header_row, last_header) or table.totalsRowCount:
+            continue
+        next_id = max((c.id for c in table.tableColumns if c.id is not None), default=0) + 1
+        for offset, name in enumerate(added):
+            table.tableColumns.append(TableColumn(id=next_id + offset, name=name))
+        table.ref = (
+            f"{get_column_letter(first_column or 1)}{first_row}:"
+            f"{get_column_letter(last_header + len(added))}{last_row}"
+        )
+        if table.autoFilter is not None:
+            table.autoFilter.ref = table.ref
+        return
+
+
+def _copy_style(source: Cell, target: Cell) -> None:
+    # copy() of a cell's style proxy gives the plain style object it stands for.
+    target.font = cast(Font, copy(source.font))
+    target.fill = cast(Fill, copy(source.fill))
+    target.border = cast(Border, copy(source.border))
+    target.alignment = cast(Alignment, copy(source.alignment))
+    target.protection = cast(Protection, copy(source.protection))
+    target.number_format = source.number_format
+
+
+def _set_width(sheet: Worksheet, column: int, width: float) -> None:
+    """Give a new column a width, unless the user already gave the column one."""
+    for dimension in sheet.column_dimensions.values():
+        low, high = dimension.min or 0, dimension.max or 0
+        if low <= column <= high and (dimension.customWidth or low != high):
+            return  # the user's width, or part of a range of columns: leave it as it is
+    sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _set_cell(cell: Cell, name: str, value: _Value) -> None:
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:_EXCEL_CELL_LIMIT]
+    if name == "zoom_join_url":
+        cell.value = value
+        if value is None:
+            cell.hyperlink = None
+        else:
+            # The Hyperlink style brings the blue underlined font; the cell keeps its own
+            # fill, border and alignment (e.g. banded rows).
+            fill = cast(Fill, copy(cell.fill))
+            border = cast(Border, copy(cell.border))
+            alignment = cast(Alignment, copy(cell.alignment))
+            cell.hyperlink = str(value)
+            cell.style = "Hyperlink"
+            cell.fill, cell.border, cell.alignment = fill, border, alignment
+    else:
+        cell.value = value
+    if name == "zoom_meeting_id":
+        cell.number_format = "0"  # an 11-digit id, never 8.5746E+10
+    elif name == "zoom_password":
+        cell.number_format = "@"  # text: a passcode such as 012345 keeps its zero
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"  # text that starts with "=" is text here, not a formula
+
+
+# --- csv ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Record:
+    raw: str  # the record's text without its line ending
+    fields: list[str]  # its cells as the csv module reads them
+
+
+def _write_csv(
+    source: SourceInfo,
+    data: bytes,
+    results: Mapping[int, RowResult],
+    columns: tuple[str, ...],
+) -> bytes:
+    encoding = source.encoding or ("utf-8-sig" if data.startswith(_UTF8_BOM) else "utf-8")
+    delimiter = source.delimiter or ","
+    # surrogateescape: bytes the codec cannot read are carried through unchanged.
+    text = data.decode(encoding, "surrogateescape")
+    try:
+        records = _records(text, delimiter)
+    except csv.Error as error:
+        raise OutputError(
+            f"Cannot read {source.path} again as CSV to write the results into it ({error}); "
+            "make sure it is still the roster that was read and run again."
+        ) from error
+    while len(records) < max([source.header_row, *results], default=0):
+        records.append(_Record("", []))
+
+    header_index = source.header_row - 1
+    header = records[header_index]
+    places: dict[str, int] = {}
+    last_used = -1
+    for index, record in enumerate(records[header_index:], start=header_index):
+        for column, value in enumerate(record.fields):
+            if value == "":
+                continue
+            last_used = max(last_used, column)
+            name = _COLUMN_KEYS.get(_header_key(value)) if index == header_index else None
+            if name is not None and name not in places:
+                places[name] = column
+    header_updates: dict[int, str] = {}
+    for name in columns:
+        if name not in places:
+            last_used += 1
+            places[name] = last_used
+            header_updates[last_used] = name
+    if header_updates:
+        header.raw = _edit_record(header, header_updates, delimiter)
+
+    for row, result in results.items():
+        updates: dict[int, str] = {}
+        for name, chosen in _cell_values(result, columns).items():
+            if not isinstance(chosen, _Keep):
+                updates[places[name]] = "" if chosen is None else _fit(str(chosen), encoding)
+        record = records[row - 1]
+        record.raw = _edit_record(record, updates, delimiter)
+
+    out = "".join(f"{record.raw}\r\n" for record in records)
+    return out.encode(encoding, "surrogateescape")
+
+
+def _records(text: str, delimiter: str) -> list[_Record]:
+    """Split CSV text into records (rows as Excel shows them), each with its raw text."""
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(iter(lines), delimiter=delimiter)
+    records: list[_Record] = []
+    consumed = 0
+    for fields in reader:
+        raw = "".join(lines[consumed : reader.line_num])
+        consumed = reader.line_num
+        if _cut(raw, delimiter)[1]:
+            # A quote left open at the end of the file: its line ending belongs to the cell.
+            records.append(_Record(raw + '"', fields))
+            continue
+        for ending in ("\r\n", "\n", "\r"):
+            if raw.endswith(ending):
+                raw = raw[: -len(ending)]
+                break
+        records.append(_Record(raw, fields))
+    return records
+
+
+def _edit_record(record: _Record, updates: Mapping[int, str], delimiter: str) -> str:
+    """The record's raw text with some cells replaced; every other cell keeps its exact text."""
+    raw_fields = _raw_fields(record.raw, delimiter) if record.fields else []
+    if [_unquote(field) for field in raw_fields] != record.fields:
+        raw_fields = [_quote(field, delimiter) for field in record.fields]
+    needed = max(updates, default=-1) + 1
+    raw_fields.extend([""] * (needed - len(raw_fields)))
+    for column, value in updates.items():
+        raw_fields[column] = _quote(value, delimiter)
+    record.fields = [_unquote(field) for field in raw_fields]
+    return delimiter.join(raw_fields)
+
+
+def _raw_fields(raw: str, delimiter: str) -> list[str]:
+    """Cut one record's text at its delimiters, keeping each cell's quoting as written."""
+    return _cut(raw, delimiter)[0]
+
+
+def _cut(raw: str, delimiter: str) -> tuple[list[str], bool]:
+    """The record's raw cells, and whether its text ends inside an open quote."""
+    fields: list[str] = []
+    start = 0
+    state = "start"  # start | plain | quoted | quote-in-quoted
+    for index, char in enumerate(raw):
+        if state == "quoted":
+            if char == '"':
+                state = "quote-in-quoted"
+            continue
+        if char == delimiter:
+            fields.append(raw[start:index])
+            start = index + 1
+            state = "start"
+        elif state in ("start", "quote-in-quoted"):
+            state = "quoted" if char == '"' else "plain"
+    fields.append(raw[start:])
+    return fields, state == "quoted"
+
+
+def _unquote(field: str) -> str:
+    """A raw cell's value, read the way the csv module reads it."""
+    if not field.startswith('"'):
+        return field
+    value: list[str] = []
+    state = "quoted"
+    for char in field[1:]:
+        if state == "quoted":
+            if char == '"':
+                state = "quote-in-quoted"
+            else:
+                value.append(char)
+        elif state == "quote-in-quoted":
+            value.append(char)
+            state = "quoted" if char == '"' else "plain"
+        else:
+            value.append(char)
+    return "".join(value)
+
+
+def _quote(value: str, delimiter: str) -> str:
+    """A cell as Excel writes it: quoted only when it has to be."""
+    if value.startswith('"') or any(char in value for char in (delimiter, '"', "\r", "\n")):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _fit(value: str, encoding: str) -> str:
+    """Replace what the file's encoding cannot hold (e.g. emoji in CP949) by ``?``."""
+    return value.encode(encoding, "replace").decode(encoding, "replace")
+
+
+__all__ = [
+    "OUTPUT_COLUMNS",
+    "START_URL_COLUMN",
+    "RowResult",
+    "Status",
+    "WriteOutcome",
+    "backup_path",
+    "default_output_path",
+    "excel_lock_path",
+    "write_results",
+]
