@@ -1,11 +1,32 @@
-"""Reading a roster: .xlsx/.xlsm and .csv files into a table of raw cells."""
+"""Reading a roster: .xlsx/.xlsm and .csv files into a table of raw cells.
+
+``read_roster`` opens the file, finds the header row (title and blank rows above
+it are fine), matches headers to fields by their aliases (``batchzoom.rows.ALIASES``),
+and keeps every cell as it was read, numbered by the Excel row it sits on.
+Checking the cells is ``batchzoom.rows.validate``'s job.
+"""
 
 from __future__ import annotations
 
+import codecs
+import csv
 import hashlib
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, cast
+
+from batchzoom.errors import InputError
+from batchzoom.rows import ALIASES, INPUT_FIELDS, closest_header, is_blank, match_header
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+HEADER_SCAN_ROWS = 30  # the header row is looked for among this many rows from the top
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 container: encrypted workbooks, old .xls
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+DELIMITERS = (",", ";", "\t")
 
 
 @dataclass(frozen=True)
@@ -23,8 +44,346 @@ class SourceInfo:
     sha256: str
 
 
+@dataclass
+class Roster:
+    """The cells of a roster as read, with its headers matched to fields.
+
+    Cells are kept column by column: ``cells[position][i]`` is the raw value (text,
+    number, date/time object, or "" when empty) of column ``position`` on Excel row
+    ``rows[i]``. Fully blank rows are not in ``rows``.
+    """
+
+    source: SourceInfo
+    headers: list[str]  # header texts exactly as in the file, in column order
+    columns: dict[str, str]  # canonical field name -> header text it was matched from
+    ignored: list[str]  # headers not matched to any field (kept, reported once)
+    rows: list[int]  # Excel row numbers of the non-blank data rows, in order
+    cells: list[list[object]] = field(repr=False)
+    positions: dict[str, int] = field(default_factory=dict)  # field -> 0-based column position
+
+    def values(self, name: str) -> list[object] | None:
+        """The cells of field ``name`` in row order, or None when the roster has no such column."""
+        position = self.positions.get(name)
+        return None if position is None else self.cells[position]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The cells as a pandas DataFrame (object dtype) indexed by Excel row number."""
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            dict(enumerate(self.cells)), index=pd.Index(self.rows, name="row"), dtype=object
+        )
+        frame.columns = pd.Index(self.headers, dtype=object)
+        return frame
+
+
 def fingerprint(path: Path) -> tuple[int, int, str]:
     """(size, mtime_ns, sha256) of a file, to notice later whether it changed."""
     stat = path.stat()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return stat.st_size, stat.st_mtime_ns, digest
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening files
+
+
+def _load(path: Path) -> tuple[bytes, int, int]:
+    if not path.exists():
+        raise InputError(f"{path} does not exist; check the file name and folder.")
+    if path.is_dir():
+        raise InputError(
+            f"{path} is a folder, not a roster; give the path of an .xlsx or .csv file."
+        )
+    try:
+        stat = path.stat()
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputError(
+            f"{path} cannot be read (permission denied); check its permissions."
+        ) from None
+    except OSError as error:
+        raise InputError(f"{path} cannot be read ({error.strerror}); check the file.") from None
+    return data, stat.st_size, stat.st_mtime_ns
+
+
+def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> tuple[list[list[object]], str]:
+    """The grid of one worksheet, from A1, and the sheet's title."""
+    if data.startswith(CFB_MAGIC):
+        raise InputError(
+            f"{path.name} is password-protected (encrypted); remove the password in Excel "
+            "(File > Info > Protect Workbook) and save it again."
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        raise InputError(
+            f"{path.name} is not an Excel workbook even though its name ends in {path.suffix}; "
+            "open it in Excel and save it as .xlsx or .csv."
+        )
+    try:
+        from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [meta for meta in book.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
+        names = [meta.name for meta in sheets]
+        if sheet is None:
+            visible = [meta.name for meta in sheets if meta.visible == SheetVisibleEnum.Visible]
+            if not visible:
+                raise InputError(f"{path.name} has no visible worksheet; unhide the roster sheet.")
+            title = visible[0]
+        elif sheet in names:
+            title = sheet
+        else:
+            near = [name for name in names if name.strip().casefold() == sheet.strip().casefold()]
+            if not near:
+                listed = ", ".join(names) or "none"
+                raise InputError(
+                    f'{path.name} has no sheet named "{sheet}"; its sheets are: {listed}.'
+                )
+            title = near[0]
+        grid = cast(
+            list[list[object]], book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        )
+    except InputError:
+        raise
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException:  # the parser's own errors, including its Rust panics
+        raise InputError(
+            f"{path.name} could not be read as an Excel workbook (it may be damaged); "
+            "open it in Excel and save it again."
+        ) from None
+    return grid, title
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
+    """The text of a CSV file and the codec it was read with."""
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(
+                f'"{encoding}" is not a known encoding; use utf-8, utf-8-sig or cp949.'
+            ) from None
+        if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            codec = "utf-8-sig"
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{path.name} is not valid {encoding} text; check the --encoding value "
+                "or leave it out to detect the encoding."
+            ) from None
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        if b"\x00" in data[:8192]:
+            raise InputError(
+                f"{path.name} is not a text CSV file; save the roster from Excel as .xlsx or .csv."
+            )
+        candidates = ["utf-8", "cp949"]
+    for codec in candidates:
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+    raise InputError(
+        f"{path.name} is not in a text encoding batchzoom recognises; save it from Excel as "
+        '"CSV UTF-8" or pass --encoding.'
+    )
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter (",", ";" or tab) that best splits the first lines into a roster.
+
+    Best means: its header row names the most fields, then the most lines share one
+    field count (weighted by that count).
+    """
+    sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        records = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        named = max((_header_score(record) for record in records), default=0)
+        counts: dict[int, int] = {}
+        for record in records:
+            if len(record) > 1:
+                counts[len(record)] = counts.get(len(record), 0) + 1
+        spread = max((count * width for width, count in counts.items()), default=0)
+        if (named, spread) > best_score:
+            best, best_score = delimiter, (named, spread)
+    return best
+
+
+def _read_csv(path: Path, data: bytes, encoding: str | None) -> tuple[list[list[object]], str, str]:
+    text, codec = _decode(path, data, encoding)
+    text = text.removeprefix("\ufeff")
+    delimiter = sniff_delimiter(text)
+    try:
+        grid: list[list[object]] = [
+            list(record)
+            for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
+    except csv.Error:
+        raise InputError(
+            f"{path.name} is not a well-formed CSV file; open it in Excel and save it again."
+        ) from None
+    return grid, codec, delimiter
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers
+
+
+def _header_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _header_score(row: list[object] | list[str]) -> int:
+    """How many distinct input fields a row's cells name."""
+    names = {match_header(value) for value in row if isinstance(value, str)}
+    return len(names & _INPUT)
+
+
+_INPUT = set(INPUT_FIELDS)
+
+
+def _find_header(grid: list[list[object]]) -> int:
+    """Index of the header row: the early row naming the most fields, else the first non-blank."""
+    best, best_score, first = -1, 0, -1
+    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        if first < 0 and any(not is_blank(value) for value in row):
+            first = index
+        score = _header_score(row)
+        if score > best_score:
+            best, best_score = index, score
+    return best if best >= 0 else first
+
+
+def _check_required(path: Path, columns: dict[str, str], headers: list[str], row: int) -> None:
+    missing = []
+    if "topic" not in columns:
+        missing.append("topic")
+    if "start" not in columns and not ("date" in columns and "time" in columns):
+        missing.append("start" if "date" not in columns else "time")
+    if "duration" not in columns:
+        missing.append("duration")
+    if not missing:
+        return
+    found = ", ".join(header.strip() for header in headers if header.strip()) or "none"
+    hints = []
+    for name in missing:
+        close = closest_header(name, headers)
+        alias = "/".join(ALIASES[name][:3])
+        if close:
+            hints.append(f'"{close.strip()}" looks closest to {name} ({alias}) -- rename it')
+        else:
+            hints.append(f"add a {name} column ({alias})")
+    what = " or ".join(missing)
+    extra = " (or date and time columns)" if "start" in missing else ""
+    raise InputError(
+        f"{path.name} has no {what} column{extra}; the header row (row {row}) has: {found}; "
+        + "; ".join(hints)
+        + "."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The entry point
+
+
+def read_roster(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Roster:
+    """Read the roster at ``path`` (.xlsx/.xlsm or .csv).
+
+    ``sheet`` picks a worksheet by name (default: the first visible one); ``encoding``
+    forces a CSV codec (default: UTF-8 with or without BOM, else CP949).
+    Raises ``InputError`` when the file cannot be used at all.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
+        if not path.exists():
+            raise InputError(f"{path} does not exist; check the file name and folder.")
+        raise InputError(
+            f"{path.name} is not a roster batchzoom can read; save it from Excel as .xlsx or .csv."
+        )
+    data, size, mtime_ns = _load(path)
+    if not data.strip():
+        raise InputError(f"{path.name} is empty; add a header row and one row per session.")
+
+    title: str | None = None
+    codec: str | None = None
+    delimiter: str | None = None
+    if suffix in XLSX_SUFFIXES:
+        grid, title = _read_xlsx(path, data, sheet)
+        fmt: Literal["xlsx", "csv"] = "xlsx"
+    else:
+        grid, codec, delimiter = _read_csv(path, data, encoding)
+        fmt = "csv"
+
+    where = f'sheet "{title}" of {path.name}' if title is not None else path.name
+    header_index = _find_header(grid)
+    if header_index < 0:
+        raise InputError(f"{where} is empty; add a header row and one row per session.")
+
+    width = max(len(row) for row in grid[header_index:])
+    header_cells = grid[header_index]
+    headers = [_header_text(value) for value in header_cells]
+    headers += [""] * (width - len(headers))
+
+    columns: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for position, header in enumerate(headers):
+        name = match_header(header)
+        if name is not None and name not in positions:
+            positions[name] = position
+            columns[name] = header
+        elif header.strip():
+            ignored.append(header)
+    _check_required(path, columns, headers, header_index + 1)
+
+    rows: list[int] = []
+    kept: list[list[object]] = []
+    for index in range(header_index + 1, len(grid)):
+        row = grid[index]
+        for value in row:
+            if not is_blank(value):
+                break
+        else:
+            continue
+        rows.append(index + 1)
+        kept.append(row if len(row) == width else [*row, *([""] * (width - len(row)))])
+    if not rows:
+        raise InputError(
+            f"{where} has a header row (row {header_index + 1}) but no sessions below it; "
+            "add one row per session."
+        )
+    cells = [list(column) for column in zip(*kept, strict=True)]
+
+    source = SourceInfo(
+        path=path,
+        format=fmt,
+        sheet=title,
+        header_row=header_index + 1,
+        encoding=codec,
+        delimiter=delimiter,
+        size=size,
+        mtime_ns=mtime_ns,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    return Roster(
+        source=source,
+        headers=headers,
+        columns=columns,
+        ignored=ignored,
+        rows=rows,
+        cells=cells,
+        positions=positions,
+    )
