@@ -1,0 +1,87 @@
+"""How a sandbox is set up: its account, credentials, users, plan and faults."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Plan = Literal["free", "pro", "business"]
+
+
+def zoom_like_id() -> str:
+    """A 22-character URL-safe id, the shape of Zoom user ids (e.g. ``30R7kT7bTIKSNUFEuH_Qlg``)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")
+
+
+@dataclass
+class SandboxUser:
+    """A user of the sandbox account; only licensed users may host meetings."""
+
+    email: str
+    id: str | None = None
+    first_name: str = ""
+    last_name: str = ""
+    licensed: bool = True
+
+    def __post_init__(self) -> None:
+        if self.id is None:
+            self.id = zoom_like_id()
+
+    @property
+    def user_id(self) -> str:
+        """The id, always set after construction."""
+        assert self.id is not None
+        return self.id
+
+
+def _default_users() -> list[SandboxUser]:
+    return [SandboxUser(email="owner@sandbox.example", first_name="Sandbox", last_name="Owner")]
+
+
+@dataclass
+class SandboxConfig:
+    """Everything that makes one sandbox differ from another.
+
+    The defaults give a working account: the credentials below, one licensed
+    owner, Pro-plan limits, Zoom's 100 create/update requests per host per
+    UTC day, one-hour tokens and no faults. ``users[0]`` is the account owner
+    that ``me`` resolves to.
+
+    ``qps`` overrides the per-second limit of every category;
+    ``qps_by_category`` / ``daily_by_category`` override single categories
+    (keys ``LIGHT``, ``MEDIUM``, ``HEAVY``, ``RESOURCE-INTENSIVE``; a daily
+    value of 0 removes that cap). ``daily_limit`` is the per-host
+    create/update limit (0 disables it). ``user_limit_type_header`` chooses the
+    headers of the per-host 429: True sends the documented set
+    (``X-RateLimit-Type: Daily-limit`` and ``Retry-After``); False sends what
+    was observed from Zoom (neither of the two).
+    """
+
+    users: list[SandboxUser] = field(default_factory=_default_users)
+    plan: Plan = "pro"
+    qps: float | None = None
+    qps_by_category: dict[str, float] = field(default_factory=dict)
+    daily_by_category: dict[str, int] = field(default_factory=dict)
+    token_ttl: int = 3600
+    daily_limit: int = 100
+    user_limit_type_header: bool = True
+    latency: float = 0.0
+    fault_rate: float = 0.0
+    drop_rate: float = 0.0
+    seed: int | None = None
+    state_file: Path | str | None = None
+    account_id: str = "sandbox_account"
+    client_id: str = "sandbox_client_id"
+    client_secret: str = "sandbox_client_secret"
+    host: str = "127.0.0.1"
+    port: int = 0
+    # Zoom uses the account's timezone when start_time is local and no timezone is
+    # given. A non-UTC default makes a client that forgets the timezone visibly wrong.
+    account_timezone: str = "America/Los_Angeles"
+    require_passcode: bool = True
+    passcode_length: int = 6
+    link_base: str = "https://sandbox.zoom.invalid"
+    frozen_clock: bool = False

@@ -1,0 +1,220 @@
+"""Zoom's rate limits: per-account limits by category, and the per-host daily limit.
+
+Numbers are Zoom's published table (FACTS 4.2): Light/Medium/Heavy are
+per-second, Resource-intensive per minute; Free has daily caps on every
+category, Pro and Business share one daily pool between Heavy and
+Resource-intensive. Per-second limits are counted in a sliding window on the
+sandbox clock: with a limit of N per second, the (N+1)th admitted request in
+any window of one second is refused. A refused request is not counted, so it
+changes nothing (FACTS 4.1, "a rejected request changes nothing").
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from batchzoom.sandbox.clock import SandboxClock
+
+CATEGORIES = ("LIGHT", "MEDIUM", "HEAVY", "RESOURCE-INTENSIVE")
+HEADER_NAMES = {
+    "LIGHT": "Light",
+    "MEDIUM": "Medium",
+    "HEAVY": "Heavy",
+    "RESOURCE-INTENSIVE": "Resource-intensive",
+}
+
+QPS_MESSAGE = "You have reached the maximum per-second rate limit for this API. Try again later."
+DAILY_MESSAGE = (
+    "You have reached the maximum daily rate limit for this API. Refer to the response header"
+    " for details on when you can make another request."
+)
+USER_DAILY_MESSAGE = (
+    "You have exceeded the daily rate limit ({limit}) of Meeting Create/Update API requests"
+    " permitted for this particular user. You may resume these requests at GMT 00:00:00."
+)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most ``count`` requests in any ``window`` seconds."""
+
+    count: int
+    window: float
+
+
+# (rate, daily pool name or None, daily cap) per category and plan. FACTS 4.2.
+_PLANS: dict[str, dict[str, tuple[Rate, str | None, int]]] = {
+    "free": {
+        "LIGHT": (Rate(4, 1.0), "LIGHT", 6000),
+        "MEDIUM": (Rate(2, 1.0), "MEDIUM", 2000),
+        "HEAVY": (Rate(1, 1.0), "HEAVY", 1000),
+        "RESOURCE-INTENSIVE": (Rate(10, 60.0), "RESOURCE-INTENSIVE", 30000),
+    },
+    "pro": {
+        "LIGHT": (Rate(30, 1.0), None, 0),
+        "MEDIUM": (Rate(20, 1.0), None, 0),
+        "HEAVY": (Rate(10, 1.0), "HEAVY+RESOURCE-INTENSIVE", 30000),
+        "RESOURCE-INTENSIVE": (Rate(10, 60.0), "HEAVY+RESOURCE-INTENSIVE", 30000),
+    },
+    "business": {
+        "LIGHT": (Rate(80, 1.0), None, 0),
+        "MEDIUM": (Rate(60, 1.0), None, 0),
+        "HEAVY": (Rate(40, 1.0), "HEAVY+RESOURCE-INTENSIVE", 60000),
+        "RESOURCE-INTENSIVE": (Rate(20, 60.0), "HEAVY+RESOURCE-INTENSIVE", 60000),
+    },
+}
+PLANS = tuple(_PLANS)
+
+
+def rate_for(qps: float) -> Rate:
+    """A per-second figure as a window: 2.5/s is 2 per second, 0.5/s is 1 per 2 seconds."""
+    if qps <= 0:
+        raise ValueError("a rate limit must be positive")
+    if qps >= 1:
+        return Rate(math.floor(qps), 1.0)
+    return Rate(1, 1.0 / qps)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a request was refused with 429, and the headers/body Zoom sends for it."""
+
+    kind: str  # "QPS", "Daily-limit" or "User-daily-limit"
+    category: str
+    limit: int
+    retry_after: datetime | None = None
+
+    def headers(self, *, user_type_header: bool = True) -> dict[str, str]:
+        """Zoom's documented 429 headers (FACTS 4.4)."""
+        headers = {
+            "X-RateLimit-Category": HEADER_NAMES[self.category],
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": "0",
+        }
+        if self.kind == "QPS":
+            headers["X-RateLimit-Type"] = "QPS"
+            return headers
+        if self.kind == "User-daily-limit" and not user_type_header:
+            # FACTS 4.4: observed per-user 429s carried neither header.
+            return headers
+        headers["X-RateLimit-Type"] = "Daily-limit"
+        if self.retry_after is not None:
+            headers["Retry-After"] = self.retry_after.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return headers
+
+    def body(self) -> dict[str, object]:
+        """Zoom's 429 body for this kind of limit."""
+        if self.kind == "QPS":
+            return {"code": 429, "message": QPS_MESSAGE}
+        if self.kind == "Daily-limit":
+            return {"code": 429, "message": DAILY_MESSAGE}
+        return {"code": 429, "message": USER_DAILY_MESSAGE.format(limit=self.limit)}
+
+
+class RateLimiter:
+    """Counts admitted requests and refuses those over a limit, atomically."""
+
+    def __init__(
+        self,
+        clock: SandboxClock,
+        plan: str = "pro",
+        *,
+        qps: float | None = None,
+        qps_by_category: dict[str, float] | None = None,
+        daily_by_category: dict[str, int] | None = None,
+        daily_per_host: int = 100,
+    ) -> None:
+        if plan not in _PLANS:
+            raise ValueError(f"unknown plan {plan!r}; choose one of {', '.join(PLANS)}")
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._rates: dict[str, Rate] = {}
+        self._pools: dict[str, tuple[str, int] | None] = {}
+        for category, (rate, pool, cap) in _PLANS[plan].items():
+            self._rates[category] = rate if qps is None else rate_for(qps)
+            self._pools[category] = (pool, cap) if pool else None
+        for category, value in (qps_by_category or {}).items():
+            self._rates[_category(category)] = rate_for(value)
+        for category, cap in (daily_by_category or {}).items():
+            key = _category(category)
+            self._pools[key] = (key, cap) if cap > 0 else None
+        self.daily_per_host = daily_per_host
+        self._windows: dict[str, deque[float]] = {c: deque() for c in CATEGORIES}
+        self._daily: dict[tuple[str, date], int] = {}
+        self._per_host: dict[tuple[str, date], int] = {}
+
+    def rate(self, category: str) -> Rate:
+        """The per-window limit of a category."""
+        return self._rates[category]
+
+    def admit(self, category: str, host_id: str | None = None) -> Rejection | None:
+        """Count one request, or refuse it (counting nothing) when a limit is reached.
+
+        ``host_id`` is given for meeting create/update: Zoom limits those to
+        ``daily_per_host`` per host per UTC day.
+        """
+        with self._lock:
+            now = self._clock.timestamp()
+            today = datetime.fromtimestamp(now, UTC).date()
+            midnight = datetime(today.year, today.month, today.day, tzinfo=UTC) + timedelta(days=1)
+            rate = self._rates[category]
+            window = self._windows[category]
+            while window and window[0] <= now - rate.window:
+                window.popleft()
+            # A clock moved backwards leaves future entries; they still count (stricter).
+            if len(window) >= rate.count:
+                return Rejection("QPS", category, rate.count)
+            pool = self._pools[category]
+            if pool is not None and self._daily.get((pool[0], today), 0) >= pool[1]:
+                return Rejection("Daily-limit", category, pool[1], midnight)
+            if (
+                host_id is not None
+                and self.daily_per_host > 0
+                and self._per_host.get((host_id, today), 0) >= self.daily_per_host
+            ):
+                return Rejection("User-daily-limit", category, self.daily_per_host, midnight)
+            window.append(now)
+            if pool is not None:
+                self._daily[(pool[0], today)] = self._daily.get((pool[0], today), 0) + 1
+            if host_id is not None:
+                self._per_host[(host_id, today)] = self._per_host.get((host_id, today), 0) + 1
+            return None
+
+    def host_remaining(self, host_id: str) -> int:
+        """Create/update requests the host has left today."""
+        with self._lock:
+            today = datetime.fromtimestamp(self._clock.timestamp(), UTC).date()
+            return max(0, self.daily_per_host - self._per_host.get((host_id, today), 0))
+
+    def qps_rejection(self, category: str) -> Rejection:
+        """The QPS 429 this category would give (for injected faults)."""
+        return Rejection("QPS", category, self._rates[category].count)
+
+    def snapshot(self) -> dict[str, dict[str, int]]:
+        """Today's per-host create/update counts (for persistence)."""
+        with self._lock:
+            return {
+                "per_host": {f"{h}|{d.isoformat()}": n for (h, d), n in self._per_host.items()},
+                "daily": {f"{p}|{d.isoformat()}": n for (p, d), n in self._daily.items()},
+            }
+
+    def restore(self, data: dict[str, dict[str, int]]) -> None:
+        """Load counts written by snapshot()."""
+        with self._lock:
+            for key, n in data.get("per_host", {}).items():
+                host, day = key.rsplit("|", 1)
+                self._per_host[(host, date.fromisoformat(day))] = n
+            for key, n in data.get("daily", {}).items():
+                pool, day = key.rsplit("|", 1)
+                self._daily[(pool, date.fromisoformat(day))] = n
+
+
+def _category(name: str) -> str:
+    key = name.strip().upper().replace("_", "-")
+    if key not in CATEGORIES:
+        raise ValueError(f"unknown rate-limit category {name!r}")
+    return key
