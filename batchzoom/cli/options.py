@@ -1,0 +1,208 @@
+"""Options shared by the commands that read a roster, and the problem table they print.
+
+``@reading_options`` adds --sheet, --timezone, --date-order, --encoding, --allow-past
+and --host to a command and hands it one ``ReadingOptions`` argument named ``reading``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import json
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import click
+
+from batchzoom.roster import Roster, read_roster
+from batchzoom.rows import CellError, Problem, Validation, ValidationOptions, check_host, validate
+from batchzoom.times import DateOrder, TimeValueError, zone
+
+
+@dataclass(frozen=True)
+class ReadingOptions:
+    """How to read a roster and check its rows, as given on the command line."""
+
+    sheet: str | None = None
+    encoding: str | None = None
+    timezone: str | None = None
+    date_order: DateOrder | None = None
+    allow_past: bool = False
+    host: str = "me"
+
+    def validation(self) -> ValidationOptions:
+        """The ``ValidationOptions`` these choices stand for."""
+        return ValidationOptions(
+            timezone=self.timezone,
+            date_order=self.date_order,
+            allow_past=self.allow_past,
+            default_host=self.host,
+        )
+
+    def load(self, path: Path) -> tuple[Roster, Validation]:
+        """Read the roster at ``path`` and validate it (raises ``InputError`` if unusable)."""
+        roster = read_roster(path, sheet=self.sheet, encoding=self.encoding)
+        return roster, validate(roster, self.validation())
+
+
+def _check_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return zone(value).key
+    except TimeValueError as error:
+        raise click.BadParameter(error.message) from None
+
+
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(
+            f'"{value}" is not a known encoding; use utf-8, utf-8-sig or cp949.'
+        ) from None
+    return value
+
+
+def _check_host(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        return check_host(value.strip())
+    except CellError as error:
+        raise click.BadParameter(error.message) from None
+
+
+_OPTIONS = [
+    click.option(
+        "--sheet", metavar="NAME", help="Worksheet to read (default: the first visible sheet)."
+    ),
+    click.option(
+        "--timezone",
+        metavar="ZONE",
+        callback=_check_zone,
+        help="IANA time zone for rows without one, e.g. Asia/Seoul.",
+    ),
+    click.option(
+        "--date-order",
+        type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False),
+        help="How to read text dates like 03/04/2027 (otherwise they are rejected as ambiguous).",
+    ),
+    click.option(
+        "--encoding",
+        metavar="CODEC",
+        callback=_check_encoding,
+        help="CSV encoding, e.g. cp949 (default: detect UTF-8, UTF-8 with BOM, CP949).",
+    ),
+    click.option("--allow-past", is_flag=True, help="Accept sessions that start in the past."),
+    click.option(
+        "--host",
+        default="me",
+        show_default=True,
+        callback=_check_host,
+        help="Host (Zoom email or user id) for rows without one.",
+    ),
+]
+
+
+def reading_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the roster-reading options to ``command``; it receives them as ``reading``."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        order = kwargs.pop("date_order")
+        reading = ReadingOptions(
+            sheet=kwargs.pop("sheet"),
+            encoding=kwargs.pop("encoding"),
+            timezone=kwargs.pop("timezone"),
+            date_order=cast(DateOrder, order.upper()) if order else None,
+            allow_past=kwargs.pop("allow_past"),
+            host=kwargs.pop("host"),
+        )
+        return command(*args, reading=reading, **kwargs)
+
+    decorated: Callable[..., Any] = wrapper
+    for option in reversed(_OPTIONS):
+        decorated = option(decorated)
+    return decorated
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal (Korean characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def problem_table(problems: Sequence[Problem]) -> str:
+    """Problems as an aligned text table: Row, Column, Problem, Message."""
+    head = ("Row", "Column", "Problem", "Message")
+    lines = [
+        (
+            "-" if problem.row is None else str(problem.row),
+            problem.column or "-",
+            problem.code,
+            problem.message,
+        )
+        for problem in problems
+    ]
+    widths = [max(_width(line[i]) for line in [head, *lines]) for i in range(3)]
+    out = []
+    for line in [head, *lines]:
+        cells = [_pad(line[i], widths[i]) for i in range(3)]
+        out.append("  ".join([*cells, line[3]]).rstrip())
+    return "\n".join(out)
+
+
+def summary(validation: Validation) -> str:
+    """One line: how many rows were checked, valid and invalid."""
+    rows = len(validation.rows)
+    invalid = len(validation.invalid_rows)
+    noun = "row" if rows == 1 else "rows"
+    text = f"{rows} {noun} checked: {rows - invalid} valid, {invalid} invalid"
+    count = len(validation.problems)
+    if count:
+        text += f" ({count} problem{'s' if count != 1 else ''})"
+    return text + "."
+
+
+def problems_json(roster: Roster, validation: Validation) -> str:
+    """The validation result as a JSON document."""
+    document = {
+        "file": str(roster.source.path),
+        "sheet": roster.source.sheet,
+        "header_row": roster.source.header_row,
+        "rows": len(validation.rows),
+        "valid": len(validation.rows) - len(validation.invalid_rows),
+        "invalid": len(validation.invalid_rows),
+        "ignored_columns": roster.ignored,
+        "problems": [
+            {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
+            for p in validation.problems
+        ],
+        "summary": summary(validation),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def echo_report(
+    roster: Roster, validation: Validation, *, output: Literal["table", "json"] = "table"
+) -> None:
+    """Print the ignored columns, the problem table and the summary (or all of it as JSON)."""
+    if output == "json":
+        click.echo(problems_json(roster, validation))
+        return
+    if roster.ignored:
+        click.echo("Ignored columns: " + ", ".join(name.strip() for name in roster.ignored))
+    if validation.problems:
+        click.echo(problem_table(validation.problems))
+    click.echo(summary(validation))

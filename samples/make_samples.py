@@ -1,0 +1,105 @@
+"""Regenerate the sample rosters: timetable.xlsx and timetable-ko.csv (CP949, Korean headers).
+
+Run from the project root:  .venv/bin/python samples/make_samples.py
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, time, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+HERE = Path(__file__).resolve().parent
+HOSTS = {
+    "kim": "kim.minji@school.example",
+    "lee": "lee.junho@school.example",
+    "park": "park.soyeon@school.example",
+}
+# (course code, topic, host, weekday offset from Monday, start, minutes, zone, room)
+COURSES = [
+    ("KOR101", "Korean 101 국어 읽기", "kim", 0, time(9, 0), 90, "Asia/Seoul", "본관 101"),
+    ("MAT201", "Calculus 201 미적분", "lee", 1, time(10, 30), 75, "Asia/Seoul", "과학관 204"),
+    ("HIS110", "Korean History 한국사", "park", 2, time(14, 0), 50, "Asia/Seoul", "인문관 310"),
+    ("ENG150", "English Debate 영어 토론", "kim", 3, time(19, 0), 60, "America/New_York", "Online"),
+    ("SCI120", "Physics Lab 물리 실험", "lee", 4, time(13, 0), 120, "Asia/Seoul", "과학관 Lab 2"),
+    (
+        "ART105",
+        "Design Seminar 디자인 세미나",
+        "park",
+        4,
+        time(10, 0),
+        45,
+        "Europe/London",
+        "Online",
+    ),
+]
+WEEKS = 4
+FIRST_MONDAY = date(2027, 5, 3)
+PASSCODES = {("KOR101", 4): "Exam2027", ("SCI120", 4): "lab*42"}
+
+HEADERS_EN = ["ID", "Topic", "Date", "Time", "Duration", "Time zone", "Host", "Agenda"]
+HEADERS_EN += ["Passcode", "Room"]
+HEADERS_KO = ["아이디", "주제", "날짜", "시간", "진행 시간(분)", "시간대", "호스트", "안건"]
+HEADERS_KO += ["비밀번호", "강의실"]
+
+
+def sessions() -> list[list[object]]:
+    """One row per class meeting: 6 courses x 4 weeks, ordered by date and time."""
+    rows: list[tuple[date, time, list[object]]] = []
+    for week in range(1, WEEKS + 1):
+        for code, topic, host, weekday, start, minutes, zone, room in COURSES:
+            day = FIRST_MONDAY + timedelta(weeks=week - 1, days=weekday)
+            agenda = f"Week {week}: {'midterm review' if week == WEEKS else 'lecture and Q&A'}"
+            passcode = PASSCODES.get((code, week), "")
+            row: list[object] = [f"{code}-{week:02d}", f"{topic} ({week}주차)", day, start]
+            row += [minutes, zone, HOSTS[host], agenda, passcode, room]
+            rows.append((day, start, row))
+    rows.sort(key=lambda item: (item[0], item[1]))
+    return [row for _, _, row in rows]
+
+
+def write_xlsx(path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Spring 2027"
+    sheet.append(["Spring 2027 online timetable (2027 봄학기 시간표)"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(HEADERS_EN)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="305496")
+    for row in sessions():
+        sheet.append(row)
+    for cells in sheet.iter_rows(min_row=3):
+        cells[2].number_format = "yyyy-mm-dd"
+        cells[3].number_format = "hh:mm"
+    widths = [12, 36, 12, 8, 10, 18, 28, 28, 10, 16]
+    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A3"
+    book.save(path)
+
+
+def write_csv(path: Path) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADERS_KO)
+    for row in sessions():
+        day, start = row[2], row[3]
+        assert isinstance(day, date) and isinstance(start, time)
+        writer.writerow([*row[:2], day.isoformat(), f"{start:%H:%M}", *row[4:]])
+    path.write_bytes(buffer.getvalue().encode("cp949"))
+
+
+def main() -> None:
+    write_xlsx(HERE / "timetable.xlsx")
+    write_csv(HERE / "timetable-ko.csv")
+
+
+if __name__ == "__main__":
+    main()
