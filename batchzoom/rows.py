@@ -311,7 +311,7 @@ def check_duration(minutes: int) -> int:
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_USER_ID = re.compile(r"[A-Za-z0-9_-]{6,64}")
+_USER_ID = re.compile(r"(?=.*[A-Z0-9])[A-Za-z0-9_-]{12,64}")  # e.g. 30R7kT7bTIKSNUFEuH_Qlg
 _PASSWORD = re.compile(r"[A-Za-z0-9@_*-]+")
 
 
