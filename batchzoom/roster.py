@@ -354,7 +354,7 @@ def read_roster(path: Path, *, sheet: str | None = None, encoding: str | None = 
     for index in range(header_index + 1, len(grid)):
         row = grid[index]
         for value in row:
-            if not is_blank(value):
+            if value != "" and not is_blank(value):  # "" first: the common empty cell, fast
                 break
         else:
             continue

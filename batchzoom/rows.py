@@ -364,21 +364,39 @@ class _Memo:
     """Per-run cache of cell readings: rosters repeat the same dates, times and zones a lot."""
 
     def __init__(self) -> None:
-        self._store: dict[tuple[str, type, object], object] = {}
+        self._stores: dict[str, dict[object, object]] = {
+            kind: {} for kind in ("zone", "start", "date", "time", "duration", "host", "resolve")
+        }
 
     def get(self, kind: str, value: object, parse: Callable[[Any], _R]) -> _R:
-        key = (kind, type(value), value)
+        store = self._stores[kind]
+        key = value if type(value) is str else (type(value), value)  # keeps True apart from 1
         try:
-            result = self._store[key]
+            result = store[key]
         except KeyError:
             try:
                 result = parse(value)
             except (CellError, TimeValueError) as error:
                 result = CellError(error.code, error.message)
-            self._store[key] = result
+            store[key] = result
         if isinstance(result, CellError):
             raise result
         return cast(_R, result)
+
+
+def _texts(values: Sequence[object]) -> list[str | None]:
+    """A column as trimmed texts, None for blank cells (``cell_text`` of each, but faster)."""
+    return [(value.strip() or None) if type(value) is str else cell_text(value) for value in values]
+
+
+def _cells(values: Sequence[object]) -> list[object]:
+    """A column's raw values, with every blank cell as None."""
+    return [
+        (value if value.strip() else None)
+        if type(value) is str
+        else (None if is_blank(value) else value)
+        for value in values
+    ]
 
 
 class _Found:
@@ -407,8 +425,8 @@ def _duration(value: object) -> int:
     return check_duration(parse_duration(value))
 
 
-def _zone_key(text: str) -> str:
-    return times.zone(text).key
+def _zone_key(value: object) -> str:
+    return times.zone(cell_text(value) or "").key
 
 
 def _resolve(args: tuple[datetime, timedelta | None, str | None]) -> tuple[datetime, str]:
@@ -450,9 +468,9 @@ def _start(
     """The aware start of one row and its zone name, or None after recording why not."""
     zone_name = default_zone
     zone_cell = cells["timezone"][index]
-    if not is_blank(zone_cell):
+    if zone_cell is not None:
         try:
-            zone_name = memo.get("zone", cell_text(zone_cell), _zone_key)
+            zone_name = memo.get("zone", zone_cell, _zone_key)
         except CellError as error:
             found.error("timezone", error)
             return None
@@ -461,7 +479,7 @@ def _start(
     offset: timedelta | None = None
     time_column = "start"
     start_cell = cells["start"][index]
-    if not is_blank(start_cell):
+    if start_cell is not None:
         try:
             wall, offset = memo.get("start", start_cell, partial(times.to_start, date_order=order))
         except CellError as error:
@@ -473,14 +491,14 @@ def _start(
         day_cell, clock_cell = cells["date"][index], cells["time"][index]
         day: date | None = None
         clock: time | None = None
-        if is_blank(day_cell):
+        if day_cell is None:
             found.add("date", "date-missing", "the date is empty; enter it as YYYY-MM-DD.")
         else:
             try:
                 day = memo.get("date", day_cell, partial(times.to_date, date_order=order))
             except CellError as error:
                 found.error("date", error)
-        if is_blank(clock_cell):
+        if clock_cell is None:
             found.add("time", "time-missing", "the time is empty; enter it as HH:MM, e.g. 18:30.")
         else:
             try:
@@ -537,11 +555,18 @@ def validate(roster: Table, options: ValidationOptions) -> Validation:
     memo = _Memo()
     header = {name: columns.get(name, name) for name in ALIASES}
     rank = {name: position for position, name in enumerate(columns)}
-    blank: Sequence[object] = [None] * count
-    cells = {name: (roster.values(name) if name in columns else None) or blank for name in ALIASES}
-    ids, topics, durations = cells["id"], cells["topic"], cells["duration"]
-    hosts, agendas, passwords = cells["host"], cells["agenda"], cells["password"]
-    meeting_ids = cells["zoom_meeting_id"]
+    blank: list[None] = [None] * count
+    cells = {
+        name: _cells(roster.values(name) or blank) if name in columns else blank
+        for name in ("start", "date", "time", "duration", "timezone", "zoom_meeting_id")
+    }
+    texts: dict[str, Sequence[str | None]] = {
+        name: _texts(roster.values(name) or blank) if name in columns else blank
+        for name in ("id", "topic", "host", "agenda", "password")
+    }
+    ids, topics, hosts = texts["id"], texts["topic"], texts["host"]
+    agendas, passwords = texts["agenda"], texts["password"]
+    durations, meeting_ids = cells["duration"], cells["zoom_meeting_id"]
     start_name = "start" if "start" in columns else "date"
 
     sessions: list[Session] = []
@@ -551,9 +576,8 @@ def validate(roster: Table, options: ValidationOptions) -> Validation:
 
     for index, row in enumerate(rows):
         found = _Found(row, header, rank)
-        key = cell_text(ids[index])
-
-        topic = cell_text(topics[index])
+        key = ids[index]
+        topic = topics[index]
         if topic is None:
             found.add("topic", "topic-missing", "the topic is empty; enter the session's title.")
         elif len(topic) > TOPIC_MAX:
@@ -564,7 +588,7 @@ def validate(roster: Table, options: ValidationOptions) -> Validation:
             )
 
         duration: int | None = None
-        if is_blank(durations[index]):
+        if durations[index] is None:
             found.add(
                 "duration", "duration-missing", "the duration is empty; enter minutes, e.g. 90."
             )
@@ -574,13 +598,13 @@ def validate(roster: Table, options: ValidationOptions) -> Validation:
             except CellError as error:
                 found.error("duration", error)
 
-        host = cell_text(hosts[index]) or options.default_host
+        host = hosts[index] or options.default_host
         try:
             memo.get("host", host, check_host)
         except CellError as error:
             found.error("host", error)
 
-        agenda = cell_text(agendas[index])
+        agenda = agendas[index]
         if agenda is not None and len(agenda) > AGENDA_MAX:
             found.add(
                 "agenda",
@@ -589,7 +613,7 @@ def validate(roster: Table, options: ValidationOptions) -> Validation:
                 "shorten it.",
             )
 
-        password = cell_text(passwords[index])
+        password = passwords[index]
         if password is not None:
             try:
                 check_password(password)
@@ -597,7 +621,7 @@ def validate(roster: Table, options: ValidationOptions) -> Validation:
                 found.error("password", error)
 
         meeting_id: int | None = None
-        if not is_blank(meeting_ids[index]):
+        if meeting_ids[index] is not None:
             try:
                 meeting_id = parse_meeting_id(meeting_ids[index])
             except CellError as error:
