@@ -1,3 +1,111 @@
-"""`batchzoom sandbox`."""
+"""`batchzoom sandbox`: run the local Zoom stand-in in the foreground."""
 
 from __future__ import annotations
+
+import signal
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from batchzoom.cli.app import cli
+from batchzoom.sandbox import PLANS, Sandbox, SandboxConfig, SandboxUser
+
+
+def _users(emails: tuple[str, ...], unlicensed: tuple[str, ...]) -> list[SandboxUser]:
+    """Users from repeated or comma-separated emails; the first is the account owner."""
+    users: list[SandboxUser] = []
+    seen: set[str] = set()
+    for raw, licensed in [(e, True) for e in emails] + [(e, False) for e in unlicensed]:
+        for email in (part.strip() for part in raw.split(",")):
+            if not email:
+                continue
+            if "@" not in email:
+                raise click.BadParameter(
+                    f"{email!r} is not an email address.", param_hint="--users"
+                )
+            if email.lower() in seen:
+                raise click.BadParameter(f"{email} is listed twice.", param_hint="--users")
+            seen.add(email.lower())
+            users.append(SandboxUser(email=email, licensed=licensed))
+    return users
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default="chosen by the OS")
+@click.option("--plan", type=click.Choice(PLANS), default="pro", show_default=True,
+              help="Zoom plan whose rate limits apply.")  # fmt: skip
+@click.option("--qps", type=click.FloatRange(min=0, min_open=True),
+              help="Per-second limit for every category, instead of the plan's.")  # fmt: skip
+@click.option("--daily-limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Meeting create/update requests per host per UTC day (0: no limit).")  # fmt: skip
+@click.option("--latency", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Seconds added to every API response.")  # fmt: skip
+@click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Chance that an API request fails with 500, 502 or 503.")  # fmt: skip
+@click.option("--seed", type=int, help="Seed for random faults, for repeatable runs.")
+@click.option("--users", "emails", multiple=True, metavar="EMAILS",
+              help="Licensed users (repeat or separate with commas); the first is the owner.")  # fmt: skip
+@click.option("--unlicensed", multiple=True, metavar="EMAILS",
+              help="Users who may not host meetings.")  # fmt: skip
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON file that keeps users and meetings between runs.")  # fmt: skip
+def sandbox(
+    *,
+    port: int,
+    plan: str,
+    qps: float | None,
+    daily_limit: int,
+    latency: float,
+    fault_rate: float,
+    seed: int | None,
+    emails: tuple[str, ...],
+    unlicensed: tuple[str, ...],
+    state: Path | None,
+) -> None:
+    """Run a local stand-in for Zoom's API, to try batchzoom without Zoom credentials.
+
+    It serves Server-to-Server OAuth and the meeting endpoints on 127.0.0.1 with Zoom's
+    validation, errors and rate limits, and prints the settings a client needs.
+    Stop it with Ctrl-C.
+
+    \b
+    Example:
+        batchzoom sandbox --port 8765 --users kim@school.example,lee@school.example
+    """
+    users = _users(emails, unlicensed)
+    config = SandboxConfig(
+        plan=plan,  # type: ignore[arg-type]
+        qps=qps,
+        daily_limit=daily_limit,
+        latency=latency,
+        fault_rate=fault_rate,
+        seed=seed,
+        state_file=state,
+        port=port,
+    )
+    if users:
+        config.users = users
+    try:
+        server = Sandbox(config)
+        server.bind()
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"The sandbox could not start: {error}.") from error
+    click.echo(f"Zoom sandbox listening on {server.base_url} (plan {plan}); Ctrl-C stops it.")
+    click.echo("Use these settings (paste into a shell or an .env file):")
+    click.echo(f"ZOOM_ACCOUNT_ID={server.account_id}")
+    click.echo(f"ZOOM_CLIENT_ID={server.client_id}")
+    click.echo(f"ZOOM_CLIENT_SECRET={server.client_secret}")
+    click.echo(f"ZOOM_TOKEN_URL={server.token_url}")
+    click.echo(f"ZOOM_API_URL={server.api_url}")
+    hosts = ", ".join(u.email + ("" if u.licensed else " (unlicensed)") for u in server.users())
+    click.echo(f"Users: {hosts}")
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop too
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Sandbox stopped.")
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

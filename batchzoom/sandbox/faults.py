@@ -63,7 +63,8 @@ class Faults:
             self._fail.append(_OneShot(operation, count, status))
 
     def drop_next(self, operation: str = "meetingCreate", count: int = 1) -> None:
-        """Make the next ``count`` matching requests take effect, then close without a response."""
+        """Make the next ``count`` matching successful requests take effect, then close
+        the connection without a response."""
         with self._lock:
             self._drop.append(_OneShot(operation, count))
 

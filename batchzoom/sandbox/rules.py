@@ -62,7 +62,7 @@ def zone(name: str, field_name: str = "timezone") -> str:
         raise invalid(field_name, f"unknown time zone {name!r}")
     try:
         ZoneInfo(name)
-    except (ValueError, OSError) as error:
+    except (KeyError, ValueError, OSError) as error:
         raise invalid(field_name, f"unknown time zone {name!r}") from error
     return name
 

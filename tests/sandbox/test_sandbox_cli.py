@@ -1,0 +1,91 @@
+"""`batchzoom sandbox` as a user runs it: a foreground process printing its settings."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from click.testing import CliRunner
+
+from batchzoom.cli import cli
+
+
+def _start(*args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "batchzoom", "sandbox", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    settings: dict[str, str] = {}
+    for line in process.stdout:
+        if "=" in line and line.startswith("ZOOM_"):
+            key, _, value = line.strip().partition("=")
+            settings[key] = value
+        if line.startswith("Users:"):
+            break
+    return process, settings
+
+
+def test_sandbox_command_prints_env_lines_serves_and_stops_on_sigint(tmp_path: Path) -> None:
+    """The printed settings work with a real token request; SIGINT ends it with status 0."""
+    state = tmp_path / "state.json"
+    process, env = _start("--users", "kim@school.example,lee@school.example", "--state", str(state))
+    try:
+        assert set(env) == {
+            "ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_TOKEN_URL", "ZOOM_API_URL",
+        }  # fmt: skip
+        token = httpx.post(
+            env["ZOOM_TOKEN_URL"],
+            auth=(env["ZOOM_CLIENT_ID"], env["ZOOM_CLIENT_SECRET"]),
+            data={"grant_type": "account_credentials", "account_id": env["ZOOM_ACCOUNT_ID"]},
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        created = httpx.post(
+            f"{env['ZOOM_API_URL']}/users/me/meetings", headers=headers, json={"topic": "T"}
+        )
+        assert created.status_code == 201
+        assert created.json()["host_email"] == "kim@school.example"
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Traceback" not in err
+    assert "Sandbox stopped." in out
+    # The state file keeps the meeting for the next run.
+    process, env = _start("--state", str(state))
+    try:
+        token = httpx.post(
+            env["ZOOM_TOKEN_URL"],
+            auth=(env["ZOOM_CLIENT_ID"], env["ZOOM_CLIENT_SECRET"]),
+            data={"grant_type": "account_credentials", "account_id": env["ZOOM_ACCOUNT_ID"]},
+        ).json()["access_token"]
+        listed = httpx.get(
+            f"{env['ZOOM_API_URL']}/users/kim@school.example/meetings",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert listed.json()["total_records"] == 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    assert process.returncode == 0
+
+
+def test_sandbox_command_rejects_a_bad_user_list() -> None:
+    """A user that is not an email is a usage error (exit 2)."""
+    result = CliRunner().invoke(cli, ["sandbox", "--users", "kim"])
+    assert result.exit_code == 2
+    assert "'kim' is not an email address." in result.output
+
+
+def test_sandbox_command_has_help() -> None:
+    """--help explains the command with an example."""
+    result = CliRunner().invoke(cli, ["sandbox", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "--daily-limit" in result.output
