@@ -115,13 +115,17 @@ def test_pacer_never_puts_more_than_the_limit_in_any_second(rate: int, n: int) -
     assert times[-1] - times[0] == pytest.approx((n - 1) / (rate * HEADROOM))
 
 
-def test_pacer_slows_down_after_a_429() -> None:
+def test_pacer_slows_down_once_per_burst_of_429s_and_recovers() -> None:
     fake = FakeTime()
     pacer = Pacer(10, clock=fake.clock, sleep=fake.sleep)
     before = pacer.rate
-    pacer.slow_down()
+    for _ in range(5):  # five workers hear 429 for the same overload
+        pacer.slow_down()
     assert pacer.rate == pytest.approx(before * 0.8)
     assert pacer.slowdowns == 1
+    fake.now += 30  # a quiet half minute
+    pacer.acquire()
+    assert pacer.rate == pytest.approx(before)
 
 
 def test_plan_limits_and_rate_override() -> None:

@@ -51,10 +51,12 @@ class S2SAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
+        response.read()
         token = yield from self._current(stale=token)
         request.headers["Authorization"] = f"Bearer {token.value.reveal()}"
         response = yield request
         if response.status_code == 401:
+            response.read()
             raise AuthError(
                 "Zoom rejected a freshly issued access token "
                 f"({_zoom_message(response)}); check that the app is activated and has the "
@@ -69,6 +71,7 @@ class S2SAuth(httpx.Auth):
             if not fresh:
                 started = self._clock()
                 response = yield self._token_request()
+                response.read()
                 token = self._accept(response, started)
                 self._token = token
             assert token is not None

@@ -28,7 +28,9 @@ PLAN_LIMITS: Mapping[Plan, Mapping[str, float]] = {
 # Aim this far under the published limit so that network jitter cannot push a
 # one-second window over it.
 HEADROOM = 0.95
-SLOWDOWN = 0.8  # multiply the pace by this on every 429 that still arrives
+SLOWDOWN = 0.8  # multiply the pace by this when a 429 still arrives...
+SLOWDOWN_SPACING = 1.0  # ...at most once a second, since a burst of 429s reports one overload
+RECOVERY = 0.05  # then win back this share of the limit for every quiet second
 MINIMUM_RATE = 0.5
 
 
@@ -48,8 +50,10 @@ class Pacer:
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
-        self._rate = rate * HEADROOM
+        self._target = rate * HEADROOM
+        self._rate = self._target
         self._next = 0.0
+        self._slowed_at: float | None = None
         self._lock = threading.Lock()
         self._clock = clock
         self._sleep = sleep
@@ -64,17 +68,32 @@ class Pacer:
         """Block until this caller may send its request."""
         with self._lock:
             now = self._clock()
+            self._recover(now)
             slot = max(now, self._next)
             self._next = slot + 1.0 / self._rate
         if slot > now:
             self._sleep(slot - now)
 
     def slow_down(self) -> None:
-        """Zoom said 429 despite pacing: send less often from now on."""
+        """Zoom said 429 despite pacing: send less often for a while."""
         with self._lock:
+            now = self._clock()
+            if self._slowed_at is not None and now - self._slowed_at < SLOWDOWN_SPACING:
+                return
+            self._slowed_at = now
             self._rate = max(MINIMUM_RATE, self._rate * SLOWDOWN)
-            self._next = max(self._next, self._clock() + 1.0 / self._rate)
+            self._next = max(self._next, now + 1.0 / self._rate)
             self.slowdowns += 1
+
+    def _recover(self, now: float) -> None:
+        """Creep back towards the limit once 429s have stopped (caller holds the lock)."""
+        if self._slowed_at is None or self._rate >= self._target:
+            return
+        quiet = now - self._slowed_at
+        if quiet >= SLOWDOWN_SPACING:
+            gained = self._target * RECOVERY * quiet
+            self._rate = min(self._target, self._rate + gained)
+            self._slowed_at = now if self._rate < self._target else None
 
 
 @dataclass

@@ -1,0 +1,254 @@
+"""The Zoom client against the sandbox over real loopback HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from batchzoom.errors import AuthError, ZoomUnreachableError
+from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from batchzoom.secret import Secret
+from batchzoom.zoom import (
+    DailyLimitError,
+    InDoubtError,
+    RateLimits,
+    RetryPolicy,
+    ZoomClient,
+    ZoomRequestError,
+    ZoomSettings,
+)
+
+HOST = "alice@school.example"
+PRO = RateLimits.for_plan("pro")
+
+
+def settings_for(sb: Sandbox, *, secret: str | None = None) -> ZoomSettings:
+    return ZoomSettings(
+        account_id=sb.account_id,
+        client_id=sb.client_id,
+        client_secret=Secret(secret if secret is not None else sb.client_secret),
+        token_url=sb.token_url,
+        api_url=sb.api_url,
+    )
+
+
+@contextmanager
+def client_for(sb: Sandbox, **kwargs: Any) -> Iterator[ZoomClient]:
+    kwargs.setdefault("limits", RateLimits.for_plan("pro"))
+    kwargs.setdefault("retry", RetryPolicy.for_tests())
+    with ZoomClient(settings_for(sb), **kwargs) as client:
+        yield client
+
+
+def body(n: int = 0, **extra: Any) -> dict[str, Any]:
+    start = datetime(2027, 5, 3, 9, 0) + timedelta(hours=n)
+    return {
+        "topic": f"Class {n}",
+        "type": 2,
+        "start_time": start.strftime("%Y-%m-%dT%H:%M:%S"),
+        "timezone": "Asia/Seoul",
+        "duration": 50,
+        **extra,
+    }
+
+
+def counter(sb: Sandbox, endpoint: str, key: str = "requests") -> Any:
+    return sb.counters().get(endpoint, {}).get(key, 0)
+
+
+def test_twenty_workers_share_one_token(sandbox: Sandbox) -> None:
+    with client_for(sandbox) as client, ThreadPoolExecutor(20) as pool:
+        meetings = list(pool.map(lambda n: client.create_meeting(HOST, body(n)), range(60)))
+    assert len({m["id"] for m in meetings}) == 60
+    assert client.tokens_fetched == 1
+    assert counter(sandbox, "token", "tokens_issued") == 1
+
+
+def test_created_meeting_keeps_the_local_time_and_zone(sandbox: Sandbox) -> None:
+    with client_for(sandbox) as client:
+        meeting = client.create_meeting(HOST, body(0))
+    assert meeting["start_time"] == "2027-05-03T00:00:00Z"  # 09:00 in Seoul (UTC+9)
+    assert meeting["timezone"] == "Asia/Seoul"
+    assert meeting["join_url"] and meeting["password"]
+
+
+def test_expired_token_is_renewed_once_and_the_request_resent(sandbox: Sandbox) -> None:
+    with client_for(sandbox) as client:
+        client.create_meeting(HOST, body(0))
+        sandbox.clock.advance(3601)
+        client.create_meeting(HOST, body(1))
+    assert client.tokens_fetched == 2
+    assert counter(sandbox, "meetingCreate", "responses").get("401") == 1
+    assert len(sandbox.meetings()) == 2
+
+
+def test_a_fresh_token_rejected_again_stops_the_run(
+    sandbox_factory: Callable[..., Sandbox],
+) -> None:
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser(HOST)], token_ttl=0))
+    with client_for(sb) as client, pytest.raises(AuthError) as caught:
+        client.create_meeting(HOST, body(0))
+    assert client.tokens_fetched == 2
+    assert "Access token is expired" in str(caught.value)
+    assert sb.meetings() == []
+
+
+def test_wrong_secret_quotes_zooms_reason_without_the_secret(sandbox: Sandbox) -> None:
+    with (
+        ZoomClient(
+            settings_for(sandbox, secret="wrong-secret-value"),
+            limits=PRO,
+            retry=RetryPolicy.for_tests(),
+        ) as client,
+        pytest.raises(AuthError) as caught,
+    ):
+        client.get_user("me")
+    message = str(caught.value)
+    assert "Invalid client_id or client_secret" in message
+    assert "wrong-secret-value" not in message
+
+
+def test_transient_5xx_on_a_read_is_retried(sandbox: Sandbox) -> None:
+    with client_for(sandbox) as client:
+        meeting = client.create_meeting(HOST, body(0))
+        sandbox.faults.fail_next("meeting", status=503, count=2)
+        got = client.get_meeting(meeting["id"])
+    assert got is not None and got["id"] == meeting["id"]
+    assert counter(sandbox, "meeting") == 3
+
+
+def test_5xx_on_a_create_is_in_doubt_not_resent(sandbox: Sandbox) -> None:
+    sandbox.faults.fail_next("meetingCreate", status=502)
+    with client_for(sandbox) as client, pytest.raises(InDoubtError):
+        client.create_meeting(HOST, body(0))
+    assert counter(sandbox, "meetingCreate") == 1
+
+
+def test_dropped_create_is_in_doubt_and_found_by_listing(sandbox: Sandbox) -> None:
+    sandbox.faults.drop_next("meetingCreate")
+    with client_for(sandbox) as client:
+        with pytest.raises(InDoubtError):
+            client.create_meeting(HOST, body(0))
+        found = client.find_meeting(HOST, topic="Class 0", start_time="2027-05-03T00:00:00Z")
+        missing = client.find_meeting(HOST, topic="Class 0", start_time="2027-05-03T01:00:00Z")
+    assert counter(sandbox, "meetingCreate") == 1
+    assert found is not None and found["id"] == sandbox.meetings()[0]["id"]
+    assert missing is None
+    excluded = None
+    with client_for(sandbox) as client:
+        excluded = client.find_meeting(
+            HOST, topic="Class 0", start_time="2027-05-03T00:00:00Z", exclude={found["id"]}
+        )
+    assert excluded is None
+
+
+def test_qps_429_is_retried_and_slows_the_pace(sandbox: Sandbox) -> None:
+    sandbox.faults.qps_429_next("meetingCreate", count=2)
+    limits = RateLimits.for_plan("pro")
+    with client_for(sandbox, limits=limits) as client:
+        client.create_meeting(HOST, body(0))
+    assert len(sandbox.meetings()) == 1
+    assert client.stats["qps_429"] == 2
+    assert limits.slowdowns() == 1  # one burst, one slowdown
+    assert limits.pacer("LIGHT").rate < 30
+
+
+def test_pacing_keeps_a_burst_under_the_sandbox_limit(
+    sandbox_factory: Callable[..., Sandbox],
+) -> None:
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser(HOST)], qps=10))
+    with (
+        client_for(sb, limits=RateLimits.for_plan("pro", rate=10)) as client,
+        ThreadPoolExecutor(8) as pool,
+    ):
+        list(pool.map(lambda n: client.create_meeting(HOST, body(n)), range(30)))
+    assert len(sb.meetings()) == 30
+    # Unpaced, eight workers on loopback would be refused most of these; paced, at most a stray one.
+    assert client.stats["qps_429"] <= 2
+
+
+@pytest.mark.parametrize("documented_headers", [True, False])
+def test_host_daily_limit_is_recognised_with_or_without_headers(
+    sandbox_factory: Callable[..., Sandbox], documented_headers: bool
+) -> None:
+    sb = sandbox_factory(
+        SandboxConfig(
+            users=[SandboxUser(HOST)], daily_limit=2, user_limit_type_header=documented_headers
+        )
+    )
+    with client_for(sb) as client:
+        client.create_meeting(HOST, body(0))
+        client.create_meeting(HOST, body(1))
+        with pytest.raises(DailyLimitError) as caught:
+            client.create_meeting(HOST, body(2))
+    assert caught.value.host == HOST
+    assert caught.value.resume_at == sb.clock.next_utc_midnight()
+    assert counter(sb, "meetingCreate") == 3  # refused once, not retried
+    assert len(sb.meetings()) == 2
+
+
+def test_zoom_validation_error_carries_zooms_code_and_message(sandbox: Sandbox) -> None:
+    with client_for(sandbox) as client, pytest.raises(ZoomRequestError) as caught:
+        client.create_meeting(HOST, body(0, password="bad pass with spaces"))
+    assert caught.value.status == 400 and caught.value.code == 300
+    assert "password" in caught.value.zoom_message
+    assert counter(sandbox, "meetingCreate") == 1
+
+
+def test_unknown_host_is_a_row_error(sandbox: Sandbox) -> None:
+    with client_for(sandbox) as client, pytest.raises(ZoomRequestError) as caught:
+        client.create_meeting("nobody@school.example", body(0))
+    assert (caught.value.status, caught.value.code) == (404, 1001)
+
+
+def test_unreachable_zoom_stops_with_one_sentence() -> None:
+    settings = ZoomSettings(
+        "a",
+        "b",
+        Secret("c"),
+        token_url="http://127.0.0.1:9/oauth/token",
+        api_url="http://127.0.0.1:9/v2",
+    )
+    with (
+        ZoomClient(settings, limits=PRO, retry=RetryPolicy.for_tests()) as client,
+        pytest.raises(ZoomUnreachableError, match="Cannot reach Zoom"),
+    ):
+        client.get_user()
+
+
+def test_listing_follows_every_page(sandbox_factory: Callable[..., Sandbox]) -> None:
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser(HOST)], qps=2000, daily_limit=0))
+    limits = RateLimits.for_plan("pro", rate=2000)
+    with client_for(sb, limits=limits) as client, ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: client.create_meeting(HOST, body(n)), range(305)))
+        listed = list(client.list_meetings(HOST))
+    assert len(listed) == 305
+    assert counter(sb, "meetings") == 2
+    assert all("password" not in m and "start_url" not in m for m in listed)
+
+
+def test_delete_and_get_missing_meeting(sandbox: Sandbox) -> None:
+    with client_for(sandbox) as client:
+        meeting = client.create_meeting(HOST, body(0))
+        client.delete_meeting(meeting["id"])
+        assert client.get_meeting(meeting["id"]) is None
+    assert sandbox.meetings() == []
+
+
+def test_daily_reset_at_utc_midnight_lets_the_host_go_on(
+    sandbox_factory: Callable[..., Sandbox],
+) -> None:
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser(HOST)], daily_limit=1))
+    with client_for(sb) as client:
+        client.create_meeting(HOST, body(0))
+        with pytest.raises(DailyLimitError):
+            client.create_meeting(HOST, body(1))
+        sb.clock.set(sb.clock.next_utc_midnight() + timedelta(seconds=1))
+        client.create_meeting(HOST, body(1))
+    assert len(sb.meetings()) == 2
+    assert sb.clock.now() > datetime.now(UTC)
