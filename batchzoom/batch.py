@@ -1,0 +1,492 @@
+"""A scheduling run: roster in, meetings created exactly once, result sheet out.
+
+``load`` reads and validates a roster. ``schedule`` then, under the roster's
+lock and with every step journalled:
+
+1. sorts each valid row into existing (already has a meeting), deferred (a
+   daily limit said "not before ..."), in doubt (a create was sent but never
+   answered) or new;
+2. settles the rows in doubt by listing their hosts' meetings;
+3. creates the new rows with bounded concurrency under one token;
+4. writes the result sheet, rebuilt from the journal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from batchzoom.errors import AuthError, BatchzoomError, ZoomUnreachableError
+from batchzoom.journal import Entry, Journal, default_path
+from batchzoom.lock import RunLock
+from batchzoom.roster import Roster, read_roster
+from batchzoom.rows import Problem, Session, Validation, ValidationOptions, validate
+from batchzoom.writeback import RowResult, Status, WriteOutcome, write_results
+from batchzoom.zoom import (
+    DailyLimitError,
+    InDoubtError,
+    RateLimits,
+    RetryPolicy,
+    ZoomClient,
+    ZoomRequestError,
+    ZoomSettings,
+    default_concurrency,
+)
+from batchzoom.zoom.meetings import create_body, fingerprint
+
+DAILY_CREATE_LIMIT = 100  # Zoom: meeting creates + updates per host per UTC day
+CREATE_TRIES = 3  # creates of one row in one run when each one ends in doubt and is not found
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A roster read and validated, ready to schedule."""
+
+    roster: Roster
+    validation: Validation
+
+
+def load(
+    path: Path, options: ValidationOptions, *, sheet: str | None = None, encoding: str | None = None
+) -> Loaded:
+    roster = read_roster(path, sheet=sheet, encoding=encoding)
+    return Loaded(roster, validate(roster, options))
+
+
+def row_key(session: Session) -> str:
+    """A row's identity across runs: its id, else a digest of host, topic and start instant."""
+    if session.key:
+        return f"id:{session.key}"
+    text = f"{session.host.lower()}\n{session.topic}\n{session.start_utc}"
+    return "fp:" + hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class ScheduleOptions:
+    output: Path | None = None
+    in_place: bool = False
+    skip_invalid: bool = False
+    dry_run: bool = False
+    include_start_url: bool = False
+    concurrency: int | None = None
+    state: Path | None = None
+    wait: float = 0.0
+
+
+@dataclass
+class RowOutcome:
+    """What happened to one roster row (no secrets except the passcode the sheet holds)."""
+
+    row: int
+    status: Status
+    key: str | None = None
+    row_key: str | None = None
+    host: str | None = None
+    topic: str | None = None
+    start_utc: str | None = None
+    meeting_id: int | None = None
+    join_url: str | None = None
+    password: str | None = None
+    start_time: str | None = None
+    error: str | None = None
+    start_url: str | None = field(default=None, repr=False)
+
+    def result(self) -> RowResult:
+        return RowResult(
+            status=self.status,
+            meeting_id=self.meeting_id,
+            join_url=self.join_url,
+            password=self.password,
+            start_time=self.start_time,
+            error=self.error,
+            start_url=self.start_url,
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Sent to the progress callback after every row that needed Zoom."""
+
+    total: int
+    done: int
+    created: int
+    failed: int
+    deferred: int
+
+
+@dataclass
+class RunReport:
+    outcomes: list[RowOutcome]
+    problems: list[Problem]
+    warnings: list[str] = field(default_factory=list)
+    output: WriteOutcome | None = None
+    tokens_fetched: int = 0
+    requests: int = 0
+    rate_limited: int = 0
+    dry_run: bool = False
+
+    def counts(self) -> dict[str, int]:
+        counts = Counter(outcome.status for outcome in self.outcomes)
+        return {
+            status: counts.get(status, 0)
+            for status in ("created", "existing", "planned", "deferred", "failed", "invalid")
+        }
+
+    @property
+    def exit_code(self) -> int:
+        """0 all done; 3 invalid rows; 4 some rows failed or were deferred."""
+        counts = self.counts()
+        if counts["invalid"]:
+            return 3
+        if counts["failed"] or counts["deferred"]:
+            return 4
+        return 0
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def _invalid_outcomes(validation: Validation) -> dict[int, RowOutcome]:
+    messages: dict[int, list[str]] = defaultdict(list)
+    for problem in validation.problems:
+        if problem.row is not None:
+            where = f"{problem.column}: " if problem.column else ""
+            messages[problem.row].append(where + problem.message)
+    return {
+        row: RowOutcome(
+            row=row, status="invalid", error=" ".join(messages.get(row, ["invalid row"]))
+        )
+        for row in validation.invalid_rows
+    }
+
+
+def _outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
+    return RowOutcome(
+        row=session.row,
+        status=status,
+        key=session.key,
+        row_key=row_key(session),
+        host=session.host,
+        topic=session.topic,
+        start_utc=session.start_utc,
+        **values,
+    )
+
+
+def _from_entry(session: Session, entry: Entry, status: Status) -> RowOutcome:
+    return _outcome(
+        session,
+        status,
+        meeting_id=entry.meeting_id,
+        join_url=entry.join_url,
+        password=entry.password,
+        start_time=entry.start_time,
+        error=entry.error,
+    )
+
+
+def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]) -> list[str]:
+    """One warning per host whose creates will not fit in today's Zoom limit."""
+    need = Counter(session.host.lower() for session in sessions)
+    warnings = []
+    for host, count in sorted(need.items()):
+        left = max(0, DAILY_CREATE_LIMIT - used_today(host))
+        if count > left:
+            days = 1 + (count - left + DAILY_CREATE_LIMIT - 1) // DAILY_CREATE_LIMIT
+            warnings.append(
+                f"Host {host} needs {count} new meetings but Zoom allows {DAILY_CREATE_LIMIT} "
+                f"creates per host per UTC day ({left} left today): this takes {days} days; "
+                "the rest will be deferred, so run again after 00:00 UTC."
+            )
+    return warnings
+
+
+class _Run:
+    """The state of one scheduling run; one instance per call of ``schedule``."""
+
+    def __init__(self, client: ZoomClient, journal: Journal, claimed: set[int]) -> None:
+        self.client = client
+        self.journal = journal
+        self.claimed = claimed  # meeting ids already belonging to some row
+        self.parked: dict[str | None, DailyLimitError] = {}  # host (None: whole account)
+        self.fatal: BatchzoomError | None = None
+        self.lock = threading.Lock()
+
+    def parked_for(self, host: str) -> DailyLimitError | None:
+        with self.lock:
+            return self.parked.get(None) or self.parked.get(host.lower())
+
+    def settle(self, session: Session, key: str) -> dict[str, Any] | None:
+        """Find the meeting of a create that ended in doubt; record it if found."""
+        found = self.client.find_meeting(
+            session.host,
+            topic=session.topic,
+            start_time=session.start_utc,
+            exclude=frozenset(self.claimed),
+        )
+        if found is None:
+            return None
+        meeting = self.client.get_meeting(int(found["id"])) or found
+        with self.lock:
+            self.claimed.add(int(meeting["id"]))
+        self.journal.record_created(key, meeting)
+        return meeting
+
+    def create(self, session: Session, key: str) -> RowOutcome:
+        """Create one row's meeting; every path leaves the journal telling the truth."""
+        if self.fatal is not None:
+            return _outcome(session, "failed", error=f"Not sent: {self.fatal}")
+        parked = self.parked_for(session.host)
+        if parked is not None:
+            return self._defer(session, key, parked)
+        body = create_body(session)
+        digest = fingerprint(body)
+        for _ in range(CREATE_TRIES):
+            self.journal.record_intent(
+                row_key=key,
+                host=session.host,
+                topic=session.topic,
+                start_utc=session.start_utc,
+                fingerprint=digest,
+                excel_row=session.row,
+            )
+            try:
+                meeting = self.client.create_meeting(session.host, body)
+            except InDoubtError as doubt:
+                try:
+                    meeting_found = self.settle(session, key)
+                except BatchzoomError as error:
+                    return self._stop_or_fail(session, error, in_doubt=doubt)
+                if meeting_found is not None:
+                    return self._created(session, meeting_found)
+                self.journal.record_absent(key)
+                continue
+            except DailyLimitError as limit:
+                with self.lock:
+                    self.parked.setdefault(limit.host.lower() if limit.host else None, limit)
+                return self._defer(session, key, limit)
+            except ZoomRequestError as refused:
+                self.journal.record_failed(key, str(refused))
+                return _outcome(session, "failed", error=str(refused))
+            except BatchzoomError as error:
+                return self._stop_or_fail(session, error)
+            with self.lock:
+                self.claimed.add(int(meeting["id"]))
+            self.journal.record_created(key, meeting)
+            return self._created(session, meeting)
+        message = f"Zoom did not confirm the meeting after {CREATE_TRIES} tries; run again later."
+        self.journal.record_failed(key, message)
+        return _outcome(session, "failed", error=message)
+
+    def _created(self, session: Session, meeting: dict[str, Any]) -> RowOutcome:
+        return _outcome(
+            session,
+            "created",
+            meeting_id=int(meeting["id"]),
+            join_url=meeting.get("join_url"),
+            password=meeting.get("password"),
+            start_time=meeting.get("start_time"),
+            start_url=meeting.get("start_url"),
+        )
+
+    def _defer(self, session: Session, key: str, limit: DailyLimitError) -> RowOutcome:
+        message = f"Deferred: {limit}"
+        if self.journal.get(key) is not None:
+            self.journal.record_deferred(key, limit.resume_at, message)
+        else:
+            self.journal.note(
+                row_key=key,
+                host=session.host,
+                topic=session.topic,
+                start_utc=session.start_utc,
+                fingerprint=fingerprint(create_body(session)),
+                excel_row=session.row,
+                state="deferred",
+                error=message,
+                resume_at=limit.resume_at,
+            )
+        return _outcome(session, "deferred", error=message)
+
+    def _stop_or_fail(
+        self, session: Session, error: BatchzoomError, in_doubt: InDoubtError | None = None
+    ) -> RowOutcome:
+        if isinstance(error, AuthError | ZoomUnreachableError):
+            with self.lock:
+                self.fatal = self.fatal or error
+        note = (
+            " The meeting may exist; the next run checks Zoom before creating it."
+            if in_doubt
+            else ""
+        )
+        return _outcome(session, "failed", error=f"{error}{note}")
+
+
+def _sheet_outcomes(session: Session) -> RowOutcome:
+    return _outcome(session, "existing", meeting_id=session.meeting_id)
+
+
+def schedule(
+    loaded: Loaded,
+    settings: ZoomSettings | None,
+    options: ScheduleOptions,
+    *,
+    limits: RateLimits | None = None,
+    retry: RetryPolicy | None = None,
+    progress: ProgressCallback | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> RunReport:
+    """Create every new row's meeting, exactly once, and write the result sheet.
+
+    ``settings`` may be None only for a dry run. Raises ``BatchzoomError`` when
+    the run cannot go on (after writing what it has done).
+    """
+    validation = loaded.validation
+    invalid = _invalid_outcomes(validation)
+    report = RunReport(outcomes=[], problems=list(validation.problems), dry_run=options.dry_run)
+    if invalid and not options.skip_invalid:
+        report.outcomes = sorted(invalid.values(), key=lambda o: o.row)
+        return report
+
+    source = loaded.roster.source
+    state_path = options.state or default_path(source.path)
+    account = settings.account_id if settings else "-"
+    limits = limits or RateLimits.for_plan("pro")
+    with (
+        RunLock(
+            state_path.with_name(state_path.name + ".lock"),
+            wait=options.wait,
+            what=str(source.path.name),
+        ),
+        Journal(state_path, account=account) as journal,
+    ):
+        entries = journal.entries()
+        today = now().date().isoformat()
+        outcomes: dict[int, RowOutcome] = dict(invalid)
+        new: list[tuple[Session, str]] = []
+        doubtful: list[tuple[Session, str]] = []
+        for session in validation.sessions:
+            key = row_key(session)
+            entry = entries.get(key)
+            if session.meeting_id is not None:
+                outcomes[session.row] = _sheet_outcomes(session)
+            elif entry is not None and entry.state == "created":
+                outcomes[session.row] = _from_entry(
+                    session, entry, "existing" if entry.reported else "created"
+                )
+            elif (
+                entry is not None
+                and entry.state == "deferred"
+                and entry.resume_at
+                and entry.resume_at > now()
+            ):
+                outcomes[session.row] = _from_entry(session, entry, "deferred")
+            elif entry is not None and entry.in_doubt:
+                doubtful.append((session, key))
+            else:
+                new.append((session, key))
+
+        report.warnings = quota_warnings(
+            [s for s, _ in new + doubtful], lambda host: journal.used_today(host, today=today)
+        )
+        if options.dry_run or settings is None:
+            for session, _ in new + doubtful:
+                outcomes[session.row] = _outcome(session, "planned")
+            return _finish(report, loaded, outcomes, journal, options)
+
+        claimed = {e.meeting_id for e in entries.values() if e.meeting_id is not None}
+        claimed |= {s.meeting_id for s in validation.sessions if s.meeting_id is not None}
+        workers = options.concurrency or default_concurrency(min(limits.limits.values()))
+        with ZoomClient(settings, limits=limits, retry=retry, max_connections=workers) as client:
+            run = _Run(client, journal, claimed)
+            try:
+                _settle_doubtful(run, doubtful, outcomes, new)
+                _create_all(run, new, outcomes, workers, progress)
+            finally:
+                report.tokens_fetched = client.tokens_fetched
+                report.requests = client.stats["requests"]
+                report.rate_limited = client.stats["qps_429"]
+            _finish(report, loaded, outcomes, journal, options)
+            if run.fatal is not None:
+                raise run.fatal
+            return report
+
+
+def _settle_doubtful(
+    run: _Run,
+    doubtful: list[tuple[Session, str]],
+    outcomes: dict[int, RowOutcome],
+    new: list[tuple[Session, str]],
+) -> None:
+    """Rows whose create was sent by an earlier run without an answer: look before creating."""
+    for session, key in doubtful:
+        try:
+            meeting = run.settle(session, key)
+        except (AuthError, ZoomUnreachableError):
+            raise
+        except BatchzoomError as error:
+            outcomes[session.row] = _outcome(
+                session,
+                "failed",
+                error=f"Could not check Zoom for an earlier, unconfirmed create: {error}",
+            )
+            continue
+        if meeting is None:
+            run.journal.record_absent(key)
+            new.append((session, key))
+        else:
+            outcomes[session.row] = run._created(session, meeting)
+
+
+def _create_all(
+    run: _Run,
+    new: list[tuple[Session, str]],
+    outcomes: dict[int, RowOutcome],
+    workers: int,
+    progress: ProgressCallback | None,
+) -> None:
+    tally: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def one(item: tuple[Session, str]) -> RowOutcome:
+        outcome = run.create(*item)
+        with lock:
+            outcomes[outcome.row] = outcome
+            tally[outcome.status] += 1
+            tally["done"] += 1
+            snapshot = Progress(
+                len(new), tally["done"], tally["created"], tally["failed"], tally["deferred"]
+            )
+        if progress is not None:
+            progress(snapshot)
+        return outcome
+
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="batchzoom") as pool:
+        list(pool.map(one, new))
+
+
+def _finish(
+    report: RunReport,
+    loaded: Loaded,
+    outcomes: dict[int, RowOutcome],
+    journal: Journal,
+    options: ScheduleOptions,
+) -> RunReport:
+    report.outcomes = [outcomes[row] for row in sorted(outcomes)]
+    report.output = write_results(
+        loaded.roster.source,
+        {outcome.row: outcome.result() for outcome in report.outcomes},
+        output=options.output,
+        in_place=options.in_place,
+        include_start_url=options.include_start_url,
+    )
+    journal.mark_reported(
+        [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
+    )
+    return report
