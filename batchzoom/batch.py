@@ -18,6 +18,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,13 @@ from batchzoom.zoom import (
     default_concurrency,
 )
 from batchzoom.zoom.meetings import create_body, fingerprint
+
+
+class InterruptedRunError(BatchzoomError):
+    """The user stopped the run (Ctrl-C); what was done is journalled."""
+
+    exit_code = 130
+
 
 DAILY_CREATE_LIMIT = 100  # Zoom: meeting creates + updates per host per UTC day
 CREATE_TRIES = 3  # creates of one row in one run when each one ends in doubt and is not found
@@ -219,25 +227,45 @@ class _Run:
         self.fatal: BatchzoomError | None = None
         self.lock = threading.Lock()
 
+    def stop(self, reason: BatchzoomError) -> None:
+        """Send no more creates this run (those in flight finish)."""
+        with self.lock:
+            self.fatal = self.fatal or reason
+
     def parked_for(self, host: str) -> DailyLimitError | None:
         with self.lock:
             return self.parked.get(None) or self.parked.get(host.lower())
 
-    def settle(self, session: Session, key: str) -> dict[str, Any] | None:
-        """Find the meeting of a create that ended in doubt; record it if found."""
-        found = self.client.find_meeting(
-            session.host,
-            topic=session.topic,
-            start_time=session.start_utc,
-            exclude=frozenset(self.claimed),
-        )
-        if found is None:
-            return None
-        meeting = self.client.get_meeting(int(found["id"])) or found
-        with self.lock:
-            self.claimed.add(int(meeting["id"]))
-        self.journal.record_created(key, meeting)
-        return meeting
+    def settle(
+        self, host: str, items: list[tuple[Session, str]]
+    ) -> tuple[dict[str, dict[str, Any]], list[tuple[Session, str]]]:
+        """Look for the meetings of ``items`` (all hosted by ``host``) in one listing.
+
+        Returns the meetings found, by row key (now journalled as created), and
+        the items Zoom has no meeting for, which are safe to create.
+        """
+        listed: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for meeting in self.client.list_meetings(host):
+            listed[(meeting.get("topic", ""), meeting.get("start_time", ""))].append(meeting)
+        found: dict[str, dict[str, Any]] = {}
+        absent = []
+        for session, key in items:
+            with self.lock:
+                candidates = [
+                    m
+                    for m in listed[(session.topic, session.start_utc)]
+                    if int(m["id"]) not in self.claimed
+                ]
+                if candidates:
+                    self.claimed.add(int(candidates[0]["id"]))
+            if not candidates:
+                self.journal.record_absent(key)
+                absent.append((session, key))
+                continue
+            meeting = self.client.get_meeting(int(candidates[0]["id"])) or candidates[0]
+            self.journal.record_created(key, meeting)
+            found[key] = meeting
+        return found, absent
 
     def create(self, session: Session, key: str) -> RowOutcome:
         """Create one row's meeting; every path leaves the journal telling the truth."""
@@ -261,13 +289,12 @@ class _Run:
                 meeting = self.client.create_meeting(session.host, body)
             except InDoubtError as doubt:
                 try:
-                    meeting_found = self.settle(session, key)
+                    found, _ = self.settle(session.host, [(session, key)])
                 except BatchzoomError as error:
                     return self._stop_or_fail(session, error, in_doubt=doubt)
-                if meeting_found is not None:
-                    return self._created(session, meeting_found)
-                self.journal.record_absent(key)
-                continue
+                if key in found:
+                    return self._created(session, found[key])
+                continue  # Zoom has no such meeting: safe to send again
             except DailyLimitError as limit:
                 with self.lock:
                     self.parked.setdefault(limit.host.lower() if limit.host else None, limit)
@@ -318,8 +345,7 @@ class _Run:
         self, session: Session, error: BatchzoomError, in_doubt: InDoubtError | None = None
     ) -> RowOutcome:
         if isinstance(error, AuthError | ZoomUnreachableError):
-            with self.lock:
-                self.fatal = self.fatal or error
+            self.stop(error)
         note = (
             " The meeting may exist; the next run checks Zoom before creating it."
             if in_doubt
@@ -328,8 +354,34 @@ class _Run:
         return _outcome(session, "failed", error=f"{error}{note}")
 
 
-def _sheet_outcomes(session: Session) -> RowOutcome:
-    return _outcome(session, "existing", meeting_id=session.meeting_id)
+def _classify(
+    sessions: list[Session], entries: dict[str, Entry], now: datetime
+) -> tuple[dict[int, RowOutcome], list[tuple[Session, str]], list[tuple[Session, str]]]:
+    """Sort valid rows into settled outcomes, rows that may exist on Zoom, and new rows."""
+    outcomes: dict[int, RowOutcome] = {}
+    doubtful: list[tuple[Session, str]] = []
+    new: list[tuple[Session, str]] = []
+    for session in sessions:
+        key = row_key(session)
+        entry = entries.get(key)
+        if session.meeting_id is not None:
+            outcomes[session.row] = _outcome(session, "existing", meeting_id=session.meeting_id)
+        elif entry is not None and entry.state == "created":
+            outcomes[session.row] = _from_entry(
+                session, entry, "existing" if entry.reported else "created"
+            )
+        elif (
+            entry is not None
+            and entry.state == "deferred"
+            and entry.resume_at
+            and entry.resume_at > now
+        ):
+            outcomes[session.row] = _from_entry(session, entry, "deferred")
+        elif entry is not None and entry.in_doubt:
+            doubtful.append((session, key))
+        else:
+            new.append((session, key))
+    return outcomes, doubtful, new
 
 
 def schedule(
@@ -345,7 +397,7 @@ def schedule(
     """Create every new row's meeting, exactly once, and write the result sheet.
 
     ``settings`` may be None only for a dry run. Raises ``BatchzoomError`` when
-    the run cannot go on (after writing what it has done).
+    the run cannot go on (after writing the sheet for what it has done).
     """
     validation = loaded.validation
     invalid = _invalid_outcomes(validation)
@@ -353,49 +405,33 @@ def schedule(
     if invalid and not options.skip_invalid:
         report.outcomes = sorted(invalid.values(), key=lambda o: o.row)
         return report
+    if settings is None and not options.dry_run:
+        raise ValueError("settings are needed unless it is a dry run")
 
     source = loaded.roster.source
     state_path = options.state or default_path(source.path)
-    account = settings.account_id if settings else "-"
     limits = limits or RateLimits.for_plan("pro")
-    with (
-        RunLock(
-            state_path.with_name(state_path.name + ".lock"),
-            wait=options.wait,
-            what=str(source.path.name),
-        ),
-        Journal(state_path, account=account) as journal,
-    ):
-        entries = journal.entries()
+    lock = RunLock(
+        state_path.with_name(state_path.name + ".lock"), wait=options.wait, what=source.path.name
+    )
+    with lock, ExitStack() as stack:
+        journal: Journal | None = None
+        if state_path.exists() or not options.dry_run:  # a dry run never creates a journal
+            account = settings.account_id if settings else "-"
+            journal = stack.enter_context(Journal(state_path, account=account))
+        entries = journal.entries() if journal else {}
+        settled, doubtful, new = _classify(validation.sessions, entries, now())
+        outcomes = invalid | settled
+        if journal is None or journal.fresh:
+            # No journal yet: the first run, or the journal was lost. Look on Zoom
+            # before creating, so that a lost journal cannot cause duplicates.
+            doubtful, new = doubtful + new, []
         today = now().date().isoformat()
-        outcomes: dict[int, RowOutcome] = dict(invalid)
-        new: list[tuple[Session, str]] = []
-        doubtful: list[tuple[Session, str]] = []
-        for session in validation.sessions:
-            key = row_key(session)
-            entry = entries.get(key)
-            if session.meeting_id is not None:
-                outcomes[session.row] = _sheet_outcomes(session)
-            elif entry is not None and entry.state == "created":
-                outcomes[session.row] = _from_entry(
-                    session, entry, "existing" if entry.reported else "created"
-                )
-            elif (
-                entry is not None
-                and entry.state == "deferred"
-                and entry.resume_at
-                and entry.resume_at > now()
-            ):
-                outcomes[session.row] = _from_entry(session, entry, "deferred")
-            elif entry is not None and entry.in_doubt:
-                doubtful.append((session, key))
-            else:
-                new.append((session, key))
-
         report.warnings = quota_warnings(
-            [s for s, _ in new + doubtful], lambda host: journal.used_today(host, today=today)
+            [s for s, _ in new + doubtful],
+            lambda host: journal.used_today(host, today=today) if journal else 0,
         )
-        if options.dry_run or settings is None:
+        if settings is None or journal is None or options.dry_run:
             for session, _ in new + doubtful:
                 outcomes[session.row] = _outcome(session, "planned")
             return _finish(report, loaded, outcomes, journal, options)
@@ -412,10 +448,10 @@ def schedule(
                 report.tokens_fetched = client.tokens_fetched
                 report.requests = client.stats["requests"]
                 report.rate_limited = client.stats["qps_429"]
-            _finish(report, loaded, outcomes, journal, options)
-            if run.fatal is not None:
-                raise run.fatal
-            return report
+        _finish(report, loaded, outcomes, journal, options)
+        if run.fatal is not None:
+            raise run.fatal
+        return report
 
 
 def _settle_doubtful(
@@ -424,24 +460,27 @@ def _settle_doubtful(
     outcomes: dict[int, RowOutcome],
     new: list[tuple[Session, str]],
 ) -> None:
-    """Rows whose create was sent by an earlier run without an answer: look before creating."""
+    """Rows that may already exist on Zoom: list each host once and match before creating."""
+    by_host: dict[str, list[tuple[Session, str]]] = defaultdict(list)
     for session, key in doubtful:
+        by_host[session.host].append((session, key))
+    for host, items in by_host.items():
         try:
-            meeting = run.settle(session, key)
+            found, absent = run.settle(host, items)
         except (AuthError, ZoomUnreachableError):
             raise
         except BatchzoomError as error:
-            outcomes[session.row] = _outcome(
-                session,
-                "failed",
-                error=f"Could not check Zoom for an earlier, unconfirmed create: {error}",
-            )
+            for session, _ in items:
+                outcomes[session.row] = _outcome(
+                    session,
+                    "failed",
+                    error=f"Could not check Zoom for an earlier, unconfirmed create: {error}",
+                )
             continue
-        if meeting is None:
-            run.journal.record_absent(key)
-            new.append((session, key))
-        else:
-            outcomes[session.row] = run._created(session, meeting)
+        for session, key in items:
+            if key in found:
+                outcomes[session.row] = run._created(session, found[key])
+        new.extend(absent)
 
 
 def _create_all(
@@ -454,7 +493,7 @@ def _create_all(
     tally: Counter[str] = Counter()
     lock = threading.Lock()
 
-    def one(item: tuple[Session, str]) -> RowOutcome:
+    def one(item: tuple[Session, str]) -> None:
         outcome = run.create(*item)
         with lock:
             outcomes[outcome.row] = outcome
@@ -465,17 +504,27 @@ def _create_all(
             )
         if progress is not None:
             progress(snapshot)
-        return outcome
 
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="batchzoom") as pool:
-        list(pool.map(one, new))
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="batchzoom")
+    try:
+        for future in [pool.submit(one, item) for item in new]:
+            future.result()
+    except BaseException:
+        # Ctrl-C or a bug: finish the requests in flight (so the journal knows
+        # their fate), start no new ones.
+        run.stop(
+            InterruptedRunError("The run was interrupted; run the same command again to continue.")
+        )
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _finish(
     report: RunReport,
     loaded: Loaded,
     outcomes: dict[int, RowOutcome],
-    journal: Journal,
+    journal: Journal | None,
     options: ScheduleOptions,
 ) -> RunReport:
     report.outcomes = [outcomes[row] for row in sorted(outcomes)]
@@ -486,7 +535,8 @@ def _finish(
         in_place=options.in_place,
         include_start_url=options.include_start_url,
     )
-    journal.mark_reported(
-        [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
-    )
+    if journal is not None:
+        journal.mark_reported(
+            [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
+        )
     return report

@@ -104,6 +104,7 @@ class Journal:
         self.path = path
         self.account = account
         self._lock = threading.Lock()
+        self.fresh = not path.exists()  # no earlier run left a journal here
         try:
             self._db = _open(path)
         except sqlite3.DatabaseError as error:
