@@ -411,9 +411,7 @@ def schedule(
     source = loaded.roster.source
     state_path = options.state or default_path(source.path)
     limits = limits or RateLimits.for_plan("pro")
-    lock = RunLock(
-        state_path.with_name(state_path.name + ".lock"), wait=options.wait, what=source.path.name
-    )
+    lock = RunLock(state_path.with_suffix(".lock"), wait=options.wait, what=source.path.name)
     with lock, ExitStack() as stack:
         journal: Journal | None = None
         if state_path.exists() or not options.dry_run:  # a dry run never creates a journal
