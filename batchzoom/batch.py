@@ -50,7 +50,7 @@ class InterruptedRunError(BatchzoomError):
 
 
 DAILY_CREATE_LIMIT = 100  # Zoom: meeting creates + updates per host per UTC day
-CREATE_TRIES = 3  # creates of one row in one run when each one ends in doubt and is not found
+CREATE_TRIES = 5  # creates of one row in one run while each ends in doubt and is not found
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,301 @@
+"""Scheduling runs against the sandbox over loopback HTTP: exactly once, at the right time."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pytest
+from openpyxl.styles import Font
+
+from batchzoom.batch import Loaded, ScheduleOptions, load, schedule
+from batchzoom.journal import default_path
+from batchzoom.rows import ValidationOptions
+from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from batchzoom.secret import Secret
+from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
+from batchzoom.zoom.meetings import create_body
+from batchzoom.zoomspec import request_schema, to_json_schema
+from tests.rosters import session_rows, write_csv
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+ALICE, BOB = "alice@school.example", "bob@school.example"
+
+
+def settings_for(sb: Sandbox) -> ZoomSettings:
+    return ZoomSettings(
+        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
+    )
+
+
+def run(path: Path, sb: Sandbox, *, rate: float = 30, **options: object) -> tuple[Loaded, object]:
+    loaded = load(path, ValidationOptions())
+    report = schedule(
+        loaded,
+        settings_for(sb),
+        ScheduleOptions(**options),  # type: ignore[arg-type]
+        limits=RateLimits.for_plan("pro", rate=rate),
+        retry=RetryPolicy.for_tests(),
+        now=sb.clock.now,
+    )
+    return loaded, report
+
+
+def creates(sb: Sandbox) -> int:
+    return int(sb.counters().get("meetingCreate", {}).get("requests", 0))
+
+
+def meetings_by_topic(sb: Sandbox) -> Counter[str]:
+    return Counter(m["topic"] for m in sb.meetings())
+
+
+def sheet_rows(path: Path) -> list[dict[str, object]]:
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if "zoom_status" in row)
+    headers = rows[header_at]
+    return [dict(zip(headers, row, strict=True)) for row in rows[header_at + 1 :] if any(row)]
+
+
+def test_sample_timetable_end_to_end(
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+) -> None:
+    """Every meeting exists once at the roster's instant; the sheet carries it; the workbook survives."""
+    roster = tmp_path / "timetable.xlsx"
+    shutil.copy(SAMPLES / "timetable.xlsx", roster)
+    workbook = openpyxl.load_workbook(roster)
+    notes = workbook.create_sheet("Notes")
+    notes["A1"] = "Keep me"
+    notes["A1"].font = Font(bold=True, color="FF0000")
+    notes.column_dimensions["A"].width = 42
+    workbook.save(roster)
+
+    loaded = load(roster, ValidationOptions())
+    hosts = sorted({s.host for s in loaded.validation.sessions})
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser(h) for h in hosts]))
+    _, report = run(roster, sb)
+    assert report.exit_code == 0  # type: ignore[attr-defined]
+
+    stored = {m["id"]: m for m in sb.meetings()}
+    assert len(stored) == len(loaded.validation.sessions)
+    output = tmp_path / "timetable.scheduled.xlsx"
+    rows = sheet_rows(output)
+    by_id = {row["ID"]: row for row in rows}
+    for session in loaded.validation.sessions:
+        row = by_id[session.key]
+        meeting = stored[row["zoom_meeting_id"]]
+        assert meeting["start_time"] == session.start_utc == row["zoom_start_time"]
+        assert meeting["topic"] == session.topic and meeting["duration"] == session.duration
+        assert meeting["host_email"] == session.host
+        assert row["zoom_join_url"] == meeting["join_url"]
+        assert row["zoom_password"] == meeting["password"]
+        assert row["zoom_status"] == "created"
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    kept = openpyxl.load_workbook(output)["Notes"]
+    assert kept["A1"].value == "Keep me" and kept["A1"].font.b
+    assert kept.column_dimensions["A"].width == 42
+
+
+def test_request_bodies_are_valid_per_zooms_schema() -> None:
+    loaded = load(SAMPLES / "timetable.xlsx", ValidationOptions())
+    schema = to_json_schema(request_schema("meetingCreate"))
+    for session in loaded.validation.sessions:
+        jsonschema.validate(create_body(session), schema)
+
+
+def test_one_token_for_a_run_with_twenty_workers(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(60, [ALICE, BOB]))
+    _, report = run(roster, sandbox, concurrency=20)
+    assert report.counts()["created"] == 60  # type: ignore[attr-defined]
+    assert report.tokens_fetched == 1  # type: ignore[attr-defined]
+    assert sandbox.counters()["token"]["tokens_issued"] == 1
+
+
+def test_token_expiring_mid_run_is_renewed_once(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(30, [ALICE]))
+    moved = []
+
+    def move_clock(progress: object) -> None:
+        if getattr(progress, "done", 0) == 10 and not moved:
+            moved.append(True)
+            sandbox.clock.advance(3601)
+
+    loaded = load(roster, ValidationOptions())
+    report = schedule(
+        loaded,
+        settings_for(sandbox),
+        ScheduleOptions(concurrency=1),
+        retry=RetryPolicy.for_tests(),
+        progress=move_clock,
+    )
+    assert moved and report.counts()["created"] == 30
+    assert report.tokens_fetched == 2
+    assert sandbox.counters()["token"]["tokens_issued"] == 2
+
+
+def test_faults_and_429s_still_give_every_row_exactly_one_meeting(
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+) -> None:
+    sb = sandbox_factory(
+        SandboxConfig(
+            users=[SandboxUser(ALICE), SandboxUser(BOB)], fault_rate=0.2, drop_rate=0.05, seed=7
+        )
+    )
+    sb.faults.qps_429_next("meetingCreate", count=10)
+    roster = write_csv(tmp_path / "r.csv", session_rows(80, [ALICE, BOB]))
+    codes = []
+    for _ in range(4):  # as cron would: run again until nothing is left
+        _, report = run(roster, sb, concurrency=8)
+        codes.append(report.exit_code)  # type: ignore[attr-defined]
+        if report.exit_code == 0:  # type: ignore[attr-defined]
+            break
+    assert codes[-1] == 0
+    assert set(codes[:-1]) <= {4}
+    assert meetings_by_topic(sb) == Counter(f"Class S{n}" for n in range(80))
+    ids = {row["zoom_meeting_id"] for row in _csv_rows(tmp_path / "r.scheduled.csv")}
+    assert ids == {str(m["id"]) for m in sb.meetings()}
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_dropped_creates_are_found_by_listing_not_duplicated(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    sandbox.faults.drop_next("meetingCreate", count=3)
+    roster = write_csv(tmp_path / "r.csv", session_rows(12, [ALICE]))
+    _, report = run(roster, sandbox, concurrency=4)
+    assert report.counts()["created"] == 12  # type: ignore[attr-defined]
+    assert creates(sandbox) == 12  # no create was sent twice
+    assert meetings_by_topic(sandbox) == Counter(f"Class S{n}" for n in range(12))
+
+
+def test_daily_limit_creates_exactly_100_and_defers_the_rest_quickly(
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+) -> None:
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser(ALICE), SandboxUser(BOB)], qps=1000))
+    rows = session_rows(130, [ALICE]) + session_rows(10, [BOB], prefix="B")
+    roster = write_csv(tmp_path / "r.csv", rows)
+    _, report = run(roster, sb, rate=1000, concurrency=8)
+    counts = report.counts()  # type: ignore[attr-defined]
+    assert counts["created"] == 110 and counts["deferred"] == 30
+    assert report.exit_code == 4  # type: ignore[attr-defined]
+    assert sum(1 for m in sb.meetings() if m["host_email"] == ALICE) == 100
+    refused = creates(sb) - 110
+    assert 1 <= refused <= 8  # alice's host stops at once: at most the requests in flight
+    deferred = [o for o in report.outcomes if o.status == "deferred"]  # type: ignore[attr-defined]
+    resume = sb.clock.next_utc_midnight()
+    assert all(f"{resume:%Y-%m-%d %H:%M}" in (o.error or "") for o in deferred)
+
+    before = creates(sb)
+    _, again = run(roster, sb, rate=1000)
+    assert creates(sb) == before  # deferred rows are skipped without asking Zoom
+    assert again.counts()["deferred"] == 30  # type: ignore[attr-defined]
+
+    sb.clock.set(resume + timedelta(minutes=1))
+    _, later = run(roster, sb, rate=1000)
+    assert later.exit_code == 0  # type: ignore[attr-defined]
+    assert len(sb.meetings()) == 140
+
+
+def test_zoom_refusing_one_row_fails_only_that_row(
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+) -> None:
+    sb = sandbox_factory(
+        SandboxConfig(users=[SandboxUser(ALICE), SandboxUser(BOB, licensed=False)])
+    )
+    roster = write_csv(tmp_path / "r.csv", session_rows(6, [ALICE, ALICE, BOB]))
+    _, report = run(roster, sb)
+    failed = [o for o in report.outcomes if o.status == "failed"]  # type: ignore[attr-defined]
+    assert [o.host for o in failed] == [BOB, BOB]
+    assert all("3161" in (o.error or "") for o in failed)
+    assert report.counts()["created"] == 4  # type: ignore[attr-defined]
+    assert report.exit_code == 4  # type: ignore[attr-defined]
+
+
+def test_dry_run_sends_no_create_and_leaves_no_journal(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(5, [ALICE]))
+    _, report = run(roster, sandbox, dry_run=True)
+    assert report.counts()["planned"] == 5  # type: ignore[attr-defined]
+    assert creates(sandbox) == 0 and sandbox.counters().get("token") is None
+    assert not default_path(roster).exists()
+    assert {row["zoom_status"] for row in _csv_rows(tmp_path / "r.scheduled.csv")} == {"planned"}
+
+
+def test_scheduling_the_output_sheet_again_creates_nothing(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(5, [ALICE]))
+    run(roster, sandbox)
+    output = tmp_path / "r.scheduled.csv"
+    second = tmp_path / "again.csv"
+    shutil.copy(output, second)
+    _, report = run(second, sandbox)
+    assert report.counts()["existing"] == 5  # type: ignore[attr-defined]
+    assert creates(sandbox) == 5
+
+
+def test_rerun_reports_existing_and_sends_nothing(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(5, [ALICE]))
+    run(roster, sandbox)
+    requests = sandbox.counters()["meetingCreate"]["requests"]
+    _, report = run(roster, sandbox)
+    assert report.counts()["existing"] == 5  # type: ignore[attr-defined]
+    assert sandbox.counters()["meetingCreate"]["requests"] == requests
+
+
+def test_lost_journal_still_prevents_duplicates(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(8, [ALICE, BOB]))
+    _, first = run(roster, sandbox)
+    first_ids = {o.row: o.meeting_id for o in first.outcomes}  # type: ignore[attr-defined]
+    default_path(roster).unlink()
+    _, second = run(roster, sandbox)
+    assert creates(sandbox) == 8
+    assert {o.row: o.meeting_id for o in second.outcomes} == first_ids  # type: ignore[attr-defined]
+
+
+def test_invalid_rows_stop_the_run_unless_skipped(tmp_path: Path, sandbox: Sandbox) -> None:
+    rows = session_rows(3, [ALICE])
+    rows[1][4] = "two hours"  # not a duration
+    roster = write_csv(tmp_path / "r.csv", rows)
+    _, report = run(roster, sandbox)
+    assert report.exit_code == 3 and creates(sandbox) == 0  # type: ignore[attr-defined]
+    _, report = run(roster, sandbox, skip_invalid=True)
+    assert report.counts() == {
+        "created": 2,
+        "existing": 0,
+        "planned": 0,
+        "deferred": 0,  # type: ignore[attr-defined]
+        "failed": 0,
+        "invalid": 1,
+    }
+    assert report.exit_code == 3  # type: ignore[attr-defined]
+    statuses = [row["zoom_status"] for row in _csv_rows(tmp_path / "r.scheduled.csv")]
+    assert statuses == ["created", "invalid", "created"]
+
+
+def test_unreachable_zoom_is_one_error_and_nothing_is_lost(tmp_path: Path) -> None:
+    from batchzoom.errors import ZoomUnreachableError
+
+    roster = write_csv(tmp_path / "r.csv", session_rows(3, [ALICE]))
+    settings = ZoomSettings(
+        "a", "b", Secret("c"), "http://127.0.0.1:9/oauth/token", "http://127.0.0.1:9/v2"
+    )
+    with pytest.raises(ZoomUnreachableError):
+        schedule(
+            load(roster, ValidationOptions()),
+            settings,
+            ScheduleOptions(),
+            retry=RetryPolicy.for_tests(),
+        )
