@@ -1,0 +1,172 @@
+"""``batchzoom schedule`` on the command line: exact exit codes, one-line errors, no secrets."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from batchzoom.cli import cli
+from batchzoom.lock import RunLock
+from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from tests.rosters import session_rows, write_csv
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+ALICE = "alice@school.example"
+NO_CREDENTIALS = {
+    "ZOOM_ACCOUNT_ID": None,
+    "ZOOM_CLIENT_ID": None,
+    "ZOOM_CLIENT_SECRET": None,
+    "ZOOM_TOKEN_URL": None,
+    "ZOOM_API_URL": None,
+}
+
+
+def env_for(sb: Sandbox, *, secret: str | None = None) -> dict[str, str | None]:
+    return {
+        "ZOOM_ACCOUNT_ID": sb.account_id,
+        "ZOOM_CLIENT_ID": sb.client_id,
+        "ZOOM_CLIENT_SECRET": secret or sb.client_secret,
+        "ZOOM_TOKEN_URL": sb.token_url,
+        "ZOOM_API_URL": sb.api_url,
+    }
+
+
+def invoke(args: list[str], env: dict[str, str | None], cwd: Path) -> Result:
+    with contextlib.chdir(cwd):  # no stray .env from the developer's folder
+        return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+
+
+def test_sandbox_run_on_the_bundled_sample(tmp_path: Path) -> None:
+    roster = tmp_path / "timetable.xlsx"
+    shutil.copy(SAMPLES / "timetable.xlsx", roster)
+    result = invoke(["schedule", str(roster), "--sandbox"], NO_CREDENTIALS, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines()[-1] == (
+        f"24 rows: 24 created. Results written to {tmp_path / 'timetable.scheduled.xlsx'}."
+    )
+    again = invoke(["schedule", str(roster), "--sandbox"], NO_CREDENTIALS, tmp_path)
+    assert again.exit_code == 0
+    assert "24 rows: 24 existing." in again.stdout
+
+
+def test_missing_credentials_is_one_line_exit_1(tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(2))
+    result = invoke(["schedule", str(roster)], NO_CREDENTIALS, tmp_path)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "Error: Missing Zoom credentials: set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET"
+    )
+    assert "--env-file" in lines[0]
+
+
+def test_credentials_from_env_file(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(2))
+    env_file = tmp_path / "zoom.env"
+    env_file.write_text(
+        "".join(f"{k}={v}\n" for k, v in env_for(sandbox).items()), encoding="utf-8"
+    )
+    result = invoke(
+        ["schedule", str(roster), "--env-file", str(env_file)], NO_CREDENTIALS, tmp_path
+    )
+    assert result.exit_code == 0, result.output
+    assert len(sandbox.meetings()) == 2
+
+
+def test_rejected_credentials_quote_zoom_in_one_line(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(2))
+    result = invoke(
+        ["schedule", str(roster)], env_for(sandbox, secret="not-the-secret-42"), tmp_path
+    )
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: Zoom rejected the credentials")
+    assert "Invalid client_id or client_secret" in lines[0]
+    assert "not-the-secret-42" not in result.output
+    assert sandbox.meetings() == []
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"], ["--include-start-url"], ["--quiet"]])
+def test_no_secret_is_ever_printed(tmp_path: Path, sandbox: Sandbox, extra: list[str]) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(4))
+    sandbox.faults.fail_next("meetingCreate", status=503)  # an error path too
+    result = invoke(["schedule", str(roster), *extra], env_for(sandbox), tmp_path)
+    printed = result.output
+    assert result.exit_code in (0, 4), printed
+    assert sandbox.client_secret not in printed
+    assert not re.search(r"sbx_[A-Za-z0-9_-]{20,}", printed)  # no access token
+    for meeting in sandbox.meetings():
+        assert meeting["start_url"] not in printed
+    sheet = (tmp_path / "r.scheduled.csv").read_text(encoding="utf-8")
+    assert all(
+        (m["start_url"] in sheet) == ("--include-start-url" in extra) for m in sandbox.meetings()
+    )
+
+
+def test_json_summary_is_machine_readable(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(3))
+    result = invoke(["schedule", str(roster), "--json"], env_for(sandbox), tmp_path)
+    document = json.loads(result.stdout)
+    assert document["counts"]["created"] == 3 and document["exit_code"] == 0
+    assert document["tokens_fetched"] == 1
+    assert {row["meeting_id"] for row in document["rows"]} == {m["id"] for m in sandbox.meetings()}
+    assert all("password" not in row for row in document["rows"])
+
+
+def test_output_and_in_place_together_is_a_usage_error(tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(1))
+    result = invoke(
+        ["schedule", str(roster), "--in-place", "--output", "x.csv"], NO_CREDENTIALS, tmp_path
+    )
+    assert result.exit_code == 2
+    assert "Use either --output or --in-place" in result.stderr
+
+
+def test_invalid_rows_exit_3_and_send_nothing(tmp_path: Path, sandbox: Sandbox) -> None:
+    rows = session_rows(2)
+    rows[0][3] = "Mars/Olympus"
+    roster = write_csv(tmp_path / "r.csv", rows)
+    result = invoke(["schedule", str(roster)], env_for(sandbox), tmp_path)
+    assert result.exit_code == 3
+    assert "Time zone" in result.stdout and "Nothing was sent to Zoom" in result.stderr
+    assert sandbox.counters().get("token") is None
+
+
+def test_deferred_rows_exit_4(tmp_path: Path, sandbox_factory: Callable[..., Sandbox]) -> None:
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser(ALICE)], daily_limit=2))
+    roster = write_csv(tmp_path / "r.csv", session_rows(4))
+    result = invoke(["schedule", str(roster)], env_for(sb), tmp_path)
+    assert result.exit_code == 4
+    assert "4 rows: 2 created, 2 deferred." in result.stdout
+    assert (
+        result.stdout.count("deferred: Deferred: Zoom's daily limit for host alice@school.example")
+        == 2
+    )
+
+
+def test_a_second_run_on_the_same_roster_exits_5(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(1))
+    with RunLock(tmp_path / "r.csv.batchzoom.lock"):
+        result = invoke(["schedule", str(roster)], env_for(sandbox), tmp_path)
+    assert result.exit_code == 5
+    assert result.stderr.strip() == (
+        "Error: Another batchzoom run is already working on r.csv; try again when it finishes, "
+        "or pass --wait SECONDS to wait for it."
+    )
+
+
+def test_help_documents_exit_codes() -> None:
+    result = CliRunner().invoke(cli, ["schedule", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert (
+        "4 some rows failed or were deferred" in text and "batchzoom schedule spring.xlsx" in text
+    )
