@@ -1,0 +1,348 @@
+"""How fast ``batchzoom.batch.schedule`` creates meetings at a fixed rate limit.
+
+Run:  .venv/bin/python benchmarks/bench_schedule.py [--rows 600 --hosts 10 --rate 20 --latency 0.1]
+
+Builds a CSV roster (``--rows`` sessions in 2027, spread evenly over ``--hosts`` hosts, so no
+host reaches Zoom's 100 creates a day when each has at most 100 rows) in a temporary folder,
+then, each against its own fresh local sandbox that allows ``--rate`` requests per second and
+answers every API request after ``--latency`` seconds:
+
+- batchzoom: ``load`` + ``schedule`` with ``RateLimits.for_plan("pro", rate=RATE)``;
+- baseline: the usual copied snippet in plain httpx, one row at a time: POST a token, POST
+  the meeting, no retries. It runs the first ``--baseline-rows`` rows and its time for
+  ``--rows`` rows is extrapolated from its rate.
+
+Prints achieved creates per second (whole run, and steady state: the middle 80% of rows),
+that rate as a share of the limit, the sandbox's 429s by type (all, and after the first 10% of
+rows), token and API requests as the sandbox counted them, and batchzoom's speed-up over
+the baseline. Target: >= 0.9 of the limit, no 429s in steady state, one token request.
+
+``--capacity`` adds a run with no server limit and a client rate far above what the stack can
+reach, to show what the sandbox and client can do at this latency and concurrency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from batchzoom.batch import Progress, ScheduleOptions, load, schedule
+from batchzoom.rows import ValidationOptions
+from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from batchzoom.secret import Secret
+from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings, default_concurrency
+
+HEADER = ["ID", "Topic", "Date", "Time", "Duration", "Time zone", "Host"]
+TIMEZONE = "Asia/Seoul"
+FIRST_DAY = date(2027, 3, 1)
+UNLIMITED = 1_000_000.0  # requests per second that nothing here can reach
+
+
+def host_email(number: int) -> str:
+    return f"teacher{number:02d}@school.example"
+
+
+def roster_rows(count: int, hosts: int) -> list[dict[str, str]]:
+    """``count`` distinct sessions, host by host in turn, on weekdays from March 2027."""
+    rows = []
+    for number in range(count):
+        day = FIRST_DAY + timedelta(days=number // (hosts * 8))
+        start = datetime(2000, 1, 1, 8, 0) + timedelta(hours=(number // hosts) % 8)
+        rows.append(
+            {
+                "ID": f"B{number:05d}",
+                "Topic": f"Course {number % hosts} session {number // hosts}",
+                "Date": day.isoformat(),
+                "Time": f"{start:%H:%M}",
+                "Duration": "50",
+                "Time zone": TIMEZONE,
+                "Host": host_email(number % hosts),
+            }
+        )
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, HEADER, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def sandbox(hosts: int, qps: float, latency: float) -> Sandbox:
+    users = [SandboxUser(email="owner@school.example")]
+    users += [SandboxUser(email=host_email(n)) for n in range(hosts)]
+    return Sandbox(SandboxConfig(users=users, qps=qps, latency=latency, daily_limit=100))
+
+
+@dataclass
+class Result:
+    """One run, with the traffic the sandbox counted."""
+
+    name: str
+    rows: int
+    created: int
+    seconds: float
+    steady_rate: float | None
+    counters: dict[str, dict[str, Any]]
+    late_429: int | None = None  # 429s after the first 10% of rows were done
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.created / self.seconds if self.seconds else 0.0
+
+    def rate_limited(self) -> dict[str, int]:
+        """429s by type (QPS, Daily-limit, User-daily-limit) over every endpoint."""
+        kinds: dict[str, int] = {}
+        for entry in self.counters.values():
+            for kind, count in entry.get("rate_limited", {}).items():
+                kinds[kind] = kinds.get(kind, 0) + count
+        return kinds
+
+    def token_requests(self) -> int:
+        return int(self.counters.get("token", {}).get("requests", 0))
+
+    def api_requests(self) -> int:
+        return sum(e["requests"] for name, e in self.counters.items() if name != "token")
+
+
+def count_429(counters: dict[str, dict[str, Any]]) -> int:
+    return sum(sum(e.get("rate_limited", {}).values()) for e in counters.values())
+
+
+def steady(times: list[float]) -> float | None:
+    """Rows per second between the 10% and the 90% completion marks."""
+    if len(times) < 10:
+        return None
+    low, high = len(times) // 10, len(times) - 1 - len(times) // 10
+    span = times[high] - times[low]
+    return (high - low) / span if span > 0 else None
+
+
+def run_batchzoom(
+    folder: Path,
+    roster: Path,
+    *,
+    name: str,
+    hosts: int,
+    server_qps: float,
+    client_rate: float,
+    latency: float,
+    concurrency: int | None,
+) -> Result:
+    """Schedule the whole roster with batchzoom against a fresh sandbox."""
+    loaded = load(roster, ValidationOptions(now=datetime(2027, 1, 1, tzinfo=UTC)))
+    assert loaded.validation.ok, loaded.validation.problems[:3]
+    total = len(loaded.validation.sessions)
+    done_at: list[float] = []
+    marks: dict[str, dict[str, dict[str, Any]]] = {}
+    lock = threading.Lock()
+    with sandbox(hosts, server_qps, latency) as sb:
+
+        def progress(update: Progress) -> None:
+            with lock:
+                done_at.append(time.perf_counter())
+                if update.done == max(1, total // 10):
+                    marks["warm"] = sb.counters()
+
+        settings = ZoomSettings(
+            sb.account_id,
+            sb.client_id,
+            Secret(sb.client_secret),
+            token_url=sb.token_url,
+            api_url=sb.api_url,
+        )
+        options = ScheduleOptions(
+            output=folder / f"{name}.scheduled.csv",
+            state=folder / f"{name}.batchzoom.db",
+            concurrency=concurrency,
+        )
+        limits = RateLimits.for_plan("pro", rate=client_rate)
+        started = time.perf_counter()
+        report = schedule(
+            loaded, settings, options, limits=limits, retry=RetryPolicy(), progress=progress
+        )
+        seconds = time.perf_counter() - started
+        counters = sb.counters()
+        stored = len(sb.meetings())
+    counts = report.counts()
+    result = Result(
+        name=name,
+        rows=total,
+        created=counts["created"],
+        seconds=seconds,
+        steady_rate=steady(sorted(done_at)),
+        counters=counters,
+        late_429=count_429(counters) - count_429(marks["warm"]) if "warm" in marks else None,
+    )
+    workers = concurrency or default_concurrency(client_rate)
+    result.notes.append(
+        f"{name}: {workers} workers, client pace {limits.pacer('LIGHT').rate:.1f}/s, "
+        f"{report.tokens_fetched} token(s) fetched, {report.requests} requests, "
+        f"{report.rate_limited} QPS 429s seen, {stored} meetings stored, counts {counts}"
+    )
+    if counts["created"] != total or stored != total:
+        result.notes.append(f"{name}: NOT every row was created: {counts}")
+    return result
+
+
+def naive_create(
+    client_id: str,
+    client_secret: str,
+    account_id: str,
+    token_url: str,
+    api_url: str,
+    row: dict[str, str],
+) -> httpx.Response:
+    """The copied snippet: a fresh token for every meeting, then the create; no retries."""
+    token = httpx.post(
+        token_url,
+        params={"grant_type": "account_credentials", "account_id": account_id},
+        auth=(client_id, client_secret),
+    ).json()["access_token"]
+    return httpx.post(
+        f"{api_url}/users/{row['Host']}/meetings",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "topic": row["Topic"],
+            "type": 2,
+            "start_time": f"{row['Date']}T{row['Time']}:00",
+            "duration": int(row["Duration"]),
+            "timezone": row["Time zone"],
+        },
+    )
+
+
+def run_baseline(rows: list[dict[str, str]], *, hosts: int, rate: float, latency: float) -> Result:
+    with sandbox(hosts, rate, latency) as sb:
+        created = 0
+        started = time.perf_counter()
+        for row in rows:
+            response = naive_create(
+                sb.client_id, sb.client_secret, sb.account_id, sb.token_url, sb.api_url, row
+            )
+            created += response.status_code == 201
+        seconds = time.perf_counter() - started
+        counters = sb.counters()
+    return Result("baseline", len(rows), created, seconds, None, counters)
+
+
+def table(results: list[Result], limit: float, rows: int) -> str:
+    head = (
+        f"{'run':<12}{'rows':>6}{'created':>9}{'seconds':>9}{'creates/s':>11}{'steady/s':>10}"
+        f"{'/limit':>8}{'429s':>6}{'late 429s':>11}{'tokens':>8}{'API reqs':>10}  429s by type"
+    )
+    lines = [head, "-" * len(head)]
+    for r in results:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(r.rate_limited().items())) or "-"
+        steady_text = f"{r.steady_rate:.2f}" if r.steady_rate else "-"
+        late = "-" if r.late_429 is None else str(r.late_429)
+        lines.append(
+            f"{r.name:<12}{r.rows:>6}{r.created:>9}{r.seconds:>9.2f}{r.rate:>11.2f}"
+            f"{steady_text:>10}{r.rate / limit:>8.2f}{sum(r.rate_limited().values()):>6}"
+            f"{late:>11}{r.token_requests():>8}{r.api_requests():>10}  {kinds}"
+        )
+        if r.name == "baseline" and r.rows != rows and r.rate:
+            lines.append(
+                f"{'':<12}(baseline ran {r.rows} rows; {rows} rows extrapolated at its rate: "
+                f"{rows / r.rate:.1f} s, {rows} token requests)"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=600, help="roster rows (default 600)")
+    parser.add_argument("--hosts", type=int, default=10, help="hosts the rows share (default 10)")
+    parser.add_argument("--rate", type=float, default=20.0, help="requests/s limit (default 20)")
+    parser.add_argument(
+        "--latency", type=float, default=0.1, help="sandbox seconds per API request (default 0.1)"
+    )
+    parser.add_argument(
+        "--baseline-rows", type=int, default=60, help="rows the baseline runs (default 60)"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="batchzoom workers (default: its own)"
+    )
+    parser.add_argument(
+        "--capacity",
+        action="store_true",
+        help="also run batchzoom with no rate limit anywhere, to show the stack's raw throughput",
+    )
+    args = parser.parse_args()
+    if args.rows > args.hosts * 100:
+        parser.error("--rows must be at most 100 per host (Zoom's daily create limit per host)")
+
+    rows = roster_rows(args.rows, args.hosts)
+    print(
+        f"{args.rows} rows, {args.hosts} hosts, limit {args.rate:g}/s, "
+        f"latency {args.latency * 1000:.0f} ms per API request"
+    )
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        roster = folder / "roster.csv"
+        write_csv(roster, rows)
+        common = {"hosts": args.hosts, "latency": args.latency, "concurrency": args.concurrency}
+        results.append(
+            run_batchzoom(
+                folder,
+                roster,
+                name="batchzoom",
+                server_qps=args.rate,
+                client_rate=args.rate,
+                **common,
+            )
+        )
+        baseline_rows = rows[: max(1, min(args.baseline_rows, args.rows))]
+        results.append(
+            run_baseline(baseline_rows, hosts=args.hosts, rate=args.rate, latency=args.latency)
+        )
+        if args.capacity:
+            results.append(
+                run_batchzoom(
+                    folder,
+                    roster,
+                    name="no-limit",
+                    server_qps=UNLIMITED,
+                    client_rate=UNLIMITED,
+                    **common,
+                )
+            )
+    print(table(results, args.rate, args.rows))
+    bz, base = results[0], results[1]
+    print()
+    for result in results:
+        for note in result.notes:
+            print(note)
+    print(f"batchzoom rate / limit: {bz.rate / args.rate:.2f} whole run", end="")
+    if bz.steady_rate:
+        print(f", {bz.steady_rate / args.rate:.2f} steady state", end="")
+    print(" (target >= 0.90)")
+    if base.rate:
+        print(
+            f"batchzoom vs baseline speed-up: {bz.rate / base.rate:.1f}x "
+            f"({args.rows} rows: {bz.seconds:.1f} s vs {args.rows / base.rate:.1f} s "
+            f"extrapolated from {base.rows} baseline rows)"
+        )
+    met = (
+        bz.rate / args.rate >= 0.9
+        and not bz.late_429
+        and bz.token_requests() == 1
+        and bz.created == bz.rows
+    )
+    print("target met" if met else "target NOT met")
+
+
+if __name__ == "__main__":
+    main()
