@@ -1,0 +1,444 @@
+"""Looking back at a roster's runs: what the journal says, and whether Zoom still agrees.
+
+``read_journal`` opens a journal read-only (it never creates or changes one) and
+returns the entries of every account. ``status`` lays them beside the roster's
+rows without calling Zoom. ``reconcile`` asks Zoom for every meeting the journal
+holds and reports the ones deleted or changed on Zoom's side; it sends only
+reads, so neither Zoom nor the journal is ever modified.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from batchzoom.batch import DAILY_CREATE_LIMIT, Loaded, row_key
+from batchzoom.errors import InputError
+from batchzoom.journal import SCHEMA_VERSION, Entry
+from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient, ZoomRequestError, ZoomSettings
+
+RowState = Literal["created", "existing", "deferred", "failed", "in doubt", "new", "invalid"]
+ROW_STATES: tuple[RowState, ...] = (
+    "created",
+    "existing",
+    "deferred",
+    "failed",
+    "in doubt",
+    "new",
+    "invalid",
+)
+Verdict = Literal["match", "deleted", "changed", "unchecked"]
+VERDICTS: tuple[Verdict, ...] = ("match", "deleted", "changed", "unchecked")
+RECONCILE_WORKERS = 8
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a journal
+
+
+@dataclass(frozen=True)
+class JournalContents:
+    """Everything a journal holds, for every Zoom account that used it."""
+
+    path: Path
+    exists: bool
+    entries: dict[str, dict[str, Entry]]  # account -> row key -> entry
+    quota: dict[str, dict[str, int]]  # account -> host (lower case) -> creates on ``day``
+    day: str  # the UTC day (YYYY-MM-DD) ``quota`` counts
+
+    def accounts(self) -> list[str]:
+        return sorted(self.entries.keys() | self.quota.keys())
+
+
+def read_journal(path: Path, *, day: str, must_exist: bool = False) -> JournalContents:
+    """Read the journal at ``path`` without creating or changing it.
+
+    A missing file is an empty journal (no run yet) unless ``must_exist``.
+    Raises ``InputError`` when the file cannot be read.
+    """
+    if not path.is_file():
+        if must_exist or path.exists():
+            raise InputError(
+                f"There is no state file at {path}; check the --state path, or run "
+                "batchzoom schedule first."
+            )
+        return JournalContents(path, False, {}, {}, day)
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA busy_timeout=10000")
+            version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if version is not None and int(version["value"]) > SCHEMA_VERSION:
+                raise InputError(
+                    f"The state file {path} was written by a newer batchzoom; upgrade batchzoom "
+                    "to read it."
+                )
+            rows = db.execute("SELECT * FROM entries ORDER BY excel_row, row_key").fetchall()
+            quota_rows = db.execute(
+                "SELECT account, host, used FROM quota WHERE day = ?", (day,)
+            ).fetchall()
+    except (sqlite3.Error, ValueError) as error:
+        raise InputError(
+            f"Cannot read the state file {path} ({error}); check that it is a batchzoom state "
+            "file and that you may read it."
+        ) from None
+    entries: dict[str, dict[str, Entry]] = {}
+    for row in rows:
+        entries.setdefault(row["account"], {})[row["row_key"]] = _entry(row)
+    quota: dict[str, dict[str, int]] = {}
+    for row in quota_rows:
+        quota.setdefault(row["account"], {})[row["host"]] = int(row["used"])
+    return JournalContents(path, True, entries, quota, day)
+
+
+def _entry(row: sqlite3.Row) -> Entry:
+    resume = row["resume_at"]
+    return Entry(
+        row_key=row["row_key"],
+        host=row["host"],
+        topic=row["topic"],
+        start_utc=row["start_utc"],
+        fingerprint=row["fingerprint"],
+        excel_row=row["excel_row"],
+        state=row["state"],
+        meeting_id=row["meeting_id"],
+        join_url=row["join_url"],
+        password=row["password"],
+        start_time=row["start_time"],
+        error=row["error"],
+        resume_at=datetime.fromisoformat(resume) if resume else None,
+        attempts=row["attempts"],
+        reported=bool(row["reported"]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# status
+
+
+@dataclass(frozen=True)
+class RowStatus:
+    """Where one roster row (or one journal entry the roster no longer has) stands."""
+
+    row: int | None
+    status: RowState
+    account: str | None = None
+    key: str | None = None  # the roster's id column, when it has one
+    row_key: str | None = None
+    host: str | None = None
+    topic: str | None = None
+    start_utc: str | None = None
+    meeting_id: int | None = None
+    start_time: str | None = None
+    resume_at: datetime | None = None
+    error: str | None = None
+    in_roster: bool = True
+
+    def detail(self, now: datetime) -> str:
+        """What a person needs to know about this row, in a few words."""
+        if self.status in {"created", "existing"}:
+            return f"starts {self.start_time or self.start_utc}" if self.start_utc else ""
+        if self.status == "deferred":
+            if self.resume_at is None or self.resume_at <= now:
+                return "deferred by a daily limit; the next run sends it"
+            return f"until {_utc_text(self.resume_at)}"
+        if self.status == "in doubt":
+            return (
+                "a create was sent but never confirmed; the next run checks Zoom before creating it"
+            )
+        if self.status in {"failed", "invalid"}:
+            return self.error or ""
+        return ""
+
+
+@dataclass(frozen=True)
+class HostQuota:
+    """Creates sent for one host on one UTC day, out of Zoom's daily limit."""
+
+    account: str
+    host: str
+    used: int
+    limit: int = DAILY_CREATE_LIMIT
+
+
+@dataclass
+class StatusReport:
+    """The journal laid beside the roster; built without calling Zoom."""
+
+    journal: JournalContents
+    account: str | None  # the account shown, or None for every account
+    rows: list[RowStatus]
+    quota: list[HostQuota]
+    hidden: int = 0  # entries of other accounts, left out because ``account`` was given
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def counts(self) -> dict[str, int]:
+        """How many of the roster's rows (entries, per account) are in each state."""
+        counts = Counter(row.status for row in self.rows if row.in_roster)
+        return {state: counts.get(state, 0) for state in ROW_STATES}
+
+    def accounts(self) -> list[str]:
+        """The accounts that appear in the rows shown."""
+        return sorted({row.account for row in self.rows if row.account is not None})
+
+
+def _invalid_messages(loaded: Loaded) -> dict[int, str]:
+    messages: dict[int, list[str]] = {}
+    for problem in loaded.validation.problems:
+        if problem.row is not None:
+            where = f"{problem.column}: " if problem.column else ""
+            messages.setdefault(problem.row, []).append(where + problem.message)
+    return {row: " ".join(messages.get(row, ["invalid row"])) for row in loaded.validation.rows}
+
+
+def _from_entry(account: str, entry: Entry, **values: Any) -> RowStatus:
+    state: RowState = "in doubt" if entry.state == "intent" else entry.state
+    values.setdefault("row", entry.excel_row)
+    return RowStatus(
+        status=state,
+        account=account,
+        row_key=entry.row_key,
+        host=entry.host,
+        topic=entry.topic,
+        start_utc=entry.start_utc,
+        meeting_id=entry.meeting_id,
+        start_time=entry.start_time,
+        resume_at=entry.resume_at,
+        error=entry.error,
+        **values,
+    )
+
+
+def status(
+    loaded: Loaded,
+    journal: JournalContents,
+    *,
+    account: str | None = None,
+    now: datetime | None = None,
+) -> StatusReport:
+    """Each roster row's state in the journal (of ``account``, or of every account).
+
+    Rows the journal does not know are ``new`` (``existing`` when the sheet
+    already holds their meeting id); journal entries no row maps to any more
+    are listed after the rows with ``in_roster`` False.
+    """
+    now = now or datetime.now(UTC)
+    accounts = [account] if account is not None else journal.accounts()
+    hidden = sum(len(e) for a, e in journal.entries.items() if a not in accounts)
+    invalid = _invalid_messages(loaded)
+    rows: dict[int, list[RowStatus]] = {
+        row: [RowStatus(row=row, status="invalid", error=invalid[row])]
+        for row in loaded.validation.invalid_rows
+    }
+    seen: set[tuple[str, str]] = set()
+    for session in loaded.validation.sessions:
+        key = row_key(session)
+        found = []
+        for name in accounts:
+            entry = journal.entries.get(name, {}).get(key)
+            if entry is not None:
+                seen.add((name, key))
+                found.append(_from_entry(name, entry, row=session.row, key=session.key))
+        if not found:
+            found.append(
+                RowStatus(
+                    row=session.row,
+                    status="new" if session.meeting_id is None else "existing",
+                    account=account,
+                    key=session.key,
+                    row_key=key,
+                    host=session.host,
+                    topic=session.topic,
+                    start_utc=session.start_utc,
+                    meeting_id=session.meeting_id,
+                )
+            )
+        rows[session.row] = found
+    shown = [status for row in sorted(rows) for status in rows[row]]
+    for name in accounts:
+        for key, entry in journal.entries.get(name, {}).items():
+            if (name, key) not in seen:
+                shown.append(_from_entry(name, entry, in_roster=False))
+    quota = [
+        HostQuota(name, host, used)
+        for name in accounts
+        for host, used in sorted(journal.quota.get(name, {}).items())
+    ]
+    return StatusReport(journal, account, shown, quota, hidden=hidden, now=now)
+
+
+# ---------------------------------------------------------------------------------------------
+# reconcile
+
+
+@dataclass(frozen=True)
+class MeetingCheck:
+    """One journalled meeting compared with what Zoom holds now."""
+
+    row: int | None
+    row_key: str
+    meeting_id: int
+    host: str
+    verdict: Verdict
+    topic: str  # as the journal recorded it
+    start_time: str  # as the journal recorded it (UTC)
+    zoom_topic: str | None = None
+    zoom_start_time: str | None = None
+    changed: tuple[str, ...] = ()  # "topic", "start_time"
+    error: str | None = None
+
+    def detail(self) -> str:
+        if self.verdict == "deleted":
+            return "no longer on Zoom (deleted there)"
+        if self.verdict == "unchecked":
+            return f"could not check: {self.error}"
+        parts = []
+        if "topic" in self.changed:
+            parts.append(f"topic {self.topic!r} -> {self.zoom_topic!r}")
+        if "start_time" in self.changed:
+            parts.append(f"start {self.start_time} -> {self.zoom_start_time}")
+        return "; ".join(parts)
+
+
+@dataclass
+class ReconcileReport:
+    """Every journalled meeting of one account, checked against Zoom."""
+
+    account: str
+    checks: list[MeetingCheck]
+    other_accounts: int = 0  # meetings journalled under other accounts (not checked)
+    tokens_fetched: int = 0
+    requests: int = 0
+
+    def counts(self) -> dict[str, int]:
+        counts = Counter(check.verdict for check in self.checks)
+        return {verdict: counts.get(verdict, 0) for verdict in VERDICTS}
+
+    @property
+    def all_match(self) -> bool:
+        return all(check.verdict == "match" for check in self.checks)
+
+
+def _same_instant(left: str | None, right: str | None) -> bool:
+    if left is None or right is None:
+        return left == right
+    try:
+        return datetime.fromisoformat(left) == datetime.fromisoformat(right)
+    except ValueError:
+        return left == right
+
+
+def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:
+    """Compare a journal entry with Zoom's meeting (None: Zoom says it does not exist)."""
+    assert entry.meeting_id is not None
+    recorded_start = entry.start_time or entry.start_utc
+    check = MeetingCheck(
+        row=entry.excel_row,
+        row_key=entry.row_key,
+        meeting_id=entry.meeting_id,
+        host=entry.host,
+        verdict="deleted",
+        topic=entry.topic,
+        start_time=recorded_start,
+    )
+    if meeting is None:
+        return check
+    zoom_topic = meeting.get("topic")
+    zoom_start = meeting.get("start_time")
+    changed = []
+    if zoom_topic != entry.topic:
+        changed.append("topic")
+    if not _same_instant(zoom_start, recorded_start):
+        changed.append("start_time")
+    return MeetingCheck(
+        row=check.row,
+        row_key=check.row_key,
+        meeting_id=check.meeting_id,
+        host=check.host,
+        verdict="changed" if changed else "match",
+        topic=check.topic,
+        start_time=check.start_time,
+        zoom_topic=zoom_topic,
+        zoom_start_time=zoom_start,
+        changed=tuple(changed),
+    )
+
+
+def reconcile(
+    journal: JournalContents,
+    settings: ZoomSettings,
+    *,
+    limits: RateLimits | None = None,
+    retry: RetryPolicy | None = None,
+    workers: int = RECONCILE_WORKERS,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReconcileReport:
+    """Ask Zoom for every meeting the journal recorded as created for this account.
+
+    Sends only ``GET /meetings/{id}``, under one token and paced; raises
+    ``AuthError``/``ZoomUnreachableError`` when the check cannot be done at all.
+    """
+    entries = [
+        entry
+        for entry in journal.entries.get(settings.account_id, {}).values()
+        if entry.state == "created" and entry.meeting_id is not None
+    ]
+    entries.sort(key=lambda e: (e.excel_row is None, e.excel_row or 0, e.row_key))
+    others = sum(
+        1
+        for name, by_key in journal.entries.items()
+        if name != settings.account_id
+        for entry in by_key.values()
+        if entry.state == "created"
+    )
+    report = ReconcileReport(settings.account_id, [], other_accounts=others)
+    if not entries:
+        return report
+    with ZoomClient(
+        settings, limits=limits, retry=retry, max_connections=max(1, workers)
+    ) as client:
+        done = 0
+        lock = threading.Lock()
+
+        def check(entry: Entry) -> MeetingCheck:
+            nonlocal done
+            assert entry.meeting_id is not None
+            try:
+                result = compare(entry, client.get_meeting(entry.meeting_id))
+            except ZoomRequestError as refused:
+                result = MeetingCheck(
+                    row=entry.excel_row,
+                    row_key=entry.row_key,
+                    meeting_id=entry.meeting_id,
+                    host=entry.host,
+                    verdict="unchecked",
+                    topic=entry.topic,
+                    start_time=entry.start_time or entry.start_utc,
+                    error=str(refused),
+                )
+            with lock:
+                done += 1
+                count = done
+            if progress is not None:
+                progress(count, len(entries))
+            return result
+
+        try:
+            with ThreadPoolExecutor(max(1, workers), thread_name_prefix="reconcile") as pool:
+                report.checks = list(pool.map(check, entries))
+        finally:
+            report.tokens_fetched = client.tokens_fetched
+            report.requests = client.stats["requests"]
+    return report
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

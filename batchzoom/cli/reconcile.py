@@ -1,0 +1,142 @@
+"""``batchzoom reconcile``: check the journalled meetings against Zoom, changing nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from batchzoom.audit import MeetingCheck, ReconcileReport, read_journal, reconcile
+from batchzoom.cli.app import cli
+from batchzoom.cli.status import text_table
+from batchzoom.journal import default_path
+from batchzoom.zoom import load_settings
+
+EXIT_CODES = (
+    "Exit codes: 0 every meeting matches; 1 could not run (state file, credentials, Zoom "
+    "unreachable); 2 usage; 4 some meetings were deleted or changed on Zoom, or could not be "
+    "checked (look at them)."
+)
+
+
+def summary_line(report: ReconcileReport) -> str:
+    total = len(report.checks)
+    noun = "meeting" if total == 1 else "meetings"
+    counts = report.counts()
+    shown = [f"{n} {verdict}" for verdict, n in counts.items() if n]
+    text = f"{total} {noun} checked" + (": " + ", ".join(shown) if shown else "") + "."
+    return text
+
+
+def _check_json(check: MeetingCheck) -> dict[str, object]:
+    return {
+        "row": check.row,
+        "meeting_id": check.meeting_id,
+        "host": check.host,
+        "result": check.verdict,
+        "topic": check.topic,
+        "start_time": check.start_time,
+        "zoom_topic": check.zoom_topic,
+        "zoom_start_time": check.zoom_start_time,
+        "changed": list(check.changed),
+        "error": check.error,
+    }
+
+
+def reconcile_json(report: ReconcileReport, journal: Path, exit_code: int) -> str:
+    document = {
+        "journal": str(journal),
+        "account": report.account,
+        "exit_code": exit_code,
+        "counts": report.counts(),
+        "meetings": [_check_json(check) for check in report.checks],
+        "other_accounts_meetings": report.other_accounts,
+        "tokens_fetched": report.tokens_fetched,
+        "requests": report.requests,
+        "summary": summary_line(report),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _detail(check: MeetingCheck) -> str:
+    if check.verdict == "deleted":
+        return f"{check.topic!r} at {check.start_time} is no longer on Zoom"
+    return check.detail()
+
+
+@cli.command("reconcile", epilog=EXIT_CODES)
+@click.argument("roster", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The journal file (default: <roster>.batchzoom.db beside the roster).",
+)
+@click.option(
+    "--env-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read ZOOM_* settings from this file (default: .env in the current folder).",
+)
+@click.option("--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL).")
+@click.option("--api-url", metavar="URL", help="Zoom's API base URL (env ZOOM_API_URL).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+def reconcile_command(
+    roster: Path,
+    state: Path | None,
+    env_file: Path | None,
+    token_url: str | None,
+    api_url: str | None,
+    as_json: bool,
+) -> None:
+    """Check every meeting the journal of ROSTER recorded against Zoom.
+
+    Reports meetings deleted on Zoom's side, or whose topic or start time was
+    changed there. It only reads: nothing on Zoom and nothing in the journal is
+    changed.
+
+    \b
+    Example:
+        batchzoom reconcile spring.xlsx
+        batchzoom reconcile spring.xlsx --json
+    """
+    journal_path = state or default_path(roster)
+    journal = read_journal(journal_path, day=datetime.now(UTC).date().isoformat(), must_exist=True)
+    settings = load_settings(
+        os.environ, env_file=env_file, cwd=Path.cwd(), token_url=token_url, api_url=api_url
+    )
+    report = reconcile(journal, settings)
+    exit_code = 0 if report.all_match else 4
+    if as_json:
+        click.echo(reconcile_json(report, journal_path, exit_code))
+        sys.exit(exit_code)
+    trouble = [check for check in report.checks if check.verdict != "match"]
+    if trouble:
+        click.echo(
+            text_table(
+                ["Row", "Meeting", "Result", "Detail"],
+                [
+                    [
+                        "-" if c.row is None else str(c.row),
+                        str(c.meeting_id),
+                        c.verdict,
+                        _detail(c),
+                    ]
+                    for c in trouble
+                ],
+            )
+        )
+    if report.other_accounts:
+        click.echo(
+            f"Note: {report.other_accounts} meetings in the journal belong to other Zoom "
+            "accounts and were not checked."
+        )
+    click.echo(summary_line(report))
+    if trouble:
+        click.echo(
+            "Nothing was changed on Zoom or in the journal; look at these meetings in Zoom.",
+            err=True,
+        )
+    sys.exit(exit_code)

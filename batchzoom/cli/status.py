@@ -1,0 +1,190 @@
+"""``batchzoom status``: each row's state from the journal, without calling Zoom."""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from batchzoom.audit import RowStatus, StatusReport, read_journal, status
+from batchzoom.batch import Loaded
+from batchzoom.cli.app import cli
+from batchzoom.cli.options import ReadingOptions, reading_options
+from batchzoom.errors import ConfigError
+from batchzoom.journal import default_path
+from batchzoom.zoom import load_settings
+
+EXIT_CODES = "Exit codes: 0 status shown; 1 the roster or the state file cannot be read; 2 usage."
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def text_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """An aligned text table; the last column is left ragged (Korean text takes two columns)."""
+    widths = [max(_width(line[i]) for line in [head, *rows]) for i in range(len(head) - 1)]
+    out = []
+    for line in [head, *rows]:
+        cells = [text + " " * (widths[i] - _width(text)) for i, text in enumerate(line[:-1])]
+        out.append("  ".join([*cells, line[-1]]).rstrip())
+    return "\n".join(out)
+
+
+def current_account(env_file: Path | None) -> str | None:
+    """The Zoom account of the current settings, or None when no credentials are set."""
+    try:
+        return load_settings(os.environ, env_file=env_file, cwd=Path.cwd()).account_id
+    except ConfigError:
+        if env_file is not None:
+            raise
+        return None
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _line(row: RowStatus, report: StatusReport, with_account: bool) -> list[str]:
+    cells = [
+        "-" if row.row is None else str(row.row),
+        row.key or "-",
+        row.status,
+        "-" if row.meeting_id is None else str(row.meeting_id),
+        row.detail(report.now),
+    ]
+    return [row.account or "-", *cells] if with_account else cells
+
+
+def summary_line(report: StatusReport) -> str:
+    rows = [row for row in report.rows if row.in_roster]
+    numbered = {row.row for row in rows}
+    shown = [f"{n} {state}" for state, n in report.counts().items() if n]
+    noun = "row" if len(numbered) == 1 else "rows"
+    return f"{len(numbered)} {noun}: " + (", ".join(shown) or "nothing to show") + "."
+
+
+def quota_line(report: StatusReport) -> str:
+    day = report.journal.day
+    if not report.quota:
+        return f"Creates today (UTC {day}): none."
+    multi = len({q.account for q in report.quota}) > 1
+    parts = [
+        (f"{q.account}/" if multi else "") + f"{q.host} {q.used}/{q.limit}" for q in report.quota
+    ]
+    return f"Creates today (UTC {day}, per host, out of Zoom's daily limit): " + ", ".join(parts)
+
+
+def status_json(report: StatusReport, loaded: Loaded) -> str:
+    """The status as a JSON document (no passcodes, join or start URLs)."""
+
+    def row_json(row: RowStatus) -> dict[str, Any]:
+        return {
+            "row": row.row,
+            "id": row.key,
+            "status": row.status,
+            "account": row.account,
+            "host": row.host,
+            "topic": row.topic,
+            "start_utc": row.start_utc,
+            "meeting_id": row.meeting_id,
+            "start_time": row.start_time,
+            "resume_at": _utc(row.resume_at),
+            "error": row.error,
+            "detail": row.detail(report.now),
+        }
+
+    document = {
+        "roster": str(loaded.roster.source.path),
+        "journal": str(report.journal.path),
+        "journal_exists": report.journal.exists,
+        "account": report.account,
+        "today_utc": report.journal.day,
+        "counts": report.counts(),
+        "rows": [row_json(row) for row in report.rows if row.in_roster],
+        "not_in_roster": [row_json(row) for row in report.rows if not row.in_roster],
+        "quota": [
+            {"account": q.account, "host": q.host, "used": q.used, "limit": q.limit}
+            for q in report.quota
+        ],
+        "other_accounts_entries": report.hidden,
+        "summary": summary_line(report),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+@cli.command("status", epilog=EXIT_CODES)
+@click.argument("roster", type=click.Path(path_type=Path, dir_okay=False))
+@reading_options
+@click.option(
+    "--state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The journal file (default: <roster>.batchzoom.db beside the roster).",
+)
+@click.option(
+    "--env-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read ZOOM_ACCOUNT_ID from this file to show only that account's rows.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON on stdout.")
+def status_command(
+    roster: Path,
+    reading: ReadingOptions,
+    state: Path | None,
+    env_file: Path | None,
+    as_json: bool,
+) -> None:
+    """Show where each row of ROSTER stands, from the journal, without calling Zoom.
+
+    Rows are created, deferred (and until when), failed (and why), in doubt (a
+    create was sent but never confirmed), or new (not scheduled yet). Also shows
+    how many creates each host used today out of Zoom's daily limit. With Zoom
+    credentials set, only that account's entries are shown; otherwise all.
+
+    \b
+    Example:
+        batchzoom status spring.xlsx --timezone Asia/Seoul
+        batchzoom status spring.xlsx --json
+    """
+    # Sessions that have started since they were scheduled are still the same rows.
+    roster_data, validation = replace(reading, allow_past=True).load(roster)
+    loaded = Loaded(roster_data, validation)
+    account = current_account(env_file)
+    now = datetime.now(UTC)
+    journal = read_journal(
+        state or default_path(roster), day=now.date().isoformat(), must_exist=state is not None
+    )
+    report = status(loaded, journal, account=account, now=now)
+    if as_json:
+        click.echo(status_json(report, loaded))
+        return
+    where = f"account {account}" if account else "all accounts"
+    if journal.exists:
+        click.echo(f"Journal: {journal.path} ({where})")
+    else:
+        click.echo(f"No journal at {journal.path} yet: nothing from this roster was scheduled.")
+    with_account = len(report.accounts()) > 1
+    head = ["Row", "ID", "Status", "Meeting", "Detail"]
+    if with_account:
+        head = ["Account", *head]
+    listed = [_line(row, report, with_account) for row in report.rows if row.in_roster]
+    if listed:
+        click.echo(text_table(head, listed))
+    orphans = [_line(row, report, with_account) for row in report.rows if not row.in_roster]
+    if orphans:
+        click.echo("In the journal but no longer in the roster:")
+        click.echo(text_table(head, orphans))
+    click.echo(quota_line(report))
+    if report.hidden:
+        click.echo(
+            f"Note: {report.hidden} journal entries of other Zoom accounts are not shown "
+            "(they belong to other credentials, such as the sandbox)."
+        )
+    click.echo(summary_line(report))
