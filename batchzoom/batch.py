@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -144,7 +144,15 @@ class RunReport:
         counts = Counter(outcome.status for outcome in self.outcomes)
         return {
             status: counts.get(status, 0)
-            for status in ("created", "existing", "planned", "deferred", "failed", "invalid")
+            for status in (
+                "created",
+                "existing",
+                "changed",
+                "planned",
+                "deferred",
+                "failed",
+                "invalid",
+            )
         }
 
     @property
@@ -173,6 +181,24 @@ def _invalid_outcomes(validation: Validation) -> dict[int, RowOutcome]:
         )
         for row in validation.invalid_rows
     }
+
+
+def _row_info(session: Session, key: str) -> dict[str, Any]:
+    """What the journal keeps about a row besides its meeting."""
+    return {
+        "row_key": key,
+        "host": session.host,
+        "topic": session.topic,
+        "start_utc": session.start_utc,
+        "fingerprint": fingerprint(create_body(session)),
+        "excel_row": session.row,
+    }
+
+
+CHANGED = (
+    "This row's meeting details changed after its meeting was created; Zoom still has the "
+    "earlier ones, so update the meeting in Zoom or restore the row."
+)
 
 
 def _outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
@@ -263,7 +289,7 @@ class _Run:
                 absent.append((session, key))
                 continue
             meeting = self.client.get_meeting(int(candidates[0]["id"])) or candidates[0]
-            self.journal.record_created(key, meeting)
+            self.journal.record_found(**_row_info(session, key), meeting=meeting)
             found[key] = meeting
         return found, absent
 
@@ -275,16 +301,8 @@ class _Run:
         if parked is not None:
             return self._defer(session, key, parked)
         body = create_body(session)
-        digest = fingerprint(body)
         for _ in range(CREATE_TRIES):
-            self.journal.record_intent(
-                row_key=key,
-                host=session.host,
-                topic=session.topic,
-                start_utc=session.start_utc,
-                fingerprint=digest,
-                excel_row=session.row,
-            )
+            self.journal.record_intent(**_row_info(session, key))
             try:
                 meeting = self.client.create_meeting(session.host, body)
             except InDoubtError as doubt:
@@ -329,12 +347,7 @@ class _Run:
             self.journal.record_deferred(key, limit.resume_at, message)
         else:
             self.journal.note(
-                row_key=key,
-                host=session.host,
-                topic=session.topic,
-                start_utc=session.start_utc,
-                fingerprint=fingerprint(create_body(session)),
-                excel_row=session.row,
+                **_row_info(session, key),
                 state="deferred",
                 error=message,
                 resume_at=limit.resume_at,
@@ -367,9 +380,11 @@ def _classify(
         if session.meeting_id is not None:
             outcomes[session.row] = _outcome(session, "existing", meeting_id=session.meeting_id)
         elif entry is not None and entry.state == "created":
-            outcomes[session.row] = _from_entry(
-                session, entry, "existing" if entry.reported else "created"
-            )
+            if entry.fingerprint != fingerprint(create_body(session)):
+                outcome = replace(_from_entry(session, entry, "changed"), error=CHANGED)
+            else:
+                outcome = _from_entry(session, entry, "existing" if entry.reported else "created")
+            outcomes[session.row] = outcome
         elif (
             entry is not None
             and entry.state == "deferred"
@@ -420,10 +435,10 @@ def schedule(
         entries = journal.entries() if journal else {}
         settled, doubtful, new = _classify(validation.sessions, entries, now())
         outcomes = invalid | settled
-        if journal is None or journal.fresh:
-            # No journal yet: the first run, or the journal was lost. Look on Zoom
-            # before creating, so that a lost journal cannot cause duplicates.
-            doubtful, new = doubtful + new, []
+        # Look on Zoom before creating anything: one listing per host settles the
+        # creates an earlier run sent without hearing back, and keeps a lost or
+        # foreign journal from causing duplicates.
+        doubtful, new = doubtful + new, []
         today = now().date().isoformat()
         report.warnings = quota_warnings(
             [s for s, _ in new + doubtful],
@@ -440,7 +455,7 @@ def schedule(
         with ZoomClient(settings, limits=limits, retry=retry, max_connections=workers) as client:
             run = _Run(client, journal, claimed)
             try:
-                _settle_doubtful(run, doubtful, outcomes, new)
+                _settle_doubtful(run, doubtful, outcomes, new, workers)
                 _create_all(run, new, outcomes, workers, progress)
             finally:
                 report.tokens_fetched = client.tokens_fetched
@@ -457,28 +472,33 @@ def _settle_doubtful(
     doubtful: list[tuple[Session, str]],
     outcomes: dict[int, RowOutcome],
     new: list[tuple[Session, str]],
+    workers: int,
 ) -> None:
-    """Rows that may already exist on Zoom: list each host once and match before creating."""
+    """Rows that may already exist on Zoom: list each host once (hosts in parallel) and match."""
     by_host: dict[str, list[tuple[Session, str]]] = defaultdict(list)
     for session, key in doubtful:
         by_host[session.host].append((session, key))
-    for host, items in by_host.items():
+
+    def settle(host: str) -> None:
+        items = by_host[host]
         try:
             found, absent = run.settle(host, items)
         except (AuthError, ZoomUnreachableError):
             raise
         except BatchzoomError as error:
-            for session, _ in items:
-                outcomes[session.row] = _outcome(
-                    session,
-                    "failed",
-                    error=f"Could not check Zoom for an earlier, unconfirmed create: {error}",
-                )
-            continue
+            for session, key in items:
+                message = f"Zoom could not list the meetings of host {host}: {error}"
+                run.journal.note(**_row_info(session, key), state="failed", error=message)
+                outcomes[session.row] = _outcome(session, "failed", error=message)
+            return
         for session, key in items:
             if key in found:
                 outcomes[session.row] = run._created(session, found[key])
         new.extend(absent)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(by_host)))) as pool:
+        for future in [pool.submit(settle, host) for host in by_host]:
+            future.result()
 
 
 def _create_all(

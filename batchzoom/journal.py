@@ -89,8 +89,11 @@ class Entry:
 
 
 def default_path(roster: Path) -> Path:
-    """``<roster name>.batchzoom.db`` beside the roster."""
-    return roster.with_name(roster.name + ".batchzoom.db")
+    """``<name>.batchzoom.db`` beside the roster, shared by ``<name>.xlsx`` and ``<name>.csv``.
+
+    Saving the roster in the other format (or as .xlsm) keeps its journal.
+    """
+    return roster.with_name(roster.stem + ".batchzoom.db")
 
 
 def _now() -> str:
@@ -104,7 +107,6 @@ class Journal:
         self.path = path
         self.account = account
         self._lock = threading.Lock()
-        self.fresh = not path.exists()  # no earlier run left a journal here
         try:
             self._db = _open(path)
         except sqlite3.DatabaseError as error:
@@ -204,22 +206,47 @@ class Journal:
             )
 
     def record_created(self, row_key: str, meeting: dict[str, Any]) -> None:
-        """After Zoom confirmed (or listing found) the meeting."""
+        """After Zoom confirmed (or listing found) the meeting of a row with an intent."""
+        with self._write() as db:
+            self._set_created(db, row_key, meeting)
+
+    def _set_created(self, db: sqlite3.Connection, row_key: str, meeting: dict[str, Any]) -> None:
+        db.execute(
+            """UPDATE entries SET state = 'created', reported = 0, meeting_id = ?, join_url = ?,
+                   password = ?, start_time = ?, error = NULL, resume_at = NULL, updated_at = ?
+               WHERE account = ? AND row_key = ?""",
+            (
+                int(meeting["id"]),
+                meeting.get("join_url"),
+                meeting.get("password"),
+                meeting.get("start_time"),
+                _now(),
+                self.account,
+                row_key,
+            ),
+        )
+
+    def record_found(
+        self,
+        *,
+        row_key: str,
+        host: str,
+        topic: str,
+        start_utc: str,
+        fingerprint: str,
+        excel_row: int,
+        meeting: dict[str, Any],
+    ) -> None:
+        """A meeting found on Zoom for a row (after a lost answer, or a lost journal)."""
         with self._write() as db:
             db.execute(
-                """UPDATE entries SET state = 'created', reported = 0, meeting_id = ?, join_url = ?, password = ?,
-                       start_time = ?, error = NULL, resume_at = NULL, updated_at = ?
-                   WHERE account = ? AND row_key = ?""",
-                (
-                    int(meeting["id"]),
-                    meeting.get("join_url"),
-                    meeting.get("password"),
-                    meeting.get("start_time"),
-                    _now(),
-                    self.account,
-                    row_key,
-                ),
+                """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
+                       excel_row, state, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 'intent', ?)
+                   ON CONFLICT (account, row_key) DO NOTHING""",
+                (self.account, row_key, host, topic, start_utc, fingerprint, excel_row, _now()),
             )
+            self._set_created(db, row_key, meeting)
 
     def mark_reported(self, row_keys: list[str]) -> None:
         """The output sheet now shows these meetings; later runs call them ``existing``."""

@@ -38,7 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from batchzoom.errors import OutputError
 from batchzoom.roster import SourceInfo
 
-Status = Literal["created", "existing", "invalid", "failed", "deferred", "planned"]
+Status = Literal["created", "existing", "changed", "invalid", "failed", "deferred", "planned"]
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,11 @@ def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Valu
     chosen: dict[str, _Value | _Keep] = {}
     for name in columns:
         value = values[name]
-        if value is None and result.status == "existing" and name in _KEPT_FOR_EXISTING:
+        if (
+            value is None
+            and result.status in {"existing", "changed"}
+            and name in _KEPT_FOR_EXISTING
+        ):
             chosen[name] = _KEEP
         else:
             chosen[name] = value

@@ -154,7 +154,7 @@ def test_deferred_rows_exit_4(tmp_path: Path, sandbox_factory: Callable[..., San
 
 def test_a_second_run_on_the_same_roster_exits_5(tmp_path: Path, sandbox: Sandbox) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(1))
-    with RunLock(tmp_path / "r.csv.batchzoom.lock"):
+    with RunLock(tmp_path / "r.batchzoom.lock"):
         result = invoke(["schedule", str(roster)], env_for(sandbox), tmp_path)
     assert result.exit_code == 5
     assert result.stderr.strip() == (

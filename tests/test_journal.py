@@ -35,8 +35,9 @@ def _intent(journal: Journal, key: str = "id:A1", host: str = "kim@school.exampl
     )
 
 
-def test_default_path_sits_beside_the_roster(tmp_path: Path) -> None:
-    assert default_path(tmp_path / "spring.xlsx") == tmp_path / "spring.xlsx.batchzoom.db"
+def test_default_path_sits_beside_the_roster_whatever_its_format(tmp_path: Path) -> None:
+    assert default_path(tmp_path / "spring.xlsx") == tmp_path / "spring.batchzoom.db"
+    assert default_path(tmp_path / "spring.csv") == default_path(tmp_path / "spring.xlsx")
 
 
 def test_intent_survives_reopening_as_in_doubt(tmp_path: Path) -> None:

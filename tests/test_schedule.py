@@ -275,6 +275,7 @@ def test_invalid_rows_stop_the_run_unless_skipped(tmp_path: Path, sandbox: Sandb
     assert report.counts() == {
         "created": 2,
         "existing": 0,
+        "changed": 0,
         "planned": 0,
         "deferred": 0,  # type: ignore[attr-defined]
         "failed": 0,

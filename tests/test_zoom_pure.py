@@ -132,7 +132,8 @@ def test_plan_limits_and_rate_override() -> None:
     assert RateLimits.for_plan("pro").limits["LIGHT"] == 30
     assert RateLimits.for_plan("free").limits["MEDIUM"] == 2
     assert set(RateLimits.for_plan("business", rate=5).limits.values()) == {5}
-    assert default_concurrency(30) == 15
+    assert default_concurrency(30) == 30
+    assert default_concurrency(80) == 32
     assert default_concurrency(1) == 4
 
 

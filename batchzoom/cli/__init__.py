@@ -6,7 +6,13 @@ module turns its options into library calls and renders the result.
 
 from __future__ import annotations
 
-from batchzoom.cli import sandbox, schedule, validate  # noqa: F401  (each registers its command)
+from batchzoom.cli import (  # noqa: F401  (each registers its command)
+    reconcile,
+    sandbox,
+    schedule,
+    status,
+    validate,
+)
 from batchzoom.cli.app import cli
 
 __all__ = ["cli", "main"]

@@ -73,7 +73,7 @@ def _detail(check: MeetingCheck) -> str:
 @click.option(
     "--state",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The journal file (default: <roster>.batchzoom.db beside the roster).",
+    help="The journal file (default: <name>.batchzoom.db beside the roster).",
 )
 @click.option(
     "--env-file",

@@ -126,7 +126,7 @@ def status_json(report: StatusReport, loaded: Loaded) -> str:
 @click.option(
     "--state",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The journal file (default: <roster>.batchzoom.db beside the roster).",
+    help="The journal file (default: <name>.batchzoom.db beside the roster).",
 )
 @click.option(
     "--env-file",

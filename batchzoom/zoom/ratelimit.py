@@ -126,6 +126,6 @@ class RateLimits:
         return sum(p.slowdowns for p in self._pacers.values())
 
 
-def default_concurrency(rate: float, latency: float = 0.5) -> int:
+def default_concurrency(rate: float, latency: float = 1.0) -> int:
     """Workers needed so that a request taking ``latency`` seconds does not cap throughput."""
     return max(4, min(32, math.ceil(rate * latency)))
