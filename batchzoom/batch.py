@@ -24,6 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from batchzoom.errors import AuthError, BatchzoomError, ZoomUnreachableError
 from batchzoom.journal import Entry, Journal, default_path
 from batchzoom.lock import RunLock
@@ -408,6 +410,7 @@ def schedule(
     retry: RetryPolicy | None = None,
     progress: ProgressCallback | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    transport: httpx.BaseTransport | None = None,
 ) -> RunReport:
     """Create every new row's meeting, exactly once, and write the result sheet.
 
@@ -452,7 +455,9 @@ def schedule(
         claimed = {e.meeting_id for e in entries.values() if e.meeting_id is not None}
         claimed |= {s.meeting_id for s in validation.sessions if s.meeting_id is not None}
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
-        with ZoomClient(settings, limits=limits, retry=retry, max_connections=workers) as client:
+        with ZoomClient(
+            settings, limits=limits, retry=retry, max_connections=workers, transport=transport
+        ) as client:
             run = _Run(client, journal, claimed)
             try:
                 _settle_doubtful(run, doubtful, outcomes, new, workers)

@@ -1,0 +1,315 @@
+"""Cron-grade reliability: killed runs, overlapping runs, edited rosters, lost journals.
+
+Every test ends by checking the two invariants that matter to users: no session has two
+meetings, and every session's meeting is in the result sheet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from batchzoom.batch import ScheduleOptions, load, schedule
+from batchzoom.journal import Journal, default_path
+from batchzoom.rows import ValidationOptions
+from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from batchzoom.secret import Secret
+from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
+from tests.rosters import HEADERS, session_rows, write_csv
+
+HOSTS = [f"teacher{n}@school.example" for n in range(5)]
+
+
+def settings_for(sb: Sandbox) -> ZoomSettings:
+    return ZoomSettings(
+        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
+    )
+
+
+def env_for(sb: Sandbox) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    env.update(
+        ZOOM_ACCOUNT_ID=sb.account_id,
+        ZOOM_CLIENT_ID=sb.client_id,
+        ZOOM_CLIENT_SECRET=sb.client_secret,
+        ZOOM_TOKEN_URL=sb.token_url,
+        ZOOM_API_URL=sb.api_url,
+    )
+    return env
+
+
+def sheet_ids(path: Path) -> dict[str, str]:
+    """Session id -> zoom_meeting_id from a result sheet (csv or xlsx)."""
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    else:
+        values = list(openpyxl.load_workbook(path).worksheets[0].iter_rows(values_only=True))
+        rows = [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+    return {str(row["ID"]): str(row["zoom_meeting_id"] or "") for row in rows}
+
+
+def assert_exactly_once(sb: Sandbox, roster_rows: list[list[str]], output: Path) -> None:
+    topics = Counter(m["topic"] for m in sb.meetings())
+    assert topics == Counter(row[1] for row in roster_rows), "a session has no meeting or two"
+    by_topic = {m["topic"]: str(m["id"]) for m in sb.meetings()}
+    ids = sheet_ids(output)
+    assert ids == {row[0]: by_topic[row[1]] for row in roster_rows}, "the sheet lost a meeting"
+
+
+def creates(sb: Sandbox) -> int:
+    return int(sb.counters().get("meetingCreate", {}).get("requests", 0))
+
+
+def cli(roster: Path, sb: Sandbox, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "batchzoom", "schedule", str(roster), "--quiet", *extra],
+        env=env_for(sb),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def finish(roster: Path, sb: Sandbox, *extra: str, runs: int = 6) -> list[int]:
+    """Run to completion, as cron would, and return every exit code."""
+    codes = []
+    for _ in range(runs):
+        process = cli(roster, sb, *extra)
+        _, err = process.communicate(timeout=120)
+        codes.append(process.returncode)
+        if process.returncode == 0:
+            return codes
+        assert process.returncode == 4, err.decode()
+    raise AssertionError(f"did not finish: {codes}")
+
+
+@pytest.mark.slow
+def test_killed_runs_never_duplicate_or_lose_a_meeting(
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+) -> None:
+    """SIGKILL at random moments (with creates committed then dropped), edits between runs."""
+    sb = sandbox_factory(
+        SandboxConfig(
+            users=[SandboxUser(h) for h in HOSTS],
+            qps=100,
+            drop_rate=0.05,
+            fault_rate=0.03,
+            latency=0.005,
+            seed=11,
+        )
+    )
+    rows = session_rows(250, HOSTS)
+    roster = write_csv(tmp_path / "term.csv", rows)
+    rng = random.Random(5)
+    killed_midway = 0
+    for attempt in range(12):
+        if attempt == 6:  # the admin adds rows and reorders the sheet between runs
+            rows = rows[100:] + rows[:100] + session_rows(30, HOSTS, prefix="N")
+            write_csv(roster, rows)
+        before = creates(sb)
+        process = cli(roster, sb, "--rate", "100")
+        target = before + rng.randint(1, 30)  # kill after a random number of creates
+        deadline = time.monotonic() + 60
+        while process.poll() is None and creates(sb) < target and time.monotonic() < deadline:
+            time.sleep(0.002)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed_midway += 1
+        process.communicate()
+    assert killed_midway >= 8  # the kills really cut runs short
+    finish(roster, sb, "--rate", "100")
+    assert_exactly_once(sb, rows, tmp_path / "term.scheduled.csv")
+
+
+def test_overlapping_runs_one_works_one_exits_5(
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+) -> None:
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser(h) for h in HOSTS], latency=0.05))
+    rows = session_rows(60, HOSTS)
+    roster = write_csv(tmp_path / "term.csv", rows)
+    first, second = cli(roster, sb, "--rate", "20"), cli(roster, sb, "--rate", "20")
+    results = [
+        (p.wait(timeout=120), p.stderr.read().decode() if p.stderr else "") for p in (first, second)
+    ]
+    for p in (first, second):
+        if p.stderr:
+            p.stderr.close()
+    assert sorted(code for code, _ in results) == [0, 5]
+    refused = next(err for code, err in results if code == 5)
+    assert refused.strip() == (
+        "Error: Another batchzoom run is already working on term.csv; try again when it "
+        "finishes, or pass --wait SECONDS to wait for it."
+    )
+    assert_exactly_once(sb, rows, tmp_path / "term.scheduled.csv")
+
+
+def _run(roster: Path, sb: Sandbox, **options: object) -> object:
+    loaded = load(roster, ValidationOptions())
+    return schedule(
+        loaded,
+        settings_for(sb),
+        ScheduleOptions(**options),  # type: ignore[arg-type]
+        retry=RetryPolicy.for_tests(),
+        limits=RateLimits.for_plan("pro"),
+    )
+
+
+def test_edits_between_runs_create_only_the_new_rows(tmp_path: Path, sandbox: Sandbox) -> None:
+    headers = (*HEADERS, "Agenda")
+    rows = [
+        [*row, "Unit 1"] for row in session_rows(10, ["alice@school.example", "bob@school.example"])
+    ]
+    roster = write_csv(tmp_path / "term.csv", rows, headers)
+    _run(roster, sandbox)
+    assert len(sandbox.meetings()) == 10
+
+    edited = [list(row) for row in rows[3:]]  # rows 0-2 deleted
+    edited.reverse()  # reordered
+    edited[0][6] = "edited note"  # an unrelated column
+    edited[1][7] = "Unit 2 (rewritten)"  # the agenda
+    added = [[*row, "Unit 9"] for row in session_rows(4, ["carol@school.example"], prefix="N")]
+    edited += added
+    write_csv(roster, edited, headers)
+    report = _run(roster, sandbox)
+    counts = report.counts()  # type: ignore[attr-defined]
+    assert counts["created"] == 4 and counts["changed"] == 1 and counts["existing"] == 6
+    assert len(sandbox.meetings()) == 14
+
+    # The same roster saved as a workbook keeps its journal: nothing new.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(headers))
+    for row in edited:
+        sheet.append(row)
+    book.save(tmp_path / "term.xlsx")
+    report = _run(tmp_path / "term.xlsx", sandbox)
+    assert report.counts()["created"] == 0  # type: ignore[attr-defined]
+    assert len(sandbox.meetings()) == 14
+
+
+def test_damaged_journal_is_one_clear_error(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "term.csv", session_rows(2))
+    default_path(roster).write_bytes(b"\x00garbage" * 512)
+    process = cli(roster, sandbox)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and "is damaged" in lines[0] and "move it aside" in lines[0]
+    assert sandbox.meetings() == []
+
+
+def test_lost_journal_over_many_runs_never_duplicates(tmp_path: Path, sandbox: Sandbox) -> None:
+    rows = session_rows(6, ["alice@school.example", "bob@school.example"])
+    roster = write_csv(tmp_path / "term.csv", rows)
+    for _ in range(3):
+        _run(roster, sandbox)
+        default_path(roster).unlink()
+    _run(roster, sandbox)
+    _run(roster, sandbox)
+    assert_exactly_once(sandbox, rows, tmp_path / "term.scheduled.csv")
+
+
+class Crash(BaseException):
+    """Stands for the process dying: nothing after it runs."""
+
+
+class CrashingTransport(httpx.BaseTransport):
+    """Real HTTP, except that the process 'dies' around the n-th meeting create."""
+
+    def __init__(self, at_create: int, after_response: bool) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.at_create = at_create
+        self.after_response = after_response
+        self.creates = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        is_create = request.method == "POST" and request.url.path.endswith("/meetings")
+        if is_create:
+            self.creates += 1
+        if is_create and self.creates == self.at_create and not self.after_response:
+            raise Crash
+        response = self.inner.handle_request(request)
+        if is_create and self.creates == self.at_create:
+            response.read()
+            raise Crash  # Zoom created it; we die before reading the answer
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    count=st.integers(min_value=1, max_value=10),
+    hosts=st.integers(min_value=1, max_value=3),
+    crashes=st.lists(st.tuples(st.integers(min_value=1, max_value=12), st.booleans()), max_size=4),
+    fault_rate=st.sampled_from([0.0, 0.1, 0.25]),
+    drop_rate=st.sampled_from([0.0, 0.1, 0.25]),
+    seed=st.integers(min_value=0, max_value=2**16),
+)
+def test_any_interleaving_of_crashes_and_faults_keeps_exactly_once(
+    tmp_path_factory: pytest.TempPathFactory,
+    count: int,
+    hosts: int,
+    crashes: list[tuple[int, bool]],
+    fault_rate: float,
+    drop_rate: float,
+    seed: int,
+) -> None:
+    directory = tmp_path_factory.mktemp("crash")
+    emails = HOSTS[:hosts]
+    rows = session_rows(count, emails)
+    roster = write_csv(directory / "term.csv", rows)
+    config = SandboxConfig(
+        users=[SandboxUser(h) for h in emails],
+        qps=1000,
+        seed=seed,
+        fault_rate=fault_rate,
+        drop_rate=drop_rate,
+    )
+    with Sandbox(config) as sb:
+        loaded = load(roster, ValidationOptions())
+
+        def attempt(transport: httpx.BaseTransport | None) -> int:
+            report = schedule(
+                loaded,
+                settings_for(sb),
+                ScheduleOptions(concurrency=1),
+                retry=RetryPolicy.for_tests(),
+                limits=RateLimits.for_plan("pro", rate=1000),
+                transport=transport,
+            )
+            return report.exit_code
+
+        for at_create, after_response in crashes:
+            with contextlib.suppress(Crash):
+                attempt(CrashingTransport(at_create, after_response))
+        for run in range(10):
+            if run == 5:
+                sb.faults.clear()  # faults do not last for ever
+            if attempt(None) == 0:
+                break
+        assert_exactly_once(sb, rows, directory / "term.scheduled.csv")
+        with Journal(default_path(roster), account=sb.account_id) as journal:
+            entries = journal.entries()
+        assert sorted(e.meeting_id for e in entries.values()) == sorted(
+            m["id"] for m in sb.meetings()
+        )
