@@ -18,14 +18,16 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from batchzoom.batch import DAILY_CREATE_LIMIT, Loaded, row_key
 from batchzoom.errors import InputError
 from batchzoom.journal import SCHEMA_VERSION, Entry
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient, ZoomRequestError, ZoomSettings
 
-RowState = Literal["created", "existing", "deferred", "failed", "in doubt", "new", "invalid"]
+RowState = Literal[
+    "created", "existing", "deferred", "failed", "in doubt", "new", "cancelled", "invalid"
+]
 ROW_STATES: tuple[RowState, ...] = (
     "created",
     "existing",
@@ -33,8 +35,16 @@ ROW_STATES: tuple[RowState, ...] = (
     "failed",
     "in doubt",
     "new",
+    "cancelled",
     "invalid",
 )
+# How each journal state reads in a status report.
+_SHOWN: dict[str, RowState] = {
+    "intent": "in doubt",
+    "deleting": "in doubt",
+    "absent": "new",
+    "deleted": "cancelled",
+}
 Verdict = Literal["match", "deleted", "changed", "unchecked"]
 VERDICTS: tuple[Verdict, ...] = ("match", "deleted", "changed", "unchecked")
 RECONCILE_WORKERS = 8
@@ -200,7 +210,7 @@ def _invalid_messages(loaded: Loaded) -> dict[int, str]:
 
 
 def _from_entry(account: str, entry: Entry, **values: Any) -> RowStatus:
-    state: RowState = "in doubt" if entry.state == "intent" else entry.state
+    state: RowState = _SHOWN.get(entry.state, cast(RowState, entry.state))
     values.setdefault("row", entry.excel_row)
     return RowStatus(
         status=state,

@@ -291,7 +291,9 @@ class _Run:
                 absent.append((session, key))
                 continue
             meeting = self.client.get_meeting(int(candidates[0]["id"])) or candidates[0]
-            self.journal.record_found(**_row_info(session, key), meeting=meeting)
+            self.journal.record_found(
+                **_row_info(session, key), meeting=meeting, body=create_body(session)
+            )
             found[key] = meeting
         return found, absent
 
@@ -304,7 +306,7 @@ class _Run:
             return self._defer(session, key, parked)
         body = create_body(session)
         for _ in range(CREATE_TRIES):
-            self.journal.record_intent(**_row_info(session, key))
+            self.journal.record_intent(**_row_info(session, key), body=body)
             try:
                 meeting = self.client.create_meeting(session.host, body)
             except InDoubtError as doubt:

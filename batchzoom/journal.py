@@ -15,6 +15,7 @@ on the same roster never mixes their meetings.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -28,7 +29,14 @@ from typing import Any, Literal
 from batchzoom.errors import InputError, OutputError
 
 SCHEMA_VERSION = 1
-State = Literal["intent", "created", "failed", "deferred"]
+# intent    a create was sent (or is about to be); its answer is not recorded yet
+# created   the meeting exists (``pending``: an update to it may be in flight;
+#           ``old_meeting_id``: after a host change, the old meeting still to delete)
+# absent    an intent was settled: Zoom has no such meeting, so it is safe to create
+# failed    Zoom refused; nothing exists
+# deferred  a daily limit refused it until ``resume_at``
+# deleting  a delete was sent; deleted: the meeting was cancelled on Zoom
+State = Literal["intent", "created", "absent", "failed", "deferred", "deleting", "deleted"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,6 +57,9 @@ CREATE TABLE IF NOT EXISTS entries (
     resume_at   TEXT,
     attempts    INTEGER NOT NULL DEFAULT 0,
     reported    INTEGER NOT NULL DEFAULT 0,
+    body        TEXT,
+    pending     TEXT,
+    old_meeting_id INTEGER,
     updated_at  TEXT NOT NULL,
     PRIMARY KEY (account, row_key)
 );
@@ -81,6 +92,9 @@ class Entry:
     resume_at: datetime | None = None
     attempts: int = 0
     reported: bool = False
+    body: dict[str, Any] | None = None  # the meeting's details as batchzoom last set them
+    pending: dict[str, Any] | None = None  # an update sent without its answer recorded
+    old_meeting_id: int | None = None  # a replaced meeting still to delete
 
     @property
     def in_doubt(self) -> bool:
@@ -184,20 +198,31 @@ class Journal:
         start_utc: str,
         fingerprint: str,
         excel_row: int,
+        body: dict[str, Any] | None = None,
     ) -> None:
         """Before a create is sent: from now on the meeting may exist."""
         day = datetime.now(UTC).date().isoformat()
         with self._write() as db:
             db.execute(
                 """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
-                       excel_row, state, attempts, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, 'intent', 1, ?)
+                       excel_row, state, attempts, body, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 'intent', 1, ?, ?)
                    ON CONFLICT (account, row_key) DO UPDATE SET
                        host = excluded.host, topic = excluded.topic, start_utc = excluded.start_utc,
                        fingerprint = excluded.fingerprint, excel_row = excluded.excel_row,
-                       state = 'intent', error = NULL, resume_at = NULL,
+                       state = 'intent', error = NULL, resume_at = NULL, body = excluded.body,
                        attempts = entries.attempts + 1, updated_at = excluded.updated_at""",
-                (self.account, row_key, host, topic, start_utc, fingerprint, excel_row, _now()),
+                (
+                    self.account,
+                    row_key,
+                    host,
+                    topic,
+                    start_utc,
+                    fingerprint,
+                    excel_row,
+                    _json(body),
+                    _now(),
+                ),
             )
             db.execute(
                 """INSERT INTO quota (account, host, day, used) VALUES (?, ?, ?, 1)
@@ -236,15 +261,26 @@ class Journal:
         fingerprint: str,
         excel_row: int,
         meeting: dict[str, Any],
+        body: dict[str, Any] | None = None,
     ) -> None:
         """A meeting found on Zoom for a row (after a lost answer, or a lost journal)."""
         with self._write() as db:
             db.execute(
                 """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
-                       excel_row, state, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, 'intent', ?)
+                       excel_row, state, body, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 'intent', ?, ?)
                    ON CONFLICT (account, row_key) DO NOTHING""",
-                (self.account, row_key, host, topic, start_utc, fingerprint, excel_row, _now()),
+                (
+                    self.account,
+                    row_key,
+                    host,
+                    topic,
+                    start_utc,
+                    fingerprint,
+                    excel_row,
+                    _json(body),
+                    _now(),
+                ),
             )
             self._set_created(db, row_key, meeting)
 
@@ -268,8 +304,9 @@ class Journal:
         """Settled an intent: Zoom has no such meeting, so it is safe to create."""
         with self._write() as db:
             db.execute(
-                "DELETE FROM entries WHERE account = ? AND row_key = ? AND state = 'intent'",
-                (self.account, row_key),
+                """UPDATE entries SET state = 'absent', updated_at = ?
+                   WHERE account = ? AND row_key = ? AND state = 'intent'""",
+                (_now(), self.account, row_key),
             )
 
     def note(
@@ -329,6 +366,10 @@ class Journal:
             )
 
 
+def _json(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def _open(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     # It holds passcodes: readable by the user only, from the first byte.
@@ -372,4 +413,7 @@ def _entry(row: sqlite3.Row) -> Entry:
         resume_at=datetime.fromisoformat(resume) if resume else None,
         attempts=row["attempts"],
         reported=bool(row["reported"]),
+        body=json.loads(row["body"]) if row["body"] else None,
+        pending=json.loads(row["pending"]) if row["pending"] else None,
+        old_meeting_id=row["old_meeting_id"],
     )

@@ -178,6 +178,7 @@ def test_status_shows_each_rows_state_from_the_journal(mixed: tuple[Path, Path, 
         "failed": 1,
         "in doubt": 1,
         "new": 1,
+        "cancelled": 0,
         "invalid": 0,
     }
 

@@ -69,7 +69,8 @@ def test_failed_and_absent_clear_the_doubt(tmp_path: Path) -> None:
         journal.record_absent("id:A2")
         entry = journal.get("id:A1")
         assert entry is not None and entry.state == "failed" and entry.error == "Zoom refused"
-        assert journal.get("id:A2") is None
+        absent = journal.get("id:A2")
+        assert absent is not None and absent.state == "absent" and not absent.in_doubt
 
 
 def test_a_created_meeting_is_never_downgraded(tmp_path: Path) -> None:
