@@ -12,12 +12,22 @@ import codecs
 import csv
 import hashlib
 import io
+import operator
+import warnings
 from dataclasses import dataclass, field
+from itertools import compress, count, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 from batchzoom.errors import InputError
-from batchzoom.rows import ALIASES, INPUT_FIELDS, closest_header, is_blank, match_header
+from batchzoom.rows import (
+    ALIASES,
+    INPUT_FIELDS,
+    closest_header,
+    collection_paused,
+    is_blank,
+    match_header,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,6 +37,9 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 container: encrypted wor
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 DELIMITERS = (",", ";", "\t")
+# From this many characters on, a CSV file is split by pandas's C parser (checked to agree
+# with the csv module, which reads everything smaller and every file pandas cannot take).
+PANDAS_CSV_MIN_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -194,13 +207,23 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
     )
 
 
+def _first_lines(text: str, count: int, *, size: int = 65_536) -> list[str]:
+    """``text.splitlines()[:count]``, splitting only a first part of a large text."""
+    while size < len(text):
+        lines = text[:size].splitlines()
+        if len(lines) > count:  # the first ``count`` lines end before the cut
+            return lines[:count]
+        size *= 4
+    return text.splitlines()[:count]
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter (",", ";" or tab) that best splits the first lines into a roster.
 
     Best means: its header row names the most fields, then the most lines share one
     field count (weighted by that count).
     """
-    sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+    sample = "\n".join(_first_lines(text, HEADER_SCAN_ROWS))
     best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
         records = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
@@ -215,20 +238,90 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(path: Path, data: bytes, encoding: str | None) -> tuple[list[list[object]], str, str]:
-    text, codec = _decode(path, data, encoding)
-    text = text.removeprefix("\ufeff")
-    delimiter = sniff_delimiter(text)
+def _csv_grid(path: Path, text: str, delimiter: str) -> list[list[object]]:
+    """Every record of a CSV text, as the csv module splits it."""
     try:
-        grid: list[list[object]] = [
-            list(record)
-            for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        return cast(
+            list[list[object]],
+            list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)),
+        )
     except csv.Error:
         raise InputError(
             f"{path.name} is not a well-formed CSV file; open it in Excel and save it again."
         ) from None
-    return grid, codec, delimiter
+
+
+def _csv_columns(text: str, delimiter: str) -> _Layout | None:
+    """The layout of a large CSV text split by pandas, column by column; None when unsure.
+
+    pandas's C parser is several times faster than the csv module and gives columns,
+    not rows. It is used only where it provably gives what ``_csv_grid`` would: the
+    records it reads first must be those the csv module reads, the header row must be
+    as wide as the widest record (pandas pads short records, so their length is lost),
+    and no field may be longer than the csv module accepts. Anything else -- a parser
+    error or warning included -- returns None, and the file is read with the csv module.
+    """
+    try:
+        head = list(
+            islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEADER_SCAN_ROWS)
+        )
+    except csv.Error:
+        return None
+    header_index = _find_header(cast(list[list[object]], head))
+    if header_index < 0:
+        return None
+    import pandas as pd
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            frame = pd.read_csv(
+                io.BytesIO(text.encode("utf-8")),
+                encoding="utf-8",
+                sep=delimiter,
+                header=None,
+                dtype=object,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                low_memory=False,
+            )
+    except Exception:  # the parser's own errors (ragged rows, open quotes...): use csv
+        return None
+    width = frame.shape[1]
+    columns: list[list[str]] = [frame[label].tolist() for label in frame.columns]
+    del frame
+    total = len(columns[0]) if columns else 0
+    if len(head[header_index]) != width or total < len(head):
+        return None
+    for index, record in enumerate(head):
+        if len(record) > width or record + [""] * (width - len(record)) != [
+            column[index] for column in columns
+        ]:
+            return None
+    if any(type(value) is not str for column in columns for value in column[: len(head)]):
+        return None
+    limit = csv.field_size_limit()
+    if any(max(map(len, column), default=0) > limit for column in columns):
+        return None
+
+    first = header_index + 1
+    data = [column[first:] for column in columns]
+    # Blank records: every cell empty or spaces. The first column settles almost every row.
+    blank = list(compress(count(), map(operator.not_, map(str.strip, data[0]))))
+    for column in data[1:]:
+        if not blank:
+            break
+        blank = [index for index in blank if not column[index].strip()]
+    rows = list(range(first + 1, total + 1))  # Excel numbers: record index + 1
+    cells = cast(list[list[object]], data)
+    if blank:
+        keep = [True] * len(rows)
+        for index in blank:
+            keep[index] = False
+        rows = list(compress(rows, keep))
+        cells = [list(compress(column, keep)) for column in cells]
+    return _Layout(header_index, list(head[header_index]), width, rows, cells if rows else [])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,6 +357,38 @@ def _find_header(grid: list[list[object]]) -> int:
         if score > best_score:
             best, best_score = index, score
     return best if best >= 0 else first
+
+
+@dataclass
+class _Layout:
+    """Where a table's header row is and what lies below it."""
+
+    header_index: int  # 0-based; -1 when every scanned row is blank
+    header_cells: list[object]
+    width: int  # cells per row: the widest row from the header row down
+    rows: list[int]  # Excel row numbers of the non-blank rows below the header row
+    cells: list[list[object]]  # cells[position][i]: column position on row rows[i]
+
+
+def _grid_layout(grid: list[list[object]]) -> _Layout:
+    """The layout of a table held row by row."""
+    header_index = _find_header(grid)
+    if header_index < 0:
+        return _Layout(header_index, [], 0, [], [])
+    width = max(len(row) for row in grid[header_index:])
+    rows: list[int] = []
+    kept: list[list[object]] = []
+    for index in range(header_index + 1, len(grid)):
+        row = grid[index]
+        for value in row:
+            if value != "" and not is_blank(value):  # "" first: the common empty cell, fast
+                break
+        else:
+            continue
+        rows.append(index + 1)
+        kept.append(row if len(row) == width else [*row, *([""] * (width - len(row)))])
+    cells = [list(column) for column in zip(*kept, strict=True)]
+    return _Layout(header_index, grid[header_index], width, rows, cells)
 
 
 def _check_required(path: Path, columns: dict[str, str], headers: list[str], row: int) -> None:
@@ -314,27 +439,34 @@ def read_roster(path: Path, *, sheet: str | None = None, encoding: str | None = 
             f"{path.name} is not a roster batchzoom can read; save it from Excel as .xlsx or .csv."
         )
     data, size, mtime_ns = _load(path)
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(), without copying the file)
         raise InputError(f"{path.name} is empty; add a header row and one row per session.")
 
     title: str | None = None
     codec: str | None = None
     delimiter: str | None = None
-    if suffix in XLSX_SUFFIXES:
-        grid, title = _read_xlsx(path, data, sheet)
-        fmt: Literal["xlsx", "csv"] = "xlsx"
-    else:
-        grid, codec, delimiter = _read_csv(path, data, encoding)
-        fmt = "csv"
+    with collection_paused():
+        if suffix in XLSX_SUFFIXES:
+            grid, title = _read_xlsx(path, data, sheet)
+            layout = _grid_layout(grid)
+            del grid
+            fmt: Literal["xlsx", "csv"] = "xlsx"
+        else:
+            text, codec = _decode(path, data, encoding)
+            text = text.removeprefix("\ufeff")
+            delimiter = sniff_delimiter(text)
+            big = len(text) >= PANDAS_CSV_MIN_CHARS
+            found = _csv_columns(text, delimiter) if big else None
+            layout = found or _grid_layout(_csv_grid(path, text, delimiter))
+            fmt = "csv"
 
     where = f'sheet "{title}" of {path.name}' if title is not None else path.name
-    header_index = _find_header(grid)
+    header_index = layout.header_index
     if header_index < 0:
         raise InputError(f"{where} is empty; add a header row and one row per session.")
 
-    width = max(len(row) for row in grid[header_index:])
-    header_cells = grid[header_index]
-    headers = [_header_text(value) for value in header_cells]
+    width = layout.width
+    headers = [_header_text(value) for value in layout.header_cells]
     headers += [""] * (width - len(headers))
 
     columns: dict[str, str] = {}
@@ -349,23 +481,12 @@ def read_roster(path: Path, *, sheet: str | None = None, encoding: str | None = 
             ignored.append(header)
     _check_required(path, columns, headers, header_index + 1)
 
-    rows: list[int] = []
-    kept: list[list[object]] = []
-    for index in range(header_index + 1, len(grid)):
-        row = grid[index]
-        for value in row:
-            if value != "" and not is_blank(value):  # "" first: the common empty cell, fast
-                break
-        else:
-            continue
-        rows.append(index + 1)
-        kept.append(row if len(row) == width else [*row, *([""] * (width - len(row)))])
+    rows, cells = layout.rows, layout.cells
     if not rows:
         raise InputError(
             f"{where} has a header row (row {header_index + 1}) but no sessions below it; "
             "add one row per session."
         )
-    cells = [list(column) for column in zip(*kept, strict=True)]
 
     source = SourceInfo(
         path=path,

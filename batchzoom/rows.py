@@ -12,13 +12,17 @@ minutes, passcode at most 10 characters of ``A-Z a-z 0-9 @ - _ *``.
 from __future__ import annotations
 
 import difflib
+import gc
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
+from itertools import compress
+from operator import itemgetter
 from typing import Any, Protocol, TypeVar, cast
 
 from batchzoom import times
@@ -384,19 +388,86 @@ class _Memo:
         return cast(_R, result)
 
 
+def _text(value: object) -> str | None:
+    """``cell_text`` of one cell, with a shortcut for the common text cell."""
+    return (value.strip() or None) if type(value) is str else cell_text(value)
+
+
 def _texts(values: Sequence[object]) -> list[str | None]:
-    """A column as trimmed texts, None for blank cells (``cell_text`` of each, but faster)."""
+    """``_text`` of every cell of a column."""
     return [(value.strip() or None) if type(value) is str else cell_text(value) for value in values]
 
 
-def _cells(values: Sequence[object]) -> list[object]:
-    """A column's raw values, with every blank cell as None."""
-    return [
-        (value if value.strip() else None)
-        if type(value) is str
-        else (None if is_blank(value) else value)
-        for value in values
-    ]
+def _cell(value: object) -> object:
+    """A raw cell, or None when it is blank."""
+    if type(value) is str:
+        return value if value.strip() else None
+    return None if is_blank(value) else value
+
+
+# Cells of these types never equal a cell of another of them, so they can be dict keys as
+# they are; numbers can (1 == 1.0 == True) while reading differently.
+_PLAIN_TYPES = frozenset({str, type(None), datetime, date, time, timedelta})
+
+
+def _keys(values: Sequence[object]) -> tuple[Sequence[object], bool]:
+    """Dict keys standing for the cells of a column, and whether they are (type, cell) pairs.
+
+    The cells themselves, unless the column mixes types whose values may compare equal
+    across types: then (type, cell) pairs.
+    """
+    if len(set(map(type, values)) - _PLAIN_TYPES) > 1:
+        return [(type(value), value) for value in values], True
+    return values, False
+
+
+def _unkey(key: object, wrapped: bool) -> object:
+    return cast(tuple[type, object], key)[1] if wrapped else key
+
+
+def _each(values: Sequence[object], parse: Callable[[Any], _R]) -> list[_R]:
+    """``[parse(value) for value in values]``, calling ``parse`` once per distinct cell."""
+    try:
+        distinct = dict.fromkeys(values)
+        keys, wrapped = values, False
+        if not {type(key) for key in distinct} <= _PLAIN_TYPES:  # numbers: look closer
+            keys, wrapped = _keys(values)
+            distinct = dict.fromkeys(keys)
+    except TypeError:  # an unhashable cell
+        return [parse(value) for value in values]
+    table = {key: parse(_unkey(key, wrapped)) for key in distinct}
+    return list(map(table.__getitem__, keys))
+
+
+def _each_row(columns: Sequence[Sequence[object]], parse: Callable[..., _R]) -> list[_R]:
+    """``parse(*cells)`` for the cells of every row of ``columns``, once per distinct row."""
+    wrapped = [False] * len(columns)
+    try:
+        rows = list(zip(*columns, strict=True))
+        distinct = dict.fromkeys(rows)
+        if not {type(part) for key in distinct for part in key} <= _PLAIN_TYPES:
+            keyed = [_keys(column) for column in columns]
+            wrapped = [flag for _, flag in keyed]
+            if any(wrapped):
+                rows = list(zip(*(keys for keys, _ in keyed), strict=True))
+                distinct = dict.fromkeys(rows)
+    except TypeError:  # an unhashable cell
+        return [parse(*cells) for cells in zip(*columns, strict=True)]
+    table = {
+        key: parse(*(_unkey(part, flag) for part, flag in zip(key, wrapped, strict=True)))
+        for key in distinct
+    }
+    return list(map(table.__getitem__, rows))
+
+
+def _flag(suspects: set[int], values: Sequence[_R], bad: Callable[[_R], bool]) -> None:
+    """Add to ``suspects`` the index of every value for which ``bad`` is true.
+
+    ``bad`` is asked once per distinct value; the values must be hashable.
+    """
+    wrong = {value for value in set(values) if bad(value)}
+    if wrong:
+        suspects.update(index for index, value in enumerate(values) if value in wrong)
 
 
 class _Found:
@@ -437,105 +508,426 @@ def _column_missing(name: str, message: str) -> Problem:
     return Problem(row=None, column=name, code="column-missing", message=message)
 
 
-def _start_as_time(
-    index: int,
-    cells: Mapping[str, Sequence[object]],
-    columns: Mapping[str, str],
-    order: DateOrder | None,
-    memo: _Memo,
-) -> datetime | None:
-    """With a date column but no time column, a start cell holding only a time counts as one."""
-    if "date" not in columns or "time" in columns:
-        return None
-    try:
-        day = memo.get("date", cells["date"][index], partial(times.to_date, date_order=order))
-        clock = memo.get("time", cells["start"][index], times.to_time)
-    except CellError:
-        return None
-    return datetime.combine(day, clock)
+_CELL_FIELDS = ("start", "date", "time", "duration", "timezone", "zoom_meeting_id")
+_TEXT_FIELDS = ("id", "topic", "host", "agenda", "password")
 
 
-def _start(
-    index: int,
-    cells: Mapping[str, Sequence[object]],
-    found: _Found,
-    *,
-    columns: Mapping[str, str],
-    default_zone: str | None,
-    order: DateOrder | None,
-    memo: _Memo,
-) -> tuple[datetime, str] | None:
-    """The aware start of one row and its zone name, or None after recording why not."""
-    zone_name = default_zone
-    zone_cell = cells["timezone"][index]
-    if zone_cell is not None:
+class _Check:
+    """One validation run: its options, the cells of each field, and readings shared by rows.
+
+    ``row`` checks one row completely and is the definition of every rule; ``all_rows``
+    reaches the same result for a whole roster with work per distinct cell value, calling
+    ``row`` only for the rows that may have a problem.
+    """
+
+    def __init__(self, roster: Table, options: ValidationOptions) -> None:
+        columns = roster.columns
+        self.rows = list(roster.rows)
+        self.columns = columns
+        self.options = options
+        self.order = options.date_order
+        self.default_zone = (
+            times.zone(options.timezone).key if options.timezone is not None else None
+        )
+        self.now = options.now or datetime.now(UTC)
+        self.memo = _Memo()
+        self.header = {name: columns.get(name, name) for name in ALIASES}
+        self.rank = {name: position for position, name in enumerate(columns)}
+        count = len(self.rows)
+        blank: list[None] = [None] * count
+        self.raw: dict[str, Sequence[object]] = {}
+        for name in (*_CELL_FIELDS, *_TEXT_FIELDS):
+            values = (roster.values(name) or blank) if name in columns else blank
+            self.raw[name] = values if len(values) == count else list(values[:count])
+        self.start_name = "start" if "start" in columns else "date"
+        self.seen_keys: dict[str | None, int] = {}
+        self.seen_sessions: dict[tuple[str, str | None, datetime | None], int] = {}
+
+    # -- one row, every rule in turn
+
+    def _start_as_time(self, day_cell: object, start_cell: object) -> datetime | None:
+        """With a date column but no time column, a start cell holding only a time counts."""
+        columns = self.columns
+        if "date" not in columns or "time" in columns:
+            return None
         try:
-            zone_name = memo.get("zone", zone_cell, _zone_key)
+            day = self.memo.get("date", day_cell, partial(times.to_date, date_order=self.order))
+            clock = self.memo.get("time", start_cell, times.to_time)
+        except CellError:
+            return None
+        return datetime.combine(day, clock)
+
+    def start(
+        self,
+        zone_cell: object,
+        start_cell: object,
+        day_cell: object,
+        clock_cell: object,
+        found: _Found,
+    ) -> tuple[datetime, str] | None:
+        """The aware start of a row and its zone name, or None after recording why not.
+
+        The cells are as ``_cell`` gives them (None when blank).
+        """
+        memo, order = self.memo, self.order
+        zone_name = self.default_zone
+        if zone_cell is not None:
+            try:
+                zone_name = memo.get("zone", zone_cell, _zone_key)
+            except CellError as error:
+                found.error("timezone", error)
+                return None
+
+        wall: datetime | None = None
+        offset: timedelta | None = None
+        time_column = "start"
+        if start_cell is not None:
+            try:
+                wall, offset = memo.get(
+                    "start", start_cell, partial(times.to_start, date_order=order)
+                )
+            except CellError as error:
+                wall = self._start_as_time(day_cell, start_cell)
+                if wall is None:
+                    found.error("start", error)
+        elif "date" in self.columns and "time" in self.columns:
+            time_column = "time"
+            day: date | None = None
+            clock: time | None = None
+            if day_cell is None:
+                found.add("date", "date-missing", "the date is empty; enter it as YYYY-MM-DD.")
+            else:
+                try:
+                    day = memo.get("date", day_cell, partial(times.to_date, date_order=order))
+                except CellError as error:
+                    found.error("date", error)
+            if clock_cell is None:
+                found.add(
+                    "time", "time-missing", "the time is empty; enter it as HH:MM, e.g. 18:30."
+                )
+            else:
+                try:
+                    clock = memo.get("time", clock_cell, times.to_time)
+                except CellError as error:
+                    found.error("time", error)
+            if day is not None and clock is not None:
+                wall = datetime.combine(day, clock)
+        else:
+            found.add(
+                "start",
+                "start-missing",
+                "the start is empty; enter the date and time, e.g. 2027-05-03 18:30.",
+            )
+        if zone_name is None and offset is None:
+            found.add(
+                "timezone",
+                "timezone-missing",
+                "no time zone for this row; fill in the time zone column or run with "
+                "--timezone, e.g. --timezone Asia/Seoul.",
+            )
+            return None
+        if wall is None:
+            return None
+        try:
+            return memo.get("resolve", (wall, offset, zone_name), _resolve)
         except CellError as error:
-            found.error("timezone", error)
+            found.error(time_column, error)
             return None
 
-    wall: datetime | None = None
-    offset: timedelta | None = None
-    time_column = "start"
-    start_cell = cells["start"][index]
-    if start_cell is not None:
+    def row(self, index: int) -> tuple[list[Problem], Session | None]:
+        """Every problem of the row at ``index`` (in column order), else its session.
+
+        Duplicates are judged against ``seen_keys`` and ``seen_sessions``: the first row of
+        each id and each (host, topic, start), filled in as rows are checked in order.
+        """
+        raw, options, memo = self.raw, self.options, self.memo
+        row = self.rows[index]
+        found = _Found(row, self.header, self.rank)
+        key = _text(raw["id"][index])
+        topic = _text(raw["topic"][index])
+        if topic is None:
+            found.add("topic", "topic-missing", "the topic is empty; enter the session's title.")
+        elif len(topic) > TOPIC_MAX:
+            found.add(
+                "topic",
+                "topic-length",
+                f"the topic has {len(topic)} characters, more than Zoom's {TOPIC_MAX}; shorten it.",
+            )
+
+        duration: int | None = None
+        duration_cell = _cell(raw["duration"][index])
+        if duration_cell is None:
+            found.add(
+                "duration", "duration-missing", "the duration is empty; enter minutes, e.g. 90."
+            )
+        else:
+            try:
+                duration = memo.get("duration", duration_cell, _duration)
+            except CellError as error:
+                found.error("duration", error)
+
+        host = _text(raw["host"][index]) or options.default_host
         try:
-            wall, offset = memo.get("start", start_cell, partial(times.to_start, date_order=order))
+            memo.get("host", host, check_host)
         except CellError as error:
-            wall = _start_as_time(index, cells, columns, order, memo)
-            if wall is None:
-                found.error("start", error)
-    elif "date" in columns and "time" in columns:
-        time_column = "time"
-        day_cell, clock_cell = cells["date"][index], cells["time"][index]
-        day: date | None = None
-        clock: time | None = None
-        if day_cell is None:
-            found.add("date", "date-missing", "the date is empty; enter it as YYYY-MM-DD.")
-        else:
+            found.error("host", error)
+
+        agenda = _text(raw["agenda"][index])
+        if agenda is not None and len(agenda) > AGENDA_MAX:
+            found.add(
+                "agenda",
+                "agenda-length",
+                f"the agenda has {len(agenda)} characters, more than Zoom's {AGENDA_MAX}; "
+                "shorten it.",
+            )
+
+        password = _text(raw["password"][index])
+        if password is not None:
             try:
-                day = memo.get("date", day_cell, partial(times.to_date, date_order=order))
+                check_password(password)
             except CellError as error:
-                found.error("date", error)
-        if clock_cell is None:
-            found.add("time", "time-missing", "the time is empty; enter it as HH:MM, e.g. 18:30.")
-        else:
+                found.error("password", error)
+
+        meeting_id: int | None = None
+        meeting_cell = _cell(raw["zoom_meeting_id"][index])
+        if meeting_cell is not None:
             try:
-                clock = memo.get("time", clock_cell, times.to_time)
+                meeting_id = parse_meeting_id(meeting_cell)
             except CellError as error:
-                found.error("time", error)
-        if day is not None and clock is not None:
-            wall = datetime.combine(day, clock)
-    else:
-        found.add(
-            "start",
-            "start-missing",
-            "the start is empty; enter the date and time, e.g. 2027-05-03 18:30.",
+                found.error("zoom_meeting_id", error)
+
+        start = self.start(
+            _cell(raw["timezone"][index]),
+            _cell(raw["start"][index]),
+            _cell(raw["date"][index]),
+            _cell(raw["time"][index]),
+            found,
         )
-    if zone_name is None and offset is None:
-        found.add(
-            "timezone",
-            "timezone-missing",
-            "no time zone for this row; fill in the time zone column or run with --timezone, "
-            "e.g. --timezone Asia/Seoul.",
+        if (
+            start is not None
+            and meeting_id is None
+            and not options.allow_past
+            and start[0] < self.now
+        ):
+            found.add(
+                self.start_name,
+                "start-in-past",
+                f"the start {start[0]:%Y-%m-%d %H:%M} ({start[1]}) is in the past; "
+                "correct the date or run with --allow-past.",
+            )
+
+        if key is not None:
+            first = self.seen_keys.setdefault(key, row)
+            if first != row:
+                found.add(
+                    "id",
+                    "id-duplicate",
+                    f'id "{key}" is also used in row {first}; make ids unique.',
+                )
+
+        if start is not None and topic is not None:
+            first = self.seen_sessions.setdefault((host, topic, start[0]), row)
+            if first != row:
+                found.add(
+                    self.start_name,
+                    "duplicate-session",
+                    f"this row repeats row {first} (same host, topic and start); "
+                    "delete one of them or change it.",
+                )
+
+        problems = found.problems
+        if problems:
+            return problems, None
+        assert start is not None and topic is not None and duration is not None
+        session = Session(
+            row=row,
+            key=key,
+            topic=topic,
+            start=start[0],
+            timezone=start[1],
+            duration=duration,
+            host=host,
+            agenda=agenda,
+            password=password,
+            meeting_id=meeting_id,
         )
-        return None
-    if wall is None:
-        return None
+        return problems, session
+
+    def row_by_row(self) -> Validation:
+        """``row`` on every row in order: the plain statement of what ``all_rows`` computes."""
+        sessions: list[Session] = []
+        problems: list[Problem] = []
+        invalid: set[int] = set()
+        for index, row in enumerate(self.rows):
+            found, session = self.row(index)
+            if session is None:
+                problems.extend(found)
+                invalid.add(row)
+            else:
+                sessions.append(session)
+        return Validation(
+            sessions=sessions, problems=problems, invalid_rows=invalid, rows=self.rows
+        )
+
+    # -- the whole roster, column by column
+
+    def _duration_or_none(self, value: object) -> int | None:
+        """The minutes of a duration cell, or None when it is blank or wrong."""
+        cell = _cell(value)
+        if cell is None:
+            return None
+        try:
+            return self.memo.get("duration", cell, _duration)
+        except CellError:
+            return None
+
+    def _texts(self, name: str) -> list[str | None]:
+        """``_text`` of every cell of field ``name`` (all None when there is no such column)."""
+        return _texts(self.raw[name]) if name in self.columns else [None] * len(self.rows)
+
+    def _host_wrong(self, host: str) -> bool:
+        try:
+            self.memo.get("host", host, check_host)
+        except CellError:
+            return True
+        return False
+
+    def _meeting_id(self, value: object) -> int | None:
+        """The meeting number of a cell; None when blank, 0 when wrong."""
+        cell = _cell(value)
+        if cell is None:
+            return None
+        try:
+            return parse_meeting_id(cell)
+        except CellError:
+            return 0
+
+    def _start_or_none(
+        self, zone: object, start: object, day: object, clock: object
+    ) -> tuple[datetime, str] | None:
+        found = _Found(0, self.header, self.rank)
+        return self.start(_cell(zone), _cell(start), _cell(day), _cell(clock), found)
+
+    def _starts(self) -> list[tuple[datetime, str] | None]:
+        """The start of every row (None for a row with a start problem)."""
+        names = ("timezone", "start", "date", "time")
+        present = [name for name in names if name in self.columns]
+
+        def start(*cells: object) -> tuple[datetime, str] | None:
+            given = dict(zip(present, cells, strict=True))
+            return self._start_or_none(*(given.get(name) for name in names))
+
+        return _each_row([self.raw[name] for name in present], start)
+
+    def all_rows(self) -> Validation:
+        """The same result as ``row_by_row``, with work per distinct cell, not per row."""
+        raw, rows, options = self.raw, self.rows, self.options
+        count = len(rows)
+        suspects: set[int] = set()  # rows that may have a problem: checked one by one
+
+        ids = self._texts("id")
+        topics = self._texts("topic")
+        if None in topics or max(map(len, cast(list[str], topics)), default=0) > TOPIC_MAX:
+            _flag(suspects, topics, lambda topic: topic is None or len(topic) > TOPIC_MAX)
+        durations = _each(raw["duration"], self._duration_or_none)
+        _flag(suspects, durations, lambda minutes: minutes is None)
+        hosts = [text or options.default_host for text in self._texts("host")]
+        _flag(suspects, hosts, self._host_wrong)
+        agendas = self._texts("agenda")
+        if max(map(len, filter(None, agendas)), default=0) > AGENDA_MAX:
+            _flag(suspects, agendas, lambda agenda: agenda is not None and len(agenda) > AGENDA_MAX)
+        passwords = self._texts("password")
+        _flag(suspects, passwords, lambda text: text is not None and not _password_ok(text))
+        meeting_ids = _each(raw["zoom_meeting_id"], self._meeting_id)
+        _flag(suspects, meeting_ids, lambda number: number == 0)
+        starts = self._starts()
+        _flag(suspects, starts, lambda start: start is None)
+        if not options.allow_past:
+            now = self.now
+            past = {start for start in set(starts) if start is not None and start[0] < now}
+            if past:
+                suspects.update(
+                    index
+                    for index, (start, number) in enumerate(zip(starts, meeting_ids, strict=True))
+                    if number is None and start in past
+                )
+
+        # First row of each id and of each (host, topic, start): later ones are duplicates.
+        self.seen_keys = dict(zip(reversed(ids), reversed(rows), strict=True))
+        self.seen_keys.pop(None, None)
+        if len(self.seen_keys) + ids.count(None) < count:
+            suspects.update(
+                index
+                for index, (key, row) in enumerate(zip(ids, rows, strict=True))
+                if key is not None and self.seen_keys[key] != row
+            )
+        instants = [None if start is None else start[0] for start in starts]
+        keys = list(zip(hosts, topics, instants, strict=True))
+        self.seen_sessions = dict(zip(reversed(keys), reversed(rows), strict=True))
+        if len(self.seen_sessions) < count:
+            suspects.update(
+                index
+                for index, (key, row) in enumerate(zip(keys, rows, strict=True))
+                if key[1] is not None and key[2] is not None and self.seen_sessions[key] != row
+            )
+
+        problems: list[Problem] = []
+        invalid: set[int] = set()
+        good = [True] * count
+        for index in sorted(suspects):
+            found, session = self.row(index)
+            if session is None:
+                problems.extend(found)
+                invalid.add(rows[index])
+                good[index] = False
+
+        def kept(values: Sequence[_R]) -> Iterable[_R]:
+            return compress(values, good) if invalid else values
+
+        valid_starts = cast(list[tuple[datetime, str]], list(kept(starts)))
+        sessions = list(
+            map(
+                Session,
+                kept(rows),
+                kept(ids),
+                kept(topics),
+                map(itemgetter(0), valid_starts),
+                map(itemgetter(1), valid_starts),
+                kept(durations),
+                kept(hosts),
+                kept(agendas),
+                kept(passwords),
+                kept(meeting_ids),
+            )
+        )
+        return Validation(sessions=sessions, problems=problems, invalid_rows=invalid, rows=rows)
+
+
+def _password_ok(text: str) -> bool:
+    return len(text) <= PASSWORD_MAX and _PASSWORD.fullmatch(text) is not None
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a roster's many small objects are made.
+
+    Reading and checking a roster makes an object or two per row and no reference
+    cycles; left running, the collector would walk every live object of the process
+    again and again as they pile up, which costs more than the work itself on large
+    rosters and grows faster than the roster. It is restarted afterwards (only if it
+    was running), so nothing is left uncollected.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
     try:
-        return memo.get("resolve", (wall, offset, zone_name), _resolve)
-    except CellError as error:
-        found.error(time_column, error)
-        return None
+        yield
+    finally:
+        gc.enable()
 
 
-def validate(roster: Table, options: ValidationOptions) -> Validation:
-    """Check every row of ``roster``; return the valid sessions and every problem found."""
-    columns = roster.columns
-    rows = list(roster.rows)
-    count = len(rows)
-
+def _file_problems(columns: Mapping[str, str]) -> list[Problem]:
     problems: list[Problem] = []
     if "topic" not in columns:
         problems.append(_column_missing("topic", "the roster has no topic column; add one."))
@@ -547,140 +939,25 @@ def validate(roster: Table, options: ValidationOptions) -> Validation:
         )
     if "duration" not in columns:
         problems.append(_column_missing("duration", "the roster has no duration column; add one."))
+    return problems
+
+
+def validate(roster: Table, options: ValidationOptions) -> Validation:
+    """Check every row of ``roster``; return the valid sessions and every problem found."""
+    problems = _file_problems(roster.columns)
     if problems:
-        return Validation(sessions=[], problems=problems, invalid_rows=set(), rows=rows)
-
-    default_zone = times.zone(options.timezone).key if options.timezone is not None else None
-    now = options.now or datetime.now(UTC)
-    memo = _Memo()
-    header = {name: columns.get(name, name) for name in ALIASES}
-    rank = {name: position for position, name in enumerate(columns)}
-    blank: list[None] = [None] * count
-    cells = {
-        name: _cells(roster.values(name) or blank) if name in columns else blank
-        for name in ("start", "date", "time", "duration", "timezone", "zoom_meeting_id")
-    }
-    texts: dict[str, Sequence[str | None]] = {
-        name: _texts(roster.values(name) or blank) if name in columns else blank
-        for name in ("id", "topic", "host", "agenda", "password")
-    }
-    ids, topics, hosts = texts["id"], texts["topic"], texts["host"]
-    agendas, passwords = texts["agenda"], texts["password"]
-    durations, meeting_ids = cells["duration"], cells["zoom_meeting_id"]
-    start_name = "start" if "start" in columns else "date"
-
-    sessions: list[Session] = []
-    invalid: set[int] = set()
-    seen_sessions: dict[tuple[str, str, datetime], int] = {}
-    seen_keys: dict[str, int] = {}
-
-    for index, row in enumerate(rows):
-        found = _Found(row, header, rank)
-        key = ids[index]
-        topic = topics[index]
-        if topic is None:
-            found.add("topic", "topic-missing", "the topic is empty; enter the session's title.")
-        elif len(topic) > TOPIC_MAX:
-            found.add(
-                "topic",
-                "topic-length",
-                f"the topic has {len(topic)} characters, more than Zoom's {TOPIC_MAX}; shorten it.",
-            )
-
-        duration: int | None = None
-        if durations[index] is None:
-            found.add(
-                "duration", "duration-missing", "the duration is empty; enter minutes, e.g. 90."
-            )
-        else:
-            try:
-                duration = memo.get("duration", durations[index], _duration)
-            except CellError as error:
-                found.error("duration", error)
-
-        host = hosts[index] or options.default_host
-        try:
-            memo.get("host", host, check_host)
-        except CellError as error:
-            found.error("host", error)
-
-        agenda = agendas[index]
-        if agenda is not None and len(agenda) > AGENDA_MAX:
-            found.add(
-                "agenda",
-                "agenda-length",
-                f"the agenda has {len(agenda)} characters, more than Zoom's {AGENDA_MAX}; "
-                "shorten it.",
-            )
-
-        password = passwords[index]
-        if password is not None:
-            try:
-                check_password(password)
-            except CellError as error:
-                found.error("password", error)
-
-        meeting_id: int | None = None
-        if meeting_ids[index] is not None:
-            try:
-                meeting_id = parse_meeting_id(meeting_ids[index])
-            except CellError as error:
-                found.error("zoom_meeting_id", error)
-
-        start = _start(
-            index,
-            cells,
-            found,
-            columns=columns,
-            default_zone=default_zone,
-            order=options.date_order,
-            memo=memo,
+        return Validation(
+            sessions=[], problems=problems, invalid_rows=set(), rows=list(roster.rows)
         )
-        if start is not None and meeting_id is None and not options.allow_past and start[0] < now:
-            found.add(
-                start_name,
-                "start-in-past",
-                f"the start {start[0]:%Y-%m-%d %H:%M} ({start[1]}) is in the past; "
-                "correct the date or run with --allow-past.",
-            )
+    with collection_paused():
+        return _Check(roster, options).all_rows()
 
-        if key is not None:
-            first = seen_keys.setdefault(key, row)
-            if first != row:
-                found.add(
-                    "id",
-                    "id-duplicate",
-                    f'id "{key}" is also used in row {first}; make ids unique.',
-                )
 
-        if start is not None and topic is not None:
-            first = seen_sessions.setdefault((host, topic, start[0]), row)
-            if first != row:
-                found.add(
-                    start_name,
-                    "duplicate-session",
-                    f"this row repeats row {first} (same host, topic and start); "
-                    "delete one of them or change it.",
-                )
-
-        if found.problems:
-            problems.extend(found.problems)
-            invalid.add(row)
-            continue
-        assert start is not None and topic is not None and duration is not None
-        sessions.append(
-            Session(
-                row=row,
-                key=key,
-                topic=topic,
-                start=start[0],
-                timezone=start[1],
-                duration=duration,
-                host=host,
-                agenda=agenda,
-                password=password,
-                meeting_id=meeting_id,
-            )
+def validate_row_by_row(roster: Table, options: ValidationOptions) -> Validation:
+    """``validate`` done one row after another; slower, and equal to it on every roster."""
+    problems = _file_problems(roster.columns)
+    if problems:
+        return Validation(
+            sessions=[], problems=problems, invalid_rows=set(), rows=list(roster.rows)
         )
-
-    return Validation(sessions=sessions, problems=problems, invalid_rows=invalid, rows=rows)
+    return _Check(roster, options).row_by_row()

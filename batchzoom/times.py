@@ -341,21 +341,26 @@ def _zone_names() -> dict[str, str]:
     return {name.lower(): name for name in zoneinfo.available_timezones()}
 
 
+def _zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
 @functools.cache
 def zone(name: str) -> zoneinfo.ZoneInfo:
     """The IANA time zone called ``name`` (also ``UTC``); letter case is forgiven."""
     text = name.strip()
-    candidates = [text]
-    canonical = _zone_names().get(text.lower())
-    if canonical and canonical != text:
-        candidates.append(canonical)
-    for candidate in candidates:
-        if not candidate or candidate.startswith(("/", ".")) or ".." in candidate:
-            continue
-        try:
-            return zoneinfo.ZoneInfo(candidate)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-            continue
+    found = _zone_or_none(text)
+    if found is None:  # only now list every zone (slow) to forgive the letter case
+        canonical = _zone_names().get(text.lower())
+        if canonical and canonical != text:
+            found = _zone_or_none(canonical)
+    if found is not None:
+        return found
     raise TimeValueError(
         "timezone-unknown",
         f'"{shorten(name)}" is not an IANA time zone; use a name such as Asia/Seoul, '

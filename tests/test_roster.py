@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, time
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from batchzoom import roster as roster_module
 from batchzoom.errors import InputError
 from batchzoom.roster import fingerprint, read_roster, sniff_delimiter
 
@@ -235,3 +240,78 @@ def test_missing_required_columns_name_the_headers_found_and_the_closest(tmp_pat
     assert "the header row (row 1) has: Titel, Start, Room" in message
     assert '"Titel" looks closest to topic' in message
     assert "add a duration column" in message
+
+
+# ---- large csv files: pandas's C parser, only where it agrees with the csv module
+
+
+def big_csv_text(rows: int) -> str:
+    """A roster text over 1 MB as Excel writes it: title row, quoted cells, blank rows."""
+    lines = ["Timetable 2027,,,,,,,", ",".join(HEADER)]
+    for number in range(rows):
+        if number % 997 == 0:
+            lines.append(",,,,,,,")  # a blank row Excel keeps
+        topic = f'"Korean {number}, part ""A""\nwith notes"' if number % 5 == 0 else f"K{number}"
+        lines.append(
+            f"K-{number},{topic},2027-05-03,09:00,90,Asia/Seoul,kim@school.example,  Room {number}"
+        )
+    return "\r\n".join(lines) + "\r\n\r\n"
+
+
+def test_a_large_csv_reads_exactly_as_the_csv_module_splits_it(tmp_path: Path) -> None:
+    text = big_csv_text(13_000)
+    assert len(text) >= roster_module.PANDAS_CSV_MIN_CHARS
+    assert roster_module._csv_columns(text, ",") is not None  # pandas splits this one
+    roster = read_roster(csv_file(tmp_path / "big.csv", text, "utf-8-sig"))
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    kept = [
+        (index + 1, record)
+        for index, record in enumerate(records)
+        if index >= 2 and any(cell.strip() for cell in record)
+    ]
+    assert roster.source.header_row == 2
+    assert roster.headers == HEADER
+    assert roster.rows == [number for number, _ in kept]
+    assert roster.cells == [list(column) for column in zip(*(r for _, r in kept), strict=True)]
+    assert roster.values("topic")[0] == 'Korean 0, part "A"\nwith notes'  # type: ignore[index]
+
+
+def test_a_large_csv_pandas_cannot_split_is_read_with_the_csv_module(tmp_path: Path) -> None:
+    text = big_csv_text(13_000) + "K-x,Extra,2027-05-03,09:00,90,Asia/Seoul,me,R,extra cell\r\n"
+    assert roster_module._csv_columns(text, ",") is None
+    roster = read_roster(csv_file(tmp_path / "big.csv", text, "utf-8"))
+    assert len(roster.headers) == len(HEADER) + 1  # the widest row sets the width
+    assert roster.cells[-1][-1] == "extra cell"
+
+
+CSV_PIECES = [*',;\t"\r\n a한\x00', '""', "\r\n", "Topic", "Start", "Duration", "90", "Title"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(CSV_PIECES), max_size=40),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
+def test_pandas_split_of_a_csv_is_used_only_when_it_equals_the_csv_modules(
+    pieces: list[str], delimiter: str
+) -> None:
+    text = "".join(pieces)
+    fast = roster_module._csv_columns(text, delimiter)
+    try:
+        plain = roster_module._grid_layout(roster_module._csv_grid(Path("r.csv"), text, delimiter))
+    except InputError:
+        assert fast is None
+        return
+    assert fast is None or fast == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(st.sampled_from(list("ab\r\n\x0b\x85\u2028")), max_size=80),
+    count=st.integers(0, 6),
+    size=st.integers(1, 20),
+)
+def test_the_first_lines_are_those_of_splitting_the_whole_text(
+    text: str, count: int, size: int
+) -> None:
+    assert roster_module._first_lines(text, count, size=size) == text.splitlines()[:count]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from batchzoom import rows
 from batchzoom.rows import CellError, Problem, ValidationOptions, validate
+from batchzoom.times import DateOrder
 
 NOW = datetime(2027, 1, 1, tzinfo=UTC)
 OPTIONS = ValidationOptions(now=NOW)
@@ -349,3 +350,84 @@ def test_validation_never_crashes_on_arbitrary_cells(data: list[dict[str, object
     result = validate(grid, ValidationOptions(timezone="Asia/Seoul", now=NOW))
     assert len(result.sessions) + len(result.invalid_rows) == len(data)
     assert all(problem.message.endswith(".") for problem in result.problems)
+
+
+# ---- validate works per distinct cell; it must agree with checking row after row
+
+VARIANTS: dict[str, list[object]] = {
+    "id": [None, "K-1", "K-2", " K-1 ", 7, 7.0],
+    "topic": [None, "Korean 101", "Math", "  ", "x" * 201, 1, True],
+    "start": [None, "2027-05-03 09:00", "2027-05-03T09:00+09:00", "2027-03-14 02:30", "09:00"],
+    "date": [None, date(2027, 5, 3), "2027-05-03", "2027-11-07", "03/05/2027", 46510, 46510.0],
+    "time": [None, time(9, 0), "09:00", "01:30", "9 PM", 0.375, True],
+    "duration": [None, 90, 90.0, True, 1, "1h30m", 0, 1441, "", float("nan")],
+    "timezone": [None, "Asia/Seoul", "america/new_york", "Mars/Base", " "],
+    "host": [None, "kim@school.example", "me", "not a host", "lee@school.example"],
+    "agenda": [None, "notes", "y" * 2001],
+    "password": [None, "pass*1", "toolongpasscode", "bad pass"],
+    "zoom_meeting_id": [None, 85746065432, "857 4606 5432", "abc", 0],
+}
+
+
+@settings(max_examples=250, deadline=None)
+@given(
+    data=st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                name: st.sampled_from(values) | st.just(GOOD.get(name))
+                for name, values in VARIANTS.items()
+            },
+        ),
+        max_size=8,
+    ),
+    fields=st.sets(st.sampled_from(list(VARIANTS))),
+    timezone=st.sampled_from([None, "Asia/Seoul"]),
+    allow_past=st.booleans(),
+    date_order=st.sampled_from([None, "DMY"]),
+)
+def test_validating_column_by_column_equals_validating_row_by_row(
+    data: list[dict[str, object]],
+    fields: set[str],
+    timezone: str | None,
+    allow_past: bool,
+    date_order: DateOrder | None,
+) -> None:
+    grid = Grid(data, columns={name: name.upper() for name in VARIANTS if name in fields})
+    options = ValidationOptions(
+        timezone=timezone, allow_past=allow_past, date_order=date_order, now=NOW
+    )
+    assert validate(grid, options) == rows.validate_row_by_row(grid, options)
+
+
+def test_cells_that_compare_equal_but_differ_in_type_are_read_apart() -> None:
+    grid = Grid([GOOD | {"duration": 1}, GOOD | {"duration": True, "id": "K-2", "topic": "Math"}])
+    result = validate(grid, OPTIONS)
+    assert [session.duration for session in result.sessions] == [1]
+    assert [problem.code for problem in result.problems] == ["duration-format"]
+
+
+def test_unhashable_cells_in_text_columns_are_read_as_text() -> None:
+    grid = Grid([GOOD | {"topic": ["Korean", "101"]}])
+    assert [session.topic for session in validate(grid, OPTIONS).sessions] == ["['Korean', '101']"]
+
+
+def test_a_large_roster_of_repeated_cells_gives_one_session_per_row() -> None:
+    data = [
+        GOOD
+        | {
+            "id": f"K-{number}",
+            "topic": f"Korean {number % 7}",
+            "date": date(2027, 1, 4) + timedelta(days=number // 7),
+        }
+        for number in range(3000)
+    ]
+    data[1500] = data[1500] | {"duration": "soon"}
+    data[2999] = data[2999] | {"id": "K-0"}
+    result = validate(Grid(data), OPTIONS)
+    assert len(result.sessions) == 2998
+    assert [(problem.row, problem.code) for problem in result.problems] == [
+        (1502, "duration-format"),
+        (3001, "id-duplicate"),
+    ]
+    assert result == rows.validate_row_by_row(Grid(data), OPTIONS)
