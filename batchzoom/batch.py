@@ -16,20 +16,20 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 
 from batchzoom.errors import AuthError, BatchzoomError, ZoomUnreachableError
 from batchzoom.journal import Entry, Journal, default_path
 from batchzoom.lock import RunLock
-from batchzoom.roster import Roster, read_roster
+from batchzoom.roster import Roster, SourceInfo, read_roster
 from batchzoom.rows import Problem, Session, Validation, ValidationOptions, validate
 from batchzoom.writeback import RowResult, Status, WriteOutcome, write_results
 from batchzoom.zoom import (
@@ -143,19 +143,9 @@ class RunReport:
     dry_run: bool = False
 
     def counts(self) -> dict[str, int]:
+        """How many rows ended in each status (every status, zero included)."""
         counts = Counter(outcome.status for outcome in self.outcomes)
-        return {
-            status: counts.get(status, 0)
-            for status in (
-                "created",
-                "existing",
-                "changed",
-                "planned",
-                "deferred",
-                "failed",
-                "invalid",
-            )
-        }
+        return {status: counts.get(status, 0) for status in get_args(Status)}
 
     @property
     def exit_code(self) -> int:
@@ -171,7 +161,7 @@ class RunReport:
 ProgressCallback = Callable[[Progress], None]
 
 
-def _invalid_outcomes(validation: Validation) -> dict[int, RowOutcome]:
+def invalid_outcomes(validation: Validation) -> dict[int, RowOutcome]:
     messages: dict[int, list[str]] = defaultdict(list)
     for problem in validation.problems:
         if problem.row is not None:
@@ -185,7 +175,7 @@ def _invalid_outcomes(validation: Validation) -> dict[int, RowOutcome]:
     }
 
 
-def _row_info(session: Session, key: str) -> dict[str, Any]:
+def row_info(session: Session, key: str) -> dict[str, Any]:
     """What the journal keeps about a row besides its meeting."""
     return {
         "row_key": key,
@@ -203,7 +193,7 @@ CHANGED = (
 )
 
 
-def _outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
+def row_outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
     return RowOutcome(
         row=session.row,
         status=status,
@@ -216,8 +206,8 @@ def _outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
     )
 
 
-def _from_entry(session: Session, entry: Entry, status: Status) -> RowOutcome:
-    return _outcome(
+def from_entry(session: Session, entry: Entry, status: Status) -> RowOutcome:
+    return row_outcome(
         session,
         status,
         meeting_id=entry.meeting_id,
@@ -244,7 +234,7 @@ def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]
     return warnings
 
 
-class _Run:
+class Run:
     """The state of one scheduling run; one instance per call of ``schedule``."""
 
     def __init__(self, client: ZoomClient, journal: Journal, claimed: set[int]) -> None:
@@ -254,6 +244,20 @@ class _Run:
         self.parked: dict[str | None, DailyLimitError] = {}  # host (None: whole account)
         self.fatal: BatchzoomError | None = None
         self.lock = threading.Lock()
+
+    def defer_update(self, session: Session, entry: Entry, limit: DailyLimitError) -> RowOutcome:
+        """An update refused by the daily limit: park the host; the meeting keeps its old details."""
+        with self.lock:
+            self.parked.setdefault(limit.host.lower() if limit.host else None, limit)
+        return row_outcome(
+            session,
+            "deferred",
+            meeting_id=entry.meeting_id,
+            join_url=entry.join_url,
+            password=entry.password,
+            start_time=entry.start_time,
+            error=f"Deferred: {limit}",
+        )
 
     def stop(self, reason: BatchzoomError) -> None:
         """Send no more creates this run (those in flight finish)."""
@@ -292,7 +296,7 @@ class _Run:
                 continue
             meeting = self.client.get_meeting(int(candidates[0]["id"])) or candidates[0]
             self.journal.record_found(
-                **_row_info(session, key), meeting=meeting, body=create_body(session)
+                **row_info(session, key), meeting=meeting, body=create_body(session)
             )
             found[key] = meeting
         return found, absent
@@ -300,13 +304,13 @@ class _Run:
     def create(self, session: Session, key: str) -> RowOutcome:
         """Create one row's meeting; every path leaves the journal telling the truth."""
         if self.fatal is not None:
-            return _outcome(session, "failed", error=f"Not sent: {self.fatal}")
+            return row_outcome(session, "failed", error=f"Not sent: {self.fatal}")
         parked = self.parked_for(session.host)
         if parked is not None:
             return self._defer(session, key, parked)
         body = create_body(session)
         for _ in range(CREATE_TRIES):
-            self.journal.record_intent(**_row_info(session, key), body=body)
+            self.journal.record_intent(**row_info(session, key), body=body)
             try:
                 meeting = self.client.create_meeting(session.host, body)
             except InDoubtError as doubt:
@@ -323,7 +327,7 @@ class _Run:
                 return self._defer(session, key, limit)
             except ZoomRequestError as refused:
                 self.journal.record_failed(key, str(refused))
-                return _outcome(session, "failed", error=str(refused))
+                return row_outcome(session, "failed", error=str(refused))
             except BatchzoomError as error:
                 return self._stop_or_fail(session, error)
             with self.lock:
@@ -332,10 +336,10 @@ class _Run:
             return self._created(session, meeting)
         message = f"Zoom did not confirm the meeting after {CREATE_TRIES} tries; run again later."
         self.journal.record_failed(key, message)
-        return _outcome(session, "failed", error=message)
+        return row_outcome(session, "failed", error=message)
 
     def _created(self, session: Session, meeting: dict[str, Any]) -> RowOutcome:
-        return _outcome(
+        return row_outcome(
             session,
             "created",
             meeting_id=int(meeting["id"]),
@@ -351,12 +355,12 @@ class _Run:
             self.journal.record_deferred(key, limit.resume_at, message)
         else:
             self.journal.note(
-                **_row_info(session, key),
+                **row_info(session, key),
                 state="deferred",
                 error=message,
                 resume_at=limit.resume_at,
             )
-        return _outcome(session, "deferred", error=message)
+        return row_outcome(session, "deferred", error=message)
 
     def _stop_or_fail(
         self, session: Session, error: BatchzoomError, in_doubt: InDoubtError | None = None
@@ -368,7 +372,7 @@ class _Run:
             if in_doubt
             else ""
         )
-        return _outcome(session, "failed", error=f"{error}{note}")
+        return row_outcome(session, "failed", error=f"{error}{note}")
 
 
 def _classify(
@@ -382,12 +386,12 @@ def _classify(
         key = row_key(session)
         entry = entries.get(key)
         if session.meeting_id is not None:
-            outcomes[session.row] = _outcome(session, "existing", meeting_id=session.meeting_id)
+            outcomes[session.row] = row_outcome(session, "existing", meeting_id=session.meeting_id)
         elif entry is not None and entry.state == "created":
             if entry.fingerprint != fingerprint(create_body(session)):
-                outcome = replace(_from_entry(session, entry, "changed"), error=CHANGED)
+                outcome = replace(from_entry(session, entry, "changed"), error=CHANGED)
             else:
-                outcome = _from_entry(session, entry, "existing" if entry.reported else "created")
+                outcome = from_entry(session, entry, "existing" if entry.reported else "created")
             outcomes[session.row] = outcome
         elif (
             entry is not None
@@ -395,12 +399,26 @@ def _classify(
             and entry.resume_at
             and entry.resume_at > now
         ):
-            outcomes[session.row] = _from_entry(session, entry, "deferred")
+            outcomes[session.row] = from_entry(session, entry, "deferred")
         elif entry is not None and entry.in_doubt:
             doubtful.append((session, key))
         else:
             new.append((session, key))
     return outcomes, doubtful, new
+
+
+@contextmanager
+def locked_journal(
+    source: SourceInfo, *, state: Path | None, wait: float, account: str, create: bool = True
+) -> Iterator[Journal | None]:
+    """Hold the roster's lock and open its journal (None when ``create`` is off and there is none)."""
+    path = state or default_path(source.path)
+    with RunLock(path.with_suffix(".lock"), wait=wait, what=source.path.name):
+        if not create and not path.exists():
+            yield None
+            return
+        with Journal(path, account=account) as journal:
+            yield journal
 
 
 def schedule(
@@ -420,7 +438,7 @@ def schedule(
     the run cannot go on (after writing the sheet for what it has done).
     """
     validation = loaded.validation
-    invalid = _invalid_outcomes(validation)
+    invalid = invalid_outcomes(validation)
     report = RunReport(outcomes=[], problems=list(validation.problems), dry_run=options.dry_run)
     if invalid and not options.skip_invalid:
         report.outcomes = sorted(invalid.values(), key=lambda o: o.row)
@@ -428,15 +446,15 @@ def schedule(
     if settings is None and not options.dry_run:
         raise ValueError("settings are needed unless it is a dry run")
 
-    source = loaded.roster.source
-    state_path = options.state or default_path(source.path)
     limits = limits or RateLimits.for_plan("pro")
-    lock = RunLock(state_path.with_suffix(".lock"), wait=options.wait, what=source.path.name)
-    with lock, ExitStack() as stack:
-        journal: Journal | None = None
-        if state_path.exists() or not options.dry_run:  # a dry run never creates a journal
-            account = settings.account_id if settings else "-"
-            journal = stack.enter_context(Journal(state_path, account=account))
+    account = settings.account_id if settings else "-"
+    with locked_journal(
+        loaded.roster.source,
+        state=options.state,
+        wait=options.wait,
+        account=account,
+        create=not options.dry_run,  # a dry run never creates a journal
+    ) as journal:
         entries = journal.entries() if journal else {}
         settled, doubtful, new = _classify(validation.sessions, entries, now())
         outcomes = invalid | settled
@@ -451,8 +469,8 @@ def schedule(
         )
         if settings is None or journal is None or options.dry_run:
             for session, _ in new + doubtful:
-                outcomes[session.row] = _outcome(session, "planned")
-            return _finish(report, loaded, outcomes, journal, options)
+                outcomes[session.row] = row_outcome(session, "planned")
+            return write_sheet(report, loaded, outcomes, journal, options)
 
         claimed = {e.meeting_id for e in entries.values() if e.meeting_id is not None}
         claimed |= {s.meeting_id for s in validation.sessions if s.meeting_id is not None}
@@ -460,22 +478,22 @@ def schedule(
         with ZoomClient(
             settings, limits=limits, retry=retry, max_connections=workers, transport=transport
         ) as client:
-            run = _Run(client, journal, claimed)
+            run = Run(client, journal, claimed)
             try:
-                _settle_doubtful(run, doubtful, outcomes, new, workers)
-                _create_all(run, new, outcomes, workers, progress)
+                settle_all(run, doubtful, outcomes, new, workers)
+                create_all(run, new, outcomes, workers, progress)
             finally:
                 report.tokens_fetched = client.tokens_fetched
                 report.requests = client.stats["requests"]
                 report.rate_limited = client.stats["qps_429"]
-        _finish(report, loaded, outcomes, journal, options)
+        write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:
             raise run.fatal
         return report
 
 
-def _settle_doubtful(
-    run: _Run,
+def settle_all(
+    run: Run,
     doubtful: list[tuple[Session, str]],
     outcomes: dict[int, RowOutcome],
     new: list[tuple[Session, str]],
@@ -495,8 +513,8 @@ def _settle_doubtful(
         except BatchzoomError as error:
             for session, key in items:
                 message = f"Zoom could not list the meetings of host {host}: {error}"
-                run.journal.note(**_row_info(session, key), state="failed", error=message)
-                outcomes[session.row] = _outcome(session, "failed", error=message)
+                run.journal.note(**row_info(session, key), state="failed", error=message)
+                outcomes[session.row] = row_outcome(session, "failed", error=message)
             return
         for session, key in items:
             if key in found:
@@ -508,8 +526,8 @@ def _settle_doubtful(
             future.result()
 
 
-def _create_all(
-    run: _Run,
+def create_all(
+    run: Run,
     new: list[tuple[Session, str]],
     outcomes: dict[int, RowOutcome],
     workers: int,
@@ -545,7 +563,7 @@ def _create_all(
     pool.shutdown(wait=True)
 
 
-def _finish(
+def write_sheet(
     report: RunReport,
     loaded: Loaded,
     outcomes: dict[int, RowOutcome],

@@ -284,6 +284,114 @@ class Journal:
             )
             self._set_created(db, row_key, meeting)
 
+    def record_update_intent(self, row_key: str, body: dict[str, Any], *, host: str) -> None:
+        """Before a PATCH: the meeting may soon show ``body``. Counts toward the host's quota."""
+        day = datetime.now(UTC).date().isoformat()
+        with self._write() as db:
+            db.execute(
+                "UPDATE entries SET pending = ?, updated_at = ? WHERE account = ? AND row_key = ?",
+                (_json(body), _now(), self.account, row_key),
+            )
+            db.execute(
+                """INSERT INTO quota (account, host, day, used) VALUES (?, ?, ?, 1)
+                   ON CONFLICT (account, host, day) DO UPDATE SET used = used + 1""",
+                (self.account, host.lower(), day),
+            )
+
+    def record_update_abandoned(self, row_key: str) -> None:
+        """Zoom refused the PATCH: the meeting keeps its earlier details."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE entries SET pending = NULL, updated_at = ? WHERE account = ? AND row_key = ?",
+                (_now(), self.account, row_key),
+            )
+
+    def record_updated(
+        self,
+        *,
+        row_key: str,
+        body: dict[str, Any],
+        fingerprint: str,
+        meeting: dict[str, Any],
+        topic: str,
+        start_utc: str,
+        excel_row: int,
+    ) -> None:
+        """After a PATCH (or a check) showed the meeting with ``body``'s details."""
+        with self._write() as db:
+            db.execute(
+                """UPDATE entries SET body = ?, pending = NULL, fingerprint = ?, topic = ?,
+                       start_utc = ?, excel_row = ?, reported = 0, error = NULL, updated_at = ?
+                   WHERE account = ? AND row_key = ?""",
+                (
+                    _json(body),
+                    fingerprint,
+                    topic,
+                    start_utc,
+                    excel_row,
+                    _now(),
+                    self.account,
+                    row_key,
+                ),
+            )
+            self._set_created(db, row_key, meeting)
+
+    def record_replacing(
+        self,
+        row_key: str,
+        *,
+        host: str,
+        topic: str,
+        start_utc: str,
+        fingerprint: str,
+        excel_row: int,
+        body: dict[str, Any],
+        **_: Any,
+    ) -> None:
+        """Before re-creating a row's meeting under a new host: keep the old one to delete later."""
+        with self._write() as db:
+            db.execute(
+                """UPDATE entries SET old_meeting_id = meeting_id, meeting_id = NULL, join_url = NULL,
+                       password = NULL, start_time = NULL, state = 'absent', host = ?, topic = ?,
+                       start_utc = ?, fingerprint = ?, excel_row = ?, body = ?, pending = NULL,
+                       updated_at = ?
+                   WHERE account = ? AND row_key = ? AND state = 'created'""",
+                (
+                    host,
+                    topic,
+                    start_utc,
+                    fingerprint,
+                    excel_row,
+                    _json(body),
+                    _now(),
+                    self.account,
+                    row_key,
+                ),
+            )
+
+    def record_old_deleted(self, row_key: str) -> None:
+        """The meeting replaced by a host change is gone from Zoom."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE entries SET old_meeting_id = NULL, updated_at = ? WHERE account = ? AND row_key = ?",
+                (_now(), self.account, row_key),
+            )
+
+    def record_delete_intent(self, row_key: str) -> None:
+        """Before a DELETE: from now on the meeting may be gone."""
+        self._set_plain_state(row_key, "deleting")
+
+    def record_deleted(self, row_key: str) -> None:
+        """The row's meeting was deleted on Zoom (cancelled, or its row removed)."""
+        self._set_plain_state(row_key, "deleted")
+
+    def _set_plain_state(self, row_key: str, state: State) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE entries SET state = ?, pending = NULL, updated_at = ? WHERE account = ? AND row_key = ?",
+                (state, _now(), self.account, row_key),
+            )
+
     def mark_reported(self, row_keys: list[str]) -> None:
         """The output sheet now shows these meetings; later runs call them ``existing``."""
         with self._write() as db:

@@ -38,7 +38,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 from batchzoom.errors import OutputError
 from batchzoom.roster import SourceInfo
 
-Status = Literal["created", "existing", "changed", "invalid", "failed", "deferred", "planned"]
+Status = Literal[
+    "created",
+    "existing",
+    "changed",
+    "updated",
+    "unchanged",
+    "cancelled",
+    "invalid",
+    "failed",
+    "deferred",
+    "planned",
+]
+
+
+# Statuses whose row keeps the meeting cells it has when the result leaves them empty.
+_KEEPS_LINK = frozenset({"existing", "changed", "unchanged"})
 
 
 @dataclass(frozen=True)
@@ -237,11 +252,7 @@ def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Valu
     chosen: dict[str, _Value | _Keep] = {}
     for name in columns:
         value = values[name]
-        if (
-            value is None
-            and result.status in {"existing", "changed"}
-            and name in _KEPT_FOR_EXISTING
-        ):
+        if value is None and result.status in _KEEPS_LINK and name in _KEPT_FOR_EXISTING:
             chosen[name] = _KEEP
         else:
             chosen[name] = value

@@ -272,15 +272,8 @@ def test_invalid_rows_stop_the_run_unless_skipped(tmp_path: Path, sandbox: Sandb
     _, report = run(roster, sandbox)
     assert report.exit_code == 3 and creates(sandbox) == 0  # type: ignore[attr-defined]
     _, report = run(roster, sandbox, skip_invalid=True)
-    assert report.counts() == {
-        "created": 2,
-        "existing": 0,
-        "changed": 0,
-        "planned": 0,
-        "deferred": 0,  # type: ignore[attr-defined]
-        "failed": 0,
-        "invalid": 1,
-    }
+    counts = report.counts()  # type: ignore[attr-defined]
+    assert {status: n for status, n in counts.items() if n} == {"created": 2, "invalid": 1}
     assert report.exit_code == 3  # type: ignore[attr-defined]
     statuses = [row["zoom_status"] for row in _csv_rows(tmp_path / "r.scheduled.csv")]
     assert statuses == ["created", "invalid", "created"]
