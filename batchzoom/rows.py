@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from itertools import compress
@@ -85,6 +85,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "host": ("host", "host email", "host id", "email", "호스트", "호스트 이메일", "진행자"),
     "agenda": ("agenda", "description", "설명", "안건", "내용"),
     "password": ("password", "passcode", "비밀번호", "암호", "패스코드"),
+    "status": ("status", "state", "상태", "진행 상태"),
     # Columns batchzoom writes; a roster scheduled once is read back with them.
     "zoom_meeting_id": ("zoom_meeting_id",),
     "zoom_join_url": ("zoom_join_url",),
@@ -168,6 +169,12 @@ class Session:
     agenda: str | None = None
     password: str | None = None
     meeting_id: int | None = None
+    # Optional columns (see ``batchzoom.extras``):
+    cancelled: bool = False  # a status column says the session is cancelled
+    recurrence: Mapping[str, Any] | None = field(default=None, hash=False)  # Zoom's object
+    settings: Mapping[str, Any] = field(default_factory=dict, hash=False)  # Zoom's settings
+    alternative_hosts: tuple[str, ...] = ()
+    pool: str | None = None  # the host pool a host was picked from
 
     @property
     def start_utc(self) -> str:
@@ -949,8 +956,10 @@ def validate(roster: Table, options: ValidationOptions) -> Validation:
         return Validation(
             sessions=[], problems=problems, invalid_rows=set(), rows=list(roster.rows)
         )
+    from batchzoom import extras  # the optional columns build on the core rows
+
     with collection_paused():
-        return _Check(roster, options).all_rows()
+        return extras.apply(roster, _Check(roster, options).all_rows(), options)
 
 
 def validate_row_by_row(roster: Table, options: ValidationOptions) -> Validation:
@@ -960,4 +969,6 @@ def validate_row_by_row(roster: Table, options: ValidationOptions) -> Validation
         return Validation(
             sessions=[], problems=problems, invalid_rows=set(), rows=list(roster.rows)
         )
-    return _Check(roster, options).row_by_row()
+    from batchzoom import extras
+
+    return extras.apply(roster, _Check(roster, options).row_by_row(), options)
