@@ -31,7 +31,13 @@ from batchzoom.journal import Entry, Journal, default_path
 from batchzoom.lock import RunLock
 from batchzoom.roster import Roster, SourceInfo, read_roster
 from batchzoom.rows import Problem, Session, Validation, ValidationOptions, validate
-from batchzoom.writeback import RowResult, Status, WriteOutcome, write_results
+from batchzoom.writeback import (
+    RowResult,
+    Status,
+    WriteOutcome,
+    remove_stale_temporaries,
+    write_results,
+)
 from batchzoom.zoom import (
     DailyLimitError,
     InDoubtError,
@@ -189,8 +195,9 @@ def row_info(session: Session, key: str) -> dict[str, Any]:
 
 CHANGED = (
     "This row's meeting details changed after its meeting was created; Zoom still has the "
-    "earlier ones, so update the meeting in Zoom or restore the row."
+    "earlier ones: run batchzoom sync to update Zoom, or restore the row."
 )
+CANCELLED = "Cancelled in the sheet; run batchzoom sync to delete its meeting on Zoom."
 
 
 def row_outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
@@ -385,14 +392,21 @@ def _classify(
     for session in sessions:
         key = row_key(session)
         entry = entries.get(key)
-        if session.meeting_id is not None:
-            outcomes[session.row] = row_outcome(session, "existing", meeting_id=session.meeting_id)
+        if session.cancelled:
+            live = entry is not None and entry.state == "created"
+            outcomes[session.row] = (
+                replace(from_entry(session, entry, "cancelled"), error=CANCELLED)
+                if live and entry is not None
+                else row_outcome(session, "cancelled", meeting_id=session.meeting_id)
+            )
         elif entry is not None and entry.state == "created":
             if entry.fingerprint != fingerprint(create_body(session)):
                 outcome = replace(from_entry(session, entry, "changed"), error=CHANGED)
             else:
                 outcome = from_entry(session, entry, "existing" if entry.reported else "created")
             outcomes[session.row] = outcome
+        elif session.meeting_id is not None:
+            outcomes[session.row] = row_outcome(session, "existing", meeting_id=session.meeting_id)
         elif (
             entry is not None
             and entry.state == "deferred"
@@ -414,6 +428,7 @@ def locked_journal(
     """Hold the roster's lock and open its journal (None when ``create`` is off and there is none)."""
     path = state or default_path(source.path)
     with RunLock(path.with_suffix(".lock"), wait=wait, what=source.path.name):
+        remove_stale_temporaries(source)  # left by a run that was killed while writing
         if not create and not path.exists():
             yield None
             return

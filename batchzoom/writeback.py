@@ -22,9 +22,10 @@ import re
 import tempfile
 import unicodedata
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Final, Literal, cast
 
@@ -192,10 +193,48 @@ def write_results(
     else:
         content = _write_csv(source, data, results, columns)
 
-    if backup is not None:
-        _atomic_write(backup, data)
-    _atomic_write(target, content)
-    return WriteOutcome(path=target, backup=backup, diverted=reason is not None, reason=reason)
+    if backup is None:
+        _atomic_write(target, content)
+        return WriteOutcome(path=target, backup=None, diverted=reason is not None, reason=reason)
+    _atomic_write(backup, data)
+    snapshot = (source.size, source.mtime_ns, source.sha256)
+    try:
+        # Building the workbook takes a while: look again just before replacing the
+        # roster, so that a save made meanwhile (in Excel, say) is never overwritten.
+        _atomic_write(target, content, still=lambda: _fingerprint(source.path) == snapshot)
+    except _RosterChangedError:
+        fallback = default_output_path(source)
+        _atomic_write(fallback, content)
+        reason = (
+            f"{source.path} was saved while batchzoom was writing to it; the results were "
+            f"written to {fallback} instead."
+        )
+        return WriteOutcome(path=fallback, backup=backup, diverted=True, reason=reason)
+    return WriteOutcome(path=target, backup=backup, diverted=False, reason=None)
+
+
+class _RosterChangedError(Exception):
+    """The file to be replaced changed after it was read."""
+
+
+def _fingerprint(path: Path) -> tuple[int, int, str] | None:
+    try:
+        data, mtime_ns = _read_source(path)
+    except OutputError:
+        return None
+    return len(data), mtime_ns, _sha256(data)
+
+
+def remove_stale_temporaries(source: SourceInfo) -> list[Path]:
+    """Delete the temporary files a killed run left beside the roster (call under the run lock)."""
+    names = {source.path.name, backup_path(source.path).name, default_output_path(source).name}
+    removed = []
+    for name in names:
+        for stale in source.path.parent.glob(f".{glob_escape(name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+                removed.append(stale)
+    return removed
 
 
 # --- shared ---------------------------------------------------------------------------------
@@ -259,8 +298,12 @@ def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Valu
     return chosen
 
 
-def _atomic_write(target: Path, content: bytes) -> None:
-    """Write ``content`` to ``target`` through a 0600 temporary file renamed over it."""
+def _atomic_write(target: Path, content: bytes, *, still: Callable[[], bool] | None = None) -> None:
+    """Write ``content`` to ``target`` through a 0600 temporary file renamed over it.
+
+    ``still``, when given, is asked right before the rename; if it says no, nothing is
+    replaced and ``_RosterChangedError`` is raised.
+    """
     temp: str | None = None
     try:
         # mkstemp creates the file with mode 0600 before any data is written.
@@ -271,6 +314,8 @@ def _atomic_write(target: Path, content: bytes) -> None:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
+        if still is not None and not still():
+            raise _RosterChangedError
         os.replace(temp, target)
         temp = None
     except OSError as error:

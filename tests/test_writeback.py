@@ -675,3 +675,34 @@ def test_csv_odd_quoting_never_crashes_and_keeps_every_cell(
         else:
             assert new == old
     os.remove(path)
+
+
+def test_replacement_is_skipped_when_the_file_changed_at_the_last_moment(tmp_path: Path) -> None:
+    """The final look before the rename: a save made while the result was built is kept."""
+    from batchzoom.writeback import _atomic_write, _RosterChangedError
+
+    target = tmp_path / "spring.csv"
+    target.write_bytes(b"a person's edit\r\n")
+    with pytest.raises(_RosterChangedError):
+        _atomic_write(target, b"batchzoom's result\r\n", still=lambda: False)
+    assert target.read_bytes() == b"a person's edit\r\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["spring.csv"]  # no temporary left
+
+
+def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    from batchzoom.roster import SourceInfo
+    from batchzoom.writeback import remove_stale_temporaries
+
+    roster = tmp_path / "spring.xlsx"
+    roster.write_bytes(b"x")
+    stale = [
+        tmp_path / ".spring.xlsx.abc123.tmp",
+        tmp_path / ".spring.xlsx.bak.q1.tmp",
+        tmp_path / ".spring.scheduled.xlsx.zz.tmp",
+    ]
+    unrelated = tmp_path / ".other.xlsx.abc.tmp"
+    for path in [*stale, unrelated]:
+        path.write_bytes(b"old")
+    source = SourceInfo(roster, "xlsx", "Sheet", 1, None, None, 1, 0, "")
+    assert sorted(remove_stale_temporaries(source)) == sorted(stale)
+    assert unrelated.exists() and not any(p.exists() for p in stale)
