@@ -338,15 +338,14 @@ class Journal:
 
     def record_replacing(
         self,
-        row_key: str,
         *,
+        row_key: str,
         host: str,
         topic: str,
         start_utc: str,
         fingerprint: str,
         excel_row: int,
         body: dict[str, Any],
-        **_: Any,
     ) -> None:
         """Before re-creating a row's meeting under a new host: keep the old one to delete later."""
         with self._write() as db:

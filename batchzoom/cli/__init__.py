@@ -11,6 +11,7 @@ from batchzoom.cli import (  # noqa: F401  (each registers its command)
     sandbox,
     schedule,
     status,
+    sync,
     validate,
 )
 from batchzoom.cli.app import cli

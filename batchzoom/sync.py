@@ -1,0 +1,465 @@
+"""Keeping Zoom in step with the sheet: create new rows, update changed ones, cancel removed ones.
+
+``plan_sync`` compares every row with what the journal says batchzoom last set
+on Zoom and lists the steps; ``sync`` applies them under the roster's lock, each
+step journalled before and after its request:
+
+- a new row is created exactly as ``schedule`` creates it;
+- a changed row is updated with a PATCH of only the changed fields (the update
+  is journalled as pending first, so a crash in between is settled by reading
+  the meeting back);
+- a row whose host changed is re-created under the new host, and only then is
+  the old meeting deleted (the old id stays journalled until it is gone);
+- a row marked cancelled, or with ``delete_missing`` a row gone from the sheet,
+  has its meeting deleted.
+
+Before a PATCH or DELETE the meeting is read back from Zoom: a meeting changed
+or deleted there since batchzoom last saw it is reported as a conflict rather
+than overwritten, unless ``force``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import httpx
+
+from batchzoom.batch import (
+    Loaded,
+    Progress,
+    ProgressCallback,
+    RowOutcome,
+    Run,
+    RunReport,
+    ScheduleOptions,
+    create_all,
+    from_entry,
+    invalid_outcomes,
+    locked_journal,
+    row_info,
+    row_key,
+    row_outcome,
+    settle_all,
+    write_sheet,
+)
+from batchzoom.errors import AuthError, BatchzoomError, ZoomUnreachableError
+from batchzoom.journal import Entry, Journal
+from batchzoom.rows import Session
+from batchzoom.zoom import (
+    DailyLimitError,
+    RateLimits,
+    RetryPolicy,
+    ZoomClient,
+    ZoomRequestError,
+    ZoomSettings,
+    default_concurrency,
+)
+from batchzoom.zoom.meetings import create_body, fingerprint
+
+Action = Literal["create", "update", "recreate", "cancel", "delete"]
+# The meeting fields batchzoom sets, as Zoom reports them back, for spotting edits made on Zoom.
+WATCHED = ("topic", "duration", "timezone", "agenda")
+
+
+@dataclass(frozen=True)
+class SyncOptions(ScheduleOptions):
+    delete_missing: bool = False
+    notify: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change to make on Zoom."""
+
+    action: Action
+    key: str
+    session: Session | None  # None for a row gone from the sheet
+    entry: Entry | None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (old, new)
+
+    @property
+    def row(self) -> int | None:
+        return self.session.row if self.session else self.entry.excel_row if self.entry else None
+
+    def describe(self) -> str:
+        """What changes, in a few words, for the plan table."""
+        if self.action == "create":
+            return "new meeting"
+        if self.action == "recreate":
+            old, new = self.changes["host"]
+            return f"host {old} -> {new}: new meeting, then the old one deleted"
+        if self.action in {"cancel", "delete"}:
+            assert self.entry is not None
+            why = "marked cancelled" if self.action == "cancel" else "row gone from the sheet"
+            return f"delete meeting {self.entry.meeting_id} ({why})"
+        return "; ".join(
+            f"{name}: {_short(old)} -> {_short(new)}" for name, (old, new) in self.changes.items()
+        )
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@dataclass
+class SyncPlan:
+    steps: list[Step]
+    unchanged: list[tuple[Session, Entry]]
+    settled: dict[int, RowOutcome]  # rows with nothing to do now (deferred, cancelled...)
+
+    @property
+    def deletions(self) -> list[Step]:
+        return [step for step in self.steps if step.action in {"cancel", "delete"}]
+
+    @property
+    def changes(self) -> list[Step]:
+        return [step for step in self.steps if step.action not in {"cancel", "delete"}]
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The fields of a meeting body that differ (missing counts as empty)."""
+    names = sorted(set(old) | set(new))
+    return {
+        name: (old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)
+    }
+
+
+def plan_sync(
+    loaded: Loaded, entries: dict[str, Entry], *, delete_missing: bool, now: datetime
+) -> SyncPlan:
+    """Compare each valid row with the journal and list what to do."""
+    steps: list[Step] = []
+    unchanged: list[tuple[Session, Entry]] = []
+    settled: dict[int, RowOutcome] = {}
+    keys = set()
+    for session in loaded.validation.sessions:
+        key = row_key(session)
+        keys.add(key)
+        entry = entries.get(key)
+        live = (
+            entry is not None
+            and entry.state in {"created", "deleting"}
+            and entry.meeting_id is not None
+        )
+        if session.cancelled:
+            if live:
+                steps.append(Step("cancel", key, session, entry))
+            else:
+                settled[session.row] = row_outcome(session, "cancelled")
+        elif (
+            entry is not None
+            and entry.state == "deferred"
+            and entry.resume_at
+            and entry.resume_at > now
+        ):
+            settled[session.row] = from_entry(session, entry, "deferred")
+        elif not live or entry is None:
+            steps.append(Step("create", key, session, entry))
+        elif entry.state == "deleting":
+            steps.append(Step("cancel", key, session, entry))  # finish the delete already begun
+        elif entry.host.lower() != session.host.lower():
+            steps.append(
+                Step("recreate", key, session, entry, {"host": (entry.host, session.host)})
+            )
+        else:
+            changes = diff(entry.pending or entry.body or {}, create_body(session))
+            if entry.pending is not None or changes or entry.old_meeting_id is not None:
+                steps.append(Step("update", key, session, entry, changes))
+            else:
+                unchanged.append((session, entry))
+    if delete_missing:
+        for key, entry in entries.items():
+            if (
+                key not in keys
+                and entry.state in {"created", "deleting"}
+                and entry.meeting_id is not None
+            ):
+                steps.append(Step("delete", key, None, entry))
+    return SyncPlan(steps, unchanged, settled)
+
+
+@dataclass
+class SyncReport(RunReport):
+    plan: SyncPlan | None = None
+    applied: bool = False
+    missing: list[RowOutcome] = field(default_factory=list)  # rows gone from the sheet
+
+
+def _conflict(entry: Entry, meeting: dict[str, Any] | None) -> str | None:
+    """Why Zoom's copy differs from what batchzoom last set, or None when it does not."""
+    if meeting is None:
+        return f"meeting {entry.meeting_id} was deleted on Zoom"
+    body = entry.body or {}
+    changed = [name for name in WATCHED if (meeting.get(name) or None) != (body.get(name) or None)]
+    if entry.start_time and meeting.get("start_time") != entry.start_time:
+        changed.append("start_time")
+    if not changed:
+        return None
+    return f"meeting {entry.meeting_id} was changed on Zoom ({', '.join(changed)})"
+
+
+class _Sync:
+    """Applies a plan's update, recreate and delete steps (creates go through ``Run``)."""
+
+    def __init__(self, run: Run, journal: Journal, options: SyncOptions) -> None:
+        self.run = run
+        self.client: ZoomClient = run.client
+        self.journal = journal
+        self.options = options
+
+    def guard(self, step: Step) -> tuple[dict[str, Any] | None, str | None]:
+        """Read the meeting back; a conflict message unless it is as batchzoom left it."""
+        assert step.entry is not None and step.entry.meeting_id is not None
+        meeting = self.client.get_meeting(step.entry.meeting_id)
+        if self.options.force:
+            return meeting, None
+        if step.entry.pending is not None and meeting is not None:
+            # An update was sent before a crash: Zoom may have applied it already.
+            done = all(meeting.get(k) == v for k, v in step.entry.pending.items() if k in WATCHED)
+            if done:
+                return meeting, None
+        return meeting, _conflict(step.entry, meeting)
+
+    def update(self, step: Step) -> RowOutcome:
+        session, entry = step.session, step.entry
+        assert session is not None and entry is not None and entry.meeting_id is not None
+        parked = self.run.parked_for(entry.host)
+        if parked is not None:
+            return self.run.defer_update(session, entry, parked)
+        meeting, conflict = self.guard(step)
+        if conflict:
+            return _failed(
+                session, entry, f"Not updated: {conflict}; check it, then sync with --force."
+            )
+        new_body = create_body(session)
+        if self.options.force:  # make Zoom match the sheet, whatever was changed there
+            patch = dict(new_body)
+        else:
+            patch = {name: new for name, (_, new) in diff(entry.body or {}, new_body).items()}
+        if "start_time" in patch or "timezone" in patch:
+            patch["start_time"], patch["timezone"] = new_body["start_time"], new_body["timezone"]
+        if patch and meeting is not None and not _applied(meeting, new_body, entry):
+            self.journal.record_update_intent(step.key, new_body, host=entry.host)
+            try:
+                self.client.update_meeting(entry.meeting_id, patch, host=entry.host)
+            except DailyLimitError as limit:
+                self.journal.record_update_abandoned(step.key)
+                return self.run.defer_update(session, entry, limit)
+            except ZoomRequestError as refused:
+                self.journal.record_update_abandoned(step.key)
+                return _failed(session, entry, str(refused))
+            meeting = self.client.get_meeting(entry.meeting_id) or meeting
+        if meeting is None:
+            return _failed(session, entry, f"meeting {entry.meeting_id} was deleted on Zoom")
+        self.journal.record_updated(
+            row_key=step.key,
+            body=new_body,
+            fingerprint=fingerprint(new_body),
+            meeting=meeting,
+            topic=session.topic,
+            start_utc=session.start_utc,
+            excel_row=session.row,
+        )
+        self.finish_replacement(step.key, entry)
+        return row_outcome(
+            session,
+            "updated" if patch else "unchanged",
+            meeting_id=entry.meeting_id,
+            join_url=meeting.get("join_url"),
+            password=meeting.get("password"),
+            start_time=meeting.get("start_time"),
+        )
+
+    def delete(self, step: Step) -> RowOutcome:
+        entry = step.entry
+        assert entry is not None and entry.meeting_id is not None
+        label = step.session or entry
+        if entry.state != "deleting":
+            meeting, conflict = self.guard(step)
+            if conflict and meeting is not None:
+                return _failed_any(
+                    step, f"Not deleted: {conflict}; check it, then sync with --force."
+                )
+            self.journal.record_delete_intent(step.key)
+        try:
+            self.client.delete_meeting(entry.meeting_id, notify=self.options.notify)
+        except ZoomRequestError as refused:
+            if refused.status != 404:  # already gone is what we wanted
+                return _failed_any(step, str(refused))
+        self.journal.record_deleted(step.key)
+        return _cancelled(label, entry)
+
+    def finish_replacement(self, key: str, entry: Entry) -> None:
+        """After a host change: delete the old meeting, then forget it."""
+        current = self.journal.get(key)
+        old = current.old_meeting_id if current else entry.old_meeting_id
+        if old is None:
+            return
+        try:
+            self.client.delete_meeting(old, notify=False)
+        except ZoomRequestError as refused:
+            if refused.status != 404:
+                raise
+        self.journal.record_old_deleted(key)
+
+    def recreate(self, step: Step) -> RowOutcome:
+        session, entry = step.session, step.entry
+        assert session is not None and entry is not None
+        if entry.old_meeting_id is None:
+            meeting, conflict = self.guard(step)
+            if conflict and meeting is not None:
+                return _failed(
+                    session, entry, f"Not moved: {conflict}; check it, then sync with --force."
+                )
+            self.journal.record_replacing(**row_info(session, step.key), body=create_body(session))
+        outcome = self.run.create(session, step.key)
+        if outcome.status == "created":
+            self.finish_replacement(step.key, entry)
+        return outcome
+
+
+def _failed(session: Session, entry: Entry, message: str) -> RowOutcome:
+    return row_outcome(
+        session,
+        "failed",
+        meeting_id=entry.meeting_id,
+        join_url=entry.join_url,
+        password=entry.password,
+        start_time=entry.start_time,
+        error=message,
+    )
+
+
+def _failed_any(step: Step, message: str) -> RowOutcome:
+    if step.session is not None and step.entry is not None:
+        return _failed(step.session, step.entry, message)
+    assert step.entry is not None
+    return _missing(step.entry, "failed", message)
+
+
+def _missing(entry: Entry, status: Any, error: str | None = None) -> RowOutcome:
+    return RowOutcome(
+        row=entry.excel_row or 0,
+        status=status,
+        row_key=entry.row_key,
+        host=entry.host,
+        topic=entry.topic,
+        start_utc=entry.start_utc,
+        meeting_id=entry.meeting_id,
+        error=error,
+    )
+
+
+def _cancelled(label: Session | Entry, entry: Entry) -> RowOutcome:
+    if isinstance(label, Session):
+        return row_outcome(label, "cancelled", meeting_id=entry.meeting_id)
+    return _missing(entry, "cancelled")
+
+
+def _applied(meeting: dict[str, Any], body: dict[str, Any], entry: Entry) -> bool:
+    """Whether Zoom already shows ``body`` (an update sent before a crash took effect)."""
+    return entry.pending == body and all(
+        meeting.get(k) == body.get(k) for k in WATCHED if k in body
+    )
+
+
+def sync(
+    loaded: Loaded,
+    settings: ZoomSettings,
+    options: SyncOptions,
+    *,
+    confirm: Callable[[SyncPlan], bool] = lambda plan: True,
+    limits: RateLimits | None = None,
+    retry: RetryPolicy | None = None,
+    progress: ProgressCallback | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    transport: httpx.BaseTransport | None = None,
+) -> SyncReport:
+    """Plan, confirm (``confirm(plan)``), then apply; writes the result sheet when applied."""
+    validation = loaded.validation
+    invalid = invalid_outcomes(validation)
+    report = SyncReport(outcomes=[], problems=list(validation.problems), dry_run=options.dry_run)
+    if invalid and not options.skip_invalid:
+        report.outcomes = sorted(invalid.values(), key=lambda o: o.row)
+        return report
+    limits = limits or RateLimits.for_plan("pro")
+    with locked_journal(
+        loaded.roster.source,
+        state=options.state,
+        wait=options.wait,
+        account=settings.account_id,
+    ) as journal:
+        assert journal is not None
+        plan = plan_sync(
+            loaded, journal.entries(), delete_missing=options.delete_missing, now=now()
+        )
+        report.plan = plan
+        outcomes = invalid | plan.settled
+        for session, entry in plan.unchanged:
+            outcomes[session.row] = from_entry(session, entry, "unchanged")
+        if options.dry_run or not plan.steps or not confirm(plan):
+            for step in plan.steps:
+                if step.session is not None:
+                    outcomes[step.session.row] = row_outcome(step.session, "planned")
+            report.outcomes = [outcomes[row] for row in sorted(outcomes)]
+            return report
+        report.applied = True
+        workers = options.concurrency or default_concurrency(min(limits.limits.values()))
+        claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
+        with ZoomClient(
+            settings, limits=limits, retry=retry, max_connections=workers, transport=transport
+        ) as client:
+            run = Run(client, journal, claimed)
+            syncer = _Sync(run, journal, options)
+            try:
+                _apply(plan, run, syncer, outcomes, report, workers, progress)
+            finally:
+                report.tokens_fetched = client.tokens_fetched
+                report.requests = client.stats["requests"]
+                report.rate_limited = client.stats["qps_429"]
+        write_sheet(report, loaded, outcomes, journal, options)
+        if run.fatal is not None:
+            raise run.fatal
+        return report
+
+
+def _apply(
+    plan: SyncPlan,
+    run: Run,
+    syncer: _Sync,
+    outcomes: dict[int, RowOutcome],
+    report: SyncReport,
+    workers: int,
+    progress: ProgressCallback | None,
+) -> None:
+    creates = [(s.session, s.key) for s in plan.steps if s.action == "create" and s.session]
+    new: list[tuple[Session, str]] = []
+    settle_all(run, creates, outcomes, new, workers)
+    create_all(run, new, outcomes, workers, None)
+    others = [s for s in plan.steps if s.action != "create"]
+    for done, step in enumerate(others, start=1):
+        if run.fatal is not None:
+            break
+        try:
+            if step.action == "update":
+                outcome = syncer.update(step)
+            elif step.action == "recreate":
+                outcome = syncer.recreate(step)
+            else:
+                outcome = syncer.delete(step)
+        except (AuthError, ZoomUnreachableError) as error:
+            run.stop(error)
+            break
+        except BatchzoomError as error:
+            outcome = _failed_any(step, str(error))
+        if step.session is None:
+            report.missing.append(outcome)
+        else:
+            outcomes[outcome.row] = outcome
+        if progress is not None:
+            progress(Progress(len(others), done, 0, 0, 0))

@@ -1,0 +1,310 @@
+"""``sync`` against the sandbox: updates, cancellations, host moves, conflicts, quota, idempotence."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from batchzoom.batch import ScheduleOptions, load, schedule
+from batchzoom.cli import cli
+from batchzoom.journal import Journal, default_path
+from batchzoom.rows import ValidationOptions
+from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from batchzoom.secret import Secret
+from batchzoom.sync import SyncOptions, SyncPlan, SyncReport, diff, sync
+from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
+from tests.rosters import session_rows, write_csv
+
+ALICE, BOB = "alice@school.example", "bob@school.example"
+HEADERS = ("ID", "Topic", "Start", "Time zone", "Duration", "Host", "Notes", "Agenda", "Status")
+
+
+def settings_for(sb: Sandbox) -> ZoomSettings:
+    return ZoomSettings(
+        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
+    )
+
+
+def rows_of(count: int, hosts: list[str] | None = None) -> list[list[str]]:
+    return [[*row, "Unit 1", ""] for row in session_rows(count, hosts or [ALICE])]
+
+
+def run_sync(
+    roster: Path,
+    sb: Sandbox,
+    *,
+    confirm: Callable[[SyncPlan], bool] = lambda plan: True,
+    transport: httpx.BaseTransport | None = None,
+    **options: Any,
+) -> SyncReport:
+    return sync(
+        load(roster, ValidationOptions(allow_past=True)),
+        settings_for(sb),
+        SyncOptions(**options),
+        confirm=confirm,
+        retry=RetryPolicy.for_tests(),
+        limits=RateLimits.for_plan("pro", rate=1000),
+        now=sb.clock.now,
+        transport=transport,
+    )
+
+
+def run_schedule(roster: Path, sb: Sandbox) -> None:
+    schedule(
+        load(roster, ValidationOptions(allow_past=True)),
+        settings_for(sb),
+        ScheduleOptions(),
+        retry=RetryPolicy.for_tests(),
+        limits=RateLimits.for_plan("pro", rate=1000),
+        now=sb.clock.now,
+    )
+
+
+def requests(sb: Sandbox, endpoint: str) -> int:
+    return int(sb.counters().get(endpoint, {}).get("requests", 0))
+
+
+def changes_sent(sb: Sandbox) -> int:
+    return sum(requests(sb, e) for e in ("meetingCreate", "meetingUpdate", "meetingDelete"))
+
+
+def by_topic(sb: Sandbox) -> dict[str, dict[str, Any]]:
+    return {m["topic"]: m for m in sb.meetings()}
+
+
+def test_diff_names_only_changed_fields() -> None:
+    old = {"topic": "A", "duration": 50, "agenda": "x"}
+    assert diff(old, {"topic": "B", "duration": 50}) == {"topic": ("A", "B"), "agenda": ("x", None)}
+
+
+def test_sync_creates_new_rows_and_a_second_sync_changes_nothing(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    roster = write_csv(tmp_path / "term.csv", rows_of(4), HEADERS)
+    first = run_sync(roster, sandbox)
+    assert first.counts()["created"] == 4
+    sent = changes_sent(sandbox)
+    second = run_sync(roster, sandbox)
+    assert second.counts()["unchanged"] == 4 and second.plan is not None and second.plan.steps == []
+    assert changes_sent(sandbox) == sent
+
+
+def test_changed_topic_is_patched_alone(tmp_path: Path, sandbox: Sandbox) -> None:
+    rows = rows_of(3)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    before = by_topic(sandbox)["Class S1"]
+    rows[1][1] = "Class S1 (room moved online)"
+    write_csv(roster, rows, HEADERS)
+    report = run_sync(roster, sandbox)
+    assert report.plan is not None
+    [step] = report.plan.steps
+    assert step.action == "update" and step.changes == {
+        "topic": ("Class S1", "Class S1 (room moved online)")
+    }
+    after = by_topic(sandbox)["Class S1 (room moved online)"]
+    assert after["id"] == before["id"] and after["start_time"] == before["start_time"]
+    assert requests(sandbox, "meetingUpdate") == 1
+    assert report.counts()["updated"] == 1 and report.counts()["unchanged"] == 2
+    assert run_sync(roster, sandbox).counts()["unchanged"] == 3  # and it stays done
+
+
+def test_moving_a_class_across_a_dst_change_keeps_the_wall_time(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    rows = [
+        ["NY-1", "Evening seminar", "2027-03-10 18:00", "America/New_York", "60", ALICE, "", "", ""]
+    ]
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    assert by_topic(sandbox)["Evening seminar"]["start_time"] == "2027-03-10T23:00:00Z"  # EST
+    rows[0][2] = "2027-03-17 18:00"
+    write_csv(roster, rows, HEADERS)
+    run_sync(roster, sandbox)
+    assert by_topic(sandbox)["Evening seminar"]["start_time"] == "2027-03-17T22:00:00Z"  # EDT
+    with Journal(default_path(roster), account=sandbox.account_id) as journal:
+        entry = journal.get("id:NY-1")
+    assert (
+        entry is not None and entry.start_time == "2027-03-17T22:00:00Z" and entry.pending is None
+    )
+
+
+def test_cancelled_row_is_deleted_only_after_a_yes(tmp_path: Path, sandbox: Sandbox) -> None:
+    rows = rows_of(3)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    rows[2][8] = "취소"
+    write_csv(roster, rows, HEADERS)
+    refused = run_sync(roster, sandbox, confirm=lambda plan: False)
+    assert not refused.applied and len(sandbox.meetings()) == 3
+    assert refused.plan is not None and [s.action for s in refused.plan.deletions] == ["cancel"]
+    done = run_sync(roster, sandbox)
+    assert done.counts()["cancelled"] == 1
+    assert sorted(by_topic(sandbox)) == ["Class S0", "Class S1"]
+    assert run_sync(roster, sandbox).counts()["cancelled"] == 1  # stays cancelled, nothing sent
+    assert requests(sandbox, "meetingDelete") == 1
+
+
+def test_rows_gone_from_the_sheet_are_deleted_only_with_delete_missing(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    rows = rows_of(3)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    write_csv(roster, rows[:2], HEADERS)
+    run_sync(roster, sandbox)
+    assert len(sandbox.meetings()) == 3
+    report = run_sync(roster, sandbox, delete_missing=True)
+    assert [o.status for o in report.missing] == ["cancelled"]
+    assert sorted(by_topic(sandbox)) == ["Class S0", "Class S1"]
+
+
+class Crash(BaseException):
+    """The process dies here."""
+
+
+class CrashOnDelete(httpx.BaseTransport):
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "DELETE":
+            raise Crash
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_host_change_recreates_then_deletes_and_survives_a_crash_between(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    rows = rows_of(2)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    old_id = by_topic(sandbox)["Class S1"]["id"]
+    rows[1][5] = BOB
+    write_csv(roster, rows, HEADERS)
+    with contextlib.suppress(Crash):
+        run_sync(roster, sandbox, transport=CrashOnDelete())
+    assert len(sandbox.meetings()) == 3  # the new meeting exists, the old one not yet deleted
+    with Journal(default_path(roster), account=sandbox.account_id) as journal:
+        entry = journal.get("id:S0001")
+    assert entry is not None and entry.old_meeting_id == old_id and entry.host == BOB
+    run_sync(roster, sandbox)
+    moved = by_topic(sandbox)["Class S1"]
+    assert len(sandbox.meetings()) == 2 and moved["host_email"] == BOB and moved["id"] != old_id
+    assert run_sync(roster, sandbox).plan.steps == []  # type: ignore[union-attr]
+
+
+def _zoom_side_patch(sb: Sandbox, meeting_id: int, body: dict[str, Any]) -> None:
+    token = httpx.post(
+        sb.token_url,
+        auth=(sb.client_id, sb.client_secret),
+        data={"grant_type": "account_credentials", "account_id": sb.account_id},
+    ).json()
+    response = httpx.patch(
+        f"{sb.api_url}/meetings/{meeting_id}",
+        json=body,
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+    )
+    assert response.status_code == 204
+
+
+def test_a_change_made_on_zoom_is_reported_not_overwritten_unless_forced(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    rows = rows_of(1)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    meeting_id = sandbox.meetings()[0]["id"]
+    _zoom_side_patch(sandbox, meeting_id, {"topic": "Renamed in the Zoom portal"})
+    rows[0][7] = "Unit 2"
+    write_csv(roster, rows, HEADERS)
+    report = run_sync(roster, sandbox)
+    [outcome] = report.outcomes
+    assert outcome.status == "failed" and "changed on Zoom (topic)" in (outcome.error or "")
+    assert sandbox.meetings()[0]["topic"] == "Renamed in the Zoom portal"
+    assert report.exit_code == 4
+    forced = run_sync(roster, sandbox, force=True)
+    assert forced.counts()["updated"] == 1
+    assert (
+        sandbox.meetings()[0]["topic"] == "Class S0" and sandbox.meetings()[0]["agenda"] == "Unit 2"
+    )
+
+
+def test_three_hundred_changes_for_one_host_update_100_and_defer_the_rest(
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+) -> None:
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser(ALICE)], qps=2000))
+    rows = rows_of(300)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    for _ in range(3):  # Zoom allows 100 creates a day for one host: three days
+        run_schedule(roster, sb)
+        sb.clock.set(sb.clock.next_utc_midnight() + timedelta(minutes=1))
+    assert len(sb.meetings()) == 300
+    for row in rows:
+        row[7] = "Unit 2"
+    write_csv(roster, rows, HEADERS)
+    report = run_sync(roster, sb)
+    counts = report.counts()
+    assert counts["updated"] == 100 and counts["deferred"] == 200
+    assert sum(m["agenda"] == "Unit 2" for m in sb.meetings()) == 100
+    assert requests(sb, "meetingUpdate") == 101  # the 101st was refused; the rest never sent
+    sb.clock.set(sb.clock.next_utc_midnight() + timedelta(minutes=1))
+    assert run_sync(roster, sb).counts()["updated"] == 100
+
+
+def test_cli_needs_yes_when_nobody_can_confirm(tmp_path: Path, sandbox: Sandbox) -> None:
+    rows = rows_of(2)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    rows[0][1] = "Renamed class"
+    write_csv(roster, rows, HEADERS)
+    env = {
+        "ZOOM_ACCOUNT_ID": sandbox.account_id,
+        "ZOOM_CLIENT_ID": sandbox.client_id,
+        "ZOOM_CLIENT_SECRET": sandbox.client_secret,
+        "ZOOM_TOKEN_URL": sandbox.token_url,
+        "ZOOM_API_URL": sandbox.api_url,
+    }
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["sync", str(roster), "--allow-past"], env=env)
+    assert refused.exit_code == 1
+    assert "1    update  topic: Class S0 -> Renamed class" in refused.stdout.replace(
+        "2    update", "1    update"
+    )
+    assert refused.stderr.strip().startswith("Error: Nothing was changed")
+    assert requests(sandbox, "meetingUpdate") == 0
+    dry = runner.invoke(cli, ["sync", str(roster), "--allow-past", "--dry-run"], env=env)
+    assert (
+        dry.exit_code == 0
+        and "Plan: 1 to create or update, 0 to delete, 1 unchanged." in dry.stdout
+    )
+    applied = runner.invoke(cli, ["sync", str(roster), "--allow-past", "--yes"], env=env)
+    assert applied.exit_code == 0, applied.output
+    assert "1 updated" in applied.stdout
+    assert by_topic(sandbox)["Renamed class"]
+
+
+@pytest.mark.parametrize("word", ["cancelled", "Canceled", "취소"])
+def test_status_words_cancel(tmp_path: Path, word: str) -> None:
+    rows = rows_of(1)
+    rows[0][8] = word
+    loaded = load(write_csv(tmp_path / "r.csv", rows, HEADERS), ValidationOptions(allow_past=True))
+    assert loaded.validation.sessions[0].cancelled
+
+
+def test_unknown_status_word_is_a_row_problem(tmp_path: Path) -> None:
+    rows = rows_of(1)
+    rows[0][8] = "maybe"
+    loaded = load(write_csv(tmp_path / "r.csv", rows, HEADERS), ValidationOptions(allow_past=True))
+    [problem] = loaded.validation.problems
+    assert (problem.row, problem.column, problem.code) == (2, "Status", "status-unknown")
