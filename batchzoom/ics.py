@@ -1,0 +1,247 @@
+"""An iCalendar file (RFC 5545) of the meetings a run scheduled, for people's calendars.
+
+One event per meeting: its start in the session's own IANA time zone (with the
+VTIMEZONE the file needs), its length, the topic as summary and the join link as
+location. A recurring meeting is one event with an RRULE built from Zoom's
+``recurrence`` object, so a weekly 18:00 class stays at 18:00 local across a
+daylight-saving change, as on Zoom.
+
+The passcode (and the ``pwd`` part of a join link, which stands in for it) is
+written only when asked for; start links never are. The file is written
+atomically with mode 0600.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from batchzoom.batch import RowOutcome
+from batchzoom.errors import OutputError
+from batchzoom.rows import Session
+
+SCHEDULED = frozenset({"created", "existing", "updated", "unchanged", "changed"})
+PRODID = "-//batchzoom//batchzoom//EN"
+
+# Zoom numbers weekdays 1 = Sunday ... 7 = Saturday.
+_BYDAY = {1: "SU", 2: "MO", 3: "TU", 4: "WE", 5: "TH", 6: "FR", 7: "SA"}
+_FREQ = {1: "DAILY", 2: "WEEKLY", 3: "MONTHLY"}
+_SEARCH_LIMIT = 1000  # periods searched for a series' first occurrence
+
+
+def write_calendar(
+    path: Path,
+    items: Sequence[tuple[Session, RowOutcome]],
+    *,
+    include_password: bool,
+    now: datetime | None = None,
+) -> int:
+    """Write an .ics file with one event per scheduled meeting of ``items``; return how many.
+
+    Rows whose outcome has no meeting (invalid, failed, deferred, planned,
+    cancelled) are left out, as is a second row naming a meeting already written.
+    """
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    seen: set[int] = set()
+    first: date | None = None
+    last: date | None = None
+    for session, outcome in items:
+        if outcome.status not in SCHEDULED or outcome.meeting_id is None or not outcome.join_url:
+            continue
+        if outcome.meeting_id in seen:
+            continue
+        seen.add(outcome.meeting_id)
+        event, span = meeting_event(session, outcome, include_password=include_password)
+        event.add("dtstamp", stamp)
+        cal.add_component(event)
+        first = span[0] if first is None else min(first, span[0])
+        last = span[1] if last is None else max(last, span[1])
+    if first is not None and last is not None:
+        cal.add_missing_timezones(
+            first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
+        )
+    _write_atomically(path, cal.to_ical())
+    return len(seen)
+
+
+def meeting_event(
+    session: Session, outcome: RowOutcome, *, include_password: bool
+) -> tuple[Event, tuple[date, date]]:
+    """The VEVENT of one meeting and the dates it spans (first start, last possible start)."""
+    zone = ZoneInfo(session.timezone)
+    start = session.start.astimezone(zone)
+    event = Event()
+    event.add("uid", f"{outcome.meeting_id}@batchzoom")
+    event.add("summary", session.topic)
+    last = start.date()
+    if session.recurrence:
+        rule = dict(session.recurrence)
+        start = first_occurrence(start, rule)
+        event.add("rrule", rrule(rule))
+        last = _last_possible(start.date(), rule)
+    event.add("dtstart", start)
+    event.add("duration", timedelta(minutes=session.duration))
+    join_url = outcome.join_url or ""
+    if not include_password:
+        join_url = without_passcode(join_url)
+    event.add("location", join_url)
+    event.add("url", join_url)
+    lines = [f"Join Zoom meeting: {join_url}", f"Meeting ID: {meeting_number(outcome)}"]
+    password = outcome.password or session.password
+    if include_password and password:
+        lines.append(f"Passcode: {password}")
+    if session.agenda:
+        lines += ["", session.agenda]
+    event.add("description", "\n".join(lines))
+    return event, (start.date(), last)
+
+
+def meeting_number(outcome: RowOutcome) -> str:
+    """The meeting id grouped as Zoom shows it: ``857 4606 5432``."""
+    text = str(outcome.meeting_id)
+    if len(text) == 11:
+        return f"{text[:3]} {text[3:7]} {text[7:]}"
+    if len(text) == 10:
+        return f"{text[:3]} {text[3:6]} {text[6:]}"
+    return text
+
+
+def without_passcode(url: str) -> str:
+    """A join link without its ``pwd`` parameter (which lets anyone in without the passcode)."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "pwd"]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Zoom's recurrence object as an RRULE
+
+
+def rrule(rule: Mapping[str, Any]) -> dict[str, Any]:
+    """The RRULE parts of Zoom's ``recurrence`` object (weeks start on Sunday, as on Zoom)."""
+    kind = int(rule["type"])
+    parts: dict[str, Any] = {"freq": _FREQ[kind], "interval": int(rule.get("repeat_interval", 1))}
+    if kind == 2:
+        parts["byday"] = [_BYDAY[day] for day in _weekly_days(rule)]
+    elif kind == 3:
+        if "monthly_week" in rule:
+            parts["byday"] = [f"{int(rule['monthly_week'])}{_BYDAY[int(rule['monthly_week_day'])]}"]
+        else:
+            parts["bymonthday"] = [int(rule.get("monthly_day", 1))]
+    if "end_date_time" in rule:
+        parts["until"] = _end(rule)
+    else:
+        parts["count"] = int(rule.get("end_times", 1))
+    parts["wkst"] = "SU"
+    return parts
+
+
+def _weekly_days(rule: Mapping[str, Any]) -> list[int]:
+    return sorted({int(day) for day in str(rule.get("weekly_days", "1")).split(",") if day.strip()})
+
+
+def _end(rule: Mapping[str, Any]) -> datetime:
+    return datetime.strptime(str(rule["end_date_time"]), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _zoom_weekday(day: date) -> int:
+    return (day.weekday() + 1) % 7 + 1
+
+
+def first_occurrence(start: datetime, rule: Mapping[str, Any]) -> datetime:
+    """The first start of a series: the first day on or after ``start``'s that the rule names.
+
+    Periods are counted from ``start``'s week (Sunday first) or month, so the RRULE
+    anchored at this occurrence repeats in the same weeks or months as on Zoom.
+    """
+    day = _first_day(start.date(), rule)
+    return start if day is None else start.replace(year=day.year, month=day.month, day=day.day)
+
+
+def _first_day(first: date, rule: Mapping[str, Any]) -> date | None:
+    kind = int(rule["type"])
+    interval = int(rule.get("repeat_interval", 1))
+    if kind == 1:
+        return first
+    if kind == 2:
+        days = _weekly_days(rule)
+        week_start = first - timedelta(days=_zoom_weekday(first) - 1)
+        for week in range(0, _SEARCH_LIMIT * interval, interval):
+            for offset in range(7):
+                day = week_start + timedelta(days=7 * week + offset)
+                if day >= first and _zoom_weekday(day) in days:
+                    return day
+        return None
+    month_index = first.year * 12 + first.month - 1
+    for step in range(_SEARCH_LIMIT):
+        year, month = divmod(month_index + step * interval, 12)
+        found = _monthly_day(year, month + 1, rule)
+        if found is not None and found >= first:
+            return found
+    return None
+
+
+def _monthly_day(year: int, month: int, rule: Mapping[str, Any]) -> date | None:
+    last = calendar.monthrange(year, month)[1]
+    if "monthly_week" in rule:
+        weekday = int(rule["monthly_week_day"])
+        days = [date(year, month, d) for d in range(1, last + 1)]
+        matching = [day for day in days if _zoom_weekday(day) == weekday]
+        week = int(rule["monthly_week"])
+        return matching[-1] if week == -1 else matching[week - 1]
+    wanted = int(rule.get("monthly_day", 1))
+    return date(year, month, wanted) if wanted <= last else None
+
+
+def _last_possible(first: date, rule: Mapping[str, Any]) -> date:
+    """A date no occurrence of the series is after (for the VTIMEZONE's range)."""
+    if "end_date_time" in rule:
+        return max(first, _end(rule).date())
+    kind = int(rule["type"])
+    # A monthly day such as the 31st skips months, but never more than every other one.
+    step = {1: 1, 2: 7, 3: 62}[kind] * int(rule.get("repeat_interval", 1))
+    return first + timedelta(days=step * (int(rule.get("end_times", 1)) + 1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    """Write ``content`` through a 0600 temporary file renamed over ``target``."""
+    temp: str | None = None
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        temp = None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise OutputError(
+            f"The calendar file {target} could not be written ({reason}); "
+            "choose a folder you can write to."
+        ) from error
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)

@@ -1,0 +1,210 @@
+"""The calendar file: parsed back, its events agree with the meetings the sandbox holds."""
+
+from __future__ import annotations
+
+import stat
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar, Event
+
+from batchzoom.batch import RowOutcome, ScheduleOptions, load, schedule
+from batchzoom.ics import meeting_event, write_calendar
+from batchzoom.rows import Session, ValidationOptions
+from batchzoom.sandbox import Sandbox
+from batchzoom.sandbox.recurrence import occurrences as sandbox_occurrences
+from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient
+from batchzoom.zoom.meetings import create_body
+from tests.rosters import session_rows, write_csv
+from tests.test_schedule import settings_for
+
+ALICE, BOB = "alice@school.example", "bob@school.example"
+STAMP = datetime(2027, 1, 4, tzinfo=UTC)
+
+
+def read_calendar(path: Path) -> Calendar:
+    return Calendar.from_ical(path.read_bytes())
+
+
+def events(cal: Calendar) -> list[Event]:
+    return [component for component in cal.walk("VEVENT") if isinstance(component, Event)]
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def expand(event: Event) -> list[str]:
+    """Every start of an event in UTC: its RRULE expanded from its DTSTART (TZID honoured)."""
+    start = event.decoded("dtstart")
+    if "rrule" not in event:
+        return [utc_text(start)]
+    text = event["rrule"].to_ical().decode()
+    return [utc_text(moment) for moment in rrulestr(text, dtstart=start)]
+
+
+def scheduled(tmp_path: Path, sandbox: Sandbox) -> list[tuple[Session, RowOutcome]]:
+    rows = session_rows(3, [ALICE], first=datetime(2027, 3, 12, 17, 0), zone="America/New_York")
+    rows += session_rows(2, [BOB], first=datetime(2027, 5, 3, 9, 0), zone="Asia/Seoul", prefix="K")
+    roster = write_csv(tmp_path / "term.csv", rows)
+    loaded = load(roster, ValidationOptions())
+    report = schedule(
+        loaded,
+        settings_for(sandbox),
+        ScheduleOptions(),
+        limits=RateLimits.for_plan("pro", rate=30),
+        retry=RetryPolicy.for_tests(),
+        now=sandbox.clock.now,
+    )
+    assert report.exit_code == 0
+    by_row = {outcome.row: outcome for outcome in report.outcomes}
+    return [(session, by_row[session.row]) for session in loaded.validation.sessions]
+
+
+def test_events_start_when_the_sandbox_says_in_the_sessions_zone(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """One event per meeting; DTSTART (with TZID) is the stored start_time; no passcode, no start URL."""
+    items = scheduled(tmp_path, sandbox)
+    target = tmp_path / "term.ics"
+    assert write_calendar(target, items, include_password=False, now=STAMP) == 5
+    stored = {meeting["id"]: meeting for meeting in sandbox.meetings()}
+    cal = read_calendar(target)
+    found = {event["uid"]: event for event in events(cal)}
+    assert len(found) == 5
+    assert {str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")} == {"America/New_York", "Asia/Seoul"}
+    text = target.read_text(encoding="utf-8")
+    for session, outcome in items:
+        meeting = stored[outcome.meeting_id]
+        event = found[f"{outcome.meeting_id}@batchzoom"]
+        assert expand(event) == [meeting["start_time"]]
+        assert event["dtstart"].params["TZID"] == session.timezone == meeting["timezone"]
+        assert event.decoded("duration") == timedelta(minutes=meeting["duration"])
+        assert str(event["summary"]) == meeting["topic"]
+        assert str(event["location"]) == meeting["join_url"].split("?")[0]
+        assert meeting["join_url"].split("?")[0] in str(event["description"])
+        assert meeting["password"] not in text
+        assert meeting["start_url"] not in text
+    assert "pwd=" not in text and "zak=" not in text and "Passcode" not in text
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_passcodes_and_full_join_links_only_when_asked(tmp_path: Path, sandbox: Sandbox) -> None:
+    """With include_password the description carries each passcode and the link its pwd."""
+    items = scheduled(tmp_path, sandbox)
+    target = tmp_path / "term.ics"
+    write_calendar(target, items, include_password=True, now=STAMP)
+    stored = {meeting["id"]: meeting for meeting in sandbox.meetings()}
+    found = {event["uid"]: event for event in events(read_calendar(target))}
+    for _, outcome in items:
+        meeting = stored[outcome.meeting_id]
+        event = found[f"{outcome.meeting_id}@batchzoom"]
+        assert f"Passcode: {meeting['password']}" in str(event["description"])
+        assert str(event["location"]) == meeting["join_url"]
+        assert meeting["start_url"] not in target.read_text(encoding="utf-8")
+
+
+def test_rows_without_a_meeting_are_left_out(tmp_path: Path) -> None:
+    """Failed, invalid, deferred and planned rows have no event; the count says so."""
+    start = datetime(2027, 5, 3, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+    session = Session(2, "A", "Maths", start, "Asia/Seoul", 50, ALICE, agenda="Chapter 3")
+    items = [
+        (session, RowOutcome(2, "created", meeting_id=85746065432, join_url="https://z/j/1")),
+        (session, RowOutcome(3, "failed", error="no")),
+        (session, RowOutcome(4, "planned")),
+        (session, RowOutcome(5, "deferred")),
+        (session, RowOutcome(6, "existing", meeting_id=85746065432, join_url="https://z/j/1")),
+    ]
+    target = tmp_path / "x.ics"
+    assert write_calendar(target, items, include_password=False, now=STAMP) == 1
+    (event,) = events(read_calendar(target))
+    assert "Meeting ID: 857 4606 5432" in str(event["description"])
+    assert "Chapter 3" in str(event["description"])
+
+
+def test_weekly_series_across_dst_matches_the_sandbox_occurrences(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """A Mon/Wed 18:00 New York class over the March change: RRULE starts = Zoom's occurrences."""
+    zone = ZoneInfo("America/New_York")
+    rule = {"type": 2, "repeat_interval": 1, "weekly_days": "2,4", "end_times": 8}
+    # Starts on a Sunday, which is not a class day: the first occurrence is Monday.
+    start = datetime(2027, 3, 7, 18, 0, tzinfo=zone)
+    session = Session(
+        2, "W1", "Evening class", start, "America/New_York", 60, ALICE, recurrence=rule
+    )
+    with ZoomClient(settings_for(sandbox), retry=RetryPolicy.for_tests()) as client:
+        body = create_body(session) | {"type": 8, "recurrence": rule}
+        meeting = client.create_meeting(ALICE, body)
+    outcome = RowOutcome(
+        2,
+        "created",
+        meeting_id=meeting["id"],
+        join_url=meeting["join_url"],
+        password=meeting["password"],
+    )
+    target = tmp_path / "series.ics"
+    assert write_calendar(target, [(session, outcome)], include_password=False, now=STAMP) == 1
+    (stored,) = sandbox.meetings()
+    (event,) = events(read_calendar(target))
+    expected = [o["start_time"] for o in stored["occurrences"]]
+    assert expand(event) == expected
+    assert expected[0] == stored["start_time"] == "2027-03-08T23:00:00Z"  # EST
+    assert expected[-1] == "2027-03-31T22:00:00Z"  # EDT: still 18:00 local
+    assert "RRULE:FREQ=WEEKLY;COUNT=8;INTERVAL=1;BYDAY=MO,WE;WKST=SU" in target.read_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# Any recurrence: the RRULE's starts equal the sandbox's occurrences
+
+
+ZONES = ("America/New_York", "Europe/London", "Asia/Seoul", "Australia/Sydney", "UTC")
+
+
+@st.composite
+def recurrences(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from([1, 2, 3]))
+    rule: dict[str, Any] = {"type": kind}
+    rule["repeat_interval"] = draw(st.integers(1, {1: 20, 2: 6, 3: 4}[kind]))
+    if kind == 2:
+        days = draw(st.sets(st.integers(1, 7), min_size=1, max_size=7))
+        rule["weekly_days"] = ",".join(str(day) for day in sorted(days))
+    elif kind == 3:
+        if draw(st.booleans()):
+            rule["monthly_day"] = draw(st.integers(1, 31))
+        else:
+            rule["monthly_week"] = draw(st.sampled_from([-1, 1, 2, 3, 4]))
+            rule["monthly_week_day"] = draw(st.integers(1, 7))
+    if draw(st.booleans()):
+        rule["end_times"] = draw(st.integers(1, 60))
+    else:
+        end = draw(st.datetimes(datetime(2027, 1, 2), datetime(2029, 1, 1)))
+        rule["end_date_time"] = end.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return rule
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rule=recurrences(),
+    day=st.dates(date(2027, 1, 1), date(2027, 12, 31)),
+    clock=st.times(time(8, 0), time(20, 0)).map(lambda t: t.replace(second=0, microsecond=0)),
+    zone=st.sampled_from(ZONES),
+)
+def test_any_recurrence_expands_to_the_sandbox_occurrences(
+    rule: dict[str, Any], day: date, clock: time, zone: str
+) -> None:
+    """For every valid Zoom recurrence the event's RRULE gives exactly Zoom's occurrences."""
+    start = datetime.combine(day, clock, ZoneInfo(zone))
+    expected = [utc_text(when) for when in sandbox_occurrences(start, zone, rule)]
+    assume(1 <= len(expected) <= 60)
+    session = Session(2, None, "Series", start, zone, 45, ALICE, recurrence=rule)
+    outcome = RowOutcome(2, "created", meeting_id=81234567890, join_url="https://z/j/81234567890")
+    event, _ = meeting_event(session, outcome, include_password=False)
+    parsed = Calendar.from_ical(event.to_ical())
+    assert isinstance(parsed, Event)
+    assert expand(parsed) == expected
