@@ -7,25 +7,31 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "batchzoom"
 
-# module -> batchzoom modules it must never import (directly).
+# module -> batchzoom modules it must never import (directly). The layers, top to bottom:
+#   cli -> (sync, audit, ics, template) -> batch -> (roster, writeback, journal, lock, zoom, config,
+#   pools) -> (extras, recurrence, meeting_settings) -> rows -> times;  sandbox stands alone.
+UPPER = {"cli", "sync", "audit", "ics", "template", "batch"}
+IO = {"roster", "writeback", "journal", "lock", "zoom", "config", "pools"}
+PURE = {"extras", "recurrence", "meeting_settings", "rows", "times"}
 FORBIDDEN: dict[str, set[str]] = {
-    "times": {"rows", "roster", "zoom", "batch", "journal", "cli", "sandbox", "writeback"},
-    "rows": {"roster", "zoom", "batch", "journal", "cli", "sandbox", "writeback"},
-    "roster": {"zoom", "batch", "journal", "cli", "sandbox"},
-    "zoom": {"roster", "batch", "journal", "cli", "sandbox", "writeback"},
-    "journal": {"zoom", "batch", "cli", "sandbox"},
-    "batch": {"cli", "sandbox"},
-    "sandbox": {
-        "times",
-        "rows",
-        "roster",
-        "zoom",
-        "batch",
-        "journal",
-        "cli",
-        "writeback",
-        "secret",
-    },
+    "times": UPPER | IO | {"extras", "recurrence", "meeting_settings", "rows", "sandbox"},
+    "rows": UPPER | IO | {"sandbox"},
+    "extras": UPPER | IO | {"sandbox"},
+    "recurrence": UPPER | IO | {"extras", "sandbox"},
+    "meeting_settings": UPPER | IO | {"extras", "sandbox"},
+    "roster": UPPER | {"zoom", "journal", "writeback", "sandbox"},
+    "writeback": UPPER | {"zoom", "journal", "sandbox"},
+    "journal": UPPER | {"zoom", "writeback", "roster", "sandbox"},
+    "lock": UPPER | IO | PURE | {"sandbox"},
+    "zoom": UPPER | {"roster", "writeback", "journal", "lock", "config", "pools", "sandbox"},
+    "config": UPPER | {"journal", "writeback", "sandbox"},
+    "pools": UPPER | {"zoom", "journal", "writeback", "roster", "sandbox"},
+    "batch": {"cli", "sync", "audit", "ics", "template", "sandbox"},
+    "sync": {"cli", "audit", "ics", "template", "sandbox"},
+    "audit": {"cli", "sync", "ics", "template", "sandbox"},
+    "ics": {"cli", "sync", "audit", "template", "sandbox"},
+    "template": {"cli", "sync", "audit", "ics", "sandbox"},
+    "sandbox": UPPER | IO | PURE | {"secret", "errors"},
 }
 
 
@@ -56,7 +62,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_dependencies_point_one_way() -> None:
-    """cli -> batch -> (roster, journal, zoom) -> rows -> times; the sandbox stands alone."""
+    """Each layer imports only the layers below it; the sandbox stands alone."""
     violations = []
     for path in _modules():
         top = _top(path)
