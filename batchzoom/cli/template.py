@@ -1,0 +1,28 @@
+"""``batchzoom template``: write a ready-to-fill roster workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from batchzoom.cli.app import cli
+from batchzoom.template import write_template
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def template(path: Path, force: bool) -> None:
+    """Write an empty roster to PATH (.xlsx) with example rows, drop-downs and a Help sheet.
+
+    Replace the example rows with your sessions (the Help sheet explains every
+    column, in English and Korean), then check it with batchzoom validate.
+
+    \b
+    Example:
+        batchzoom template spring.xlsx
+        batchzoom validate spring.xlsx
+    """
+    write_template(path, force=force)
+    click.echo(f"Wrote {path}: fill in the Sessions sheet, then run: batchzoom validate {path}")
