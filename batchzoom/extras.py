@@ -8,12 +8,26 @@ problem of its row like any other, and the row's session is dropped.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
-from batchzoom.rows import CellError, Problem, Table, Validation, ValidationOptions, is_blank
+from batchzoom import meeting_settings, recurrence
+from batchzoom.meeting_settings import SettingError
+from batchzoom.recurrence import RecurrenceCells, RecurrenceError
+from batchzoom.rows import (
+    SETTINGS_PREFIX,
+    CellError,
+    Problem,
+    Session,
+    Table,
+    Validation,
+    ValidationOptions,
+    is_blank,
+)
 
 CANCELLED = frozenset({"cancel", "cancelled", "canceled", "취소", "취소됨", "휴강"})
 ACTIVE = frozenset({"active", "ok", "scheduled", "confirmed", "예정", "확정", "진행"})
@@ -33,6 +47,27 @@ def parse_status(cell: object) -> bool:
     )
 
 
+_EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[^@\s;,.]+")
+_HOST_SPLIT = re.compile(r"[;,\s]+")
+
+
+def parse_alternative_hosts(cell: object) -> tuple[str, ...]:
+    """The emails of an ``alternative_hosts`` cell, separated by ``;`` or ``,`` (duplicates once)."""
+    emails: list[str] = []
+    for part in _HOST_SPLIT.split(str(cell).strip()):
+        if not part:
+            continue
+        if not _EMAIL.fullmatch(part):
+            raise CellError(
+                "alternative-hosts-format",
+                f'alternative host "{part[:40]}" is not an email address; write the Zoom emails '
+                'of the alternative hosts separated by ";".',
+            )
+        if part.casefold() not in (email.casefold() for email in emails):
+            emails.append(part)
+    return tuple(emails)
+
+
 @dataclass(frozen=True)
 class Extra:
     """One optional column: its field name, the Session attribute it sets, and its parser."""
@@ -42,20 +77,108 @@ class Extra:
     parse: Callable[[object], Any]
 
 
-EXTRAS: tuple[Extra, ...] = (Extra("status", "cancelled", parse_status),)
+EXTRAS: tuple[Extra, ...] = (
+    Extra("status", "cancelled", parse_status),
+    Extra("alternative_hosts", "alternative_hosts", parse_alternative_hosts),
+)
+
+
+def _setting_extra(setting: meeting_settings.Setting) -> Extra:
+    def parse(cell: object) -> Any:
+        try:
+            return setting.parse(cell)
+        except SettingError as error:
+            raise CellError(error.code, error.message) from error
+
+    return Extra(setting.name, "settings", parse)
+
+
+def _settings_extras(roster: Table, problems: list[Problem]) -> list[tuple[str, Extra]]:
+    """(column field, Extra) of every settings column; a column Zoom lacks is a file problem."""
+    found: list[tuple[str, Extra]] = []
+    for name, header in roster.columns.items():
+        if not name.startswith(SETTINGS_PREFIX):
+            continue
+        try:
+            setting = meeting_settings.field_for(name)
+        except SettingError as error:
+            problems.append(Problem(None, header, error.code, f"column {header}: {error.message}"))
+            continue
+        found.append((name, _setting_extra(setting)))
+    return found
+
+
+def _cells_of(roster: Table, name: str) -> Sequence[object]:
+    cells = roster.values(name) if name in roster.columns else None
+    return cells if cells is not None else [None] * len(roster.rows)
+
+
+def _recurrences(
+    roster: Table, sessions: Mapping[int, Session], problems: list[Problem]
+) -> dict[int, dict[str, Any]]:
+    """Zoom's recurrence object of every repeating row; problems of the others added."""
+    present = [name for name in recurrence.FIELDS if name in roster.columns]
+    if not present:
+        return {}
+    columns = [_cells_of(roster, name) for name in recurrence.FIELDS]
+    cells_memo: dict[tuple[object, ...], RecurrenceCells | RecurrenceError | None] = {}
+    rule_memo: dict[tuple[RecurrenceCells, datetime, str], dict[str, Any] | RecurrenceError] = {}
+    rules: dict[int, dict[str, Any]] = {}
+
+    def header(error: RecurrenceError) -> str:
+        return roster.columns.get(error.field, error.field)
+
+    for index, row in enumerate(roster.rows):
+        cells = tuple(None if is_blank(column[index]) else column[index] for column in columns)
+        key = tuple((type(cell), cell) for cell in cells)
+        try:
+            parsed = cells_memo[key]
+        except KeyError:
+            try:
+                parsed = cells_memo[key] = recurrence.parse_cells(cells)
+            except RecurrenceError as error:
+                parsed = cells_memo[key] = error
+        except TypeError:  # an unhashable cell
+            try:
+                parsed = recurrence.parse_cells(cells)
+            except RecurrenceError as error:
+                parsed = error
+        if parsed is None:
+            continue
+        if isinstance(parsed, RecurrenceError):
+            problems.append(Problem(row, header(parsed), parsed.code, parsed.message))
+            continue
+        session = sessions.get(row)
+        if session is None:
+            continue
+        rule_key = (parsed, session.start, session.timezone)
+        if rule_key not in rule_memo:
+            try:
+                rule_memo[rule_key] = recurrence.rule_for(parsed, session.start, session.timezone)
+            except RecurrenceError as error:
+                rule_memo[rule_key] = error
+        rule = rule_memo[rule_key]
+        if isinstance(rule, RecurrenceError):
+            problems.append(Problem(row, header(rule), rule.code, rule.message))
+            continue
+        rules[row] = rule
+    return rules
 
 
 def apply(roster: Table, validation: Validation, options: ValidationOptions) -> Validation:
     """``validation`` with the optional columns read into its sessions and their problems added."""
-    present = [extra for extra in EXTRAS if extra.field in roster.columns]
-    if not present:
+    problems: list[Problem] = []
+    present = [(extra.field, extra) for extra in EXTRAS if extra.field in roster.columns]
+    present += _settings_extras(roster, problems)
+    has_recurrence = any(name in roster.columns for name in recurrence.FIELDS)
+    if not present and not problems and not has_recurrence:
         return validation
     values: dict[int, dict[str, Any]] = defaultdict(dict)
-    problems: list[Problem] = []
-    for extra in present:
-        header = roster.columns[extra.field]
-        cells: Sequence[object] = roster.values(extra.field) or ()
+    for name, extra in present:
+        header = roster.columns[name]
+        cells: Sequence[object] = roster.values(name) or ()
         memo: dict[tuple[type, object], Any] = {}
+        setting = meeting_settings.field_for(name) if extra.attribute == "settings" else None
         for row, cell in zip(roster.rows, cells, strict=True):
             if is_blank(cell):
                 continue
@@ -69,7 +192,13 @@ def apply(roster: Table, validation: Validation, options: ValidationOptions) -> 
             if isinstance(value, CellError):
                 problems.append(Problem(row, header, value.code, value.message))
                 continue
-            values[row][extra.attribute] = value
+            if setting is not None:
+                meeting_settings.merge(values[row].setdefault("settings", {}), setting, value)
+            else:
+                values[row][extra.attribute] = value
+    by_row = {session.row: session for session in validation.sessions}
+    for row, rule in _recurrences(roster, by_row, problems).items():
+        values[row]["recurrence"] = rule
     if not problems and not values:
         return validation
     bad = {problem.row for problem in problems if problem.row is not None}

@@ -86,6 +86,28 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "agenda": ("agenda", "description", "설명", "안건", "내용"),
     "password": ("password", "passcode", "비밀번호", "암호", "패스코드"),
     "status": ("status", "state", "상태", "진행 상태"),
+    # Recurring sessions (see ``batchzoom.recurrence``).
+    "repeat": ("repeat", "repeats", "recurrence", "recurring", "반복"),
+    "repeat_interval": ("repeat interval", "interval", "every", "반복 간격", "간격"),
+    "weekly_days": ("weekly days", "days of week", "weekdays", "요일", "반복 요일"),
+    "monthly_day": ("monthly day", "day of month", "매월 날짜"),
+    "monthly_week": ("monthly week", "week of month", "매월 주", "몇째 주"),
+    "monthly_week_day": ("monthly week day", "monthly weekday", "매월 요일"),
+    "end_times": ("end times", "occurrences", "repeat times", "반복 횟수", "횟수"),
+    "end_date": ("end date", "until", "repeat until", "종료일", "반복 종료일", "종료 날짜"),
+    "alternative_hosts": (
+        "alternative hosts",
+        "alternative host",
+        "alt hosts",
+        "settings.alternative_hosts",
+        "대체 호스트",
+        "공동 진행자",
+    ),
+    # Meeting settings with friendly names; any "settings.<field>" header is matched too.
+    "settings.waiting_room": ("waiting room", "대기실"),
+    "settings.auto_recording": ("recording", "auto recording", "녹화", "자동 녹화"),
+    "settings.mute_upon_entry": ("mute on entry", "mute upon entry", "입장 시 음소거"),
+    "settings.join_before_host": ("join before host", "호스트 전 참가"),
     # Columns batchzoom writes; a roster scheduled once is read back with them.
     "zoom_meeting_id": ("zoom_meeting_id",),
     "zoom_join_url": ("zoom_join_url",),
@@ -121,10 +143,27 @@ def _index() -> dict[str, str]:
     return _ALIAS_INDEX
 
 
+SETTINGS_PREFIX = "settings."
+_SETTINGS_HEADER = re.compile(r"(?:settings|setting|설정)\s*[.:]\s*(\S.*)")
+
+
 def match_header(text: object) -> str | None:
-    """The canonical field a header names, or None when it names none."""
+    """The canonical field a header names, or None when it names none.
+
+    A header ``settings.<field>`` (also ``settings: <field>``, ``설정.<field>``) names the
+    field ``settings.<field>`` whatever ``<field>`` is; ``batchzoom.meeting_settings``
+    checks it against Zoom's settings.
+    """
     key = normalize_header(text)
-    return _index().get(key) if key else None
+    if not key:
+        return None
+    name = _index().get(key)
+    if name is None and isinstance(text, str):
+        found = _SETTINGS_HEADER.fullmatch(unicodedata.normalize("NFKC", text).strip().casefold())
+        if found:
+            field_name = re.sub(r"[\s-]+", "_", found[1].strip())
+            name = SETTINGS_PREFIX + field_name
+    return name
 
 
 def closest_header(name: str, headers: Sequence[str]) -> str | None:

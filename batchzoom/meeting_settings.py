@@ -1,0 +1,205 @@
+"""Meeting settings columns: ``settings.<field>`` cells typed and checked by Zoom's schema.
+
+Pure logic, no I/O. A column named ``settings.waiting_room`` (or a friendly alias
+such as ``waiting room``, see ``batchzoom.rows.ALIASES``) sets that field of the
+``settings`` object of Zoom's ``meetingCreate`` request. Its type, allowed values
+and range come from the request schema in ``batchzoom.zoomspec``; a field of a
+settings object is reached with one more dot (``settings.waiting_room_options.mode``).
+
+Yes/no cells accept yes/no, true/false, y/n, on/off, 1/0, 예/아니오, 네/아니요, O/X.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from batchzoom import zoomspec
+
+PREFIX = "settings."
+
+TRUE = frozenset({"yes", "y", "true", "t", "on", "1", "예", "네", "o", "사용", "켜기"})
+FALSE = frozenset(
+    {"no", "n", "false", "f", "off", "0", "아니오", "아니요", "x", "사용 안 함", "끄기"}
+)
+# Words for enum values (auto_recording: cloud, local, none).
+VALUE_WORDS = {"클라우드": "cloud", "로컬": "local", "컴퓨터": "local", "없음": "none"}
+# Fields set through their own column, not as settings.<field>.
+OWN_COLUMN = {"alternative_hosts": "alternative_hosts"}
+
+
+class SettingError(ValueError):
+    """A settings column or cell Zoom would not accept."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One settable field of Zoom's meeting ``settings``: its path and schema."""
+
+    path: tuple[str, ...]  # e.g. ("waiting_room",) or ("waiting_room_options", "mode")
+    schema: Mapping[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The column name that sets it, e.g. ``settings.waiting_room``."""
+        return PREFIX + ".".join(self.path)
+
+    def parse(self, cell: object) -> Any:
+        """The cell as the value Zoom expects for this field; else a ``SettingError``."""
+        return _typed(self, cell)
+
+
+@cache
+def _settings_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = zoomspec.request_schema("meetingCreate")["properties"]["settings"]
+    return schema
+
+
+def _scalar(schema: Mapping[str, Any]) -> bool:
+    return schema.get("type") in {"boolean", "integer", "number", "string"}
+
+
+@cache
+def known_fields() -> tuple[str, ...]:
+    """Every ``settings.<field>`` column name a roster may use."""
+    names: list[str] = []
+
+    def walk(node: Mapping[str, Any], path: tuple[str, ...]) -> None:
+        for key, sub in node.get("properties", {}).items():
+            if not path and key in OWN_COLUMN:
+                continue
+            if _scalar(sub):
+                names.append(PREFIX + ".".join((*path, key)))
+            elif sub.get("type") == "object" and len(path) < 1:
+                walk(sub, (*path, key))
+
+    walk(_settings_schema(), ())
+    return tuple(names)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^0-9a-z.]", "", text.casefold())
+
+
+def suggestion(name: str) -> str | None:
+    """The known ``settings.<field>`` most like ``name``, or None."""
+    by_key = {_key(known).removeprefix(PREFIX): known for known in known_fields()}
+    wanted = _key(name).removeprefix(PREFIX)
+    found = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=0.6)
+    return by_key[found[0]] if found else None
+
+
+def field_for(column: str) -> Setting:
+    """The setting a ``settings.<field>`` column names; else a ``SettingError`` saying why.
+
+    Matching ignores case, spaces, ``-`` and ``_`` (``settings.Waiting Room`` works).
+    """
+    wanted = _key(column)
+    wanted_path = wanted.removeprefix("settings.").split(".")
+    node: Mapping[str, Any] = _settings_schema()
+    path: list[str] = []
+    for part in wanted_path:
+        properties = node.get("properties", {}) if node.get("type") == "object" else {}
+        match = next((key for key in properties if _key(key) == part), None)
+        if match is None:
+            break
+        path.append(match)
+        node = properties[match]
+    else:
+        if path and path[0] in OWN_COLUMN:
+            raise SettingError(
+                "settings-own-column",
+                f'use the {OWN_COLUMN[path[0]]} column for {column}; it takes emails separated by ";".',
+            )
+        if _scalar(node):
+            return Setting(tuple(path), node)
+        fields = [PREFIX + ".".join((*path, key)) for key in node.get("properties", {})]
+        hint = f" such as {fields[0]}" if fields else ""
+        raise SettingError(
+            "settings-not-settable",
+            f"{column} is a group of settings, not one value; name one of its fields{hint}.",
+        )
+    near = suggestion(column)
+    hint = f"; did you mean {near}?" if near else "; check the name in Zoom's meeting settings."
+    raise SettingError("settings-unknown", f"Zoom has no meeting setting {column}{hint}")
+
+
+def _cell_text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return " ".join(str(cell).split())
+
+
+def parse_bool(cell: object) -> bool:
+    """A yes/no cell (yes/no, true/false, 1/0, 예/아니오...) as a boolean; else ``ValueError``."""
+    if isinstance(cell, bool):
+        return cell
+    text = _cell_text(cell).casefold()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise ValueError(text)
+
+
+def _typed(setting: Setting, cell: object) -> Any:
+    schema = setting.schema
+    kind = schema.get("type")
+    text = _cell_text(cell)
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    enum = schema.get("enum")
+    if kind == "boolean":
+        try:
+            return parse_bool(cell)
+        except ValueError:
+            raise SettingError(
+                "settings-value",
+                f'{setting.name} "{shown}" is not yes or no; write yes or no (예/아니오).',
+            ) from None
+    if kind in {"integer", "number"}:
+        try:
+            number: int | float = int(text) if kind == "integer" else float(text)
+        except ValueError:
+            raise SettingError(
+                "settings-value", f'{setting.name} "{shown}" is not a whole number.'
+            ) from None
+        if enum is not None and number not in enum:
+            allowed = ", ".join(map(str, enum))
+            raise SettingError("settings-value", f"{setting.name} {shown} is not one of {allowed}.")
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise SettingError("settings-value", f"{setting.name} {shown} is outside {low}-{high}.")
+        return number
+    if enum is not None:
+        by_key = {str(value).casefold(): value for value in enum}
+        key = VALUE_WORDS.get(text.casefold(), text.casefold())
+        if key in by_key:
+            return by_key[key]
+        if key in FALSE and "none" in by_key:
+            return by_key["none"]
+        allowed = ", ".join(map(str, enum))
+        raise SettingError("settings-value", f'{setting.name} "{shown}" is not one of {allowed}.')
+    limit = schema.get("maxLength")
+    if limit is not None and len(text) > limit:
+        raise SettingError(
+            "settings-value",
+            f"{setting.name} has {len(text)} characters, more than Zoom's {limit}; shorten it.",
+        )
+    return text
+
+
+def merge(target: dict[str, Any], setting: Setting, value: Any) -> None:
+    """Put ``value`` at ``setting``'s place in a ``settings`` object."""
+    node = target
+    for part in setting.path[:-1]:
+        node = node.setdefault(part, {})
+    node[setting.path[-1]] = value

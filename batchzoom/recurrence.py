@@ -1,0 +1,422 @@
+"""Recurring sessions: the recurrence columns of a row as Zoom's ``recurrence`` object.
+
+Pure logic, no I/O. ``parse_cells`` reads the cells of one row (``repeat``,
+``repeat_interval``, ``weekly_days``, ``monthly_day``, ``monthly_week``,
+``monthly_week_day``, ``end_times``, ``end_date``) into a ``RecurrenceCells``
+that depends on nothing else of the row, so it is worked out once per distinct
+combination of cells; ``rule_for`` completes it with the row's start and zone
+(defaults taken from the start, the end date as an instant) and checks the
+rules Zoom states for ``recurrence`` in ``meetingCreate``:
+
+- ``repeat_interval``: daily at most 99, weekly at most 50, monthly at most 10;
+- ``end_times``: 1 to 60, and not together with ``end_date_time``;
+- a series has at most 60 occurrences;
+- ``weekly_days`` and ``monthly_week_day`` number the days as Zoom does:
+  1 = Sunday, 2 = Monday ... 7 = Saturday;
+- ``monthly_week`` is 1-4, or -1 for the last week of the month.
+
+``occurrences`` lists a series' starts in the row's own zone: the wall-clock time
+stays the same across daylight-saving changes (a weekly 18:00 class is at 18:00
+local before and after the change, so its UTC time moves by an hour).
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from batchzoom import times
+from batchzoom.times import TimeValueError
+
+DAILY, WEEKLY, MONTHLY = 1, 2, 3
+MAX_INTERVAL = {DAILY: 99, WEEKLY: 50, MONTHLY: 10}
+MAX_OCCURRENCES = 60
+KIND_NAMES = {DAILY: "daily", WEEKLY: "weekly", MONTHLY: "monthly"}
+
+# The recurrence columns, in the order their cells are given to ``parse_cells``.
+FIELDS = (
+    "repeat",
+    "repeat_interval",
+    "weekly_days",
+    "monthly_day",
+    "monthly_week",
+    "monthly_week_day",
+    "end_times",
+    "end_date",
+)
+
+_KINDS: dict[str, int | None] = {
+    **dict.fromkeys(("daily", "day", "every day", "매일", "일간", "날마다"), DAILY),
+    **dict.fromkeys(("weekly", "week", "every week", "매주", "주간", "주마다"), WEEKLY),
+    **dict.fromkeys(("monthly", "month", "every month", "매월", "월간", "매달"), MONTHLY),
+    **dict.fromkeys(("no", "none", "once", "never", "없음", "안 함", "한 번", "1회"), None),
+}
+
+# Zoom's day numbers: 1 Sunday ... 7 Saturday.
+_DAY_NAMES: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("sun", "sunday", "일", "일요일"),
+        ("mon", "monday", "월", "월요일"),
+        ("tue", "tues", "tuesday", "화", "화요일"),
+        ("wed", "wednesday", "수", "수요일"),
+        ("thu", "thur", "thurs", "thursday", "목", "목요일"),
+        ("fri", "friday", "금", "금요일"),
+        ("sat", "saturday", "토", "토요일"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        _DAY_NAMES[_name] = _number
+_DAY_SPLIT = re.compile(r"[\s,;/·、]+")
+_KOREAN_DAYS = re.compile(r"[일월화수목금토]+")
+
+_WEEKS: dict[str, int] = {
+    **dict.fromkeys(("last", "마지막", "마지막 주", "-1"), -1),
+    **{str(n): n for n in range(1, 5)},
+    **dict.fromkeys(("first", "1st", "첫째", "첫째 주"), 1),
+    **dict.fromkeys(("second", "2nd", "둘째", "둘째 주"), 2),
+    **dict.fromkeys(("third", "3rd", "셋째", "셋째 주"), 3),
+    **dict.fromkeys(("fourth", "4th", "넷째", "넷째 주"), 4),
+}
+
+
+class RecurrenceError(ValueError):
+    """A recurrence cell (or combination of cells) Zoom would not accept."""
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field  # the recurrence column the problem is in
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RecurrenceCells:
+    """What a row's recurrence cells say, before the row's start is known."""
+
+    kind: int
+    interval: int = 1
+    weekly_days: tuple[int, ...] = ()
+    monthly_day: int | None = None
+    monthly_week: int | None = None
+    monthly_week_day: int | None = None
+    end_times: int | None = None
+    end_date: date | None = None
+
+
+def zoom_weekday(day: date) -> int:
+    """Zoom's number of the weekday of ``day``: 1 Sunday ... 7 Saturday."""
+    return day.isoweekday() % 7 + 1
+
+
+def _text(cell: object) -> str | None:
+    if cell is None:
+        return None
+    if isinstance(cell, float):
+        if math.isnan(cell):  # an empty cell
+            return None
+        if cell.is_integer():
+            return str(int(cell))
+    text = " ".join(str(cell).split())
+    return text or None
+
+
+def _integer(field: str, cell: object, what: str) -> int:
+    text = _text(cell) or ""
+    if isinstance(cell, bool) or not re.fullmatch(r"[+-]?\d+", text):
+        raise RecurrenceError(
+            field, f"{field}-format", f'{field} "{times.shorten(text)}" is not {what}.'
+        )
+    return int(text)
+
+
+def parse_kind(cell: object) -> int | None:
+    """Zoom's recurrence type of a ``repeat`` cell (None for "once"/"none")."""
+    text = (_text(cell) or "").casefold()
+    if text in _KINDS:
+        return _KINDS[text]
+    raise RecurrenceError(
+        "repeat",
+        "repeat-unknown",
+        f'repeat "{times.shorten(text)}" is not understood; write daily, weekly or monthly '
+        "(매일, 매주, 매월), or leave it empty.",
+    )
+
+
+def parse_day(field: str, text: str) -> int:
+    """One day of the week: a name (Mon, 월, 월요일) or Zoom's digit (1 Sunday ... 7 Saturday)."""
+    key = text.strip().casefold().rstrip(".")
+    if key in _DAY_NAMES:
+        return _DAY_NAMES[key]
+    if re.fullmatch(r"[1-7]", key):
+        return int(key)
+    raise RecurrenceError(
+        field,
+        f"{field}-format",
+        f'{field}: "{times.shorten(text)}" is not a day of the week; write Mon, Wed (월, 수) '
+        "or Zoom's numbers 1 (Sunday) to 7 (Saturday).",
+    )
+
+
+def parse_days(cell: object) -> tuple[int, ...]:
+    """Days of the week of a ``weekly_days`` cell (``Mon,Wed``, ``월,수``, ``월수금``, ``2,4``)."""
+    text = _text(cell) or ""
+    parts = [part for part in _DAY_SPLIT.split(text) if part]
+    if len(parts) == 1 and _KOREAN_DAYS.fullmatch(parts[0]) and len(parts[0]) > 1:
+        parts = list(parts[0])  # 월수금
+    if len(parts) == 1 and re.fullmatch(r"[1-7]{2,7}", parts[0]):
+        parts = list(parts[0])  # a number cell such as 24 (Excel turned "2,4" into it)
+    days = sorted({parse_day("weekly_days", part) for part in parts})
+    if not days:
+        raise RecurrenceError("weekly_days", "weekly_days-format", "weekly_days is empty.")
+    return tuple(days)
+
+
+def parse_week(cell: object) -> int:
+    """A ``monthly_week`` cell: 1-4, or -1 / last (마지막) for the last week of the month."""
+    text = (_text(cell) or "").casefold()
+    if text in _WEEKS:
+        return _WEEKS[text]
+    raise RecurrenceError(
+        "monthly_week",
+        "monthly_week-format",
+        f'monthly_week "{times.shorten(text)}" is not a week of the month; write 1 to 4, '
+        "or last (마지막).",
+    )
+
+
+def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
+    """The recurrence of one row's cells (in ``FIELDS`` order; blank cells as None).
+
+    None when the row does not repeat. Raises ``RecurrenceError`` for the first
+    cell, in column order, that Zoom would not accept.
+    """
+    given = {name: cell for name, cell in zip(FIELDS, cells, strict=True) if _text(cell)}
+    kind = parse_kind(given["repeat"]) if "repeat" in given else None
+    if kind is None:
+        extra = [name for name in FIELDS if name != "repeat" and name in given]
+        if extra:
+            raise RecurrenceError(
+                "repeat",
+                "repeat-missing",
+                f"{extra[0]} is filled but repeat is empty; write daily, weekly or monthly in "
+                f"repeat, or clear {extra[0]}.",
+            )
+        return None
+    name = KIND_NAMES[kind]
+    interval = 1
+    if "repeat_interval" in given:
+        interval = _integer("repeat_interval", given["repeat_interval"], "a whole number")
+        if not 1 <= interval <= MAX_INTERVAL[kind]:
+            raise RecurrenceError(
+                "repeat_interval",
+                "repeat_interval-range",
+                f"repeat_interval {interval} is outside 1-{MAX_INTERVAL[kind]}, Zoom's range "
+                f"for a {name} series.",
+            )
+    if kind != WEEKLY and "weekly_days" in given:
+        raise RecurrenceError(
+            "weekly_days", "weekly_days-unused", "weekly_days only applies when repeat is weekly."
+        )
+    if kind != MONTHLY:
+        for field in ("monthly_day", "monthly_week", "monthly_week_day"):
+            if field in given:
+                raise RecurrenceError(
+                    field, f"{field}-unused", f"{field} only applies when repeat is monthly."
+                )
+    days = parse_days(given["weekly_days"]) if "weekly_days" in given else ()
+    monthly_day = week = week_day = None
+    if "monthly_day" in given:
+        monthly_day = _integer("monthly_day", given["monthly_day"], "a day of the month")
+        if not 1 <= monthly_day <= 31:
+            raise RecurrenceError(
+                "monthly_day", "monthly_day-range", f"monthly_day {monthly_day} is not 1 to 31."
+            )
+    if "monthly_week" in given:
+        week = parse_week(given["monthly_week"])
+    if "monthly_week_day" in given:
+        week_day = parse_day("monthly_week_day", _text(given["monthly_week_day"]) or "")
+    if monthly_day is not None and (week is not None or week_day is not None):
+        raise RecurrenceError(
+            "monthly_day",
+            "monthly_day-conflict",
+            "fill either monthly_day, or monthly_week with monthly_week_day, not both.",
+        )
+    if (week is None) != (week_day is None):
+        field = "monthly_week_day" if week_day is None else "monthly_week"
+        raise RecurrenceError(
+            field,
+            f"{field}-missing",
+            "monthly_week and monthly_week_day go together (e.g. 2 and Tue for the second "
+            "Tuesday); fill both.",
+        )
+    end_times = end_date = None
+    if "end_times" in given:
+        end_times = _integer("end_times", given["end_times"], "a number of occurrences")
+        if not 1 <= end_times <= MAX_OCCURRENCES:
+            raise RecurrenceError(
+                "end_times",
+                "end_times-range",
+                f"end_times {end_times} is outside 1-{MAX_OCCURRENCES}, the number of "
+                "occurrences Zoom allows.",
+            )
+    if "end_date" in given:
+        if end_times is not None:
+            raise RecurrenceError(
+                "end_date",
+                "end-conflict",
+                "fill either end_times or end_date, not both.",
+            )
+        try:
+            end_date = times.to_date(given["end_date"])
+        except TimeValueError as error:
+            raise RecurrenceError("end_date", "end_date-format", error.message) from error
+    if end_times is None and end_date is None:
+        raise RecurrenceError(
+            "end_times",
+            "end-missing",
+            f"a {name} series needs an end; fill end_times (1-{MAX_OCCURRENCES}) or end_date.",
+        )
+    return RecurrenceCells(kind, interval, days, monthly_day, week, week_day, end_times, end_date)
+
+
+def end_instant(day: date, zone: str) -> datetime:
+    """The last second of ``day`` in ``zone``, in UTC: an end date includes that whole day."""
+    return datetime.combine(day, time(23, 59, 59), ZoneInfo(zone)).astimezone(UTC)
+
+
+def rule_for(cells: RecurrenceCells, start: datetime, zone: str) -> dict[str, Any]:
+    """Zoom's ``recurrence`` object for a series starting at ``start`` (aware) in ``zone``.
+
+    A weekly series without days repeats on the start's weekday; a monthly one
+    without a day on the start's day of the month. An end date is the end of that
+    day in ``zone``. Raises ``RecurrenceError`` when the series would have no
+    occurrence or more than 60.
+    """
+    local = start.astimezone(ZoneInfo(zone))
+    rule: dict[str, Any] = {"type": cells.kind, "repeat_interval": cells.interval}
+    if cells.kind == WEEKLY:
+        days = cells.weekly_days or (zoom_weekday(local.date()),)
+        rule["weekly_days"] = ",".join(map(str, days))
+    elif cells.kind == MONTHLY:
+        if cells.monthly_week is not None:
+            rule["monthly_week"] = cells.monthly_week
+            rule["monthly_week_day"] = cells.monthly_week_day
+        else:
+            rule["monthly_day"] = cells.monthly_day or local.day
+    if cells.end_times is not None:
+        rule["end_times"] = cells.end_times
+        return rule
+    assert cells.end_date is not None
+    if cells.end_date < local.date():
+        raise RecurrenceError(
+            "end_date",
+            "end_date-before-start",
+            f"end_date {cells.end_date:%Y-%m-%d} is before the start "
+            f"{local:%Y-%m-%d}; correct one of them.",
+        )
+    rule["end_date_time"] = times.utc_text(end_instant(cells.end_date, zone))
+    count = len(occurrences(start, zone, rule, limit=MAX_OCCURRENCES + 1))
+    if count == 0:
+        raise RecurrenceError(
+            "end_date",
+            "end_date-no-occurrence",
+            f"no occurrence falls between the start {local:%Y-%m-%d} and end_date "
+            f"{cells.end_date:%Y-%m-%d}; move end_date later.",
+        )
+    if count > MAX_OCCURRENCES:
+        raise RecurrenceError(
+            "end_date",
+            "end_date-too-many",
+            f"the series would have more than {MAX_OCCURRENCES} occurrences before end_date "
+            f"{cells.end_date:%Y-%m-%d}, Zoom's limit; move end_date earlier or split the row.",
+        )
+    return rule
+
+
+def _weekly_dates(first: date, interval: int, days: set[int]) -> Iterator[date]:
+    sunday = first - timedelta(days=zoom_weekday(first) - 1)  # Zoom's weeks start on Sunday
+    while True:
+        for day in sorted(days):
+            when = sunday + timedelta(days=day - 1)
+            if when >= first:
+                yield when
+        sunday += timedelta(weeks=interval)
+
+
+def _nth_weekday(year: int, month: int, week: int, weekday: int) -> date:
+    days_in_month = calendar.monthrange(year, month)[1]
+    first = date(year, month, 1)
+    offset = (weekday - zoom_weekday(first)) % 7
+    matches = list(range(1 + offset, days_in_month + 1, 7))
+    return date(year, month, matches[-1] if week == -1 else matches[week - 1])
+
+
+def _monthly_dates(first: date, interval: int, rule: Mapping[str, Any]) -> Iterator[date]:
+    year, month = first.year, first.month
+    while True:
+        if "monthly_week" in rule:
+            when: date | None = _nth_weekday(
+                year, month, rule["monthly_week"], rule["monthly_week_day"]
+            )
+        else:
+            wanted = rule.get("monthly_day", 1)
+            # A month without that day (the 31st in April) has no occurrence.
+            when = (
+                date(year, month, wanted) if wanted <= calendar.monthrange(year, month)[1] else None
+            )
+        if when is not None and when >= first:
+            yield when
+        month += interval
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+
+
+def _dates(first: date, rule: Mapping[str, Any]) -> Iterator[date]:
+    interval = int(rule.get("repeat_interval", 1))
+    kind = rule["type"]
+    if kind == DAILY:
+        day = first
+        while True:
+            yield day
+            day += timedelta(days=interval)
+    elif kind == WEEKLY:
+        days = {int(part) for part in str(rule.get("weekly_days", "1")).split(",")}
+        yield from _weekly_dates(first, interval, days)
+    else:
+        yield from _monthly_dates(first, interval, rule)
+
+
+def occurrences(
+    start: datetime, zone: str, rule: Mapping[str, Any], *, limit: int = MAX_OCCURRENCES
+) -> list[datetime]:
+    """The starts of the series ``rule`` from ``start`` on, aware in ``zone``; at most ``limit``.
+
+    Each occurrence is at the start's wall-clock time in ``zone`` on its date (a
+    time that a DST change skips is read with the offset before the change).
+    """
+    where = ZoneInfo(zone)
+    local = start.astimezone(where)
+    clock = local.time()
+    end = None
+    count = limit
+    if "end_date_time" in rule:
+        end = datetime.strptime(rule["end_date_time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    else:
+        count = min(limit, int(rule.get("end_times", 1)))
+    found: list[datetime] = []
+    for day in _dates(local.date(), rule):
+        if len(found) >= count:
+            break
+        when = datetime.combine(day, clock, where)
+        if end is not None and when > end:
+            break
+        # Normalise (a skipped wall time comes out at its real instant and offset).
+        found.append(when.astimezone(UTC).astimezone(where))
+    return found
