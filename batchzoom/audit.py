@@ -22,7 +22,7 @@ from typing import Any, Literal, cast
 
 from batchzoom.batch import DAILY_CREATE_LIMIT, Loaded, row_key
 from batchzoom.errors import InputError
-from batchzoom.journal import SCHEMA_VERSION, Entry
+from batchzoom.journal import SCHEMA_VERSION, Entry, entry_from_row
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient, ZoomRequestError, ZoomSettings
 
 RowState = Literal[
@@ -102,32 +102,11 @@ def read_journal(path: Path, *, day: str, must_exist: bool = False) -> JournalCo
         ) from None
     entries: dict[str, dict[str, Entry]] = {}
     for row in rows:
-        entries.setdefault(row["account"], {})[row["row_key"]] = _entry(row)
+        entries.setdefault(row["account"], {})[row["row_key"]] = entry_from_row(row)
     quota: dict[str, dict[str, int]] = {}
     for row in quota_rows:
         quota.setdefault(row["account"], {})[row["host"]] = int(row["used"])
     return JournalContents(path, True, entries, quota, day)
-
-
-def _entry(row: sqlite3.Row) -> Entry:
-    resume = row["resume_at"]
-    return Entry(
-        row_key=row["row_key"],
-        host=row["host"],
-        topic=row["topic"],
-        start_utc=row["start_utc"],
-        fingerprint=row["fingerprint"],
-        excel_row=row["excel_row"],
-        state=row["state"],
-        meeting_id=row["meeting_id"],
-        join_url=row["join_url"],
-        password=row["password"],
-        start_time=row["start_time"],
-        error=row["error"],
-        resume_at=datetime.fromisoformat(resume) if resume else None,
-        attempts=row["attempts"],
-        reported=bool(row["reported"]),
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -490,21 +490,38 @@ def schedule(
         claimed = {e.meeting_id for e in entries.values() if e.meeting_id is not None}
         claimed |= {s.meeting_id for s in validation.sessions if s.meeting_id is not None}
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
-        with ZoomClient(
-            settings, limits=limits, retry=retry, max_connections=workers, transport=transport
-        ) as client:
-            run = Run(client, journal, claimed)
-            try:
-                settle_all(run, doubtful, outcomes, new, workers)
-                create_all(run, new, outcomes, workers, progress)
-            finally:
-                report.tokens_fetched = client.tokens_fetched
-                report.requests = client.stats["requests"]
-                report.rate_limited = client.stats["qps_429"]
+        with zoom_run(settings, journal, claimed, report, limits=limits, retry=retry,
+                      workers=workers, transport=transport) as run:  # fmt: skip
+            settle_all(run, doubtful, outcomes, new, workers)
+            create_all(run, new, outcomes, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:
             raise run.fatal
         return report
+
+
+@contextmanager
+def zoom_run(
+    settings: ZoomSettings,
+    journal: Journal,
+    claimed: set[int],
+    report: RunReport,
+    *,
+    limits: RateLimits,
+    retry: RetryPolicy | None,
+    workers: int,
+    transport: httpx.BaseTransport | None,
+) -> Iterator[Run]:
+    """One Zoom client for the run; its request counts land in ``report`` however it ends."""
+    with ZoomClient(
+        settings, limits=limits, retry=retry, max_connections=workers, transport=transport
+    ) as client:
+        try:
+            yield Run(client, journal, claimed)
+        finally:
+            report.tokens_fetched = client.tokens_fetched
+            report.requests = client.stats["requests"]
+            report.rate_limited = client.stats["qps_429"]
 
 
 def settle_all(

@@ -163,14 +163,14 @@ class Journal:
             rows = self._db.execute(
                 "SELECT * FROM entries WHERE account = ? ORDER BY excel_row", (self.account,)
             ).fetchall()
-        return {row["row_key"]: _entry(row) for row in rows}
+        return {row["row_key"]: entry_from_row(row) for row in rows}
 
     def get(self, row_key: str) -> Entry | None:
         with self._lock:
             row = self._db.execute(
                 "SELECT * FROM entries WHERE account = ? AND row_key = ?", (self.account, row_key)
             ).fetchone()
-        return _entry(row) if row else None
+        return entry_from_row(row) if row else None
 
     def used_today(self, host: str, *, today: str) -> int:
         """Creates/updates sent for ``host`` on the UTC day ``today`` (YYYY-MM-DD)."""
@@ -502,7 +502,8 @@ def _open(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _entry(row: sqlite3.Row) -> Entry:
+def entry_from_row(row: sqlite3.Row) -> Entry:
+    """An ``Entry`` from a row of the entries table."""
     resume = row["resume_at"]
     return Entry(
         row_key=row["row_key"],

@@ -44,6 +44,7 @@ from batchzoom.batch import (
     row_outcome,
     settle_all,
     write_sheet,
+    zoom_run,
 )
 from batchzoom.errors import AuthError, BatchzoomError, ZoomUnreachableError
 from batchzoom.journal import Entry, Journal
@@ -411,17 +412,9 @@ def sync(
         report.applied = True
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
         claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
-        with ZoomClient(
-            settings, limits=limits, retry=retry, max_connections=workers, transport=transport
-        ) as client:
-            run = Run(client, journal, claimed)
-            syncer = _Sync(run, journal, options)
-            try:
-                _apply(plan, run, syncer, outcomes, report, workers, progress)
-            finally:
-                report.tokens_fetched = client.tokens_fetched
-                report.requests = client.stats["requests"]
-                report.rate_limited = client.stats["qps_429"]
+        with zoom_run(settings, journal, claimed, report, limits=limits, retry=retry,
+                      workers=workers, transport=transport) as run:  # fmt: skip
+            _apply(plan, run, _Sync(run, journal, options), outcomes, report, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:
             raise run.fatal

@@ -16,6 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -119,7 +120,8 @@ def test_killed_runs_never_duplicate_or_lose_a_meeting(
     killed_midway = 0
     for attempt in range(12):
         if attempt == 6:  # the admin adds rows and reorders the sheet between runs
-            rows = rows[100:] + rows[:100] + session_rows(30, HOSTS, prefix="N")
+            later = datetime(2027, 9, 1, 9, 0)
+            rows = rows[100:] + rows[:100] + session_rows(30, HOSTS, prefix="N", first=later)
             write_csv(roster, rows)
         before = creates(sb)
         process = cli(roster, sb, "--rate", "100")
@@ -130,8 +132,9 @@ def test_killed_runs_never_duplicate_or_lose_a_meeting(
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             killed_midway += 1
-        process.communicate()
-    assert killed_midway >= 8  # the kills really cut runs short
+        _, err = process.communicate()
+        assert process.returncode in (-signal.SIGKILL, 0, 4), err.decode()
+    assert killed_midway >= 6  # the kills really cut runs short
     finish(roster, sb, "--rate", "100")
     assert_exactly_once(sb, rows, tmp_path / "term.scheduled.csv")
 

@@ -16,16 +16,18 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import click
 
-from batchzoom.batch import Loaded, Progress, RunReport
+from batchzoom.batch import Loaded, Progress, RunReport, ScheduleOptions
 from batchzoom.cli.options import echo_report, problem_table
 from batchzoom.journal import default_path
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.secret import Secret
 from batchzoom.zoom import Plan, RateLimits, ZoomSettings, load_settings
+
+OptionsT = TypeVar("OptionsT", bound=ScheduleOptions)
 
 EXIT_CODES = (
     "Exit codes: 0 every row done; 1 could not run (input unusable, credentials, "
@@ -54,6 +56,20 @@ class RunChoices:
     include_start_url: bool
     as_json: bool
     quiet: bool
+
+    def options(self, kind: type[OptionsT], **extra: Any) -> OptionsT:
+        """The run options of ``kind`` (ScheduleOptions or a subclass) these choices stand for."""
+        return kind(
+            output=self.output,
+            in_place=self.in_place,
+            skip_invalid=self.skip_invalid,
+            dry_run=self.dry_run,
+            include_start_url=self.include_start_url,
+            concurrency=self.concurrency,
+            state=self.state,
+            wait=self.wait,
+            **extra,
+        )
 
     def limits(self) -> RateLimits:
         return RateLimits.for_plan(self.plan, rate=self.rate)

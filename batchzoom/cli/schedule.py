@@ -39,16 +39,7 @@ def schedule_command(roster: Path, reading: ReadingOptions, choices: RunChoices)
     """
     loaded = Loaded(*reading.load(roster))
     refuse_invalid(loaded, choices, verb="schedule")
-    options = ScheduleOptions(
-        output=choices.output,
-        in_place=choices.in_place,
-        skip_invalid=choices.skip_invalid,
-        dry_run=choices.dry_run,
-        include_start_url=choices.include_start_url,
-        concurrency=choices.concurrency,
-        state=choices.state,
-        wait=choices.wait,
-    )
+    options = choices.options(ScheduleOptions)
     progress = choices.progress()
     with ExitStack() as stack:
         settings = connect(stack, loaded, choices, required=not choices.dry_run)

@@ -112,18 +112,8 @@ def sync_command(
     """
     loaded = Loaded(*reading.load(roster))
     refuse_invalid(loaded, choices, verb="sync")
-    options = SyncOptions(
-        output=choices.output,
-        in_place=choices.in_place,
-        skip_invalid=choices.skip_invalid,
-        dry_run=choices.dry_run,
-        include_start_url=choices.include_start_url,
-        concurrency=choices.concurrency,
-        state=choices.state,
-        wait=choices.wait,
-        delete_missing=delete_missing,
-        notify=notify,
-        force=force,
+    options = choices.options(
+        SyncOptions, delete_missing=delete_missing, notify=notify, force=force
     )
     with ExitStack() as stack:
         settings = connect(stack, loaded, choices)
