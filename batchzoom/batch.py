@@ -77,10 +77,15 @@ def load(
 
 
 def row_key(session: Session) -> str:
-    """A row's identity across runs: its id, else a digest of host, topic and start instant."""
+    """A row's identity across runs: its id, else a digest of host, topic and start instant.
+
+    A row whose host is picked from a pool is keyed on the pool, not on the member
+    picked, so that a re-run recognises it whoever hosts it.
+    """
     if session.key:
         return f"id:{session.key}"
-    text = f"{session.host.lower()}\n{session.topic}\n{session.start_utc}"
+    who = f"pool:{session.pool}" if session.pool else session.host.lower()
+    text = f"{who}\n{session.topic}\n{session.start_utc}"
     return "fp:" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
