@@ -1,7 +1,9 @@
 """Options shared by the commands that read a roster, and the problem table they print.
 
-``@reading_options`` adds --sheet, --timezone, --date-order, --encoding, --allow-past
-and --host to a command and hands it one ``ReadingOptions`` argument named ``reading``.
+``@reading_options`` adds --sheet, --timezone, --date-order, --encoding, --allow-past,
+--host and --config to a command and hands it one ``ReadingOptions`` argument named
+``reading``. A choice left off the command line comes from the configuration file
+(``batchzoom.toml`` beside the roster, or --config), else from the built-in default.
 """
 
 from __future__ import annotations
@@ -10,42 +12,195 @@ import codecs
 import functools
 import json
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, cast
 
 import click
 
+from batchzoom import config as configuration
+from batchzoom import pools
+from batchzoom.audit import read_journal
+from batchzoom.batch import row_key
+from batchzoom.config import Config
+from batchzoom.journal import default_path
 from batchzoom.roster import Roster, read_roster
-from batchzoom.rows import CellError, Problem, Validation, ValidationOptions, check_host, validate
+from batchzoom.rows import (
+    CellError,
+    Problem,
+    Session,
+    Validation,
+    ValidationOptions,
+    check_host,
+    validate,
+)
 from batchzoom.times import DateOrder, TimeValueError, zone
+
+DEFAULT_HOST = "me"
 
 
 @dataclass(frozen=True)
 class ReadingOptions:
-    """How to read a roster and check its rows, as given on the command line."""
+    """How to read a roster and check its rows, as given on the command line.
+
+    ``timezone`` and ``host`` are None when not given; the configuration file or the
+    built-in default then decides.
+    """
 
     sheet: str | None = None
     encoding: str | None = None
     timezone: str | None = None
     date_order: DateOrder | None = None
     allow_past: bool = False
-    host: str = "me"
+    host: str | None = None
+    config: Path | None = None
 
-    def validation(self) -> ValidationOptions:
-        """The ``ValidationOptions`` these choices stand for."""
+    def configuration(self, roster: Path) -> Config:
+        """The configuration for ``roster``: --config, else ``batchzoom.toml`` beside it."""
+        return configuration.find(roster, self.config)
+
+    def validation(self, config: Config | None = None) -> ValidationOptions:
+        """The ``ValidationOptions`` these choices stand for, over ``config``'s defaults."""
+        config = config or Config()
         return ValidationOptions(
-            timezone=self.timezone,
+            timezone=self.timezone or config.timezone,
             date_order=self.date_order,
             allow_past=self.allow_past,
-            default_host=self.host,
+            default_host=self.host or config.host or DEFAULT_HOST,
         )
 
     def load(self, path: Path) -> tuple[Roster, Validation]:
-        """Read the roster at ``path`` and validate it (raises ``InputError`` if unusable)."""
-        roster = read_roster(path, sheet=self.sheet, encoding=self.encoding)
-        return roster, validate(roster, self.validation())
+        """Read the roster at ``path`` and validate it (raises ``InputError`` if unusable).
+
+        On top of each row's own checks: the configured settings fill the settings a row
+        leaves out, two sessions of one host may not overlap, and every ``pool:<name>``
+        host is given a member of that pool (keeping the member an earlier run chose).
+        """
+        config = self.configuration(path)
+        roster = configuration.with_aliases(
+            read_roster(path, sheet=self.sheet, encoding=self.encoding), config
+        )
+        table = _PoolHosts.of(roster)
+        validation = validate(table or roster, self.validation(config))
+        if table is not None:
+            validation = table.restore(validation)
+        return roster, plan_hosts(roster, validation, config)
+
+
+def plan_hosts(
+    roster: Roster,
+    validation: Validation,
+    config: Config,
+    *,
+    previous: Mapping[str, str] | None = None,
+    used_today: Mapping[str, int] | None = None,
+) -> Validation:
+    """``validation`` with config settings as defaults, host overlaps flagged, pools assigned.
+
+    ``previous`` (row key -> host) and ``used_today`` (host -> creates) default to what
+    the roster's journal holds, read without changing it.
+    """
+    column = roster.columns.get("host", "host")
+    sessions = validation.sessions
+    if config.settings:
+        sessions = [
+            replace(session, settings={**config.settings, **session.settings})
+            for session in sessions
+        ]
+    problems = pools.host_overlaps(sessions, column=column)
+    if any(session.pool is not None for session in sessions):
+        if previous is None or used_today is None:
+            found_previous, found_used = _journal_hosts(roster)
+            previous = found_previous if previous is None else previous
+            used_today = found_used if used_today is None else used_today
+        sessions, unplaced = pools.assign(
+            sessions,
+            config.pools,
+            buffer=config.buffer,
+            used_today=used_today,
+            previous=previous,
+            key=row_key,
+            column=column,
+        )
+        problems += unplaced
+    bad = {problem.row for problem in problems if problem.row is not None}
+    return Validation(
+        sessions=[session for session in sessions if session.row not in bad],
+        problems=sorted(
+            validation.problems + problems, key=lambda p: -1 if p.row is None else p.row
+        ),
+        invalid_rows=validation.invalid_rows | bad,
+        rows=validation.rows,
+    )
+
+
+def _journal_hosts(roster: Roster) -> tuple[dict[str, str], dict[str, int]]:
+    """From the roster's journal: the host of each row sent to Zoom, and today's creates."""
+    today = datetime.now(UTC).date().isoformat()
+    journal = read_journal(default_path(roster.source.path), day=today)
+    previous: dict[str, str] = {}
+    used: dict[str, int] = {}
+    for entries in journal.entries.values():
+        for key, entry in entries.items():
+            if entry.meeting_id is not None or entry.in_doubt:
+                previous.setdefault(key, entry.host)
+    for quota in journal.quota.values():
+        for host, count in quota.items():
+            used[host] = max(used.get(host, 0), count)
+    return previous, used
+
+
+_STAND_IN = "@pool.invalid"  # a pool cell reads as "<cell>@pool.invalid" while rows are checked
+
+
+@dataclass(frozen=True)
+class _PoolHosts:
+    """A roster whose ``pool:<name>`` host cells read as stand-in emails during validation."""
+
+    roster: Roster
+    hosts: list[object]
+    pools: dict[str, tuple[str, str]]  # stand-in -> (cell text, pool name)
+
+    @classmethod
+    def of(cls, roster: Roster) -> _PoolHosts | None:
+        cells = roster.values("host")
+        if cells is None:
+            return None
+        stand_ins: dict[str, tuple[str, str]] = {}
+        hosts: list[object] = []
+        for cell in cells:
+            name = pools.pool_name(cell) if isinstance(cell, str) else None
+            if name is None or not isinstance(cell, str):
+                hosts.append(cell)
+                continue
+            stand_in = f"pool:{name}{_STAND_IN}"
+            stand_ins[stand_in] = (cell.strip(), name)
+            hosts.append(stand_in)
+        return cls(roster, hosts, stand_ins) if stand_ins else None
+
+    @property
+    def columns(self) -> Mapping[str, str]:
+        return self.roster.columns
+
+    @property
+    def rows(self) -> Sequence[int]:
+        return self.roster.rows
+
+    def values(self, name: str) -> Sequence[object] | None:
+        return self.hosts if name == "host" else self.roster.values(name)
+
+    def restore(self, validation: Validation) -> Validation:
+        """``validation`` with the stand-ins turned back into pool sessions."""
+
+        def restored(session: Session) -> Session:
+            found = self.pools.get(session.host)
+            if found is None:
+                return session
+            return replace(session, host=found[0], pool=found[1])
+
+        return replace(validation, sessions=[restored(s) for s in validation.sessions])
 
 
 def _check_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -69,7 +224,9 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
-def _check_host(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def _check_host(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
     try:
         return check_host(value.strip())
     except CellError as error:
@@ -100,10 +257,13 @@ _OPTIONS = [
     click.option("--allow-past", is_flag=True, help="Accept sessions that start in the past."),
     click.option(
         "--host",
-        default="me",
-        show_default=True,
         callback=_check_host,
-        help="Host (Zoom email or user id) for rows without one.",
+        help="Host (Zoom email or user id) for rows without one (default: me, the account owner).",
+    ),
+    click.option(
+        "--config",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=f"Configuration file (default: {configuration.FILE_NAME} beside the roster, if any).",
     ),
 ]
 
@@ -121,6 +281,7 @@ def reading_options(command: Callable[..., Any]) -> Callable[..., Any]:
             date_order=cast(DateOrder, order.upper()) if order else None,
             allow_past=kwargs.pop("allow_past"),
             host=kwargs.pop("host"),
+            config=kwargs.pop("config"),
         )
         return command(*args, reading=reading, **kwargs)
 

@@ -1,0 +1,309 @@
+"""The configuration file, ``batchzoom.toml``: defaults for every row of a roster.
+
+It is found beside the roster (or given with ``--config``) and may hold::
+
+    [defaults]
+    timezone = "Asia/Seoul"        # for rows without a time zone
+    plan = "pro"                   # free, pro or business
+    host = "office@school.example" # for rows without a host
+    buffer_minutes = 10            # free time a pool host keeps after each session
+
+    [settings]                     # Zoom meeting settings for every row
+    waiting_room = true
+    auto_recording = "cloud"
+
+    [aliases]                      # more header texts for a column
+    topic = ["강좌", "Lecture"]
+
+    [pools]                        # a host cell "pool:teachers" picks one of these
+    teachers = ["kim.minji@school.example", "lee.jun@school.example"]
+
+A command-line flag wins over the file, and the file over the built-in default;
+a row's own cells win over all of them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, get_args
+
+from batchzoom import zoomspec
+from batchzoom.errors import ConfigError
+from batchzoom.roster import Roster
+from batchzoom.rows import INPUT_FIELDS, CellError, check_host, match_header, normalize_header
+from batchzoom.times import TimeValueError, zone
+from batchzoom.zoom import Plan
+
+FILE_NAME = "batchzoom.toml"
+BUFFER_MAX = 240  # minutes
+
+_SECTIONS = {
+    "defaults": ("timezone", "plan", "host", "buffer_minutes"),
+    "settings": (),
+    "aliases": (),
+    "pools": (),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """What a configuration file says; every field is empty when the file does not set it."""
+
+    path: Path | None = None
+    timezone: str | None = None
+    plan: Plan | None = None
+    host: str | None = None
+    buffer_minutes: int | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    pools: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def buffer(self) -> timedelta:
+        """The free time a pool host keeps after each session (none unless configured)."""
+        return timedelta(minutes=self.buffer_minutes or 0)
+
+
+def find(roster: Path, explicit: Path | None = None) -> Config:
+    """The configuration for ``roster``: ``explicit`` if given, else ``batchzoom.toml`` beside it.
+
+    No file beside the roster is an empty configuration; a missing ``explicit`` file is an error.
+    """
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(
+                f"The configuration file {explicit} does not exist; check the --config path."
+            )
+        return load(explicit)
+    beside = Path(roster).parent / FILE_NAME
+    return load(beside) if beside.is_file() else Config()
+
+
+def load(path: Path) -> Config:
+    """Read and check the configuration file at ``path`` (raises ``ConfigError``)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise ConfigError(
+            f"Cannot read the configuration file {path} ({error.strerror}); check that you may "
+            "read it."
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"The configuration file {path} is not UTF-8 text; save it as UTF-8."
+        ) from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            f"The configuration file {path} is not valid TOML ({error}); correct it, e.g. "
+            'timezone = "Asia/Seoul" under [defaults].'
+        ) from None
+    return parse(document, path)
+
+
+def parse(document: Mapping[str, Any], path: Path) -> Config:
+    """A ``Config`` from a TOML document read from ``path`` (named in error messages)."""
+    where = _Where(path)
+    for name, value in document.items():
+        if name not in _SECTIONS:
+            raise where.error(
+                name, f"is not a section batchzoom knows; use {_one_of(list(_SECTIONS), name)}"
+            )
+        if not isinstance(value, dict):
+            raise where.error(name, f"must be a table; write it as [{name}] on a line of its own")
+    defaults = document.get("defaults", {})
+    for name in defaults:
+        if name not in _SECTIONS["defaults"]:
+            raise where.error(
+                f"defaults.{name}",
+                f"is not a default batchzoom knows; use {_one_of(_SECTIONS['defaults'], name)}",
+            )
+    return Config(
+        path=path,
+        timezone=_timezone(defaults.get("timezone"), where),
+        plan=_plan(defaults.get("plan"), where),
+        host=_host(defaults.get("host"), where),
+        buffer_minutes=_buffer(defaults.get("buffer_minutes"), where),
+        settings=_settings(document.get("settings", {}), where),
+        aliases=_aliases(document.get("aliases", {}), where),
+        pools=_pools(document.get("pools", {}), where),
+    )
+
+
+def with_aliases(roster: Roster, config: Config) -> Roster:
+    """``roster`` with its unmatched headers matched to fields through the configured aliases."""
+    if not config.aliases or not roster.ignored:
+        return roster
+    wanted = {
+        normalize_header(alias): name
+        for name, aliases in config.aliases.items()
+        for alias in aliases
+    }
+    columns, positions = dict(roster.columns), dict(roster.positions)
+    ignored: list[str] = []
+    for header in roster.ignored:
+        name = wanted.get(normalize_header(header))
+        if name is None or name in positions:
+            ignored.append(header)
+            continue
+        columns[name] = header
+        positions[name] = roster.headers.index(header)
+    return replace(roster, columns=columns, positions=positions, ignored=ignored)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+
+
+@dataclass(frozen=True)
+class _Where:
+    path: Path
+
+    def error(self, key: str, text: str) -> ConfigError:
+        return ConfigError(f"In {self.path}, {key} {text}.")
+
+
+def _one_of(names: Any, given: str) -> str:
+    names = list(names)
+    close = difflib.get_close_matches(given, names, n=1, cutoff=0.6)
+    if close:
+        return f'"{close[0]}"'
+    return "one of " + ", ".join(names)
+
+
+def _timezone(value: object, where: _Where) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise where.error("defaults.timezone", 'must be text, e.g. timezone = "Asia/Seoul"')
+    try:
+        return zone(value).key
+    except TimeValueError as error:
+        raise where.error("defaults.timezone", f"is wrong: {error.message.rstrip('.')}") from None
+
+
+def _plan(value: object, where: _Where) -> Plan | None:
+    if value is None:
+        return None
+    plans: tuple[Plan, ...] = get_args(Plan)
+    for plan in plans:
+        if isinstance(value, str) and value.strip().lower() == plan:
+            return plan
+    raise where.error("defaults.plan", f"must be one of {', '.join(plans)}, not {value!r}")
+
+
+def _host(value: object, where: _Where) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise where.error("defaults.host", 'must be text, e.g. host = "kim.minji@school.example"')
+    try:
+        return check_host(value.strip())
+    except CellError as error:
+        raise where.error("defaults.host", f"is wrong: {error.message.rstrip('.')}") from None
+
+
+def _buffer(value: object, where: _Where) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BUFFER_MAX:
+        raise where.error(
+            "defaults.buffer_minutes",
+            f"must be a whole number of minutes from 0 to {BUFFER_MAX}, e.g. buffer_minutes = 10",
+        )
+    return value
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "boolean": (bool,),
+    "integer": (int,),
+    "string": (str,),
+    "object": (dict,),
+    "array": (list,),
+    "number": (int, float),
+}
+
+
+def _setting_schemas() -> dict[str, Any]:
+    schema = zoomspec.request_schema("meetingCreate")
+    properties: dict[str, Any] = schema["properties"]["settings"]["properties"]
+    return properties
+
+
+def _settings(section: Mapping[str, Any], where: _Where) -> dict[str, Any]:
+    known = _setting_schemas()
+    settings: dict[str, Any] = {}
+    for name, value in section.items():
+        key = f"settings.{name}"
+        schema = known.get(name)
+        if schema is None:
+            raise where.error(
+                key, f"is not a Zoom meeting setting; use {_one_of(sorted(known), name)}"
+            )
+        kind = schema.get("type")
+        types = _TYPES.get(kind, (object,))
+        wrong_bool = isinstance(value, bool) and kind != "boolean"
+        if wrong_bool or not isinstance(value, types):
+            example = {"boolean": "true", "integer": "1", "string": '"text"'}.get(kind, "a value")
+            raise where.error(key, f"must be of type {kind}, e.g. {name} = {example}")
+        choices = schema.get("enum")
+        if choices and value not in choices:
+            listed = ", ".join(repr(choice) for choice in choices)
+            raise where.error(key, f"must be one of {listed}, not {value!r}")
+        settings[name] = value
+    return settings
+
+
+def _aliases(section: Mapping[str, Any], where: _Where) -> dict[str, tuple[str, ...]]:
+    aliases: dict[str, tuple[str, ...]] = {}
+    taken: dict[str, str] = {}
+    for name, value in section.items():
+        key = f"aliases.{name}"
+        if name not in INPUT_FIELDS:
+            raise where.error(
+                key, f"is not a column batchzoom reads; use {_one_of(INPUT_FIELDS, name)}"
+            )
+        texts = [value] if isinstance(value, str) else value
+        if not isinstance(texts, list) or not all(isinstance(t, str) and t.strip() for t in texts):
+            raise where.error(key, f'must be a list of header texts, e.g. {name} = ["강좌"]')
+        for text in texts:
+            normal = normalize_header(text)
+            field_now = match_header(text) or taken.get(normal)
+            if field_now is not None and field_now != name:
+                raise where.error(
+                    key, f'gives "{text}", which already names the {field_now} column; remove it'
+                )
+            taken[normal] = name
+        aliases[name] = tuple(text.strip() for text in texts)
+    return aliases
+
+
+def _pools(section: Mapping[str, Any], where: _Where) -> dict[str, tuple[str, ...]]:
+    pools: dict[str, tuple[str, ...]] = {}
+    for name, value in section.items():
+        key = f"pools.{name}"
+        if not name.strip() or any(ch.isspace() or ch == ":" for ch in name):
+            raise where.error(key, "is not a usable pool name; use letters, digits, - or _")
+        if not isinstance(value, list) or not value:
+            raise where.error(
+                key, f'must list the pool\'s hosts, e.g. {name} = ["kim@school.example"]'
+            )
+        members: list[str] = []
+        for member in value:
+            if not isinstance(member, str):
+                raise where.error(key, "must list hosts as text in quotes")
+            try:
+                host = check_host(member.strip())
+            except CellError as error:
+                raise where.error(key, f"has a wrong host: {error.message.rstrip('.')}") from None
+            if host.casefold() in (m.casefold() for m in members):
+                raise where.error(key, f"lists {host} twice; remove one")
+            members.append(host)
+        pools[name] = tuple(members)
+    return pools

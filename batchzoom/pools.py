@@ -1,0 +1,271 @@
+"""Host pools: which member of a named list of Zoom users hosts each pool session.
+
+Pure logic, no I/O. A licensed Zoom user cannot host two meetings at once, and
+Zoom lets one user create at most 100 meetings a day. ``assign`` gives every
+session whose host cell named a pool (``host = "pool:teachers"``) a member of that
+pool such that:
+
+- no member hosts two sessions whose times overlap, counting ``buffer`` after
+  each session (sessions with an explicit host count against that host too);
+- no member is given more creates than ``daily_limit`` minus what it already
+  used today;
+- a session placed in an earlier run (``previous``) keeps its host, so a re-run
+  never moves an existing meeting;
+- the sessions of one series go to the same member whenever it is free.
+
+A session's *series* is the part of its id before the last ``-`` (``MATH1-03``
+belongs to ``MATH1``); a session without an id, or with an id without ``-``,
+belongs to the series of its topic. Sessions are placed in order of their first
+start; each goes to its series' member when that one is free, else to the free
+member with the fewest creates so far, ties broken by the order of the pool.
+Placing in start order keeps a pool of N members able to hold any timetable in
+which no more than N sessions overlap at any moment.
+
+A recurring session occupies every one of its occurrences; ``occurrences``
+maps a session to the starts of its occurrences (by default, only its first).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from batchzoom.rows import Problem, Session
+
+POOL_PREFIX = "pool:"
+DAILY_CREATE_LIMIT = 100  # Zoom: meeting creates per user per day
+
+Occurrences = Callable[[Session], Sequence[datetime]]
+KeyOf = Callable[[Session], str | None]
+
+
+def first_occurrence(session: Session) -> Sequence[datetime]:
+    """The starts a session occupies when its recurrence is not expanded: its first one."""
+    return (session.start,)
+
+
+def id_key(session: Session) -> str | None:
+    """A session's identity across runs when only its id is known (``id:<id>``)."""
+    return f"id:{session.key}" if session.key else None
+
+
+def pool_name(host: str) -> str | None:
+    """The pool a host cell names (``pool:teachers`` -> ``teachers``), or None."""
+    text = host.strip()
+    if text[: len(POOL_PREFIX)].casefold() != POOL_PREFIX:
+        return None
+    return text[len(POOL_PREFIX) :].strip() or None
+
+
+def series_of(session: Session) -> str:
+    """The series a session belongs to: its id before the last ``-``, else its topic."""
+    if session.key and "-" in session.key.strip("-"):
+        return "id:" + session.key.rsplit("-", 1)[0]
+    return "topic:" + session.topic
+
+
+def _spans(session: Session, buffer: timedelta, occurrences: Occurrences) -> list[Span]:
+    length = timedelta(minutes=session.duration) + buffer
+    return sorted(Span(start, start + length, session.row) for start in occurrences(session))
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """One occurrence of a session as the time its host is busy: [start, end)."""
+
+    start: datetime
+    end: datetime
+    row: int
+
+
+@dataclass
+class _Calendar:
+    """The busy spans of one host, sorted by start, with the longest span seen."""
+
+    spans: list[Span] = field(default_factory=list)
+    longest: timedelta = timedelta(0)
+
+    def clash(self, span: Span) -> Span | None:
+        """A busy span overlapping ``span``, or None."""
+        low = bisect.bisect_left(self.spans, Span(span.start - self.longest, span.start, -1))
+        high = bisect.bisect_left(self.spans, Span(span.end, span.end, -1))
+        for busy in self.spans[low:high]:
+            if busy.end > span.start:
+                return busy
+        return None
+
+    def clashes(self, spans: Iterable[Span]) -> Span | None:
+        for span in spans:
+            busy = self.clash(span)
+            if busy is not None:
+                return busy
+        return None
+
+    def add(self, spans: Iterable[Span]) -> None:
+        for span in spans:
+            bisect.insort(self.spans, span)
+            self.longest = max(self.longest, span.end - span.start)
+
+
+def _fold(host: str) -> str:
+    return host.casefold()
+
+
+def host_overlaps(
+    sessions: Iterable[Session],
+    *,
+    occurrences: Occurrences = first_occurrence,
+    column: str = "host",
+) -> list[Problem]:
+    """A problem for each session that overlaps an earlier-listed session of the same host.
+
+    Only sessions with an explicit host count (not pool sessions, not cancelled ones);
+    the message names both rows. Hosts are compared without regard to case.
+    """
+    calendars: dict[str, _Calendar] = defaultdict(_Calendar)
+    problems: list[Problem] = []
+    for session in sessions:
+        if session.pool is not None or session.cancelled:
+            continue
+        calendar = calendars[_fold(session.host)]
+        spans = _spans(session, timedelta(0), occurrences)
+        busy = calendar.clashes(spans)
+        if busy is not None:
+            problems.append(
+                Problem(
+                    session.row,
+                    column,
+                    "host-overlap",
+                    f"rows {busy.row} and {session.row} have the same host {session.host} at "
+                    "overlapping times, and a Zoom user cannot host two meetings at once; "
+                    "change the time or the host of one of them.",
+                )
+            )
+            continue
+        calendar.add(spans)
+    return problems
+
+
+def _is_create(session: Session) -> bool:
+    """Whether running the session means creating a meeting (it has none and is not cancelled)."""
+    return session.meeting_id is None and not session.cancelled
+
+
+def assign(
+    sessions: Sequence[Session],
+    pools: Mapping[str, Sequence[str]],
+    *,
+    buffer: timedelta = timedelta(0),
+    daily_limit: int = DAILY_CREATE_LIMIT,
+    used_today: Mapping[str, int] | None = None,
+    previous: Mapping[str, str] | None = None,
+    key: KeyOf = id_key,
+    occurrences: Occurrences = first_occurrence,
+    column: str = "host",
+) -> tuple[list[Session], list[Problem]]:
+    """Give every pool session a member of its pool as host (see the module's description).
+
+    Returns the sessions in their order, pool sessions with ``host`` set to the chosen
+    member, and a problem (code ``pool-unknown`` or ``pool-full``) for each pool session
+    that could not be placed; those are left out of the sessions. ``used_today`` holds
+    the creates each host already made today, ``previous`` the host each session key
+    (as ``key`` gives it) got in an earlier run. Deterministic for the same input.
+    """
+    used_today = used_today or {}
+    previous = previous or {}
+    creates: Counter[str] = Counter({_fold(host): n for host, n in used_today.items()})
+    calendars: dict[str, _Calendar] = defaultdict(_Calendar)
+    spans: dict[int, list[Span]] = {}
+    chosen: dict[int, str] = {}  # index in sessions -> host
+    problems: dict[int, Problem] = {}
+    waiting: list[int] = []
+
+    def occupy(index: int, host: str) -> None:
+        session = sessions[index]
+        chosen[index] = host
+        if session.cancelled:
+            return
+        calendars[_fold(host)].add(spans[index])
+        if _is_create(session):
+            creates[_fold(host)] += 1
+
+    for index, session in enumerate(sessions):
+        spans[index] = _spans(session, buffer, occurrences)
+        if session.pool is None:
+            occupy(index, session.host)
+            continue
+        members = pools.get(session.pool)
+        if not members:
+            known = ", ".join(sorted(pools)) or "none"
+            problems[index] = Problem(
+                session.row,
+                column,
+                "pool-unknown",
+                f'host "{session.host}" names no pool of the configuration (pools: {known}); '
+                "correct the name or add the pool to batchzoom.toml.",
+            )
+            continue
+        earlier = previous.get(key(session) or "")
+        if earlier is not None:
+            occupy(index, earlier)  # an existing meeting never moves
+        else:
+            waiting.append(index)
+
+    waiting.sort(
+        key=lambda index: (spans[index][0].start if spans[index] else sessions[index].start, index)
+    )
+    series_host: dict[tuple[str, str], str] = {}
+    for index in waiting:
+        session = sessions[index]
+        assert session.pool is not None
+        members = list(dict.fromkeys(pools[session.pool]))
+        series = (session.pool, series_of(session))
+        candidates = [
+            host
+            for host in members
+            if not (_is_create(session) and creates[_fold(host)] >= daily_limit)
+            and (session.cancelled or calendars[_fold(host)].clashes(spans[index]) is None)
+        ]
+        if not candidates:
+            problems[index] = _full(session, members, daily_limit, creates, column)
+            continue
+        preferred = series_host.get(series)
+        if preferred in candidates:
+            host = preferred
+        else:
+            host = min(candidates, key=lambda h: (creates[_fold(h)], members.index(h)))
+        series_host.setdefault(series, host)
+        occupy(index, host)
+
+    placed = [
+        replace(session, host=chosen[index])
+        if session.pool is not None and chosen[index] != session.host
+        else session
+        for index, session in enumerate(sessions)
+        if index not in problems
+    ]
+    return placed, [problems[index] for index in sorted(problems, key=lambda i: sessions[i].row)]
+
+
+def _full(
+    session: Session, members: list[str], limit: int, creates: Counter[str], column: str
+) -> Problem:
+    at_limit = all(creates[_fold(host)] >= limit for host in members)
+    if at_limit and _is_create(session):
+        why = (
+            f"every member of pool {session.pool} already has {limit} meetings to create today, "
+            "Zoom's daily limit"
+        )
+        todo = "add hosts to the pool in batchzoom.toml or schedule this row tomorrow"
+    else:
+        why = (
+            f"every member of pool {session.pool} hosts another session at "
+            f"{session.start:%Y-%m-%d %H:%M} or has reached Zoom's daily limit of {limit} creates"
+        )
+        todo = "add hosts to the pool in batchzoom.toml, or move the session"
+    return Problem(
+        session.row, column, "pool-full", f"this session cannot be placed: {why}; {todo}."
+    )
