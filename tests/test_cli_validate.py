@@ -217,3 +217,43 @@ def test_help_describes_the_command_with_an_example() -> None:
     assert "batchzoom validate timetable.xlsx --timezone Asia/Seoul" in out
     for option in ("--sheet", "--timezone", "--date-order", "--encoding", "--allow-past", "--host"):
         assert option in out
+
+
+def test_show_occurrences_lists_each_repeating_row_in_local_time_and_utc(tmp_path: Path) -> None:
+    """A Monday 18:00 New York class stays at 18:00 local across the March DST change."""
+    path = workbook(
+        tmp_path / "term.xlsx",
+        [
+            ["Topic", "Date", "Time", "Duration", "Time zone", "Host", "Repeat", "요일", "횟수"],
+            ["Math", date(2027, 3, 8), time(18, 0), 60, "America/New_York", HOST, "매주", "월", 3],
+            ["Art", date(2027, 3, 9), time(18, 0), 60, "America/New_York", HOST, "", "", ""],
+        ],
+    )
+    assert run(path, "--show-occurrences") == (
+        0,
+        "2 rows checked: 2 valid, 0 invalid.\n"
+        "Row 2 Math: 3 occurrences (America/New_York)\n"
+        "   1  2027-03-08 Mon 18:00 EST  2027-03-08 23:00Z\n"
+        "   2  2027-03-15 Mon 18:00 EDT  2027-03-15 22:00Z\n"
+        "   3  2027-03-22 Mon 18:00 EDT  2027-03-22 22:00Z\n",
+        "",
+    )
+
+
+def test_recurrence_and_settings_problems_are_listed_by_row_and_column(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "term.xlsx",
+        [
+            ["Topic", "Date", "Time", "Duration", "Time zone", "Host", "Repeat", "End times",
+             "settings.waiting_room"],
+            ["Math", date(2027, 3, 8), time(18, 0), 60, "Asia/Seoul", HOST, "weekly", 61, "yes"],
+            ["Art", date(2027, 3, 9), time(18, 0), 60, "Asia/Seoul", HOST, "", "", "maybe"],
+        ],
+    )  # fmt: skip
+    code, out, err = run(path, "--json")
+    assert (code, err) == (3, "")
+    problems = json.loads(out)["problems"]
+    assert [(p["row"], p["column"], p["code"]) for p in problems] == [
+        (2, "End times", "end_times-range"),
+        (3, "settings.waiting_room", "settings-value"),
+    ]

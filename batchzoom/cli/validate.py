@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import click
 
+from batchzoom import recurrence
 from batchzoom.cli.app import cli
 from batchzoom.cli.options import ReadingOptions, echo_report, reading_options
+from batchzoom.rows import Validation
 
 INVALID_ROWS_EXIT = 3
 
@@ -16,7 +19,12 @@ INVALID_ROWS_EXIT = 3
 @click.argument("roster", type=click.Path(path_type=Path, dir_okay=True))
 @reading_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def validate(roster: Path, reading: ReadingOptions, as_json: bool) -> None:
+@click.option(
+    "--show-occurrences",
+    is_flag=True,
+    help="List every occurrence of each repeating row, in its time zone and in UTC.",
+)
+def validate(roster: Path, reading: ReadingOptions, as_json: bool, show_occurrences: bool) -> None:
     """Check every row of ROSTER (.xlsx or .csv) and list what to fix; Zoom is not contacted.
 
     Every problem is listed with its Excel row number and column. Exit status: 0 every row
@@ -28,5 +36,23 @@ def validate(roster: Path, reading: ReadingOptions, as_json: bool) -> None:
     """
     table, validation = reading.load(roster)
     echo_report(table, validation, output="json" if as_json else "table")
+    if show_occurrences and not as_json:
+        echo_occurrences(validation)
     if not validation.ok:
         click.get_current_context().exit(INVALID_ROWS_EXIT)
+
+
+def echo_occurrences(validation: Validation) -> None:
+    """Each valid repeating row's occurrences: local date, weekday and time, then UTC."""
+    for session in validation.sessions:
+        if not session.recurrence:
+            continue
+        starts = recurrence.occurrences(session.start, session.timezone, session.recurrence)
+        click.echo(
+            f"Row {session.row} {session.topic}: {len(starts)} occurrences ({session.timezone})"
+        )
+        for number, start in enumerate(starts, 1):
+            utc = start.astimezone(UTC)
+            click.echo(
+                f"  {number:>2}  {start:%Y-%m-%d %a %H:%M} {start:%Z}  {utc:%Y-%m-%d %H:%M}Z"
+            )
