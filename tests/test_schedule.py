@@ -293,3 +293,18 @@ def test_unreachable_zoom_is_one_error_and_nothing_is_lost(tmp_path: Path) -> No
             ScheduleOptions(),
             retry=RetryPolicy.for_tests(),
         )
+
+
+def test_quota_warning_names_each_host_that_needs_more_than_a_day(tmp_path: Path) -> None:
+    from batchzoom.batch import quota_warnings
+
+    rows = session_rows(130, [ALICE]) + session_rows(30, [BOB], prefix="B")
+    loaded = load(write_csv(tmp_path / "r.csv", rows), ValidationOptions())
+    used = {BOB: 80}
+    warnings = quota_warnings(loaded.validation.sessions, lambda host: used.get(host, 0))
+    assert warnings == [
+        f"Host {ALICE} needs 130 new meetings but Zoom allows 100 creates per host per UTC day "
+        "(100 left today): this takes 2 days; the rest will be deferred, so run again after 00:00 UTC.",
+        f"Host {BOB} needs 30 new meetings but Zoom allows 100 creates per host per UTC day "
+        "(20 left today): this takes 2 days; the rest will be deferred, so run again after 00:00 UTC.",
+    ]

@@ -308,3 +308,43 @@ def test_unknown_status_word_is_a_row_problem(tmp_path: Path) -> None:
     loaded = load(write_csv(tmp_path / "r.csv", rows, HEADERS), ValidationOptions(allow_past=True))
     [problem] = loaded.validation.problems
     assert (problem.row, problem.column, problem.code) == (2, "Status", "status-unknown")
+
+
+class CrashAfterPatch(httpx.BaseTransport):
+    """Zoom applies the PATCH; the process dies before it reads the answer."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == "PATCH":
+            response.read()
+            raise Crash
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_an_update_whose_answer_was_lost_is_settled_not_called_a_conflict(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    rows = rows_of(2)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    rows[0][7] = "Unit 5"
+    write_csv(roster, rows, HEADERS)
+    with contextlib.suppress(Crash):
+        run_sync(roster, sandbox, transport=CrashAfterPatch())
+    assert by_topic(sandbox)["Class S0"]["agenda"] == "Unit 5"  # Zoom has it already
+    with Journal(default_path(roster), account=sandbox.account_id) as journal:
+        entry = journal.get("id:S0000")
+    assert entry is not None and entry.pending is not None  # the journal knows it was in flight
+    report = run_sync(roster, sandbox)
+    [first, _] = report.outcomes
+    assert first.status in {"updated", "unchanged"} and first.error is None
+    with Journal(default_path(roster), account=sandbox.account_id) as journal:
+        entry = journal.get("id:S0000")
+    assert entry is not None and entry.pending is None and (entry.body or {})["agenda"] == "Unit 5"
+    assert run_sync(roster, sandbox).plan.steps == []  # type: ignore[union-attr]
