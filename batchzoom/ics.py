@@ -17,15 +17,15 @@ import calendar
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from batchzoom import times
 from batchzoom.batch import RowOutcome
 from batchzoom.errors import OutputError
 from batchzoom.rows import Session
@@ -79,11 +79,19 @@ def write_calendar(
     return len(seen)
 
 
+def pair(
+    sessions: Iterable[Session], outcomes: Iterable[RowOutcome]
+) -> list[tuple[Session, RowOutcome]]:
+    """Each session with its row's outcome (``RunReport.outcomes``), in roster order."""
+    by_row = {outcome.row: outcome for outcome in outcomes}
+    return [(session, by_row[session.row]) for session in sessions if session.row in by_row]
+
+
 def meeting_event(
     session: Session, outcome: RowOutcome, *, include_password: bool
 ) -> tuple[Event, tuple[date, date]]:
     """The VEVENT of one meeting and the dates it spans (first start, last possible start)."""
-    zone = ZoneInfo(session.timezone)
+    zone = times.zone(session.timezone)
     start = session.start.astimezone(zone)
     event = Event()
     event.add("uid", f"{outcome.meeting_id}@batchzoom")

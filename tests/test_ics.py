@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar, Event
 
 from batchzoom.batch import RowOutcome, ScheduleOptions, load, schedule
-from batchzoom.ics import meeting_event, write_calendar
+from batchzoom.ics import meeting_event, pair, write_calendar
 from batchzoom.rows import Session, ValidationOptions
 from batchzoom.sandbox import Sandbox
 from batchzoom.sandbox.recurrence import occurrences as sandbox_occurrences
@@ -62,8 +62,9 @@ def scheduled(tmp_path: Path, sandbox: Sandbox) -> list[tuple[Session, RowOutcom
         now=sandbox.clock.now,
     )
     assert report.exit_code == 0
-    by_row = {outcome.row: outcome for outcome in report.outcomes}
-    return [(session, by_row[session.row]) for session in loaded.validation.sessions]
+    items = pair(loaded.validation.sessions, report.outcomes)
+    assert len(items) == len(loaded.validation.sessions)
+    return items
 
 
 def test_events_start_when_the_sandbox_says_in_the_sessions_zone(
