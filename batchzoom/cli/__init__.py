@@ -12,6 +12,7 @@ from batchzoom.cli import (  # noqa: F401  (each registers its command)
     schedule,
     status,
     sync,
+    template,
     validate,
 )
 from batchzoom.cli.app import cli

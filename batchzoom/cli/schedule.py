@@ -19,13 +19,24 @@ from batchzoom.cli.common import (
     run_options,
 )
 from batchzoom.cli.options import ReadingOptions, reading_options
+from batchzoom.ics import pair, write_calendar
 
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("roster", type=click.Path(path_type=Path, dir_okay=False))
 @reading_options
 @run_options
-def schedule_command(roster: Path, reading: ReadingOptions, choices: RunChoices) -> None:
+@click.option("--ics", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the meetings to this iCalendar (.ics) file.")  # fmt: skip
+@click.option("--ics-include-password", is_flag=True,
+              help="Put passcodes (and passcode-bearing join links) into the .ics file.")  # fmt: skip
+def schedule_command(
+    roster: Path,
+    reading: ReadingOptions,
+    choices: RunChoices,
+    ics: Path | None,
+    ics_include_password: bool,
+) -> None:
     """Create a Zoom meeting for every row of ROSTER and write the links into a result sheet.
 
     Every row is validated first; by default one invalid row stops the run before
@@ -49,4 +60,12 @@ def schedule_command(roster: Path, reading: ReadingOptions, choices: RunChoices)
             if progress is not None:
                 progress.close()
     print_report(report, loaded, choices)
+    if ics is not None and not choices.dry_run:
+        count = write_calendar(
+            ics,
+            pair(loaded.validation.sessions, report.outcomes),
+            include_password=ics_include_password,
+        )
+        if not (choices.quiet or choices.as_json):
+            click.echo(f"Wrote {count} events to {ics}.")
     sys.exit(report.exit_code)
