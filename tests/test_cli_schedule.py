@@ -170,3 +170,16 @@ def test_help_documents_exit_codes() -> None:
     assert (
         "4 some rows failed or were deferred" in text and "batchzoom schedule spring.xlsx" in text
     )
+
+
+def test_ics_file_has_one_event_per_meeting_and_no_passcode_by_default(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(3))
+    calendar = tmp_path / "r.ics"
+    result = invoke(["schedule", str(roster), "--ics", str(calendar)], env_for(sandbox), tmp_path)
+    assert result.exit_code == 0, result.output
+    assert f"Wrote 3 events to {calendar}." in result.stdout
+    text = calendar.read_text(encoding="utf-8")
+    assert text.count("BEGIN:VEVENT") == 3
+    assert all(m["password"] not in text for m in sandbox.meetings())
