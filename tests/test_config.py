@@ -247,3 +247,19 @@ def test_earlier_hosts_are_kept(tmp_path: Path) -> None:
         used_today={},
     )
     assert {s.key: s.host for s in again.sessions}["A-1"] == "lee@school.example"
+
+
+def test_weekly_series_blocks_its_host_every_week(tmp_path: Path) -> None:
+    """A weekly row of a host overlaps that host's one-off row in the series' third week."""
+    path = write_csv(
+        tmp_path / "spring.csv",
+        [
+            ["A-1", "Maths", "2031-05-05 09:00", "50", "kim@school.example", "weekly", "4"],
+            ["B-1", "Art", "2031-05-19 09:30", "50", "kim@school.example", "", ""],
+        ],
+        ("ID", "Topic", "Start", "Duration", "Host", "Repeat", "End times"),
+    )
+    toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\n')
+    code, output = validate(path)
+    assert code == 3
+    assert "host-overlap" in output and "rows 2 and 3" in output

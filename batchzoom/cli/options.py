@@ -21,7 +21,7 @@ from typing import Any, Literal, cast
 import click
 
 from batchzoom import config as configuration
-from batchzoom import pools
+from batchzoom import pools, recurrence
 from batchzoom.audit import read_journal
 from batchzoom.batch import row_key
 from batchzoom.config import Config
@@ -109,7 +109,7 @@ def plan_hosts(
             replace(session, settings={**config.settings, **session.settings})
             for session in sessions
         ]
-    problems = pools.host_overlaps(sessions, column=column)
+    problems = pools.host_overlaps(sessions, occurrences=occurrences_of, column=column)
     if any(session.pool is not None for session in sessions):
         if previous is None or used_today is None:
             found_previous, found_used = _journal_hosts(roster)
@@ -122,6 +122,7 @@ def plan_hosts(
             used_today=used_today,
             previous=previous,
             key=row_key,
+            occurrences=occurrences_of,
             column=column,
         )
         problems += unplaced
@@ -134,6 +135,13 @@ def plan_hosts(
         invalid_rows=validation.invalid_rows | bad,
         rows=validation.rows,
     )
+
+
+def occurrences_of(session: Session) -> Sequence[datetime]:
+    """The starts of every occurrence of a session (one, unless it recurs)."""
+    if session.recurrence is None:
+        return (session.start,)
+    return recurrence.occurrences(session.start, session.timezone, session.recurrence)
 
 
 def _journal_hosts(roster: Roster) -> tuple[dict[str, str], dict[str, int]]:
