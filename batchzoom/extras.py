@@ -171,9 +171,16 @@ def apply(roster: Table, validation: Validation, options: ValidationOptions) -> 
     present = [(extra.field, extra) for extra in EXTRAS if extra.field in roster.columns]
     present += _settings_extras(roster, problems)
     has_recurrence = any(name in roster.columns for name in recurrence.FIELDS)
-    if not present and not problems and not has_recurrence:
+    pooled = {  # host "pool:teachers": the planner picks a member of the pool later
+        session.row: session.host.split(":", 1)[1].strip()
+        for session in validation.sessions
+        if session.host[:5].casefold() == "pool:"
+    }
+    if not present and not problems and not has_recurrence and not pooled:
         return validation
     values: dict[int, dict[str, Any]] = defaultdict(dict)
+    for row, name in pooled.items():
+        values[row]["pool"] = name
     for name, extra in present:
         header = roster.columns[name]
         cells: Sequence[object] = roster.values(name) or ()

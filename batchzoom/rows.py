@@ -362,12 +362,13 @@ def check_duration(minutes: int) -> int:
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _USER_ID = re.compile(r"(?=.*[A-Z0-9])[A-Za-z0-9_-]{12,64}")  # e.g. 30R7kT7bTIKSNUFEuH_Qlg
+_POOL = re.compile(r"(?i:pool):\s*\S.*")  # pool:teachers -- a member is picked by the planner
 _PASSWORD = re.compile(r"[A-Za-z0-9@_*-]+")
 
 
 def check_host(text: str) -> str:
-    """A plausible host: ``me``, an email address or a Zoom user id; else a ``CellError``."""
-    if text == "me" or _EMAIL.fullmatch(text) or _USER_ID.fullmatch(text):
+    """A plausible host: ``me``, an email, a Zoom user id or ``pool:<name>``; else a ``CellError``."""
+    if text == "me" or _EMAIL.fullmatch(text) or _USER_ID.fullmatch(text) or _POOL.fullmatch(text):
         return text
     raise CellError(
         "host-format",

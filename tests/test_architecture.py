@@ -8,9 +8,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "batchzoom"
 
 # module -> batchzoom modules it must never import (directly). The layers, top to bottom:
-#   cli -> (sync, audit, ics, template) -> batch -> (roster, writeback, journal, lock, zoom, config,
+#   cli -> (sync, planning, ics, template) -> audit -> batch -> (roster, writeback, journal, lock, zoom, config,
 #   pools) -> (extras, recurrence, meeting_settings) -> rows -> times;  sandbox stands alone.
-UPPER = {"cli", "sync", "audit", "ics", "template", "batch"}
+UPPER = {"cli", "sync", "audit", "ics", "template", "planning", "batch"}
 IO = {"roster", "writeback", "journal", "lock", "zoom", "config", "pools"}
 PURE = {"extras", "recurrence", "meeting_settings", "rows", "times"}
 FORBIDDEN: dict[str, set[str]] = {
@@ -26,7 +26,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "zoom": UPPER | {"roster", "writeback", "journal", "lock", "config", "pools", "sandbox"},
     "config": UPPER | {"journal", "writeback", "sandbox"},
     "pools": UPPER | {"zoom", "journal", "writeback", "roster", "sandbox"},
-    "batch": {"cli", "sync", "audit", "ics", "template", "sandbox"},
+    "batch": {"cli", "sync", "audit", "ics", "template", "planning", "sandbox"},
+    "planning": {"cli", "sync", "ics", "template", "sandbox"},
     "sync": {"cli", "audit", "ics", "template", "sandbox"},
     "audit": {"cli", "sync", "ics", "template", "sandbox"},
     "ics": {"cli", "sync", "audit", "template", "sandbox"},

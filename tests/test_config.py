@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from batchzoom import config
 from batchzoom.cli import cli
-from batchzoom.cli.options import ReadingOptions, plan_hosts
+from batchzoom.cli.options import ReadingOptions
+from batchzoom.planning import plan_hosts
 from batchzoom.config import Config
 from batchzoom.errors import ConfigError
 from batchzoom.rows import Validation

@@ -12,29 +12,23 @@ import codecs
 import functools
 import json
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
 import click
 
 from batchzoom import config as configuration
-from batchzoom import pools, recurrence
-from batchzoom.audit import read_journal
-from batchzoom.batch import row_key
+from batchzoom import planning
 from batchzoom.config import Config
-from batchzoom.journal import default_path
-from batchzoom.roster import Roster, read_roster
+from batchzoom.roster import Roster
 from batchzoom.rows import (
     CellError,
     Problem,
-    Session,
     Validation,
     ValidationOptions,
     check_host,
-    validate,
 )
 from batchzoom.times import DateOrder, TimeValueError, zone
 
@@ -79,136 +73,9 @@ class ReadingOptions:
         host is given a member of that pool (keeping the member an earlier run chose).
         """
         config = self.configuration(path)
-        roster = configuration.with_aliases(
-            read_roster(path, sheet=self.sheet, encoding=self.encoding), config
+        return planning.load(
+            path, self.validation(config), config, sheet=self.sheet, encoding=self.encoding
         )
-        table = _PoolHosts.of(roster)
-        validation = validate(table or roster, self.validation(config))
-        if table is not None:
-            validation = table.restore(validation)
-        return roster, plan_hosts(roster, validation, config)
-
-
-def plan_hosts(
-    roster: Roster,
-    validation: Validation,
-    config: Config,
-    *,
-    previous: Mapping[str, str] | None = None,
-    used_today: Mapping[str, int] | None = None,
-) -> Validation:
-    """``validation`` with config settings as defaults, host overlaps flagged, pools assigned.
-
-    ``previous`` (row key -> host) and ``used_today`` (host -> creates) default to what
-    the roster's journal holds, read without changing it.
-    """
-    column = roster.columns.get("host", "host")
-    sessions = validation.sessions
-    if config.settings:
-        sessions = [
-            replace(session, settings={**config.settings, **session.settings})
-            for session in sessions
-        ]
-    problems = pools.host_overlaps(sessions, occurrences=occurrences_of, column=column)
-    if any(session.pool is not None for session in sessions):
-        if previous is None or used_today is None:
-            found_previous, found_used = _journal_hosts(roster)
-            previous = found_previous if previous is None else previous
-            used_today = found_used if used_today is None else used_today
-        sessions, unplaced = pools.assign(
-            sessions,
-            config.pools,
-            buffer=config.buffer,
-            used_today=used_today,
-            previous=previous,
-            key=row_key,
-            occurrences=occurrences_of,
-            column=column,
-        )
-        problems += unplaced
-    bad = {problem.row for problem in problems if problem.row is not None}
-    return Validation(
-        sessions=[session for session in sessions if session.row not in bad],
-        problems=sorted(
-            validation.problems + problems, key=lambda p: -1 if p.row is None else p.row
-        ),
-        invalid_rows=validation.invalid_rows | bad,
-        rows=validation.rows,
-    )
-
-
-def occurrences_of(session: Session) -> Sequence[datetime]:
-    """The starts of every occurrence of a session (one, unless it recurs)."""
-    if session.recurrence is None:
-        return (session.start,)
-    return recurrence.occurrences(session.start, session.timezone, session.recurrence)
-
-
-def _journal_hosts(roster: Roster) -> tuple[dict[str, str], dict[str, int]]:
-    """From the roster's journal: the host of each row sent to Zoom, and today's creates."""
-    today = datetime.now(UTC).date().isoformat()
-    journal = read_journal(default_path(roster.source.path), day=today)
-    previous: dict[str, str] = {}
-    used: dict[str, int] = {}
-    for entries in journal.entries.values():
-        for key, entry in entries.items():
-            if entry.meeting_id is not None or entry.in_doubt:
-                previous.setdefault(key, entry.host)
-    for quota in journal.quota.values():
-        for host, count in quota.items():
-            used[host] = max(used.get(host, 0), count)
-    return previous, used
-
-
-_STAND_IN = "@pool.invalid"  # a pool cell reads as "<cell>@pool.invalid" while rows are checked
-
-
-@dataclass(frozen=True)
-class _PoolHosts:
-    """A roster whose ``pool:<name>`` host cells read as stand-in emails during validation."""
-
-    roster: Roster
-    hosts: list[object]
-    pools: dict[str, tuple[str, str]]  # stand-in -> (cell text, pool name)
-
-    @classmethod
-    def of(cls, roster: Roster) -> _PoolHosts | None:
-        cells = roster.values("host")
-        if cells is None:
-            return None
-        stand_ins: dict[str, tuple[str, str]] = {}
-        hosts: list[object] = []
-        for cell in cells:
-            name = pools.pool_name(cell) if isinstance(cell, str) else None
-            if name is None or not isinstance(cell, str):
-                hosts.append(cell)
-                continue
-            stand_in = f"pool:{name}{_STAND_IN}"
-            stand_ins[stand_in] = (cell.strip(), name)
-            hosts.append(stand_in)
-        return cls(roster, hosts, stand_ins) if stand_ins else None
-
-    @property
-    def columns(self) -> Mapping[str, str]:
-        return self.roster.columns
-
-    @property
-    def rows(self) -> Sequence[int]:
-        return self.roster.rows
-
-    def values(self, name: str) -> Sequence[object] | None:
-        return self.hosts if name == "host" else self.roster.values(name)
-
-    def restore(self, validation: Validation) -> Validation:
-        """``validation`` with the stand-ins turned back into pool sessions."""
-
-        def restored(session: Session) -> Session:
-            found = self.pools.get(session.host)
-            if found is None:
-                return session
-            return replace(session, host=found[0], pool=found[1])
-
-        return replace(validation, sessions=[restored(s) for s in validation.sessions])
 
 
 def _check_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

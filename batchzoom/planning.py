@@ -1,0 +1,107 @@
+"""A roster made ready to schedule: configuration defaults, host overlaps and host pools.
+
+``load`` reads and validates a roster, then applies what needs the whole roster and
+the journal: the configured meeting settings under each row's own, the check that no
+host has two sessions at once, and the choice of a pool member for every
+``pool:<name>`` host (keeping the member an earlier run chose).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from batchzoom import config as configuration
+from batchzoom import pools, recurrence
+from batchzoom.audit import read_journal
+from batchzoom.batch import row_key
+from batchzoom.config import Config
+from batchzoom.journal import default_path
+from batchzoom.roster import Roster, read_roster
+from batchzoom.rows import Session, Validation, ValidationOptions, validate
+
+
+def load(
+    path: Path,
+    options: ValidationOptions,
+    config: Config,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> tuple[Roster, Validation]:
+    """Read, validate and plan the roster at ``path`` (raises ``InputError`` if unusable)."""
+    roster = configuration.with_aliases(read_roster(path, sheet=sheet, encoding=encoding), config)
+    return roster, plan_hosts(roster, validate(roster, options), config)
+
+
+def plan_hosts(
+    roster: Roster,
+    validation: Validation,
+    config: Config,
+    *,
+    previous: Mapping[str, str] | None = None,
+    used_today: Mapping[str, int] | None = None,
+) -> Validation:
+    """``validation`` with config settings as defaults, host overlaps flagged, pools assigned.
+
+    ``previous`` (row key -> host) and ``used_today`` (host -> creates) default to what
+    the roster's journal holds, read without changing it.
+    """
+    column = roster.columns.get("host", "host")
+    sessions = validation.sessions
+    if config.settings:
+        sessions = [
+            replace(session, settings={**config.settings, **session.settings})
+            for session in sessions
+        ]
+    problems = pools.host_overlaps(sessions, occurrences=occurrences_of, column=column)
+    if any(session.pool is not None for session in sessions):
+        if previous is None or used_today is None:
+            found_previous, found_used = _journal_hosts(roster)
+            previous = found_previous if previous is None else previous
+            used_today = found_used if used_today is None else used_today
+        sessions, unplaced = pools.assign(
+            sessions,
+            config.pools,
+            buffer=config.buffer,
+            used_today=used_today,
+            previous=previous,
+            key=row_key,
+            occurrences=occurrences_of,
+            column=column,
+        )
+        problems += unplaced
+    bad = {problem.row for problem in problems if problem.row is not None}
+    return Validation(
+        sessions=[session for session in sessions if session.row not in bad],
+        problems=sorted(
+            validation.problems + problems, key=lambda p: -1 if p.row is None else p.row
+        ),
+        invalid_rows=validation.invalid_rows | bad,
+        rows=validation.rows,
+    )
+
+
+def occurrences_of(session: Session) -> Sequence[datetime]:
+    """The starts of every occurrence of a session (one, unless it recurs)."""
+    if session.recurrence is None:
+        return (session.start,)
+    return recurrence.occurrences(session.start, session.timezone, session.recurrence)
+
+
+def _journal_hosts(roster: Roster) -> tuple[dict[str, str], dict[str, int]]:
+    """From the roster's journal: the host of each row sent to Zoom, and today's creates."""
+    today = datetime.now(UTC).date().isoformat()
+    journal = read_journal(default_path(roster.source.path), day=today)
+    previous: dict[str, str] = {}
+    used: dict[str, int] = {}
+    for entries in journal.entries.values():
+        for key, entry in entries.items():
+            if entry.meeting_id is not None or entry.in_doubt:
+                previous.setdefault(key, entry.host)
+    for quota in journal.quota.values():
+        for host, count in quota.items():
+            used[host] = max(used.get(host, 0), count)
+    return previous, used
