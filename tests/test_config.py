@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from batchzoom import config
 from batchzoom.cli import cli
 from batchzoom.cli.options import ReadingOptions
-from batchzoom.planning import plan_hosts
 from batchzoom.config import Config
 from batchzoom.errors import ConfigError
+from batchzoom.planning import plan_hosts
 from batchzoom.rows import Validation
 from tests.rosters import write_csv
 
