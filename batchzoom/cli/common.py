@@ -42,7 +42,7 @@ class RunChoices:
 
     output: Path | None
     in_place: bool
-    plan: Plan
+    plan: Plan  # --plan, else the configuration file's, else "pro"
     rate: float | None
     concurrency: int | None
     dry_run: bool
@@ -83,8 +83,9 @@ _OPTIONS = [
     click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
                  help="Where to write the result sheet (default: <name>.scheduled.<ext> beside the roster)."),
     click.option("--in-place", is_flag=True, help="Update the roster itself, keeping <name>.bak."),
-    click.option("--plan", type=click.Choice(["free", "pro", "business"]), default="pro", show_default=True,
-                 help="Your Zoom plan; sets the request rate Zoom allows."),
+    click.option("--plan", type=click.Choice(["free", "pro", "business"]),
+                 help="Your Zoom plan, which sets the request rate Zoom allows (default: the "
+                      "configuration file's, else pro)."),
     click.option("--rate", type=click.FloatRange(min=0.1), metavar="N",
                  help="Requests per second to stay under, instead of the plan's numbers."),
     click.option("--concurrency", type=click.IntRange(1, 64), metavar="N",
@@ -114,7 +115,9 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         values = {name: kwargs.pop(name) for name in list(RunChoices.__dataclass_fields__)}
-        values["plan"] = cast(Plan, values["plan"])
+        roster, reading = kwargs.get("roster"), kwargs.get("reading")
+        configured = reading.configuration(roster).plan if roster and reading else None
+        values["plan"] = cast(Plan, values["plan"] or configured or "pro")
         choices = RunChoices(**values)
         if choices.output is not None and choices.in_place:
             raise click.UsageError("Use either --output or --in-place, not both.")
