@@ -128,6 +128,7 @@ class RowOutcome:
             start_time=self.start_time,
             error=self.error,
             start_url=self.start_url,
+            host=self.host,
         )
 
 
@@ -614,6 +615,7 @@ def write_sheet(
         output=options.output,
         in_place=options.in_place,
         include_start_url=options.include_start_url,
+        include_host=any(session.pool for session in loaded.validation.sessions),
     )
     if journal is not None:
         journal.mark_reported(

@@ -68,6 +68,7 @@ class RowResult:
     start_time: str | None = None  # as Zoom returned it, UTC "...Z"
     error: str | None = None  # one sentence; for deferred: when it can resume
     start_url: str | None = None  # a host credential: written only with include_start_url
+    host: str | None = None  # the host Zoom has: written only with include_host
 
 
 OUTPUT_COLUMNS: Final = (
@@ -79,6 +80,7 @@ OUTPUT_COLUMNS: Final = (
     "zoom_error",
 )
 START_URL_COLUMN: Final = "zoom_start_url"
+HOST_COLUMN: Final = "zoom_host"  # written when some row's host was picked from a pool
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ _WIDTHS: Final = {
     "zoom_status": 12,
     "zoom_error": 60,
     "zoom_start_url": 50,
+    "zoom_host": 28,
 }
 _EXCEL_CELL_LIMIT: Final = 32767
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
@@ -138,6 +141,7 @@ def write_results(
     output: Path | None = None,
     in_place: bool = False,
     include_start_url: bool = False,
+    include_host: bool = False,
 ) -> WriteOutcome:
     """Write ``results`` (Excel row number -> result) into a copy of the roster, or into it.
 
@@ -187,7 +191,11 @@ def write_results(
             f"close it there (or delete a stale {excel_lock_path(target).name}) and run again."
         )
 
-    columns = (*OUTPUT_COLUMNS, START_URL_COLUMN) if include_start_url else OUTPUT_COLUMNS
+    columns = (
+        *OUTPUT_COLUMNS,
+        *((HOST_COLUMN,) if include_host else ()),
+        *((START_URL_COLUMN,) if include_start_url else ()),
+    )
     if source.format == "xlsx":
         content = _write_xlsx(source, data, results, columns)
     else:
@@ -274,7 +282,9 @@ def _header_key(value: object) -> str:
     return _NOT_WORD.sub("", text)
 
 
-_COLUMN_KEYS: Final = {_header_key(name): name for name in (*OUTPUT_COLUMNS, START_URL_COLUMN)}
+_COLUMN_KEYS: Final = {
+    _header_key(name): name for name in (*OUTPUT_COLUMNS, HOST_COLUMN, START_URL_COLUMN)
+}
 
 
 def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Value | _Keep]:
@@ -287,6 +297,7 @@ def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Valu
         "zoom_status": result.status,
         "zoom_error": result.error,
         "zoom_start_url": result.start_url,
+        "zoom_host": result.host,
     }
     chosen: dict[str, _Value | _Keep] = {}
     for name in columns:

@@ -96,9 +96,67 @@ def write_csv(path: Path) -> None:
     path.write_bytes(buffer.getvalue().encode("cp949"))
 
 
+TERM_CONFIG = """\
+# Defaults for every row of term.xlsx; command-line flags win over these.
+[defaults]
+timezone = "Asia/Seoul"
+buffer_minutes = 10            # free time a pool host keeps after each class
+
+[settings]                     # Zoom meeting settings for every row; settings.* cells win
+waiting_room = true
+mute_upon_entry = true
+
+[pools]                        # a host cell "pool:teachers" picks a free member
+teachers = ["kim.minji@school.example", "lee.junho@school.example", "park.soyeon@school.example"]
+"""
+# A spring term of weekly classes. New York changes clocks on 2027-03-14 and London on
+# 2027-03-28: their classes keep their local time across the change.
+# (id, topic, first day, start, minutes, zone, host, co-teachers, repeat, days, times)
+TERM = [
+    ("MATH1-01", "Algebra I", date(2027, 3, 2), time(18, 0), 90, "America/New_York",
+     "pool:teachers", "choi.yuna@school.example", "weekly", "Tue,Thu", 16),
+    ("LIT2-01", "World Literature", date(2027, 3, 3), time(9, 0), 60, "Europe/London",
+     "pool:teachers", "", "weekly", "Wed", 12),
+    ("KOR3-01", "Korean Writing 국어 작문", date(2027, 3, 2), time(10, 0), 75, "Asia/Seoul",
+     "kim.minji@school.example", "jung.hana@school.example", "weekly", "월,수", 24),
+    ("SCI4-01", "Lab Safety Briefing", date(2027, 3, 5), time(14, 0), 45, "Asia/Seoul",
+     "pool:teachers", "", "", "", None),
+    ("ART5-01", "Studio Critique", date(2027, 3, 8), time(16, 0), 120, "Asia/Seoul",
+     "pool:teachers", "choi.yuna@school.example", "monthly", "", 4),
+]  # fmt: skip
+TERM_HEADERS = ["ID", "Topic", "Date", "Time", "Duration", "Time zone", "Host",
+                "Alternative hosts", "Repeat", "Weekly days", "End times",
+                "settings.auto_recording"]  # fmt: skip
+
+
+def write_term(folder: Path) -> None:
+    """samples/term/: a term timetable with weekly classes, a host pool and co-teachers."""
+    folder.mkdir(exist_ok=True)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Spring term"
+    sheet.append(TERM_HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="305496")
+    for key, topic, day, start, minutes, zone, host, co, repeat, days, count in TERM:
+        sheet.append([key, topic, day, start, minutes, zone, host, co, repeat, days, count,
+                      "cloud" if repeat else "none"])  # fmt: skip
+        sheet.cell(sheet.max_row, 3).number_format = "yyyy-mm-dd"
+        sheet.cell(sheet.max_row, 4).number_format = "hh:mm"
+    for column, width in zip(
+        "ABCDEFGHIJKL", (11, 26, 12, 8, 9, 18, 28, 28, 9, 12, 10, 22), strict=True
+    ):
+        sheet.column_dimensions[column].width = width
+    book.save(folder / "term.xlsx")
+    (folder / "batchzoom.toml").write_text(TERM_CONFIG, encoding="utf-8")
+
+
 def main() -> None:
     write_xlsx(HERE / "timetable.xlsx")
     write_csv(HERE / "timetable-ko.csv")
+    write_term(HERE / "term")
 
 
 if __name__ == "__main__":

@@ -132,8 +132,10 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def sandbox_for(loaded: Loaded, state_file: Path, plan: Plan) -> Sandbox:
-    """A sandbox account whose users are the roster's hosts, keeping its meetings in ``state_file``."""
-    hosts = sorted({s.host for s in loaded.validation.sessions if s.host != "me"}, key=str.lower)
+    """A sandbox account whose users are the roster's hosts (and co-hosts), keeping its meetings."""
+    sessions = loaded.validation.sessions
+    named = {s.host for s in sessions} | {a for s in sessions for a in s.alternative_hosts}
+    hosts = sorted(named - {"me"}, key=str.lower)
     users = [SandboxUser(email="owner@sandbox.example", first_name="Sandbox", last_name="Owner")]
     for host in hosts:
         if "@" in host:
