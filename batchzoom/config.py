@@ -27,14 +27,13 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, get_args
 
 from batchzoom import zoomspec
 from batchzoom.errors import ConfigError
-from batchzoom.roster import Roster
 from batchzoom.rows import INPUT_FIELDS, CellError, check_host, match_header, normalize_header
 from batchzoom.times import TimeValueError, zone
 from batchzoom.zoom import Plan
@@ -134,27 +133,6 @@ def parse(document: Mapping[str, Any], path: Path) -> Config:
         aliases=_aliases(document.get("aliases", {}), where),
         pools=_pools(document.get("pools", {}), where),
     )
-
-
-def with_aliases(roster: Roster, config: Config) -> Roster:
-    """``roster`` with its unmatched headers matched to fields through the configured aliases."""
-    if not config.aliases or not roster.ignored:
-        return roster
-    wanted = {
-        normalize_header(alias): name
-        for name, aliases in config.aliases.items()
-        for alias in aliases
-    }
-    columns, positions = dict(roster.columns), dict(roster.positions)
-    ignored: list[str] = []
-    for header in roster.ignored:
-        name = wanted.get(normalize_header(header))
-        if name is None or name in positions:
-            ignored.append(header)
-            continue
-        columns[name] = header
-        positions[name] = roster.headers.index(header)
-    return replace(roster, columns=columns, positions=positions, ignored=ignored)
 
 
 # ---------------------------------------------------------------------------------------------

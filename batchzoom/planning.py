@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from batchzoom import config as configuration
 from batchzoom import pools, recurrence
 from batchzoom.audit import read_journal
 from batchzoom.batch import row_key
@@ -32,7 +31,7 @@ def load(
     encoding: str | None = None,
 ) -> tuple[Roster, Validation]:
     """Read, validate and plan the roster at ``path`` (raises ``InputError`` if unusable)."""
-    roster = configuration.with_aliases(read_roster(path, sheet=sheet, encoding=encoding), config)
+    roster = read_roster(path, sheet=sheet, encoding=encoding, aliases=config.aliases)
     return roster, plan_hosts(roster, validate(roster, options), config)
 
 

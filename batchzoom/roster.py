@@ -14,6 +14,7 @@ import hashlib
 import io
 import operator
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count, islice
 from pathlib import Path
@@ -27,6 +28,7 @@ from batchzoom.rows import (
     collection_paused,
     is_blank,
     match_header,
+    normalize_header,
 )
 
 if TYPE_CHECKING:
@@ -423,11 +425,18 @@ def _check_required(path: Path, columns: dict[str, str], headers: list[str], row
 # The entry point
 
 
-def read_roster(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Roster:
+def read_roster(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    aliases: Mapping[str, Sequence[str]] | None = None,
+) -> Roster:
     """Read the roster at ``path`` (.xlsx/.xlsm or .csv).
 
     ``sheet`` picks a worksheet by name (default: the first visible one); ``encoding``
-    forces a CSV codec (default: UTF-8 with or without BOM, else CP949).
+    forces a CSV codec (default: UTF-8 with or without BOM, else CP949); ``aliases``
+    adds header texts for fields (field -> texts), e.g. from a configuration file.
     Raises ``InputError`` when the file cannot be used at all.
     """
     path = Path(path)
@@ -472,8 +481,11 @@ def read_roster(path: Path, *, sheet: str | None = None, encoding: str | None = 
     columns: dict[str, str] = {}
     positions: dict[str, int] = {}
     ignored: list[str] = []
+    extra = {
+        normalize_header(text): name for name, texts in (aliases or {}).items() for text in texts
+    }
     for position, header in enumerate(headers):
-        name = match_header(header)
+        name = match_header(header) or extra.get(normalize_header(header))
         if name is not None and name not in positions:
             positions[name] = position
             columns[name] = header

@@ -264,3 +264,15 @@ def test_weekly_series_blocks_its_host_every_week(tmp_path: Path) -> None:
     code, output = validate(path)
     assert code == 3
     assert "host-overlap" in output and "rows 2 and 3" in output
+
+
+def test_a_configured_alias_can_name_a_required_column(tmp_path: Path) -> None:
+    (tmp_path / "batchzoom.toml").write_text('[aliases]\ntopic = ["강좌"]\n', encoding="utf-8")
+    roster = write_csv(
+        tmp_path / "r.csv",
+        [["A1", "Algebra", "2027-05-03 09:00", "Asia/Seoul", "50", "kim@school.example"]],
+        ("ID", "강좌", "Start", "Time zone", "Duration", "Host"),
+    )
+    result = CliRunner().invoke(cli, ["validate", str(roster)])
+    assert result.exit_code == 0, result.output
+    assert "1 row checked: 1 valid, 0 invalid." in result.stdout
