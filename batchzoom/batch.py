@@ -262,15 +262,7 @@ class Run:
         """An update refused by the daily limit: park the host; the meeting keeps its old details."""
         with self.lock:
             self.parked.setdefault(limit.host.lower() if limit.host else None, limit)
-        return row_outcome(
-            session,
-            "deferred",
-            meeting_id=entry.meeting_id,
-            join_url=entry.join_url,
-            password=entry.password,
-            start_time=entry.start_time,
-            error=f"Deferred: {limit}",
-        )
+        return replace(from_entry(session, entry, "deferred"), error=f"Deferred: {limit}")
 
     def stop(self, reason: BatchzoomError) -> None:
         """Send no more creates this run (those in flight finish)."""

@@ -14,9 +14,6 @@ atomically with mode 0600.
 from __future__ import annotations
 
 import calendar
-import contextlib
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,8 +24,8 @@ from icalendar import Calendar, Event
 
 from batchzoom import times
 from batchzoom.batch import RowOutcome
-from batchzoom.errors import OutputError
 from batchzoom.rows import Session
+from batchzoom.writeback import atomic_write
 
 SCHEDULED = frozenset({"created", "existing", "updated", "unchanged", "changed"})
 PRODID = "-//batchzoom//batchzoom//EN"
@@ -233,23 +230,5 @@ def _last_possible(first: date, rule: Mapping[str, Any]) -> date:
 
 
 def _write_atomically(target: Path, content: bytes) -> None:
-    """Write ``content`` through a 0600 temporary file renamed over ``target``."""
-    temp: str | None = None
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-        temp = None
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise OutputError(
-            f"The calendar file {target} could not be written ({reason}); "
-            "choose a folder you can write to."
-        ) from error
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+    """Write the calendar through a 0600 temporary file renamed over ``target``."""
+    atomic_write(target, content, elsewhere="give --ics a path in a folder you can write to")

@@ -21,7 +21,7 @@ than overwritten, unless ``force``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -325,15 +325,7 @@ class _Sync:
 
 
 def _failed(session: Session, entry: Entry, message: str) -> RowOutcome:
-    return row_outcome(
-        session,
-        "failed",
-        meeting_id=entry.meeting_id,
-        join_url=entry.join_url,
-        password=entry.password,
-        start_time=entry.start_time,
-        error=message,
-    )
+    return replace(from_entry(session, entry, "failed"), error=message)
 
 
 def _failed_any(step: Step, message: str) -> RowOutcome:

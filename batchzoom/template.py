@@ -10,9 +10,7 @@ characters.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
+import io
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -25,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from batchzoom.errors import OutputError
+from batchzoom.writeback import atomic_write
 
 SESSIONS, HELP, LISTS = "Sessions", "Help", "Lists"
 LAST_ROW = 1000  # rows the drop-downs and formats cover
@@ -375,21 +374,9 @@ def _fill_help(sheet: Worksheet) -> None:
 
 
 def _save_atomically(workbook: Workbook, target: Path) -> None:
-    temp: str | None = None
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        os.chmod(temp, 0o644)  # a roster to share and edit, not a secret
-        workbook.save(temp)
-        os.replace(temp, target)
-        temp = None
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise OutputError(
-            f"The template {target} could not be written ({reason}); "
-            "choose a folder you can write to."
-        ) from error
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # A roster to share and edit, not a secret: readable by others as usual.
+    atomic_write(
+        target, buffer.getvalue(), mode=0o644, elsewhere="choose a folder you can write to"
+    )

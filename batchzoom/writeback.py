@@ -202,17 +202,17 @@ def write_results(
         content = _write_csv(source, data, results, columns)
 
     if backup is None:
-        _atomic_write(target, content)
+        atomic_write(target, content)
         return WriteOutcome(path=target, backup=None, diverted=reason is not None, reason=reason)
-    _atomic_write(backup, data)
+    atomic_write(backup, data)
     snapshot = (source.size, source.mtime_ns, source.sha256)
     try:
         # Building the workbook takes a while: look again just before replacing the
         # roster, so that a save made meanwhile (in Excel, say) is never overwritten.
-        _atomic_write(target, content, still=lambda: _fingerprint(source.path) == snapshot)
+        atomic_write(target, content, still=lambda: _fingerprint(source.path) == snapshot)
     except _RosterChangedError:
         fallback = default_output_path(source)
-        _atomic_write(fallback, content)
+        atomic_write(fallback, content)
         reason = (
             f"{source.path} was saved while batchzoom was writing to it; the results were "
             f"written to {fallback} instead."
@@ -309,11 +309,19 @@ def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Valu
     return chosen
 
 
-def _atomic_write(target: Path, content: bytes, *, still: Callable[[], bool] | None = None) -> None:
-    """Write ``content`` to ``target`` through a 0600 temporary file renamed over it.
+def atomic_write(
+    target: Path,
+    content: bytes,
+    *,
+    mode: int = 0o600,
+    still: Callable[[], bool] | None = None,
+    elsewhere: str = "write the results elsewhere with --output",
+) -> None:
+    """Write ``content`` to ``target`` through a temporary file (``mode``) renamed over it.
 
     ``still``, when given, is asked right before the rename; if it says no, nothing is
-    replaced and ``_RosterChangedError`` is raised.
+    replaced and ``_RosterChangedError`` is raised. A failure is an ``OutputError`` whose
+    sentence ends with ``elsewhere`` (what the user can do instead).
     """
     temp: str | None = None
     try:
@@ -321,7 +329,7 @@ def _atomic_write(target: Path, content: bytes, *, still: Callable[[], bool] | N
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as handle:
             if hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), 0o600)
+                os.fchmod(handle.fileno(), mode)
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
@@ -330,7 +338,7 @@ def _atomic_write(target: Path, content: bytes, *, still: Callable[[], bool] | N
         os.replace(temp, target)
         temp = None
     except OSError as error:
-        raise OutputError(_write_failure(target, error)) from error
+        raise OutputError(_write_failure(target, error, elsewhere)) from error
     finally:
         if temp is not None:
             with contextlib.suppress(OSError):
@@ -338,21 +346,18 @@ def _atomic_write(target: Path, content: bytes, *, still: Callable[[], bool] | N
     _fsync_directory(target.parent)
 
 
-def _write_failure(target: Path, error: OSError) -> str:
+def _write_failure(target: Path, error: OSError, elsewhere: str) -> str:
     if isinstance(error, PermissionError):
         return (
             f"Cannot write {target} because it is open in another program or its folder is "
-            "read-only; close the file or write the results elsewhere with --output."
+            f"read-only; close the file or {elsewhere}."
         )
     if isinstance(error, (FileNotFoundError, NotADirectoryError)):
         return (
-            f"Cannot write {target} because its folder {target.parent} does not exist or is not a folder; "
-            "create the folder or write the results elsewhere with --output."
+            f"Cannot write {target} because its folder {target.parent} does not exist or is not "
+            f"a folder; create the folder or {elsewhere}."
         )
-    return (
-        f"Cannot write {target} ({_why(error)}); free some space or write the results "
-        "elsewhere with --output."
-    )
+    return f"Cannot write {target} ({_why(error)}); free some space or {elsewhere}."
 
 
 def _fsync_directory(directory: Path) -> None:
