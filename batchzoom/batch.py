@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -26,8 +26,9 @@ from typing import Any, get_args
 
 import httpx
 
-from batchzoom.errors import AuthError, BatchzoomError, ZoomUnreachableError
-from batchzoom.journal import Entry, Journal, default_path
+from batchzoom import recurrence, times
+from batchzoom.errors import AuthError, BatchzoomError, OutputError, ZoomUnreachableError
+from batchzoom.journal import Entry, Journal, default_path, sent_row_keys
 from batchzoom.lock import RunLock
 from batchzoom.roster import Roster, SourceInfo, read_roster
 from batchzoom.rows import Problem, Session, Validation, ValidationOptions, validate
@@ -35,6 +36,7 @@ from batchzoom.writeback import (
     RowResult,
     Status,
     WriteOutcome,
+    check_target,
     remove_stale_temporaries,
     write_results,
 )
@@ -70,10 +72,67 @@ class Loaded:
 
 
 def load(
-    path: Path, options: ValidationOptions, *, sheet: str | None = None, encoding: str | None = None
+    path: Path,
+    options: ValidationOptions,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    aliases: Mapping[str, Sequence[str]] | None = None,
+    state: Path | None = None,
 ) -> Loaded:
-    roster = read_roster(path, sheet=sheet, encoding=encoding)
-    return Loaded(roster, validate(roster, options))
+    """Read and validate the roster at ``path`` (raises ``InputError`` if unusable).
+
+    A session already past is an error only while Zoom has no meeting for it: once a
+    run has created it, later runs (cron, all term) go on even after it has started.
+    """
+    roster = read_roster(path, sheet=sheet, encoding=encoding, aliases=aliases)
+    sent = set() if options.allow_past else sent_row_keys(state or default_path(path))
+    if not sent:
+        validation = validate(roster, options)
+    else:
+        validation = validate(roster, replace(options, allow_past=True))
+        validation = validation.amended(_past_starts(roster, validation, sent, options.now))
+    return Loaded(roster, validation.amended(_copied_ids(roster, validation)))
+
+
+def _copied_ids(roster: Roster, validation: Validation) -> list[Problem]:
+    """A meeting id that stands in two rows was copied with a row: it belongs to the first."""
+    first: dict[int, int] = {}
+    problems = []
+    for session in validation.sessions:
+        if session.meeting_id is None:
+            continue
+        row = first.setdefault(session.meeting_id, session.row)
+        if row != session.row:
+            problems.append(
+                Problem(
+                    session.row,
+                    roster.columns.get("zoom_meeting_id", "zoom_meeting_id"),
+                    "meeting-id-copied",
+                    f"this row has the meeting id of row {row} (copied with it?); clear its "
+                    "zoom_* cells so that it gets a meeting of its own.",
+                )
+            )
+    return problems
+
+
+def _past_starts(
+    roster: Roster, validation: Validation, sent: set[str], now: datetime | None
+) -> list[Problem]:
+    """``start-in-past`` for each session that starts before ``now`` and is not on Zoom yet."""
+    now = now or datetime.now(UTC)
+    column = roster.columns.get("start") or roster.columns.get("date") or "start"
+    return [
+        Problem(
+            session.row,
+            column,
+            "start-in-past",
+            f"the start {session.start:%Y-%m-%d %H:%M} ({session.timezone}) is in the past; "
+            "correct the date or run with --allow-past.",
+        )
+        for session in validation.sessions
+        if session.start < now and session.meeting_id is None and row_key(session) not in sent
+    ]
 
 
 def row_key(session: Session) -> str:
@@ -204,6 +263,10 @@ CHANGED = (
     "earlier ones: run batchzoom sync to update Zoom, or restore the row."
 )
 CANCELLED = "Cancelled in the sheet; run batchzoom sync to delete its meeting on Zoom."
+DELETING = (
+    "A cancellation of this row's meeting did not finish; run batchzoom sync to finish it, "
+    "or to keep the meeting if the row is no longer cancelled."
+)
 
 
 def row_outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
@@ -228,6 +291,27 @@ def from_entry(session: Session, entry: Entry, status: Status) -> RowOutcome:
         password=entry.password,
         start_time=entry.start_time,
         error=entry.error,
+    )
+
+
+def is_meeting_of(meeting: Mapping[str, Any], session: Session) -> bool:
+    """Whether a meeting Zoom lists (same host and topic) is the one created for ``session``.
+
+    Zoom lists a meeting at its start; but a recurring meeting at its next occurrence,
+    and a meeting created with a start already past at its creation time.
+    """
+    listed = str(meeting.get("start_time", ""))
+    if listed == session.start_utc:
+        return True
+    if session.recurrence is not None:
+        starts = recurrence.occurrences(session.start, session.timezone, session.recurrence)
+        return listed in {times.utc_text(start) for start in starts}
+    created = str(meeting.get("created_at", ""))
+    return (
+        bool(created)
+        and session.start_utc < created
+        and listed >= session.start_utc
+        and meeting.get("duration") == session.duration
     )
 
 
@@ -281,17 +365,17 @@ class Run:
         Returns the meetings found, by row key (now journalled as created), and
         the items Zoom has no meeting for, which are safe to create.
         """
-        listed: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for meeting in self.client.list_meetings(host):
-            listed[(meeting.get("topic", ""), meeting.get("start_time", ""))].append(meeting)
+            listed[meeting.get("topic", "")].append(meeting)
         found: dict[str, dict[str, Any]] = {}
         absent = []
         for session, key in items:
             with self.lock:
                 candidates = [
                     m
-                    for m in listed[(session.topic, session.start_utc)]
-                    if int(m["id"]) not in self.claimed
+                    for m in listed[session.topic]
+                    if int(m["id"]) not in self.claimed and is_meeting_of(m, session)
                 ]
                 if candidates:
                     self.claimed.add(int(candidates[0]["id"]))
@@ -380,13 +464,18 @@ class Run:
         return row_outcome(session, "failed", error=f"{error}{note}")
 
 
+Rows = list[tuple[Session, str]]  # sessions with their row keys
+
+
 def _classify(
     sessions: list[Session], entries: dict[str, Entry], now: datetime
-) -> tuple[dict[int, RowOutcome], list[tuple[Session, str]], list[tuple[Session, str]]]:
-    """Sort valid rows into settled outcomes, rows that may exist on Zoom, and new rows."""
+) -> tuple[dict[int, RowOutcome], Rows, Rows, Rows]:
+    """Sort valid rows into settled outcomes, rows that may exist on Zoom, new rows, and
+    rows whose sheet names a meeting the journal does not know (to check on Zoom)."""
     outcomes: dict[int, RowOutcome] = {}
-    doubtful: list[tuple[Session, str]] = []
-    new: list[tuple[Session, str]] = []
+    doubtful: Rows = []
+    new: Rows = []
+    unverified: Rows = []
     for session in sessions:
         key = row_key(session)
         entry = entries.get(key)
@@ -403,8 +492,11 @@ def _classify(
             else:
                 outcome = from_entry(session, entry, "existing" if entry.reported else "created")
             outcomes[session.row] = outcome
+        elif entry is not None and entry.state == "deleting":
+            outcomes[session.row] = replace(from_entry(session, entry, "failed"), error=DELETING)
         elif session.meeting_id is not None:
             outcomes[session.row] = row_outcome(session, "existing", meeting_id=session.meeting_id)
+            unverified.append((session, key))
         elif (
             entry is not None
             and entry.state == "deferred"
@@ -416,7 +508,7 @@ def _classify(
             doubtful.append((session, key))
         else:
             new.append((session, key))
-    return outcomes, doubtful, new
+    return outcomes, doubtful, new, unverified
 
 
 @contextmanager
@@ -461,6 +553,7 @@ def schedule(
 
     limits = limits or RateLimits.for_plan("pro")
     account = settings.account_id if settings else "-"
+    check_target(loaded.roster.source, None if options.in_place else options.output)
     with locked_journal(
         loaded.roster.source,
         state=options.state,
@@ -469,11 +562,12 @@ def schedule(
         create=not options.dry_run,  # a dry run never creates a journal
     ) as journal:
         entries = journal.entries() if journal else {}
-        settled, doubtful, new = _classify(validation.sessions, entries, now())
+        settled, doubtful, new, unverified = _classify(validation.sessions, entries, now())
         outcomes = invalid | settled
         # Look on Zoom before creating anything: one listing per host settles the
         # creates an earlier run sent without hearing back, and keeps a lost or
         # foreign journal from causing duplicates.
+        sent_earlier = {key for _, key in doubtful}  # a create sent, its answer not recorded
         doubtful, new = doubtful + new, []
         today = now().date().isoformat()
         report.warnings = quota_warnings(
@@ -490,12 +584,53 @@ def schedule(
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
         with zoom_run(settings, journal, claimed, report, limits=limits, retry=retry,
                       workers=workers, transport=transport) as run:  # fmt: skip
-            settle_all(run, doubtful, outcomes, new, workers)
+            doubtful += verify_sheet_ids(run, unverified, outcomes)
+            settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
             create_all(run, new, outcomes, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:
             raise run.fatal
         return report
+
+
+def verify_sheet_ids(run: Run, rows: Rows, outcomes: dict[int, RowOutcome]) -> Rows:
+    """Rows whose sheet names a meeting the journal does not know: is it on this account?
+
+    Found (same topic): the journal learns it. Not found (deleted, or the sheet came from
+    another account): the row is returned, to be looked for and created like a new one.
+    """
+    missing: Rows = []
+    for session, key in rows:
+        assert session.meeting_id is not None
+        meeting = run.client.get_meeting(session.meeting_id)
+        if meeting is None or meeting.get("topic") != session.topic:
+            with run.lock:
+                run.claimed.discard(session.meeting_id)
+            missing.append((session, key))
+            continue
+        run.journal.record_found(
+            **row_info(session, key), meeting=meeting, body=create_body(session)
+        )
+        outcomes[session.row] = replace(
+            from_entry(session, _entry_of(meeting, session, key), "existing"), error=None
+        )
+    return missing
+
+
+def _entry_of(meeting: Mapping[str, Any], session: Session, key: str) -> Entry:
+    return Entry(
+        row_key=key,
+        host=session.host,
+        topic=session.topic,
+        start_utc=session.start_utc,
+        fingerprint="",
+        excel_row=session.row,
+        state="created",
+        meeting_id=int(meeting["id"]),
+        join_url=meeting.get("join_url"),
+        password=meeting.get("password"),
+        start_time=meeting.get("start_time"),
+    )
 
 
 @contextmanager
@@ -528,8 +663,13 @@ def settle_all(
     outcomes: dict[int, RowOutcome],
     new: list[tuple[Session, str]],
     workers: int,
+    sent_earlier: set[str] | frozenset[str] = frozenset(),
 ) -> None:
-    """Rows that may already exist on Zoom: list each host once (hosts in parallel) and match."""
+    """Rows that may already exist on Zoom: list each host once (hosts in parallel) and match.
+
+    A meeting found for a row whose create an earlier run sent is ``created`` (no sheet
+    has shown it yet); one found for any other row was there before: ``existing``.
+    """
     by_host: dict[str, list[tuple[Session, str]]] = defaultdict(list)
     for session, key in doubtful:
         by_host[session.host].append((session, key))
@@ -548,7 +688,10 @@ def settle_all(
             return
         for session, key in items:
             if key in found:
-                outcomes[session.row] = run._created(session, found[key])
+                outcome = run._created(session, found[key])
+                if key not in sent_earlier:
+                    outcome = replace(outcome, status="existing", start_url=None)
+                outcomes[session.row] = outcome
         new.extend(absent)
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(by_host)))) as pool:
@@ -601,7 +744,22 @@ def write_sheet(
     options: ScheduleOptions,
 ) -> RunReport:
     report.outcomes = [outcomes[row] for row in sorted(outcomes)]
-    report.output = write_results(
+    try:
+        report.output = _write_results(loaded, report, options)
+    except OutputError as error:
+        raise OutputError(
+            f"{str(error).rstrip('.')}; the meetings are made and kept in the journal, so "
+            "running again once this is fixed writes the sheet without creating anything twice."
+        ) from None
+    if journal is not None:
+        journal.mark_reported(
+            [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
+        )
+    return report
+
+
+def _write_results(loaded: Loaded, report: RunReport, options: ScheduleOptions) -> WriteOutcome:
+    return write_results(
         loaded.roster.source,
         {outcome.row: outcome.result() for outcome in report.outcomes},
         output=options.output,
@@ -609,8 +767,3 @@ def write_sheet(
         include_start_url=options.include_start_url,
         include_host=any(session.pool for session in loaded.validation.sessions),
     )
-    if journal is not None:
-        journal.mark_reported(
-            [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
-        )
-    return report

@@ -208,16 +208,8 @@ def apply(roster: Table, validation: Validation, options: ValidationOptions) -> 
         values[row]["recurrence"] = rule
     if not problems and not values:
         return validation
-    bad = {problem.row for problem in problems if problem.row is not None}
     sessions = [
         replace(session, **values[session.row]) if session.row in values else session
         for session in validation.sessions
-        if session.row not in bad
     ]
-    merged = sorted(validation.problems + problems, key=lambda p: -1 if p.row is None else p.row)
-    return Validation(
-        sessions=sessions,
-        problems=merged,
-        invalid_rows=validation.invalid_rows | bad,
-        rows=validation.rows,
-    )
+    return validation.amended(problems, sessions)

@@ -380,6 +380,10 @@ class Journal:
         """Before a DELETE: from now on the meeting may be gone."""
         self._set_plain_state(row_key, "deleting")
 
+    def record_restored(self, row_key: str) -> None:
+        """A cancellation that did not finish was taken back: the meeting stays."""
+        self._set_plain_state(row_key, "created")
+
     def record_deleted(self, row_key: str) -> None:
         """The row's meeting was deleted on Zoom (cancelled, or its row removed)."""
         self._set_plain_state(row_key, "deleted")
@@ -471,6 +475,27 @@ class Journal:
                     row_key,
                 ),
             )
+
+
+def sent_row_keys(path: Path) -> set[str]:
+    """Row keys (of any account) whose meeting Zoom has or may have; empty without a journal.
+
+    Read-only: it never creates a journal or waits for a run's lock.
+    """
+    if not path.exists():
+        return set()
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = db.execute(
+                """SELECT row_key FROM entries WHERE meeting_id IS NOT NULL
+                   OR old_meeting_id IS NOT NULL OR state IN ('intent', 'deleting')"""
+            ).fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return set()  # a damaged journal is reported when a run opens it
+    return {row[0] for row in rows}
 
 
 def _json(value: dict[str, Any] | None) -> str | None:

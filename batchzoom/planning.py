@@ -15,11 +15,12 @@ from pathlib import Path
 
 from batchzoom import pools, recurrence
 from batchzoom.audit import read_journal
+from batchzoom.batch import load as batch_load
 from batchzoom.batch import row_key
 from batchzoom.config import Config
 from batchzoom.journal import default_path
-from batchzoom.roster import Roster, read_roster
-from batchzoom.rows import Session, Validation, ValidationOptions, validate
+from batchzoom.roster import Roster
+from batchzoom.rows import Session, Validation, ValidationOptions
 
 
 def load(
@@ -31,8 +32,8 @@ def load(
     encoding: str | None = None,
 ) -> tuple[Roster, Validation]:
     """Read, validate and plan the roster at ``path`` (raises ``InputError`` if unusable)."""
-    roster = read_roster(path, sheet=sheet, encoding=encoding, aliases=config.aliases)
-    return roster, plan_hosts(roster, validate(roster, options), config)
+    loaded = batch_load(path, options, sheet=sheet, encoding=encoding, aliases=config.aliases)
+    return loaded.roster, plan_hosts(loaded.roster, loaded.validation, config)
 
 
 def plan_hosts(
@@ -72,15 +73,7 @@ def plan_hosts(
             column=column,
         )
         problems += unplaced
-    bad = {problem.row for problem in problems if problem.row is not None}
-    return Validation(
-        sessions=[session for session in sessions if session.row not in bad],
-        problems=sorted(
-            validation.problems + problems, key=lambda p: -1 if p.row is None else p.row
-        ),
-        invalid_rows=validation.invalid_rows | bad,
-        rows=validation.rows,
-    )
+    return validation.amended(problems, sessions)
 
 
 def occurrences_of(session: Session) -> Sequence[datetime]:

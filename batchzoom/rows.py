@@ -251,6 +251,24 @@ class Validation:
         """True when no row (and not the file) has a problem."""
         return not self.problems
 
+    def amended(
+        self, problems: Sequence[Problem], sessions: Sequence[Session] | None = None
+    ) -> Validation:
+        """More problems found on top (rows with one lose their session), in row order.
+
+        ``sessions`` replaces the valid sessions (e.g. with more fields filled in).
+        """
+        bad = {problem.row for problem in problems if problem.row is not None}
+        kept = self.sessions if sessions is None else sessions
+        return Validation(
+            sessions=[session for session in kept if session.row not in bad],
+            problems=sorted(
+                [*self.problems, *problems], key=lambda p: -1 if p.row is None else p.row
+            ),
+            invalid_rows=self.invalid_rows | bad,
+            rows=self.rows,
+        )
+
 
 class Table(Protocol):
     """What ``validate`` needs of a roster: which fields it has and their raw cells."""

@@ -49,6 +49,7 @@ from batchzoom.batch import (
 from batchzoom.errors import AuthError, BatchzoomError, ZoomUnreachableError
 from batchzoom.journal import Entry, Journal
 from batchzoom.rows import Session
+from batchzoom.writeback import check_target
 from batchzoom.zoom import (
     DailyLimitError,
     RateLimits,
@@ -60,7 +61,7 @@ from batchzoom.zoom import (
 )
 from batchzoom.zoom.meetings import create_body, fingerprint
 
-Action = Literal["create", "update", "recreate", "cancel", "delete"]
+Action = Literal["create", "update", "restore", "recreate", "cancel", "delete"]
 # The meeting fields batchzoom sets, as Zoom reports them back, for spotting edits made on Zoom.
 WATCHED = ("topic", "duration", "timezone", "agenda")
 
@@ -93,10 +94,13 @@ class Step:
         if self.action == "recreate":
             old, new = self.changes["host"]
             return f"host {old} -> {new}: new meeting, then the old one deleted"
+        if self.action == "restore":
+            return "keep the meeting: its row is no longer cancelled"
         if self.action in {"cancel", "delete"}:
             assert self.entry is not None
             why = "marked cancelled" if self.action == "cancel" else "row gone from the sheet"
-            return f"delete meeting {self.entry.meeting_id} ({why})"
+            ids = [i for i in (self.entry.meeting_id, self.entry.old_meeting_id) if i is not None]
+            return f"delete meeting {' and '.join(map(str, ids))} ({why})"
         return "; ".join(
             f"{name}: {_short(old)} -> {_short(new)}" for name, (old, new) in self.changes.items()
         )
@@ -148,7 +152,7 @@ def plan_sync(
             and entry.meeting_id is not None
         )
         if session.cancelled:
-            if live:
+            if live or (entry is not None and entry.old_meeting_id is not None):
                 steps.append(Step("cancel", key, session, entry))
             else:
                 settled[session.row] = row_outcome(session, "cancelled")
@@ -161,8 +165,8 @@ def plan_sync(
             settled[session.row] = from_entry(session, entry, "deferred")
         elif not live or entry is None:
             steps.append(Step("create", key, session, entry))
-        elif entry.state == "deleting":
-            steps.append(Step("cancel", key, session, entry))  # finish the delete already begun
+        elif entry.state == "deleting":  # cancelled, then restored before the delete finished
+            steps.append(Step("restore", key, session, entry))
         elif entry.host.lower() != session.host.lower():
             steps.append(
                 Step("recreate", key, session, entry, {"host": (entry.host, session.host)})
@@ -176,6 +180,8 @@ def plan_sync(
     if delete_missing:
         for key, entry in entries.items():
             if (
+                key not in keys and entry.old_meeting_id is not None and entry.meeting_id is None
+            ) or (
                 key not in keys
                 and entry.state in {"created", "deleting"}
                 and entry.meeting_id is not None
@@ -219,16 +225,23 @@ class _Sync:
         meeting = self.client.get_meeting(step.entry.meeting_id)
         if self.options.force:
             return meeting, None
-        if step.entry.pending is not None and meeting is not None:
-            # An update was sent before a crash: Zoom may have applied it already.
-            done = all(meeting.get(k) == v for k, v in step.entry.pending.items() if k in WATCHED)
-            if done:
-                return meeting, None
-        return meeting, _conflict(step.entry, meeting)
+        conflict = _conflict(step.entry, meeting)
+        if conflict and step.entry.pending is not None and meeting is not None:
+            # An update was sent before a crash: Zoom may show it already (it is sent again).
+            shown = all(
+                (meeting.get(k) or None) == (step.entry.pending.get(k) or None) for k in WATCHED
+            )
+            return meeting, None if shown else conflict
+        return meeting, conflict
 
     def update(self, step: Step) -> RowOutcome:
         session, entry = step.session, step.entry
         assert session is not None and entry is not None and entry.meeting_id is not None
+        if entry.state == "deleting":  # a cancellation that did not finish: keep the meeting?
+            if self.client.get_meeting(entry.meeting_id) is None:
+                self.journal.record_deleted(step.key)
+                return self.run.create(session, step.key)
+            self.journal.record_restored(step.key)
         parked = self.run.parked_for(entry.host)
         if parked is not None:
             return self.run.defer_update(session, entry, parked)
@@ -244,7 +257,9 @@ class _Sync:
             patch = {name: new for name, (_, new) in diff(entry.body or {}, new_body).items()}
         if "start_time" in patch or "timezone" in patch:
             patch["start_time"], patch["timezone"] = new_body["start_time"], new_body["timezone"]
-        if patch and meeting is not None and not _applied(meeting, new_body, entry):
+        if entry.pending is not None and not patch:
+            patch = dict(entry.pending)  # the update sent before a crash, whatever became of it
+        if patch and meeting is not None:
             self.journal.record_update_intent(step.key, new_body, host=entry.host)
             try:
                 self.client.update_meeting(entry.meeting_id, patch, host=entry.host)
@@ -278,20 +293,22 @@ class _Sync:
 
     def delete(self, step: Step) -> RowOutcome:
         entry = step.entry
-        assert entry is not None and entry.meeting_id is not None
+        assert entry is not None
         label = step.session or entry
-        if entry.state != "deleting":
-            meeting, conflict = self.guard(step)
-            if conflict and meeting is not None:
-                return _failed_any(
-                    step, f"Not deleted: {conflict}; check it, then sync with --force."
-                )
-            self.journal.record_delete_intent(step.key)
-        try:
-            self.client.delete_meeting(entry.meeting_id, notify=self.options.notify)
-        except ZoomRequestError as refused:
-            if refused.status != 404:  # already gone is what we wanted
-                return _failed_any(step, str(refused))
+        if entry.meeting_id is not None and entry.state != "deleted":
+            if entry.state != "deleting":
+                meeting, conflict = self.guard(step)
+                if conflict and meeting is not None:
+                    return _failed_any(
+                        step, f"Not deleted: {conflict}; check it, then sync with --force."
+                    )
+                self.journal.record_delete_intent(step.key)
+            try:
+                self.client.delete_meeting(entry.meeting_id, notify=self.options.notify)
+            except ZoomRequestError as refused:
+                if refused.status != 404:  # already gone is what we wanted
+                    return _failed_any(step, str(refused))
+        self.finish_replacement(step.key, entry)  # a meeting left by an unfinished host move
         self.journal.record_deleted(step.key)
         return _cancelled(label, entry)
 
@@ -354,13 +371,6 @@ def _cancelled(label: Session | Entry, entry: Entry) -> RowOutcome:
     return _missing(entry, "cancelled")
 
 
-def _applied(meeting: dict[str, Any], body: dict[str, Any], entry: Entry) -> bool:
-    """Whether Zoom already shows ``body`` (an update sent before a crash took effect)."""
-    return entry.pending == body and all(
-        meeting.get(k) == body.get(k) for k in WATCHED if k in body
-    )
-
-
 def sync(
     loaded: Loaded,
     settings: ZoomSettings,
@@ -381,6 +391,7 @@ def sync(
         report.outcomes = sorted(invalid.values(), key=lambda o: o.row)
         return report
     limits = limits or RateLimits.for_plan("pro")
+    check_target(loaded.roster.source, None if options.in_place else options.output)
     with locked_journal(
         loaded.roster.source,
         state=options.state,
@@ -388,9 +399,15 @@ def sync(
         account=settings.account_id,
     ) as journal:
         assert journal is not None
-        plan = plan_sync(
-            loaded, journal.entries(), delete_missing=options.delete_missing, now=now()
-        )
+        # A row that is invalid is still in the sheet: its meeting is not "missing".
+        delete_missing = options.delete_missing and not validation.invalid_rows
+        if options.delete_missing and not delete_missing:
+            rows = ", ".join(map(str, sorted(validation.invalid_rows)))
+            report.warnings.append(
+                f"No meeting of a removed row was deleted because rows {rows} are invalid; "
+                "fix them and sync again to delete the meetings of removed rows."
+            )
+        plan = plan_sync(loaded, journal.entries(), delete_missing=delete_missing, now=now())
         report.plan = plan
         outcomes = invalid | plan.settled
         for session, entry in plan.unchanged:
@@ -431,7 +448,7 @@ def _apply(
         if run.fatal is not None:
             break
         try:
-            if step.action == "update":
+            if step.action in {"update", "restore"}:
                 outcome = syncer.update(step)
             elif step.action == "recreate":
                 outcome = syncer.recreate(step)

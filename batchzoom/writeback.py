@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 import warnings
@@ -134,6 +135,30 @@ def excel_lock_path(path: Path) -> Path:
     return path.with_name(f"~${path.name}")
 
 
+def check_target(source: SourceInfo, output: Path | None) -> Path:
+    """The result file for ``output`` (default beside the roster), if it can be written at all.
+
+    Raises OutputError for a wrong extension, a folder, or a folder that does not exist;
+    call it before any work whose result would then have nowhere to go.
+    """
+    target = output if output is not None else default_output_path(source)
+    if target.suffix.lower() != source.path.suffix.lower():
+        raise OutputError(
+            f"Cannot write the results to {target} because it is not a {source.path.suffix} file; "
+            f"use the same extension as the roster {source.path.name}."
+        )
+    if target.is_dir():
+        raise OutputError(
+            f"Cannot write the results to {target} because it is a folder; give a file name."
+        )
+    if not target.parent.is_dir():
+        raise OutputError(
+            f"Cannot write the results to {target} because the folder {target.parent} does not "
+            "exist; create it or choose another --output."
+        )
+    return target
+
+
 def write_results(
     source: SourceInfo,
     results: Mapping[int, RowResult],
@@ -154,17 +179,7 @@ def write_results(
             raise ValueError(f"row {row} is not a data row (the header is row {source.header_row})")
     if output is not None and _same_file(output, source.path):
         in_place, output = True, None
-
-    target = output if output is not None else default_output_path(source)
-    if target.suffix.lower() != source.path.suffix.lower():
-        raise OutputError(
-            f"Cannot write the results to {target} because it is not a {source.path.suffix} file; "
-            f"use the same extension as the roster {source.path.name}."
-        )
-    if target.is_dir():
-        raise OutputError(
-            f"Cannot write the results to {target} because it is a folder; give a file name."
-        )
+    target = check_target(source, output)
 
     data, mtime_ns = _read_source(source.path)
     backup: Path | None = None
@@ -179,6 +194,11 @@ def write_results(
         elif excel_lock_path(source.path).exists():
             reason = (
                 f"{source.path} is open in Excel, so it was not overwritten; "
+                f"the results were written to {fallback} instead."
+            )
+        elif not stat.S_IMODE(source.path.stat().st_mode) & stat.S_IWUSR:
+            reason = (
+                f"{source.path} is read-only, so it was not overwritten; "
                 f"the results were written to {fallback} instead."
             )
         if reason is None:
@@ -210,13 +230,15 @@ def write_results(
         # Building the workbook takes a while: look again just before replacing the
         # roster, so that a save made meanwhile (in Excel, say) is never overwritten.
         atomic_write(target, content, still=lambda: _fingerprint(source.path) == snapshot)
-    except _RosterChangedError:
+    except (_RosterChangedError, OutputError) as error:
         fallback = default_output_path(source)
         atomic_write(fallback, content)
-        reason = (
-            f"{source.path} was saved while batchzoom was writing to it; the results were "
-            f"written to {fallback} instead."
+        why = (
+            "was saved while batchzoom was writing to it"
+            if isinstance(error, _RosterChangedError)
+            else "could not be replaced (is it open in another program?)"
         )
+        reason = f"{source.path} {why}; the results were written to {fallback} instead."
         return WriteOutcome(path=fallback, backup=backup, diverted=True, reason=reason)
     return WriteOutcome(path=target, backup=backup, diverted=False, reason=None)
 

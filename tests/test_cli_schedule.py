@@ -183,3 +183,36 @@ def test_ics_file_has_one_event_per_meeting_and_no_passcode_by_default(
     text = calendar.read_text(encoding="utf-8")
     assert text.count("BEGIN:VEVENT") == 3
     assert all(m["password"] not in text for m in sandbox.meetings())
+
+
+def test_a_bad_output_folder_is_refused_before_anything_is_created(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(2))
+    result = invoke(
+        ["schedule", str(roster), "--output", str(tmp_path / "nodir" / "out.csv")],
+        env_for(sandbox),
+        tmp_path,
+    )
+    assert result.exit_code == 1
+    assert "the folder" in result.stderr and "does not exist" in result.stderr
+    assert sandbox.meetings() == []
+
+
+def test_a_wrong_api_path_is_one_error_not_a_failure_per_row(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(3))
+    env = env_for(sandbox) | {"ZOOM_API_URL": sandbox.api_url.replace("/v2", "/v1")}
+    result = invoke(["schedule", str(roster)], env, tmp_path)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "ZOOM_API_URL does not point at Zoom's API" in lines[0]
+
+
+def test_an_unreachable_token_url_is_named(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(1))
+    env = env_for(sandbox) | {"ZOOM_TOKEN_URL": "http://127.0.0.1:9/oauth/token"}
+    result = invoke(["schedule", str(roster)], env, tmp_path)
+    assert result.exit_code == 1
+    assert "Cannot reach Zoom at http://127.0.0.1:9/oauth/token" in result.stderr

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import stat
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jsonschema
 import openpyxl
@@ -308,3 +311,67 @@ def test_quota_warning_names_each_host_that_needs_more_than_a_day(tmp_path: Path
         f"Host {BOB} needs 30 new meetings but Zoom allows 100 creates per host per UTC day "
         "(20 left today): this takes 2 days; the rest will be deferred, so run again after 00:00 UTC.",
     ]
+
+
+def test_sheet_ids_from_another_account_are_checked_not_trusted(
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+) -> None:
+    first = sandbox_factory(SandboxConfig(users=[SandboxUser(ALICE)]))
+    second = sandbox_factory(SandboxConfig(users=[SandboxUser(ALICE)], account_id="other_account"))
+    roster = write_csv(tmp_path / "r.csv", session_rows(2, [ALICE]))
+    run(roster, first, in_place=True)
+    assert _csv_rows(roster)[0]["zoom_meeting_id"]  # the roster now names account one's meetings
+    _, report = run(roster, second, in_place=True)
+    assert len(second.meetings()) == 2  # created on account two, not taken as existing
+    assert report.counts()["created"] == 2  # type: ignore[attr-defined]
+    _, again = run(roster, second, in_place=True)
+    assert again.counts()["existing"] == 2 and len(second.meetings()) == 2  # type: ignore[attr-defined]
+
+
+def test_a_row_copied_with_its_meeting_id_is_flagged(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(1, [ALICE]))
+    run(roster, sandbox, in_place=True)
+    rows = _csv_rows(roster)
+    copy = dict(rows[0], ID="S9999", Topic="New class", Start="2027-06-01 09:00")
+    with roster.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([rows[0], copy])
+    loaded = load(roster, ValidationOptions())
+    [problem] = loaded.validation.problems
+    assert (problem.row, problem.code) == (3, "meeting-id-copied")
+
+
+def test_rows_already_on_zoom_do_not_block_a_later_run_once_they_have_started(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(2, [ALICE]))
+    run(roster, sandbox)
+    sandbox.clock.set(datetime(2027, 5, 3, 12, 0, tzinfo=UTC))  # the first class has begun
+    later = load(roster, ValidationOptions(now=datetime(2027, 5, 3, 12, 0, tzinfo=UTC)))
+    assert later.validation.ok
+    fresh = write_csv(tmp_path / "other.csv", session_rows(2, [ALICE]))
+    never_sent = load(fresh, ValidationOptions(now=datetime(2027, 5, 3, 12, 0, tzinfo=UTC)))
+    assert [p.code for p in never_sent.validation.problems] == ["start-in-past", "start-in-past"]
+
+
+def test_a_dropped_create_of_a_past_or_recurring_session_is_found_not_repeated(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from batchzoom.batch import is_meeting_of
+
+    past = session_rows(1, [ALICE], first=datetime(2020, 1, 6, 9, 0))
+    roster = write_csv(tmp_path / "past.csv", past)
+    sandbox.faults.drop_next("meetingCreate")
+    loaded = load(roster, ValidationOptions(allow_past=True))
+    schedule(loaded, settings_for(sandbox), ScheduleOptions(), retry=RetryPolicy.for_tests())
+    assert creates(sandbox) == 1 and len(sandbox.meetings()) == 1
+    # Zoom lists a recurring meeting at an occurrence, not at the row's start.
+    session = replace(
+        loaded.validation.sessions[0],
+        start=datetime(2027, 5, 3, 9, 0, tzinfo=ZoneInfo("Asia/Seoul")),
+        recurrence={"type": 2, "repeat_interval": 1, "weekly_days": "4", "end_times": 3},
+    )
+    listed = {"topic": session.topic, "start_time": "2027-05-05T00:00:00Z", "duration": 50}
+    assert is_meeting_of(listed, session)
+    assert not is_meeting_of(dict(listed, start_time="2027-05-06T00:00:00Z"), session)

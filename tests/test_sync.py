@@ -348,3 +348,87 @@ def test_an_update_whose_answer_was_lost_is_settled_not_called_a_conflict(
         entry = journal.get("id:S0000")
     assert entry is not None and entry.pending is None and (entry.body or {})["agenda"] == "Unit 5"
     assert run_sync(roster, sandbox).plan.steps == []  # type: ignore[union-attr]
+
+
+class CrashBeforePatch(httpx.BaseTransport):
+    """The process dies after journalling an update, before the PATCH leaves."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PATCH":
+            raise Crash
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_an_update_lost_before_it_was_sent_is_sent_by_the_next_sync(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    rows = rows_of(1)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    rows[0][2] = "2027-05-03 11:00"  # only the start moves
+    write_csv(roster, rows, HEADERS)
+    with contextlib.suppress(Crash):
+        run_sync(roster, sandbox, transport=CrashBeforePatch())
+    assert sandbox.meetings()[0]["start_time"] == "2027-05-03T00:00:00Z"
+    run_sync(roster, sandbox)
+    assert sandbox.meetings()[0]["start_time"] == "2027-05-03T02:00:00Z"
+    assert run_sync(roster, sandbox).plan.steps == []  # type: ignore[union-attr]
+
+
+def test_invalid_rows_are_not_taken_for_removed_ones(tmp_path: Path, sandbox: Sandbox) -> None:
+    rows = rows_of(2)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    rows[1][4] = "abc"  # a typo makes the row invalid; it is still in the sheet
+    write_csv(roster, rows, HEADERS)
+    report = run_sync(roster, sandbox, skip_invalid=True, delete_missing=True)
+    assert len(sandbox.meetings()) == 2 and requests(sandbox, "meetingDelete") == 0
+    assert any("rows 3 are invalid" in warning for warning in report.warnings)
+
+
+def test_cancelling_after_a_failed_host_move_deletes_the_old_meeting(
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+) -> None:
+    sb = sandbox_factory(
+        SandboxConfig(users=[SandboxUser(ALICE), SandboxUser(BOB, licensed=False)])
+    )
+    rows = rows_of(1)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sb)
+    rows[0][5] = BOB  # Bob may not host: the move fails and the old meeting stays
+    write_csv(roster, rows, HEADERS)
+    assert run_sync(roster, sb).outcomes[0].status == "failed"
+    assert len(sb.meetings()) == 1
+    rows[0][8] = "cancelled"
+    write_csv(roster, rows, HEADERS)
+    assert run_sync(roster, sb).counts()["cancelled"] == 1
+    assert sb.meetings() == []
+
+
+def test_an_unfinished_cancellation_taken_back_keeps_the_meeting(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    rows = rows_of(1)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    rows[0][8] = "cancelled"
+    write_csv(roster, rows, HEADERS)
+    sandbox.faults.fail_next("meetingDelete", status=503, count=10)
+    assert run_sync(roster, sandbox).outcomes[0].status == "failed"
+    sandbox.faults.clear()
+    rows[0][8] = ""
+    write_csv(roster, rows, HEADERS)
+    loaded = load(roster, ValidationOptions(allow_past=True))
+    scheduled = schedule(loaded, settings_for(sandbox), ScheduleOptions(),
+                         retry=RetryPolicy.for_tests(), now=sandbox.clock.now)  # fmt: skip
+    assert scheduled.outcomes[0].status == "failed" and len(sandbox.meetings()) == 1
+    report = run_sync(roster, sandbox)
+    assert report.plan is not None and [s.action for s in report.plan.steps] == ["restore"]
+    assert len(sandbox.meetings()) == 1
+    assert run_sync(roster, sandbox).counts()["unchanged"] == 1

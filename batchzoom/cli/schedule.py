@@ -48,6 +48,8 @@ def schedule_command(
         batchzoom schedule spring.xlsx --timezone Asia/Seoul
         batchzoom schedule samples/timetable.xlsx --sandbox
     """
+    if ics is not None and not ics.parent.is_dir():
+        raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
     loaded = Loaded(*reading.load(roster))
     refuse_invalid(loaded, choices, verb="schedule")
     options = choices.options(ScheduleOptions)

@@ -18,12 +18,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 import httpx
 
-from batchzoom import __version__
-from batchzoom.errors import ZoomError
+from batchzoom import __version__, zoomspec
+from batchzoom.errors import ZoomError, ZoomUnreachableError
 from batchzoom.zoom.auth import S2SAuth, unreachable
 from batchzoom.zoom.ratelimit import RateLimits
 from batchzoom.zoom.retry import (
@@ -32,10 +33,12 @@ from batchzoom.zoom.retry import (
     RETRYABLE_STATUSES,
     RetryableResponseError,
     RetryPolicy,
+    TokenUnavailableError,
     parse_moment,
     parse_retry_after,
 )
-from batchzoom.zoom.settings import ZoomSettings
+from batchzoom.zoom.settings import DEFAULT_API_URL, ZoomSettings
+from batchzoom.zoomspec import OperationId
 
 CATEGORY = {
     "meetingCreate": "LIGHT",
@@ -90,6 +93,24 @@ def _body(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+@cache
+def _not_found_codes(operation: str) -> frozenset[int]:
+    """The codes Zoom documents for the operation's 404 answers."""
+    return frozenset(
+        int(error["code"]) for error in zoomspec.error_codes(cast(OperationId, operation), 404)
+    )
+
+
+def _url_of(error: Exception, settings: ZoomSettings) -> str:
+    """The URL a transport error happened on (the token URL or the API's)."""
+    fallback = settings.token_url if isinstance(error, TokenUnavailableError) else settings.api_url
+    try:
+        request = getattr(error, "request", None)
+    except RuntimeError:  # httpx raises when the error carries no request
+        return fallback
+    return str(request.url.copy_with(query=None)) if request is not None else fallback
 
 
 def _next_utc_midnight(now: datetime) -> datetime:
@@ -263,7 +284,7 @@ class ZoomClient:
                     raise InDoubtError(f"{type(error).__name__} after sending") from None
                 raise
             return self._check(
-                response, idempotent=idempotent, host=host, slow_down=pacer.slow_down
+                response, operation, idempotent=idempotent, host=host, slow_down=pacer.slow_down
             )
 
         try:
@@ -271,7 +292,7 @@ class ZoomClient:
                 with step:
                     return attempt()
         except NOT_SENT + MAYBE_SENT as error:
-            raise unreachable(self.settings.api_url, error) from None
+            raise unreachable(_url_of(error, self.settings), error) from None
         except RetryableResponseError as error:
             response = error.response
             if response.status_code == 429:
@@ -291,6 +312,7 @@ class ZoomClient:
     def _check(
         self,
         response: httpx.Response,
+        operation: str,
         *,
         idempotent: bool,
         host: str | None,
@@ -314,6 +336,14 @@ class ZoomClient:
                 raise InDoubtError(f"HTTP {status} from Zoom")
             raise RetryableResponseError(response, parse_retry_after(response, now=self._now()))
         code = body.get("code")
+        if status == 404 and code not in _not_found_codes(operation):
+            # Zoom's own "not found" answers carry the code its description documents
+            # (1001 no such user, 3001 no such meeting): this one is about the URL itself,
+            # so every request would fail alike.
+            raise ZoomUnreachableError(
+                f"{response.request.url} answered 404 Not Found, so ZOOM_API_URL does not "
+                f"point at Zoom's API; check it (Zoom's is {DEFAULT_API_URL})."
+            )
         raise ZoomRequestError(status, code if isinstance(code, int) else None, message)
 
     def _daily_limit(
