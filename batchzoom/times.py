@@ -181,13 +181,20 @@ def to_date(value: object, *, date_order: DateOrder | None = None) -> date:
             )
         return moment.date()
     if isinstance(value, str):
-        text = _clean(value)
+        text = _MIDNIGHT.sub("", _clean(value))  # "2027-05-14 00:00:00", as exports write dates
+        if _SERIAL_TEXT.fullmatch(text):  # an Excel date number that a CSV keeps as text
+            return to_date(float(text), date_order=date_order)
         found = _match_date(text, date_order, "date-format")
         if found is not None and found[1] == len(text):
             return found[0]
     raise TimeValueError(
         "date-format", f'"{shorten(value)}" is not a date; enter it as YYYY-MM-DD, e.g. 2027-05-03.'
     )
+
+
+_MIDNIGHT = re.compile(r"[ T]0?0:00(?::00(?:\.0+)?)?$")
+_SERIAL_TEXT = re.compile(r"[1-9]\d{4}(?:\.0+)?")  # 10000-99999: 1927-2173
+_FRACTION_TEXT = re.compile(r"0?\.\d+")
 
 
 def _serial(value: float, code: str) -> datetime:
@@ -259,6 +266,8 @@ def to_time(value: object) -> time:
                 return (datetime.min + timedelta(seconds=seconds)).time()
     elif isinstance(value, str):
         text = _clean(value)
+        if _FRACTION_TEXT.fullmatch(text):  # an Excel day fraction that a CSV keeps as text
+            return to_time(float(text))
         found = _match_time(text)
         if found is not None and found[1] == len(text):
             return found[0]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from batchzoom import times
-from batchzoom.times import TimeValueError
+from batchzoom.times import TimeValueError, to_date, to_time
 
 QUICK = settings(max_examples=150, deadline=None)
 
@@ -286,3 +286,24 @@ def test_every_dst_gap_and_fold_of_a_year_is_caught(name: str) -> None:
     assert caught_folds == expected_folds
     if name not in {"UTC", "Asia/Seoul"}:
         assert expected_gaps and expected_folds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2027-05-14 00:00:00", date(2027, 5, 14)), ("2027-05-14T00:00", date(2027, 5, 14)),
+     ("46510", date(2027, 5, 3)), ("46510.0", date(2027, 5, 3))],
+)  # fmt: skip
+def test_exported_midnights_and_excel_numbers_kept_as_text_are_dates(
+    text: str, expected: date
+) -> None:
+    assert to_date(text) == expected
+
+
+def test_a_day_fraction_kept_as_text_is_a_time() -> None:
+    assert to_time("0.75") == time(18, 0)
+    assert to_time(".5") == time(12, 0)
+
+
+def test_a_date_text_with_a_real_time_is_still_refused() -> None:
+    with pytest.raises(TimeValueError):
+        to_date("2027-05-14 10:00")
