@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import signal
 from pathlib import Path
 from types import FrameType
@@ -88,9 +89,21 @@ def sandbox(
         config.users = users
     try:
         server = Sandbox(config)
+    except (OSError, ValueError) as error:  # the state file: unreadable, or not the sandbox's
+        raise click.ClickException(
+            f"The sandbox cannot use its state file {state} ({error}); delete it or choose "
+            "another --state."
+        ) from None
+    try:
         server.bind()
-    except (OSError, ValueError) as error:
-        raise click.ClickException(f"The sandbox could not start: {error}.") from error
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"Port {port} is already in use; choose another --port, or 0 for any free port."
+            ) from None
+        raise click.ClickException(
+            f"The sandbox could not listen on port {port} ({error.strerror}); choose another --port."
+        ) from None
     click.echo(f"Zoom sandbox listening on {server.base_url} (plan {plan}); Ctrl-C stops it.")
     click.echo("Use these settings (paste into a shell or an .env file):")
     click.echo(f"ZOOM_ACCOUNT_ID={server.account_id}")
