@@ -20,9 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from batchzoom.batch import DAILY_CREATE_LIMIT, Loaded, row_key
+from batchzoom.batch import DAILY_CREATE_LIMIT, Loaded, invalid_outcomes, row_key
 from batchzoom.errors import InputError
 from batchzoom.journal import SCHEMA_VERSION, Entry, entry_from_row
+from batchzoom.rows import is_blank
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient, ZoomRequestError, ZoomSettings
 
 RowState = Literal[
@@ -179,13 +180,10 @@ class StatusReport:
         return sorted({row.account for row in self.rows if row.account is not None})
 
 
-def _invalid_messages(loaded: Loaded) -> dict[int, str]:
-    messages: dict[int, list[str]] = {}
-    for problem in loaded.validation.problems:
-        if problem.row is not None:
-            where = f"{problem.column}: " if problem.column else ""
-            messages.setdefault(problem.row, []).append(where + problem.message)
-    return {row: " ".join(messages.get(row, ["invalid row"])) for row in loaded.validation.rows}
+def _id_text(cell: object) -> str | None:
+    if cell is None or is_blank(cell):
+        return None
+    return str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell).strip()
 
 
 def _from_entry(account: str, entry: Entry, **values: Any) -> RowStatus:
@@ -222,10 +220,10 @@ def status(
     now = now or datetime.now(UTC)
     accounts = [account] if account is not None else journal.accounts()
     hidden = sum(len(e) for a, e in journal.entries.items() if a not in accounts)
-    invalid = _invalid_messages(loaded)
+    ids = dict(zip(loaded.roster.rows, loaded.roster.values("id") or (), strict=False))
     rows: dict[int, list[RowStatus]] = {
-        row: [RowStatus(row=row, status="invalid", error=invalid[row])]
-        for row in loaded.validation.invalid_rows
+        row: [RowStatus(row=row, status="invalid", key=_id_text(ids.get(row)), error=outcome.error)]
+        for row, outcome in invalid_outcomes(loaded.validation).items()
     }
     seen: set[tuple[str, str]] = set()
     for session in loaded.validation.sessions:

@@ -275,7 +275,7 @@ def test_status_lists_invalid_rows_and_entries_no_longer_in_the_roster(
     assert code == 0
     lines = out.splitlines()
     assert lines[2].split()[:3] == ["2", "A-1", "created"]
-    assert lines[3].split()[:3] == ["3", "-", "invalid"]
+    assert lines[3].split()[:3] == ["3", "A-9", "invalid"]
     assert "In the journal but no longer in the roster:" in lines
     assert out.splitlines()[-1] == "2 rows: 1 created, 1 invalid."
 
