@@ -497,12 +497,7 @@ def _classify(
         elif session.meeting_id is not None:
             outcomes[session.row] = row_outcome(session, "existing", meeting_id=session.meeting_id)
             unverified.append((session, key))
-        elif (
-            entry is not None
-            and entry.state == "deferred"
-            and entry.resume_at
-            and entry.resume_at > now
-        ):
+        elif entry is not None and entry.deferred_until_after(now):
             outcomes[session.row] = from_entry(session, entry, "deferred")
         elif entry is not None and entry.in_doubt:
             doubtful.append((session, key))

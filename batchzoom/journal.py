@@ -96,6 +96,10 @@ class Entry:
     pending: dict[str, Any] | None = None  # an update sent without its answer recorded
     old_meeting_id: int | None = None  # a replaced meeting still to delete
 
+    def deferred_until_after(self, now: datetime) -> bool:
+        """A daily limit deferred this row and it may not be sent again yet."""
+        return self.state == "deferred" and self.resume_at is not None and self.resume_at > now
+
     @property
     def in_doubt(self) -> bool:
         """A create was sent but its answer was never recorded."""

@@ -156,12 +156,7 @@ def plan_sync(
                 steps.append(Step("cancel", key, session, entry))
             else:
                 settled[session.row] = row_outcome(session, "cancelled")
-        elif (
-            entry is not None
-            and entry.state == "deferred"
-            and entry.resume_at
-            and entry.resume_at > now
-        ):
+        elif entry is not None and entry.deferred_until_after(now):
             settled[session.row] = from_entry(session, entry, "deferred")
         elif not live or entry is None:
             steps.append(Step("create", key, session, entry))
