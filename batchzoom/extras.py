@@ -17,7 +17,7 @@ from typing import Any
 
 from batchzoom import meeting_settings, recurrence
 from batchzoom.meeting_settings import SettingError
-from batchzoom.recurrence import RecurrenceCells, RecurrenceError
+from batchzoom.recurrence import RecurrenceCells, RecurrenceCellsError, RecurrenceError
 from batchzoom.rows import (
     SETTINGS_PREFIX,
     CellError,
@@ -121,7 +121,25 @@ def _recurrences(
     if not present:
         return {}
     columns = [_cells_of(roster, name) for name in recurrence.FIELDS]
-    cells_memo: dict[tuple[object, ...], RecurrenceCells | RecurrenceError | None] = {}
+    # A row's recurrence problems in the order of the roster's columns (a field the roster
+    # lacks, such as a missing repeat, after them in FIELDS order).
+    position = {name: index for index, name in enumerate(roster.columns)}
+    fallback = len(position)
+
+    def parse(cells: Sequence[object]) -> RecurrenceCells | tuple[RecurrenceError, ...] | None:
+        try:
+            return recurrence.parse_cells(cells)
+        except RecurrenceCellsError as error:
+            return tuple(
+                sorted(
+                    error.errors,
+                    key=lambda e: position.get(
+                        e.field, fallback + recurrence.FIELDS.index(e.field)
+                    ),
+                )
+            )
+
+    cells_memo: dict[tuple[object, ...], RecurrenceCells | tuple[RecurrenceError, ...] | None] = {}
     rule_memo: dict[tuple[RecurrenceCells, datetime, str], dict[str, Any] | RecurrenceError] = {}
     rules: dict[int, dict[str, Any]] = {}
 
@@ -134,19 +152,15 @@ def _recurrences(
         try:
             parsed = cells_memo[key]
         except KeyError:
-            try:
-                parsed = cells_memo[key] = recurrence.parse_cells(cells)
-            except RecurrenceError as error:
-                parsed = cells_memo[key] = error
+            parsed = cells_memo[key] = parse(cells)
         except TypeError:  # an unhashable cell
-            try:
-                parsed = recurrence.parse_cells(cells)
-            except RecurrenceError as error:
-                parsed = error
+            parsed = parse(cells)
         if parsed is None:
             continue
-        if isinstance(parsed, RecurrenceError):
-            problems.append(Problem(row, header(parsed), parsed.code, parsed.message))
+        if isinstance(parsed, tuple):
+            problems.extend(
+                Problem(row, header(error), error.code, error.message) for error in parsed
+            )
             continue
         session = sessions.get(row)
         if session is None:

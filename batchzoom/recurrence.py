@@ -25,14 +25,16 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from batchzoom import times
 from batchzoom.times import TimeValueError
+
+_T = TypeVar("_T")
 
 DAILY, WEEKLY, MONTHLY = 1, 2, 3
 MAX_INTERVAL = {DAILY: 99, WEEKLY: 50, MONTHLY: 10}
@@ -95,6 +97,14 @@ class RecurrenceError(ValueError):
         self.field = field  # the recurrence column the problem is in
         self.code = code
         self.message = message
+
+
+class RecurrenceCellsError(ValueError):
+    """Every problem of one row's recurrence cells, in ``FIELDS`` order (at least one)."""
+
+    def __init__(self, errors: Sequence[RecurrenceError]) -> None:
+        super().__init__(" ".join(error.message for error in errors))
+        self.errors = tuple(errors)
 
 
 @dataclass(frozen=True)
@@ -195,96 +205,170 @@ def parse_week(cell: object) -> int:
 def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
     """The recurrence of one row's cells (in ``FIELDS`` order; blank cells as None).
 
-    None when the row does not repeat. Raises ``RecurrenceError`` for the first
-    cell, in column order, that Zoom would not accept.
+    None when the row does not repeat. Raises ``RecurrenceCellsError`` listing every
+    cell Zoom would not accept, in ``FIELDS`` order, at most one per cell. A check
+    that depends on another cell is made only when that cell is sound: without a
+    known ``repeat`` the ranges and columns that depend on the kind are not
+    judged, and a cell already refused for its value is not refused again for
+    conflicting with another.
     """
     given = {name: cell for name, cell in zip(FIELDS, cells, strict=True) if _text(cell)}
-    kind = parse_kind(given["repeat"]) if "repeat" in given else None
-    if kind is None:
+    errors: list[RecurrenceError] = []
+
+    def attempt(parse: Callable[[], _T]) -> _T | None:
+        try:
+            return parse()
+        except RecurrenceError as error:
+            errors.append(error)
+            return None
+
+    kind: int | None = None
+    if "repeat" in given:
+        kind = attempt(lambda: parse_kind(given["repeat"]))
+        known = not errors
+    else:
+        known = True  # the row says nothing about repeating
+    if known and kind is None:
         extra = [name for name in FIELDS if name != "repeat" and name in given]
-        if extra:
-            raise RecurrenceError(
+        if not extra:
+            return None
+        errors.append(
+            RecurrenceError(
                 "repeat",
                 "repeat-missing",
                 f"{extra[0]} is filled but repeat is empty; write daily, weekly or monthly in "
                 f"repeat, or clear {extra[0]}.",
             )
-        return None
-    name = KIND_NAMES[kind]
+        )
+    # From here on ``kind`` is None when the row's kind is not known (refused or missing):
+    # each cell is still read, but nothing that depends on the kind is judged.
+
     interval = 1
     if "repeat_interval" in given:
-        interval = _integer("repeat_interval", given["repeat_interval"], "a whole number")
-        if not 1 <= interval <= MAX_INTERVAL[kind]:
-            raise RecurrenceError(
-                "repeat_interval",
-                "repeat_interval-range",
-                f"repeat_interval {interval} is outside 1-{MAX_INTERVAL[kind]}, Zoom's range "
-                f"for a {name} series.",
-            )
-    if kind != WEEKLY and "weekly_days" in given:
-        raise RecurrenceError(
-            "weekly_days", "weekly_days-unused", "weekly_days only applies when repeat is weekly."
+        read = attempt(
+            lambda: _integer("repeat_interval", given["repeat_interval"], "a whole number")
         )
-    if kind != MONTHLY:
+        if read is not None:
+            interval = read
+            if kind is not None and not 1 <= interval <= MAX_INTERVAL[kind]:
+                errors.append(
+                    RecurrenceError(
+                        "repeat_interval",
+                        "repeat_interval-range",
+                        f"repeat_interval {interval} is outside 1-{MAX_INTERVAL[kind]}, Zoom's "
+                        f"range for a {KIND_NAMES[kind]} series.",
+                    )
+                )
+    days: tuple[int, ...] = ()
+    if "weekly_days" in given:
+        if kind is not None and kind != WEEKLY:
+            errors.append(
+                RecurrenceError(
+                    "weekly_days",
+                    "weekly_days-unused",
+                    "weekly_days only applies when repeat is weekly.",
+                )
+            )
+        else:
+            days = attempt(lambda: parse_days(given["weekly_days"])) or ()
+    monthly = kind is None or kind == MONTHLY  # whether the monthly cells may apply
+    if not monthly:
         for field in ("monthly_day", "monthly_week", "monthly_week_day"):
             if field in given:
-                raise RecurrenceError(
-                    field, f"{field}-unused", f"{field} only applies when repeat is monthly."
+                errors.append(
+                    RecurrenceError(
+                        field, f"{field}-unused", f"{field} only applies when repeat is monthly."
+                    )
                 )
-    days = parse_days(given["weekly_days"]) if "weekly_days" in given else ()
+    # Which of monthly_day and monthly_week with monthly_week_day is meant is judged only
+    # for a monthly series (for another kind, or an unknown one, each cell is on its own).
+    both = (
+        kind == MONTHLY
+        and "monthly_day" in given
+        and ("monthly_week" in given or "monthly_week_day" in given)
+    )
     monthly_day = week = week_day = None
-    if "monthly_day" in given:
-        monthly_day = _integer("monthly_day", given["monthly_day"], "a day of the month")
-        if not 1 <= monthly_day <= 31:
-            raise RecurrenceError(
-                "monthly_day", "monthly_day-range", f"monthly_day {monthly_day} is not 1 to 31."
+    if both:
+        errors.append(
+            RecurrenceError(
+                "monthly_day",
+                "monthly_day-conflict",
+                "fill either monthly_day, or monthly_week with monthly_week_day, not both.",
             )
-    if "monthly_week" in given:
-        week = parse_week(given["monthly_week"])
-    if "monthly_week_day" in given:
-        week_day = parse_day("monthly_week_day", _text(given["monthly_week_day"]) or "")
-    if monthly_day is not None and (week is not None or week_day is not None):
-        raise RecurrenceError(
-            "monthly_day",
-            "monthly_day-conflict",
-            "fill either monthly_day, or monthly_week with monthly_week_day, not both.",
         )
-    if (week is None) != (week_day is None):
-        field = "monthly_week_day" if week_day is None else "monthly_week"
-        raise RecurrenceError(
-            field,
-            f"{field}-missing",
-            "monthly_week and monthly_week_day go together (e.g. 2 and Tue for the second "
-            "Tuesday); fill both.",
+    elif monthly and "monthly_day" in given:
+        monthly_day = attempt(
+            lambda: _integer("monthly_day", given["monthly_day"], "a day of the month")
+        )
+        if monthly_day is not None and not 1 <= monthly_day <= 31:
+            errors.append(
+                RecurrenceError(
+                    "monthly_day", "monthly_day-range", f"monthly_day {monthly_day} is not 1 to 31."
+                )
+            )
+    if monthly and "monthly_week" in given:
+        week = attempt(lambda: parse_week(given["monthly_week"]))
+    if monthly and "monthly_week_day" in given:
+        week_day = attempt(
+            lambda: parse_day("monthly_week_day", _text(given["monthly_week_day"]) or "")
+        )
+    if (
+        kind == MONTHLY
+        and "monthly_day" not in given
+        and ("monthly_week" in given) != ("monthly_week_day" in given)
+    ):
+        field = "monthly_week" if "monthly_week_day" in given else "monthly_week_day"
+        errors.append(
+            RecurrenceError(
+                field,
+                f"{field}-missing",
+                "monthly_week and monthly_week_day go together (e.g. 2 and Tue for the second "
+                "Tuesday); fill both.",
+            )
         )
     end_times = end_date = None
     if "end_times" in given:
-        end_times = _integer("end_times", given["end_times"], "a number of occurrences")
-        if not 1 <= end_times <= MAX_OCCURRENCES:
-            raise RecurrenceError(
-                "end_times",
-                "end_times-range",
-                f"end_times {end_times} is outside 1-{MAX_OCCURRENCES}, the number of "
-                "occurrences Zoom allows.",
+        end_times = attempt(
+            lambda: _integer("end_times", given["end_times"], "a number of occurrences")
+        )
+        if end_times is not None and not 1 <= end_times <= MAX_OCCURRENCES:
+            errors.append(
+                RecurrenceError(
+                    "end_times",
+                    "end_times-range",
+                    f"end_times {end_times} is outside 1-{MAX_OCCURRENCES}, the number of "
+                    "occurrences Zoom allows.",
+                )
             )
     if "end_date" in given:
-        if end_times is not None:
-            raise RecurrenceError(
-                "end_date",
-                "end-conflict",
-                "fill either end_times or end_date, not both.",
+        if "end_times" in given:
+            errors.append(
+                RecurrenceError(
+                    "end_date", "end-conflict", "fill either end_times or end_date, not both."
+                )
             )
-        try:
-            end_date = times.to_date(given["end_date"])
-        except TimeValueError as error:
-            raise RecurrenceError("end_date", "end_date-format", error.message) from error
-    if end_times is None and end_date is None:
-        raise RecurrenceError(
-            "end_times",
-            "end-missing",
-            f"a {name} series needs an end; fill end_times (1-{MAX_OCCURRENCES}) or end_date.",
+        else:
+            end_date = attempt(lambda: _end_date(given["end_date"]))
+    if kind is not None and "end_times" not in given and "end_date" not in given:
+        errors.append(
+            RecurrenceError(
+                "end_times",
+                "end-missing",
+                f"a {KIND_NAMES[kind]} series needs an end; fill end_times "
+                f"(1-{MAX_OCCURRENCES}) or end_date.",
+            )
         )
+    if errors:
+        raise RecurrenceCellsError(sorted(errors, key=lambda error: FIELDS.index(error.field)))
+    assert kind is not None
     return RecurrenceCells(kind, interval, days, monthly_day, week, week_day, end_times, end_date)
+
+
+def _end_date(cell: object) -> date:
+    try:
+        return times.to_date(cell)
+    except TimeValueError as error:
+        raise RecurrenceError("end_date", "end_date-format", error.message) from error
 
 
 def end_instant(day: date, zone: str) -> datetime:

@@ -80,12 +80,33 @@ def test_recurrence_problems_name_their_row_and_column(tmp_path: Path) -> None:
     ]
 
 
+def test_every_recurrence_problem_of_a_row_is_listed_with_its_column(tmp_path: Path) -> None:
+    """A row with a bad day and an out-of-range count lists both, each row of the same cells."""
+    path = timetable(
+        tmp_path,
+        [
+            ["weekly", "Xyz", "70", "", "", ""],
+            ["weekly", "Mon", "3", "", "", ""],
+            ["weekly", "Xyz", "70", "", "", ""],
+        ],
+    )
+    problems = load(path, ValidationOptions()).validation.problems
+    assert [(p.row, p.column, p.code) for p in problems] == [
+        (2, "Weekly days", "weekly_days-format"),
+        (2, "End times", "end_times-range"),
+        (4, "Weekly days", "weekly_days-format"),
+        (4, "End times", "end_times-range"),
+    ]
+    assert '"Xyz"' in problems[0].message and "70" in problems[1].message
+
+
 def test_row_by_row_and_columnwise_validation_agree_with_extras(tmp_path: Path) -> None:
     path = timetable(
         tmp_path,
         [
             ["weekly", "Tue", "5", "", BOB, "no"],
             ["weekly", "Tue", "99", "", "", "maybe"],
+            ["fortnightly", "Funday", "0", "2027-09-30", "", ""],
             ["monthly", "", "", "2027-09-30", "", ""],
         ],
     )

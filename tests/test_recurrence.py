@@ -12,7 +12,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from batchzoom import recurrence
-from batchzoom.recurrence import RecurrenceCells, RecurrenceError, parse_cells, rule_for
+from batchzoom.recurrence import (
+    RecurrenceCells,
+    RecurrenceCellsError,
+    RecurrenceError,
+    parse_cells,
+    rule_for,
+)
 from batchzoom.rows import Session
 from batchzoom.sandbox import Sandbox
 from batchzoom.secret import Secret
@@ -29,10 +35,19 @@ def cells(**given: object) -> list[object]:
     return [given.get(name) for name in recurrence.FIELDS]
 
 
-def error_of(**given: object) -> RecurrenceError:
-    with pytest.raises(RecurrenceError) as caught:
+def errors_of(**given: object) -> list[tuple[str, str]]:
+    """(field, code) of every problem ``parse_cells`` finds in the cells."""
+    with pytest.raises(RecurrenceCellsError) as caught:
         parse_cells(cells(**given))
-    return caught.value
+    return [(error.field, error.code) for error in caught.value.errors]
+
+
+def error_of(**given: object) -> RecurrenceError:
+    """The one problem ``parse_cells`` finds in the cells."""
+    with pytest.raises(RecurrenceCellsError) as caught:
+        parse_cells(cells(**given))
+    [error] = caught.value.errors
+    return error
 
 
 def local(text: str, zone: str = NEW_YORK) -> datetime:
@@ -124,6 +139,65 @@ def test_cells_zoom_refuses_name_their_column(
     if code is not None:
         assert error.code == code
     assert error.message.endswith((".", "?"))
+
+
+def test_every_independent_cell_problem_is_listed_in_column_order() -> None:
+    """A bad day and an out-of-range count are both reported, so one fix round is enough."""
+    assert errors_of(repeat="weekly", weekly_days="Xyz", end_times=70) == [
+        ("weekly_days", "weekly_days-format"),
+        ("end_times", "end_times-range"),
+    ]
+    assert errors_of(
+        repeat="monthly",
+        repeat_interval="x",
+        monthly_week=5,
+        monthly_week_day="Funday",
+        end_times=0,
+    ) == [
+        ("repeat_interval", "repeat_interval-format"),
+        ("monthly_week", "monthly_week-format"),
+        ("monthly_week_day", "monthly_week_day-format"),
+        ("end_times", "end_times-range"),
+    ]
+    assert errors_of(repeat="daily", weekly_days="Mon", monthly_day=3, monthly_week=1) == [
+        ("weekly_days", "weekly_days-unused"),
+        ("monthly_day", "monthly_day-unused"),
+        ("monthly_week", "monthly_week-unused"),
+        ("end_times", "end-missing"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        # Without a known kind, nothing that depends on it is judged (range, unused, end).
+        ({"repeat": "fortnightly", "repeat_interval": 100, "monthly_day": 3},
+         [("repeat", "repeat-unknown")]),
+        ({"repeat": "fortnightly", "weekly_days": "Funday", "end_times": 99},
+         [("repeat", "repeat-unknown"), ("weekly_days", "weekly_days-format"),
+          ("end_times", "end_times-range")]),
+        ({"weekly_days": "Funday", "end_times": "many"},
+         [("repeat", "repeat-missing"), ("weekly_days", "weekly_days-format"),
+          ("end_times", "end_times-format")]),
+        # A cell refused for one reason is not refused again for another.
+        ({"repeat": "weekly", "repeat_interval": "two", "end_times": 2},
+         [("repeat_interval", "repeat_interval-format")]),
+        ({"repeat": "daily", "weekly_days": "Funday", "end_times": 2},
+         [("weekly_days", "weekly_days-unused")]),
+        ({"repeat": "weekly", "end_times": 3, "end_date": "not a date"},
+         [("end_date", "end-conflict")]),
+        ({"repeat": "weekly", "end_times": 61, "end_date": "2027-05-01"},
+         [("end_times", "end_times-range"), ("end_date", "end-conflict")]),
+        ({"repeat": "weekly", "end_times": "x"}, [("end_times", "end_times-format")]),
+        # Both ways of naming the monthly day: the conflict, not a missing partner too.
+        ({"repeat": "monthly", "monthly_day": 40, "monthly_week": 2, "end_times": 2},
+         [("monthly_day", "monthly_day-conflict")]),
+    ],
+)  # fmt: skip
+def test_problems_that_follow_from_another_are_not_listed(
+    given: dict[str, object], expected: list[tuple[str, str]]
+) -> None:
+    assert errors_of(**given) == expected
 
 
 def test_repeat_interval_bounds_are_per_kind() -> None:
