@@ -31,6 +31,7 @@ from batchzoom.rows import ValidationOptions
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.secret import Secret
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
+from tests.crashes import Crash, CrashingTransport
 from tests.rosters import HEADERS, session_rows, write_csv
 
 HOSTS = [f"teacher{n}@school.example" for n in range(5)]
@@ -228,35 +229,6 @@ def test_lost_journal_over_many_runs_never_duplicates(tmp_path: Path, sandbox: S
     assert_exactly_once(sandbox, rows, tmp_path / "term.scheduled.csv")
 
 
-class Crash(BaseException):
-    """Stands for the process dying: nothing after it runs."""
-
-
-class CrashingTransport(httpx.BaseTransport):
-    """Real HTTP, except that the process 'dies' around the n-th meeting create."""
-
-    def __init__(self, at_create: int, after_response: bool) -> None:
-        self.inner = httpx.HTTPTransport()
-        self.at_create = at_create
-        self.after_response = after_response
-        self.creates = 0
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        is_create = request.method == "POST" and request.url.path.endswith("/meetings")
-        if is_create:
-            self.creates += 1
-        if is_create and self.creates == self.at_create and not self.after_response:
-            raise Crash
-        response = self.inner.handle_request(request)
-        if is_create and self.creates == self.at_create:
-            response.read()
-            raise Crash  # Zoom created it; we die before reading the answer
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -304,7 +276,11 @@ def test_any_interleaving_of_crashes_and_faults_keeps_exactly_once(
 
         for at_create, after_response in crashes:
             with contextlib.suppress(Crash):
-                attempt(CrashingTransport(at_create, after_response))
+                attempt(
+                    CrashingTransport(
+                        "POST", "/meetings", nth=at_create, after_response=after_response
+                    )
+                )
         for run in range(10):
             if run == 5:
                 sb.faults.clear()  # faults do not last for ever

@@ -20,6 +20,7 @@ from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.secret import Secret
 from batchzoom.sync import SyncOptions, SyncPlan, SyncReport, diff, sync
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
+from tests.crashes import Crash, CrashingTransport
 from tests.rosters import session_rows, write_csv
 
 ALICE, BOB = "alice@school.example", "bob@school.example"
@@ -166,23 +167,6 @@ def test_rows_gone_from_the_sheet_are_deleted_only_with_delete_missing(
     assert sorted(by_topic(sandbox)) == ["Class S0", "Class S1"]
 
 
-class Crash(BaseException):
-    """The process dies here."""
-
-
-class CrashOnDelete(httpx.BaseTransport):
-    def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "DELETE":
-            raise Crash
-        return self.inner.handle_request(request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 def test_host_change_recreates_then_deletes_and_survives_a_crash_between(
     tmp_path: Path, sandbox: Sandbox
 ) -> None:
@@ -193,7 +177,7 @@ def test_host_change_recreates_then_deletes_and_survives_a_crash_between(
     rows[1][5] = BOB
     write_csv(roster, rows, HEADERS)
     with contextlib.suppress(Crash):
-        run_sync(roster, sandbox, transport=CrashOnDelete())
+        run_sync(roster, sandbox, transport=CrashingTransport("DELETE"))
     assert len(sandbox.meetings()) == 3  # the new meeting exists, the old one not yet deleted
     with Journal(default_path(roster), account=sandbox.account_id) as journal:
         entry = journal.get("id:S0001")
@@ -310,23 +294,6 @@ def test_unknown_status_word_is_a_row_problem(tmp_path: Path) -> None:
     assert (problem.row, problem.column, problem.code) == (2, "Status", "status-unknown")
 
 
-class CrashAfterPatch(httpx.BaseTransport):
-    """Zoom applies the PATCH; the process dies before it reads the answer."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self.inner.handle_request(request)
-        if request.method == "PATCH":
-            response.read()
-            raise Crash
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 def test_an_update_whose_answer_was_lost_is_settled_not_called_a_conflict(
     tmp_path: Path, sandbox: Sandbox
 ) -> None:
@@ -336,7 +303,7 @@ def test_an_update_whose_answer_was_lost_is_settled_not_called_a_conflict(
     rows[0][7] = "Unit 5"
     write_csv(roster, rows, HEADERS)
     with contextlib.suppress(Crash):
-        run_sync(roster, sandbox, transport=CrashAfterPatch())
+        run_sync(roster, sandbox, transport=CrashingTransport("PATCH", after_response=True))
     assert by_topic(sandbox)["Class S0"]["agenda"] == "Unit 5"  # Zoom has it already
     with Journal(default_path(roster), account=sandbox.account_id) as journal:
         entry = journal.get("id:S0000")
@@ -350,21 +317,6 @@ def test_an_update_whose_answer_was_lost_is_settled_not_called_a_conflict(
     assert run_sync(roster, sandbox).plan.steps == []  # type: ignore[union-attr]
 
 
-class CrashBeforePatch(httpx.BaseTransport):
-    """The process dies after journalling an update, before the PATCH leaves."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "PATCH":
-            raise Crash
-        return self.inner.handle_request(request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 def test_an_update_lost_before_it_was_sent_is_sent_by_the_next_sync(
     tmp_path: Path, sandbox: Sandbox
 ) -> None:
@@ -374,7 +326,7 @@ def test_an_update_lost_before_it_was_sent_is_sent_by_the_next_sync(
     rows[0][2] = "2027-05-03 11:00"  # only the start moves
     write_csv(roster, rows, HEADERS)
     with contextlib.suppress(Crash):
-        run_sync(roster, sandbox, transport=CrashBeforePatch())
+        run_sync(roster, sandbox, transport=CrashingTransport("PATCH"))
     assert sandbox.meetings()[0]["start_time"] == "2027-05-03T00:00:00Z"
     run_sync(roster, sandbox)
     assert sandbox.meetings()[0]["start_time"] == "2027-05-03T02:00:00Z"
