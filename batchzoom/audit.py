@@ -23,7 +23,7 @@ from typing import Any, Literal, cast
 from batchzoom.batch import DAILY_CREATE_LIMIT, Loaded, invalid_outcomes, row_key
 from batchzoom.errors import InputError
 from batchzoom.journal import SCHEMA_VERSION, Entry, entry_from_row
-from batchzoom.rows import is_blank
+from batchzoom.rows import cell_text
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient, ZoomRequestError, ZoomSettings
 
 RowState = Literal[
@@ -180,12 +180,6 @@ class StatusReport:
         return sorted({row.account for row in self.rows if row.account is not None})
 
 
-def _id_text(cell: object) -> str | None:
-    if cell is None or is_blank(cell):
-        return None
-    return str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell).strip()
-
-
 def _from_entry(account: str, entry: Entry, **values: Any) -> RowStatus:
     state: RowState = _SHOWN.get(entry.state, cast(RowState, entry.state))
     values.setdefault("row", entry.excel_row)
@@ -222,7 +216,7 @@ def status(
     hidden = sum(len(e) for a, e in journal.entries.items() if a not in accounts)
     ids = dict(zip(loaded.roster.rows, loaded.roster.values("id") or (), strict=False))
     rows: dict[int, list[RowStatus]] = {
-        row: [RowStatus(row=row, status="invalid", key=_id_text(ids.get(row)), error=outcome.error)]
+        row: [RowStatus(row=row, status="invalid", key=cell_text(ids.get(row)), error=outcome.error)]
         for row, outcome in invalid_outcomes(loaded.validation).items()
     }
     seen: set[tuple[str, str]] = set()
