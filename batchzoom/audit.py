@@ -216,7 +216,9 @@ def status(
     hidden = sum(len(e) for a, e in journal.entries.items() if a not in accounts)
     ids = dict(zip(loaded.roster.rows, loaded.roster.values("id") or (), strict=False))
     rows: dict[int, list[RowStatus]] = {
-        row: [RowStatus(row=row, status="invalid", key=cell_text(ids.get(row)), error=outcome.error)]
+        row: [
+            RowStatus(row=row, status="invalid", key=cell_text(ids.get(row)), error=outcome.error)
+        ]
         for row, outcome in invalid_outcomes(loaded.validation).items()
     }
     seen: set[tuple[str, str]] = set()
