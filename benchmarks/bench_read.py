@@ -73,8 +73,8 @@ def measure(kind: str, path: Path) -> dict[str, float]:
     """Run one measurement in this process (called in a child process)."""
     import pandas as pd
 
-    from batchzoom.roster import read_roster
-    from batchzoom.rows import ValidationOptions, validate
+    from batchzoom.files.roster import read_roster
+    from batchzoom.model.rows import ValidationOptions, validate
 
     started = time.perf_counter()  # imports are not timed
     if kind == "pandas":

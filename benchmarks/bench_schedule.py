@@ -1,4 +1,4 @@
-"""How fast ``batchzoom.batch.schedule`` creates meetings at a fixed rate limit.
+"""How fast ``batchzoom.engine.batch.schedule`` creates meetings at a fixed rate limit.
 
 Run:  .venv/bin/python benchmarks/bench_schedule.py [--rows 600 --hosts 10 --rate 20 --latency 0.1]
 
@@ -35,10 +35,10 @@ from typing import Any
 
 import httpx
 
-from batchzoom.batch import Progress, ScheduleOptions, load, schedule
-from batchzoom.rows import ValidationOptions
+from batchzoom.core.secret import Secret
+from batchzoom.engine.batch import Progress, ScheduleOptions, load, schedule
+from batchzoom.model.rows import ValidationOptions
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.secret import Secret
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings, default_concurrency
 
 HEADER = ["ID", "Topic", "Date", "Time", "Duration", "Time zone", "Host"]

@@ -21,14 +21,15 @@ from hypothesis import strategies as st
 
 import batchzoom.cli.reconcile
 import batchzoom.cli.status  # noqa: F401  (each registers its command)
-from batchzoom.audit import compare, read_journal, reconcile, status
-from batchzoom.batch import Loaded, ScheduleOptions, load, row_key, schedule
 from batchzoom.cli import cli
-from batchzoom.errors import InputError
-from batchzoom.journal import Entry, Journal
-from batchzoom.rows import ValidationOptions
+from batchzoom.core.errors import InputError
+from batchzoom.core.secret import Secret
+from batchzoom.engine.audit import compare, read_journal, reconcile, status
+from batchzoom.engine.batch import Loaded, ScheduleOptions, load, schedule
+from batchzoom.engine.journal import Entry, Journal
+from batchzoom.model.outcomes import row_key
+from batchzoom.model.rows import ValidationOptions
 from batchzoom.sandbox import Sandbox, SandboxConfig
-from batchzoom.secret import Secret
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
 from tests.conftest import sandbox_users
 

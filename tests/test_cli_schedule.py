@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from batchzoom.cli import cli
-from batchzoom.lock import RunLock
+from batchzoom.engine.lock import RunLock
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from tests.rosters import session_rows, write_csv
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from batchzoom import config
 from batchzoom.cli import cli
 from batchzoom.cli.options import ReadingOptions
-from batchzoom.config import Config
-from batchzoom.errors import ConfigError
-from batchzoom.planning import plan_hosts
-from batchzoom.rows import Validation
+from batchzoom.core.errors import ConfigError
+from batchzoom.engine import config
+from batchzoom.engine.config import Config
+from batchzoom.engine.planning import plan_hosts
+from batchzoom.model.rows import Validation
 from tests.rosters import write_csv
 
 FULL = """

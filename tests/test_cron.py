@@ -25,11 +25,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from batchzoom.batch import ScheduleOptions, load, schedule
-from batchzoom.journal import Journal, default_path
-from batchzoom.rows import ValidationOptions
+from batchzoom.core.secret import Secret
+from batchzoom.engine.batch import ScheduleOptions, load, schedule
+from batchzoom.engine.journal import Journal, default_path
+from batchzoom.model.rows import ValidationOptions
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.secret import Secret
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
 from tests.crashes import Crash, CrashingTransport
 from tests.rosters import HEADERS, session_rows, write_csv

@@ -8,12 +8,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from batchzoom.batch import ScheduleOptions, load, schedule
-from batchzoom.extras import parse_alternative_hosts
-from batchzoom.roster import read_roster
-from batchzoom.rows import CellError, ValidationOptions, validate_row_by_row
+from batchzoom.core.secret import Secret
+from batchzoom.engine.batch import ScheduleOptions, load, schedule
+from batchzoom.files.roster import read_roster
+from batchzoom.model.extras import parse_alternative_hosts
+from batchzoom.model.rows import CellError, ValidationOptions, validate_row_by_row
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.secret import Secret
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
 from batchzoom.zoom.meetings import create_body
 from batchzoom.zoomspec import request_schema, to_json_schema

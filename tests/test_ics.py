@@ -13,9 +13,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Event
 
-from batchzoom.batch import RowOutcome, ScheduleOptions, load, schedule
-from batchzoom.ics import meeting_event, pair, write_calendar
-from batchzoom.rows import Session, ValidationOptions
+from batchzoom.engine.batch import ScheduleOptions, load, schedule
+from batchzoom.files.ics import meeting_event, pair, write_calendar
+from batchzoom.model.outcomes import RowOutcome
+from batchzoom.model.rows import Session, ValidationOptions
 from batchzoom.sandbox import Sandbox
 from batchzoom.sandbox.recurrence import occurrences as sandbox_occurrences
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from batchzoom.errors import InputError, LockedError
-from batchzoom.journal import Journal, default_path
-from batchzoom.lock import RunLock
+from batchzoom.core.errors import InputError, LockedError
+from batchzoom.engine.journal import Journal, default_path
+from batchzoom.engine.lock import RunLock
 
 MEETING = {
     "id": 81234567890,
@@ -142,7 +142,7 @@ def test_second_lock_holder_is_refused_at_once(tmp_path: Path) -> None:
             textwrap.dedent(f"""
             import sys, time
             from pathlib import Path
-            from batchzoom.lock import RunLock
+            from batchzoom.engine.lock import RunLock
             with RunLock(Path({str(path)!r})):
                 print("locked", flush=True)
                 sys.stdin.readline()

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batchzoom.pools import assign, host_overlaps, pool_name, series_of
-from batchzoom.rows import Problem, Session
+from batchzoom.model.pools import assign, host_overlaps, pool_name, series_of
+from batchzoom.model.rows import Problem, Session
 
 SEOUL = ZoneInfo("Asia/Seoul")
 T0 = datetime(2027, 5, 3, 9, 0, tzinfo=SEOUL)

@@ -11,17 +11,17 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from batchzoom import recurrence
-from batchzoom.recurrence import (
+from batchzoom.core.secret import Secret
+from batchzoom.model import recurrence
+from batchzoom.model.recurrence import (
     RecurrenceCells,
     RecurrenceCellsError,
     RecurrenceError,
     parse_cells,
     rule_for,
 )
-from batchzoom.rows import Session
+from batchzoom.model.rows import Session
 from batchzoom.sandbox import Sandbox
-from batchzoom.secret import Secret
 from batchzoom.zoom import RetryPolicy, ZoomClient, ZoomSettings
 from batchzoom.zoom.meetings import create_body
 from batchzoom.zoomspec import request_schema, to_json_schema

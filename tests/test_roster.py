@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batchzoom import roster as roster_module
-from batchzoom.errors import InputError
-from batchzoom.roster import fingerprint, read_roster, sniff_delimiter
+from batchzoom.core.errors import InputError
+from batchzoom.files import roster as roster_module
+from batchzoom.files.roster import fingerprint, read_roster, sniff_delimiter
 
 HEADER = ["ID", "Topic", "Date", "Time", "Duration", "Time zone", "Host", "Room"]
 ROW = ["K-1", "Korean 101", date(2027, 5, 3), time(9, 0), 90, "Asia/Seoul", "kim@school.example"]

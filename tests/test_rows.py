@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batchzoom import rows
-from batchzoom.rows import CellError, Problem, ValidationOptions, validate
-from batchzoom.times import DateOrder
+from batchzoom.model import rows
+from batchzoom.model.rows import CellError, Problem, ValidationOptions, validate
+from batchzoom.model.times import DateOrder
 
 NOW = datetime(2027, 1, 1, tzinfo=UTC)
 OPTIONS = ValidationOptions(now=NOW)

@@ -17,11 +17,11 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
-from batchzoom.batch import Loaded, ScheduleOptions, load, schedule
-from batchzoom.journal import default_path
-from batchzoom.rows import ValidationOptions
+from batchzoom.core.secret import Secret
+from batchzoom.engine.batch import Loaded, ScheduleOptions, load, schedule
+from batchzoom.engine.journal import default_path
+from batchzoom.model.rows import ValidationOptions
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.secret import Secret
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
 from batchzoom.zoom.meetings import create_body
 from batchzoom.zoomspec import request_schema, to_json_schema
@@ -283,7 +283,7 @@ def test_invalid_rows_stop_the_run_unless_skipped(tmp_path: Path, sandbox: Sandb
 
 
 def test_unreachable_zoom_is_one_error_and_nothing_is_lost(tmp_path: Path) -> None:
-    from batchzoom.errors import ZoomUnreachableError
+    from batchzoom.core.errors import ZoomUnreachableError
 
     roster = write_csv(tmp_path / "r.csv", session_rows(3, [ALICE]))
     settings = ZoomSettings(
@@ -299,7 +299,7 @@ def test_unreachable_zoom_is_one_error_and_nothing_is_lost(tmp_path: Path) -> No
 
 
 def test_quota_warning_names_each_host_that_needs_more_than_a_day(tmp_path: Path) -> None:
-    from batchzoom.batch import quota_warnings
+    from batchzoom.engine.batch import quota_warnings
 
     rows = session_rows(130, [ALICE]) + session_rows(30, [BOB], prefix="B")
     loaded = load(write_csv(tmp_path / "r.csv", rows), ValidationOptions())
@@ -358,7 +358,7 @@ def test_rows_already_on_zoom_do_not_block_a_later_run_once_they_have_started(
 def test_a_dropped_create_of_a_past_or_recurring_session_is_found_not_repeated(
     tmp_path: Path, sandbox: Sandbox
 ) -> None:
-    from batchzoom.batch import is_meeting_of
+    from batchzoom.engine.batch import is_meeting_of
 
     past = session_rows(1, [ALICE], first=datetime(2020, 1, 6, 9, 0))
     roster = write_csv(tmp_path / "past.csv", past)

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batchzoom import meeting_settings
-from batchzoom.batch import load
-from batchzoom.meeting_settings import SettingError, field_for
-from batchzoom.rows import ValidationOptions, match_header
+from batchzoom.engine.batch import load
+from batchzoom.model import meeting_settings
+from batchzoom.model.meeting_settings import SettingError, field_for
+from batchzoom.model.rows import ValidationOptions, match_header
 from tests.rosters import HEADERS, session_rows, write_csv
 
 

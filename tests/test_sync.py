@@ -12,13 +12,13 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from batchzoom.batch import ScheduleOptions, load, schedule
 from batchzoom.cli import cli
-from batchzoom.journal import Journal, default_path
-from batchzoom.rows import ValidationOptions
+from batchzoom.core.secret import Secret
+from batchzoom.engine.batch import ScheduleOptions, load, schedule
+from batchzoom.engine.journal import Journal, default_path
+from batchzoom.engine.sync import SyncOptions, SyncPlan, SyncReport, diff, sync
+from batchzoom.model.rows import ValidationOptions
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.secret import Secret
-from batchzoom.sync import SyncOptions, SyncPlan, SyncReport, diff, sync
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
 from tests.crashes import Crash, CrashingTransport
 from tests.rosters import session_rows, write_csv

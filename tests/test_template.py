@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from openpyxl.worksheet.worksheet import Worksheet
 
 import batchzoom.cli.template  # noqa: F401  (registers the command)
-from batchzoom import times
 from batchzoom.cli import cli
-from batchzoom.errors import OutputError
-from batchzoom.rows import match_header
-from batchzoom.template import HEADERS, time_zones, write_template
+from batchzoom.core.errors import OutputError
+from batchzoom.files.template import HEADERS, time_zones, write_template
+from batchzoom.model import times
+from batchzoom.model.rows import match_header
 
 TODAY = date(2027, 2, 10)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")

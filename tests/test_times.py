@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batchzoom import times
-from batchzoom.times import TimeValueError, to_date, to_time
+from batchzoom.model import times
+from batchzoom.model.times import TimeValueError, to_date, to_time
 
 QUICK = settings(max_examples=150, deadline=None)
 

@@ -21,14 +21,14 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from batchzoom.errors import OutputError
-from batchzoom.roster import SourceInfo, fingerprint
-from batchzoom.writeback import (
+from batchzoom.core.errors import OutputError
+from batchzoom.files.roster import SourceInfo, fingerprint
+from batchzoom.files.writeback import (
     OUTPUT_COLUMNS,
-    RowResult,
     default_output_path,
     write_results,
 )
+from batchzoom.model.outcomes import RowResult
 
 JOIN = "https://us02web.zoom.us/j/85746065432?pwd=abc"
 START = "https://us02web.zoom.us/s/85746065432?zak=host-secret-token"
@@ -679,7 +679,7 @@ def test_csv_odd_quoting_never_crashes_and_keeps_every_cell(
 
 def test_replacement_is_skipped_when_the_file_changed_at_the_last_moment(tmp_path: Path) -> None:
     """The final look before the rename: a save made while the result was built is kept."""
-    from batchzoom.writeback import _RosterChangedError, atomic_write
+    from batchzoom.files.writeback import _RosterChangedError, atomic_write
 
     target = tmp_path / "spring.csv"
     target.write_bytes(b"a person's edit\r\n")
@@ -690,8 +690,8 @@ def test_replacement_is_skipped_when_the_file_changed_at_the_last_moment(tmp_pat
 
 
 def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
-    from batchzoom.roster import SourceInfo
-    from batchzoom.writeback import remove_stale_temporaries
+    from batchzoom.files.roster import SourceInfo
+    from batchzoom.files.writeback import remove_stale_temporaries
 
     roster = tmp_path / "spring.xlsx"
     roster.write_bytes(b"x")

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from batchzoom.errors import AuthError, ZoomUnreachableError
+from batchzoom.core.errors import AuthError, ZoomUnreachableError
+from batchzoom.core.secret import Secret
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.secret import Secret
 from batchzoom.zoom import (
     DailyLimitError,
     InDoubtError,

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batchzoom.errors import ConfigError
-from batchzoom.secret import Secret
+from batchzoom.core.errors import ConfigError
+from batchzoom.core.secret import Secret
 from batchzoom.zoom.ratelimit import HEADROOM, Pacer, RateLimits, default_concurrency
 from batchzoom.zoom.retry import RetryableResponseError, RetryPolicy, parse_retry_after
 from batchzoom.zoom.settings import load_settings, parse_env_file

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from batchzoom import __version__
-from batchzoom.errors import BatchzoomError
+from batchzoom.core.errors import BatchzoomError
 
 
 class _Group(click.Group):

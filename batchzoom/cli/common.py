@@ -20,11 +20,11 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from batchzoom.batch import Loaded, Progress, RunReport, ScheduleOptions
 from batchzoom.cli.options import echo_report, problem_table
-from batchzoom.journal import default_path
+from batchzoom.core.secret import Secret
+from batchzoom.engine.batch import Loaded, Progress, RunReport, ScheduleOptions
+from batchzoom.engine.journal import default_path
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.secret import Secret
 from batchzoom.zoom import Plan, RateLimits, ZoomSettings, load_settings
 
 OptionsT = TypeVar("OptionsT", bound=ScheduleOptions)

@@ -19,18 +19,18 @@ from typing import Any, Literal, cast
 
 import click
 
-from batchzoom import config as configuration
-from batchzoom import planning
-from batchzoom.config import Config
-from batchzoom.roster import Roster
-from batchzoom.rows import (
+from batchzoom.engine import config as configuration
+from batchzoom.engine import planning
+from batchzoom.engine.config import Config
+from batchzoom.files.roster import Roster
+from batchzoom.model.rows import (
     CellError,
     Problem,
     Validation,
     ValidationOptions,
     check_host,
 )
-from batchzoom.times import DateOrder, TimeValueError, zone
+from batchzoom.model.times import DateOrder, TimeValueError, zone
 
 DEFAULT_HOST = "me"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from batchzoom.audit import MeetingCheck, ReconcileReport, read_journal, reconcile
 from batchzoom.cli.app import cli
 from batchzoom.cli.status import text_table
-from batchzoom.journal import default_path
+from batchzoom.engine.audit import MeetingCheck, ReconcileReport, read_journal, reconcile
+from batchzoom.engine.journal import default_path
 from batchzoom.zoom import load_settings
 
 EXIT_CODES = (

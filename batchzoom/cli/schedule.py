@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from batchzoom.batch import Loaded, ScheduleOptions, schedule
 from batchzoom.cli.app import cli
 from batchzoom.cli.common import (
     EXIT_CODES,
@@ -19,7 +18,8 @@ from batchzoom.cli.common import (
     run_options,
 )
 from batchzoom.cli.options import ReadingOptions, reading_options
-from batchzoom.ics import pair, write_calendar
+from batchzoom.engine.batch import Loaded, ScheduleOptions, schedule
+from batchzoom.files.ics import pair, write_calendar
 
 
 @cli.command(epilog=EXIT_CODES)

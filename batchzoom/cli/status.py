@@ -13,12 +13,12 @@ from typing import Any
 
 import click
 
-from batchzoom.audit import RowStatus, StatusReport, read_journal, status
-from batchzoom.batch import Loaded
 from batchzoom.cli.app import cli
 from batchzoom.cli.options import ReadingOptions, reading_options
-from batchzoom.errors import ConfigError
-from batchzoom.journal import default_path
+from batchzoom.core.errors import ConfigError
+from batchzoom.engine.audit import RowStatus, StatusReport, read_journal, status
+from batchzoom.engine.batch import Loaded
+from batchzoom.engine.journal import default_path
 from batchzoom.zoom import load_settings
 
 EXIT_CODES = "Exit codes: 0 status shown; 1 the roster or the state file cannot be read; 2 usage."

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from batchzoom.batch import Loaded
 from batchzoom.cli.app import cli
 from batchzoom.cli.common import (
     EXIT_CODES,
@@ -20,8 +19,9 @@ from batchzoom.cli.common import (
     run_options,
 )
 from batchzoom.cli.options import ReadingOptions, reading_options
-from batchzoom.errors import BatchzoomError
-from batchzoom.sync import Step, SyncOptions, SyncPlan, sync
+from batchzoom.core.errors import BatchzoomError
+from batchzoom.engine.batch import Loaded
+from batchzoom.engine.sync import Step, SyncOptions, SyncPlan, sync
 
 
 class NotConfirmedError(BatchzoomError):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from batchzoom.cli.app import cli
-from batchzoom.template import write_template
+from batchzoom.files.template import write_template
 
 
 @cli.command()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from batchzoom import recurrence
 from batchzoom.cli.app import cli
 from batchzoom.cli.options import ReadingOptions, echo_report, reading_options
-from batchzoom.rows import Validation
+from batchzoom.model import recurrence
+from batchzoom.model.rows import Validation
 
 INVALID_ROWS_EXIT = 3
 

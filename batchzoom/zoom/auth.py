@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from batchzoom.errors import AuthError, ZoomUnreachableError
-from batchzoom.secret import Secret
+from batchzoom.core.errors import AuthError, ZoomUnreachableError
+from batchzoom.core.secret import Secret
 from batchzoom.zoom.retry import TokenUnavailableError
 from batchzoom.zoom.settings import ZoomSettings
 

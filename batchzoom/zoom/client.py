@@ -2,7 +2,7 @@
 
 Outcomes a caller has to tell apart are exceptions with meaning:
 
-    ZoomError (batchzoom.errors)
+    ZoomError (batchzoom.core.errors)
     ├── ZoomRequestError     Zoom refused this request (4xx, or 5xx after retries);
     │                        other requests may go on. Carries status, code, message.
     ├── DailyLimitError      a daily limit is used up: for one host (``host``) or for the
@@ -24,7 +24,7 @@ from typing import Any, cast
 import httpx
 
 from batchzoom import __version__, zoomspec
-from batchzoom.errors import ZoomError, ZoomUnreachableError
+from batchzoom.core.errors import ZoomError, ZoomUnreachableError
 from batchzoom.zoom.auth import S2SAuth, unreachable
 from batchzoom.zoom.ratelimit import RateLimits
 from batchzoom.zoom.retry import (

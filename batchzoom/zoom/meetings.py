@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from batchzoom.rows import Session
+from batchzoom.model.rows import Session
 
 SCHEDULED = 2  # Zoom meeting type: a scheduled meeting with a fixed time
 RECURRING = 8  # Zoom meeting type: a recurring meeting with a fixed time

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from batchzoom.errors import ConfigError
-from batchzoom.secret import Secret
+from batchzoom.core.errors import ConfigError
+from batchzoom.core.secret import Secret
 
 DEFAULT_TOKEN_URL = "https://zoom.us/oauth/token"
 DEFAULT_API_URL = "https://api.zoom.us/v2"

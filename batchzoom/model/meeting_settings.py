@@ -1,7 +1,7 @@
 """Meeting settings columns: ``settings.<field>`` cells typed and checked by Zoom's schema.
 
 Pure logic, no I/O. A column named ``settings.waiting_room`` (or a friendly alias
-such as ``waiting room``, see ``batchzoom.rows.ALIASES``) sets that field of the
+such as ``waiting room``, see ``batchzoom.model.rows.ALIASES``) sets that field of the
 ``settings`` object of Zoom's ``meetingCreate`` request. Its type, allowed values
 and range come from the request schema in ``batchzoom.zoomspec``; a field of a
 settings object is reached with one more dot (``settings.waiting_room_options.mode``).

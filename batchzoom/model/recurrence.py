@@ -31,8 +31,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from batchzoom import times
-from batchzoom.times import TimeValueError
+from batchzoom.model import times
+from batchzoom.model.times import TimeValueError
 
 _T = TypeVar("_T")
 

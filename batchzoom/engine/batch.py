@@ -13,7 +13,6 @@ lock and with every step journalled:
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -26,20 +25,19 @@ from typing import Any, get_args
 
 import httpx
 
-from batchzoom import recurrence, times
-from batchzoom.errors import AuthError, BatchzoomError, OutputError, ZoomUnreachableError
-from batchzoom.journal import Entry, Journal, default_path, sent_row_keys
-from batchzoom.lock import RunLock
-from batchzoom.roster import Roster, SourceInfo, read_roster
-from batchzoom.rows import Problem, Session, Validation, ValidationOptions, validate
-from batchzoom.writeback import (
-    RowResult,
-    Status,
+from batchzoom.core.errors import AuthError, BatchzoomError, OutputError, ZoomUnreachableError
+from batchzoom.engine.journal import Entry, Journal, default_path, sent_row_keys
+from batchzoom.engine.lock import RunLock
+from batchzoom.files.roster import Roster, SourceInfo, read_roster
+from batchzoom.files.writeback import (
     WriteOutcome,
     check_target,
     remove_stale_temporaries,
     write_results,
 )
+from batchzoom.model import recurrence, times
+from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, Status, row_key
+from batchzoom.model.rows import Problem, Session, Validation, ValidationOptions, validate
 from batchzoom.zoom import (
     DailyLimitError,
     InDoubtError,
@@ -59,7 +57,6 @@ class InterruptedRunError(BatchzoomError):
     exit_code = 130
 
 
-DAILY_CREATE_LIMIT = 100  # Zoom: meeting creates + updates per host per UTC day
 CREATE_TRIES = 5  # creates of one row in one run while each ends in doubt and is not found
 
 
@@ -135,19 +132,6 @@ def _past_starts(
     ]
 
 
-def row_key(session: Session) -> str:
-    """A row's identity across runs: its id, else a digest of host, topic and start instant.
-
-    A row whose host is picked from a pool is keyed on the pool, not on the member
-    picked, so that a re-run recognises it whoever hosts it.
-    """
-    if session.key:
-        return f"id:{session.key}"
-    who = f"pool:{session.pool}" if session.pool else session.host.lower()
-    text = f"{who}\n{session.topic}\n{session.start_utc}"
-    return "fp:" + hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
 @dataclass(frozen=True)
 class ScheduleOptions:
     output: Path | None = None
@@ -158,37 +142,6 @@ class ScheduleOptions:
     concurrency: int | None = None
     state: Path | None = None
     wait: float = 0.0
-
-
-@dataclass
-class RowOutcome:
-    """What happened to one roster row (no secrets except the passcode the sheet holds)."""
-
-    row: int
-    status: Status
-    key: str | None = None
-    row_key: str | None = None
-    host: str | None = None
-    topic: str | None = None
-    start_utc: str | None = None
-    meeting_id: int | None = None
-    join_url: str | None = None
-    password: str | None = None
-    start_time: str | None = None
-    error: str | None = None
-    start_url: str | None = field(default=None, repr=False)
-
-    def result(self) -> RowResult:
-        return RowResult(
-            status=self.status,
-            meeting_id=self.meeting_id,
-            join_url=self.join_url,
-            password=self.password,
-            start_time=self.start_time,
-            error=self.error,
-            start_url=self.start_url,
-            host=self.host,
-        )
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,11 @@ from typing import Any, Literal
 
 import httpx
 
-from batchzoom.batch import (
+from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
+from batchzoom.engine.batch import (
     Loaded,
     Progress,
     ProgressCallback,
-    RowOutcome,
     Run,
     RunReport,
     ScheduleOptions,
@@ -40,16 +40,15 @@ from batchzoom.batch import (
     invalid_outcomes,
     locked_journal,
     row_info,
-    row_key,
     row_outcome,
     settle_all,
     write_sheet,
     zoom_run,
 )
-from batchzoom.errors import AuthError, BatchzoomError, ZoomUnreachableError
-from batchzoom.journal import Entry, Journal
-from batchzoom.rows import Session
-from batchzoom.writeback import check_target
+from batchzoom.engine.journal import Entry, Journal
+from batchzoom.files.writeback import check_target
+from batchzoom.model.outcomes import RowOutcome, row_key
+from batchzoom.model.rows import Session
 from batchzoom.zoom import (
     DailyLimitError,
     RateLimits,

@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from batchzoom.errors import OutputError
-from batchzoom.writeback import atomic_write
+from batchzoom.core.errors import OutputError
+from batchzoom.files.writeback import atomic_write
 
 SESSIONS, HELP, LISTS = "Sessions", "Help", "Lists"
 LAST_ROW = 1000  # rows the drop-downs and formats cover

@@ -28,7 +28,7 @@ from copy import copy
 from dataclasses import dataclass
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import Final, Literal, cast
+from typing import Final, cast
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -37,39 +37,12 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
-from batchzoom.errors import OutputError
-from batchzoom.roster import SourceInfo
-
-Status = Literal[
-    "created",
-    "existing",
-    "changed",
-    "updated",
-    "unchanged",
-    "cancelled",
-    "invalid",
-    "failed",
-    "deferred",
-    "planned",
-]
-
+from batchzoom.core.errors import OutputError
+from batchzoom.files.roster import SourceInfo
+from batchzoom.model.outcomes import RowResult, Status
 
 # Statuses whose row keeps the meeting cells it has when the result leaves them empty.
 _KEEPS_LINK = frozenset({"existing", "changed", "unchanged"})
-
-
-@dataclass(frozen=True)
-class RowResult:
-    """What happened to one roster row; a field that is None clears its cell."""
-
-    status: Status
-    meeting_id: int | None = None
-    join_url: str | None = None
-    password: str | None = None
-    start_time: str | None = None  # as Zoom returned it, UTC "...Z"
-    error: str | None = None  # one sentence; for deferred: when it can resume
-    start_url: str | None = None  # a host credential: written only with include_start_url
-    host: str | None = None  # the host Zoom has: written only with include_host
 
 
 OUTPUT_COLUMNS: Final = (

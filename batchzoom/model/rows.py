@@ -1,7 +1,7 @@
 """The row model: what a session is, how cells become sessions, and every rule a row must meet.
 
 Pure logic, no I/O. ``validate`` takes any table of raw cells (the ``Roster`` read
-by ``batchzoom.roster`` is one) and returns every valid session plus every problem
+by ``batchzoom.files.roster`` is one) and returns every valid session plus every problem
 of every row as records -- it never stops at the first.
 
 The limits come from Zoom's description of ``POST /users/{userId}/meetings``:
@@ -25,8 +25,8 @@ from itertools import compress
 from operator import itemgetter
 from typing import Any, Protocol, TypeVar, cast
 
-from batchzoom import times
-from batchzoom.times import DateOrder, TimeValueError
+from batchzoom.model import times
+from batchzoom.model.times import DateOrder, TimeValueError
 
 TOPIC_MAX = 200
 AGENDA_MAX = 2000
@@ -86,7 +86,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "agenda": ("agenda", "description", "설명", "안건", "내용"),
     "password": ("password", "passcode", "비밀번호", "암호", "패스코드"),
     "status": ("status", "state", "상태", "진행 상태"),
-    # Recurring sessions (see ``batchzoom.recurrence``).
+    # Recurring sessions (see ``batchzoom.model.recurrence``).
     "repeat": ("repeat", "repeats", "recurrence", "recurring", "반복"),
     "repeat_interval": ("repeat interval", "interval", "every", "반복 간격", "간격"),
     "weekly_days": ("weekly days", "days of week", "weekdays", "요일", "반복 요일"),
@@ -151,7 +151,7 @@ def match_header(text: object) -> str | None:
     """The canonical field a header names, or None when it names none.
 
     A header ``settings.<field>`` (also ``settings: <field>``, ``설정.<field>``) names the
-    field ``settings.<field>`` whatever ``<field>`` is; ``batchzoom.meeting_settings``
+    field ``settings.<field>`` whatever ``<field>`` is; ``batchzoom.model.meeting_settings``
     checks it against Zoom's settings.
     """
     key = normalize_header(text)
@@ -208,7 +208,7 @@ class Session:
     agenda: str | None = None
     password: str | None = None
     meeting_id: int | None = None
-    # Optional columns (see ``batchzoom.extras``):
+    # Optional columns (see ``batchzoom.model.extras``):
     cancelled: bool = False  # a status column says the session is cancelled
     recurrence: Mapping[str, Any] | None = field(default=None, hash=False)  # Zoom's object
     settings: Mapping[str, Any] = field(default_factory=dict, hash=False)  # Zoom's settings
@@ -1014,7 +1014,7 @@ def validate(roster: Table, options: ValidationOptions) -> Validation:
         return Validation(
             sessions=[], problems=problems, invalid_rows=set(), rows=list(roster.rows)
         )
-    from batchzoom import extras  # the optional columns build on the core rows
+    from batchzoom.model import extras  # the optional columns build on the core rows
 
     with collection_paused():
         return extras.apply(roster, _Check(roster, options).all_rows(), options)
@@ -1027,6 +1027,6 @@ def validate_row_by_row(roster: Table, options: ValidationOptions) -> Validation
         return Validation(
             sessions=[], problems=problems, invalid_rows=set(), rows=list(roster.rows)
         )
-    from batchzoom import extras
+    from batchzoom.model import extras
 
     return extras.apply(roster, _Check(roster, options).row_by_row(), options)

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from batchzoom.errors import InputError, OutputError
+from batchzoom.core.errors import InputError, OutputError
 
 SCHEMA_VERSION = 1
 # intent    a create was sent (or is about to be); its answer is not recorded yet

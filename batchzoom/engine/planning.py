@@ -13,14 +13,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from batchzoom import pools, recurrence
-from batchzoom.audit import read_journal
-from batchzoom.batch import load as batch_load
-from batchzoom.batch import row_key
-from batchzoom.config import Config
-from batchzoom.journal import default_path
-from batchzoom.roster import Roster
-from batchzoom.rows import Session, Validation, ValidationOptions
+from batchzoom.engine.audit import read_journal
+from batchzoom.engine.batch import load as batch_load
+from batchzoom.engine.config import Config
+from batchzoom.engine.journal import default_path
+from batchzoom.files.roster import Roster
+from batchzoom.model import pools, recurrence
+from batchzoom.model.outcomes import row_key
+from batchzoom.model.rows import Session, Validation, ValidationOptions
 
 
 def load(

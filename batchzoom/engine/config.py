@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any, get_args
 
 from batchzoom import zoomspec
-from batchzoom.errors import ConfigError
-from batchzoom.rows import INPUT_FIELDS, CellError, check_host, match_header, normalize_header
-from batchzoom.times import TimeValueError, zone
+from batchzoom.core.errors import ConfigError
+from batchzoom.model.rows import INPUT_FIELDS, CellError, check_host, match_header, normalize_header
+from batchzoom.model.times import TimeValueError, zone
 from batchzoom.zoom import Plan
 
 FILE_NAME = "batchzoom.toml"

@@ -20,10 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from batchzoom.batch import DAILY_CREATE_LIMIT, Loaded, invalid_outcomes, row_key
-from batchzoom.errors import InputError
-from batchzoom.journal import SCHEMA_VERSION, Entry, entry_from_row
-from batchzoom.rows import cell_text
+from batchzoom.core.errors import InputError
+from batchzoom.engine.batch import Loaded, invalid_outcomes
+from batchzoom.engine.journal import SCHEMA_VERSION, Entry, entry_from_row
+from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key
+from batchzoom.model.rows import cell_text
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient, ZoomRequestError, ZoomSettings
 
 RowState = Literal[

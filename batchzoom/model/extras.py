@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from batchzoom import meeting_settings, recurrence
-from batchzoom.meeting_settings import SettingError
-from batchzoom.recurrence import RecurrenceCells, RecurrenceCellsError, RecurrenceError
-from batchzoom.rows import (
+from batchzoom.model import meeting_settings, recurrence
+from batchzoom.model.meeting_settings import SettingError
+from batchzoom.model.recurrence import RecurrenceCells, RecurrenceCellsError, RecurrenceError
+from batchzoom.model.rows import (
     SETTINGS_PREFIX,
     CellError,
     Problem,

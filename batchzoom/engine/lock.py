@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from batchzoom.errors import LockedError, OutputError
+from batchzoom.core.errors import LockedError, OutputError
 
 POLL = 0.2
 

@@ -22,10 +22,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from icalendar import Calendar, Event
 
-from batchzoom import times
-from batchzoom.batch import RowOutcome
-from batchzoom.rows import Session
-from batchzoom.writeback import atomic_write
+from batchzoom.files.writeback import atomic_write
+from batchzoom.model import times
+from batchzoom.model.outcomes import RowOutcome
+from batchzoom.model.rows import Session
 
 SCHEDULED = frozenset({"created", "existing", "updated", "unchanged", "changed"})
 PRODID = "-//batchzoom//batchzoom//EN"

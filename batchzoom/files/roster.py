@@ -1,9 +1,9 @@
 """Reading a roster: .xlsx/.xlsm and .csv files into a table of raw cells.
 
 ``read_roster`` opens the file, finds the header row (title and blank rows above
-it are fine), matches headers to fields by their aliases (``batchzoom.rows.ALIASES``),
+it are fine), matches headers to fields by their aliases (``batchzoom.model.rows.ALIASES``),
 and keeps every cell as it was read, numbered by the Excel row it sits on.
-Checking the cells is ``batchzoom.rows.validate``'s job.
+Checking the cells is ``batchzoom.model.rows.validate``'s job.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from itertools import compress, count, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
-from batchzoom.errors import InputError
-from batchzoom.rows import (
+from batchzoom.core.errors import InputError
+from batchzoom.model.rows import (
     ALIASES,
     INPUT_FIELDS,
     closest_header,

@@ -1,0 +1,1 @@
+"""The vocabulary every layer shares: the exception tree and the secret type."""

@@ -1,0 +1,1 @@
+"""The run engine: scheduling and syncing runs, the journal, the lock, configuration and planning."""

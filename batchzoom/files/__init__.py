@@ -1,0 +1,1 @@
+"""Files in and out: reading rosters, writing result sheets, calendars and templates."""
