@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import click
 
-from batchzoom.cli.app import cli
-from batchzoom.cli.options import ReadingOptions, echo_report, reading_options
+from batchzoom.cli.app import INVALID_ROWS, cli, finish
+from batchzoom.cli.options import echo_report, reading_options
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
 from batchzoom.model import recurrence
 from batchzoom.model.rows import Validation
-
-INVALID_ROWS_EXIT = 3
 
 
 @cli.command()
@@ -24,7 +25,7 @@ INVALID_ROWS_EXIT = 3
     is_flag=True,
     help="List every occurrence of each repeating row, in its time zone and in UTC.",
 )
-def validate(roster: Path, reading: ReadingOptions, as_json: bool, show_occurrences: bool) -> None:
+def validate(roster: Path, flags: dict[str, Any], as_json: bool, show_occurrences: bool) -> None:
     """Check every row of ROSTER (.xlsx or .csv) and list what to fix; Zoom is not contacted.
 
     Every problem is listed with its Excel row number and column. Exit status: 0 every row
@@ -34,12 +35,13 @@ def validate(roster: Path, reading: ReadingOptions, as_json: bool, show_occurren
     Example:
         batchzoom validate timetable.xlsx --timezone Asia/Seoul --host kim.minji@school.example
     """
-    table, validation = reading.load(roster)
+    loaded = load(roster, resolve(roster, **flags))
+    table, validation = loaded.roster, loaded.validation
     echo_report(table, validation, output="json" if as_json else "table")
     if show_occurrences and not as_json:
         echo_occurrences(validation)
     if not validation.ok:
-        click.get_current_context().exit(INVALID_ROWS_EXIT)
+        finish(INVALID_ROWS)
 
 
 def echo_occurrences(validation: Validation) -> None:
