@@ -13,6 +13,7 @@ included, so no test sleeps through a backoff.
 from __future__ import annotations
 
 import os
+import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -31,6 +32,11 @@ from batchzoom.zoom import ZoomSettings
 TEST_NOW = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 os.environ[INSTANT_RETRIES] = "1"
 os.environ[CLOCK_START] = TEST_NOW.isoformat()
+
+# Tests that compute instants with ``zoneinfo.ZoneInfo`` (as an independent check of
+# batchzoom's own zones) read the same database batchzoom does, the tzdata package,
+# never the machine's: an empty search path makes zoneinfo fall back to tzdata.
+zoneinfo.reset_tzpath(to=[])
 
 SANDBOX_EMAILS = ("alice@school.example", "bob@school.example", "carol@school.example")
 
