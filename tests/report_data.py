@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from batchzoom.core import tzdb
 from batchzoom.files.report import ReportInput, ReportRow
 from batchzoom.model.rows import Problem
 
@@ -47,11 +47,11 @@ def term_input(rows: int = 600, hosts: int = 10, *, seed: int = 14, **extra: obj
         zone = ZONES[n % len(ZONES)]
         day = first + timedelta(days=pick.randrange(15 * 7))
         hour = 8 + pick.randrange(11)
-        start = datetime(day.year, day.month, day.day, hour, 0, tzinfo=ZoneInfo(zone))
+        start = datetime(day.year, day.month, day.day, hour, 0, tzinfo=tzdb.zone(zone))
         status = STATUSES[n % len(STATUSES)]
         host = names[n % hosts]
         if n in (0, 10):  # same host (teacher00), same time: two at once
-            start = datetime(2027, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+            start = datetime(2027, 3, 2, 10, 0, tzinfo=tzdb.zone("Asia/Seoul"))
             zone, status, host = "Asia/Seoul", "created", names[0]
         meeting = 80000000000 + n if status in {"created", "existing", "changed"} else None
         out.append(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from batchzoom.cli import cli
+from batchzoom.core import tzdb
 from batchzoom.files.report import ReportInput, ReportRow, render, write_report
 from batchzoom.files.report.data import (
     display_zone,
@@ -24,8 +24,8 @@ from batchzoom.files.report.data import (
 from tests.report_data import NOW, term_input
 from tests.rosters import write_csv
 
-SEOUL = ZoneInfo("Asia/Seoul")
-NEW_YORK = ZoneInfo("America/New_York")
+SEOUL = tzdb.zone("Asia/Seoul")
+NEW_YORK = tzdb.zone("America/New_York")
 
 
 def _row(

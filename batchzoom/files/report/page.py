@@ -13,8 +13,8 @@ from collections import Counter
 from datetime import UTC
 from html import escape
 from importlib import resources
-from zoneinfo import ZoneInfo
 
+from batchzoom.core.tzdb import zone as tz_zone
 from batchzoom.files.report.data import (
     STATUS_LABELS,
     Occurrence,
@@ -141,7 +141,7 @@ ROW_COLUMNS = (
 def _row_line(
     row: ReportRow, sittings: list[Occurrence], data: ReportInput, zone: str
 ) -> tuple[str, set[str]]:
-    where = ZoneInfo(zone)
+    where = tz_zone(zone)
     days = {f"{o.start.astimezone(where):%Y-%m-%d}" for o in sittings}
     first = min((o.start for o in sittings), default=None)
     link = row.join_url if data.include_password else without_password(row.join_url)

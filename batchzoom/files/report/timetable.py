@@ -8,8 +8,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from html import escape
-from zoneinfo import ZoneInfo
 
+from batchzoom.core.tzdb import zone as tz_zone
 from batchzoom.files.report.data import (
     STATUS_LABELS,
     Occurrence,
@@ -44,7 +44,7 @@ def _css(status: str) -> str:
 
 def when(moment: datetime, zone: str) -> str:
     """``2027-03-02 Tue 18:00 KST``: a moment in ``zone`` as people read it."""
-    local = moment.astimezone(ZoneInfo(zone))
+    local = moment.astimezone(tz_zone(zone))
     return f"{local:%Y-%m-%d} {WEEKDAYS[local.weekday()]} {local:%H:%M} {local:%Z}"
 
 
@@ -86,7 +86,7 @@ def _tip(item: Occurrence, data: ReportInput, shown_zone: str) -> str:
 def _chip(item: Occurrence, data: ReportInput, zone: str) -> str:
     row = item.row
     glyph = STATUS_LABELS.get(row.status, ("•", ""))[0]
-    local = item.start.astimezone(ZoneInfo(zone))
+    local = item.start.astimezone(tz_zone(zone))
     over = " over" if item.over_limit else ""
     flag = '<span class="flag">⚠ too many at once</span>' if item.over_limit else ""
     return (
@@ -103,7 +103,7 @@ def timetable(found: Sequence[Occurrence], data: ReportInput, zone: str, hosts: 
     """One table per week, one lane (table row) per host, one column per day, in ``zone``."""
     if not found:
         return "<p>No session has a start to draw (every row is invalid).</p>"
-    where = ZoneInfo(zone)
+    where = tz_zone(zone)
     weeks: dict[date, dict[tuple[str, date], list[Occurrence]]] = defaultdict(
         lambda: defaultdict(list)
     )
