@@ -18,6 +18,7 @@ from batchzoom.cli.common import (
     run_options,
 )
 from batchzoom.cli.options import reading_options
+from batchzoom.cli.report import ReportChoice, report_options, report_run
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.planning import load
 from batchzoom.engine.settings import resolve
@@ -32,6 +33,7 @@ from batchzoom.files.ics import pair, write_calendar
               help="Also write the meetings to this iCalendar (.ics) file.")  # fmt: skip
 @click.option("--ics-include-password", is_flag=True,
               help="Put passcodes (and passcode-bearing join links) into the .ics file.")  # fmt: skip
+@report_options
 def schedule_command(
     roster: Path,
     flags: dict[str, Any],
@@ -39,6 +41,7 @@ def schedule_command(
     quiet: bool,
     ics: Path | None,
     ics_include_password: bool,
+    html: ReportChoice | None,
 ) -> None:
     """Create a Zoom meeting for every row of ROSTER and write the links into a result sheet.
 
@@ -55,6 +58,8 @@ def schedule_command(
         raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
     settings = resolve(roster, **flags)
     loaded = load(roster, settings)
+    if html is not None and not (loaded.validation.ok or settings.skip_invalid):
+        report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
     refuse_invalid(loaded, settings, as_json=as_json, verb="schedule")
     progress = progress_line(quiet=quiet, as_json=as_json)
     with ExitStack() as stack:
@@ -67,6 +72,9 @@ def schedule_command(
             if progress is not None:
                 progress.close()
     print_report(report, loaded, as_json=as_json, quiet=quiet)
+    if html is not None:
+        account = settings.zoom.account_id if settings.zoom is not None else None
+        report_run(html, loaded, report, settings=settings, quiet=quiet or as_json, account=account)
     if ics is not None and not settings.dry_run:
         count = write_calendar(
             ics,

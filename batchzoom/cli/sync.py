@@ -20,6 +20,7 @@ from batchzoom.cli.common import (
     run_options,
 )
 from batchzoom.cli.options import reading_options
+from batchzoom.cli.report import ReportChoice, report_options, report_run
 from batchzoom.core.errors import NotConfirmedError
 from batchzoom.engine.planning import load
 from batchzoom.engine.settings import resolve
@@ -87,6 +88,7 @@ def confirmer(*, silent: bool, yes: bool) -> Callable[[SyncPlan], bool]:
 )
 @click.option("--force", is_flag=True,
               help="Overwrite meetings that were changed on Zoom since batchzoom last saw them.")  # fmt: skip
+@report_options
 def sync_command(
     roster: Path,
     flags: dict[str, Any],
@@ -96,6 +98,7 @@ def sync_command(
     delete_missing: bool,
     notify: bool,
     force: bool,
+    html: ReportChoice | None,
 ) -> None:
     """Update Zoom to match ROSTER: create new rows, update changed ones, cancel removed ones.
 
@@ -112,6 +115,8 @@ def sync_command(
     flags.update(delete_missing=delete_missing, notify=notify, force=force)
     settings = resolve(roster, **flags)
     loaded = load(roster, settings)
+    if html is not None and not (loaded.validation.ok or settings.skip_invalid):
+        report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
     refuse_invalid(loaded, settings, as_json=as_json, verb="sync")
     silent = quiet or as_json
     progress = progress_line(quiet=quiet, as_json=as_json)
@@ -133,6 +138,9 @@ def sync_command(
     print_report(
         report, loaded, as_json=as_json, quiet=quiet, applied=report.applied, missing_rows=missing
     )
+    if html is not None:
+        account = settings.zoom.account_id if settings.zoom is not None else None
+        report_run(html, loaded, report, settings=settings, quiet=silent, account=account)
     for outcome in report.missing:
         if not silent:
             click.echo(

@@ -10,6 +10,7 @@ import click
 
 from batchzoom.cli.app import INVALID_ROWS, cli, finish
 from batchzoom.cli.options import echo_report, reading_options
+from batchzoom.cli.report import ReportChoice, report_options, report_validation
 from batchzoom.engine.planning import load
 from batchzoom.engine.settings import resolve
 from batchzoom.model import recurrence
@@ -25,7 +26,14 @@ from batchzoom.model.rows import Validation
     is_flag=True,
     help="List every occurrence of each repeating row, in its time zone and in UTC.",
 )
-def validate(roster: Path, flags: dict[str, Any], as_json: bool, show_occurrences: bool) -> None:
+@report_options
+def validate(
+    roster: Path,
+    flags: dict[str, Any],
+    as_json: bool,
+    show_occurrences: bool,
+    html: ReportChoice | None,
+) -> None:
     """Check every row of ROSTER (.xlsx or .csv) and list what to fix; Zoom is not contacted.
 
     Every problem is listed with its Excel row number and column. Exit status: 0 every row
@@ -35,11 +43,14 @@ def validate(roster: Path, flags: dict[str, Any], as_json: bool, show_occurrence
     Example:
         batchzoom validate timetable.xlsx --timezone Asia/Seoul --host kim.minji@school.example
     """
-    loaded = load(roster, resolve(roster, **flags))
+    settings = resolve(roster, **flags)
+    loaded = load(roster, settings)
     table, validation = loaded.roster, loaded.validation
     echo_report(table, validation, output="json" if as_json else "table")
     if show_occurrences and not as_json:
         echo_occurrences(validation)
+    if html is not None:
+        report_validation(html, loaded, settings=settings, quiet=as_json)
     if not validation.ok:
         finish(INVALID_ROWS)
 
