@@ -50,7 +50,7 @@ def schedule_command(
     """
     if ics is not None and not ics.parent.is_dir():
         raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
-    loaded = Loaded(*reading.load(roster))
+    loaded = Loaded(*reading.load(roster, plan=choices.plan))
     refuse_invalid(loaded, choices, verb="schedule")
     options = choices.options(ScheduleOptions)
     progress = choices.progress()
