@@ -76,6 +76,11 @@ def _check_host(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(error.message) from None
 
 
+def _given_or_none(ctx: click.Context, param: click.Parameter, value: bool) -> bool | None:
+    """A flag left off is not given (None), so that the configuration file may set it."""
+    return True if value else None
+
+
 def _date_order(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     return value.upper() if value else None
 
@@ -113,11 +118,18 @@ _OPTIONS = [
         type=click.Path(path_type=Path, dir_okay=False),
         help=f"Configuration file (default: {configuration.FILE_NAME} beside the roster, if any).",
     ),
+    click.option(
+        "--strict",
+        is_flag=True,
+        callback=_given_or_none,
+        help="Treat every warning (such as a host with overlapping sessions) as an error.",
+    ),
 ]
 
 
 reading_options = add_flags(
-    ("sheet", "timezone", "date_order", "encoding", "allow_past", "host", "config"), _OPTIONS
+    ("sheet", "timezone", "date_order", "encoding", "allow_past", "host", "config", "strict"),
+    _OPTIONS,
 )
 """Add the roster-reading options to a command; their values go into ``flags``."""
 
@@ -164,6 +176,9 @@ def summary(validation: Validation) -> str:
     count = len(validation.problems)
     if count:
         text += f" ({count} problem{'s' if count != 1 else ''})"
+    warned = len(validation.warnings)
+    if warned:
+        text += f"; {warned} warning{'s' if warned != 1 else ''}"
     return text + "."
 
 
@@ -181,6 +196,10 @@ def problems_json(roster: Roster, validation: Validation) -> str:
             {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
             for p in validation.problems
         ],
+        "warnings": [
+            {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
+            for p in validation.warnings
+        ],
         "summary": summary(validation),
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
@@ -197,4 +216,7 @@ def echo_report(
         click.echo("Ignored columns: " + ", ".join(name.strip() for name in roster.ignored))
     if validation.problems:
         click.echo(problem_table(validation.problems))
+    if validation.warnings:
+        click.echo("Warnings (these rows are still scheduled; --strict makes them errors):")
+        click.echo(problem_table(validation.warnings))
     click.echo(summary(validation))

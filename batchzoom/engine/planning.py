@@ -4,7 +4,8 @@
 validates the rows against the settings, then applies what needs the whole roster
 and the journal: a start already past is an error only while Zoom has no meeting
 for it, a meeting id copied with a row belongs to the first row, the configured
-meeting settings lie under each row's own, no host has two sessions at once, and
+meeting settings lie under each row's own, a host with more sessions at once than
+the plan runs is warned of, and
 every ``pool:<name>`` host is given a member of that pool (keeping the member an
 earlier run chose).
 """
@@ -29,7 +30,8 @@ from batchzoom.model.rows import Problem, Session, Validation, validate
 def load(path: Path, settings: Settings) -> Loaded:
     """Read, validate and plan the roster at ``path`` (raises ``InputError`` if unusable).
 
-    A session already past is an error only while Zoom has no meeting for it: once a
+    With ``settings.strict`` (--strict, or ``strict = true`` in the file) every warning is
+    a problem. A session already past is an error only while Zoom has no meeting for it: once a
     run has created it, later runs (cron, all term) go on even after it has started.
     """
     roster = read_roster(
@@ -43,8 +45,10 @@ def load(path: Path, settings: Settings) -> Loaded:
     else:
         validation = validate(roster, replace(options, allow_past=True))
         validation = validation.amended(_past_starts(roster, validation, sent, settings.now()))
-    validation = validation.amended(_copied_ids(roster, validation))
-    return Loaded(roster, plan_hosts(roster, validation, settings))
+    validation = plan_hosts(roster, validation.amended(_copied_ids(roster, validation)), settings)
+    if settings.strict:
+        validation = validation.strict()
+    return Loaded(roster, validation)
 
 
 def _copied_ids(roster: Roster, validation: Validation) -> list[Problem]:
@@ -94,8 +98,9 @@ def plan_hosts(
     previous: Mapping[str, str] | None = None,
     used_today: Mapping[str, int] | None = None,
 ) -> Validation:
-    """``validation`` with configured settings as defaults, host overlaps flagged, pools assigned.
+    """``validation`` with config settings as defaults, host overlaps warned of, pools assigned.
 
+    A host with more sessions at once than the settings' plan runs gets a warning (``validation.warnings``); a pool never double-books a member.
     ``previous`` (row key -> host) and ``used_today`` (host -> creates) default to what
     the roster's journal holds, read without changing it.
     """
@@ -106,7 +111,10 @@ def plan_hosts(
             replace(session, settings={**settings.meeting_settings, **session.settings})
             for session in sessions
         ]
-    problems = pools.host_overlaps(sessions, occurrences=occurrences_of, column=column)
+    overlaps = pools.host_overlaps(
+        sessions, occurrences=occurrences_of, column=column, plan=settings.plan
+    )
+    problems = []
     if any(session.pool is not None for session in sessions):
         if previous is None or used_today is None:
             found_previous, found_used = _journal_hosts(roster, settings)
@@ -123,7 +131,7 @@ def plan_hosts(
             column=column,
         )
         problems += unplaced
-    return validation.amended(problems, sessions)
+    return validation.amended(problems, sessions).warned(overlaps)
 
 
 def occurrences_of(session: Session) -> Sequence[datetime]:

@@ -80,6 +80,7 @@ class Settings:
     allow_past: bool = False
     host: str = DEFAULT_HOST  # for rows without one
     config: Path | None = None  # the configuration file read, if any
+    strict: bool = False  # every warning is an error
     # Only in the configuration file
     meeting_settings: Mapping[str, Any] = field(default_factory=dict)
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
