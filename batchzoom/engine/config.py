@@ -151,9 +151,9 @@ def _timezone(value: object, where: _Where) -> str | None:
         raise where.error("defaults.timezone", f"is wrong: {error.message.rstrip('.')}") from None
 
 
-def _strict(value: object, where: _Where) -> bool:
+def _strict(value: object, where: _Where) -> bool | None:
     if value is None:
-        return False
+        return None
     if not isinstance(value, bool):
         raise where.error("defaults.strict", "must be true or false, e.g. strict = true")
     return value

@@ -5,9 +5,8 @@ validates the rows against the settings, then applies what needs the whole roste
 and the journal: a start already past is an error only while Zoom has no meeting
 for it, a meeting id copied with a row belongs to the first row, the configured
 meeting settings lie under each row's own, a host with more sessions at once than
-the plan runs is warned of, and
-every ``pool:<name>`` host is given a member of that pool (keeping the member an
-earlier run chose).
+the plan runs is warned of, and every ``pool:<name>`` host is given a member of that
+pool (keeping the member an earlier run chose).
 """
 
 from __future__ import annotations
