@@ -27,6 +27,7 @@ from batchzoom.core.secret import Secret
 from batchzoom.engine.batch import Loaded, Progress, RunReport
 from batchzoom.engine.journal import default_path
 from batchzoom.engine.settings import Settings
+from batchzoom.files.ics import without_passcode
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import Plan, ZoomSettings, load_settings
 
@@ -63,6 +64,8 @@ _OPTIONS = [
     click.option("--include-start-url", is_flag=True,
                  help="Also write each meeting's host start URL (a credential) to the sheet."),
     click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout."),
+    click.option("--json-include-password", is_flag=True,
+                 help="Put passcodes (and the pwd= part of join links) in the --json summary."),
     click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
 ]  # fmt: skip
 
@@ -81,6 +84,8 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         flags = kwargs["flags"]
         if flags["output"] is not None and flags["in_place"]:
             raise click.UsageError("Use either --output or --in-place, not both.")
+        if kwargs["json_include_password"] and not kwargs["as_json"]:
+            raise click.UsageError("--json-include-password needs --json.")
         if flags["sandbox"] and (flags["token_url"] or flags["api_url"]):
             raise click.UsageError("--sandbox sets its own URLs; drop --token-url/--api-url.")
         return command(*args, **kwargs)
@@ -183,8 +188,14 @@ class ProgressLine:
             click.echo("", err=True)
 
 
-def report_json(report: RunReport, loaded: Loaded, **extra: Any) -> str:
-    """The machine-readable summary: counts and per-row results, no passcodes or start URLs."""
+def report_json(
+    report: RunReport, loaded: Loaded, *, include_password: bool = False, **extra: Any
+) -> str:
+    """The machine-readable summary: counts and per-row results, no start URLs.
+
+    Passcodes follow the calendar file's rule: none, and join links without ``pwd=``
+    (which lets anyone in without the passcode), unless ``include_password``.
+    """
     document: dict[str, Any] = {
         "roster": str(loaded.roster.source.path),
         "output": str(report.output.path) if report.output else None,
@@ -204,7 +215,10 @@ def report_json(report: RunReport, loaded: Loaded, **extra: Any) -> str:
                 "topic": o.topic,
                 "start_time": o.start_time or o.start_utc,
                 "meeting_id": o.meeting_id,
-                "join_url": o.join_url,
+                "join_url": o.join_url
+                if include_password or o.join_url is None
+                else without_passcode(o.join_url),
+                **({"password": o.password} if include_password else {}),
                 "error": o.error,
             }
             for o in report.outcomes
@@ -227,10 +241,16 @@ def summary_line(report: RunReport) -> str:
 
 
 def print_report(
-    report: RunReport, loaded: Loaded, *, as_json: bool, quiet: bool, **extra: Any
+    report: RunReport,
+    loaded: Loaded,
+    *,
+    as_json: bool,
+    quiet: bool,
+    json_include_password: bool = False,
+    **extra: Any,
 ) -> None:
     if as_json:
-        click.echo(report_json(report, loaded, **extra))
+        click.echo(report_json(report, loaded, include_password=json_include_password, **extra))
         return
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)

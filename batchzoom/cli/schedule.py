@@ -38,6 +38,7 @@ def schedule_command(
     roster: Path,
     flags: dict[str, Any],
     as_json: bool,
+    json_include_password: bool,
     quiet: bool,
     ics: Path | None,
     ics_include_password: bool,
@@ -71,7 +72,13 @@ def schedule_command(
         finally:
             if progress is not None:
                 progress.close()
-    print_report(report, loaded, as_json=as_json, quiet=quiet)
+    print_report(
+        report,
+        loaded,
+        as_json=as_json,
+        quiet=quiet,
+        json_include_password=json_include_password,
+    )
     if html is not None:
         account = settings.zoom.account_id if settings.zoom is not None else None
         report_run(html, loaded, report, settings=settings, quiet=quiet or as_json, account=account)

@@ -93,6 +93,7 @@ def sync_command(
     roster: Path,
     flags: dict[str, Any],
     as_json: bool,
+    json_include_password: bool,
     quiet: bool,
     yes: bool,
     delete_missing: bool,
@@ -136,7 +137,13 @@ def sync_command(
         for o in report.missing
     ]
     print_report(
-        report, loaded, as_json=as_json, quiet=quiet, applied=report.applied, missing_rows=missing
+        report,
+        loaded,
+        as_json=as_json,
+        quiet=quiet,
+        json_include_password=json_include_password,
+        applied=report.applied,
+        missing_rows=missing,
     )
     if html is not None:
         account = settings.zoom.account_id if settings.zoom is not None else None
