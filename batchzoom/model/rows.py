@@ -569,6 +569,12 @@ def _resolve(args: tuple[datetime, timedelta | None, str | None]) -> tuple[datet
     return times.resolve(*args)
 
 
+def _instant(start: datetime) -> datetime:
+    """A start in UTC: two starts of one zone compare as instants, not as wall times
+    (the two 01:30s of a night when clocks go back are an hour apart)."""
+    return start.astimezone(UTC)
+
+
 def _column_missing(name: str, message: str) -> Problem:
     return Problem(row=None, column=name, code="column-missing", message=message)
 
@@ -791,7 +797,7 @@ class _Check:
                 )
 
         if start is not None and topic is not None:
-            first = self.seen_sessions.setdefault((host, topic, start[0]), row)
+            first = self.seen_sessions.setdefault((host, topic, _instant(start[0])), row)
             if first != row:
                 found.add(
                     self.start_name,
@@ -926,7 +932,7 @@ class _Check:
                 for index, (key, row) in enumerate(zip(ids, rows, strict=True))
                 if key is not None and self.seen_keys[key] != row
             )
-        instants = [None if start is None else start[0] for start in starts]
+        instants = [None if start is None else _instant(start[0]) for start in starts]
         keys = list(zip(hosts, topics, instants, strict=True))
         self.seen_sessions = dict(zip(reversed(keys), reversed(rows), strict=True))
         if len(self.seen_sessions) < count:

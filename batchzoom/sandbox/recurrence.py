@@ -11,7 +11,8 @@ import calendar
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from batchzoom.sandbox import zones
 
 MAX_OCCURRENCES = 60  # "The maximum number of recurring is 60." (recurrence.end_times)
 # A fixed-time series with ``end_times: 0`` ("no end") is accepted, and Zoom schedules a
@@ -79,7 +80,7 @@ def occurrences(start: datetime, timezone: str, rule: dict[str, Any]) -> list[da
     ``end_times`` 0 without ``end_date_time`` is Zoom's "no end": the occurrences of
     the horizon (``NO_END_HORIZON``, at least MAX_OCCURRENCES).
     """
-    zone = ZoneInfo(timezone)
+    zone = zones.zone(timezone)
     local = start.astimezone(zone)
     if rule.get("end_times") == 0 and "end_date_time" not in rule:
         endless: list[datetime] = []
