@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from batchzoom.model.rows import Session
@@ -77,6 +78,7 @@ class RowOutcome:
     start_time: str | None = None
     error: str | None = None
     start_url: str | None = field(default=None, repr=False)
+    resume_at: datetime | None = None  # deferred: when Zoom's daily limit lets it go again
 
     def result(self) -> RowResult:
         return RowResult(

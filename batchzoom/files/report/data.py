@@ -133,7 +133,7 @@ def rows_from(
                 join_url=outcome.join_url,
                 password=outcome.password,
                 detail=outcome.error,
-                resume_at=resume_at.get(outcome.row),
+                resume_at=outcome.resume_at or resume_at.get(outcome.row),
             )
         )
     return rows
