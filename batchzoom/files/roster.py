@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 from batchzoom.core.errors import InputError
+from batchzoom.files.cell_formats import is_date_only, with_midnight_times
 from batchzoom.model.rows import (
     ALIASES,
     INPUT_FIELDS,
@@ -494,6 +495,10 @@ def read_roster(
     _check_required(path, columns, headers, header_index + 1)
 
     rows, cells = layout.rows, layout.cells
+    start = positions.get("start")
+    if title is not None and start is not None and any(map(is_date_only, cells[start])):
+        # A date-time cell at midnight reads as a date: its number format tells.
+        cells[start] = with_midnight_times(data, title, start, rows, cells[start])
     if not rows:
         raise InputError(
             f"{where} has a header row (row {header_index + 1}) but no sessions below it; "

@@ -114,9 +114,10 @@ def _cells_of(roster: Table, name: str) -> Sequence[object]:
 
 
 def _recurrences(
-    roster: Table, sessions: Mapping[int, Session], problems: list[Problem]
+    roster: Table, sessions: Mapping[int, Session], problems: list[Problem], warnings: list[Problem]
 ) -> dict[int, dict[str, Any]]:
-    """Zoom's recurrence object of every repeating row; problems of the others added."""
+    """Zoom's recurrence object of every repeating row; problems of the others added, and a
+    warning for each occurrence whose wall time a daylight-saving change skips or repeats."""
     present = [name for name in recurrence.FIELDS if name in roster.columns]
     if not present:
         return {}
@@ -176,6 +177,11 @@ def _recurrences(
             problems.append(Problem(row, header(rule), rule.code, rule.message))
             continue
         rules[row] = rule
+        header_of_start = roster.columns.get("start", roster.columns.get("date", "start"))
+        warnings.extend(
+            Problem(row, header_of_start, "dst-occurrence", doubt)
+            for doubt in recurrence.dst_doubts(session.start, session.timezone, rule)
+        )
     return rules
 
 
@@ -218,12 +224,13 @@ def apply(roster: Table, validation: Validation, options: ValidationOptions) -> 
             else:
                 values[row][extra.attribute] = value
     by_row = {session.row: session for session in validation.sessions}
-    for row, rule in _recurrences(roster, by_row, problems).items():
+    warnings: list[Problem] = []
+    for row, rule in _recurrences(roster, by_row, problems, warnings).items():
         values[row]["recurrence"] = rule
     if not problems and not values:
-        return validation
+        return validation.warned(warnings)
     sessions = [
         replace(session, **values[session.row]) if session.row in values else session
         for session in validation.sessions
     ]
-    return validation.amended(problems, sessions)
+    return validation.amended(problems, sessions).warned(warnings)

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from itertools import compress
@@ -245,11 +245,22 @@ class Validation:
     problems: list[Problem]
     invalid_rows: set[int]
     rows: list[int]
+    # Doubts about valid rows that do not stop them (e.g. a host with more sessions at once
+    # than the plan runs); ``strict`` makes them problems.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when no row (and not the file) has a problem."""
         return not self.problems
+
+    def warned(self, warnings: Sequence[Problem]) -> Validation:
+        """The same validation with more warnings, every warning in row order."""
+        return replace(self, warnings=_in_row_order([*self.warnings, *warnings]))
+
+    def strict(self) -> Validation:
+        """Every warning made a problem: the rows it names are invalid."""
+        return replace(self.amended(self.warnings), warnings=[])
 
     def amended(
         self, problems: Sequence[Problem], sessions: Sequence[Session] | None = None
@@ -262,12 +273,15 @@ class Validation:
         kept = self.sessions if sessions is None else sessions
         return Validation(
             sessions=[session for session in kept if session.row not in bad],
-            problems=sorted(
-                [*self.problems, *problems], key=lambda p: -1 if p.row is None else p.row
-            ),
+            problems=_in_row_order([*self.problems, *problems]),
             invalid_rows=self.invalid_rows | bad,
             rows=self.rows,
+            warnings=[warning for warning in self.warnings if warning.row not in bad],
         )
+
+
+def _in_row_order(problems: Sequence[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: -1 if p.row is None else p.row)
 
 
 class Table(Protocol):
@@ -689,13 +703,8 @@ class _Check:
                 "start-missing",
                 "the start is empty; enter the date and time, e.g. 2027-05-03 18:30.",
             )
-        if zone_name is None and offset is None:
-            found.add(
-                "timezone",
-                "timezone-missing",
-                "no time zone for this row; fill in the time zone column or run with "
-                "--timezone, e.g. --timezone Asia/Seoul.",
-            )
+        if zone_name is None:  # an offset alone is not enough: Zoom shows the zone
+            found.add("timezone", "timezone-missing", times.MISSING_ZONE)
             return None
         if wall is None:
             return None
