@@ -13,8 +13,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from batchzoom.files.ics import without_passcode
 from batchzoom.model import recurrence
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome
 from batchzoom.model.rows import Problem, Session
@@ -151,11 +151,7 @@ def display_zone(rows: Iterable[ReportRow], configured: str | None) -> str:
 
 def without_password(url: str | None) -> str | None:
     """A join link with its ``pwd=`` (the passcode in disguise) taken out."""
-    if not url:
-        return url
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "pwd"]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    return without_passcode(url) if url else url
 
 
 @dataclass
