@@ -12,24 +12,27 @@ import functools
 import json
 import os
 import sys
-import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from batchzoom.cli.alerts import alerts
 from batchzoom.cli.app import INVALID_ROWS, finish, outcome_exit
 from batchzoom.cli.options import add_flags, echo_report, problem_table
 from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import Loaded, Progress, RunReport
+from batchzoom.engine.batch import Loaded, RunReport
 from batchzoom.engine.journal import default_path
 from batchzoom.engine.settings import Settings
 from batchzoom.files.ics import without_passcode
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import Plan, ZoomSettings, load_settings
+
+if TYPE_CHECKING:
+    from batchzoom.cli.progress import RunProgress
 
 EXIT_CODES = (
     "Exit codes: 0 every row done; 1 could not run (input unusable, credentials, "
@@ -161,31 +164,11 @@ def refuse_invalid(loaded: Loaded, settings: Settings, *, as_json: bool, verb: s
     finish(INVALID_ROWS)
 
 
-def progress_line(*, quiet: bool, as_json: bool) -> ProgressLine | None:
-    """A progress line on a terminal, unless quiet or JSON."""
-    return ProgressLine() if not (quiet or as_json) and sys.stderr.isatty() else None
+def progress_line(*, quiet: bool, as_json: bool) -> RunProgress | None:
+    """A progress bar on a terminal, lines in a log, nothing when quiet or JSON."""
+    from batchzoom.cli.progress import display
 
-
-class ProgressLine:
-    """One self-updating status line on a terminal."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.shown = False
-
-    def __call__(self, progress: Progress) -> None:
-        self.shown = True
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        line = (
-            f"\r{progress.done}/{progress.total} rows  created {progress.created}  "
-            f"failed {progress.failed}  deferred {progress.deferred}  "
-            f"{progress.done / elapsed:.1f}/s"
-        )
-        click.echo(line, nl=False, err=True)
-
-    def close(self) -> None:
-        if self.shown:
-            click.echo("", err=True)
+    return display(sys.stderr, quiet=quiet or as_json)
 
 
 def report_json(
@@ -257,6 +240,11 @@ def print_report(
     if report.output is not None and report.output.diverted and report.output.reason:
         click.echo(f"Note: {report.output.reason}", err=True)
     if quiet:
+        # Cron mails stderr: what needs a person still gets one line per condition.
+        command = click.get_current_context().info_name or "schedule"
+        roster = str(loaded.roster.source.path)
+        for line in alerts(report.outcomes, roster, command=command):
+            click.echo(line, err=True)
         return
     if report.problems:
         click.echo(problem_table(report.problems))

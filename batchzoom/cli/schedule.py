@@ -19,6 +19,7 @@ from batchzoom.cli.common import (
 )
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_run
+from batchzoom.engine import preview
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.planning import load
 from batchzoom.engine.settings import resolve
@@ -72,12 +73,15 @@ def schedule_command(
         finally:
             if progress is not None:
                 progress.close()
+    shown = settings.dry_run and as_json  # the bodies that would be sent
+    extra = {"requests": preview.requests(loaded.validation.sessions)} if shown else {}
     print_report(
         report,
         loaded,
         as_json=as_json,
         quiet=quiet,
         json_include_password=json_include_password,
+        **extra,
     )
     if html is not None:
         account = settings.zoom.account_id if settings.zoom is not None else None
