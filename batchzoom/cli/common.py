@@ -52,6 +52,7 @@ class RunChoices:
     env_file: Path | None
     token_url: str | None
     api_url: str | None
+    allow_insecure_http: bool
     state: Path | None
     wait: float
     include_start_url: bool
@@ -100,6 +101,9 @@ _OPTIONS = [
                  help="Read ZOOM_* settings from this file (default: .env in the current folder)."),
     click.option("--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL)."),
     click.option("--api-url", metavar="URL", help="Zoom's API base URL (env ZOOM_API_URL)."),
+    click.option("--allow-insecure-http", is_flag=True,
+                 help="Allow http:// token/API URLs to another machine (the secret travels "
+                      "unencrypted)."),
     click.option("--state", type=click.Path(path_type=Path, dir_okay=False),
                  help="The journal file (default: <name>.batchzoom.db beside the roster)."),
     click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SECONDS",
@@ -182,6 +186,7 @@ def connect(
         cwd=Path.cwd(),
         token_url=choices.token_url,
         api_url=choices.api_url,
+        allow_insecure_http=choices.allow_insecure_http,
     )
 
 
