@@ -178,7 +178,7 @@ class ZoomClient:
         settings.check_transport_security()
         self.settings = settings
         self.limits = limits or RateLimits.for_plan("pro")
-        self.retry = retry or RetryPolicy.from_environment()
+        self.retry = retry or RetryPolicy()
         self._now = now
         self.deadline = deadline
         # Instant retries (tests) also skip the wait for a lagging listing unless given.
