@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from batchzoom.core.errors import AuthError, ConfigError, ZoomUnreachableError
 from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import ScheduleOptions, load, schedule
+from batchzoom.engine.batch import RunReport, schedule
 from batchzoom.engine.journal import Journal, default_path
-from batchzoom.model.rows import ValidationOptions
+from batchzoom.engine.planning import load
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import (
     DailyLimitError,
@@ -35,6 +35,7 @@ from batchzoom.zoom import (
 )
 from batchzoom.zoom.client import ScopeError, UnprovenListingError
 from batchzoom.zoom.retry import parse_retry_after
+from tests.conftest import MakeSettings
 from tests.hostile import Answer, HostileServer, Seen, hostile, token_answer
 from tests.rosters import session_rows, write_csv
 
@@ -73,6 +74,12 @@ def only(answers: dict[tuple[str, str], Answer]) -> Callable[[Seen], Answer | No
     return rule
 
 
+def run_once(make_settings: MakeSettings, roster: Path, sb: Sandbox, **flags: Any) -> RunReport:
+    """One scheduling run of ``roster`` on ``sb``'s account (``zoom=`` for other URLs)."""
+    settings = make_settings(sb, retry=RetryPolicy.for_tests(), **flags)
+    return schedule(load(roster, settings), settings)
+
+
 def one_sentence(error: BaseException) -> str:
     text = str(error)
     assert "\n" not in text and "Traceback" not in text
@@ -105,7 +112,10 @@ def _sandbox_settings(sb: Sandbox, base: str) -> ZoomSettings:
     ids=["html", "no-meetings-key", "meetings-not-a-list", "string-id", "redirect"],
 )
 def test_a_lost_create_is_never_sent_twice_on_a_listing_that_proves_nothing(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox], bad_listing: Answer
+    tmp_path: Path,
+    sandbox_factory: Callable[..., Sandbox],
+    make_settings: MakeSettings,
+    bad_listing: Answer,
 ) -> None:
     """The create's answer is lost; every later listing is not Zoom's JSON list: the row
     stays in doubt (one meeting on Zoom), and a run with a good listing finds it."""
@@ -122,18 +132,10 @@ def test_a_lost_create_is_never_sent_twice_on_a_listing_that_proves_nothing(
         return None
 
     roster = write_csv(tmp_path / "r.csv", session_rows(1, [HOST]))
-    loaded = load(roster, ValidationOptions())
     with hostile(rule, upstream=sb.base_url) as server:
         for _ in range(2):  # the second run meets the same network
-            settings = _sandbox_settings(sb, server.url)
             try:
-                report = schedule(
-                    load(roster, ValidationOptions()),
-                    settings,
-                    ScheduleOptions(),
-                    retry=RetryPolicy.for_tests(),
-                    now=sb.clock.now,
-                )
+                report = run_once(make_settings, roster, sb, zoom=_sandbox_settings(sb, server.url))
                 assert report.outcomes[0].status == "failed"
             except ZoomUnreachableError as error:
                 assert "redirect" in one_sentence(error)
@@ -141,12 +143,7 @@ def test_a_lost_create_is_never_sent_twice_on_a_listing_that_proves_nothing(
     assert len(sb.meetings()) == 1
     with Journal(default_path(roster), account=sb.account_id) as journal:
         assert all(e.state != "absent" for e in journal.entries().values())
-    direct = ZoomSettings(
-        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
-    )
-    report = schedule(
-        loaded, direct, ScheduleOptions(), retry=RetryPolicy.for_tests(), now=sb.clock.now
-    )
+    report = run_once(make_settings, roster, sb)  # a network that lets Zoom's answers through
     assert report.outcomes[0].status == "created"
     assert report.outcomes[0].meeting_id == sb.meetings()[0]["id"]
     assert len(sb.meetings()) == 1
@@ -392,38 +389,29 @@ def test_a_proxy_refusing_connect_is_one_sentence(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_missing_scope_stops_the_run_naming_the_scope_and_the_app_setting(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox], make_settings: MakeSettings
 ) -> None:
     sb = sandbox_factory(
         SandboxConfig(users=[SandboxUser(HOST)], scopes=("meeting:write:meeting:admin",))
     )
     roster = write_csv(tmp_path / "r.csv", session_rows(5, [HOST]))
-    settings = ZoomSettings(
-        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
-    )
     with pytest.raises(ScopeError) as caught:
-        schedule(load(roster, ValidationOptions()), settings, ScheduleOptions(),
-                 retry=RetryPolicy.for_tests(), now=sb.clock.now)  # fmt: skip
+        run_once(make_settings, roster, sb)
     text = one_sentence(caught.value)
     assert "meeting:read:list_meetings:admin" in text and "Scopes" in text
-    assert caught.value.exit_code == 1
     assert sb.meetings() == []
     assert sb.counters()["meetings"]["requests"] == 1  # one request, not one per row
 
 
 def test_a_deferred_host_is_probed_once_and_goes_on_when_zoom_allows(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox], make_settings: MakeSettings
 ) -> None:
     """Zoom's limit may reset before the remembered 00:00 UTC: one probe create finds out."""
     sb = sandbox_factory(SandboxConfig(users=[SandboxUser(HOST)], daily_limit=2, qps=1000))
     roster = write_csv(tmp_path / "r.csv", session_rows(5, [HOST]))
-    settings = ZoomSettings(
-        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
-    )
 
-    def run() -> Any:
-        return schedule(load(roster, ValidationOptions()), settings, ScheduleOptions(concurrency=1),
-                        retry=RetryPolicy.for_tests(), now=sb.clock.now)  # fmt: skip
+    def run() -> RunReport:
+        return run_once(make_settings, roster, sb, concurrency=1)
 
     first = run()
     assert first.counts()["created"] == 2 and first.counts()["deferred"] == 3
