@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -68,7 +69,8 @@ def schedule_command(
             if progress is not None:
                 progress.close()
     shown = choices.dry_run and choices.as_json  # the bodies that would be sent
-    extra = {"requests": preview.requests(loaded.validation.sessions)} if shown else {}
+    sent = preview.requests(loaded.validation.sessions, now=datetime.now(UTC)) if shown else None
+    extra = {"requests": sent} if shown else {}
     print_report(report, loaded, choices, **extra)
     if html is not None:
         account = settings.account_id if settings is not None else None
