@@ -7,16 +7,18 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from batchzoom.engine.batch import ScheduleOptions, load, schedule
+from batchzoom.engine.batch import schedule
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
 from batchzoom.files.ics import write_calendar
 from batchzoom.model import recurrence, times
 from batchzoom.model.outcomes import RowOutcome
-from batchzoom.model.rows import Session, ValidationOptions
+from batchzoom.model.rows import Session
 from batchzoom.sandbox import Sandbox
-from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient
+from batchzoom.zoom import RetryPolicy, ZoomClient
 from batchzoom.zoom.meetings import create_body, fingerprint
+from tests.conftest import zoom_settings
 from tests.rosters import write_csv
-from tests.test_schedule import settings_for
 
 ALICE = "alice@school.example"
 NOW = datetime(2027, 1, 4, tzinfo=UTC)
@@ -27,7 +29,7 @@ def rows(path: Path, *starts: str, zone: str = NEW_YORK) -> list[Session]:
     table = [
         [f"F{n}", "Night class", start, zone, "30", ALICE, ""] for n, start in enumerate(starts)
     ]
-    loaded = load(write_csv(path, table), ValidationOptions(now=NOW))
+    loaded = load(write_csv(path, table), resolve(now=lambda: NOW))
     assert loaded.validation.problems == []
     return loaded.validation.sessions
 
@@ -49,7 +51,7 @@ def test_the_sandbox_keeps_the_instant_of_a_utc_start_sent_with_a_zone(
     tmp_path: Path, sandbox: Sandbox
 ) -> None:
     first, second = rows(tmp_path / "r.csv", "2027-11-07T01:30-04:00", "2027-11-07T01:30-05:00")
-    with ZoomClient(settings_for(sandbox), retry=RetryPolicy.for_tests()) as client:
+    with ZoomClient(zoom_settings(sandbox), retry=RetryPolicy.for_tests()) as client:
         made = [client.create_meeting(ALICE, create_body(s)) for s in (first, second)]
     assert [meeting["start_time"] for meeting in made] == [
         "2027-11-07T05:30:00Z",
@@ -105,16 +107,16 @@ def test_a_past_series_is_sent_from_its_next_occurrence_keeping_its_local_time(
     table = [["W1", "Monday class", "2027-01-04 09:00", "Asia/Seoul", "50", ALICE, "weekly", "10"]]
     headers = ("ID", "Topic", "Start", "Time zone", "Duration", "Host", "Repeat", "End times")
     path = write_csv(tmp_path / "r.csv", table, headers)
-    loaded = load(path, ValidationOptions(now=moment, allow_past=True))
-    (session,) = loaded.validation.sessions
-    report = schedule(
-        loaded,
-        settings_for(sandbox),
-        ScheduleOptions(),
-        limits=RateLimits.for_plan("pro", rate=30),
-        retry=RetryPolicy.for_tests(),
+    settings = resolve(
         now=lambda: moment,
+        allow_past=True,
+        zoom=zoom_settings(sandbox),
+        rate=30,
+        retry=RetryPolicy.for_tests(),
     )
+    loaded = load(path, settings)
+    (session,) = loaded.validation.sessions
+    report = schedule(loaded, settings)
     assert report.counts()["created"] == 1
     (meeting,) = sandbox.meetings()
     assert meeting["start_time"] == "2027-02-01T00:00:00Z"  # Monday 1 February, 09:00 KST
@@ -125,11 +127,5 @@ def test_a_past_series_is_sent_from_its_next_occurrence_keeping_its_local_time(
         times.utc_text(start) for start in remaining
     ]
     # A second run recognises the meeting: nothing is sent again.
-    again = schedule(
-        load(path, ValidationOptions(now=moment, allow_past=True)),
-        settings_for(sandbox),
-        ScheduleOptions(),
-        retry=RetryPolicy.for_tests(),
-        now=lambda: moment,
-    )
+    again = schedule(load(path, settings), settings)
     assert again.counts()["created"] == 0 and len(sandbox.meetings()) == 1
