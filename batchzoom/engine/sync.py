@@ -438,6 +438,7 @@ def sync(
         claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
         with zoom_run(settings, journal, claimed, report, limits=limits, retry=options.retry,
                       workers=workers, transport=transport) as run:  # fmt: skip
+            run.now = now
             syncer = _Sync(run, journal, options, listed_meetings(run, plan))
             _apply(plan, run, syncer, outcomes, report, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
