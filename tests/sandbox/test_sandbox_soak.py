@@ -31,7 +31,7 @@ def test_five_hundred_creates_under_limits_and_faults(
     users = [SandboxUser(f"teacher{i:02d}@school.example") for i in range(HOSTS)]
     sb = sandbox_factory(
         SandboxConfig(
-            users=users, qps=30, fault_rate=0.03, drop_rate=0.01, seed=20, frozen_clock=True
+            users=users, qps=30, fault_rate=0.03, drop_rate=0.02, seed=20, frozen_clock=True
         )
     )
     token = token_for(sb)
