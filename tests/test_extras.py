@@ -10,9 +10,9 @@ import pytest
 
 from batchzoom.core.secret import Secret
 from batchzoom.engine.batch import ScheduleOptions, load, schedule
-from batchzoom.files.roster import read_roster
 from batchzoom.model.extras import parse_alternative_hosts
-from batchzoom.model.rows import CellError, ValidationOptions, validate_row_by_row
+from batchzoom.model.problems import CellError
+from batchzoom.model.rows import ValidationOptions
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
 from batchzoom.zoom.meetings import create_body
@@ -98,22 +98,6 @@ def test_every_recurrence_problem_of_a_row_is_listed_with_its_column(tmp_path: P
         (4, "End times", "end_times-range"),
     ]
     assert '"Xyz"' in problems[0].message and "70" in problems[1].message
-
-
-def test_row_by_row_and_columnwise_validation_agree_with_extras(tmp_path: Path) -> None:
-    path = timetable(
-        tmp_path,
-        [
-            ["weekly", "Tue", "5", "", BOB, "no"],
-            ["weekly", "Tue", "99", "", "", "maybe"],
-            ["fortnightly", "Funday", "0", "2027-09-30", "", ""],
-            ["monthly", "", "", "2027-09-30", "", ""],
-        ],
-    )
-    roster = read_roster(path)
-    assert load(path, ValidationOptions()).validation == validate_row_by_row(
-        roster, ValidationOptions()
-    )
 
 
 CREATE_SCHEMA = to_json_schema(request_schema("meetingCreate"))

@@ -114,7 +114,16 @@ def test_passcodes_and_full_join_links_only_when_asked(tmp_path: Path, sandbox: 
 def test_rows_without_a_meeting_are_left_out(tmp_path: Path) -> None:
     """Failed, invalid, deferred and planned rows have no event; the count says so."""
     start = datetime(2027, 5, 3, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))
-    session = Session(2, "A", "Maths", start, "Asia/Seoul", 50, ALICE, agenda="Chapter 3")
+    session = Session(
+        row=2,
+        key="A",
+        topic="Maths",
+        start=start,
+        timezone="Asia/Seoul",
+        duration=50,
+        host=ALICE,
+        agenda="Chapter 3",
+    )
     items = [
         (session, RowOutcome(2, "created", meeting_id=85746065432, join_url="https://z/j/1")),
         (session, RowOutcome(3, "failed", error="no")),
@@ -138,7 +147,14 @@ def test_weekly_series_across_dst_matches_the_sandbox_occurrences(
     # Starts on a Sunday, which is not a class day: the first occurrence is Monday.
     start = datetime(2027, 3, 7, 18, 0, tzinfo=zone)
     session = Session(
-        2, "W1", "Evening class", start, "America/New_York", 60, ALICE, recurrence=rule
+        row=2,
+        key="W1",
+        topic="Evening class",
+        start=start,
+        timezone="America/New_York",
+        duration=60,
+        host=ALICE,
+        recurrence=rule,
     )
     with ZoomClient(settings_for(sandbox), retry=RetryPolicy.for_tests()) as client:
         body = create_body(session) | {"type": 8, "recurrence": rule}
@@ -204,7 +220,16 @@ def test_any_recurrence_expands_to_the_sandbox_occurrences(
     start = datetime.combine(day, clock, ZoneInfo(zone))
     expected = [utc_text(when) for when in sandbox_occurrences(start, zone, rule)]
     assume(1 <= len(expected) <= 60)
-    session = Session(2, None, "Series", start, zone, 45, ALICE, recurrence=rule)
+    session = Session(
+        row=2,
+        key=None,
+        topic="Series",
+        start=start,
+        timezone=zone,
+        duration=45,
+        host=ALICE,
+        recurrence=rule,
+    )
     outcome = RowOutcome(2, "created", meeting_id=81234567890, join_url="https://z/j/81234567890")
     event, _ = meeting_event(session, outcome, include_password=False)
     parsed = Calendar.from_ical(event.to_ical())

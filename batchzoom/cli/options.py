@@ -23,14 +23,10 @@ from batchzoom.engine import config as configuration
 from batchzoom.engine import planning
 from batchzoom.engine.config import Config
 from batchzoom.files.roster import Roster
-from batchzoom.model.rows import (
-    CellError,
-    Problem,
-    Validation,
-    ValidationOptions,
-    check_host,
-)
-from batchzoom.model.times import DateOrder, TimeValueError, zone
+from batchzoom.model.cells import check_host
+from batchzoom.model.problems import CellError, Problem
+from batchzoom.model.rows import Validation, ValidationOptions
+from batchzoom.model.times import DateOrder, zone
 
 DEFAULT_HOST = "me"
 
@@ -83,7 +79,7 @@ def _check_zone(ctx: click.Context, param: click.Parameter, value: str | None) -
         return None
     try:
         return zone(value).key
-    except TimeValueError as error:
+    except CellError as error:
         raise click.BadParameter(error.message) from None
 
 

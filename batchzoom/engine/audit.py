@@ -23,8 +23,8 @@ from typing import Any, Literal, cast
 from batchzoom.core.errors import InputError
 from batchzoom.engine.batch import Loaded, invalid_outcomes
 from batchzoom.engine.journal import SCHEMA_VERSION, Entry, entry_from_row
+from batchzoom.model.cells import cell_text
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key
-from batchzoom.model.rows import cell_text
 from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient, ZoomRequestError, ZoomSettings
 
 RowState = Literal[

@@ -37,7 +37,9 @@ from batchzoom.files.writeback import (
 )
 from batchzoom.model import recurrence, times
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, Status, row_key
-from batchzoom.model.rows import Problem, Session, Validation, ValidationOptions, validate
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import Session, Validation, ValidationOptions
+from batchzoom.model.validation import validate
 from batchzoom.zoom import (
     DailyLimitError,
     InDoubtError,
