@@ -8,11 +8,17 @@ sandbox it started is stopped at teardown.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+
+# Tests that compute instants with ``zoneinfo.ZoneInfo`` (as an independent check of
+# batchzoom's own zones) read the same database batchzoom does, the tzdata package,
+# never the machine's: an empty search path makes zoneinfo fall back to tzdata.
+zoneinfo.reset_tzpath(to=[])
 
 SANDBOX_EMAILS = ("alice@school.example", "bob@school.example", "carol@school.example")
 

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from batchzoom import __version__
+from batchzoom.core import tzdb
 from batchzoom.core.errors import BatchzoomError
 
 
@@ -43,6 +44,10 @@ class _Group(click.Group):
         "5 another run holds the roster's lock."
     ),
 )
-@click.version_option(__version__, prog_name="batchzoom")
+@click.version_option(
+    __version__,
+    prog_name="batchzoom",
+    message=f"%(prog)s %(version)s (time zones: IANA {tzdb.VERSION}, from the tzdata package)",
+)
 def cli() -> None:
     """Create Zoom meetings from a spreadsheet and write the links back into it."""

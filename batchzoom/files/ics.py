@@ -99,6 +99,10 @@ def meeting_event(
         start = first_occurrence(start, rule)
         event.add("rrule", rrule(rule))
         last = _last_possible(start.date(), rule)
+    if not session.recurrence and _repeated_wall_time(start):
+        # RFC 5545 reads a local time that happens twice as the first of the two
+        # (section 3.3.5); the second one is written as its UTC instant.
+        start = start.astimezone(UTC)
     event.add("dtstart", start)
     event.add("duration", timedelta(minutes=session.duration))
     join_url = outcome.join_url or ""
@@ -114,6 +118,11 @@ def meeting_event(
         lines += ["", session.agenda]
     event.add("description", "\n".join(lines))
     return event, (start.date(), last)
+
+
+def _repeated_wall_time(start: datetime) -> bool:
+    """Whether the wall time of ``start`` (aware) happens twice in its zone."""
+    return start.replace(fold=0).utcoffset() != start.replace(fold=1).utcoffset()
 
 
 def meeting_number(outcome: RowOutcome) -> str:

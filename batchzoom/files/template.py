@@ -11,7 +11,6 @@ characters.
 from __future__ import annotations
 
 import io
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -22,6 +21,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from batchzoom.core import tzdb
 from batchzoom.core.errors import OutputError
 from batchzoom.files.writeback import atomic_write
 
@@ -190,7 +190,7 @@ _EXAMPLE_FONT = Font(italic=True, color="555555")
 
 def time_zones() -> list[str]:
     """The IANA zones offered in the drop-down: region/city names and UTC, sorted."""
-    names = {name for name in zoneinfo.available_timezones() if "/" in name}
+    names = {name for name in tzdb.names() if "/" in name}
     names = {name for name in names if not name.startswith(("Etc/", "SystemV/", "posix/"))}
     return ["UTC", *sorted(names)]
 

@@ -31,7 +31,7 @@ import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Session
@@ -70,7 +70,10 @@ def series_of(session: Session) -> str:
 
 def _spans(session: Session, buffer: timedelta, occurrences: Occurrences) -> list[Span]:
     length = timedelta(minutes=session.duration) + buffer
-    return sorted(Span(start, start + length, session.row) for start in occurrences(session))
+    # In UTC: Python adds to and compares datetimes of one zone as wall times, which
+    # would misjudge every span that crosses a daylight-saving change.
+    instants = (start.astimezone(UTC) for start in occurrences(session))
+    return sorted(Span(start, start + length, session.row) for start in instants)
 
 
 @dataclass(frozen=True, order=True)

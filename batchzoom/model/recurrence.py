@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from batchzoom.model import times
 from batchzoom.model.problems import CellError, CellsError
@@ -361,7 +360,7 @@ def _end_date(cell: object) -> date:
 
 def end_instant(day: date, zone: str) -> datetime:
     """The last second of ``day`` in ``zone``, in UTC: an end date includes that whole day."""
-    return datetime.combine(day, time(23, 59, 59), ZoneInfo(zone)).astimezone(UTC)
+    return datetime.combine(day, time(23, 59, 59), times.zone(zone)).astimezone(UTC)
 
 
 def rule_for(cells: RecurrenceCells, start: datetime, zone: str) -> dict[str, Any]:
@@ -372,7 +371,7 @@ def rule_for(cells: RecurrenceCells, start: datetime, zone: str) -> dict[str, An
     day in ``zone``. Raises ``CellError`` when the series would have no
     occurrence or more than 60.
     """
-    local = start.astimezone(ZoneInfo(zone))
+    local = start.astimezone(times.zone(zone))
     rule: dict[str, Any] = {"type": cells.kind, "repeat_interval": cells.interval}
     if cells.kind == WEEKLY:
         days = cells.weekly_days or (zoom_weekday(local.date()),)
@@ -473,7 +472,7 @@ def occurrences(
     Each occurrence is at the start's wall-clock time in ``zone`` on its date (a
     time that a DST change skips is read with the offset before the change).
     """
-    where = ZoneInfo(zone)
+    where = times.zone(zone)
     local = start.astimezone(where)
     clock = local.time()
     end = None

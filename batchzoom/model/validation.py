@@ -181,7 +181,10 @@ class RowCheck:
         if key is not None:
             firsts.check_id(key, row, found)
         if start is not None and topic is not None:
-            firsts.check_session((host, topic, start[0]), row, self.start_name, found)
+            # In UTC: two starts of one zone compare as instants, not as wall times (the
+            # two 01:30s of a night when clocks go back are an hour apart).
+            instant = start[0].astimezone(UTC)
+            firsts.check_session((host, topic, instant), row, self.start_name, found)
         if found.ranked or start is None or topic is None or duration is None:
             return None
         return Session(

@@ -11,7 +11,8 @@ import calendar
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from batchzoom.sandbox import zones
 
 MAX_OCCURRENCES = 60  # "The maximum number of recurring is 60." (recurrence.end_times)
 
@@ -71,7 +72,7 @@ def occurrences(start: datetime, timezone: str, rule: dict[str, Any]) -> list[da
     Stops after ``end_times`` occurrences or at ``end_date_time`` (inclusive);
     returns at most MAX_OCCURRENCES + 1 items so a caller can tell "too many".
     """
-    zone = ZoneInfo(timezone)
+    zone = zones.zone(timezone)
     local = start.astimezone(zone)
     limit = rule.get("end_times", 1) if "end_date_time" not in rule else MAX_OCCURRENCES + 1
     end: datetime | None = None

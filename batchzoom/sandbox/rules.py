@@ -12,10 +12,9 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from batchzoom import zoomspec
-from batchzoom.sandbox import schema
+from batchzoom.sandbox import schema, zones
 from batchzoom.sandbox.recurrence import MAX_OCCURRENCES, occurrences
 from batchzoom.sandbox.responses import ApiError, invalid
 
@@ -61,7 +60,7 @@ def zone(name: str, field_name: str = "timezone") -> str:
     if not name or name.startswith("/") or ".." in name:
         raise invalid(field_name, f"unknown time zone {name!r}")
     try:
-        ZoneInfo(name)
+        zones.zone(name)
     except (KeyError, ValueError, OSError) as error:
         raise invalid(field_name, f"unknown time zone {name!r}") from error
     return name
@@ -79,7 +78,7 @@ def parse_start(value: str, timezone: str) -> datetime:
         raise invalid("start_time", "not a real date and time") from error
     if value.endswith("Z"):
         return naive.replace(tzinfo=UTC)
-    return naive.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+    return naive.replace(tzinfo=zones.zone(timezone)).astimezone(UTC)
 
 
 def check_passcode(value: str) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from datetime import UTC, datetime
 from typing import Any
 
+from batchzoom.model import times
+from batchzoom.model.problems import CellError
 from batchzoom.model.rows import Session
 
 SCHEDULED = 2  # Zoom meeting type: a scheduled meeting with a fixed time
@@ -16,9 +19,12 @@ RECURRING = 8  # Zoom meeting type: a recurring meeting with a fixed time
 def create_body(session: Session) -> dict[str, Any]:
     """The ``meetingCreate`` request body for one session.
 
-    The start goes as local wall time plus the IANA zone, which is how Zoom
-    shows it to participants in that zone; batchzoom has already checked that
-    this wall time exists exactly once in that zone. A repeating session is a
+    The start goes as the exact UTC instant (``yyyy-MM-ddTHH:mm:ssZ``), so Zoom is
+    never left to pick one of the two instants of a wall time that a daylight-saving
+    change repeats; ``timezone`` names the row's zone, in which Zoom shows the meeting
+    and keeps a series' local time of day. (Zoom reads a start ending in ``Z`` as GMT
+    whatever ``timezone`` says: "To set time as GMT the format should be
+    yyyy-MM-ddTHH:mm:ssZ", meetingCreate, /work/shared/zoom-api/FACTS.md.) A repeating session is a
     recurring meeting with a fixed time (type 8) carrying Zoom's ``recurrence``
     object; settings columns and alternative hosts go in ``settings``
     (alternative hosts as Zoom's ``"a@x;b@y"``).
@@ -26,7 +32,7 @@ def create_body(session: Session) -> dict[str, Any]:
     body: dict[str, Any] = {
         "topic": session.topic,
         "type": SCHEDULED,
-        "start_time": session.start_local,
+        "start_time": session.start_utc,
         "timezone": session.timezone,
         "duration": session.duration,
     }
@@ -46,6 +52,30 @@ def create_body(session: Session) -> dict[str, Any]:
 
 
 def fingerprint(body: dict[str, Any]) -> str:
-    """A stable digest of a request body, to notice when a row's meeting would differ."""
+    """A stable digest of a request body, to notice when a row's meeting would differ.
+
+    A start is digested as the wall time in its zone where that names one instant (as
+    bodies were once sent, so meetings created then are not taken for changed ones),
+    and as the UTC instant where a daylight-saving change repeats that wall time.
+    """
+    body = dict(body)
+    start, zone = body.get("start_time"), body.get("timezone")
+    if isinstance(start, str) and start.endswith("Z") and isinstance(zone, str):
+        body["start_time"] = _digest_start(start, zone)
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def _digest_start(start: str, zone: str) -> str:
+    try:
+        instant = datetime.strptime(start, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        where = times.zone(zone)
+    except (ValueError, CellError):
+        return start
+    local = instant.astimezone(where)
+    wall = local.replace(tzinfo=None)
+    try:
+        times.localize(wall, where)
+    except CellError:
+        return start
+    return times.local_text(local)
