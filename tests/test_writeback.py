@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from batchzoom.core.errors import OutputError
 from batchzoom.files.roster import SourceInfo
 from batchzoom.files.writeback import (
+    check_target,
     default_output_path,
     write_results,
 )
@@ -197,7 +198,7 @@ def test_xlsx_join_url_is_a_hyperlink_and_id_a_plain_number(tmp_path: Path) -> N
     assert url.value == JOIN
     assert url.hyperlink is not None
     assert url.hyperlink.target == JOIN
-    assert url.style == "Hyperlink"
+    assert (url.font.underline, url.font.color.rgb) == ("single", "FF0563C1")  # looks like a link
     assert (password.value, password.number_format) == ("012345", "@")
     assert start.value == "2027-05-03T09:00:00Z"
     assert (status.value, error.value) == ("created", None)
@@ -711,3 +712,42 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
     source = SourceInfo(roster, "xlsx", "Sheet", 1, None, None, 1, 0, "")
     assert sorted(remove_stale_temporaries(source)) == sorted(stale)
     assert unrelated.exists() and not any(p.exists() for p in stale)
+
+
+# --- merged cells ---------------------------------------------------------------------------
+
+
+def test_results_go_after_a_merged_header_cell_spanning_the_next_columns(tmp_path: Path) -> None:
+    """A header merged across F2:H2 keeps its cells; the zoom_* columns start at I."""
+    path = tmp_path / "spring.xlsx"
+    make_workbook(path)
+    workbook = load_workbook(path)
+    sheet = workbook["Timetable"]
+    assert isinstance(sheet, Worksheet)
+    sheet["F2"] = "Notes"
+    sheet.merge_cells("F2:H2")
+    workbook.save(path)
+    after = sheet_of(write_results(source_for(path, header_row=2), {3: CREATED}).path)
+    assert cell(after, 2, 6).value == "Notes"
+    assert "F2:H2" in {str(r) for r in after.merged_cells.ranges}
+    assert cell(after, 2, 9).value == "zoom_meeting_id"
+    assert cell(after, 3, 9).value == 85746065432
+
+
+def test_a_note_merged_across_a_zoom_column_stops_the_run_before_sending(tmp_path: Path) -> None:
+    """check_target, called before anything is sent, names the merged cells to unmerge."""
+    path = tmp_path / "spring.xlsx"
+    make_workbook(path, extra_headers=("zoom_meeting_id", "zoom_status"))
+    workbook = load_workbook(path)
+    sheet = workbook["Timetable"]
+    assert isinstance(sheet, Worksheet)
+    sheet["E4"] = "moved to room 5"
+    sheet.merge_cells("E4:G4")
+    workbook.save(path)
+    source = source_for(path, header_row=2)
+    with pytest.raises(OutputError) as caught:
+        check_target(source, None)
+    message = str(caught.value)
+    assert "E4:G4" in message and "unmerge" in message
+    assert message.count(". ") == 0
+    assert not (tmp_path / "spring.scheduled.xlsx").exists()

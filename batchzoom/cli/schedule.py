@@ -18,6 +18,7 @@ from batchzoom.cli.common import (
     run_options,
 )
 from batchzoom.cli.options import ReadingOptions, reading_options
+from batchzoom.cli.report import ReportChoice, report_options, report_run
 from batchzoom.engine.batch import Loaded, ScheduleOptions, schedule
 from batchzoom.files.ics import pair, write_calendar
 
@@ -30,12 +31,14 @@ from batchzoom.files.ics import pair, write_calendar
               help="Also write the meetings to this iCalendar (.ics) file.")  # fmt: skip
 @click.option("--ics-include-password", is_flag=True,
               help="Put passcodes (and passcode-bearing join links) into the .ics file.")  # fmt: skip
+@report_options
 def schedule_command(
     roster: Path,
     reading: ReadingOptions,
     choices: RunChoices,
     ics: Path | None,
     ics_include_password: bool,
+    html: ReportChoice | None,
 ) -> None:
     """Create a Zoom meeting for every row of ROSTER and write the links into a result sheet.
 
@@ -51,6 +54,8 @@ def schedule_command(
     if ics is not None and not ics.parent.is_dir():
         raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
     loaded = Loaded(*reading.load(roster))
+    if html is not None and not (loaded.validation.ok or choices.skip_invalid):
+        report_run(html, loaded, None, reading=reading, choices=choices)
     refuse_invalid(loaded, choices, verb="schedule")
     options = choices.options(ScheduleOptions)
     progress = choices.progress()
@@ -62,6 +67,9 @@ def schedule_command(
             if progress is not None:
                 progress.close()
     print_report(report, loaded, choices)
+    if html is not None:
+        account = settings.account_id if settings is not None else None
+        report_run(html, loaded, report, reading=reading, choices=choices, account=account)
     if ics is not None and not choices.dry_run:
         count = write_calendar(
             ics,

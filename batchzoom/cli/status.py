@@ -15,6 +15,7 @@ import click
 
 from batchzoom.cli.app import cli
 from batchzoom.cli.options import ReadingOptions, reading_options
+from batchzoom.cli.report import ReportChoice, report_options, report_status
 from batchzoom.core.errors import ConfigError
 from batchzoom.engine.audit import RowStatus, StatusReport, read_journal, status
 from batchzoom.engine.batch import Loaded
@@ -134,12 +135,14 @@ def status_json(report: StatusReport, loaded: Loaded) -> str:
     help="Read ZOOM_ACCOUNT_ID from this file to show only that account's rows.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON on stdout.")
+@report_options
 def status_command(
     roster: Path,
     reading: ReadingOptions,
     state: Path | None,
     env_file: Path | None,
     as_json: bool,
+    html: ReportChoice | None,
 ) -> None:
     """Show where each row of ROSTER stands, from the journal, without calling Zoom.
 
@@ -162,6 +165,8 @@ def status_command(
         state or default_path(roster), day=now.date().isoformat(), must_exist=state is not None
     )
     report = status(loaded, journal, account=account, now=now)
+    if html is not None:
+        report_status(html, loaded, report, reading=reading)
     if as_json:
         click.echo(status_json(report, loaded))
         return

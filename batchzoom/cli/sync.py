@@ -19,6 +19,7 @@ from batchzoom.cli.common import (
     run_options,
 )
 from batchzoom.cli.options import ReadingOptions, reading_options
+from batchzoom.cli.report import ReportChoice, report_options, report_run
 from batchzoom.core.errors import BatchzoomError
 from batchzoom.engine.batch import Loaded
 from batchzoom.engine.sync import Step, SyncOptions, SyncPlan, sync
@@ -89,6 +90,7 @@ def confirmer(choices: RunChoices, yes: bool) -> Callable[[SyncPlan], bool]:
 )
 @click.option("--force", is_flag=True,
               help="Overwrite meetings that were changed on Zoom since batchzoom last saw them.")  # fmt: skip
+@report_options
 def sync_command(
     roster: Path,
     reading: ReadingOptions,
@@ -97,6 +99,7 @@ def sync_command(
     delete_missing: bool,
     notify: bool,
     force: bool,
+    html: ReportChoice | None,
 ) -> None:
     """Update Zoom to match ROSTER: create new rows, update changed ones, cancel removed ones.
 
@@ -111,6 +114,8 @@ def sync_command(
         batchzoom sync spring.xlsx --yes --delete-missing
     """
     loaded = Loaded(*reading.load(roster))
+    if html is not None and not (loaded.validation.ok or choices.skip_invalid):
+        report_run(html, loaded, None, reading=reading, choices=choices)
     refuse_invalid(loaded, choices, verb="sync")
     options = choices.options(
         SyncOptions, delete_missing=delete_missing, notify=notify, force=force
@@ -128,6 +133,10 @@ def sync_command(
         for o in report.missing
     ]
     print_report(report, loaded, choices, applied=report.applied, missing_rows=missing)
+    if html is not None:
+        report_run(
+            html, loaded, report, reading=reading, choices=choices, account=settings.account_id
+        )
     for outcome in report.missing:
         if not (choices.quiet or choices.as_json):
             click.echo(

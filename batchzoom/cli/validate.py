@@ -9,6 +9,7 @@ import click
 
 from batchzoom.cli.app import cli
 from batchzoom.cli.options import ReadingOptions, echo_report, reading_options
+from batchzoom.cli.report import ReportChoice, report_options, report_validation
 from batchzoom.model import recurrence
 from batchzoom.model.rows import Validation
 
@@ -24,7 +25,14 @@ INVALID_ROWS_EXIT = 3
     is_flag=True,
     help="List every occurrence of each repeating row, in its time zone and in UTC.",
 )
-def validate(roster: Path, reading: ReadingOptions, as_json: bool, show_occurrences: bool) -> None:
+@report_options
+def validate(
+    roster: Path,
+    reading: ReadingOptions,
+    as_json: bool,
+    show_occurrences: bool,
+    html: ReportChoice | None,
+) -> None:
     """Check every row of ROSTER (.xlsx or .csv) and list what to fix; Zoom is not contacted.
 
     Every problem is listed with its Excel row number and column. Exit status: 0 every row
@@ -38,6 +46,10 @@ def validate(roster: Path, reading: ReadingOptions, as_json: bool, show_occurren
     echo_report(table, validation, output="json" if as_json else "table")
     if show_occurrences and not as_json:
         echo_occurrences(validation)
+    if html is not None:
+        from batchzoom.engine.batch import Loaded
+
+        report_validation(html, Loaded(table, validation), reading=reading, quiet=as_json)
     if not validation.ok:
         click.get_current_context().exit(INVALID_ROWS_EXIT)
 

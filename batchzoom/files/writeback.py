@@ -1,9 +1,10 @@
 """Writing results back into the roster: a result sheet beside it, or the roster itself.
 
 Every input row and column is kept as it was; the ``zoom_*`` result columns are updated where
-they already exist and appended after the last used column otherwise. Workbooks are edited with
-openpyxl so other sheets, formatting, widths and formulas survive; CSV files are edited as raw
-text so every cell that is not a result cell stays byte-for-byte the same.
+they already exist and appended after the last used column otherwise. In a workbook only the
+result cells change (``batchzoom/files/xlsx.py``): every other part of the package stays
+byte-identical. CSV files are edited as raw text so every cell that is not a result cell
+stays byte-for-byte the same.
 
 Output is always written to a private (0600) temporary file in the target's folder, fsync'd and
 renamed over the target, so a crash never leaves a half-written sheet. Updating the roster in
@@ -22,22 +23,14 @@ import re
 import stat
 import tempfile
 import unicodedata
-import warnings
-from collections.abc import Callable, Mapping, Sequence
-from copy import copy
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import Final, cast
-
-from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Fill, Font, Protection
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.worksheet.table import TableColumn
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import Final
 
 from batchzoom.core.errors import OutputError
+from batchzoom.files import xlsx
 from batchzoom.files.roster import SourceInfo
 from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUMN
 from batchzoom.model.outcomes import RowResult, Status
@@ -118,6 +111,8 @@ def check_target(source: SourceInfo, output: Path | None) -> Path:
             f"Cannot write the results to {target} because the folder {target.parent} does not "
             "exist; create it or choose another --output."
         )
+    if source.format == "xlsx":
+        _check_xlsx(source)
     return target
 
 
@@ -271,6 +266,10 @@ _COLUMN_KEYS: Final = {
 }
 
 
+def _COLUMN_KEYS_OF(header: str) -> str | None:  # noqa: N802 - a lookup, named for its table
+    return _COLUMN_KEYS.get(_header_key(header))
+
+
 def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Value | _Keep]:
     """The value each result column gets for one row (``_KEEP``: leave the cell alone)."""
     values: dict[str, _Value] = {
@@ -367,146 +366,33 @@ def _write_xlsx(
     results: Mapping[int, RowResult],
     columns: tuple[str, ...],
 ) -> bytes:
-    keep_vba = source.path.suffix.lower() == ".xlsm"
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about parts it does not understand; they are not ours to report.
-            warnings.simplefilter("ignore", UserWarning)
-            workbook = load_workbook(io.BytesIO(data), keep_vba=keep_vba, rich_text=True)
-    except Exception as error:
-        raise OutputError(
-            f"Cannot open {source.path} again to write the results into it; "
-            "make sure it is still a valid workbook and run again."
-        ) from error
-    sheet = _sheet(workbook.worksheets, source)
-    places = _xlsx_columns(sheet, source.header_row, columns)
+    values: dict[int, dict[str, int | str | None]] = {}
     for row, result in results.items():
-        for name, value in _cell_values(result, columns).items():
-            if isinstance(value, _Keep):
-                continue
-            cell = sheet.cell(row=row, column=places[name])
-            if isinstance(cell, Cell):
-                _set_cell(cell, name, value)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet(worksheets: Sequence[object], source: SourceInfo) -> Worksheet:
-    for sheet in worksheets:
-        if not isinstance(sheet, Worksheet):
-            continue
-        if source.sheet is None and sheet.sheet_state == "visible":
-            return sheet
-        if source.sheet is not None and sheet.title == source.sheet:
-            return sheet
-    raise OutputError(
-        f"Cannot find the sheet {source.sheet!r} in {source.path} any more; "
-        "put it back or run again to read the workbook afresh."
+        chosen = _cell_values(result, columns)
+        values[row] = {name: v for name, v in chosen.items() if not isinstance(v, _Keep)}
+    return xlsx.write(
+        data,
+        str(source.path),
+        source.sheet,
+        source.header_row,
+        columns,
+        _COLUMN_KEYS_OF,
+        values,
+        _WIDTHS,
     )
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value == "")
-
-
-def _xlsx_columns(sheet: Worksheet, header_row: int, columns: tuple[str, ...]) -> dict[str, int]:
-    """Column number of each result column, adding header cells for the missing ones."""
-    places: dict[str, int] = {}
-    last_header = 0
-    last_used = 0
-    # Read existing cells only: asking the sheet for a cell creates it.
-    for (row, column), cell in sheet._cells.items():
-        if row < header_row or _blank(cell.value):
-            continue
-        last_used = max(last_used, column)
-        if row == header_row:
-            last_header = max(last_header, column)
-            name = _COLUMN_KEYS.get(_header_key(cell.value))
-            if name is not None and (name not in places or column < places[name]):
-                places[name] = column
-    style_from = sheet._cells.get((header_row, last_header))
-    column = max(last_header, last_used)
-    added: list[str] = []
-    for name in columns:
-        if name in places:
-            continue
-        column += 1
-        places[name] = column
-        added.append(name)
-        header = sheet.cell(row=header_row, column=column)
-        header.value = name
-        if isinstance(style_from, Cell) and isinstance(header, Cell) and style_from.has_style:
-            _copy_style(style_from, header)
-        _set_width(sheet, column, _WIDTHS[name])
-    if added and last_used == last_header:
-        _widen_table(sheet, header_row, last_header, added)
-    return places
-
-
-def _widen_table(sheet: Worksheet, header_row: int, last_header: int, added: list[str]) -> None:
-    """Make the added columns part of the Excel table the header row belongs to, if any."""
-    for table in sheet.tables.values():
-        if table.ref is None or table.tableType not in (None, "worksheet"):
-            continue
-        first_column, first_row, last_column, last_row = range_boundaries(table.ref)
-        if (first_row, last_column) != (header_row, last_header) or table.totalsRowCount:
-            continue
-        next_id = max((c.id for c in table.tableColumns if c.id is not None), default=0) + 1
-        for offset, name in enumerate(added):
-            table.tableColumns.append(TableColumn(id=next_id + offset, name=name))
-        table.ref = (
-            f"{get_column_letter(first_column or 1)}{first_row}:"
-            f"{get_column_letter(last_header + len(added))}{last_row}"
-        )
-        if table.autoFilter is not None:
-            table.autoFilter.ref = table.ref
-        return
-
-
-def _copy_style(source: Cell, target: Cell) -> None:
-    # copy() of a cell's style proxy gives the plain style object it stands for.
-    target.font = cast(Font, copy(source.font))
-    target.fill = cast(Fill, copy(source.fill))
-    target.border = cast(Border, copy(source.border))
-    target.alignment = cast(Alignment, copy(source.alignment))
-    target.protection = cast(Protection, copy(source.protection))
-    target.number_format = source.number_format
-
-
-def _set_width(sheet: Worksheet, column: int, width: float) -> None:
-    """Give a new column a width, unless the user already gave the column one."""
-    for dimension in sheet.column_dimensions.values():
-        low, high = dimension.min or 0, dimension.max or 0
-        if low <= column <= high and (dimension.customWidth or low != high):
-            return  # the user's width, or part of a range of columns: leave it as it is
-    sheet.column_dimensions[get_column_letter(column)].width = width
-
-
-def _set_cell(cell: Cell, name: str, value: _Value) -> None:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:_EXCEL_CELL_LIMIT]
-    if name == "zoom_join_url":
-        cell.value = value
-        if value is None:
-            cell.hyperlink = None
-        else:
-            # The Hyperlink style brings the blue underlined font; the cell keeps its own
-            # fill, border and alignment (e.g. banded rows).
-            fill = cast(Fill, copy(cell.fill))
-            border = cast(Border, copy(cell.border))
-            alignment = cast(Alignment, copy(cell.alignment))
-            cell.hyperlink = str(value)
-            cell.style = "Hyperlink"
-            cell.fill, cell.border, cell.alignment = fill, border, alignment
-    else:
-        cell.value = value
-    if name == "zoom_meeting_id":
-        cell.number_format = "0"  # an 11-digit id, never 8.5746E+10
-    elif name == "zoom_password":
-        cell.number_format = "@"  # text: a passcode such as 012345 keeps its zero
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"  # text that starts with "=" is text here, not a formula
+def _check_xlsx(source: SourceInfo) -> None:
+    """Refuse, before anything is sent, a workbook whose results could not be written back."""
+    data, _ = _read_source(source.path)
+    xlsx.check(
+        data,
+        str(source.path),
+        source.sheet,
+        source.header_row,
+        OUTPUT_COLUMNS,
+        _COLUMN_KEYS_OF,
+    )
 
 
 # --- csv ------------------------------------------------------------------------------------

@@ -13,6 +13,11 @@ from typing import Literal
 from batchzoom.model.rows import Session
 
 DAILY_CREATE_LIMIT = 100  # Zoom: meeting creates + updates per host per UTC day
+# Meetings one host may run at once, by plan: Zoom support, "Hosting multiple meetings
+# simultaneously" (support.zoom.us/hc/en-us/articles/206122046): Basic and Pro users one,
+# licensed users on Business, Education and Enterprise two. Zoom still accepts overlapping
+# schedules; only starting the extra meeting fails.
+HOST_CONCURRENCY = {"free": 1, "pro": 1, "business": 2}
 
 Status = Literal[
     "created",

@@ -1,0 +1,308 @@
+"""``--report PATH.html`` on validate, schedule, sync and status: gather what the command
+knows into a ``ReportInput`` and write the page.
+"""
+
+from __future__ import annotations
+
+import functools
+import shlex
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from batchzoom.model.outcomes import HOST_CONCURRENCY
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import Validation
+
+if TYPE_CHECKING:
+    from batchzoom.cli.common import RunChoices
+    from batchzoom.cli.options import ReadingOptions
+    from batchzoom.engine.audit import StatusReport
+    from batchzoom.engine.batch import Loaded, RunReport
+    from batchzoom.files.report import ReportInput, ReportRow
+
+# What each exit code tells the person reading a report.
+EXIT_MEANINGS = {
+    0: "every row is done (created or existing).",
+    1: "the run could not be done (input unusable, credentials, Zoom unreachable).",
+    3: "some rows are invalid: nothing was sent for them; fix them (see Problems).",
+    4: "some rows failed or were deferred: run the same command again later.",
+    5: "another run holds the roster's lock.",
+}
+
+
+@dataclass(frozen=True)
+class ReportChoice:
+    """Where to write the HTML report, and whether it may show passcodes."""
+
+    path: Path
+    include_password: bool
+
+
+def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --report and --report-include-password; the command receives them as ``html``."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        path, include = kwargs.pop("report_path"), kwargs.pop("report_include_password")
+        if include and path is None:
+            raise click.UsageError("--report-include-password needs --report PATH.html.")
+        if path is not None and not path.parent.is_dir():
+            raise click.BadParameter(
+                f"the folder {path.parent} does not exist.", param_hint="--report"
+            )
+        choice = ReportChoice(path, include) if path is not None else None
+        return command(*args, html=choice, **kwargs)
+
+    decorated = click.option(
+        "--report-include-password",
+        is_flag=True,
+        help="Show passcodes (and passcode-bearing join links) in the HTML report.",
+    )(wrapper)
+    return click.option(
+        "--report",
+        "report_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="PATH.html",
+        help="Also write a self-contained HTML report: timetable, daily quota, problems, rows.",
+    )(decorated)
+
+
+def command_line() -> str:
+    """The command as typed, rebuilt from what was given on the command line."""
+    ctx = click.get_current_context()
+    words = ["batchzoom", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        name = param.name
+        if name is None or ctx.get_parameter_source(name) != click.core.ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params.get(name)
+        if isinstance(param, click.Argument):
+            words.append(str(value))
+        elif isinstance(param, click.Option) and param.is_flag:
+            words.append(param.opts[-1] if len(param.opts[-1]) > 2 else param.opts[0])
+        elif isinstance(param, click.Option):
+            longest = max(param.opts, key=len)
+            words += [longest, str(value)]
+    return shlex.join(words)
+
+
+def meaning(exit_code: int, *, done: str | None = None) -> str:
+    """What ``exit_code`` says, in words (``done`` overrides the meaning of 0)."""
+    if exit_code == 0 and done:
+        return done
+    return EXIT_MEANINGS.get(exit_code, "")
+
+
+def concurrency(plan: str | None) -> int:
+    """How many meetings one host may run at once on ``plan`` (Pro when unknown)."""
+    return HOST_CONCURRENCY.get(plan or "pro", 1)
+
+
+def not_sent(validation: Validation) -> list[ReportRow]:
+    """Every row of a roster nothing was sent for: invalid rows, and the rest as ``new``."""
+    from batchzoom.files.report import ReportRow, row_of
+
+    by_row = {
+        session.row: row_of(session, "existing" if session.meeting_id is not None else "new")
+        for session in validation.sessions
+    }
+    messages: dict[int, list[str]] = {}
+    for problem in validation.problems:
+        if problem.row is not None:
+            messages.setdefault(problem.row, []).append(problem.message)
+    for row in validation.invalid_rows:
+        by_row[row] = ReportRow(
+            row=row, status="invalid", detail=" ".join(messages.get(row, ["invalid row"]))
+        )
+    return [by_row[row] for row in sorted(by_row)]
+
+
+def quota_by_host(quota: Mapping[str, Mapping[str, int]], day: date) -> dict[str, dict[date, int]]:
+    """The journal's counts of ``day`` (account -> host -> used), summed over accounts."""
+    used: dict[str, dict[date, int]] = {}
+    for hosts in quota.values():
+        for host, count in hosts.items():
+            by_day = used.setdefault(host.lower(), {})
+            by_day[day] = by_day.get(day, 0) + count
+    return used
+
+
+def today(now: datetime) -> date:
+    return now.astimezone(UTC).date()
+
+
+def gather(
+    *,
+    roster: Path,
+    rows: Sequence[ReportRow],
+    problems: Sequence[Problem],
+    now: datetime,
+    exit_code: int | None,
+    done: str | None = None,
+    warnings: Sequence[str] = (),
+    default_zone: str | None = None,
+    plan: str | None = None,
+    quota: Mapping[str, Mapping[date, int]] | None = None,
+    include_password: bool = False,
+) -> ReportInput:
+    """The ``ReportInput`` of a command's results (see ``batchzoom.files.report``)."""
+    from batchzoom.files.report import ReportInput
+
+    return ReportInput(
+        roster=str(roster),
+        command=command_line(),
+        generated_at=now,
+        rows=rows,
+        problems=problems,
+        exit_code=exit_code,
+        exit_meaning=meaning(exit_code, done=done) if exit_code is not None else "",
+        warnings=warnings,
+        default_zone=default_zone,
+        concurrency=concurrency(plan),
+        plan=plan,
+        quota_used=quota or {},
+        include_password=include_password,
+    )
+
+
+def write(choice: ReportChoice, data: ReportInput, *, quiet: bool) -> None:
+    """Write the report and say where (unless quiet)."""
+    from batchzoom.files.report import write_report
+
+    write_report(choice.path, data)
+    if not quiet:
+        click.echo(f"Report written to {choice.path}.", err=True)
+
+
+def journal_facts(
+    state: Path, now: datetime, account: str | None
+) -> tuple[dict[str, dict[date, int]], dict[str, datetime]]:
+    """Today's creates per host and each deferred row's resume time (by row key)."""
+    from batchzoom.engine.audit import read_journal
+
+    contents = read_journal(state, day=today(now).isoformat())
+    accounts = [account] if account in contents.accounts() else contents.accounts()
+    quota = quota_by_host({a: contents.quota.get(a, {}) for a in accounts}, today(now))
+    resume = {
+        key: entry.resume_at
+        for a in accounts
+        for key, entry in contents.entries.get(a, {}).items()
+        if entry.resume_at is not None
+    }
+    return quota, resume
+
+
+def report_run(
+    html: ReportChoice,
+    loaded: Loaded,
+    run: RunReport | None,
+    *,
+    reading: ReadingOptions,
+    choices: RunChoices,
+    account: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Write the report of a schedule or sync run (``run`` None: stopped on invalid rows)."""
+    from batchzoom.engine.journal import default_path
+    from batchzoom.files.report import rows_from
+
+    now = now or datetime.now(UTC)
+    roster = loaded.roster.source.path
+    quota, resume = journal_facts(choices.state or default_path(roster), now, account)
+    if run is None:
+        rows = not_sent(loaded.validation)
+    else:
+        resume_at = {o.row: resume[o.row_key] for o in run.outcomes if o.row_key in resume}
+        rows = rows_from(loaded.validation.sessions, run.outcomes, resume_at=resume_at)
+    config = reading.configuration(roster)
+    data = gather(
+        roster=roster,
+        rows=rows,
+        problems=run.problems if run is not None else loaded.validation.problems,
+        now=now,
+        exit_code=run.exit_code if run is not None else 3,
+        done="every row is valid; a dry run sends nothing." if run and run.dry_run else None,
+        warnings=run.warnings if run is not None else (),
+        default_zone=reading.validation(config).timezone,
+        plan=choices.plan,
+        quota=quota,
+        include_password=html.include_password,
+    )
+    write(html, data, quiet=choices.quiet or choices.as_json)
+
+
+def report_validation(
+    html: ReportChoice, loaded: Loaded, *, reading: ReadingOptions, quiet: bool
+) -> None:
+    """Write the report of ``validate``: every row valid (new) or invalid, and the problems."""
+    roster = loaded.roster.source.path
+    config = reading.configuration(roster)
+    validation = loaded.validation
+    code = 0 if validation.ok else 3
+    data = gather(
+        roster=roster,
+        rows=not_sent(validation),
+        problems=validation.problems,
+        now=datetime.now(UTC),
+        exit_code=code,
+        done="every row is valid.",
+        default_zone=reading.validation(config).timezone,
+        plan=config.plan,
+        include_password=html.include_password,
+    )
+    write(html, data, quiet=quiet)
+
+
+def report_status(
+    html: ReportChoice, loaded: Loaded, status: StatusReport, *, reading: ReadingOptions
+) -> None:
+    """Write the report of ``status``: each row's state in the journal, today's quota."""
+    from batchzoom.files.report import ReportRow, row_of
+
+    roster = loaded.roster.source.path
+    config = reading.configuration(roster)
+    sessions = {session.row: session for session in loaded.validation.sessions}
+    rows = []
+    for row in status.rows:
+        if not row.in_roster or row.row is None:
+            continue
+        detail = row.detail(status.now) or None
+        session = sessions.get(row.row)
+        if session is not None:
+            shown = row_of(session, row.status, detail=detail, resume_at=row.resume_at)
+            rows.append(replace(shown, key=row.key, meeting_id=row.meeting_id))
+        else:
+            rows.append(
+                ReportRow(
+                    row.row,
+                    row.status,
+                    key=row.key,
+                    host=row.host,
+                    topic=row.topic,
+                    meeting_id=row.meeting_id,
+                    detail=detail,
+                    resume_at=row.resume_at,
+                )
+            )
+    day = date.fromisoformat(status.journal.day)
+    quota: dict[str, dict[date, int]] = {}
+    for item in status.quota:
+        by_day = quota.setdefault(item.host.lower(), {})
+        by_day[day] = by_day.get(day, 0) + item.used
+    data = gather(
+        roster=roster,
+        rows=rows,
+        problems=loaded.validation.problems,
+        now=status.now,
+        exit_code=None,
+        default_zone=reading.validation(config).timezone,
+        plan=config.plan,
+        quota=quota,
+        include_password=html.include_password,
+    )
+    write(html, data, quiet=False)

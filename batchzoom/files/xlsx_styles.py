@@ -1,0 +1,183 @@
+"""The cell formats batchzoom needs, found in or added to a workbook's ``styles.xml``.
+
+A result cell keeps the format its cell had (fill, border, alignment, number format),
+with one change where needed: an 11-digit meeting id gets the number format ``0``, a
+passcode the text format ``@``, and a join link a blue underlined font. A format already
+in the workbook is reused, so a second run adds nothing and leaves ``styles.xml`` as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from batchzoom.files.ooxml import find_element, tags, with_attr
+
+NUMBER: Final = "1"  # Excel's built-in number format "0"
+TEXT: Final = "49"  # Excel's built-in number format "@"
+# Excel's own order for a font's children; each is an empty element.
+_FONT_ORDER: Final = (
+    "b",
+    "i",
+    "strike",
+    "condense",
+    "extend",
+    "outline",
+    "shadow",
+    "u",
+    "vertAlign",
+    "sz",
+    "color",
+    "name",
+    "family",
+    "charset",
+    "scheme",
+)
+_LINK_COLOR: Final = 'rgb="FF0563C1"'  # the colour of Excel's Hyperlink style
+
+
+class Styles:
+    """The ``cellXfs`` and ``fonts`` of one ``styles.xml``, with what this run adds."""
+
+    def __init__(self, text: str | None) -> None:
+        self._text = text
+        self._xfs = _children(text, "cellXfs", "xf")
+        # a styles.xml without cell formats (some writers leave it empty): nothing to derive from
+        self._usable = text is not None and find_element(text, "cellXfs") is not None
+        self._fonts = _children(text, "fonts", "font")
+        self._added_xfs: list[str] = []
+        self._added_fonts: list[str] = []
+        self._derived: dict[tuple[int, str], int] = {}
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._added_xfs or self._added_fonts)
+
+    def number_format(self, index: int) -> str:
+        """The number format id of cell format ``index`` ("0" is General)."""
+        xf = self._xf(index)
+        return "0" if xf is None else _start_attrs(xf).get("numFmtId", "0")
+
+    def with_number_format(self, index: int, number_format: str) -> int:
+        """A cell format like ``index`` with ``number_format``, when its own is General."""
+        if not self._usable or self.number_format(index) != "0":
+            return index
+        return self._derive(index, f"numFmtId={number_format}")
+
+    def as_link(self, index: int) -> int:
+        """A cell format like ``index`` with the font of a link (blue, underlined)."""
+        if not self._usable or not self._fonts:
+            return index
+        return self._derive(index, "link")
+
+    def render(self) -> str:
+        """The ``styles.xml`` text with the added fonts and formats."""
+        assert self._text is not None
+        text = self._text
+        # fonts come before cellXfs in styles.xml: edit the later one first.
+        text = _append(text, "cellXfs", self._added_xfs, len(self._xfs))
+        return _append(text, "fonts", self._added_fonts, len(self._fonts))
+
+    def _xf(self, index: int) -> str | None:
+        every = self._xfs + self._added_xfs
+        return every[index] if 0 <= index < len(every) else (every[0] if every else None)
+
+    def _derive(self, index: int, change: str) -> int:
+        key = (index, change)
+        if key in self._derived:
+            return self._derived[key]
+        base = self._xf(index) or "<xf/>"
+        start, rest = _split_start(base)
+        if change == "link":
+            font = int(_start_attrs(base).get("fontId", "0"))
+            start = with_attr(start, "fontId", str(self._link_font(font)))
+            start = with_attr(start, "applyFont", "1")
+        else:
+            start = with_attr(start, "numFmtId", change.partition("=")[2])
+            start = with_attr(start, "applyNumberFormat", "1")
+        wanted = start + rest
+        every = self._xfs + self._added_xfs
+        if wanted in every:
+            found = every.index(wanted)
+        else:
+            self._added_xfs.append(wanted)
+            found = len(every)
+        self._derived[key] = found
+        return found
+
+    def _link_font(self, index: int) -> int:
+        fonts = self._fonts + self._added_fonts
+        base = fonts[index] if 0 <= index < len(fonts) else fonts[0]
+        wanted = _link_version(base)
+        if wanted in fonts:
+            return fonts.index(wanted)
+        self._added_fonts.append(wanted)
+        return len(fonts)
+
+
+def _children(text: str | None, parent: str, child: str) -> list[str]:
+    """The raw text of each ``child`` element of the first ``parent`` element."""
+    if text is None:
+        return []
+    found = find_element(text, parent)
+    if found is None or found[0].empty:
+        return []
+    opening, end = found
+    items: list[str] = []
+    position = opening.end
+    while True:
+        element = find_element(text[:end], child, position)
+        if element is None:
+            return items
+        tag, stop = element
+        items.append(text[tag.start : stop])
+        position = stop
+
+
+def _append(text: str, parent: str, added: list[str], existing: int) -> str:
+    if not added:
+        return text
+    found = find_element(text, parent)
+    assert found is not None
+    opening, end = found
+    counted = with_attr(opening.text, "count", str(existing + len(added)))
+    if opening.empty:
+        prefix = f"{opening.prefix}:" if opening.prefix else ""
+        body = counted[:-2] + ">" + "".join(added) + f"</{prefix}{parent}>"
+        return text[: opening.start] + body + text[end:]
+    closing = text.rfind("</", opening.end, end)
+    return (
+        text[: opening.start]
+        + counted
+        + text[opening.end : closing]
+        + "".join(added)
+        + text[closing:]
+    )
+
+
+def _split_start(element: str) -> tuple[str, str]:
+    first = next(tags(element))
+    return element[: first.end], element[first.end :]
+
+
+def _start_attrs(element: str) -> dict[str, str]:
+    return next(tags(element)).attrs()
+
+
+def _link_version(font: str) -> str:
+    """The font element with a single underline and the link colour."""
+    opening = next(tags(font))
+    prefix = f"{opening.prefix}:" if opening.prefix else ""
+    children: dict[str, str] = {}
+    extra: list[str] = []
+    for tag in tags(font, opening.end):
+        if tag.closing or not tag.name:
+            continue
+        if tag.name in _FONT_ORDER and tag.empty:
+            children[tag.name] = tag.text
+        elif tag.empty:
+            extra.append(tag.text)
+    children["u"] = f"<{prefix}u/>"
+    children["color"] = f"<{prefix}color {_LINK_COLOR}/>"
+    body = "".join(children[name] for name in _FONT_ORDER if name in children) + "".join(extra)
+    start = opening.text[:-2] + ">" if opening.empty else opening.text
+    return f"{start}{body}</{prefix}font>"
