@@ -191,8 +191,8 @@ def test_unknown_pool_is_reported(tmp_path: Path) -> None:
     assert "pool-unknown" in output and "(pools: teachers)" in output
 
 
-def test_overlapping_sessions_of_one_host_are_flagged(tmp_path: Path) -> None:
-    """Two rows of one explicit host at overlapping times: 'host-overlap', exit 3."""
+def test_overlapping_sessions_of_one_host_are_a_warning(tmp_path: Path) -> None:
+    """Two rows of one explicit host at overlapping times: a 'host-overlap' warning, exit 0."""
     path = roster(
         tmp_path,
         [
@@ -202,8 +202,43 @@ def test_overlapping_sessions_of_one_host_are_flagged(tmp_path: Path) -> None:
     )
     toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\n[aliases]\nhost = ["teacher"]\n')
     code, output = validate(path)
-    assert code == 3
-    assert "host-overlap" in output and "rows 2 and 3" in output
+    assert code == 0
+    assert "Warnings" in output and "host-overlap" in output
+    assert "2031-05-03 09:30 KST" in output and "overlaps row 2 (2031-05-03 09:00 KST)" in output
+    assert "2 rows checked: 2 valid, 0 invalid; 1 warning." in output
+
+
+def test_strict_makes_an_overlap_an_error_from_the_flag_or_the_file(tmp_path: Path) -> None:
+    path = roster(
+        tmp_path,
+        [
+            ["A-1", "Maths", "2031-05-03 09:00", "50", "kim@school.example"],
+            ["B-1", "Art", "2031-05-03 09:30", "50", "kim@school.example"],
+        ],
+    )
+    toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\n')
+    code, output = validate(path, "--strict")
+    assert code == 3 and "host-overlap" in output and "1 invalid" in output
+    toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\nstrict = true\n')
+    code, output = validate(path)
+    assert code == 3 and "host-overlap" in output and "1 invalid" in output
+
+
+def test_the_plan_sets_how_many_sessions_a_host_may_run_at_once(tmp_path: Path) -> None:
+    """Zoom: one meeting at a time on Pro, two on Business; a third is a warning there."""
+    rows = [
+        ["A-1", "Maths", "2031-05-03 09:00", "50", "kim@school.example"],
+        ["B-1", "Art", "2031-05-03 09:30", "50", "kim@school.example"],
+        ["C-1", "Music", "2031-05-03 09:40", "50", "kim@school.example"],
+    ]
+    path = roster(tmp_path, rows)
+    toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\nplan = "business"\n')
+    code, output = validate(path)
+    assert code == 0
+    assert output.count("host-overlap") == 1 and "2 meetings at a time on a business plan" in output
+    toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\nplan = "pro"\n')
+    code, output = validate(path)
+    assert output.count("host-overlap") == 2 and "1 meeting at a time on a pro plan" in output
 
 
 def test_settings_fill_what_a_row_leaves_out(tmp_path: Path) -> None:
@@ -262,8 +297,9 @@ def test_weekly_series_blocks_its_host_every_week(tmp_path: Path) -> None:
     )
     toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\n')
     code, output = validate(path)
-    assert code == 3
-    assert "host-overlap" in output and "rows 2 and 3" in output
+    assert code == 0
+    assert "host-overlap" in output and "2031-05-19 09:30 KST" in output
+    assert "overlaps row 2 (2031-05-19 09:00 KST)" in output
 
 
 def test_a_configured_alias_can_name_a_required_column(tmp_path: Path) -> None:

@@ -164,7 +164,7 @@ def test_recurring_session_occupies_every_occurrence() -> None:
 
 
 def test_host_overlaps_names_both_rows() -> None:
-    """Two sessions of one explicit host that overlap: the later row's problem names both."""
+    """Two sessions of one explicit host that overlap: the later row's warning names both."""
     sessions = [
         session(2, 0, host="kim@school.example"),
         session(3, 30, host="KIM@school.example"),
@@ -173,8 +173,13 @@ def test_host_overlaps_names_both_rows() -> None:
         session(6, 30),  # pool sessions are the planner's business
     ]
     problems = host_overlaps(sessions, column="Host")
-    assert [(p.row, p.column, p.code) for p in problems] == [(3, "Host", "host-overlap")]
-    assert "rows 2 and 3" in problems[0].message
+    # Row 3 is still scheduled (a warning), so row 4 meets it.
+    assert [(p.row, p.column, p.code) for p in problems] == [
+        (3, "Host", "host-overlap"),
+        (4, "Host", "host-overlap"),
+    ]
+    assert "overlaps row 2 (2027-05-03 09:00 KST)" in problems[0].message
+    assert "overlaps row 3 (2027-05-03 09:30 KST)" in problems[1].message
 
 
 # ---------------------------------------------------------------------------------------------

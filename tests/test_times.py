@@ -90,6 +90,12 @@ def test_things_that_are_not_a_date_are_rejected(value: object) -> None:
         ("6 PM", time(18, 0)),
         ("12:05 AM", time(0, 5)),
         ("12:05 PM", time(12, 5)),
+        ("0:30 AM", time(0, 30)),
+        ("0:30 PM", time(12, 30)),
+        ("오전 0:30", time(0, 30)),
+        ("오후 0:30", time(12, 30)),
+        ("0", time(0)),
+        (0, time(0)),
         ("오후 6:30", time(18, 30)),
         ("오전 9:00", time(9, 0)),
         ("오후 6시 30분", time(18, 30)),
@@ -105,7 +111,7 @@ def test_times_of_day_in_every_form_are_read(value: object, expected: time) -> N
 
 
 @pytest.mark.parametrize(
-    "value", ["25:00", "13:00 PM", "0:30 AM", "noon", 1.5, -0.1, "18.30", False]
+    "value", ["25:00", "13:00 PM", "13:30 AM", "noon", 1.5, -0.1, "18.30", False]
 )
 def test_things_that_are_not_a_time_of_day_are_rejected(value: object) -> None:
     assert code_of(lambda: times.to_time(value)) == "time-format"
@@ -127,6 +133,8 @@ def test_things_that_are_not_a_time_of_day_are_rejected(value: object) -> None:
         ("May 3, 2027 6:30 PM", datetime(2027, 5, 3, 18, 30), None),
         (datetime(2027, 5, 3, 18, 24), datetime(2027, 5, 3, 18, 24), None),
         (46510.75, datetime(2027, 5, 3, 18, 0), None),
+        ("46510.75", datetime(2027, 5, 3, 18, 0), None),
+        ("46510", datetime(2027, 5, 3, 0, 0), None),
     ],
 )
 def test_starts_in_every_form_are_read(
@@ -203,9 +211,27 @@ def test_an_offset_that_disagrees_with_the_zone_is_an_error() -> None:
     assert caught.value.code == "offset-mismatch"
 
 
-def test_an_offset_without_a_zone_gives_a_utc_start() -> None:
-    start, name = times.resolve(datetime(2027, 5, 3, 18, 24), timedelta(hours=9), None)
-    assert (name, times.utc_text(start)) == ("UTC", "2027-05-03T09:24:00Z")
+def test_an_offset_without_a_zone_still_needs_a_zone() -> None:
+    """Zoom shows a meeting in its zone: an offset alone does not say which one."""
+    with pytest.raises(CellError) as caught:
+        times.resolve(datetime(2027, 5, 3, 18, 24), timedelta(hours=9), None)
+    assert caught.value.code == "timezone-missing"
+
+
+@pytest.mark.parametrize(
+    "text", ["2027-05-03 (화)", "Tue, May 3, 2027", "2027년 5월 3일 (일)", "2027-05-03(Tuesday)"]
+)
+def test_a_weekday_that_contradicts_the_date_is_an_error(text: str) -> None:
+    with pytest.raises(CellError) as caught:
+        times.to_date(text)
+    assert caught.value.code == "date-weekday"
+    assert "is a Monday" in caught.value.message
+    assert code_of(lambda: times.to_start(text + " 18:00")) == "date-weekday"
+
+
+@pytest.mark.parametrize("text", ["2027-05-03 (월)", "Mon, May 3, 2027", "2027-05-03 (Room 3)"])
+def test_a_matching_weekday_or_other_note_in_brackets_is_fine(text: str) -> None:
+    assert times.to_date(text) == date(2027, 5, 3)
 
 
 def test_no_zone_and_no_offset_is_an_error_saying_how_to_fix_it() -> None:

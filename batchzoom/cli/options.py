@@ -46,6 +46,7 @@ class ReadingOptions:
     allow_past: bool = False
     host: str | None = None
     config: Path | None = None
+    strict: bool = False  # --strict: every warning is an error
 
     def configuration(self, roster: Path) -> Config:
         """The configuration for ``roster``: --config, else ``batchzoom.toml`` beside it."""
@@ -61,16 +62,23 @@ class ReadingOptions:
             default_host=self.host or config.host or DEFAULT_HOST,
         )
 
-    def load(self, path: Path) -> tuple[Roster, Validation]:
+    def load(self, path: Path, *, plan: str | None = None) -> tuple[Roster, Validation]:
         """Read the roster at ``path`` and validate it (raises ``InputError`` if unusable).
 
         On top of each row's own checks: the configured settings fill the settings a row
-        leaves out, two sessions of one host may not overlap, and every ``pool:<name>``
-        host is given a member of that pool (keeping the member an earlier run chose).
+        leaves out, a host with more sessions at once than ``plan`` runs is warned of, and
+        every ``pool:<name>`` host is given a member of that pool (keeping the member an
+        earlier run chose). With --strict every warning is a problem.
         """
         config = self.configuration(path)
         return planning.load(
-            path, self.validation(config), config, sheet=self.sheet, encoding=self.encoding
+            path,
+            self.validation(config),
+            config,
+            sheet=self.sheet,
+            encoding=self.encoding,
+            plan=plan,
+            strict=self.strict,
         )
 
 
@@ -136,6 +144,11 @@ _OPTIONS = [
         type=click.Path(path_type=Path, dir_okay=False),
         help=f"Configuration file (default: {configuration.FILE_NAME} beside the roster, if any).",
     ),
+    click.option(
+        "--strict",
+        is_flag=True,
+        help="Treat every warning (such as a host with overlapping sessions) as an error.",
+    ),
 ]
 
 
@@ -153,6 +166,7 @@ def reading_options(command: Callable[..., Any]) -> Callable[..., Any]:
             allow_past=kwargs.pop("allow_past"),
             host=kwargs.pop("host"),
             config=kwargs.pop("config"),
+            strict=kwargs.pop("strict"),
         )
         return command(*args, reading=reading, **kwargs)
 
@@ -204,6 +218,9 @@ def summary(validation: Validation) -> str:
     count = len(validation.problems)
     if count:
         text += f" ({count} problem{'s' if count != 1 else ''})"
+    warned = len(validation.warnings)
+    if warned:
+        text += f"; {warned} warning{'s' if warned != 1 else ''}"
     return text + "."
 
 
@@ -221,6 +238,10 @@ def problems_json(roster: Roster, validation: Validation) -> str:
             {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
             for p in validation.problems
         ],
+        "warnings": [
+            {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
+            for p in validation.warnings
+        ],
         "summary": summary(validation),
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
@@ -237,4 +258,7 @@ def echo_report(
         click.echo("Ignored columns: " + ", ".join(name.strip() for name in roster.ignored))
     if validation.problems:
         click.echo(problem_table(validation.problems))
+    if validation.warnings:
+        click.echo("Warnings (these rows are still scheduled; --strict makes them errors):")
+        click.echo(problem_table(validation.warnings))
     click.echo(summary(validation))

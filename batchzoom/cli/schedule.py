@@ -53,7 +53,7 @@ def schedule_command(
     """
     if ics is not None and not ics.parent.is_dir():
         raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
-    loaded = Loaded(*reading.load(roster))
+    loaded = Loaded(*reading.load(roster, plan=choices.plan))
     if html is not None and not (loaded.validation.ok or choices.skip_invalid):
         report_run(html, loaded, None, reading=reading, choices=choices)
     refuse_invalid(loaded, choices, verb="schedule")

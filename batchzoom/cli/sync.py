@@ -113,7 +113,7 @@ def sync_command(
         batchzoom sync spring.xlsx --dry-run
         batchzoom sync spring.xlsx --yes --delete-missing
     """
-    loaded = Loaded(*reading.load(roster))
+    loaded = Loaded(*reading.load(roster, plan=choices.plan))
     if html is not None and not (loaded.validation.ok or choices.skip_invalid):
         report_run(html, loaded, None, reading=reading, choices=choices)
     refuse_invalid(loaded, choices, verb="sync")

@@ -270,6 +270,11 @@ def is_meeting_of(meeting: Mapping[str, Any], session: Session) -> bool:
     )
 
 
+def row_warning(warning: Problem) -> str:
+    """A warning about one row, as one line."""
+    return f"row {warning.row}, {warning.column}: {warning.message}"
+
+
 def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]) -> list[str]:
     """One warning per host whose creates will not fit in today's Zoom limit."""
     need = Counter(session.host.lower() for session in sessions)
@@ -520,10 +525,13 @@ def schedule(
         sent_earlier = {key for _, key in doubtful}  # a create sent, its answer not recorded
         doubtful, new = doubtful + new, []
         today = now().date().isoformat()
-        report.warnings = quota_warnings(
-            [s for s, _ in new + doubtful],
-            lambda host: journal.used_today(host, today=today) if journal else 0,
-        )
+        report.warnings = [
+            *map(row_warning, validation.warnings),
+            *quota_warnings(
+                [s for s, _ in new + doubtful],
+                lambda host: journal.used_today(host, today=today) if journal else 0,
+            ),
+        ]
         if settings is None or journal is None or options.dry_run:
             for session, _ in new + doubtful:
                 outcomes[session.row] = row_outcome(session, "planned")

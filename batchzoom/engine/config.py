@@ -7,6 +7,7 @@ It is found beside the roster (or given with ``--config``) and may hold::
     plan = "pro"                   # free, pro or business
     host = "office@school.example" # for rows without a host
     buffer_minutes = 10            # free time a pool host keeps after each session
+    strict = true                  # every warning is an error (as --strict)
 
     [settings]                     # Zoom meeting settings for every row
     waiting_room = true
@@ -44,7 +45,7 @@ FILE_NAME = "batchzoom.toml"
 BUFFER_MAX = 240  # minutes
 
 _SECTIONS = {
-    "defaults": ("timezone", "plan", "host", "buffer_minutes"),
+    "defaults": ("timezone", "plan", "host", "buffer_minutes", "strict"),
     "settings": (),
     "aliases": (),
     "pools": (),
@@ -60,6 +61,7 @@ class Config:
     plan: Plan | None = None
     host: str | None = None
     buffer_minutes: int | None = None
+    strict: bool = False
     settings: Mapping[str, Any] = field(default_factory=dict)
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     pools: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -131,6 +133,7 @@ def parse(document: Mapping[str, Any], path: Path) -> Config:
         plan=_plan(defaults.get("plan"), where),
         host=_host(defaults.get("host"), where),
         buffer_minutes=_buffer(defaults.get("buffer_minutes"), where),
+        strict=_strict(defaults.get("strict"), where),
         settings=_settings(document.get("settings", {}), where),
         aliases=_aliases(document.get("aliases", {}), where),
         pools=_pools(document.get("pools", {}), where),
@@ -166,6 +169,14 @@ def _timezone(value: object, where: _Where) -> str | None:
         return zone(value).key
     except CellError as error:
         raise where.error("defaults.timezone", f"is wrong: {error.message.rstrip('.')}") from None
+
+
+def _strict(value: object, where: _Where) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise where.error("defaults.strict", "must be true or false, e.g. strict = true")
+    return value
 
 
 def _plan(value: object, where: _Where) -> Plan | None:

@@ -30,10 +30,18 @@ def load(
     *,
     sheet: str | None = None,
     encoding: str | None = None,
+    plan: str | None = None,
+    strict: bool = False,
 ) -> tuple[Roster, Validation]:
-    """Read, validate and plan the roster at ``path`` (raises ``InputError`` if unusable)."""
+    """Read, validate and plan the roster at ``path`` (raises ``InputError`` if unusable).
+
+    With ``strict`` (or ``strict = true`` in the configuration) every warning is a problem.
+    """
     loaded = batch_load(path, options, sheet=sheet, encoding=encoding, aliases=config.aliases)
-    return loaded.roster, plan_hosts(loaded.roster, loaded.validation, config)
+    validation = plan_hosts(loaded.roster, loaded.validation, config, plan=plan)
+    if strict or config.strict:
+        validation = validation.strict()
+    return loaded.roster, validation
 
 
 def plan_hosts(
@@ -43,9 +51,12 @@ def plan_hosts(
     *,
     previous: Mapping[str, str] | None = None,
     used_today: Mapping[str, int] | None = None,
+    plan: str | None = None,
 ) -> Validation:
-    """``validation`` with config settings as defaults, host overlaps flagged, pools assigned.
+    """``validation`` with config settings as defaults, host overlaps warned of, pools assigned.
 
+    A host with more sessions at once than ``plan`` (else the configured plan, else pro)
+    runs gets a warning (``validation.warnings``); a pool never double-books a member.
     ``previous`` (row key -> host) and ``used_today`` (host -> creates) default to what
     the roster's journal holds, read without changing it.
     """
@@ -56,7 +67,10 @@ def plan_hosts(
             replace(session, settings={**config.settings, **session.settings})
             for session in sessions
         ]
-    problems = pools.host_overlaps(sessions, occurrences=occurrences_of, column=column)
+    overlaps = pools.host_overlaps(
+        sessions, occurrences=occurrences_of, column=column, plan=plan or config.plan or "pro"
+    )
+    problems = []
     if any(session.pool is not None for session in sessions):
         if previous is None or used_today is None:
             found_previous, found_used = _journal_hosts(roster)
@@ -73,7 +87,7 @@ def plan_hosts(
             column=column,
         )
         problems += unplaced
-    return validation.amended(problems, sessions)
+    return validation.amended(problems, sessions).warned(overlaps)
 
 
 def occurrences_of(session: Session) -> Sequence[datetime]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal, cast
 
 from batchzoom.core.errors import InputError
+from batchzoom.files.cell_formats import is_date_only, with_midnight_times
 from batchzoom.model.cells import is_blank
 from batchzoom.model.columns import (
     ALIASES,
@@ -395,6 +396,10 @@ def read_roster(
     _check_required(path, columns, headers, header_index + 1)
 
     rows, cells = layout.rows, layout.cells
+    start = positions.get("start")
+    if title is not None and start is not None and any(map(is_date_only, cells[start])):
+        # A date-time cell at midnight reads as a date: its number format tells.
+        cells[start] = with_midnight_times(data, title, start, rows, cells[start])
     if not rows:
         raise InputError(
             f"{where} has a header row (row {header_index + 1}) but no sessions below it; "

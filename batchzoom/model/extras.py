@@ -128,9 +128,10 @@ def _read_column(
 
 
 def _recurrences(
-    roster: Table, sessions: Mapping[int, Session], problems: list[Problem]
+    roster: Table, sessions: Mapping[int, Session], problems: list[Problem], warnings: list[Problem]
 ) -> dict[int, dict[str, Any]]:
-    """Zoom's recurrence object of every repeating row; problems of the others added."""
+    """Zoom's recurrence object of every repeating row; problems of the others added, and a
+    warning for each occurrence whose wall time a daylight-saving change skips or repeats."""
     if not any(name in roster.columns for name in recurrence.FIELDS):
         return {}
     columns = [_cells_of(roster, name) for name in recurrence.FIELDS]
@@ -146,6 +147,7 @@ def _recurrences(
         name = recurrence.field_of(error)
         return Problem(row, roster.columns.get(name, name), error.code, error.message)
 
+    header_of_start = roster.columns.get("start", roster.columns.get("date", "start"))
     rules: dict[int, dict[str, Any]] = {}
     for index, row in enumerate(roster.rows):
         cells = [None if is_blank(column[index]) else column[index] for column in columns]
@@ -158,9 +160,15 @@ def _recurrences(
         if parsed is None or session is None:
             continue
         try:
-            rules[row] = recurrence.rule_for(parsed, session.start, session.timezone)
+            rule = recurrence.rule_for(parsed, session.start, session.timezone)
         except CellError as error:
             problems.append(problem(row, error))
+            continue
+        rules[row] = rule
+        warnings.extend(
+            Problem(row, header_of_start, "dst-occurrence", doubt)
+            for doubt in recurrence.dst_doubts(session.start, session.timezone, rule)
+        )
     return rules
 
 
@@ -181,12 +189,13 @@ def apply(roster: Table, validation: Validation, options: ValidationOptions) -> 
     for extra in present:
         _read_column(roster, extra, values, problems)
     by_row = {session.row: session for session in validation.sessions}
-    for row, rule in _recurrences(roster, by_row, problems).items():
+    warnings: list[Problem] = []
+    for row, rule in _recurrences(roster, by_row, problems, warnings).items():
         values[row]["recurrence"] = rule
     if not problems and not values:
-        return validation
+        return validation.warned(warnings)
     sessions = [
         replace(session, **values[session.row]) if session.row in values else session
         for session in validation.sessions
     ]
-    return validation.amended(problems, sessions)
+    return validation.amended(problems, sessions).warned(warnings)

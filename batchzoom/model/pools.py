@@ -1,7 +1,8 @@
 """Host pools: which member of a named list of Zoom users hosts each pool session.
 
-Pure logic, no I/O. A licensed Zoom user cannot host two meetings at once, and
-Zoom lets one user create at most 100 meetings a day. ``assign`` gives every
+Pure logic, no I/O. A Zoom user can host one meeting at a time (two on Business,
+Education and Enterprise plans; see ``concurrent_meetings``), and Zoom lets one user
+create at most 100 meetings a day. ``assign`` gives every
 session whose host cell named a pool (``host = "pool:teachers"``) a member of that
 pool such that:
 
@@ -38,6 +39,8 @@ from batchzoom.model.rows import Session
 
 POOL_PREFIX = "pool:"
 DAILY_CREATE_LIMIT = 100  # Zoom: meeting creates per user per day
+# Meetings one user can host at the same time, by plan (see ``concurrent_meetings``).
+CONCURRENT_MEETINGS = {"free": 1, "pro": 1, "business": 2, "education": 2, "enterprise": 2}
 
 Occurrences = Callable[[Session], Sequence[datetime]]
 KeyOf = Callable[[Session], str | None]
@@ -72,17 +75,20 @@ def _spans(session: Session, buffer: timedelta, occurrences: Occurrences) -> lis
     length = timedelta(minutes=session.duration) + buffer
     # In UTC: Python adds to and compares datetimes of one zone as wall times, which
     # would misjudge every span that crosses a daylight-saving change.
-    instants = (start.astimezone(UTC) for start in occurrences(session))
-    return sorted(Span(start, start + length, session.row) for start in instants)
+    return sorted(
+        Span(local.astimezone(UTC), local.astimezone(UTC) + length, session.row, local)
+        for local in occurrences(session)
+    )
 
 
 @dataclass(frozen=True, order=True)
 class Span:
-    """One occurrence of a session as the time its host is busy: [start, end)."""
+    """One occurrence of a session as the time its host is busy: [start, end), in UTC."""
 
     start: datetime
     end: datetime
     row: int
+    local: datetime | None = field(default=None, compare=False)  # the start in its zone
 
 
 @dataclass
@@ -92,19 +98,34 @@ class _Calendar:
     spans: list[Span] = field(default_factory=list)
     longest: timedelta = timedelta(0)
 
-    def clash(self, span: Span) -> Span | None:
-        """A busy span overlapping ``span``, or None."""
+    def overlapping(self, span: Span) -> list[Span]:
+        """The busy spans overlapping ``span``, by start."""
         low = bisect.bisect_left(self.spans, Span(span.start - self.longest, span.start, -1))
         high = bisect.bisect_left(self.spans, Span(span.end, span.end, -1))
-        for busy in self.spans[low:high]:
-            if busy.end > span.start:
-                return busy
-        return None
+        return [busy for busy in self.spans[low:high] if busy.end > span.start]
+
+    def clash(self, span: Span) -> Span | None:
+        """A busy span overlapping ``span``, or None."""
+        found = self.overlapping(span)
+        return found[0] if found else None
 
     def clashes(self, spans: Iterable[Span]) -> Span | None:
         for span in spans:
             busy = self.clash(span)
             if busy is not None:
+                return busy
+        return None
+
+    def crowded(self, span: Span, limit: int) -> Span | None:
+        """A busy span during which ``span`` would make more than ``limit`` at once, or None."""
+        found = self.overlapping(span)
+        if len(found) < limit:
+            return None
+        # The most spans running at one moment within ``span``: count at each start.
+        for busy in found:
+            moment = max(busy.start, span.start)
+            running = sum(1 for other in found if other.start <= moment < other.end)
+            if running >= limit:
                 return busy
         return None
 
@@ -118,17 +139,40 @@ def _fold(host: str) -> str:
     return host.casefold()
 
 
+def concurrent_meetings(plan: str) -> int:
+    """How many meetings one user can host at the same time on ``plan``.
+
+    Zoom, "Hosting multiple meetings simultaneously" (support.zoom.us article 206122046):
+    "Each Basic user and Licensed user on a Pro account is limited to hosting only 1
+    meeting at a time. Licensed users on Business, Education, and Enterprise accounts can
+    host up to 2 meetings at the same time." Scheduling overlapping meetings is allowed
+    ("He can schedule as many meetings as he wants, but can only have 1 meeting active
+    at a time").
+    """
+    return CONCURRENT_MEETINGS.get(plan.strip().lower(), 1)
+
+
+def _when(span: Span) -> str:
+    local = span.local or span.start
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
 def host_overlaps(
     sessions: Iterable[Session],
     *,
     occurrences: Occurrences = first_occurrence,
     column: str = "host",
+    plan: str = "pro",
 ) -> list[Problem]:
-    """A problem for each session that overlaps an earlier-listed session of the same host.
+    """A warning for each session that would give its host more meetings at once than the
+    plan runs (see ``concurrent_meetings``), naming the earlier-listed session it meets.
 
-    Only sessions with an explicit host count (not pool sessions, not cancelled ones);
-    the message names both rows. Hosts are compared without regard to case.
+    Times are compared as UTC instants, for every occurrence of a series. Only sessions
+    with an explicit host count (not pool sessions, not cancelled ones); hosts are
+    compared without regard to case. Zoom accepts such meetings, so these are warnings:
+    the run goes on unless ``--strict`` makes them errors.
     """
+    limit = concurrent_meetings(plan)
     calendars: dict[str, _Calendar] = defaultdict(_Calendar)
     problems: list[Problem] = []
     for session in sessions:
@@ -136,19 +180,23 @@ def host_overlaps(
             continue
         calendar = calendars[_fold(session.host)]
         spans = _spans(session, timedelta(0), occurrences)
-        busy = calendar.clashes(spans)
-        if busy is not None:
+        for span in spans:
+            busy = calendar.crowded(span, limit)
+            if busy is None:
+                continue
+            at_once = "1 meeting" if limit == 1 else f"{limit} meetings"
             problems.append(
                 Problem(
                     session.row,
                     column,
                     "host-overlap",
-                    f"rows {busy.row} and {session.row} have the same host {session.host} at "
-                    "overlapping times, and a Zoom user cannot host two meetings at once; "
-                    "change the time or the host of one of them.",
+                    f"this session ({_when(span)}, {session.duration} min) overlaps row "
+                    f"{busy.row} ({_when(busy)}) with the same host {session.host}, who can "
+                    f"host {at_once} at a time on a {plan} plan (Zoom accepts both, but only "
+                    f"{at_once} can run); change the time or the host of one of them.",
                 )
             )
-            continue
+            break
         calendar.add(spans)
     return problems
 

@@ -359,8 +359,14 @@ def _end_date(cell: object) -> date:
 
 
 def end_instant(day: date, zone: str) -> datetime:
-    """The last second of ``day`` in ``zone``, in UTC: an end date includes that whole day."""
-    return datetime.combine(day, time(23, 59, 59), times.zone(zone)).astimezone(UTC)
+    """The last real second of ``day`` in ``zone``, in UTC: an end date includes that whole day.
+
+    That is one second before the next day begins, which is not always the first
+    23:59:59: where clocks go back at midnight (Santiago) the day ends an hour later,
+    and where they jump forward at midnight (Havana) the next day begins at 01:00.
+    """
+    next_day = datetime.combine(day + timedelta(days=1), time(0), times.zone(zone))
+    return next_day.astimezone(UTC) - timedelta(seconds=1)
 
 
 def rule_for(cells: RecurrenceCells, start: datetime, zone: str) -> dict[str, Any]:
@@ -490,4 +496,33 @@ def occurrences(
             break
         # Normalise (a skipped wall time comes out at its real instant and offset).
         found.append(when.astimezone(UTC).astimezone(where))
+    return found
+
+
+def dst_doubts(start: datetime, zone: str, rule: Mapping[str, Any]) -> list[str]:
+    """A sentence for each occurrence after the first whose wall time a DST change skips or
+    repeats in ``zone``: which occurrence, and the instant it is counted at.
+
+    Zoom documents no rule for such an occurrence, and no record of its behaviour was
+    found; batchzoom counts a skipped time with the offset before the change (02:30 in
+    a New York spring change is 03:30 EDT) and a repeated time as its first instance,
+    as ``zoneinfo`` and RFC 5545 do, and says so, so the user can check it on Zoom.
+    """
+    where = times.zone(zone)
+    clock = start.astimezone(where).time()
+    found = []
+    for number, when in enumerate(occurrences(start, zone, rule)[1:], start=2):
+        wall = datetime.combine(when.date(), clock)
+        if when.replace(tzinfo=None) != wall:
+            kind = "does not exist (clocks jump forward then)"
+        elif wall.replace(tzinfo=where, fold=1).utcoffset() != when.utcoffset():
+            kind = "happens twice (clocks go back then)"
+        else:
+            continue
+        found.append(
+            f"occurrence {number} of the series, {wall:%Y-%m-%d %H:%M}, {kind} in {zone}; it is "
+            f"counted at {when:%H:%M %Z} ({times.utc_text(when)}), where Zoom is expected to hold "
+            "it (Zoom documents no rule for this): check that occurrence on Zoom, or move the "
+            "series to a time that exists once."
+        )
     return found

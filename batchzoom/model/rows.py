@@ -8,7 +8,7 @@ every valid session plus every problem of every row.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -68,11 +68,22 @@ class Validation:
     problems: list[Problem]
     invalid_rows: set[int]
     rows: list[int]
+    # Doubts about valid rows that do not stop them (e.g. a host with more sessions at once
+    # than the plan runs); ``strict`` makes them problems.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when no row (and not the file) has a problem."""
         return not self.problems
+
+    def warned(self, warnings: Sequence[Problem]) -> Validation:
+        """The same validation with more warnings, every warning in row order."""
+        return replace(self, warnings=_in_row_order([*self.warnings, *warnings]))
+
+    def strict(self) -> Validation:
+        """Every warning made a problem: the rows it names are invalid."""
+        return replace(self.amended(self.warnings), warnings=[])
 
     def amended(
         self, problems: Sequence[Problem], sessions: Sequence[Session] | None = None
@@ -85,12 +96,15 @@ class Validation:
         kept = self.sessions if sessions is None else sessions
         return Validation(
             sessions=[session for session in kept if session.row not in bad],
-            problems=sorted(
-                [*self.problems, *problems], key=lambda p: -1 if p.row is None else p.row
-            ),
+            problems=_in_row_order([*self.problems, *problems]),
             invalid_rows=self.invalid_rows | bad,
             rows=self.rows,
+            warnings=[warning for warning in self.warnings if warning.row not in bad],
         )
+
+
+def _in_row_order(problems: Sequence[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: -1 if p.row is None else p.row)
 
 
 class Table(Protocol):

@@ -40,13 +40,8 @@ class StartReader:
             found.error("timezone", error)
             return None
         wall, offset, time_column = self._wall(cells, found)
-        if zone_name is None and offset is None:
-            found.add(
-                "timezone",
-                "timezone-missing",
-                "no time zone for this row; fill in the time zone column or run with "
-                "--timezone, e.g. --timezone Asia/Seoul.",
-            )
+        if zone_name is None:  # an offset alone is not enough: Zoom shows the zone
+            found.add("timezone", "timezone-missing", times.MISSING_ZONE)
             return None
         if wall is None:
             return None

@@ -52,8 +52,25 @@ _MONTH_NAMES = [datetime(2000, month, 1).strftime("%B") for month in range(1, 13
 # ---------------------------------------------------------------------------------------------
 # Text patterns
 
-_WEEKDAY_BEFORE = r"(?:[A-Za-z]{3,9}\.?,\s*)?"  # "Mon, "
-_WEEKDAY_AFTER = r"(?:\s*[(（]\s*[^)）]{1,12}[)）])?"  # " (월)", "(Mon)"
+_WEEKDAY_BEFORE = r"(?:(?P<wd1>[A-Za-z]{3,9})\.?,\s*)?"  # "Mon, "
+_WEEKDAY_AFTER = r"(?:\s*[(（]\s*(?P<wd2>[^)）]{1,12}?)\s*[)）])?"  # " (월)", "(Mon)"
+# Weekday names a date may carry, by Python's number (0 Monday ... 6 Sunday).
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("mon", "monday", "월", "월요일", "月"),
+            ("tue", "tues", "tuesday", "화", "화요일", "火"),
+            ("wed", "wednesday", "수", "수요일", "水"),
+            ("thu", "thur", "thurs", "thursday", "목", "목요일", "木"),
+            ("fri", "friday", "금", "금요일", "金"),
+            ("sat", "saturday", "토", "토요일", "土"),
+            ("sun", "sunday", "일", "일요일", "日"),
+        ]
+    )
+    for name in names
+}
+_WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(_WEEKDAY_BEFORE + pattern + _WEEKDAY_AFTER))
     for kind, pattern in [
@@ -118,31 +135,55 @@ def _describe(day: date) -> str:
 
 
 def _match_date(text: str, order: DateOrder | None, code: str) -> tuple[date, int] | None:
-    """The date at the start of ``text`` and where it ends, or None when none is there."""
+    """The date at the start of ``text`` and where it ends, or None when none is there.
+
+    A weekday written with the date must be the date's own.
+    """
+    found_date = _match_date_only(text, order, code)
+    if found_date is None:
+        return None
+    day, end, written = found_date
+    for name in written:
+        number = _WEEKDAYS.get(name.strip().rstrip(".").casefold())
+        if number is not None and number != day.weekday():
+            raise CellError(
+                "date-weekday",
+                f'"{shorten(text)}" says {_WEEKDAY_NAMES[number]}, but {day.isoformat()} is a '
+                f"{_WEEKDAY_NAMES[day.weekday()]}; correct the date or the weekday.",
+            )
+    return day, end
+
+
+def _match_date_only(
+    text: str, order: DateOrder | None, code: str
+) -> tuple[date, int, list[str]] | None:
+    """The date at the start of ``text``, where it ends, and the weekday names written with it."""
     for kind, pattern in _DATE_PATTERNS:
         found = pattern.match(text)
         if not found:
             continue
+        written = [name for name in (found.group("wd1"), found.group("wd2")) if name]
         groups = found.groupdict()
         year = int(groups["y"])
         if kind in ("ymd", "ko"):
-            return _build_date(year, int(groups["m"]), int(groups["d"]), text, code), found.end()
+            built = _build_date(year, int(groups["m"]), int(groups["d"]), text, code)
+            return built, found.end(), written
         if kind in ("dmon", "mond"):
             month = _MONTHS.get(groups["mon"].lower())
             if month is None:
                 continue
-            return _build_date(year, month, int(groups["d"]), text, code), found.end()
+            return _build_date(year, month, int(groups["d"]), text, code), found.end(), written
         first, second = int(groups["a"]), int(groups["b"])
         if order == "DMY":
-            return _build_date(year, second, first, text, code), found.end()
+            return _build_date(year, second, first, text, code), found.end(), written
         if order == "MDY":
-            return _build_date(year, first, second, text, code), found.end()
+            return _build_date(year, first, second, text, code), found.end(), written
         readings = set()
         for day, month in ((first, second), (second, first)):
             if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]:
                 readings.add(date(year, month, day))
         if len(readings) == 1:
-            return readings.pop(), found.end()
+            return readings.pop(), found.end(), written
         if not readings:
             _build_date(year, 13, 1, text, code)  # raises "not a real date"
         shown = " or ".join(_describe(d) for d in sorted(readings))
@@ -189,7 +230,8 @@ def to_date(value: object, *, date_order: DateOrder | None = None) -> date:
 
 _MIDNIGHT = re.compile(r"[ T]0?0:00(?::00(?:\.0+)?)?$")
 _SERIAL_TEXT = re.compile(r"[1-9]\d{4}(?:\.0+)?")  # 10000-99999: 1927-2173
-_FRACTION_TEXT = re.compile(r"0?\.\d+")
+_SERIAL_TEXT_WITH_TIME = re.compile(r"[1-9]\d{4}(?:\.\d+)?")
+_FRACTION_TEXT = re.compile(r"0?\.\d+|0(?:\.0*)?")
 
 
 def _serial(value: float, code: str) -> datetime:
@@ -214,10 +256,10 @@ def shorten(value: object, limit: int = 40) -> str:
 def _time_from_parts(hour: int, minute: int, second: int, ampm: str | None, text: str) -> time:
     if ampm is not None:
         pm = ampm in ("오후",) or ampm.lower().startswith("p")
-        if not 1 <= hour <= 12:
+        if not 0 <= hour <= 12:  # 0:30 AM (오전 0:30) is 00:30, as clocks show it in Korea
             raise CellError(
                 "time-format",
-                f'"{text}" has hour {hour} with AM/PM; use 1-12 with AM/PM or 0-23 without.',
+                f'"{text}" has hour {hour} with AM/PM; use 0-12 with AM/PM or 0-23 without.',
             )
         hour = hour % 12 + (12 if pm else 0)
     if hour > 23 or minute > 59 or second > 59:
@@ -261,7 +303,7 @@ def to_time(value: object) -> time:
                 return (datetime.min + timedelta(seconds=seconds)).time()
     elif isinstance(value, str):
         text = _clean(value)
-        if _FRACTION_TEXT.fullmatch(text):  # an Excel day fraction that a CSV keeps as text
+        if _FRACTION_TEXT.fullmatch(text):  # an Excel day fraction (or 0) a CSV keeps as text
             return to_time(float(text))
         found = _match_time(text)
         if found is not None and found[1] == len(text):
@@ -310,6 +352,8 @@ def to_start(
         return moment, None
     if isinstance(value, str):
         text = _clean(value)
+        if _SERIAL_TEXT_WITH_TIME.fullmatch(text):  # an Excel date number a CSV keeps as text
+            return to_start(float(text), date_order=date_order)
         offset: timedelta | None = None
         found_offset = _WITH_OFFSET.fullmatch(text)
         if found_offset:
@@ -474,6 +518,12 @@ def zone(name: str) -> ZoneInfo:
     raise CellError("timezone-unknown", _not_a_zone(text))
 
 
+MISSING_ZONE = (
+    "no time zone for this row; fill in the time zone column or run with "
+    "--timezone, e.g. --timezone Asia/Seoul."
+)
+
+
 def _hm(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M}"
 
@@ -529,18 +579,11 @@ def resolve(
     """The aware start and its zone name, from a wall time, an optional offset and zone.
 
     With both an offset and a zone, they must agree (the zone shows that offset at
-    that instant); with only an offset the start is kept in UTC. With neither,
-    the caller must report a missing zone, not call this.
+    that instant). A row needs a zone even when its start carries an offset: Zoom
+    shows the meeting, and keeps a series' local time, in that zone.
     """
     if zone_name is None:
-        if offset is None:
-            raise CellError(
-                "timezone-missing",
-                "no time zone for this row; fill in the time zone column or run with "
-                "--timezone, e.g. --timezone Asia/Seoul.",
-            )
-        instant = (wall - offset).replace(tzinfo=UTC)
-        return instant, "UTC"
+        raise CellError("timezone-missing", MISSING_ZONE)
     where = zone(zone_name)
     name = where.key
     if offset is None:

@@ -1,0 +1,141 @@
+"""Host overlaps are measured in real time (UTC instants), for every occurrence, per plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from batchzoom.model import times
+from batchzoom.model.pools import assign, concurrent_meetings, host_overlaps
+from batchzoom.model.rows import Session
+
+NEW_YORK = "America/New_York"
+HOST = "kim@school.example"
+
+
+def at(wall: str, *, fold: int = 0, zone: str = NEW_YORK) -> datetime:
+    return datetime.fromisoformat(wall).replace(tzinfo=times.zone(zone), fold=fold)
+
+
+def one(
+    row: int, start: datetime, minutes: int, host: str = HOST, pool: str | None = None
+) -> Session:
+    return Session(
+        row=row,
+        key=f"S{row}",
+        topic=f"Class {row}",
+        start=start,
+        timezone=NEW_YORK,
+        duration=minutes,
+        host=host,
+        pool=pool,
+    )
+
+
+def test_an_overlap_across_spring_forward_is_found() -> None:
+    """01:40 EST for 60 minutes ends at 03:40 EDT, so a 03:20 session overlaps it."""
+    warnings = host_overlaps(
+        [one(2, at("2027-03-14 01:40"), 60), one(3, at("2027-03-14 03:20"), 30)]
+    )
+    assert [w.row for w in warnings] == [3]
+    assert "2027-03-14 03:20 EDT" in warnings[0].message
+    assert "overlaps row 2 (2027-03-14 01:40 EST)" in warnings[0].message
+
+
+def test_no_false_overlap_across_fall_back() -> None:
+    """01:00 EDT for 60 minutes ends at 01:00 EST; the second 01:30 (EST) is after it."""
+    first = one(2, at("2027-11-07 01:00"), 60)
+    second = one(3, at("2027-11-07 01:30", fold=1), 30)
+    assert host_overlaps([first, second]) == []
+    assert host_overlaps([first, one(3, at("2027-11-07 01:30"), 30)]) != []
+
+
+def test_pools_never_double_book_across_a_change() -> None:
+    pools = {"t": ("a@x.example",)}
+    sessions = [
+        one(2, at("2027-03-14 01:40"), 60, host="pool:t", pool="t"),
+        one(3, at("2027-03-14 03:20"), 30, host="pool:t", pool="t"),
+    ]
+    placed, problems = assign(sessions, pools)
+    assert [p.row for p in problems] == [3] and [s.row for s in placed] == [2]
+
+
+def test_concurrency_follows_zooms_plans() -> None:
+    assert [concurrent_meetings(p) for p in ("free", "pro", "business", "Education")] == [
+        1,
+        1,
+        2,
+        2,
+    ]
+
+
+def test_every_occurrence_of_a_series_counts() -> None:
+    weekly = {"type": 2, "repeat_interval": 1, "weekly_days": "1", "end_times": 3}
+    series = Session(
+        row=2,
+        key="W",
+        topic="Weekly",
+        start=at("2027-03-07 02:30"),
+        timezone=NEW_YORK,
+        duration=30,
+        host=HOST,
+        recurrence=weekly,
+    )
+    later = one(3, at("2027-03-21 02:45"), 30)
+
+    from batchzoom.engine.planning import occurrences_of
+
+    warnings = host_overlaps([series, later], occurrences=occurrences_of)
+    assert [w.row for w in warnings] == [3]
+
+
+# ---- against an independent computation (the stdlib zoneinfo on the same tzdata)
+
+
+@st.composite
+def timetables(draw: st.DrawFn) -> list[tuple[datetime, int, str]]:
+    """Sessions near New York's 2027 changes: (aware start, minutes, host)."""
+    count = draw(st.integers(2, 8))
+    base = draw(st.sampled_from([datetime(2027, 3, 14), datetime(2027, 11, 7)]))
+    found = []
+    for _ in range(count):
+        minutes = draw(st.integers(-6 * 4, 8 * 4)) * 15
+        wall = base + timedelta(minutes=minutes)
+        fold = draw(st.integers(0, 1))
+        found.append(
+            (
+                wall.replace(fold=fold),
+                draw(st.sampled_from([30, 60, 90])),
+                draw(st.sampled_from([HOST, "lee@x.example"])),
+            )
+        )
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(timetables(), st.sampled_from(["pro", "business"]))
+def test_overlap_warnings_match_a_brute_force_count_in_utc(
+    drafted: Sequence[tuple[datetime, int, str]], plan: str
+) -> None:
+    oracle_zone = ZoneInfo(NEW_YORK)
+    sessions = []
+    spans: list[tuple[datetime, datetime, str]] = []
+    for row, (wall, minutes, host) in enumerate(drafted, start=2):
+        local = wall.replace(tzinfo=oracle_zone)
+        utc = local.astimezone(UTC)
+        if utc.astimezone(oracle_zone).replace(tzinfo=None) != wall:
+            continue  # a wall time the spring change skips: validation refuses it
+        sessions.append(one(row, utc.astimezone(times.zone(NEW_YORK)), minutes, host))
+        spans.append((utc, utc + timedelta(minutes=minutes), host))
+    limit = concurrent_meetings(plan)
+    expected = []
+    for index, (start, end, host) in enumerate(spans):
+        earlier = [(s, e) for s, e, h in spans[:index] if h == host and s < end and start < e]
+        moments = [max(start, s) for s, _ in earlier]
+        if any(sum(1 for s, e in earlier if s <= m < e) >= limit for m in moments):
+            expected.append(sessions[index].row)
+    assert [w.row for w in host_overlaps(sessions, plan=plan)] == expected
