@@ -24,6 +24,7 @@ from batchzoom.cli.options import echo_report, problem_table
 from batchzoom.core.secret import Secret
 from batchzoom.engine.batch import Loaded, Progress, RunReport, ScheduleOptions
 from batchzoom.engine.journal import default_path
+from batchzoom.files.ics import without_passcode
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import Plan, RateLimits, ZoomSettings, load_settings
 
@@ -55,6 +56,7 @@ class RunChoices:
     wait: float
     include_start_url: bool
     as_json: bool
+    json_include_password: bool
     quiet: bool
 
     def options(self, kind: type[OptionsT], **extra: Any) -> OptionsT:
@@ -105,6 +107,8 @@ _OPTIONS = [
     click.option("--include-start-url", is_flag=True,
                  help="Also write each meeting's host start URL (a credential) to the sheet."),
     click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout."),
+    click.option("--json-include-password", is_flag=True,
+                 help="Put passcodes (and the pwd= part of join links) in the --json summary."),
     click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
 ]  # fmt: skip
 
@@ -121,6 +125,8 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         choices = RunChoices(**values)
         if choices.output is not None and choices.in_place:
             raise click.UsageError("Use either --output or --in-place, not both.")
+        if choices.json_include_password and not choices.as_json:
+            raise click.UsageError("--json-include-password needs --json.")
         if choices.use_sandbox and (choices.token_url or choices.api_url):
             raise click.UsageError("--sandbox sets its own URLs; drop --token-url/--api-url.")
         return command(*args, choices=choices, **kwargs)
@@ -216,8 +222,14 @@ class ProgressLine:
         click.echo("", err=True)
 
 
-def report_json(report: RunReport, loaded: Loaded, **extra: Any) -> str:
-    """The machine-readable summary: counts and per-row results, no passcodes or start URLs."""
+def report_json(
+    report: RunReport, loaded: Loaded, *, include_password: bool = False, **extra: Any
+) -> str:
+    """The machine-readable summary: counts and per-row results, no start URLs.
+
+    Passcodes follow the calendar file's rule: none, and join links without ``pwd=``
+    (which lets anyone in without the passcode), unless ``include_password``.
+    """
     document: dict[str, Any] = {
         "roster": str(loaded.roster.source.path),
         "output": str(report.output.path) if report.output else None,
@@ -237,7 +249,10 @@ def report_json(report: RunReport, loaded: Loaded, **extra: Any) -> str:
                 "topic": o.topic,
                 "start_time": o.start_time or o.start_utc,
                 "meeting_id": o.meeting_id,
-                "join_url": o.join_url,
+                "join_url": o.join_url
+                if include_password or o.join_url is None
+                else without_passcode(o.join_url),
+                **({"password": o.password} if include_password else {}),
                 "error": o.error,
             }
             for o in report.outcomes
@@ -261,7 +276,9 @@ def summary_line(report: RunReport) -> str:
 
 def print_report(report: RunReport, loaded: Loaded, choices: RunChoices, **extra: Any) -> None:
     if choices.as_json:
-        click.echo(report_json(report, loaded, **extra))
+        click.echo(
+            report_json(report, loaded, include_password=choices.json_include_password, **extra)
+        )
         return
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)

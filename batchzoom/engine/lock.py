@@ -51,8 +51,15 @@ class RunLock:
 
     def __enter__(self) -> RunLock:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            # O_NOFOLLOW: a symbolic link planted as the lock file is refused, never written through.
+            flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(self.path, flags, 0o600)
         except OSError as error:
+            if self.path.is_symlink():
+                raise OutputError(
+                    f"The lock file {self.path} is a symbolic link, which batchzoom does not "
+                    "follow; delete it and run again."
+                ) from None
             raise OutputError(
                 f"Cannot create the lock file {self.path} ({error.strerror}); choose a writable "
                 "place with --state."

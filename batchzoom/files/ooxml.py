@@ -77,7 +77,7 @@ def with_attr(tag: str, name: str, value: str | None) -> str:
     if found is not None:
         return tag[: found.start()] + rendered + tag[found.end() :]
     close = len(tag) - (2 if tag.endswith("/>") else 1)
-    return tag[:close] + rendered + tag[close:]
+    return tag[:close].rstrip() + rendered + tag[close:]
 
 
 def text_of(fragment: str) -> str:

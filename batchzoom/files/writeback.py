@@ -36,7 +36,7 @@ from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUM
 from batchzoom.model.outcomes import RowResult, Status
 
 # Statuses whose row keeps the meeting cells it has when the result leaves them empty.
-_KEEPS_LINK = frozenset({"existing", "changed", "unchanged"})
+_KEEPS_LINK = frozenset({"existing", "changed", "unchanged", "invalid"})
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,17 @@ def write_results(
                 f"the results were written to {fallback} instead."
             )
         if reason is None:
-            target, backup = source.path, backup_path(source.path)
+            # A roster reached through a symbolic link is updated where it really is, so the
+            # link keeps pointing at the updated file (and its .bak sits beside that file).
+            real = _real_path(source.path)
+            if real != source.path and excel_lock_path(real).exists():
+                target = default_output_path(source)
+                reason = (
+                    f"{real} is open in Excel, so it was not overwritten; "
+                    f"the results were written to {target} instead."
+                )
+            else:
+                target, backup = real, backup_path(real)
         else:
             target = fallback
     if target != source.path and excel_lock_path(target).exists():
@@ -186,7 +196,7 @@ def write_results(
     try:
         # Building the workbook takes a while: look again just before replacing the
         # roster, so that a save made meanwhile (in Excel, say) is never overwritten.
-        atomic_write(target, content, still=lambda: _fingerprint(source.path) == snapshot)
+        atomic_write(target, content, still=lambda: _fingerprint(target) == snapshot)
     except (_RosterChangedError, OutputError) as error:
         fallback = default_output_path(source)
         atomic_write(fallback, content)
@@ -214,10 +224,17 @@ def _fingerprint(path: Path) -> tuple[int, int, str] | None:
 
 def remove_stale_temporaries(source: SourceInfo) -> list[Path]:
     """Delete the temporary files a killed run left beside the roster (call under the run lock)."""
-    names = {source.path.name, backup_path(source.path).name, default_output_path(source).name}
+    real = _real_path(source.path)
+    places = {
+        source.path.parent / source.path.name,
+        source.path.parent / backup_path(source.path).name,
+        source.path.parent / default_output_path(source).name,
+        real,
+        backup_path(real),
+    }
     removed = []
-    for name in names:
-        for stale in source.path.parent.glob(f".{glob_escape(name)}.*.tmp"):
+    for place in places:
+        for stale in place.parent.glob(f".{glob_escape(place.name)}.*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
                 removed.append(stale)
@@ -225,6 +242,11 @@ def remove_stale_temporaries(source: SourceInfo) -> list[Path]:
 
 
 # --- shared ---------------------------------------------------------------------------------
+
+
+def _real_path(path: Path) -> Path:
+    """The file a symbolic link leads to; the path itself when it is not a link."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -53,6 +53,7 @@ Value = int | str | None
 _CELL_LIMIT: Final = 32767  # characters Excel holds in one cell
 
 
+_ESCAPE_LIKE: Final = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _ILLEGAL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Elements that come after <hyperlinks> in a worksheet, in schema order.
 
@@ -352,6 +353,8 @@ class _SheetEdit:
         if isinstance(value, int):
             return f'<{p}c r="{ref}"{s}><{p}v>{value}</{p}v></{p}c>'
         clean = _ILLEGAL.sub("", value)[:_CELL_LIMIT]
+        # Excel reads "_x0041_" in a string as an escaped character; "_x005F_" keeps it literal.
+        clean = _ESCAPE_LIKE.sub(r"_x005F\1", clean)
         space = ' xml:space="preserve"' if clean != clean.strip() else ""
         return (
             f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{xml_text(clean)}</{p}t>'
