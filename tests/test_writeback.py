@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import stat
@@ -31,6 +30,7 @@ from batchzoom.files.writeback import (
 )
 from batchzoom.model.columns import OUTPUT_COLUMNS
 from batchzoom.model.outcomes import RowResult
+from tests.workbooks import fingerprint
 
 JOIN = "https://us02web.zoom.us/j/85746065432?pwd=abc"
 START = "https://us02web.zoom.us/s/85746065432?zak=host-secret-token"
@@ -54,9 +54,7 @@ def source_for(
     encoding: str | None = None,
     delimiter: str | None = None,
 ) -> SourceInfo:
-    info = path.stat()
-    size, mtime_ns = info.st_size, info.st_mtime_ns
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    size, mtime_ns, sha256 = fingerprint(path)
     is_csv = path.suffix.lower() == ".csv"
     return SourceInfo(
         path=path,
@@ -350,9 +348,7 @@ def test_output_is_private_and_no_temporary_file_is_left(tmp_path: Path) -> None
     assert stat.S_IMODE(outcome.path.stat().st_mode) == 0o600
     assert leftovers(tmp_path) == []
     assert source.path.read_bytes() != outcome.path.read_bytes()
-    assert (
-        hashlib.sha256(source.path.read_bytes()).hexdigest() == source.sha256
-    )  # the roster itself is not touched
+    assert fingerprint(source.path)[2] == source.sha256  # the roster itself is not touched
 
 
 def test_output_to_an_explicit_path(tmp_path: Path) -> None:
