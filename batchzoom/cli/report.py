@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.model.outcomes import HOST_CONCURRENCY
+from batchzoom.model.pools import concurrent_meetings, crowded
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Validation
 
@@ -100,7 +100,15 @@ def meaning(exit_code: int, *, done: str | None = None) -> str:
 
 def concurrency(plan: str | None) -> int:
     """How many meetings one host may run at once on ``plan`` (Pro when unknown)."""
-    return HOST_CONCURRENCY.get(plan or "pro", 1)
+    return concurrent_meetings(plan or "pro")
+
+
+def crowding(validation: Validation, plan: str | None) -> list[tuple[int, datetime]]:
+    """The sittings (row, start) beyond what their host may run at once on ``plan``."""
+    from batchzoom.engine.planning import occurrences_of
+
+    found = crowded(validation.sessions, occurrences=occurrences_of, plan=plan or "pro")
+    return [(item.session.row, item.span.start) for item in found]
 
 
 def not_sent(validation: Validation) -> list[ReportRow]:
@@ -140,6 +148,7 @@ def gather(
     *,
     roster: Path,
     rows: Sequence[ReportRow],
+    validation: Validation,
     problems: Sequence[Problem],
     now: datetime,
     exit_code: int | None,
@@ -164,6 +173,8 @@ def gather(
         warnings=warnings,
         default_zone=default_zone,
         concurrency=concurrency(plan),
+        crowded=crowding(validation, plan),
+        row_warnings=validation.warnings,
         plan=plan,
         quota_used=quota or {},
         include_password=include_password,
@@ -223,6 +234,7 @@ def report_run(
     data = gather(
         roster=roster,
         rows=rows,
+        validation=loaded.validation,
         problems=run.problems if run is not None else loaded.validation.problems,
         now=now,
         exit_code=run.exit_code if run is not None else 3,
@@ -247,6 +259,7 @@ def report_validation(
     data = gather(
         roster=roster,
         rows=not_sent(validation),
+        validation=validation,
         problems=validation.problems,
         now=datetime.now(UTC),
         exit_code=code,
@@ -297,6 +310,7 @@ def report_status(
     data = gather(
         roster=roster,
         rows=rows,
+        validation=loaded.validation,
         problems=loaded.validation.problems,
         now=status.now,
         exit_code=None,
