@@ -7,16 +7,17 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from batchzoom.engine.batch import load
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
 from batchzoom.files.ics import write_calendar
 from batchzoom.model import times
 from batchzoom.model.outcomes import RowOutcome
-from batchzoom.model.rows import Session, ValidationOptions
+from batchzoom.model.rows import Session
 from batchzoom.sandbox import Sandbox
 from batchzoom.zoom import RetryPolicy, ZoomClient
 from batchzoom.zoom.meetings import create_body, fingerprint
+from tests.conftest import zoom_settings
 from tests.rosters import write_csv
-from tests.test_schedule import settings_for
 
 ALICE = "alice@school.example"
 NOW = datetime(2027, 1, 4, tzinfo=UTC)
@@ -27,7 +28,7 @@ def rows(path: Path, *starts: str, zone: str = NEW_YORK) -> list[Session]:
     table = [
         [f"F{n}", "Night class", start, zone, "30", ALICE, ""] for n, start in enumerate(starts)
     ]
-    loaded = load(write_csv(path, table), ValidationOptions(now=NOW))
+    loaded = load(write_csv(path, table), resolve(now=lambda: NOW))
     assert loaded.validation.problems == []
     return loaded.validation.sessions
 
@@ -49,7 +50,7 @@ def test_the_sandbox_keeps_the_instant_of_a_utc_start_sent_with_a_zone(
     tmp_path: Path, sandbox: Sandbox
 ) -> None:
     first, second = rows(tmp_path / "r.csv", "2027-11-07T01:30-04:00", "2027-11-07T01:30-05:00")
-    with ZoomClient(settings_for(sandbox), retry=RetryPolicy.for_tests()) as client:
+    with ZoomClient(zoom_settings(sandbox), retry=RetryPolicy.for_tests()) as client:
         made = [client.create_meeting(ALICE, create_body(s)) for s in (first, second)]
     assert [meeting["start_time"] for meeting in made] == [
         "2027-11-07T05:30:00Z",
