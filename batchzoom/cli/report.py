@@ -20,7 +20,7 @@ from batchzoom.model.rows import Validation
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import StatusReport
-    from batchzoom.engine.batch import Loaded, RunReport
+    from batchzoom.engine.run import Loaded, RunReport
     from batchzoom.engine.settings import Settings
     from batchzoom.files.report import ReportInput, ReportRow
 

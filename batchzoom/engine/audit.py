@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from batchzoom.core.errors import InputError
-from batchzoom.engine.batch import Loaded, invalid_outcomes
 from batchzoom.engine.journal import SCHEMA_VERSION, Entry, entry_from_row
+from batchzoom.engine.run import Loaded, invalid_outcomes
 from batchzoom.engine.settings import Settings
 from batchzoom.model.cells import cell_text
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key

@@ -30,7 +30,9 @@ import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
 from batchzoom.engine.audit import changed_on_zoom
-from batchzoom.engine.batch import (
+from batchzoom.engine.batch import locked_journal, write_sheet
+from batchzoom.engine.journal import Entry, Journal
+from batchzoom.engine.run import (
     Loaded,
     ProgressCallback,
     Run,
@@ -38,14 +40,11 @@ from batchzoom.engine.batch import (
     apply_all,
     from_entry,
     invalid_outcomes,
-    locked_journal,
     row_info,
     row_outcome,
     settle_all,
-    write_sheet,
     zoom_run,
 )
-from batchzoom.engine.journal import Entry, Journal
 from batchzoom.engine.settings import Settings
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import RowOutcome, row_key
