@@ -232,9 +232,7 @@ def verify_sheet_ids(run: Run, rows: Rows, outcomes: dict[int, RowOutcome]) -> R
                 run.claimed.discard(session.meeting_id)
             missing.append((session, key))
             continue
-        run.journal.record_found(
-            **row_info(session, key), meeting=meeting, body=create_body(session)
-        )
+        run.journal.record_found(row_info(session, key), meeting=meeting, body=create_body(session))
         outcomes[session.row] = replace(
             from_entry(session, _entry_of(meeting, session, key), "existing"), error=None
         )

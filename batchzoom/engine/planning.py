@@ -16,8 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from batchzoom.engine.audit import read_journal
-from batchzoom.engine.journal import default_path, sent_row_keys
+from batchzoom.engine.journal import default_path, read_journal, sent_row_keys
 from batchzoom.engine.run import Loaded
 from batchzoom.engine.settings import Settings
 from batchzoom.files.roster import Roster, read_roster

@@ -26,7 +26,7 @@ from batchzoom.core.errors import (
     InterruptedRunError,
     ZoomUnreachableError,
 )
-from batchzoom.engine.journal import Entry, Journal
+from batchzoom.engine.journal import Entry, Journal, RowInfo
 from batchzoom.files.roster import Roster
 from batchzoom.files.writeback import (
     WriteOutcome,
@@ -106,16 +106,16 @@ def invalid_outcomes(validation: Validation) -> dict[int, RowOutcome]:
     }
 
 
-def row_info(session: Session, key: str) -> dict[str, Any]:
+def row_info(session: Session, key: str) -> RowInfo:
     """What the journal keeps about a row besides its meeting."""
-    return {
-        "row_key": key,
-        "host": session.host,
-        "topic": session.topic,
-        "start_utc": session.start_utc,
-        "fingerprint": fingerprint(create_body(session)),
-        "excel_row": session.row,
-    }
+    return RowInfo(
+        row_key=key,
+        host=session.host,
+        topic=session.topic,
+        start_utc=session.start_utc,
+        fingerprint=fingerprint(create_body(session)),
+        excel_row=session.row,
+    )
 
 
 def row_outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
@@ -231,7 +231,7 @@ class Run:
                 continue
             meeting = self.client.get_meeting(int(candidates[0]["id"])) or candidates[0]
             self.journal.record_found(
-                **row_info(session, key), meeting=meeting, body=create_body(session)
+                row_info(session, key), meeting=meeting, body=create_body(session)
             )
             found[key] = meeting
         return found, absent
@@ -251,7 +251,7 @@ class Run:
         body = create_body(session)
         sent = create_body(session, now=self.now()) if self.now is not None else body
         for _ in range(CREATE_TRIES):
-            self.journal.record_intent(**row_info(session, key), body=body)
+            self.journal.record_intent(row_info(session, key), body=body)
             try:
                 meeting = self.client.create_meeting(session.host, sent)
             except InDoubtError as doubt:
@@ -296,7 +296,7 @@ class Run:
             self.journal.record_deferred(key, limit.resume_at, message)
         else:
             self.journal.note(
-                **row_info(session, key),
+                row_info(session, key),
                 state="deferred",
                 error=message,
                 resume_at=limit.resume_at,
@@ -367,7 +367,7 @@ def settle_all(
         except BatchzoomError as error:
             for session, key in items:
                 message = f"Zoom could not list the meetings of host {host}: {error}"
-                run.journal.note(**row_info(session, key), state="failed", error=message)
+                run.journal.note(row_info(session, key), state="failed", error=message)
                 outcomes[session.row] = row_outcome(session, "failed", error=message)
             return
         for session, key in items:

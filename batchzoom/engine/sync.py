@@ -55,7 +55,7 @@ from batchzoom.zoom import (
     ZoomRequestError,
     default_concurrency,
 )
-from batchzoom.zoom.meetings import create_body, fingerprint
+from batchzoom.zoom.meetings import create_body
 
 Action = Literal["create", "update", "restore", "recreate", "cancel", "delete"]
 RECURRING = 8  # Zoom's type of a recurring meeting with a fixed time
@@ -289,15 +289,7 @@ class _Sync:
             meeting = self.after_update(entry, patch, new_body)
         if meeting is None:
             return _failed(session, entry, f"meeting {entry.meeting_id} was deleted on Zoom")
-        self.journal.record_updated(
-            row_key=step.key,
-            body=new_body,
-            fingerprint=fingerprint(new_body),
-            meeting=meeting,
-            topic=session.topic,
-            start_utc=session.start_utc,
-            excel_row=session.row,
-        )
+        self.journal.record_updated(row_info(session, step.key), body=new_body, meeting=meeting)
         self.finish_replacement(step.key, entry)
         return row_outcome(
             session,
@@ -351,7 +343,7 @@ class _Sync:
                 return _failed(
                     session, entry, f"Not moved: {conflict}; check it, then sync with --force."
                 )
-            self.journal.record_replacing(**row_info(session, step.key), body=create_body(session))
+            self.journal.record_replacing(row_info(session, step.key), body=create_body(session))
         outcome = self.run.create(session, step.key)
         if outcome.status == "created":
             self.finish_replacement(step.key, entry)
