@@ -405,7 +405,16 @@ def test_a_series_starting_at_the_second_side_of_a_fold_starts_there(tmp_path: P
     zone = "America/New_York"
     start = datetime(2027, 11, 7, 1, 30, fold=1, tzinfo=times.zone(zone))
     rule = {"type": 1, "repeat_interval": 1, "end_times": 3}
-    session = Session(2, None, "Series", start, zone, 45, ALICE, recurrence=rule)
+    session = Session(
+        row=2,
+        key=None,
+        topic="Series",
+        start=start,
+        timezone=zone,
+        duration=45,
+        host=ALICE,
+        recurrence=rule,
+    )
     outcome = RowOutcome(2, "created", meeting_id=81234567890, join_url="https://z/j/1")
     target = tmp_path / "t.ics"
     write_calendar(target, [(session, outcome)], include_password=False, now=STAMP)
