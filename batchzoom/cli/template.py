@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from batchzoom.cli.app import cli
+from batchzoom.engine.settings import resolve
 from batchzoom.files.template import write_template
 
 
@@ -24,5 +25,5 @@ def template(path: Path, force: bool) -> None:
         batchzoom template spring.xlsx
         batchzoom validate spring.xlsx
     """
-    write_template(path, force=force)
+    write_template(path, force=force, today=resolve().now().date())
     click.echo(f"Wrote {path}: fill in the Sessions sheet, then run: batchzoom validate {path}")
