@@ -74,7 +74,8 @@ def schedule_command(
             if progress is not None:
                 progress.close()
     shown = settings.dry_run and as_json  # the bodies that would be sent
-    extra = {"requests": preview.requests(loaded.validation.sessions)} if shown else {}
+    sent = preview.requests(loaded.validation.sessions, now=settings.now()) if shown else None
+    extra = {"requests": sent} if shown else {}
     print_report(
         report,
         loaded,

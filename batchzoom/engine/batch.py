@@ -222,6 +222,9 @@ class Run:
         self.parked: dict[str | None, DailyLimitError] = {}  # host (None: whole account)
         self.fatal: BatchzoomError | None = None
         self.lock = threading.Lock()
+        # The run's clock: a recurring series whose start has passed (--allow-past) is sent
+        # from its first occurrence still ahead (see ``create_body``).
+        self.now: Callable[[], datetime] | None = None
 
     def defer_update(self, session: Session, entry: Entry, limit: DailyLimitError) -> RowOutcome:
         """An update refused by the daily limit: park the host; the meeting keeps its old details."""
@@ -286,10 +289,11 @@ class Run:
         if parked is not None:
             return self._defer(session, key, parked)
         body = create_body(session)
+        sent = create_body(session, now=self.now()) if self.now is not None else body
         for _ in range(CREATE_TRIES):
             self.journal.record_intent(**row_info(session, key), body=body)
             try:
-                meeting = self.client.create_meeting(session.host, body)
+                meeting = self.client.create_meeting(session.host, sent)
             except InDoubtError as doubt:
                 try:
                     found, _ = self.settle(session.host, [(session, key)])
@@ -470,6 +474,7 @@ def schedule(
         with zoom_run(settings, journal, claimed, report, limits=limits, retry=options.retry,
                       workers=workers, transport=transport,
                       probes=HostProbes(s.host for s, _ in deferred)) as run:  # fmt: skip
+            run.now = now
             doubtful += verify_sheet_ids(run, unverified, outcomes)
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
             create_all(run, new, outcomes, workers, progress)

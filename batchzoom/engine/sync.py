@@ -404,6 +404,7 @@ def sync(
         claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
         with zoom_run(settings, journal, claimed, report, limits=limits, retry=options.retry,
                       workers=workers, transport=transport) as run:  # fmt: skip
+            run.now = now
             _apply(plan, run, _Sync(run, journal, options), outcomes, report, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:
