@@ -16,7 +16,8 @@ import click
 
 from batchzoom.cli.app import EXIT_MEANINGS
 from batchzoom.model.pools import concurrent_meetings, crowded
-from batchzoom.model.rows import Problem, Validation
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import Validation
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import StatusReport

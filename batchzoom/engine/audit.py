@@ -24,8 +24,8 @@ from batchzoom.core.errors import InputError
 from batchzoom.engine.batch import Loaded, invalid_outcomes
 from batchzoom.engine.journal import SCHEMA_VERSION, Entry, entry_from_row
 from batchzoom.engine.settings import Settings
+from batchzoom.model.cells import cell_text
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key
-from batchzoom.model.rows import cell_text
 from batchzoom.zoom import ZoomClient, ZoomRequestError
 
 RowState = Literal[
