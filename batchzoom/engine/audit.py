@@ -1,28 +1,23 @@
 """Looking back at a roster's runs: what the journal says, and whether Zoom still agrees.
 
-``read_journal`` opens a journal read-only (it never creates or changes one) and
-returns the entries of every account. ``status`` lays them beside the roster's
-rows without calling Zoom. ``reconcile`` asks Zoom for every meeting the journal
+``status`` lays a journal's entries (read with ``journal.read_journal``, which never
+changes it) beside the roster's rows without calling Zoom. ``reconcile`` asks Zoom for every meeting the journal
 holds and reports the ones deleted or changed on Zoom's side; it sends only
 reads, so neither Zoom nor the journal is ever modified.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal, cast
 
-from batchzoom.core.errors import InputError
-from batchzoom.engine.batch import Loaded, invalid_outcomes
-from batchzoom.engine.journal import SCHEMA_VERSION, Entry, entry_from_row
+from batchzoom.engine.journal import Entry, JournalContents
+from batchzoom.engine.run import Loaded, invalid_outcomes
 from batchzoom.engine.settings import Settings
 from batchzoom.model.cells import cell_text
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key
@@ -55,61 +50,6 @@ RECONCILE_WORKERS = 8
 
 # ---------------------------------------------------------------------------------------------
 # Reading a journal
-
-
-@dataclass(frozen=True)
-class JournalContents:
-    """Everything a journal holds, for every Zoom account that used it."""
-
-    path: Path
-    exists: bool
-    entries: dict[str, dict[str, Entry]]  # account -> row key -> entry
-    quota: dict[str, dict[str, int]]  # account -> host (lower case) -> creates on ``day``
-    day: str  # the UTC day (YYYY-MM-DD) ``quota`` counts
-
-    def accounts(self) -> list[str]:
-        return sorted(self.entries.keys() | self.quota.keys())
-
-
-def read_journal(path: Path, *, day: str, must_exist: bool = False) -> JournalContents:
-    """Read the journal at ``path`` without creating or changing it.
-
-    A missing file is an empty journal (no run yet) unless ``must_exist``.
-    Raises ``InputError`` when the file cannot be read.
-    """
-    if not path.is_file():
-        if must_exist or path.exists():
-            raise InputError(
-                f"There is no state file at {path}; check the --state path, or run "
-                "batchzoom schedule first."
-            )
-        return JournalContents(path, False, {}, {}, day)
-    try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA busy_timeout=10000")
-            version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if version is not None and int(version["value"]) > SCHEMA_VERSION:
-                raise InputError(
-                    f"The state file {path} was written by a newer batchzoom; upgrade batchzoom "
-                    "to read it."
-                )
-            rows = db.execute("SELECT * FROM entries ORDER BY excel_row, row_key").fetchall()
-            quota_rows = db.execute(
-                "SELECT account, host, used FROM quota WHERE day = ?", (day,)
-            ).fetchall()
-    except (sqlite3.Error, ValueError) as error:
-        raise InputError(
-            f"Cannot read the state file {path} ({error}); check that it is a batchzoom state "
-            "file and that you may read it."
-        ) from None
-    entries: dict[str, dict[str, Entry]] = {}
-    for row in rows:
-        entries.setdefault(row["account"], {})[row["row_key"]] = entry_from_row(row)
-    quota: dict[str, dict[str, int]] = {}
-    for row in quota_rows:
-        quota.setdefault(row["account"], {})[row["host"]] = int(row["used"])
-    return JournalContents(path, True, entries, quota, day)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +216,7 @@ class MeetingCheck:
     start_time: str  # as the journal recorded it (UTC)
     zoom_topic: str | None = None
     zoom_start_time: str | None = None
-    changed: tuple[str, ...] = ()  # "topic", "start_time"
+    changed: tuple[str, ...] = ()  # the fields ``changed_on_zoom`` names
     error: str | None = None
 
     def detail(self) -> str:
@@ -289,6 +229,7 @@ class MeetingCheck:
             parts.append(f"topic {self.topic!r} -> {self.zoom_topic!r}")
         if "start_time" in self.changed:
             parts.append(f"start {self.start_time} -> {self.zoom_start_time}")
+        parts += [f"{name} changed" for name in self.changed if name not in {"topic", "start_time"}]
         return "; ".join(parts)
 
 
@@ -320,6 +261,45 @@ def _same_instant(left: str | None, right: str | None) -> bool:
         return left == right
 
 
+# What batchzoom sets on a meeting and watches for edits made on Zoom: the fields of the
+# body it sent, and the start instant.
+WATCHED = ("topic", "duration", "timezone", "agenda")
+# Zoom's listing of a host's meetings cuts ``agenda`` to 250 characters ("The length of
+# agenda gets truncated to 250 characters when you list all of a user's meetings",
+# GET /users/{userId}/meetings, /work/shared/zoom-api/FACTS.md).
+LISTED_AGENDA = 250
+
+
+def changed_on_zoom(
+    entry: Entry,
+    meeting: Mapping[str, Any],
+    *,
+    body: Mapping[str, Any] | None = None,
+    listed: bool = False,
+) -> tuple[str, ...]:
+    """The fields of Zoom's ``meeting`` that differ from what batchzoom last set.
+
+    The one definition of "changed on Zoom", for ``reconcile`` and ``sync`` alike: the
+    topic, duration, time zone and agenda of the body batchzoom sent (``body``, else the
+    journal's; without either only the topic counts), and the start instant. A meeting
+    from a host's listing (``listed``) is compared on the agenda's first 250 characters.
+    """
+    recorded = body if body is not None else entry.body
+    names = WATCHED if recorded is not None else ("topic",)
+    recorded = recorded or {"topic": entry.topic}
+    changed = []
+    for name in names:
+        theirs, ours = meeting.get(name) or None, recorded.get(name) or None
+        if listed and name == "agenda" and isinstance(ours, str):
+            ours = ours[:LISTED_AGENDA]
+        if theirs != ours:
+            changed.append(name)
+    start = recorded.get("start_time") if body is not None else None
+    if not _same_instant(meeting.get("start_time"), start or entry.start_time or entry.start_utc):
+        changed.append("start_time")
+    return tuple(changed)
+
+
 def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:
     """Compare a journal entry with Zoom's meeting (None: Zoom says it does not exist)."""
     assert entry.meeting_id is not None
@@ -337,11 +317,7 @@ def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:
         return check
     zoom_topic = meeting.get("topic")
     zoom_start = meeting.get("start_time")
-    changed = []
-    if zoom_topic != entry.topic:
-        changed.append("topic")
-    if not _same_instant(zoom_start, recorded_start):
-        changed.append("start_time")
+    changed = changed_on_zoom(entry, meeting)
     return MeetingCheck(
         row=check.row,
         row_key=check.row_key,
@@ -352,7 +328,7 @@ def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:
         start_time=check.start_time,
         zoom_topic=zoom_topic,
         zoom_start_time=zoom_start,
-        changed=tuple(changed),
+        changed=changed,
     )
 
 
