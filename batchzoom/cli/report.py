@@ -20,7 +20,7 @@ from batchzoom.model.rows import Validation
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import StatusReport
-    from batchzoom.engine.batch import Loaded, RunReport
+    from batchzoom.engine.run import Loaded, RunReport
     from batchzoom.engine.settings import Settings
     from batchzoom.files.report import ReportInput, ReportRow
 
@@ -193,7 +193,7 @@ def journal_facts(
     state: Path, now: datetime, account: str | None
 ) -> tuple[dict[str, dict[date, int]], dict[str, datetime]]:
     """Today's creates per host and each deferred row's resume time (by row key)."""
-    from batchzoom.engine.audit import read_journal
+    from batchzoom.engine.journal import read_journal
 
     contents = read_journal(state, day=today(now).isoformat())
     accounts = [account] if account in contents.accounts() else contents.accounts()

@@ -1,117 +1,24 @@
-"""The journal: a durable record of every meeting a roster's runs asked Zoom for.
-
-One SQLite database per roster (WAL mode), written *before* each create (the
-intent) and *after* it (the meeting Zoom returned), each in its own committed
-transaction. A run killed at any instant therefore leaves one of:
-
-- no row: nothing was sent, the session is simply created next time;
-- an intent without a meeting: the create may or may not have reached Zoom;
-  the next run settles it by listing the host's meetings before sending again;
-- a meeting: it exists, and the output sheet is rebuilt from it.
-
-Entries are per Zoom account, so trying the sandbox and then a real account
-on the same roster never mixes their meetings.
-"""
+"""Writing the journal: every step of a run in its own committed transaction."""
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from batchzoom.core.errors import InputError, OutputError
-
-SCHEMA_VERSION = 1
-# intent    a create was sent (or is about to be); its answer is not recorded yet
-# created   the meeting exists (``pending``: an update to it may be in flight;
-#           ``old_meeting_id``: after a host change, the old meeting still to delete)
-# absent    an intent was settled: Zoom has no such meeting, so it is safe to create
-# failed    Zoom refused; nothing exists
-# deferred  a daily limit refused it until ``resume_at``
-# deleting  a delete was sent; deleted: the meeting was cancelled on Zoom
-State = Literal["intent", "created", "absent", "failed", "deferred", "deleting", "deleted"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (
-    account     TEXT NOT NULL,
-    row_key     TEXT NOT NULL,
-    host        TEXT NOT NULL,
-    topic       TEXT NOT NULL,
-    start_utc   TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    excel_row   INTEGER,
-    state       TEXT NOT NULL,
-    meeting_id  INTEGER,
-    join_url    TEXT,
-    password    TEXT,
-    start_time  TEXT,
-    error       TEXT,
-    resume_at   TEXT,
-    attempts    INTEGER NOT NULL DEFAULT 0,
-    reported    INTEGER NOT NULL DEFAULT 0,
-    body        TEXT,
-    pending     TEXT,
-    old_meeting_id INTEGER,
-    updated_at  TEXT NOT NULL,
-    PRIMARY KEY (account, row_key)
-);
-CREATE TABLE IF NOT EXISTS quota (
-    account TEXT NOT NULL,
-    host    TEXT NOT NULL,
-    day     TEXT NOT NULL,
-    used    INTEGER NOT NULL,
-    PRIMARY KEY (account, host, day)
-);
-"""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What the journal knows about one roster row."""
-
-    row_key: str
-    host: str
-    topic: str
-    start_utc: str
-    fingerprint: str
-    excel_row: int | None
-    state: State
-    meeting_id: int | None = None
-    join_url: str | None = None
-    password: str | None = None
-    start_time: str | None = None
-    error: str | None = None
-    resume_at: datetime | None = None
-    attempts: int = 0
-    reported: bool = False
-    body: dict[str, Any] | None = None  # the meeting's details as batchzoom last set them
-    pending: dict[str, Any] | None = None  # an update sent without its answer recorded
-    old_meeting_id: int | None = None  # a replaced meeting still to delete
-
-    def deferred_until_after(self, now: datetime) -> bool:
-        """A daily limit deferred this row and it may not be sent again yet."""
-        return self.state == "deferred" and self.resume_at is not None and self.resume_at > now
-
-    @property
-    def in_doubt(self) -> bool:
-        """A create was sent but its answer was never recorded."""
-        return self.state == "intent"
-
-
-def default_path(roster: Path) -> Path:
-    """``<name>.batchzoom.db`` beside the roster, shared by ``<name>.xlsx`` and ``<name>.csv``.
-
-    Saving the roster in the other format (or as .xlsm) keeps its journal.
-    """
-    return roster.with_name(roster.stem + ".batchzoom.db")
+from batchzoom.engine.journal.schema import (
+    Entry,
+    RowInfo,
+    State,
+    entry_from_row,
+    open_journal,
+    to_json,
+)
 
 
 class Journal:
@@ -125,7 +32,7 @@ class Journal:
         self.now = now  # the run's clock: stamps every change and names the quota's UTC day
         self._lock = threading.Lock()
         try:
-            self._db = _open(path)
+            self._db = open_journal(path)
         except sqlite3.DatabaseError as error:
             raise InputError(
                 f"The state file {path} is damaged ({error}); move it aside and run again: the "
@@ -203,16 +110,12 @@ class Journal:
     # -- writing (each call is one committed transaction) -----------------------
     def record_intent(
         self,
+        info: RowInfo,
         *,
-        row_key: str,
-        host: str,
-        topic: str,
-        start_utc: str,
-        fingerprint: str,
-        excel_row: int,
         body: dict[str, Any] | None = None,
     ) -> None:
         """Before a create is sent: from now on the meeting may exist."""
+        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         day = self.today()
         with self._write() as db:
             db.execute(
@@ -232,7 +135,7 @@ class Journal:
                     start_utc,
                     fingerprint,
                     excel_row,
-                    _json(body),
+                    to_json(body),
                     self._stamp(),
                 ),
             )
@@ -265,17 +168,13 @@ class Journal:
 
     def record_found(
         self,
+        info: RowInfo,
         *,
-        row_key: str,
-        host: str,
-        topic: str,
-        start_utc: str,
-        fingerprint: str,
-        excel_row: int,
         meeting: dict[str, Any],
         body: dict[str, Any] | None = None,
     ) -> None:
         """A meeting found on Zoom for a row (after a lost answer, or a lost journal)."""
+        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         with self._write() as db:
             db.execute(
                 """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
@@ -290,7 +189,7 @@ class Journal:
                     start_utc,
                     fingerprint,
                     excel_row,
-                    _json(body),
+                    to_json(body),
                     self._stamp(),
                 ),
             )
@@ -302,7 +201,7 @@ class Journal:
         with self._write() as db:
             db.execute(
                 "UPDATE entries SET pending = ?, updated_at = ? WHERE account = ? AND row_key = ?",
-                (_json(body), self._stamp(), self.account, row_key),
+                (to_json(body), self._stamp(), self.account, row_key),
             )
             db.execute(
                 """INSERT INTO quota (account, host, day, used) VALUES (?, ?, ?, 1)
@@ -320,23 +219,20 @@ class Journal:
 
     def record_updated(
         self,
+        info: RowInfo,
         *,
-        row_key: str,
         body: dict[str, Any],
-        fingerprint: str,
         meeting: dict[str, Any],
-        topic: str,
-        start_utc: str,
-        excel_row: int,
     ) -> None:
         """After a PATCH (or a check) showed the meeting with ``body``'s details."""
+        row_key, _, topic, start_utc, fingerprint, excel_row = info.columns()
         with self._write() as db:
             db.execute(
                 """UPDATE entries SET body = ?, pending = NULL, fingerprint = ?, topic = ?,
                        start_utc = ?, excel_row = ?, reported = 0, error = NULL, updated_at = ?
                    WHERE account = ? AND row_key = ?""",
                 (
-                    _json(body),
+                    to_json(body),
                     fingerprint,
                     topic,
                     start_utc,
@@ -350,16 +246,12 @@ class Journal:
 
     def record_replacing(
         self,
+        info: RowInfo,
         *,
-        row_key: str,
-        host: str,
-        topic: str,
-        start_utc: str,
-        fingerprint: str,
-        excel_row: int,
         body: dict[str, Any],
     ) -> None:
         """Before re-creating a row's meeting under a new host: keep the old one to delete later."""
+        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         with self._write() as db:
             db.execute(
                 """UPDATE entries SET old_meeting_id = meeting_id, meeting_id = NULL, join_url = NULL,
@@ -373,7 +265,7 @@ class Journal:
                     start_utc,
                     fingerprint,
                     excel_row,
-                    _json(body),
+                    to_json(body),
                     self._stamp(),
                     self.account,
                     row_key,
@@ -434,18 +326,14 @@ class Journal:
 
     def note(
         self,
+        info: RowInfo,
         *,
-        row_key: str,
-        host: str,
-        topic: str,
-        start_utc: str,
-        fingerprint: str,
-        excel_row: int,
         state: State,
         error: str,
         resume_at: datetime | None = None,
     ) -> None:
         """Record a row that was not sent (deferred or failed before any request)."""
+        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         with self._write() as db:
             db.execute(
                 """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
@@ -487,78 +375,3 @@ class Journal:
                     row_key,
                 ),
             )
-
-
-def sent_row_keys(path: Path) -> set[str]:
-    """Row keys (of any account) whose meeting Zoom has or may have; empty without a journal.
-
-    Read-only: it never creates a journal or waits for a run's lock.
-    """
-    if not path.exists():
-        return set()
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = db.execute(
-                """SELECT row_key FROM entries WHERE meeting_id IS NOT NULL
-                   OR old_meeting_id IS NOT NULL OR state IN ('intent', 'deleting')"""
-            ).fetchall()
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return set()  # a damaged journal is reported when a run opens it
-    return {row[0] for row in rows}
-
-
-def _json(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # It holds passcodes: readable by the user only, from the first byte.
-    with suppress(FileExistsError):
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-    db.row_factory = sqlite3.Row
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA busy_timeout=10000")
-        db.executescript(_SCHEMA)
-        version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if version is None:
-            db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        elif int(version["value"]) > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError("made by a newer batchzoom")
-        db.execute("SELECT count(*) FROM entries").fetchone()
-    except BaseException:
-        db.close()
-        raise
-    db.isolation_level = "DEFERRED"
-    return db
-
-
-def entry_from_row(row: sqlite3.Row) -> Entry:
-    """An ``Entry`` from a row of the entries table."""
-    resume = row["resume_at"]
-    return Entry(
-        row_key=row["row_key"],
-        host=row["host"],
-        topic=row["topic"],
-        start_utc=row["start_utc"],
-        fingerprint=row["fingerprint"],
-        excel_row=row["excel_row"],
-        state=row["state"],
-        meeting_id=row["meeting_id"],
-        join_url=row["join_url"],
-        password=row["password"],
-        start_time=row["start_time"],
-        error=row["error"],
-        resume_at=datetime.fromisoformat(resume) if resume else None,
-        attempts=row["attempts"],
-        reported=bool(row["reported"]),
-        body=json.loads(row["body"]) if row["body"] else None,
-        pending=json.loads(row["pending"]) if row["pending"] else None,
-        old_meeting_id=row["old_meeting_id"],
-    )

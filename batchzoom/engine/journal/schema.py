@@ -1,0 +1,179 @@
+"""The journal's schema and its records: one table of entries, one of daily quota counts.
+
+An ``Entry`` is what the journal knows about one roster row; a ``RowInfo`` is what a
+run tells it about a row besides the meeting. Only the ``batchzoom.engine.journal``
+package reads or writes the tables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+# intent    a create was sent (or is about to be); its answer is not recorded yet
+# created   the meeting exists (``pending``: an update to it may be in flight;
+#           ``old_meeting_id``: after a host change, the old meeting still to delete)
+# absent    an intent was settled: Zoom has no such meeting, so it is safe to create
+# failed    Zoom refused; nothing exists
+# deferred  a daily limit refused it until ``resume_at``
+# deleting  a delete was sent; deleted: the meeting was cancelled on Zoom
+State = Literal["intent", "created", "absent", "failed", "deferred", "deleting", "deleted"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    account     TEXT NOT NULL,
+    row_key     TEXT NOT NULL,
+    host        TEXT NOT NULL,
+    topic       TEXT NOT NULL,
+    start_utc   TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    excel_row   INTEGER,
+    state       TEXT NOT NULL,
+    meeting_id  INTEGER,
+    join_url    TEXT,
+    password    TEXT,
+    start_time  TEXT,
+    error       TEXT,
+    resume_at   TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    reported    INTEGER NOT NULL DEFAULT 0,
+    body        TEXT,
+    pending     TEXT,
+    old_meeting_id INTEGER,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (account, row_key)
+);
+CREATE TABLE IF NOT EXISTS quota (
+    account TEXT NOT NULL,
+    host    TEXT NOT NULL,
+    day     TEXT NOT NULL,
+    used    INTEGER NOT NULL,
+    PRIMARY KEY (account, host, day)
+);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the journal knows about one roster row."""
+
+    row_key: str
+    host: str
+    topic: str
+    start_utc: str
+    fingerprint: str
+    excel_row: int | None
+    state: State
+    meeting_id: int | None = None
+    join_url: str | None = None
+    password: str | None = None
+    start_time: str | None = None
+    error: str | None = None
+    resume_at: datetime | None = None
+    attempts: int = 0
+    reported: bool = False
+    body: dict[str, Any] | None = None  # the meeting's details as batchzoom last set them
+    pending: dict[str, Any] | None = None  # an update sent without its answer recorded
+    old_meeting_id: int | None = None  # a replaced meeting still to delete
+
+    def deferred_until_after(self, now: datetime) -> bool:
+        """A daily limit deferred this row and it may not be sent again yet."""
+        return self.state == "deferred" and self.resume_at is not None and self.resume_at > now
+
+    @property
+    def in_doubt(self) -> bool:
+        """A create was sent but its answer was never recorded."""
+        return self.state == "intent"
+
+
+@dataclass(frozen=True)
+class RowInfo:
+    """What the journal keeps about a row besides its meeting."""
+
+    row_key: str
+    host: str
+    topic: str
+    start_utc: str
+    fingerprint: str
+    excel_row: int | None
+
+    def columns(self) -> tuple[str, str, str, str, str, int | None]:
+        """The values of the entries table's columns of the same names, in this order."""
+        return (
+            self.row_key,
+            self.host,
+            self.topic,
+            self.start_utc,
+            self.fingerprint,
+            self.excel_row,
+        )
+
+
+def default_path(roster: Path) -> Path:
+    """``<name>.batchzoom.db`` beside the roster, shared by ``<name>.xlsx`` and ``<name>.csv``.
+
+    Saving the roster in the other format (or as .xlsm) keeps its journal.
+    """
+    return roster.with_name(roster.stem + ".batchzoom.db")
+
+
+def to_json(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def open_journal(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # It holds passcodes: readable by the user only, from the first byte.
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA busy_timeout=10000")
+        db.executescript(_SCHEMA)
+        version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if version is None:
+            db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(version["value"]) > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError("made by a newer batchzoom")
+        db.execute("SELECT count(*) FROM entries").fetchone()
+    except BaseException:
+        db.close()
+        raise
+    db.isolation_level = "DEFERRED"
+    return db
+
+
+def entry_from_row(row: sqlite3.Row) -> Entry:
+    """An ``Entry`` from a row of the entries table."""
+    resume = row["resume_at"]
+    return Entry(
+        row_key=row["row_key"],
+        host=row["host"],
+        topic=row["topic"],
+        start_utc=row["start_utc"],
+        fingerprint=row["fingerprint"],
+        excel_row=row["excel_row"],
+        state=row["state"],
+        meeting_id=row["meeting_id"],
+        join_url=row["join_url"],
+        password=row["password"],
+        start_time=row["start_time"],
+        error=row["error"],
+        resume_at=datetime.fromisoformat(resume) if resume else None,
+        attempts=row["attempts"],
+        reported=bool(row["reported"]),
+        body=json.loads(row["body"]) if row["body"] else None,
+        pending=json.loads(row["pending"]) if row["pending"] else None,
+        old_meeting_id=row["old_meeting_id"],
+    )
