@@ -7,9 +7,17 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
+from openpyxl import Workbook
 
 from batchzoom.cli import cli
 from batchzoom.sandbox import Sandbox
@@ -123,3 +131,146 @@ def test_json_include_password_without_json_is_a_usage_error(
     result = invoke(["schedule", str(roster), "--json-include-password"], sandbox, tmp_path)
     assert result.exit_code == 2
     assert "--json-include-password needs --json" in result.output
+
+
+# --- journals ---------------------------------------------------------------------------------
+
+
+def test_a_journal_copied_with_another_roster_stops_the_run_before_sending(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """Last term's folder copied for this term: its journal must not hand out old meetings."""
+    old = tmp_path / "2027-spring"
+    old.mkdir()
+    roster = write_csv(old / "term.csv", session_rows(2))
+    assert invoke(["schedule", str(roster), "--allow-past"], sandbox, tmp_path).exit_code == 0
+    new = tmp_path / "2027-fall"
+    shutil.copytree(old, new)
+    made = len(sandbox.meetings())
+    result = invoke(["schedule", str(new / "term.csv"), "--allow-past"], sandbox, tmp_path)
+    assert result.exit_code == 1
+    message = result.output.strip().splitlines()[-1]
+    assert "term.batchzoom.db" in message and str(old / "term") in message
+    assert "--state" in message and message.count(". ") == 0
+    assert len(sandbox.meetings()) == made
+    assert rows_of(new / "term.scheduled.csv") == rows_of(old / "term.scheduled.csv")
+
+
+def test_a_roster_saved_in_the_other_format_keeps_its_journal(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """spring.csv and spring.xlsx are one roster: the identity leaves out the extension."""
+    roster = write_csv(tmp_path / "spring.csv", session_rows(2))
+    assert invoke(["schedule", str(roster), "--allow-past"], sandbox, tmp_path).exit_code == 0
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    with roster.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            sheet.append(row)
+    book.save(tmp_path / "spring.xlsx")
+    again = invoke(["schedule", str(tmp_path / "spring.xlsx"), "--allow-past"], sandbox, tmp_path)
+    assert again.exit_code == 0, again.output
+    assert "2 existing" in again.output
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [
+        ("resume_at", "tomorrow", "resume_at 'tomorrow', which is not a time"),
+        ("body", '{"topic": "Alg', 'body \'{"topic": "Alg\', which is not JSON'),
+    ],
+)
+@pytest.mark.parametrize("command", ["schedule", "status"])
+def test_a_damaged_journal_value_is_named_in_one_sentence(
+    tmp_path: Path, sandbox: Sandbox, column: str, value: str, named: str, command: str
+) -> None:
+    roster = write_csv(tmp_path / "spring.csv", session_rows(2))
+    assert invoke(["schedule", str(roster), "--allow-past"], sandbox, tmp_path).exit_code == 0
+    with closing(sqlite3.connect(tmp_path / "spring.batchzoom.db")) as db, db:
+        db.execute(f"UPDATE entries SET {column} = ? WHERE row_key LIKE '%S0000%'", (value,))
+    result = invoke([command, str(roster), "--allow-past"], sandbox, tmp_path)
+    assert result.exit_code == 1
+    message = result.output.strip().splitlines()[-1]
+    assert named in message
+    assert "spring.batchzoom.db" in message and "Traceback" not in result.output
+
+
+# --- full disks and read-only folders ---------------------------------------------------------
+
+
+def in_namespace(
+    script: str, args: list[str], sb: Sandbox, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run batchzoom after ``script`` set up mounts only this process sees (root only)."""
+    env = {**os.environ, **{k: v for k, v in env_for(sb).items() if v is not None}}
+    command = [
+        "unshare", "-m", "sh", "-c", f'{script} && exec "$@"', "sh",
+        sys.executable, "-m", "batchzoom", *args,
+    ]  # fmt: skip
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+def can_mount(tmp_path: Path) -> bool:
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    if shutil.which("unshare") is None:
+        return False
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size=16k tmpfs {probe}"],
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+def test_a_full_disk_is_named_and_never_called_a_damaged_journal(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    if not can_mount(tmp_path):
+        pytest.skip("needs root and unshare to mount a small file system only this test sees")
+    roster = write_csv(tmp_path / "spring.csv", session_rows(2))
+    full = tmp_path / "full"
+    full.mkdir()
+    fill = (
+        f"mount -t tmpfs -o size=32k tmpfs {full} && (head -c 65536 /dev/zero > {full}/fill; true)"
+    )
+    result = in_namespace(
+        fill,
+        ["schedule", str(roster), "--allow-past", "--state", str(full / "j.db")],
+        sandbox,
+        tmp_path,
+    )
+    assert result.returncode == 1, result.stderr
+    message = result.stderr.strip().splitlines()[-1]
+    assert "disk is full" in message and "damaged" not in message
+    assert sandbox.meetings() == []
+
+
+def test_a_read_only_folder_is_refused_before_sending_and_dry_run_and_status_still_work(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    if not can_mount(tmp_path):
+        pytest.skip("needs root and unshare to mount a read-only folder only this test sees")
+    folder = tmp_path / "rosters"
+    folder.mkdir()
+    roster = write_csv(folder / "spring.csv", session_rows(2))
+    ro = f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder}"
+    state = tmp_path / "state.db"  # a writable journal elsewhere: only the sheet has nowhere to go
+    sent = in_namespace(
+        ro, ["schedule", str(roster), "--allow-past", "--state", str(state)], sandbox, tmp_path
+    )
+    assert sent.returncode == 1, sent.stderr
+    message = sent.stderr.strip().splitlines()[-1]
+    assert "read-only" in message and "--output" in message
+    assert sandbox.meetings() == []  # refused before anything was sent
+
+    dry = in_namespace(
+        ro, ["schedule", str(roster), "--allow-past", "--dry-run"], sandbox, tmp_path
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert "2 planned" in dry.stdout
+    assert invoke(["schedule", str(roster), "--allow-past"], sandbox, tmp_path).exit_code == 0
+    status = in_namespace(ro, ["status", str(roster)], sandbox, tmp_path)
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.count("created") >= 2

@@ -13,6 +13,8 @@ lock and with every step journalled:
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -470,12 +472,17 @@ def locked_journal(
 ) -> Iterator[Journal | None]:
     """Hold the roster's lock and open its journal (None when ``create`` is off and there is none)."""
     path = state or default_path(source.path)
-    with RunLock(path.with_suffix(".lock"), wait=wait, what=source.path.name):
-        remove_stale_temporaries(source)  # left by a run that was killed while writing
+    lock = path.with_suffix(".lock")
+    with contextlib.ExitStack() as stack:
+        if create or os.access(lock.parent, os.W_OK):
+            stack.enter_context(RunLock(lock, wait=wait, what=source.path.name))
+            remove_stale_temporaries(source)  # left by a run that was killed while writing
+        # else: a dry run in a read-only folder writes nothing, so it needs no lock
         if not create and not path.exists():
             yield None
             return
-        with Journal(path, account=account) as journal:
+        with Journal(path, account=account, read_only=not create) as journal:
+            journal.check_roster(source.path, record=create)
             yield journal
 
 
@@ -506,7 +513,11 @@ def schedule(
 
     limits = limits or RateLimits.for_plan("pro")
     account = settings.account_id if settings else "-"
-    check_target(loaded.roster.source, None if options.in_place else options.output)
+    check_target(
+        loaded.roster.source,
+        None if options.in_place else options.output,
+        writable=not options.dry_run,  # a dry run in a read-only folder still shows its plan
+    )
     with locked_journal(
         loaded.roster.source,
         state=options.state,
@@ -703,11 +714,14 @@ def write_sheet(
     try:
         report.output = _write_results(loaded, report, options)
     except OutputError as error:
+        if options.dry_run:  # the plan is the point of a dry run; the sheet is a bonus
+            report.warnings.append(f"The planned sheet was not written: {error}")
+            return report
         raise OutputError(
             f"{str(error).rstrip('.')}; the meetings are made and kept in the journal, so "
             "running again once this is fixed writes the sheet without creating anything twice."
         ) from None
-    if journal is not None:
+    if journal is not None and not options.dry_run:
         journal.mark_reported(
             [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
         )

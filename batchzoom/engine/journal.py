@@ -121,12 +121,15 @@ def _now() -> str:
 class Journal:
     """The journal of one roster for one Zoom account. Safe to share among threads."""
 
-    def __init__(self, path: Path, *, account: str) -> None:
+    def __init__(self, path: Path, *, account: str, read_only: bool = False) -> None:
         self.path = path
         self.account = account
         self._lock = threading.Lock()
         try:
-            self._db = _open(path)
+            self._db = open_read_only(path) if read_only else _open(path)
+        except sqlite3.OperationalError as error:
+            # Not a damaged file: the disk, the folder or the file's permissions refuse.
+            raise OutputError(_unwritable(path, error)) from None
         except sqlite3.DatabaseError as error:
             raise InputError(
                 f"The state file {path} is damaged ({error}); move it aside and run again: the "
@@ -156,9 +159,30 @@ class Journal:
                 with self._db:
                     yield self._db
             except sqlite3.Error as error:
-                raise OutputError(
-                    f"Cannot write the state file {self.path} ({error}); check the disk and run again."
-                ) from None
+                raise OutputError(_unwritable(self.path, error)) from None
+
+    def check_roster(self, roster: Path, *, record: bool) -> None:
+        """Refuse a journal made for another roster (a copied folder, a shared --state).
+
+        The roster's identity is its real path without the extension (``spring.xlsx`` and
+        ``spring.csv`` share a journal); a journal without one takes this roster's (``record``).
+        """
+        identity = str(Path(os.path.realpath(roster)).with_suffix(""))
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'roster'").fetchone()
+        if row is None:
+            if record:
+                with self._write() as db:
+                    db.execute("INSERT INTO meta (key, value) VALUES ('roster', ?)", (identity,))
+            return
+        if row["value"] != identity:
+            raise InputError(
+                f"The state file {self.path} belongs to the roster {row['value']}.* (a copied "
+                "folder or a shared --state?), not to "
+                f"{roster.name}; give this roster its own journal with --state, or delete "
+                f"{self.path.name} to start afresh (batchzoom then looks on Zoom before "
+                "creating anything)."
+            )
 
     # -- reading ----------------------------------------------------------------
     def entries(self) -> dict[str, Entry]:
@@ -167,14 +191,24 @@ class Journal:
             rows = self._db.execute(
                 "SELECT * FROM entries WHERE account = ? ORDER BY excel_row", (self.account,)
             ).fetchall()
-        return {row["row_key"]: entry_from_row(row) for row in rows}
+        return {row["row_key"]: self._entry(row) for row in rows}
 
     def get(self, row_key: str) -> Entry | None:
         with self._lock:
             row = self._db.execute(
                 "SELECT * FROM entries WHERE account = ? AND row_key = ?", (self.account, row_key)
             ).fetchone()
-        return entry_from_row(row) if row else None
+        return self._entry(row) if row else None
+
+    def _entry(self, row: sqlite3.Row) -> Entry:
+        try:
+            return entry_from_row(row)
+        except DamagedEntryError as error:
+            raise InputError(
+                f"The state file {self.path} is damaged: the entry of row {row['row_key']} has "
+                f"{error}; move the file aside and run again: the output sheet's zoom_meeting_id "
+                "column and a look at Zoom's meeting list still prevent duplicates."
+            ) from None
 
     def used_today(self, host: str, *, today: str) -> int:
         """Creates/updates sent for ``host`` on the UTC day ``today`` (YYYY-MM-DD)."""
@@ -531,8 +565,57 @@ def _open(path: Path) -> sqlite3.Connection:
     return db
 
 
+class DamagedEntryError(ValueError):
+    """A journal row whose values cannot be read; its message names the value."""
+
+
+def _unwritable(path: Path, error: sqlite3.Error) -> str:
+    """One sentence for a state file the disk or the folder will not let batchzoom use."""
+    if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
+        return f"Cannot write the state file {path} because the disk is full; free some space and run again."
+    return (
+        f"Cannot use the state file {path} ({error}); make its folder writable or choose "
+        "another place with --state."
+    )
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """The journal opened for reading only; in a read-only folder, read as it is on disk."""
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        db.execute("SELECT count(*) FROM entries").fetchone()
+    except sqlite3.OperationalError:
+        db.close()
+        # SQLite cannot make the WAL index beside the file; nothing can change it there anyway.
+        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        db.execute("SELECT count(*) FROM entries").fetchone()
+    db.row_factory = sqlite3.Row
+    return db
+
+
 def entry_from_row(row: sqlite3.Row) -> Entry:
-    """An ``Entry`` from a row of the entries table."""
+    """An ``Entry`` from a row of the entries table; ``DamagedEntryError`` names a bad value."""
+    try:
+        return _entry_from_row(row)
+    except (ValueError, TypeError) as error:
+        raise DamagedEntryError(_damage(row, error)) from None
+
+
+def _damage(row: sqlite3.Row, error: Exception) -> str:
+    for column in ("resume_at", "body", "pending"):
+        value = row[column]
+        if value is None:
+            continue
+        try:
+            datetime.fromisoformat(value) if column == "resume_at" else json.loads(value)
+        except (ValueError, TypeError):
+            kind = "a time" if column == "resume_at" else "JSON"
+            return f"{column} {str(value)[:40]!r}, which is not {kind}"
+    return f"an unreadable value ({error})"
+
+
+def _entry_from_row(row: sqlite3.Row) -> Entry:
     resume = row["resume_at"]
     return Entry(
         row_key=row["row_key"],

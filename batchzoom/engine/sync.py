@@ -385,7 +385,11 @@ def sync(
         report.outcomes = sorted(invalid.values(), key=lambda o: o.row)
         return report
     limits = limits or RateLimits.for_plan("pro")
-    check_target(loaded.roster.source, None if options.in_place else options.output)
+    check_target(
+        loaded.roster.source,
+        None if options.in_place else options.output,
+        writable=not options.dry_run,  # a dry run in a read-only folder still shows its plan
+    )
     with locked_journal(
         loaded.roster.source,
         state=options.state,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import hashlib
 import io
 import os
@@ -101,11 +102,12 @@ def excel_lock_path(path: Path) -> Path:
     return path.with_name(f"~${path.name}")
 
 
-def check_target(source: SourceInfo, output: Path | None) -> Path:
+def check_target(source: SourceInfo, output: Path | None, *, writable: bool = True) -> Path:
     """The result file for ``output`` (default beside the roster), if it can be written at all.
 
-    Raises OutputError for a wrong extension, a folder, or a folder that does not exist;
-    call it before any work whose result would then have nowhere to go.
+    Raises OutputError for a wrong extension, a folder, a folder that does not exist, a
+    workbook whose results could not be written into it, and (``writable``) a folder where
+    no file can be created; call it before any work whose result would then have nowhere to go.
     """
     target = output if output is not None else default_output_path(source)
     if target.suffix.lower() != source.path.suffix.lower():
@@ -124,7 +126,25 @@ def check_target(source: SourceInfo, output: Path | None) -> Path:
         )
     if source.format == "xlsx":
         _check_xlsx(source)
+    if writable:
+        folders = {target.parent}
+        if output is None:  # --in-place, or beside the roster: its folder too
+            folders.add(_real_path(source.path).parent)
+        for folder in sorted(folders):
+            _probe(folder, target)
     return target
+
+
+def _probe(folder: Path, target: Path) -> None:
+    """Create and delete a temporary file in ``folder``, as writing the results will."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as error:
+        raise OutputError(
+            _write_failure(folder / target.name, error, "write the results elsewhere with --output")
+        ) from None
 
 
 def write_results(
@@ -363,6 +383,12 @@ def atomic_write(
 
 
 def _write_failure(target: Path, error: OSError, elsewhere: str) -> str:
+    if error.errno == errno.ENOSPC or error.errno == getattr(errno, "EDQUOT", errno.ENOSPC):
+        return f"Cannot write {target} because the disk is full; free some space or {elsewhere}."
+    if error.errno == errno.EROFS:
+        return (
+            f"Cannot write {target} because its folder is on a read-only file system; {elsewhere}."
+        )
     if isinstance(error, PermissionError):
         return (
             f"Cannot write {target} because it is open in another program or its folder is "
