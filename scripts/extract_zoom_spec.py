@@ -3,7 +3,7 @@
 Zoom publishes the Meetings and Users APIs as large OpenAPI 3.0 documents
 (several MB, mostly prose). batchzoom needs only the operations it calls: their
 method and path, parameters, request and response schemas, rate-limit label and
-documented error codes. This script keeps exactly those, drops descriptions and
+documented error codes and the OAuth scopes that allow it. This script keeps exactly those, drops descriptions and
 examples, and writes ``batchzoom/zoomspec/operations.json``.
 
 Usage::
@@ -103,6 +103,14 @@ def extract(documents: list[dict[str, Any]]) -> dict[str, Any]:
                     "method": method.upper(),
                     "path": path,
                     "rate_limit_label": label.group(1).upper() if label else None,
+                    # Any one of these OAuth scopes lets an app call the operation.
+                    "scopes": sorted(
+                        {
+                            scope
+                            for requirement in op.get("security", [])
+                            for scope in requirement.get("openapi_oauth", [])
+                        }
+                    ),
                     "parameters": [
                         {
                             "name": p["name"],

@@ -203,7 +203,8 @@ def test_daily_limit_creates_exactly_100_and_defers_the_rest_quickly(
 
     before = creates(sb)
     _, again = run(roster, sb, rate=1000)
-    assert creates(sb) == before  # deferred rows are skipped without asking Zoom
+    # One probe create for alice (the limit may have reset early); refused, the rest wait.
+    assert creates(sb) == before + 1
     assert again.counts()["deferred"] == 30  # type: ignore[attr-defined]
 
     sb.clock.set(resume + timedelta(minutes=1))

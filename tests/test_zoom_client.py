@@ -196,7 +196,13 @@ def test_zoom_validation_error_carries_zooms_code_and_message(sandbox: Sandbox) 
     with client_for(sandbox) as client, pytest.raises(ZoomRequestError) as caught:
         client.create_meeting(HOST, body(0, password="bad pass with spaces"))
     assert caught.value.status == 400 and caught.value.code == 300
-    assert "password" in caught.value.zoom_message
+    assert caught.value.fields == ["password"]
+    # batchzoom explains the field itself; Zoom's "Invalid field." explains nothing.
+    assert str(caught.value) == (
+        "Zoom did not accept the passcode (Zoom field password); correct it in this row "
+        "and run again (code 300)."
+    )
+    assert "bad pass" not in str(caught.value)  # a passcode is never quoted back
     assert counter(sandbox, "meetingCreate") == 1
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from batchzoom.core.errors import ConfigError
 from batchzoom.core.secret import Secret
-from batchzoom.zoom.ratelimit import HEADROOM, Pacer, RateLimits, default_concurrency
+from batchzoom.zoom.ratelimit import HEADROOM, SLOWDOWN, Pacer, RateLimits, default_concurrency
 from batchzoom.zoom.retry import RetryableResponseError, RetryPolicy, parse_retry_after
 from batchzoom.zoom.settings import load_settings, parse_env_file
 
@@ -121,7 +121,7 @@ def test_pacer_slows_down_once_per_burst_of_429s_and_recovers() -> None:
     before = pacer.rate
     for _ in range(5):  # five workers hear 429 for the same overload
         pacer.slow_down()
-    assert pacer.rate == pytest.approx(before * 0.8)
+    assert pacer.rate == pytest.approx(before * SLOWDOWN)
     assert pacer.slowdowns == 1
     fake.now += 30  # a quiet half minute
     pacer.acquire()

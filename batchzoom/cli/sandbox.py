@@ -51,6 +51,13 @@ def _users(emails: tuple[str, ...], unlicensed: tuple[str, ...]) -> list[Sandbox
               help="Users who may not host meetings.")  # fmt: skip
 @click.option("--state", type=click.Path(dir_okay=False, path_type=Path),
               help="JSON file that keeps users and meetings between runs.")  # fmt: skip
+@click.option("--scopes", metavar="SCOPES",
+              help="Only these OAuth scopes (comma-separated) in every token, to see Zoom's "
+                   "4711 error; e.g. meeting:read:meeting:admin,user:read:user:admin.")  # fmt: skip
+@click.option("--shared-qps", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Requests per second that another app on the account spends.")  # fmt: skip
+@click.option("--listing-delay", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Seconds before a new meeting shows in its host's meeting list.")  # fmt: skip
 def sandbox(
     *,
     port: int,
@@ -63,6 +70,9 @@ def sandbox(
     emails: tuple[str, ...],
     unlicensed: tuple[str, ...],
     state: Path | None,
+    scopes: str | None,
+    shared_qps: float,
+    listing_delay: float,
 ) -> None:
     """Run a local stand-in for Zoom's API, to try batchzoom without Zoom credentials.
 
@@ -84,6 +94,11 @@ def sandbox(
         seed=seed,
         state_file=state,
         port=port,
+        scopes=None
+        if scopes is None
+        else tuple(s for s in scopes.replace(" ", ",").split(",") if s),
+        shared_qps=shared_qps,
+        listing_delay=listing_delay,
     )
     if users:
         config.users = users

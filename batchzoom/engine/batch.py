@@ -51,6 +51,7 @@ from batchzoom.zoom import (
     default_concurrency,
 )
 from batchzoom.zoom.meetings import create_body, fingerprint
+from batchzoom.zoom.probes import HostProbes
 
 
 class InterruptedRunError(BatchzoomError):
@@ -294,10 +295,17 @@ def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]
 class Run:
     """The state of one scheduling run; one instance per call of ``schedule``."""
 
-    def __init__(self, client: ZoomClient, journal: Journal, claimed: set[int]) -> None:
+    def __init__(
+        self,
+        client: ZoomClient,
+        journal: Journal,
+        claimed: set[int],
+        probes: HostProbes | None = None,
+    ) -> None:
         self.client = client
         self.journal = journal
         self.claimed = claimed  # meeting ids already belonging to some row
+        self.probes = probes or HostProbes()  # hosts an earlier run found at the daily limit
         self.parked: dict[str | None, DailyLimitError] = {}  # host (None: whole account)
         self.fatal: BatchzoomError | None = None
         self.lock = threading.Lock()
@@ -326,7 +334,9 @@ class Run:
         the items Zoom has no meeting for, which are safe to create.
         """
         listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for meeting in self.client.list_meetings(host):
+        for meeting in self.client.settling_listing(
+            host, lambda ms: all(any(is_meeting_of(m, s) for m in ms) for s, _ in items)
+        ):
             listed[meeting.get("topic", "")].append(meeting)
         found: dict[str, dict[str, Any]] = {}
         absent = []
@@ -351,6 +361,11 @@ class Run:
         return found, absent
 
     def create(self, session: Session, key: str) -> RowOutcome:
+        """Create one row's meeting; a host deferred by an earlier run is probed once first."""
+        with self.probes.turn(session.host):
+            return self._create_now(session, key)
+
+    def _create_now(self, session: Session, key: str) -> RowOutcome:
         """Create one row's meeting; every path leaves the journal telling the truth."""
         if self.fatal is not None:
             return row_outcome(session, "failed", error=f"Not sent: {self.fatal}")
@@ -528,6 +543,10 @@ def schedule(
         entries = journal.entries() if journal else {}
         settled, doubtful, new, unverified = _classify(validation.sessions, entries, now())
         outcomes = invalid | settled
+        # Rows a daily limit deferred go again: one probe create per host (zoom/probes.py).
+        deferred = [(s, row_key(s)) for s in validation.sessions
+                    if s.row in settled and settled[s.row].status == "deferred"]  # fmt: skip
+        doubtful += deferred
         # Look on Zoom before creating anything: one listing per host settles the
         # creates an earlier run sent without hearing back, and keeps a lost or
         # foreign journal from causing duplicates.
@@ -550,7 +569,8 @@ def schedule(
         claimed |= {s.meeting_id for s in validation.sessions if s.meeting_id is not None}
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
         with zoom_run(settings, journal, claimed, report, limits=limits, retry=retry,
-                      workers=workers, transport=transport) as run:  # fmt: skip
+                      workers=workers, transport=transport,
+                      probes=HostProbes(s.host for s, _ in deferred)) as run:  # fmt: skip
             doubtful += verify_sheet_ids(run, unverified, outcomes)
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
             create_all(run, new, outcomes, workers, progress)
@@ -611,13 +631,14 @@ def zoom_run(
     retry: RetryPolicy | None,
     workers: int,
     transport: httpx.BaseTransport | None,
+    probes: HostProbes | None = None,
 ) -> Iterator[Run]:
     """One Zoom client for the run; its request counts land in ``report`` however it ends."""
     with ZoomClient(
         settings, limits=limits, retry=retry, max_connections=workers, transport=transport
     ) as client:
         try:
-            yield Run(client, journal, claimed)
+            yield Run(client, journal, claimed, probes)
         finally:
             report.tokens_fetched = client.tokens_fetched
             report.requests = client.stats["requests"]

@@ -29,7 +29,7 @@ from batchzoom.sandbox.meetings import (
     spec_of,
     stamp,
 )
-from batchzoom.sandbox.responses import ApiError, Request, Response, invalid
+from batchzoom.sandbox.responses import ApiError, Request, Response, as_xml, invalid
 from batchzoom.sandbox.state import Store
 
 INVALID_TOKEN = {"code": 124, "message": "Invalid access token."}
@@ -101,6 +101,10 @@ class ZoomApi:
         endpoint = found[0] if found else "unknown"
         self.counters.add(endpoint, "requests")
         response = self._serve(request, found)
+        if response.status >= 400 and "accept" not in request.headers:
+            # Observed for validation errors (see ``as_xml``); the sandbox does the same for
+            # every API error, for which there is no evidence either way.
+            response = as_xml(response)
         if response.drop:
             self.counters.add(endpoint, "faults", "drop")
         else:
@@ -116,6 +120,9 @@ class ZoomApi:
         if found is None:
             return Response.json(404, {"code": 404, "message": "Not Found."})
         operation, argument = found
+        missing = self._missing_scope(operation)
+        if missing is not None:
+            return Response.json(400, missing)
         status = self.faults.take_failure(operation)
         if status is not None:
             self.counters.add(operation, "faults", str(status))
@@ -135,7 +142,7 @@ class ZoomApi:
         try:
             response = self._handlers[operation](request, argument)
         except ApiError as error:
-            response = error.response()
+            response = error.response(detailed=self.config.detailed_errors)
         response.headers.setdefault("X-RateLimit-Category", HEADER_NAMES[category])
         if host_id is not None and response.status < 400:
             # Observed: successful create/update responses count down from 100 (FACTS 4.4).
@@ -164,6 +171,25 @@ class ZoomApi:
         if status == "invalid":
             return Response.json(401, INVALID_TOKEN)
         return None
+
+    def _missing_scope(self, operation: zoomspec.OperationId) -> dict[str, Any] | None:
+        """Zoom's answer to a token without any scope the operation allows, else None.
+
+        Observed: HTTP 400 ``{"code": 4711, "message": "Invalid access token, does not
+        contain scopes:[user:read:list_users:admin]."}`` (JubaerHossain/zoom-laravel issue
+        15; FACTS 1.5 [S29], [S30]). The scope named is the granular admin one, the kind a
+        Server-to-Server app is given.
+        """
+        if self.config.scopes is None:
+            return None
+        allowed = zoomspec.scopes(operation)
+        if set(allowed) & set(self.config.scopes):
+            return None
+        named = max(allowed, key=lambda scope: (scope.endswith(":admin"), scope.count(":")))
+        return {
+            "code": 4711,
+            "message": f"Invalid access token, does not contain scopes:[{named}].",
+        }
 
     def _refused(self, operation: str, rejection: Rejection) -> Response:
         self.counters.add(operation, "rate_limited", rejection.kind)
@@ -204,7 +230,9 @@ class ZoomApi:
     def _create(self, request: Request, argument: str) -> Response:
         with self.store.lock:
             host = self._user_or_404(argument)
-            body = rules.check_body("meetingCreate", request.json())
+            body = rules.check_body(
+                "meetingCreate", request.json(), lenient=not self.config.strict_types
+            )
             spec = {key: body[key] for key in SPEC_KEYS if key in body}
             spec.setdefault("type", 2)
             spec.setdefault("timezone", self.config.account_timezone)
@@ -220,6 +248,9 @@ class ZoomApi:
             start, starts = rules.resolve_schedule(spec, now, None)
             spec["start_time"] = stamp(start)
             identity = self.store.new_identity()
+            # Optional realism: Zoom's lists may lag behind a create (no measurement of
+            # how long exists; ``listing_delay`` is 0 unless set).
+            identity["listed_from"] = self.store.clock.timestamp() + self.config.listing_delay
             meeting = render(
                 spec, host=host, start=start, starts=starts, identity=identity, config=self.config
             )
@@ -250,7 +281,9 @@ class ZoomApi:
             record = self._record_or_404(argument)
             current = record["meeting"]
             self._check_host_licensed(current["host_id"], NOT_LICENSED)
-            body = rules.check_body("meetingUpdate", request.json())
+            body = rules.check_body(
+                "meetingUpdate", request.json(), lenient=not self.config.strict_types
+            )
             identity = record["identity"]
             occurrence = request.param("occurrence_id")
             if occurrence is not None:
@@ -350,7 +383,9 @@ class ZoomApi:
             if token:
                 entry = self.store.page_tokens.get(token)
                 if entry is None or entry[0] < now.timestamp():
-                    raise ApiError(400, 300, "Invalid parameter: `next_page_token`.")
+                    # Zoom's answer, from kyleboe/zoom_rb's fixtures and Zoom's error tables
+                    # for paged lists ("300 The next page token is invalid or expired.").
+                    raise ApiError(400, 300, "The next page token is invalid or expired.")
                 _, ids, offset = entry
             else:
                 ids = self._listed_ids(user.user_id, kind, now)
@@ -395,6 +430,8 @@ class ZoomApi:
             meeting = record["meeting"]
             if meeting["host_id"] != host_id or meeting["type"] not in (2, 3, 8):
                 continue
+            if record["identity"].get("listed_from", 0.0) > now.timestamp():
+                continue  # created too recently to be listed (SandboxConfig.listing_delay)
             ends = [
                 datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=now.tzinfo)
                 + timedelta(minutes=d)

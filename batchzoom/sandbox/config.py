@@ -55,9 +55,20 @@ class SandboxConfig:
     (keys ``LIGHT``, ``MEDIUM``, ``HEAVY``, ``RESOURCE-INTENSIVE``; a daily
     value of 0 removes that cap). ``daily_limit`` is the per-host
     create/update limit (0 disables it). ``user_limit_type_header`` chooses the
-    headers of the per-host 429: True sends the documented set
-    (``X-RateLimit-Type: Daily-limit`` and ``Retry-After``); False sends what
-    was observed from Zoom (neither of the two).
+    headers of the per-host 429: False (the default) sends what was observed
+    from Zoom, neither ``X-RateLimit-Type`` nor ``Retry-After`` (devforum thread
+    18928); True sends the documented set (``X-RateLimit-Type: Daily-limit`` and
+    ``Retry-After``).
+
+    ``strict_types`` refuses the loose types Zoom accepts (float and string
+    numbers, boolean strings, null settings; see ``schema``). ``detailed_errors``
+    puts the sandbox's own reason in a validation error's message instead of
+    Zoom's terse ``Invalid field.``. ``scopes`` replaces the scopes every token
+    carries (None: all the app could need); a request needing another answers
+    Zoom's 4711. ``shared_qps`` is spent every second by a simulated second app on
+    the same account, in every category (Zoom's per-second limits are per account,
+    FACTS 4.1). ``listing_delay`` seconds pass before a new meeting shows in a
+    host's meeting list.
     """
 
     users: list[SandboxUser] = field(default_factory=_default_users)
@@ -67,7 +78,12 @@ class SandboxConfig:
     daily_by_category: dict[str, int] = field(default_factory=dict)
     token_ttl: int = 3600
     daily_limit: int = 100
-    user_limit_type_header: bool = True
+    user_limit_type_header: bool = False
+    strict_types: bool = False
+    detailed_errors: bool = False
+    scopes: tuple[str, ...] | None = None
+    shared_qps: float = 0.0
+    listing_delay: float = 0.0
     latency: float = 0.0
     fault_rate: float = 0.0
     drop_rate: float = 0.0

@@ -68,6 +68,9 @@ _PLANS: dict[str, dict[str, tuple[Rate, str | None, int]]] = {
     },
 }
 PLANS = tuple(_PLANS)
+# The daily figure a per-user 429 reports for a category without a daily cap of its own:
+# the one observed (Light 6000, devforum 18928, plan unknown), which is the Free plan's.
+REPORTED_DAILY = {category: cap for category, (_, _, cap) in _PLANS["free"].items()}
 
 
 def rate_for(qps: float) -> Rate:
@@ -87,9 +90,10 @@ class Rejection:
     category: str
     limit: int
     retry_after: datetime | None = None
+    account_budget: tuple[int, int] = (0, 0)  # the category's daily (limit, remaining)
 
-    def headers(self, *, user_type_header: bool = True) -> dict[str, str]:
-        """Zoom's documented 429 headers (FACTS 4.4)."""
+    def headers(self, *, user_type_header: bool = False) -> dict[str, str]:
+        """Zoom's 429 headers (FACTS 4.4)."""
         headers = {
             "X-RateLimit-Category": HEADER_NAMES[self.category],
             "X-RateLimit-Limit": str(self.limit),
@@ -99,7 +103,14 @@ class Rejection:
             headers["X-RateLimit-Type"] = "QPS"
             return headers
         if self.kind == "User-daily-limit" and not user_type_header:
-            # FACTS 4.4: observed per-user 429s carried neither header.
+            # Observed (devforum thread 18928, 2020, not resolved by Zoom since): the
+            # per-user 429 carries no X-RateLimit-Type and no Retry-After, and its
+            # limit/remaining are the account's daily budget of the category
+            # ("x-ratelimit-category: Light", "x-ratelimit-limit: 6000",
+            # "x-ratelimit-remaining: 5893"), not the host's 100.
+            limit, remaining = self.account_budget
+            headers["X-RateLimit-Limit"] = str(limit)
+            headers["X-RateLimit-Remaining"] = str(remaining)
             return headers
         headers["X-RateLimit-Type"] = "Daily-limit"
         if self.retry_after is not None:
@@ -146,6 +157,8 @@ class RateLimiter:
         self._windows: dict[str, deque[float]] = {c: deque() for c in CATEGORIES}
         self._daily: dict[tuple[str, date], int] = {}
         self._per_host: dict[tuple[str, date], int] = {}
+        self._by_category: dict[tuple[str, date], int] = {}
+        self.shared_qps = 0.0  # spent every second by another app on the account
 
     def rate(self, category: str) -> Rate:
         """The per-window limit of a category."""
@@ -166,7 +179,9 @@ class RateLimiter:
             while window and window[0] <= now - rate.window:
                 window.popleft()
             # A clock moved backwards leaves future entries; they still count (stricter).
-            if len(window) >= rate.count:
+            # Another app on the account spends ``shared_qps`` of every second's budget.
+            spent_elsewhere = math.ceil(self.shared_qps * rate.window)
+            if len(window) + spent_elsewhere >= rate.count:
                 return Rejection("QPS", category, rate.count)
             pool = self._pools[category]
             if pool is not None and self._daily.get((pool[0], today), 0) >= pool[1]:
@@ -176,8 +191,17 @@ class RateLimiter:
                 and self.daily_per_host > 0
                 and self._per_host.get((host_id, today), 0) >= self.daily_per_host
             ):
-                return Rejection("User-daily-limit", category, self.daily_per_host, midnight)
+                budget = pool[1] if pool is not None else REPORTED_DAILY[category]
+                used = self._by_category.get((category, today), 0)
+                return Rejection(
+                    "User-daily-limit",
+                    category,
+                    self.daily_per_host,
+                    midnight,
+                    account_budget=(budget, max(0, budget - used)),
+                )
             window.append(now)
+            self._by_category[(category, today)] = self._by_category.get((category, today), 0) + 1
             if pool is not None:
                 self._daily[(pool[0], today)] = self._daily.get((pool[0], today), 0) + 1
             if host_id is not None:

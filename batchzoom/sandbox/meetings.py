@@ -137,6 +137,9 @@ def render(
         meeting["encrypted_password"] = identity["encrypted"]
     else:
         meeting["join_url"] = f"{config.link_base}/j/{meeting_id}"
+    # A field of Zoom's 2026 create/get answers (FACTS section 2, response fields; present
+    # in a 2026 capture of a create answer). The URL's shape here is an assumption.
+    meeting["chat_join_url"] = f"{config.link_base}/launch/jc/{meeting_id}"
     meeting["pre_schedule"] = spec.get("pre_schedule", False)
     if "template_id" in spec:
         meeting["template_id"] = spec["template_id"]

@@ -70,7 +70,7 @@ def _issue(request: Request, config: SandboxConfig, store: Store, counters: Coun
             "access_token": token,
             "token_type": "bearer",
             "expires_in": config.token_ttl,
-            "scope": SCOPES,
+            "scope": " ".join(config.scopes) if config.scopes is not None else SCOPES,
             "api_url": f"http://{host}",
         },
     )

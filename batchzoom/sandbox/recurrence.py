@@ -15,6 +15,12 @@ from typing import Any
 from batchzoom.sandbox import zones
 
 MAX_OCCURRENCES = 60  # "The maximum number of recurring is 60." (recurrence.end_times)
+# A fixed-time series with ``end_times: 0`` ("no end") is accepted, and Zoom schedules a
+# rolling horizon of about two years of it: "~110 occurrences for weekly (~2 years), 60
+# for monthly (~5 years)" (cornellh4i/ithaca-recovery PR 506 and issue 508, verified
+# against Zoom in 2026). Read here as: two years, but at least 60 occurrences. Daily
+# series: no evidence; the same rule gives about 730.
+NO_END_HORIZON = timedelta(days=730)
 
 
 def zoom_weekday(day: date) -> int:
@@ -71,9 +77,20 @@ def occurrences(start: datetime, timezone: str, rule: dict[str, Any]) -> list[da
 
     Stops after ``end_times`` occurrences or at ``end_date_time`` (inclusive);
     returns at most MAX_OCCURRENCES + 1 items so a caller can tell "too many".
+    ``end_times`` 0 without ``end_date_time`` is Zoom's "no end": the occurrences of
+    the horizon (``NO_END_HORIZON``, at least MAX_OCCURRENCES).
     """
     zone = zones.zone(timezone)
     local = start.astimezone(zone)
+    if rule.get("end_times") == 0 and "end_date_time" not in rule:
+        endless: list[datetime] = []
+        for day in _dates(local.date(), rule):
+            when = datetime.combine(day, local.timetz().replace(tzinfo=None), zone)
+            when = when.astimezone(UTC)
+            if len(endless) >= MAX_OCCURRENCES and when > start + NO_END_HORIZON:
+                break
+            endless.append(when)
+        return endless
     limit = rule.get("end_times", 1) if "end_date_time" not in rule else MAX_OCCURRENCES + 1
     end: datetime | None = None
     if "end_date_time" in rule:

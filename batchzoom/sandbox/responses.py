@@ -5,6 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import escape
+
+# Zoom's validation error: a generic message and, per field, only "Invalid field."
+# (kyleboe/zoom_rb spec fixtures; Zoom's error page, FACTS [S31]).
+VALIDATION_FAILED = "Validation Failed."
+INVALID_FIELD = "Invalid field."
 
 
 @dataclass
@@ -44,6 +50,7 @@ class ApiError(Exception):
         *,
         field_name: str | None = None,
         headers: dict[str, str] | None = None,
+        detail: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -51,18 +58,63 @@ class ApiError(Exception):
         self.message = message
         self.field_name = field_name
         self.headers = dict(headers or {})
+        self.detail = detail
 
-    def response(self) -> Response:
-        """The error as Zoom sends it; validation errors also list the field."""
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
+    def response(self, *, detailed: bool = False) -> Response:
+        """The error as Zoom sends it; validation errors also list the field.
+
+        A validation error (``invalid``) says only "Validation Failed." and, for the
+        field, "Invalid field." as Zoom does; ``detailed`` gives the sandbox's reason
+        instead, for someone debugging a request by hand.
+        """
+        message = self.message
+        field_message = self.message
+        if self.detail is not None:
+            field_message = INVALID_FIELD
+            if detailed:
+                message = field_message = f"Invalid field: {self.field_name}: {self.detail}."
+        body: dict[str, Any] = {"code": self.code, "message": message}
         if self.field_name is not None:
-            body["errors"] = [{"field": self.field_name, "message": self.message}]
+            body["errors"] = [{"field": self.field_name, "message": field_message}]
         return Response.json(self.status, body, self.headers)
 
 
 def invalid(field_name: str, problem: str) -> ApiError:
     """A 400 code 300 validation error naming the field (Zoom's generic validation code)."""
-    return ApiError(400, 300, f"Invalid field: {field_name}: {problem}.", field_name=field_name)
+    return ApiError(400, 300, VALIDATION_FAILED, field_name=field_name, detail=problem)
+
+
+def as_xml(response: Response) -> Response:
+    """A JSON error response as Zoom sends it to a client that did not ask for JSON.
+
+    Observed: ``<?xml version="1.0" encoding="UTF-8" standalone="yes"?><result><code>300
+    </code><message>Validation Failed.</message><errors><field>password</field><message>
+    ...</message></errors></result>`` (licht1stein/pyzoom PR 71; JubaerHossain/zoom-laravel
+    issues 9 and 12, where Guzzle sends no Accept header).
+    """
+    try:
+        data = json.loads(response.body)
+    except ValueError:
+        return response
+    if not isinstance(data, dict):
+        return response
+    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?><result>']
+    for key in ("code", "message"):
+        if key in data:
+            parts.append(f"<{key}>{escape(str(data[key]))}</{key}>")
+    for error in data.get("errors") or []:
+        parts.append(
+            f"<errors><field>{escape(str(error.get('field', '')))}</field>"
+            f"<message>{escape(str(error.get('message', '')))}</message></errors>"
+        )
+    parts.append("</result>")
+    return Response(
+        response.status,
+        "".join(parts).encode("utf-8"),
+        dict(response.headers),
+        content_type="application/xml;charset=UTF-8",
+        drop=response.drop,
+    )
 
 
 @dataclass

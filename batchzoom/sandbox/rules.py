@@ -45,14 +45,20 @@ PRESCHEDULE_TYPES = (
 UserLookup = Callable[[str], Any]  # returns the user record or None
 
 
-def check_body(operation: zoomspec.OperationId, body: Any) -> dict[str, Any]:
-    """Check a request body against Zoom's request schema; return it as a dict."""
+def check_body(
+    operation: zoomspec.OperationId, body: Any, *, lenient: bool = True
+) -> dict[str, Any]:
+    """The request body as Zoom reads it (see ``schema``: loose types, null = not given)."""
     if not isinstance(body, dict):
         raise ApiError(400, 300, "Request Body should be a valid JSON object.")
-    schema.check(
-        zoomspec.request_schema(operation), body, "", frozenset({"recurrence.weekly_days"})
+    checked: dict[str, Any] = schema.check(
+        zoomspec.request_schema(operation),
+        body,
+        "",
+        frozenset({"recurrence.weekly_days"}),
+        lenient=lenient,
     )
-    return body
+    return checked
 
 
 def zone(name: str, field_name: str = "timezone") -> str:
@@ -104,10 +110,8 @@ def check_recurrence(rule: dict[str, Any], meeting_type: int) -> dict[str, Any]:
         ends = rule.setdefault("end_times", 1)
         if ends < 0:
             raise invalid("recurrence.end_times", "must be 0 to 60")
-        if ends == 0 and meeting_type == 8:
-            # "0 means no end" cannot hold for a fixed-time series whose occurrences Zoom
-            # lists: stricter reading, refused.
-            raise invalid("recurrence.end_times", "a fixed-time series needs an end (1 to 60)")
+        # 0 means no end, for a fixed-time series too (type 8 with end_times 0 verified
+        # against Zoom in 2026: cornellh4i/ithaca-recovery PR 506); see recurrence.py.
     if kind == 2:
         days = rule.get("weekly_days")
         if days is None:
@@ -162,7 +166,8 @@ def resolve_schedule(
     if meeting["type"] == 8:
         rule = meeting["recurrence"]
         found = occurrences(start, tz, rule)
-        if len(found) > MAX_OCCURRENCES:
+        endless = rule.get("end_times") == 0 and "end_date_time" not in rule
+        if len(found) > MAX_OCCURRENCES and not endless:
             # Zoom caps a series at 60 occurrences; refusing beats silently cutting it.
             raise invalid("recurrence.end_date_time", "gives more than 60 occurrences")
         if not found:

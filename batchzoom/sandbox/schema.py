@@ -2,13 +2,36 @@
 
 The sandbox may not depend on anything but the standard library, so this
 checks types, enums, string lengths, numeric bounds, required properties,
-array sizes and the ``email`` / ``date-time`` formats. It is deliberately
-stricter than JSON Schema in one way: a float such as ``60.0`` is not an
-integer (Zoom's integer fields are integers in every example).
+array sizes and the ``email`` / ``date-time`` formats, and returns the body
+with the values Zoom would read from it.
+
+Types are read as leniently as Zoom reads them (``lenient=True``, the default),
+because production clients send loose types and Zoom accepts them:
+
+- a float where an integer is expected: ``"duration": 90.0`` (indico/indico-plugins
+  ``vc_zoom/indico_vc_zoom/util.py``, ``get_schedule_args``: ``'duration':
+  duration.total_seconds() / 60``, in production at CERN since 2020). A fraction
+  is dropped (45.5 -> 45): no evidence of how Zoom rounds one.
+- numbers and booleans as strings: ``"duration": "30"``, ``"use_pmi": "false"``
+  (devforum thread 81149, "How to differentiate 429 HTTP status code error ... for
+  CREATE MEETING API": its body sends ``"duration":"30"``, ``"use_pmi":"false"`` and
+  ``"default_password":"false"`` and created meetings until the daily limit).
+- ``null`` for an optional field means "not given": pyzoom (licht1stein/pyzoom,
+  ``pyzoom/schemas.py``) sends every unset setting as ``null`` and is used in
+  production by tl-its-umich-edu/remote-office-hours-queue; indico's
+  ``vc_zoom/indico_vc_zoom/plugin.py`` calls ``update_zoom_meeting(zoom_id,
+  {'start_time': None, 'duration': None, 'type': recurring_meeting_no_time})``
+  when a room is linked to a whole event.
+
+A boolean where a number is expected stays refused, and so does a number where
+a string is expected: no evidence either way. ``lenient=False`` gives the old
+strict reading (exact JSON types, no null) for clients that want to check that
+they send exact types.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -16,6 +39,8 @@ from batchzoom.sandbox.responses import invalid
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+_NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
+_BOOLEAN_TEXT = {"true": True, "false": False}
 
 
 def _is_type(value: Any, kind: str) -> bool:
@@ -34,18 +59,41 @@ def _is_type(value: Any, kind: str) -> bool:
     return True
 
 
-def check(schema: dict[str, Any], value: Any, path: str, skip_enum: frozenset[str]) -> None:
-    """Raise a Zoom validation error (400, code 300) naming the first field that breaks ``schema``.
+def _loosen(value: Any, kind: str) -> Any:
+    """``value`` read as ``kind`` the way Zoom reads loose types; unchanged if it cannot be."""
+    if kind in ("integer", "number"):
+        if isinstance(value, str) and _NUMBER_TEXT.match(value.strip()):
+            value = float(value.strip()) if "." in value else int(value.strip())
+        if isinstance(value, float) and kind == "integer" and math.isfinite(value):
+            return int(value)
+        return value
+    if kind == "boolean" and isinstance(value, str):
+        return _BOOLEAN_TEXT.get(value.strip().lower(), value)
+    return value
 
-    Properties the schema does not describe are ignored, as Zoom does.
+
+def check(
+    schema: dict[str, Any],
+    value: Any,
+    path: str,
+    skip_enum: frozenset[str],
+    *,
+    lenient: bool = True,
+) -> Any:
+    """``value`` as Zoom reads it, or a Zoom validation error (400, code 300) naming the field.
+
+    Properties the schema does not describe are kept unchecked, as Zoom ignores them;
+    with ``lenient`` optional properties that are ``null`` are dropped.
     ``skip_enum`` lists field paths whose enum is replaced by a rule stated in prose.
     """
-    for part in schema.get("allOf", []):
-        check(part, value, path, skip_enum)
     name = path or "body"
     kind = schema.get("type")
     if value is None:
         raise invalid(name, "must not be null")
+    if lenient and kind is not None:
+        value = _loosen(value, kind)
+    for part in schema.get("allOf", []):
+        value = check(part, value, path, skip_enum, lenient=lenient)
     if kind is not None and not _is_type(value, kind):
         raise invalid(name, f"must be {'an' if kind[0] in 'aeiou' else 'a'} {kind}")
     if "enum" in schema and path not in skip_enum and value not in schema["enum"]:
@@ -69,15 +117,23 @@ def check(schema: dict[str, Any], value: Any, path: str, skip_enum: frozenset[st
             raise invalid(name, f"must have at most {schema['maxItems']} items")
         if "minItems" in schema and len(value) < schema["minItems"]:
             raise invalid(name, f"must have at least {schema['minItems']} items")
-        for index, item in enumerate(value):
-            check(schema.get("items", {}), item, f"{name}[{index}]", skip_enum)
+        value = [
+            check(schema.get("items", {}), item, f"{name}[{index}]", skip_enum, lenient=lenient)
+            for index, item in enumerate(value)
+        ]
     if isinstance(value, dict):
-        for required in schema.get("required", []):
-            if required not in value:
-                raise invalid(_join(path, required), "is required")
+        required = set(schema.get("required", []))
+        if lenient:
+            value = {k: v for k, v in value.items() if v is not None or k in required}
+        else:
+            value = dict(value)
+        for key in required:
+            if key not in value:
+                raise invalid(_join(path, key), "is required")
         for key, sub in schema.get("properties", {}).items():
             if key in value:
-                check(sub, value[key], _join(path, key), skip_enum)
+                value[key] = check(sub, value[key], _join(path, key), skip_enum, lenient=lenient)
+    return value
 
 
 def _join(path: str, key: str) -> str:

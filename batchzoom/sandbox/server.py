@@ -150,6 +150,7 @@ class Sandbox:
             daily_by_category=cfg.daily_by_category,
             daily_per_host=cfg.daily_limit,
         )
+        self.limiter.shared_qps = cfg.shared_qps
         self.limiter.restore(self.store.saved_limits)
         self.store.limits_snapshot = self.limiter.snapshot
         self._counters = Counters()

@@ -9,13 +9,21 @@ Outcomes a caller has to tell apart are exceptions with meaning:
     │                        whole account (``host is None``); carries ``resume_at``.
     ├── InDoubtError         a create may or may not have happened (timeout, dropped
     │                        connection, 5xx); settle it by listing before trying again.
+    ├── UnprovenListingError a host's meetings could not be listed completely, so the
+    │                        absence of a meeting is not proven: create nothing for it.
     ├── AuthError            credentials rejected, or a fresh token rejected: stop the run.
-    └── ZoomUnreachableError Zoom never answered: stop the run.
+    │   └── ScopeError       the app lacks an OAuth scope (Zoom's 4711): stop the run.
+    └── ZoomUnreachableError Zoom never answered (or not as Zoom): stop the run.
+
+Every request has a total deadline (``deadline`` seconds from sending to the last
+byte of the answer), not only a timeout per read, so a server that trickles its
+answer cannot hang a run; a create that overruns it is in doubt.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -24,8 +32,9 @@ from typing import Any, cast
 import httpx
 
 from batchzoom import __version__, zoomspec
-from batchzoom.core.errors import ZoomError, ZoomUnreachableError
-from batchzoom.zoom.auth import S2SAuth, unreachable
+from batchzoom.core.errors import AuthError, ZoomError, ZoomUnreachableError
+from batchzoom.zoom import answers
+from batchzoom.zoom.auth import S2SAuth, read_within, unreachable
 from batchzoom.zoom.ratelimit import RateLimits
 from batchzoom.zoom.retry import (
     MAYBE_SENT,
@@ -49,18 +58,59 @@ CATEGORY = {
     "user": "LIGHT",
 }
 PAGE_SIZE = 300  # the most Zoom returns per page of a meeting list
+MAX_PAGES = 1000  # 300 000 meetings of one host: more means the pages never end
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=120.0)
+DEFAULT_DEADLINE = 90.0  # seconds for one request, from sending to the answer's last byte
+LISTING_LAG = 2.0  # seconds to wait before listing again when a meeting is not listed
+ACTIONS = {
+    "meetingCreate": "create meetings",
+    "meeting": "read meetings",
+    "meetingUpdate": "update meetings",
+    "meetingDelete": "delete meetings",
+    "meetings": "list a host's meetings",
+    "user": "read users",
+}
 
 
 class ZoomRequestError(ZoomError):
     """Zoom refused one request; the rest of the run can go on."""
 
-    def __init__(self, status: int, code: int | None, message: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: int | None,
+        message: str,
+        *,
+        fields: list[str] | None = None,
+        sent: Any = None,
+    ) -> None:
         self.status = status
         self.code = code
         self.zoom_message = message
+        self.fields = list(fields or [])
         label = f"code {code}" if code is not None else f"HTTP {status}"
-        super().__init__(f"Zoom refused the request ({label}): {message}")
+        explanation = answers.explain_fields(self.fields, sent)
+        if explanation:
+            # Zoom's own words ("Validation Failed.", "Invalid field.") explain nothing.
+            super().__init__(f"{explanation} ({label}).")
+        else:
+            super().__init__(f"Zoom refused the request ({label}): {message}")
+
+
+class MalformedAnswerError(ZoomRequestError):
+    """Zoom's API answered something that is not a Zoom answer (HTML, no id, not JSON)."""
+
+    def __init__(self, status: int, what: str) -> None:
+        super().__init__(status, None, what)
+        self.args = (f"Zoom's answer could not be used: {what}.",)
+
+
+class UnprovenListingError(ZoomError):
+    """A host's meeting list was not a complete Zoom listing: absence is not proven."""
+
+
+class ScopeError(AuthError):
+    """The app's token lacks a scope an operation needs (Zoom's 4711)."""
 
 
 class DailyLimitError(ZoomError):
@@ -85,14 +135,6 @@ class InDoubtError(ZoomError):
             f"Zoom did not confirm the meeting ({cause}); it may exist already, so batchzoom "
             "will look for it before creating it again."
         )
-
-
-def _body(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 @cache
@@ -130,12 +172,20 @@ class ZoomClient:
         max_connections: int = 32,
         transport: httpx.BaseTransport | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        deadline: float = DEFAULT_DEADLINE,
+        listing_lag: float | None = None,
     ) -> None:
+        settings.check_transport_security()
         self.settings = settings
         self.limits = limits or RateLimits.for_plan("pro")
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or RetryPolicy.from_environment()
         self._now = now
-        self.auth = S2SAuth(settings)
+        self.deadline = deadline
+        # Instant retries (tests) also skip the wait for a lagging listing unless given.
+        self.listing_lag = (
+            listing_lag if listing_lag is not None else (0.0 if self.retry.instant else LISTING_LAG)
+        )
+        self.auth = S2SAuth(settings, deadline=deadline)
         self._http = httpx.Client(
             base_url=settings.api_url + "/",
             auth=self.auth,
@@ -166,50 +216,103 @@ class ZoomClient:
 
     # -- operations ------------------------------------------------------------
     def get_user(self, user_id: str = "me") -> dict[str, Any]:
-        return _body(self._call("user", "GET", f"users/{user_id}", idempotent=True))
+        return self._object(self._call("user", "GET", f"users/{user_id}", idempotent=True))
 
     def get_meeting(self, meeting_id: int) -> dict[str, Any] | None:
         """The meeting, or None when Zoom says it does not exist (404)."""
         try:
-            return _body(self._call("meeting", "GET", f"meetings/{meeting_id}", idempotent=True))
+            response = self._call("meeting", "GET", f"meetings/{meeting_id}", idempotent=True)
         except ZoomRequestError as error:
             if error.status == 404:
                 return None
             raise
+        meeting = self._object(response)
+        if answers.meeting_id(meeting) is None:
+            raise MalformedAnswerError(
+                response.status_code,
+                f"meeting {meeting_id} came back without its id "
+                f"({answers.json_text(meeting.get('id'))})",
+            )
+        return meeting
 
     def list_meetings(self, user_id: str, *, kind: str = "scheduled") -> Iterator[dict[str, Any]]:
-        """Every meeting of a host (all pages) as Zoom lists them (no passcodes)."""
+        """Every meeting of a host (all pages) as Zoom lists them (no passcodes).
+
+        Only a complete, well-formed JSON listing is returned: anything else (an HTML
+        page, a redirect, a page without its ``meetings`` array, a meeting without an
+        integer id, a ``next_page_token`` that never ends) raises UnprovenListingError,
+        since taking it for "no meetings" could create a meeting twice.
+        """
+        return iter(self.listing(user_id, kind=kind))
+
+    def listing(self, user_id: str, *, kind: str = "scheduled") -> list[dict[str, Any]]:
+        """The complete listing of a host's meetings (see ``list_meetings``)."""
+        found: list[dict[str, Any]] = []
         token = ""
-        while True:
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
             params: dict[str, str | int] = {"type": kind, "page_size": PAGE_SIZE}
             if token:
                 params["next_page_token"] = token
-            page = _body(
-                self._call(
+            try:
+                response = self._call(
                     "meetings", "GET", f"users/{user_id}/meetings", idempotent=True, params=params
                 )
-            )
-            yield from page.get("meetings") or []
-            token = page.get("next_page_token") or ""
+            except MalformedAnswerError as error:
+                raise self._unproven(user_id, str(error.zoom_message)) from None
+            meetings, token = self._page(user_id, response)
+            found.extend(meetings)
             if not token:
-                return
+                return found
+            if token in seen:
+                raise self._unproven(user_id, "Zoom sent the same next_page_token twice")
+            seen.add(token)
+        raise self._unproven(user_id, f"the list went on past {MAX_PAGES} pages")
+
+    def settling_listing(
+        self, user_id: str, complete: Callable[[list[dict[str, Any]]], bool]
+    ) -> list[dict[str, Any]]:
+        """The host's listing for settling creates in doubt.
+
+        A fresh meeting may show in Zoom's list only after a moment, so when
+        ``complete`` says the listing lacks a meeting being looked for, it is listed
+        again after ``listing_lag`` seconds before anything is concluded absent.
+        """
+        meetings = self.listing(user_id)
+        if complete(meetings) or self.listing_lag <= 0:
+            return meetings
+        time.sleep(self.listing_lag)
+        return self.listing(user_id)
 
     def create_meeting(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Create one meeting. Raises InDoubtError when the outcome is unknown.
 
         Never re-sends a create whose fate is unknown: the caller settles it with
-        ``find_meeting`` first (and records that it tried, to survive a crash).
+        ``find_meeting`` first (and records that it tried, to survive a crash). A
+        success answer that is not a meeting with an integer id is in doubt too:
+        the meeting may well exist.
         """
-        return _body(
-            self._call(
-                "meetingCreate",
-                "POST",
-                f"users/{user_id}/meetings",
-                idempotent=False,
-                json=body,
-                host=user_id,
-            )
+        response = self._call(
+            "meetingCreate",
+            "POST",
+            f"users/{user_id}/meetings",
+            idempotent=False,
+            json=body,
+            host=user_id,
         )
+        meeting = answers.json_object(response)
+        if meeting is None:
+            self._count("in_doubt")
+            raise InDoubtError(
+                f"Zoom answered HTTP {response.status_code} with "
+                f"{answers.content_kind(response)}, not the meeting"
+            )
+        if answers.meeting_id(meeting) is None:
+            self._count("in_doubt")
+            raise InDoubtError(
+                f"Zoom's answer has no usable meeting id ({answers.json_text(meeting.get('id'))})"
+            )
+        return meeting
 
     def update_meeting(
         self, meeting_id: int, body: dict[str, Any], *, host: str | None = None
@@ -241,7 +344,7 @@ class ZoomClient:
         exclude: set[int] | frozenset[int] = frozenset(),
     ) -> dict[str, Any] | None:
         """The host's meeting with this topic and UTC start (``...Z``), if one exists."""
-        for meeting in self.list_meetings(user_id):
+        for meeting in self.listing(user_id):
             if (
                 meeting.get("topic") == topic
                 and meeting.get("start_time") == start_time
@@ -249,6 +352,44 @@ class ZoomClient:
             ):
                 return meeting
         return None
+
+    # -- answers -----------------------------------------------------------------
+    @staticmethod
+    def _object(response: httpx.Response) -> dict[str, Any]:
+        body = answers.json_object(response)
+        if body is None:
+            raise MalformedAnswerError(
+                response.status_code,
+                f"HTTP {response.status_code} came with {answers.content_kind(response)} "
+                "instead of Zoom's JSON",
+            )
+        return body
+
+    def _page(self, user_id: str, response: httpx.Response) -> tuple[list[dict[str, Any]], str]:
+        page = answers.json_object(response)
+        if page is None:
+            raise self._unproven(
+                user_id,
+                f"Zoom answered HTTP {response.status_code} with "
+                f"{answers.content_kind(response)} instead of a JSON list",
+            )
+        meetings = page.get("meetings", [] if page.get("total_records") == 0 else None)
+        if not isinstance(meetings, list) or not all(
+            isinstance(m, dict) and answers.meeting_id(m) is not None for m in meetings
+        ):
+            raise self._unproven(user_id, "a page had no proper meetings array")
+        token = page.get("next_page_token") or ""
+        if not isinstance(token, str):
+            raise self._unproven(user_id, "a page's next_page_token is not text")
+        return meetings, token
+
+    @staticmethod
+    def _unproven(user_id: str, what: str) -> UnprovenListingError:
+        return UnprovenListingError(
+            f"The meetings of host {user_id} could not be listed completely ({what}), so "
+            "batchzoom cannot tell whether a meeting exists; those rows stay as they are "
+            "and the next run looks again."
+        )
 
     # -- plumbing --------------------------------------------------------------
     def _count(self, key: str) -> None:
@@ -277,14 +418,19 @@ class ZoomClient:
             pacer.acquire()
             self._count("requests")
             try:
-                response = self._http.request(method, path, params=params, json=json)
+                response = self._send(method, path, params=params, json=json)
             except MAYBE_SENT as error:
                 if not idempotent:
                     self._count("in_doubt")
                     raise InDoubtError(f"{type(error).__name__} after sending") from None
                 raise
             return self._check(
-                response, operation, idempotent=idempotent, host=host, slow_down=pacer.slow_down
+                response,
+                operation,
+                idempotent=idempotent,
+                host=host,
+                slow_down=pacer.slow_down,
+                sent=json,
             )
 
         try:
@@ -296,18 +442,34 @@ class ZoomClient:
         except RetryableResponseError as error:
             response = error.response
             if response.status_code == 429:
-                message = _body(response).get("message") or "too many requests"
+                message = answers.error_body(response).get("message") or "too many requests"
                 raise ZoomRequestError(
                     429, 429, f"{message} (still limited after retrying)"
                 ) from None
             if not idempotent:
                 self._count("in_doubt")
                 raise InDoubtError(f"HTTP {response.status_code} from Zoom") from None
-            body = _body(response)
+            body = answers.error_body(response)
+            message = body.get("message") or (
+                f"server error, with {answers.content_kind(response)}"
+            )
             raise ZoomRequestError(
-                response.status_code, body.get("code"), body.get("message") or "server error"
+                response.status_code, answers.zoom_code(body), str(message)
             ) from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(
+        self, method: str, path: str, *, params: dict[str, Any] | None, json: Any
+    ) -> httpx.Response:
+        """Send one request and read its whole answer within ``deadline`` seconds."""
+        request = self._http.build_request(method, path, params=params, json=json)
+        started = time.monotonic()
+        response = self._http.send(request, stream=True)
+        try:
+            read_within(response, started + self.deadline)
+        finally:
+            response.close()
+        return response
 
     def _check(
         self,
@@ -317,12 +479,25 @@ class ZoomClient:
         idempotent: bool,
         host: str | None,
         slow_down: Callable[[], None],
+        sent: Any = None,
     ) -> httpx.Response:
         status = response.status_code
-        if status < 400:
+        if status < 300:
             return response
-        body = _body(response)
+        if status < 400:
+            # Zoom's API never redirects: a proxy, portal or wrong URL answered instead.
+            # Stopping keeps a create in doubt (settled next run) and a list unread.
+            where = response.headers.get("Location", "elsewhere")
+            raise ZoomUnreachableError(
+                f"{response.request.url.copy_with(query=None)} answered with a redirect "
+                f"(HTTP {status} to {where}) instead of Zoom's answer; check ZOOM_API_URL "
+                f"(Zoom's is {DEFAULT_API_URL}) and any proxy in between."
+            )
+        body = answers.error_body(response)
         message = str(body.get("message") or response.reason_phrase)
+        scopes = answers.missing_scopes(body)
+        if scopes is not None:
+            raise self._scope_error(operation, scopes)
         if status == 429:
             kind = response.headers.get("X-RateLimit-Type", "")
             if kind.lower() == "daily-limit" or "daily rate limit" in message.lower():
@@ -335,7 +510,7 @@ class ZoomClient:
                 self._count("in_doubt")
                 raise InDoubtError(f"HTTP {status} from Zoom")
             raise RetryableResponseError(response, parse_retry_after(response, now=self._now()))
-        code = body.get("code")
+        code = answers.zoom_code(body)
         if status == 404 and code not in _not_found_codes(operation):
             # Zoom's own "not found" answers carry the code its description documents
             # (1001 no such user, 3001 no such meeting): this one is about the URL itself,
@@ -344,15 +519,34 @@ class ZoomClient:
                 f"{response.request.url} answered 404 Not Found, so ZOOM_API_URL does not "
                 f"point at Zoom's API; check it (Zoom's is {DEFAULT_API_URL})."
             )
-        raise ZoomRequestError(status, code if isinstance(code, int) else None, message)
+        if not body:
+            message = f"{message}, with {answers.content_kind(response)} instead of Zoom's JSON"
+        raise ZoomRequestError(status, code, message, fields=answers.error_fields(body), sent=sent)
+
+    @staticmethod
+    def _scope_error(operation: str, scopes: list[str]) -> ScopeError:
+        named = ", ".join(scopes) if scopes else "a scope it needs"
+        return ScopeError(
+            f"The Zoom app's token lacks the scope {named}, which batchzoom needs to "
+            f"{ACTIONS.get(operation, 'do this')}; add it on the app's Scopes page in the Zoom "
+            "App Marketplace (Manage > your Server-to-Server OAuth app > Scopes), then run again."
+        )
 
     def _daily_limit(
         self, response: httpx.Response, message: str, host: str | None
     ) -> DailyLimitError:
-        retry_after = response.headers.get("Retry-After", "")
-        resume = parse_moment(retry_after) if retry_after and not retry_after.isdigit() else None
-        if resume is None:
-            server_now = parse_moment(response.headers.get("Date", "")) or self._now()
-            resume = _next_utc_midnight(server_now.astimezone(UTC))
-        per_host = "create/update" in message.lower() or "this particular user" in message.lower()
-        return DailyLimitError(host if per_host else None, resume.astimezone(UTC), message)
+        """The daily limit, resuming at the time Zoom gives, but never after the next 00:00 UTC.
+
+        Zoom documents the reset as 00:00 UTC (FACTS 4.3), and the per-user 429 carries no
+        Retry-After (devforum 18928); a Retry-After that is not a time, is past, or lies
+        beyond the next midnight (the year 9999) is replaced by that midnight.
+        """
+        server_now = (parse_moment(response.headers.get("Date", "")) or self._now()).astimezone(UTC)
+        midnight = _next_utc_midnight(server_now)
+        resume = midnight
+        delay = parse_retry_after(response, now=server_now)
+        if delay is not None and 0 < delay < (midnight - server_now).total_seconds():
+            resume = server_now + timedelta(seconds=delay)
+        lowered = message.lower()
+        per_host = "create/update" in lowered or "this particular user" in lowered
+        return DailyLimitError(host if per_host else None, resume, message)

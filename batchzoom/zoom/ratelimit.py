@@ -28,9 +28,11 @@ PLAN_LIMITS: Mapping[Plan, Mapping[str, float]] = {
 # Aim this far under the published limit so that network jitter cannot push a
 # one-second window over it.
 HEADROOM = 0.95
-SLOWDOWN = 0.8  # multiply the pace by this when a 429 still arrives...
+SLOWDOWN = 0.5  # halve the pace when a 429 still arrives...
 SLOWDOWN_SPACING = 1.0  # ...at most once a second, since a burst of 429s reports one overload
-RECOVERY = 0.05  # then win back this share of the limit for every quiet second
+# then win back this share of the current pace for every quiet second: slowly, so that
+# a budget another app keeps spending is not overrun again at once.
+RECOVERY = 0.1
 MINIMUM_RATE = 0.5
 
 
@@ -91,8 +93,7 @@ class Pacer:
             return
         quiet = now - self._slowed_at
         if quiet >= SLOWDOWN_SPACING:
-            gained = self._target * RECOVERY * quiet
-            self._rate = min(self._target, self._rate + gained)
+            self._rate = min(self._target, self._rate * (1 + RECOVERY) ** min(quiet, 60.0))
             self._slowed_at = now if self._rate < self._target else None
 
 

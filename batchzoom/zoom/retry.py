@@ -14,16 +14,25 @@ What is retried (and nothing else):
 Not retried: every other 4xx (the request is wrong, or the daily limit is
 reached: those need a person or tomorrow, not a loop).
 
-Attempts are capped by count *and* by total time. The wait between attempts
-grows exponentially with jitter; a ``Retry-After`` header (seconds, an HTTP
-date or an ISO 8601 timestamp) or ``X-RateLimit-Reset`` replaces it, and when
-that wait would overrun the time budget the request is not retried at all.
+Attempts are capped by count *and* by total time. A per-second 429 has a
+larger count of its own (``max_rate_limited``): another app on the account may
+spend the same budget for a while, and the pacer slows down until the 429s stop,
+so the request is sent again at the lower pace rather than given up. The wait
+between attempts grows exponentially with jitter; a ``Retry-After`` header
+(seconds, an HTTP date or an ISO 8601 timestamp) or ``X-RateLimit-Reset``
+replaces it, and when that wait would overrun the time budget the request is
+not retried at all. A value that is none of these is ignored.
+
+``BATCHZOOM_INSTANT_RETRIES=1`` in the environment makes the default policy
+never sleep between attempts (for test suites driving the CLI).
 """
 
 from __future__ import annotations
 
+import math
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -38,8 +47,17 @@ class TokenUnavailableError(Exception):
     """The token endpoint failed (5xx), so the API request itself was never sent."""
 
 
-# Failures where the request certainly never reached Zoom.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, TokenUnavailableError)
+INSTANT_RETRIES_VARIABLE = "BATCHZOOM_INSTANT_RETRIES"
+
+# Failures where the request certainly never reached Zoom (a proxy that refuses the
+# CONNECT, e.g. HTTPS_PROXY answering 403, never passed it on).
+NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    TokenUnavailableError,
+)
 # Failures after the request may have reached Zoom.
 MAYBE_SENT = (
     httpx.ReadTimeout,
@@ -64,7 +82,8 @@ class RetryPolicy:
     """How hard to try one request. ``instant=True`` never sleeps (for tests)."""
 
     max_attempts: int = 6
-    max_total: float = 120.0
+    max_rate_limited: int = 40
+    max_total: float = 300.0
     initial_wait: float = 0.5
     max_wait: float = 30.0
     jitter: float = 1.0
@@ -73,6 +92,12 @@ class RetryPolicy:
     @classmethod
     def for_tests(cls) -> RetryPolicy:
         return cls(instant=True)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> RetryPolicy:
+        """The default policy, instant when BATCHZOOM_INSTANT_RETRIES is 1/true/yes."""
+        value = (os.environ if environ is None else environ).get(INSTANT_RETRIES_VARIABLE, "")
+        return cls(instant=value.strip().lower() in {"1", "true", "yes"})
 
     def retrying(self, *, idempotent: bool) -> tenacity.Retrying:
         """A tenacity ``Retrying`` that applies this policy to one request."""
@@ -95,10 +120,18 @@ class RetryPolicy:
             delay = retry_after_of(error)
             return delay if delay is not None else float(backoff(state))
 
+        def stop(state: tenacity.RetryCallState) -> bool:
+            error = state.outcome.exception() if state.outcome else None
+            rate_limited = (
+                isinstance(error, RetryableResponseError) and error.response.status_code == 429
+            )
+            cap = self.max_rate_limited if rate_limited else self.max_attempts
+            elapsed = state.seconds_since_start or 0.0
+            return state.attempt_number >= cap or elapsed >= self.max_total
+
         sleep: Callable[[float], None] = (lambda _seconds: None) if self.instant else time.sleep
         return tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.max_attempts)
-            | tenacity.stop_after_delay(self.max_total),
+            stop=stop,
             wait=wait,
             retry=should_retry,
             sleep=sleep,
@@ -119,29 +152,44 @@ def retry_after_of(error: BaseException | None) -> float | None:
 
 
 def parse_retry_after(response: httpx.Response, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from ``Retry-After`` (seconds, HTTP date or ISO 8601) or ``X-RateLimit-Reset``."""
+    """Seconds to wait from ``Retry-After`` (seconds, HTTP date or ISO 8601) or ``X-RateLimit-Reset``.
+
+    None when neither header holds a usable value (text, a negative number, NaN...).
+    """
     now = now or datetime.now(UTC)
-    value = response.headers.get("Retry-After")
+    value = response.headers.get("Retry-After", "").strip()
     if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
+        seconds = _number(value)
+        if seconds is not None:
+            return seconds
         moment = parse_moment(value)
         if moment is not None:
             return max(0.0, (moment - now).total_seconds())
-    reset = response.headers.get("X-RateLimit-Reset", "").strip()
-    if reset.isdigit():
-        return max(0.0, float(reset) - now.timestamp())
+    reset = _number(response.headers.get("X-RateLimit-Reset", "").strip())
+    if reset is not None:
+        return max(0.0, reset - now.timestamp())
     return None
+
+
+def _number(value: str) -> float | None:
+    """A non-negative finite number of (up to 12 digits) seconds, or None."""
+    if not value.isdigit() or len(value) > 12:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def parse_moment(value: str) -> datetime | None:
     """An aware datetime from an ISO 8601 timestamp or an HTTP date; None if neither."""
+    if not value or len(value) > 64:
+        return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         try:
             moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
+    if moment is None:
+        return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -7,6 +7,7 @@ command line (they would show in ``ps``). The environment wins over the file.
 from __future__ import annotations
 
 import io
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,32 @@ class ZoomSettings:
     client_secret: Secret
     token_url: str = DEFAULT_TOKEN_URL
     api_url: str = DEFAULT_API_URL
+    allow_insecure_http: bool = False
+
+    def check_transport_security(self) -> None:
+        """Refuse ``http://`` to anything but this machine: the client secret (token URL)
+        and the bearer token (API URL) would travel unencrypted. ``allow_insecure_http``
+        (the ``--allow-insecure-http`` option) lifts this."""
+        if self.allow_insecure_http:
+            return
+        for name, url in (("ZOOM_TOKEN_URL", self.token_url), ("ZOOM_API_URL", self.api_url)):
+            parts = urlsplit(url)
+            if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
+                raise ConfigError(
+                    f"{name} is {url}, plain http to another machine, so the client secret and "
+                    "tokens would travel unencrypted; use https://, or pass "
+                    "--allow-insecure-http if that is really intended."
+                )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine (localhost, 127.0.0.0/8, ::1)."""
+    if host.lower() in {"localhost", "localhost."} or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def parse_env_file(text: str) -> dict[str, str]:
@@ -66,6 +93,7 @@ def load_settings(
     cwd: Path | None = None,
     token_url: str | None = None,
     api_url: str | None = None,
+    allow_insecure_http: bool = False,
 ) -> ZoomSettings:
     """Collect credentials and URLs: option > environment > ``.env`` file > default.
 
@@ -92,7 +120,7 @@ def load_settings(
             f"Missing Zoom credentials: set {', '.join(missing)} in the environment or in a .env "
             "file (or pass --env-file PATH), or try batchzoom with --sandbox."
         )
-    return ZoomSettings(
+    settings = ZoomSettings(
         account_id=value("ZOOM_ACCOUNT_ID"),
         client_id=value("ZOOM_CLIENT_ID"),
         client_secret=Secret(value("ZOOM_CLIENT_SECRET")),
@@ -100,4 +128,7 @@ def load_settings(
             "ZOOM_TOKEN_URL", token_url or value("ZOOM_TOKEN_URL") or DEFAULT_TOKEN_URL
         ),
         api_url=_check_url("ZOOM_API_URL", api_url or value("ZOOM_API_URL") or DEFAULT_API_URL),
+        allow_insecure_http=allow_insecure_http,
     )
+    settings.check_transport_security()
+    return settings

@@ -50,6 +50,12 @@ def rate_limit_label(operation_id: OperationId) -> str:
     return label
 
 
+def scopes(operation_id: OperationId) -> list[str]:
+    """The OAuth scopes Zoom documents for the operation; a token needs any one of them."""
+    names: list[str] = operation(operation_id)["scopes"]
+    return names
+
+
 def error_codes(operation_id: OperationId, status: int) -> list[dict[str, Any]]:
     """Zoom's documented ``{"code", "message"}`` errors of an operation for one HTTP status."""
     codes: list[dict[str, Any]] = (

@@ -124,8 +124,9 @@ def test_daily_category_cap_gives_daily_limit_429_with_retry_after(
 
 
 def test_host_daily_create_update_limit(sandbox_factory: Factory, client_for: ClientFor) -> None:
-    """Creates and updates share the per-host daily allowance; the 429 is Zoom's documented one."""
-    sb = _frozen(sandbox_factory, daily_limit=3)
+    """Creates and updates share the per-host daily allowance; with user_limit_type_header the
+    429 has the documented headers (X-RateLimit-Type and Retry-After)."""
+    sb = _frozen(sandbox_factory, daily_limit=3, user_limit_type_header=True)
     api = client_for(sb)
     first = _create(api)
     assert first.headers["X-RateLimit-Remaining"] == "2"
@@ -164,14 +165,18 @@ def test_host_daily_limit_resets_at_utc_midnight(
 def test_observed_header_shape_for_the_host_limit(
     sandbox_factory: Factory, client_for: ClientFor
 ) -> None:
-    """With user_limit_type_header=False the per-host 429 has no X-RateLimit-Type or Retry-After."""
-    sb = _frozen(sandbox_factory, daily_limit=1, user_limit_type_header=False)
+    """By default the per-host 429 is the observed one (devforum 18928): no X-RateLimit-Type,
+    no Retry-After, and limit/remaining of the account's daily Light budget."""
+    sb = _frozen(sandbox_factory, daily_limit=1)
     api = client_for(sb)
     _create(api)
+    assert api.get("users/me").status_code == 200
     refused = _create(api)
     assert refused.status_code == 429
     assert "X-RateLimit-Type" not in refused.headers and "Retry-After" not in refused.headers
     assert refused.headers["X-RateLimit-Category"] == "Light"
+    assert refused.headers["X-RateLimit-Limit"] == "6000"
+    assert refused.headers["X-RateLimit-Remaining"] == "5998"  # one create, one get
     assert "daily rate limit (1)" in refused.json()["message"]
 
 

@@ -24,10 +24,9 @@ INVALID_BODIES: list[tuple[dict[str, Any], str]] = [
     ({"type": 5}, "type"),
     ({"duration": 0}, "duration"),
     ({"duration": 1441}, "duration"),
-    ({"duration": "60"}, "duration"),
-    ({"duration": 60.0}, "duration"),
     ({"duration": True}, "duration"),
-    ({"topic": None}, "topic"),
+    ({"duration": "thirty"}, "duration"),
+    ({"settings": {"use_pmi": "maybe"}}, "settings.use_pmi"),
     ({"password": "12345678901"}, "password"),
     ({"password": "pass word"}, "password"),
     ({"password": "abc!"}, "password"),
@@ -50,7 +49,6 @@ INVALID_BODIES: list[tuple[dict[str, Any], str]] = [
         "recurrence.end_times",
     ),
     ({"type": 8, "recurrence": {"type": 1, "end_times": 61}}, "recurrence.end_times"),
-    ({"type": 8, "recurrence": {"type": 1, "end_times": 0}}, "recurrence.end_times"),
     ({"type": 8, "recurrence": {"type": 2, "end_times": 2}}, "recurrence.weekly_days"),
     ({"type": 8, "recurrence": {**WEEKLY, "weekly_days": "8"}}, "recurrence.weekly_days"),
     ({"type": 8, "recurrence": {**WEEKLY, "weekly_days": "1,,3"}}, "recurrence.weekly_days"),
@@ -66,7 +64,6 @@ INVALID_BODIES: list[tuple[dict[str, Any], str]] = [
     ),
     ({"settings": {"jbh_time": 7}}, "settings.jbh_time"),
     ({"settings": {"audio": "carrier-pigeon"}}, "settings.audio"),
-    ({"settings": {"approval_type": "2"}}, "settings.approval_type"),
     (
         {"settings": {"alternative_hosts": "stranger@elsewhere.example"}},
         "settings.alternative_hosts",
@@ -85,10 +82,12 @@ def test_invalid_create_is_400_code_300_naming_the_field(
     payload = {"topic": "T", "start_time": START, "timezone": "Asia/Seoul", **body}
     response = api.post("users/me/meetings", json=payload)
     assert response.status_code == 400, response.text
-    error = response.json()
-    assert error["code"] == 300
-    assert field in error["message"]
-    assert error["errors"][0]["field"] == field
+    # Zoom's terse shape (kyleboe/zoom_rb fixtures): the field, and nothing about why.
+    assert response.json() == {
+        "code": 300,
+        "message": "Validation Failed.",
+        "errors": [{"field": field, "message": "Invalid field."}],
+    }
     assert sandbox.meetings() == []
 
 
@@ -100,7 +99,7 @@ def test_invalid_update_is_refused_and_leaves_the_meeting_as_it_was(
     created = api.post("users/me/meetings", json={"topic": "T", "start_time": START}).json()
     response = api.patch(f"meetings/{created['id']}", json=body)
     assert response.status_code == 400
-    assert field in response.json()["message"]
+    assert response.json()["errors"][0]["field"] == field
     assert sandbox.meetings() == [created]
 
 
