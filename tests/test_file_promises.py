@@ -8,6 +8,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -31,6 +32,7 @@ def env_for(sb: Sandbox) -> dict[str, str | None]:
         "ZOOM_CLIENT_SECRET": sb.client_secret,
         "ZOOM_TOKEN_URL": sb.token_url,
         "ZOOM_API_URL": sb.api_url,
+        "BATCHZOOM_INSTANT_RETRIES": "1",  # no waiting for Zoom's listing to catch up
     }
 
 
@@ -274,3 +276,87 @@ def test_a_read_only_folder_is_refused_before_sending_and_dry_run_and_status_sti
     status = in_namespace(ro, ["status", str(roster)], sandbox, tmp_path)
     assert status.returncode == 0, status.stderr
     assert status.stdout.count("created") >= 2
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+HEADER = "ID,Topic,Start,Time zone,Duration,Host\n"
+
+
+def test_a_cell_over_the_csv_field_limit_is_one_sentence(tmp_path: Path, sandbox: Sandbox) -> None:
+    roster = tmp_path / "big.csv"
+    roster.write_text(
+        HEADER + 'S1,"' + "x" * 200_000 + '",2027-05-03 09:00,Asia/Seoul,50,a@school.example\n',
+        encoding="utf-8",
+    )
+    result = invoke(["validate", str(roster)], sandbox, tmp_path)
+    assert result.exit_code == 1
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith("Error: Row 2 of big.csv has a cell longer than 131,072 characters")
+
+
+def test_control_characters_never_reach_zoom_or_the_calendar(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """ESC, BEL and NUL pasted into cells are removed, and each such cell is named."""
+    roster = tmp_path / "spring.csv"
+    long_note = "n" * 9000  # a NUL in the first 8 KiB means "not a text file"; this one is past it
+    roster.write_text(
+        "ID,Topic,Start,Time zone,Duration,Host,Notes\n"
+        f"S1,Alg\x1b[31mebra\x07,2027-05-03 09:00,Asia/Seoul,50,alice@school.example,{long_note}\n"
+        "S2,Geo\x00metry,2027-05-04 09:00,Asia/Seoul,50,alice@school.example,\n",
+        encoding="utf-8",
+    )
+    calendar = tmp_path / "spring.ics"
+    result = invoke(
+        ["schedule", str(roster), "--allow-past", "--ics", str(calendar), "--json"],
+        sandbox,
+        tmp_path,
+    )
+    assert result.exit_code == 0, result.output
+    topics = sorted(m["topic"] for m in sandbox.meetings())
+    assert topics == ["Alg[31mebra", "Geometry"]  # the control characters, and only they, go
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", calendar.read_text())
+    warnings = json.loads(result.stdout)["warnings"]
+    assert any("row 2, Topic" in w and "U+001B" in w for w in warnings)
+    assert any("row 3, Topic" in w and "U+0000" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("start", "shown"),
+    [("9999-12-31 23:59", "9999-12-31 23:59"), ("0001-01-01 00:00", "0001-01-01 00:00")],
+)
+def test_dates_at_the_edges_of_the_calendar_are_a_row_problem(
+    tmp_path: Path, sandbox: Sandbox, start: str, shown: str
+) -> None:
+    roster = tmp_path / "edge.csv"
+    roster.write_text(HEADER + f"S1,Algebra,{start},Asia/Seoul,50,a@school.example\n")
+    result = invoke(["validate", str(roster), "--json"], sandbox, tmp_path)
+    assert result.exit_code == 3, result.output
+    problems = json.loads(result.stdout)["problems"]
+    assert [p["code"] for p in problems] == ["start-range"]
+    assert shown in problems[0]["message"]
+
+
+def test_a_csv_mixing_utf8_and_cp949_reads_each_line_right_and_names_the_rows(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    roster = tmp_path / "mixed.csv"
+    lines = [
+        HEADER.encode(),
+        "S1,수학,2027-05-03 09:00,Asia/Seoul,50,a@school.example\n".encode(),
+        "S2,국어,2027-05-04 09:00,Asia/Seoul,50,a@school.example\n".encode("cp949"),
+        "S3,영어,2027-05-05 09:00,Asia/Seoul,50,a@school.example\n".encode(),
+    ]
+    roster.write_bytes(b"".join(lines))
+    result = invoke(["validate", str(roster), "--json"], sandbox, tmp_path)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    warned = [w for w in document["warnings"] if w["code"] == "mixed-encoding"]
+    assert [w["row"] for w in warned] == [3]
+    assert "CP949" in warned[0]["message"]
+    dry = invoke(
+        ["schedule", str(roster), "--dry-run", "--allow-past", "--json"], sandbox, tmp_path
+    )
+    topics = [row["topic"] for row in json.loads(dry.stdout)["rows"]]
+    assert topics == ["수학", "국어", "영어"]

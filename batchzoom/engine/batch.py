@@ -92,6 +92,7 @@ def load(
     else:
         validation = validate(roster, replace(options, allow_past=True))
         validation = validation.amended(_past_starts(roster, validation, sent, options.now))
+    validation = validation.warned(roster.warnings)  # the file's text: encodings, controls
     return Loaded(roster, validation.amended(_copied_ids(roster, validation)))
 
 
@@ -273,7 +274,8 @@ def is_meeting_of(meeting: Mapping[str, Any], session: Session) -> bool:
 
 def row_warning(warning: Problem) -> str:
     """A warning about one row, as one line."""
-    return f"row {warning.row}, {warning.column}: {warning.message}"
+    where = f"row {warning.row}, {warning.column}" if warning.column else f"row {warning.row}"
+    return f"{where}: {warning.message}"
 
 
 def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]) -> list[str]:

@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from batchzoom.core.errors import InputError
 from batchzoom.files.cell_formats import is_date_only, with_midnight_times
+from batchzoom.files.input_text import decode_mixed, without_controls
 from batchzoom.model.rows import (
     ALIASES,
     INPUT_FIELDS,
+    Problem,
     closest_header,
     collection_paused,
     is_blank,
@@ -76,6 +78,7 @@ class Roster:
     rows: list[int]  # Excel row numbers of the non-blank data rows, in order
     cells: list[list[object]] = field(repr=False)
     positions: dict[str, int] = field(default_factory=dict)  # field -> 0-based column position
+    warnings: list[Problem] = field(default_factory=list)  # about the file's text, by row
 
     def values(self, name: str) -> list[object] | None:
         """The cells of field ``name`` in row order, or None when the roster has no such column."""
@@ -171,8 +174,8 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> tuple[list[list[ob
     return grid, title
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
-    """The text of a CSV file and the codec it was read with."""
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, list[Problem]]:
+    """The text of a CSV file, the codec it was read with, and warnings about mixed lines."""
     if encoding is not None:
         try:
             codec = codecs.lookup(encoding).name
@@ -183,7 +186,7 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
             codec = "utf-8-sig"
         try:
-            return data.decode(codec), codec
+            return data.decode(codec), codec, []
         except UnicodeDecodeError:
             raise InputError(
                 f"{path.name} is not valid {encoding} text; check the --encoding value "
@@ -201,8 +204,10 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         candidates = ["utf-8", "cp949"]
     for codec in candidates:
         try:
-            return data.decode(codec), codec
+            return data.decode(codec), codec, []
         except UnicodeDecodeError:
+            if codec == "utf-8" and (mixed := decode_mixed(path.name, data)) is not None:
+                return mixed[0], "cp949", mixed[1]  # the result is written back as CP949
             continue
     raise InputError(
         f"{path.name} is not in a text encoding batchzoom recognises; save it from Excel as "
@@ -229,7 +234,10 @@ def sniff_delimiter(text: str) -> str:
     sample = "\n".join(_first_lines(text, HEADER_SCAN_ROWS))
     best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
-        records = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        try:
+            records = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        except csv.Error:  # e.g. a field over the csv module's limit: not this delimiter's fault
+            continue
         named = max((_header_score(record) for record in records), default=0)
         counts: dict[int, int] = {}
         for record in records:
@@ -243,12 +251,16 @@ def sniff_delimiter(text: str) -> str:
 
 def _csv_grid(path: Path, text: str, delimiter: str) -> list[list[object]]:
     """Every record of a CSV text, as the csv module splits it."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return cast(
-            list[list[object]],
-            list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)),
-        )
-    except csv.Error:
+        return cast(list[list[object]], list(reader))
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise InputError(
+                f"Row {reader.line_num} of {path.name} has a cell longer than "
+                f"{csv.field_size_limit():,} characters; shorten it (Zoom takes far less) and "
+                "run again."
+            ) from None
         raise InputError(
             f"{path.name} is not a well-formed CSV file; open it in Excel and save it again."
         ) from None
@@ -454,6 +466,7 @@ def read_roster(
 
     title: str | None = None
     codec: str | None = None
+    warnings: list[Problem] = []
     delimiter: str | None = None
     with collection_paused():
         if suffix in XLSX_SUFFIXES:
@@ -462,7 +475,7 @@ def read_roster(
             del grid
             fmt: Literal["xlsx", "csv"] = "xlsx"
         else:
-            text, codec = _decode(path, data, encoding)
+            text, codec, warnings = _decode(path, data, encoding)
             text = text.removeprefix("\ufeff")
             delimiter = sniff_delimiter(text)
             big = len(text) >= PANDAS_CSV_MIN_CHARS
@@ -495,6 +508,7 @@ def read_roster(
     _check_required(path, columns, headers, header_index + 1)
 
     rows, cells = layout.rows, layout.cells
+    warnings += without_controls(headers, rows, cells)
     start = positions.get("start")
     if title is not None and start is not None and any(map(is_date_only, cells[start])):
         # A date-time cell at midnight reads as a date: its number format tells.
@@ -524,4 +538,5 @@ def read_roster(
         rows=rows,
         cells=cells,
         positions=positions,
+        warnings=warnings,
     )
