@@ -74,6 +74,7 @@ def term_input(rows: int = 600, hosts: int = 10, *, seed: int = 14, **extra: obj
                 resume_at=datetime(2027, 2, 21, tzinfo=UTC) if status == "deferred" else None,
             )
         )
+    crowded = [(12, datetime(2027, 3, 2, 1, 0, tzinfo=UTC))]  # row 12 beside row 2: two at once
     quota = {name.lower(): {NOW.date(): 40 + 5 * i} for i, name in enumerate(names)}
     values: dict[str, object] = {
         "roster": "/srv/rosters/spring term 봄학기.xlsx",
@@ -86,6 +87,7 @@ def term_input(rows: int = 600, hosts: int = 10, *, seed: int = 14, **extra: obj
         "default_zone": "Asia/Seoul",
         "plan": "pro",
         "concurrency": 1,
+        "crowded": crowded,
         "quota_used": quota,
     }
     values.update(extra)

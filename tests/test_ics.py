@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from dateutil.rrule import rrulestr
+from dateutil.tz import resolve_imaginary, tzical
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Event
 
 from batchzoom.engine.batch import ScheduleOptions, load, schedule
 from batchzoom.files.ics import meeting_event, pair, write_calendar
+from batchzoom.model import recurrence, times
 from batchzoom.model.outcomes import RowOutcome
 from batchzoom.model.rows import Session, ValidationOptions
 from batchzoom.sandbox import Sandbox
@@ -210,3 +213,140 @@ def test_any_recurrence_expands_to_the_sandbox_occurrences(
     parsed = Calendar.from_ical(event.to_ical())
     assert isinstance(parsed, Event)
     assert expand(parsed) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# The file's own VTIMEZONEs, read back by an independent implementation (dateutil's tzical)
+
+TZICAL_ZONES = (
+    "America/New_York",
+    "Europe/London",
+    "Australia/Sydney",
+    "America/Santiago",
+    "Pacific/Auckland",
+    "Asia/Tehran",
+    "Africa/Casablanca",
+    "America/Havana",
+    "Asia/Seoul",
+    "UTC",
+)
+
+
+def own_zones(path: Path) -> dict[str, Any]:
+    """Each VTIMEZONE of the file, parsed by dateutil (not by batchzoom nor icalendar)."""
+    import io
+
+    text = path.read_text(encoding="utf-8")
+    blocks = text.split("BEGIN:VTIMEZONE")[1:]
+    zones = {}
+    for block in blocks:
+        body = "BEGIN:VTIMEZONE" + block.split("END:VTIMEZONE")[0] + "END:VTIMEZONE\r\n"
+        parsed = tzical(io.StringIO(body))
+        (name,) = parsed.keys()
+        zones[name] = parsed.get(name)
+    return zones
+
+
+def expand_with(event: Event, zones: dict[str, Any]) -> list[str]:
+    """Every start of an event in UTC, its local DTSTART read in the file's own VTIMEZONE."""
+    prop = event["dtstart"]
+    start = prop.dt
+    if "TZID" in prop.params:
+        start = start.replace(tzinfo=zones[prop.params["TZID"]])
+    if "rrule" not in event:
+        return [utc_text(start)]
+    text = event["rrule"].to_ical().decode()
+    # RFC 5545 (3.3.5) reads a local time skipped by a change with the offset before it.
+    return [utc_text(resolve_imaginary(moment)) for moment in rrulestr(text, dtstart=start)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rules=st.lists(recurrences(), min_size=1, max_size=4),
+    days=st.lists(st.dates(date(2027, 1, 1), date(2027, 12, 31)), min_size=4, max_size=4),
+    clock=st.sampled_from([time(0, 30), time(1, 30), time(2, 30), time(9, 0), time(23, 30)]),
+    zones=st.lists(st.sampled_from(TZICAL_ZONES), min_size=4, max_size=4),
+)
+def test_every_occurrence_read_through_the_files_own_vtimezone_is_batchzooms_instant(
+    tmp_path_factory: Any,
+    rules: list[dict[str, Any]],
+    days: list[date],
+    clock: time,
+    zones: list[str],
+) -> None:
+    items = []
+    expected: dict[str, list[str]] = {}
+    for number, rule in enumerate(rules):
+        zone = zones[number]
+        where = times.zone(zone)
+        try:
+            start = times.localize(datetime.combine(days[number], clock), where)
+        except times.TimeValueError:
+            continue  # a start in a gap or fold is refused by validation
+        starts = recurrence.occurrences(start, zone, rule, limit=61)
+        if not 1 <= len(starts) <= 60:
+            continue
+        meeting_id = 81234567890 + number
+        session = Session(2 + number, None, "Series", start, zone, 45, ALICE, recurrence=rule)
+        outcome = RowOutcome(2 + number, "created", meeting_id=meeting_id, join_url="https://z/j/1")
+        items.append((session, outcome))
+        expected[f"{meeting_id}@batchzoom"] = [utc_text(when) for when in starts]
+    assume(items)
+    target = tmp_path_factory.mktemp("ics") / "term.ics"
+    write_calendar(target, items, include_password=False, now=STAMP)
+    text = target.read_text(encoding="utf-8")
+    assert "RDATE" not in text
+    file_zones = own_zones(target)
+    for event in events(read_calendar(target)):
+        assert expand_with(event, file_zones) == expected[str(event["uid"])]
+
+
+@pytest.mark.parametrize(
+    ("zone", "first", "rule"),
+    [
+        ("America/New_York", datetime(2027, 11, 5, 1, 30), {"type": 1, "end_times": 5}),
+        ("America/New_York", datetime(2027, 3, 12, 3, 30), {"type": 1, "end_times": 5}),
+        ("Europe/London", datetime(2027, 10, 29, 1, 30), {"type": 1, "end_times": 5}),
+        ("America/Santiago", datetime(2027, 4, 1, 23, 30), {"type": 1, "end_times": 5}),
+        ("Pacific/Auckland", datetime(2027, 4, 2, 2, 30), {"type": 1, "end_times": 5}),
+        ("Australia/Sydney", datetime(2027, 9, 30, 2, 30), {"type": 1, "end_times": 7}),
+    ],
+)
+def test_series_through_a_change_read_through_the_files_own_vtimezone(
+    tmp_path: Path, zone: str, first: datetime, rule: dict[str, Any]
+) -> None:
+    """Series that meet a change at its very hour: each instant as batchzoom counts it."""
+    start = times.localize(first, times.zone(zone))
+    session = Session(2, None, "Series", start, zone, 45, ALICE, recurrence=rule)
+    outcome = RowOutcome(2, "created", meeting_id=81234567890, join_url="https://z/j/1")
+    target = tmp_path / "t.ics"
+    write_calendar(target, [(session, outcome)], include_password=False, now=STAMP)
+    (event,) = events(read_calendar(target))
+    expected = [utc_text(when) for when in recurrence.occurrences(start, zone, rule)]
+    assert expand_with(event, own_zones(target)) == expected
+
+
+def test_daylight_onsets_are_local_times_in_tzoffsetfrom_terms(tmp_path: Path) -> None:
+    """New York's spring change at 02:00, London's at 01:00; rules, not lists of dates."""
+    items = []
+    for number, zone in enumerate(("America/New_York", "Europe/London")):
+        start = datetime(2027, 5, 3, 9, tzinfo=times.zone(zone))
+        session = Session(2 + number, None, "S", start, zone, 45, ALICE)
+        items.append(
+            (
+                session,
+                RowOutcome(
+                    2 + number, "created", meeting_id=81234567890 + number, join_url="https://z/j/1"
+                ),
+            )
+        )
+    target = tmp_path / "t.ics"
+    write_calendar(target, items, include_password=False, now=STAMP)
+    text = target.read_text(encoding="utf-8").replace("\r\n", "\n")
+    assert (
+        "BEGIN:DAYLIGHT\nDTSTART:20260308T020000\nRRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\n" in text
+    )
+    assert (
+        "BEGIN:DAYLIGHT\nDTSTART:20260329T010000\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\n" in text
+    )
+    assert "RDATE" not in text

@@ -90,19 +90,13 @@ def test_a_series_is_drawn_as_each_sitting_at_its_local_time_across_a_dst_change
     assert [(o.number, o.of) for o in found] == [(1, 3), (2, 3), (3, 3)]
 
 
-def test_sessions_beyond_the_plans_concurrency_are_flagged_by_utc_instant() -> None:
-    # New York, 2027-03-14: 01:40 EST for an hour runs to 07:40Z; 03:20 EDT is 07:20Z.
-    first = _row(2, datetime(2027, 3, 14, 1, 40, tzinfo=NEW_YORK))
-    second = _row(3, datetime(2027, 3, 14, 3, 20, tzinfo=NEW_YORK))
-    other_host = _row(4, datetime(2027, 3, 14, 3, 20, tzinfo=NEW_YORK), host="lee@school.example")
-    after = _row(5, datetime(2027, 3, 14, 4, 20, tzinfo=NEW_YORK))  # starts as #3 ends
-    cancelled = _row(6, datetime(2027, 3, 14, 3, 30, tzinfo=NEW_YORK), status="cancelled")
-    found = occurrences([first, second, other_host, after, cancelled])
-    assert mark_over_limit(found, 1) == 1
-    assert [o.row.row for o in found if o.over_limit] == [3]
-    for item in found:
-        item.over_limit = False
-    assert mark_over_limit(found, 2) == 0
+def test_the_sittings_beyond_the_plan_are_the_ones_marked() -> None:
+    start = datetime(2027, 3, 8, 18, 0, tzinfo=NEW_YORK)
+    rule = {"type": 2, "repeat_interval": 1, "weekly_days": "2", "end_times": 3}
+    found = occurrences([_row(2, start, recurrence=rule), _row(3, start)])
+    second = datetime(2027, 3, 15, 22, 0, tzinfo=UTC)  # the series' second sitting
+    assert mark_over_limit(found, [(2, second)]) == 1
+    assert [(o.row.row, o.number) for o in found if o.over_limit] == [(2, 2)]
 
 
 def test_pending_rows_fill_each_utc_day_up_to_the_limit() -> None:
@@ -143,18 +137,12 @@ def test_the_page_holds_every_row_status_and_problem_and_no_secret() -> None:
     for status in {row.status for row in data.rows}:
         assert f'data-status="{status}"' in page
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
-    assert page.count("⚠ too many at once") == sum(1 for _ in _flagged(data))
+    assert page.count("⚠ too many at once") == 1
     assert '<div class="ev s-created over" tabindex="0" data-row="12">' in page  # beside row 2
     assert "pwd=" not in page
     assert "pw0000" not in page  # passcodes only when asked for
     with_passwords = render(term_input(rows=120, hosts=4, include_password=True))
     assert "pwd=Secret0" in with_passwords and "pw0000" in with_passwords
-
-
-def _flagged(data: ReportInput) -> list[object]:
-    found = occurrences(data.rows)
-    mark_over_limit(found, data.concurrency)
-    return [o for o in found if o.over_limit]
 
 
 def test_cell_text_is_escaped_never_markup() -> None:
@@ -222,8 +210,15 @@ def test_validate_writes_a_report_with_its_problems_and_keeps_its_exit_code(tmp_
     assert f"Report written to {target}." in result.output
 
 
-def test_schedule_dry_run_report_shows_the_plan(tmp_path: Path) -> None:
+def test_schedule_dry_run_report_shows_the_plan_and_a_host_double_booked(
+    tmp_path: Path,
+) -> None:
     roster = _roster(tmp_path)
+    rows = [
+        ["A1", "Algebra 알제브라", FUTURE, "Asia/Seoul", "60", "kim@school.example", ""],
+        ["A2", "Biology", "2030-05-06 09:30", "Asia/Seoul", "60", "kim@school.example", ""],
+    ]
+    write_csv(roster, rows)
     target = tmp_path / "plan.html"
     result = CliRunner().invoke(
         cli, ["schedule", str(roster), "--dry-run", "--quiet", "--report", str(target)]
@@ -232,6 +227,10 @@ def test_schedule_dry_run_report_shows_the_plan(tmp_path: Path) -> None:
     page = target.read_text(encoding="utf-8")
     assert page.count('data-status="planned"') == 2
     assert "every row is valid; a dry run sends nothing." in page
+    # Row 3 starts while row 2 runs: a Pro host runs one meeting at a time.
+    assert page.count("⚠ too many at once") == 1
+    assert '<div class="ev s-planned over" tabindex="0" data-row="3">' in page
+    assert 'host-overlap</code> <span class="warn">warning</span>' in page
     assert "Report written" not in result.output  # --quiet
 
 

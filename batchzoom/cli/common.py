@@ -11,22 +11,25 @@ import functools
 import json
 import os
 import sys
-import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from batchzoom.cli.alerts import alerts
 from batchzoom.cli.options import echo_report, problem_table
 from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import Loaded, Progress, RunReport, ScheduleOptions
+from batchzoom.engine.batch import Loaded, RunReport, ScheduleOptions
 from batchzoom.engine.journal import default_path
 from batchzoom.files.ics import without_passcode
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import Plan, RateLimits, ZoomSettings, load_settings
+
+if TYPE_CHECKING:
+    from batchzoom.cli.progress import RunProgress
 
 OptionsT = TypeVar("OptionsT", bound=ScheduleOptions)
 
@@ -76,9 +79,11 @@ class RunChoices:
     def limits(self) -> RateLimits:
         return RateLimits.for_plan(self.plan, rate=self.rate)
 
-    def progress(self) -> ProgressLine | None:
-        """A progress line on a terminal, unless quiet or JSON."""
-        return ProgressLine() if not (self.quiet or self.as_json) and sys.stderr.isatty() else None
+    def progress(self) -> RunProgress | None:
+        """A progress bar on a terminal, lines in a log, nothing when quiet or JSON."""
+        from batchzoom.cli.progress import display
+
+        return display(sys.stderr, quiet=self.quiet or self.as_json)
 
 
 _OPTIONS = [
@@ -203,25 +208,6 @@ def refuse_invalid(loaded: Loaded, choices: RunChoices, *, verb: str) -> None:
     sys.exit(3)
 
 
-class ProgressLine:
-    """One self-updating status line on a terminal."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-
-    def __call__(self, progress: Progress) -> None:
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        line = (
-            f"\r{progress.done}/{progress.total} rows  created {progress.created}  "
-            f"failed {progress.failed}  deferred {progress.deferred}  "
-            f"{progress.done / elapsed:.1f}/s"
-        )
-        click.echo(line, nl=False, err=True)
-
-    def close(self) -> None:
-        click.echo("", err=True)
-
-
 def report_json(
     report: RunReport, loaded: Loaded, *, include_password: bool = False, **extra: Any
 ) -> str:
@@ -285,6 +271,11 @@ def print_report(report: RunReport, loaded: Loaded, choices: RunChoices, **extra
     if report.output is not None and report.output.diverted and report.output.reason:
         click.echo(f"Note: {report.output.reason}", err=True)
     if choices.quiet:
+        # Cron mails stderr: what needs a person still gets one line per condition.
+        command = click.get_current_context().info_name or "schedule"
+        roster = str(loaded.roster.source.path)
+        for line in alerts(report.outcomes, roster, command=command):
+            click.echo(line, err=True)
         return
     if report.problems:
         click.echo(problem_table(report.problems))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.model.outcomes import HOST_CONCURRENCY
+from batchzoom.model.pools import concurrent_meetings, crowded
 from batchzoom.model.rows import Problem, Validation
 
 if TYPE_CHECKING:
@@ -99,7 +99,15 @@ def meaning(exit_code: int, *, done: str | None = None) -> str:
 
 def concurrency(plan: str | None) -> int:
     """How many meetings one host may run at once on ``plan`` (Pro when unknown)."""
-    return HOST_CONCURRENCY.get(plan or "pro", 1)
+    return concurrent_meetings(plan or "pro")
+
+
+def crowding(validation: Validation, plan: str | None) -> list[tuple[int, datetime]]:
+    """The sittings (row, start) beyond what their host may run at once on ``plan``."""
+    from batchzoom.engine.planning import occurrences_of
+
+    found = crowded(validation.sessions, occurrences=occurrences_of, plan=plan or "pro")
+    return [(item.session.row, item.span.start) for item in found]
 
 
 def not_sent(validation: Validation) -> list[ReportRow]:
@@ -139,6 +147,7 @@ def gather(
     *,
     roster: Path,
     rows: Sequence[ReportRow],
+    validation: Validation,
     problems: Sequence[Problem],
     now: datetime,
     exit_code: int | None,
@@ -163,6 +172,8 @@ def gather(
         warnings=warnings,
         default_zone=default_zone,
         concurrency=concurrency(plan),
+        crowded=crowding(validation, plan),
+        row_warnings=validation.warnings,
         plan=plan,
         quota_used=quota or {},
         include_password=include_password,
@@ -222,6 +233,7 @@ def report_run(
     data = gather(
         roster=roster,
         rows=rows,
+        validation=loaded.validation,
         problems=run.problems if run is not None else loaded.validation.problems,
         now=now,
         exit_code=run.exit_code if run is not None else 3,
@@ -246,6 +258,7 @@ def report_validation(
     data = gather(
         roster=roster,
         rows=not_sent(validation),
+        validation=validation,
         problems=validation.problems,
         now=datetime.now(UTC),
         exit_code=code,
@@ -296,6 +309,7 @@ def report_status(
     data = gather(
         roster=roster,
         rows=rows,
+        validation=loaded.validation,
         problems=loaded.validation.problems,
         now=status.now,
         exit_code=None,

@@ -19,6 +19,7 @@ from batchzoom.cli.common import (
 )
 from batchzoom.cli.options import ReadingOptions, reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_run
+from batchzoom.engine import preview
 from batchzoom.engine.batch import Loaded, ScheduleOptions, schedule
 from batchzoom.files.ics import pair, write_calendar
 
@@ -66,7 +67,9 @@ def schedule_command(
         finally:
             if progress is not None:
                 progress.close()
-    print_report(report, loaded, choices)
+    shown = choices.dry_run and choices.as_json  # the bodies that would be sent
+    extra = {"requests": preview.requests(loaded.validation.sessions)} if shown else {}
+    print_report(report, loaded, choices, **extra)
     if html is not None:
         account = settings.account_id if settings is not None else None
         report_run(html, loaded, report, reading=reading, choices=choices, account=account)

@@ -157,6 +157,7 @@ class Progress:
     created: int
     failed: int
     deferred: int
+    outcome: RowOutcome | None = None  # the row just settled
 
 
 @dataclass
@@ -248,6 +249,7 @@ def from_entry(session: Session, entry: Entry, status: Status) -> RowOutcome:
         password=entry.password,
         start_time=entry.start_time,
         error=entry.error,
+        resume_at=entry.resume_at if status == "deferred" else None,
     )
 
 
@@ -426,7 +428,7 @@ class Run:
                 error=message,
                 resume_at=limit.resume_at,
             )
-        return row_outcome(session, "deferred", error=message)
+        return row_outcome(session, "deferred", error=message, resume_at=limit.resume_at)
 
     def _stop_or_fail(
         self, session: Session, error: BatchzoomError, in_doubt: InDoubtError | None = None
@@ -706,7 +708,12 @@ def create_all(
             tally[outcome.status] += 1
             tally["done"] += 1
             snapshot = Progress(
-                len(new), tally["done"], tally["created"], tally["failed"], tally["deferred"]
+                len(new),
+                tally["done"],
+                tally["created"],
+                tally["failed"],
+                tally["deferred"],
+                outcome,
             )
         if progress is not None:
             progress(snapshot)

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from icalendar import Calendar, Event
 
+from batchzoom.files.ics_zones import vtimezone
 from batchzoom.files.writeback import atomic_write
 from batchzoom.model import times
 from batchzoom.model.outcomes import RowOutcome
@@ -55,8 +56,7 @@ def write_calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     seen: set[int] = set()
-    first: date | None = None
-    last: date | None = None
+    spans: dict[str, tuple[date, date]] = {}  # zone -> first and last day of its events
     for session, outcome in items:
         if outcome.status not in SCHEDULED or outcome.meeting_id is None or not outcome.join_url:
             continue
@@ -66,12 +66,10 @@ def write_calendar(
         event, span = meeting_event(session, outcome, include_password=include_password)
         event.add("dtstamp", stamp)
         cal.add_component(event)
-        first = span[0] if first is None else min(first, span[0])
-        last = span[1] if last is None else max(last, span[1])
-    if first is not None and last is not None:
-        cal.add_missing_timezones(
-            first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
-        )
+        known = spans.get(session.timezone, span)
+        spans[session.timezone] = (min(known[0], span[0]), max(known[1], span[1]))
+    for name, (first, last) in sorted(spans.items()):
+        cal.add_component(vtimezone(times.zone(name), first, last))
     _write_atomically(path, cal.to_ical())
     return len(seen)
 

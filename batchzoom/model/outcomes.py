@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from batchzoom.model.rows import Session
 
 DAILY_CREATE_LIMIT = 100  # Zoom: meeting creates + updates per host per UTC day
-# Meetings one host may run at once, by plan: Zoom support, "Hosting multiple meetings
-# simultaneously" (support.zoom.us/hc/en-us/articles/206122046): Basic and Pro users one,
-# licensed users on Business, Education and Enterprise two. Zoom still accepts overlapping
-# schedules; only starting the extra meeting fails.
-HOST_CONCURRENCY = {"free": 1, "pro": 1, "business": 2}
 
 Status = Literal[
     "created",
@@ -77,6 +73,7 @@ class RowOutcome:
     start_time: str | None = None
     error: str | None = None
     start_url: str | None = field(default=None, repr=False)
+    resume_at: datetime | None = None  # deferred: when Zoom's daily limit lets it go again
 
     def result(self) -> RowResult:
         return RowResult(

@@ -156,6 +156,45 @@ def _when(span: Span) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
+@dataclass(frozen=True)
+class Crowding:
+    """One occurrence (``span``) of ``session`` that gives its host more meetings at once
+    than the plan runs; ``busy`` is an earlier-listed session's occurrence it meets."""
+
+    session: Session
+    span: Span
+    busy: Span
+
+
+def crowded(
+    sessions: Iterable[Session],
+    *,
+    occurrences: Occurrences = first_occurrence,
+    plan: str = "pro",
+) -> list[Crowding]:
+    """Every occurrence beyond the plan's concurrent meetings (see ``concurrent_meetings``).
+
+    Sessions are taken in roster order: an occurrence is crowded when the host's
+    earlier-listed sessions already fill the plan at some moment of it. Times are compared
+    as UTC instants. Only sessions with an explicit host count (not pool sessions, not
+    cancelled ones); hosts are compared without regard to case.
+    """
+    limit = concurrent_meetings(plan)
+    calendars: dict[str, _Calendar] = defaultdict(_Calendar)
+    found: list[Crowding] = []
+    for session in sessions:
+        if session.pool is not None or session.cancelled:
+            continue
+        calendar = calendars[_fold(session.host)]
+        spans = _spans(session, timedelta(0), occurrences)
+        for span in spans:
+            busy = calendar.crowded(span, limit)
+            if busy is not None:
+                found.append(Crowding(session, span, busy))
+        calendar.add(spans)
+    return found
+
+
 def host_overlaps(
     sessions: Iterable[Session],
     *,
@@ -164,39 +203,31 @@ def host_overlaps(
     plan: str = "pro",
 ) -> list[Problem]:
     """A warning for each session that would give its host more meetings at once than the
-    plan runs (see ``concurrent_meetings``), naming the earlier-listed session it meets.
+    plan runs (see ``crowded``), naming the earlier-listed session it meets.
 
-    Times are compared as UTC instants, for every occurrence of a series. Only sessions
-    with an explicit host count (not pool sessions, not cancelled ones); hosts are
-    compared without regard to case. Zoom accepts such meetings, so these are warnings:
-    the run goes on unless ``--strict`` makes them errors.
+    Zoom accepts such meetings, so these are warnings: the run goes on unless
+    ``--strict`` makes them errors.
     """
     limit = concurrent_meetings(plan)
-    calendars: dict[str, _Calendar] = defaultdict(_Calendar)
+    at_once = "1 meeting" if limit == 1 else f"{limit} meetings"
     problems: list[Problem] = []
-    for session in sessions:
-        if session.pool is not None or session.cancelled:
-            continue
-        calendar = calendars[_fold(session.host)]
-        spans = _spans(session, timedelta(0), occurrences)
-        for span in spans:
-            busy = calendar.crowded(span, limit)
-            if busy is None:
-                continue
-            at_once = "1 meeting" if limit == 1 else f"{limit} meetings"
-            problems.append(
-                Problem(
-                    session.row,
-                    column,
-                    "host-overlap",
-                    f"this session ({_when(span)}, {session.duration} min) overlaps row "
-                    f"{busy.row} ({_when(busy)}) with the same host {session.host}, who can "
-                    f"host {at_once} at a time on a {plan} plan (Zoom accepts both, but only "
-                    f"{at_once} can run); change the time or the host of one of them.",
-                )
+    warned: set[int] = set()
+    for item in crowded(sessions, occurrences=occurrences, plan=plan):
+        session, span, busy = item.session, item.span, item.busy
+        if session.row in warned:
+            continue  # one warning per session: its first crowded occurrence
+        warned.add(session.row)
+        problems.append(
+            Problem(
+                session.row,
+                column,
+                "host-overlap",
+                f"this session ({_when(span)}, {session.duration} min) overlaps row "
+                f"{busy.row} ({_when(busy)}) with the same host {session.host}, who can "
+                f"host {at_once} at a time on a {plan} plan (Zoom accepts both, but only "
+                f"{at_once} can run); change the time or the host of one of them.",
             )
-            break
-        calendar.add(spans)
+        )
     return problems
 
 

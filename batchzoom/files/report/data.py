@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from heapq import heappop, heappush
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from batchzoom.files.ics import without_passcode
 from batchzoom.model import recurrence
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome
 from batchzoom.model.rows import Problem, Session
@@ -35,8 +34,6 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "new": ("+", "not scheduled yet"),
     "in doubt": ("?", "sent but never confirmed"),
 }
-# Sessions in these states take no room on a host's calendar.
-IDLE_STATUSES = frozenset({"cancelled", "invalid"})
 # Zoom statuses that will send a create when the run (or the next one) goes ahead.
 PENDING_STATUSES = frozenset({"planned", "deferred", "new"})
 
@@ -82,6 +79,9 @@ class ReportInput:
     warnings: Sequence[str] = ()
     default_zone: str | None = None  # the configured default zone, if any
     concurrency: int = 1  # meetings one host may run at once on the plan
+    # The sittings (row, start) beyond that, as ``model.pools.crowded`` finds them.
+    crowded: Collection[tuple[int, datetime]] = ()
+    row_warnings: Sequence[Problem] = ()  # validation warnings, listed beside the problems
     plan: str | None = None
     # host (lower case) -> UTC day -> creates and updates the journal counted
     quota_used: Mapping[str, Mapping[date, int]] = field(default_factory=dict)
@@ -133,7 +133,7 @@ def rows_from(
                 join_url=outcome.join_url,
                 password=outcome.password,
                 detail=outcome.error,
-                resume_at=resume_at.get(outcome.row),
+                resume_at=outcome.resume_at or resume_at.get(outcome.row),
             )
         )
     return rows
@@ -151,11 +151,7 @@ def display_zone(rows: Iterable[ReportRow], configured: str | None) -> str:
 
 def without_password(url: str | None) -> str | None:
     """A join link with its ``pwd=`` (the passcode in disguise) taken out."""
-    if not url:
-        return url
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "pwd"]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    return without_passcode(url) if url else url
 
 
 @dataclass
@@ -192,26 +188,13 @@ def occurrences(rows: Iterable[ReportRow]) -> list[Occurrence]:
     return found
 
 
-def mark_over_limit(found: Sequence[Occurrence], limit: int) -> int:
-    """Flag each sitting that starts while its host already runs ``limit`` others.
-
-    Instants are compared in UTC, so a daylight-saving change cannot hide an overlap.
-    Returns how many sittings were flagged.
-    """
-    by_host: dict[str, list[Occurrence]] = defaultdict(list)
-    for item in found:
-        if item.row.status not in IDLE_STATUSES and item.row.host:
-            by_host[item.row.host.lower()].append(item)
+def mark_over_limit(found: Sequence[Occurrence], crowded: Collection[tuple[int, datetime]]) -> int:
+    """Flag each sitting listed in ``crowded`` (row, UTC start); returns how many."""
+    wanted = {(row, start.astimezone(UTC)) for row, start in crowded}
     flagged = 0
-    for items in by_host.values():
-        running: list[datetime] = []  # end instants of the sittings under way
-        for item in sorted(items, key=lambda o: o.start_utc):
-            while running and running[0] <= item.start_utc:
-                heappop(running)
-            if len(running) >= limit:
-                item.over_limit = True
-                flagged += 1
-            heappush(running, item.end.astimezone(UTC))
+    for item in found:
+        item.over_limit = (item.row.row, item.start_utc) in wanted
+        flagged += item.over_limit
     return flagged
 
 

@@ -101,10 +101,12 @@ def _legend() -> str:
 
 
 def _problems(data: ReportInput, rows_shown: set[int]) -> str:
-    if not data.problems:
+    if not data.problems and not data.row_warnings:
         return '<p class="ok">No problems: every row is valid.</p>'
     lines = []
-    for problem in data.problems:
+    listed = [(p, "") for p in data.problems]
+    listed += [(p, ' <span class="warn">warning</span>') for p in data.row_warnings]
+    for problem, kind in sorted(listed, key=lambda item: item[0].row or 0):
         if problem.row is None:
             where = "-"
         elif problem.row in rows_shown:
@@ -113,7 +115,7 @@ def _problems(data: ReportInput, rows_shown: set[int]) -> str:
             where = str(problem.row)
         lines.append(
             f"<tr><td>{where}</td><td{lang(problem.column)}>{escape(problem.column or '-')}</td>"
-            f"<td><code>{escape(problem.code)}</code></td>"
+            f"<td><code>{escape(problem.code)}</code>{kind}</td>"
             f"<td{lang(problem.message)}>{escape(problem.message)}</td></tr>"
         )
     return (
@@ -230,7 +232,7 @@ def render(data: ReportInput) -> str:
     """The whole report as one HTML document."""
     zone = display_zone(data.rows, data.default_zone)
     found = occurrences(data.rows)
-    over = mark_over_limit(found, data.concurrency)
+    over = mark_over_limit(found, data.crowded)
     hosts = hosts_of(data.rows)
     style, script = _asset("report.css"), _asset("report.js")
     policy = (

@@ -1,0 +1,91 @@
+"""`schedule --dry-run --json` shows the exact request bodies and every occurrence's instant."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from batchzoom.cli import cli
+from tests.rosters import write_csv
+
+HEADERS = (
+    "ID",
+    "Topic",
+    "Start",
+    "Time zone",
+    "Duration",
+    "Host",
+    "Password",
+    "Repeat",
+    "End times",
+)
+
+
+def dry_run(path: Path) -> dict[str, object]:
+    result = CliRunner().invoke(cli, ["schedule", str(path), "--dry-run", "--json", "--allow-past"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert isinstance(document, dict)
+    return document
+
+
+def test_every_valid_row_shows_its_body_and_occurrences(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "term.csv",
+        [
+            [
+                "F1",
+                "Night",
+                "2027-11-07T01:30-05:00",
+                "America/New_York",
+                "30",
+                "kim@x.example",
+                "s3cret",
+                "",
+                "",
+            ],
+            [
+                "W1",
+                "Weekly",
+                "2027-10-31 09:00",
+                "America/New_York",
+                "50",
+                "kim@x.example",
+                "",
+                "weekly",
+                "2",
+            ],
+        ],
+        HEADERS,
+    )
+    document = dry_run(path)
+    fold, weekly = document["requests"]  # type: ignore[misc]
+    assert fold["row"] == 2 and fold["host"] == "kim@x.example"
+    assert fold["body"]["start_time"] == "2027-11-07T06:30:00Z"
+    assert fold["body"]["timezone"] == "America/New_York"
+    assert fold["body"]["password"] == "***"
+    assert "s3cret" not in json.dumps(document)
+    assert fold["occurrences"] == [{"local": "2027-11-07T01:30:00", "utc": "2027-11-07T06:30:00Z"}]
+    assert weekly["body"]["type"] == 8
+    assert weekly["body"]["recurrence"] == {
+        "type": 2,
+        "repeat_interval": 1,
+        "weekly_days": "1",
+        "end_times": 2,
+    }
+    assert weekly["occurrences"] == [
+        {"local": "2027-10-31T09:00:00", "utc": "2027-10-31T13:00:00Z"},
+        {"local": "2027-11-07T09:00:00", "utc": "2027-11-07T14:00:00Z"},
+    ]
+
+
+def test_without_json_no_bodies_are_printed(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "term.csv",
+        [["A1", "Class", "2027-05-03 09:00", "Asia/Seoul", "50", "kim@x.example", "", "", ""]],
+        HEADERS,
+    )
+    result = CliRunner().invoke(cli, ["schedule", str(path), "--dry-run", "--allow-past"])
+    assert result.exit_code == 0 and "requests" not in result.stdout
