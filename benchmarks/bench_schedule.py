@@ -7,7 +7,7 @@ host reaches Zoom's 100 creates a day when each has at most 100 rows) in a tempo
 then, each against its own fresh local sandbox that allows ``--rate`` requests per second and
 answers every API request after ``--latency`` seconds:
 
-- batchzoom: ``load`` + ``schedule`` with ``RateLimits.for_plan("pro", rate=RATE)``;
+- batchzoom: ``load`` + ``schedule`` with settings ``rate=RATE``;
 - baseline: the usual copied snippet in plain httpx, one row at a time: POST a token, POST
   the meeting, no retries. It runs the first ``--baseline-rows`` rows and its time for
   ``--rows`` rows is extrapolated from its rate.
@@ -36,10 +36,11 @@ from typing import Any
 import httpx
 
 from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import Progress, ScheduleOptions, load, schedule
-from batchzoom.model.rows import ValidationOptions
+from batchzoom.engine.batch import Progress, schedule
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings, default_concurrency
+from batchzoom.zoom import ZoomSettings, default_concurrency
 
 HEADER = ["ID", "Topic", "Date", "Time", "Duration", "Time zone", "Host"]
 TIMEZONE = "Asia/Seoul"
@@ -76,6 +77,16 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(handle, HEADER, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def zoom_of(sb: Sandbox) -> ZoomSettings:
+    return ZoomSettings(
+        sb.account_id,
+        sb.client_id,
+        Secret(sb.client_secret),
+        token_url=sb.token_url,
+        api_url=sb.api_url,
+    )
 
 
 def sandbox(hosts: int, qps: float, latency: float) -> Sandbox:
@@ -141,7 +152,7 @@ def run_batchzoom(
     concurrency: int | None,
 ) -> Result:
     """Schedule the whole roster with batchzoom against a fresh sandbox."""
-    loaded = load(roster, ValidationOptions(now=datetime(2027, 1, 1, tzinfo=UTC)))
+    loaded = load(roster, resolve(now=lambda: datetime(2027, 1, 1, tzinfo=UTC)))
     assert loaded.validation.ok, loaded.validation.problems[:3]
     total = len(loaded.validation.sessions)
     done_at: list[float] = []
@@ -155,23 +166,18 @@ def run_batchzoom(
                 if update.done == max(1, total // 10):
                     marks["warm"] = sb.counters()
 
-        settings = ZoomSettings(
-            sb.account_id,
-            sb.client_id,
-            Secret(sb.client_secret),
-            token_url=sb.token_url,
-            api_url=sb.api_url,
-        )
-        options = ScheduleOptions(
+        settings = resolve(
+            zoom=zoom_of(sb),
+            rate=client_rate,
             output=folder / f"{name}.scheduled.csv",
             state=folder / f"{name}.batchzoom.db",
             concurrency=concurrency,
+            now=sb.clock.now,
+            environ={},  # real retries, whatever the shell says
         )
-        limits = RateLimits.for_plan("pro", rate=client_rate)
+        limits = settings.limits()
         started = time.perf_counter()
-        report = schedule(
-            loaded, settings, options, limits=limits, retry=RetryPolicy(), progress=progress
-        )
+        report = schedule(loaded, settings, progress=progress)
         seconds = time.perf_counter() - started
         counters = sb.counters()
         stored = len(sb.meetings())

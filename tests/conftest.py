@@ -1,19 +1,37 @@
-"""Shared fixtures: sandboxes of the Zoom API running on loopback.
+"""Shared fixtures: sandboxes of the Zoom API running on loopback, and run settings.
 
 ``sandbox`` is a fresh, running sandbox per test with three licensed users
 (alice, the account owner, bob and carol at school.example) and no faults.
 ``sandbox_factory(config)`` starts a sandbox with any ``SandboxConfig``; every
-sandbox it started is stopped at teardown.
+sandbox it started is stopped at teardown. ``make_settings`` builds the one
+``Settings`` object the way the CLI does (``resolve``), pointed at a sandbox.
+
+Retries are instant in every test (``BATCHZOOM_INSTANT_RETRIES``), subprocesses
+included, so no test sleeps through a backoff.
 """
 
 from __future__ import annotations
 
+import os
 import zoneinfo
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from batchzoom.core.secret import Secret
+from batchzoom.engine.settings import CLOCK_START, INSTANT_RETRIES, Settings, resolve
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from batchzoom.zoom import ZoomSettings
+
+# Every clock of a test starts here: the run's (CLI and subprocesses included) and
+# each sandbox's, so that no test depends on today's date.
+TEST_NOW = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
+os.environ[INSTANT_RETRIES] = "1"
+os.environ[CLOCK_START] = TEST_NOW.isoformat()
 
 # Tests that compute instants with ``zoneinfo.ZoneInfo`` (as an independent check of
 # batchzoom's own zones) read the same database batchzoom does, the tzdata package,
@@ -21,6 +39,8 @@ from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 zoneinfo.reset_tzpath(to=[])
 
 SANDBOX_EMAILS = ("alice@school.example", "bob@school.example", "carol@school.example")
+
+MakeSettings = Callable[..., Settings]
 
 
 def sandbox_users() -> list[SandboxUser]:
@@ -32,6 +52,40 @@ def sandbox_users() -> list[SandboxUser]:
     ]
 
 
+def zoom_settings(sb: Sandbox, *, secret: str | None = None) -> ZoomSettings:
+    """Credentials and URLs of a running sandbox (``secret`` replaces its client secret)."""
+    return ZoomSettings(
+        account_id=sb.account_id,
+        client_id=sb.client_id,
+        client_secret=Secret(secret if secret is not None else sb.client_secret),
+        token_url=sb.token_url,
+        api_url=sb.api_url,
+    )
+
+
+@pytest.fixture
+def make_settings() -> MakeSettings:
+    """``make_settings(sandbox=None, roster=None, **flags)``: ``Settings`` as the CLI builds
+    them (flags over ``batchzoom.toml`` beside ``roster`` over defaults), for ``sandbox``'s
+    account and on its clock unless ``zoom`` or ``now`` (a clock, or an instant to stop it at)
+    are given; without a sandbox, on a clock that starts at ``TEST_NOW``."""
+
+    def make(sandbox: Sandbox | None = None, roster: Path | None = None, **flags: Any) -> Settings:
+        moment = flags.get("now")
+        if isinstance(moment, datetime):  # a clock stopped at that instant
+            flags["now"] = lambda: moment
+        settings = resolve(roster, **flags)
+        if sandbox is not None:
+            settings = replace(
+                settings,
+                zoom=flags.get("zoom") or zoom_settings(sandbox),
+                now=flags.get("now") or sandbox.clock.now,
+            )
+        return settings
+
+    return make
+
+
 @pytest.fixture
 def sandbox_factory() -> Iterator[Callable[[SandboxConfig], Sandbox]]:
     """Start sandboxes from configs; all are stopped when the test ends."""
@@ -40,6 +94,7 @@ def sandbox_factory() -> Iterator[Callable[[SandboxConfig], Sandbox]]:
     def start(config: SandboxConfig | None = None) -> Sandbox:
         sandbox = Sandbox(config or SandboxConfig(users=sandbox_users()))
         started.append(sandbox.start())
+        sandbox.clock.set(TEST_NOW)
         return sandbox
 
     yield start

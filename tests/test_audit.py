@@ -23,15 +23,13 @@ import batchzoom.cli.reconcile
 import batchzoom.cli.status  # noqa: F401  (each registers its command)
 from batchzoom.cli import cli
 from batchzoom.core.errors import InputError
-from batchzoom.core.secret import Secret
 from batchzoom.engine.audit import compare, read_journal, reconcile, status
-from batchzoom.engine.batch import Loaded, ScheduleOptions, load, schedule
+from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import Entry, Journal
+from batchzoom.engine.planning import load
 from batchzoom.model.outcomes import row_key
-from batchzoom.model.rows import ValidationOptions
 from batchzoom.sandbox import Sandbox, SandboxConfig
-from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
-from tests.conftest import sandbox_users
+from tests.conftest import TEST_NOW, MakeSettings, sandbox_users
 
 HEADER = "ID,Topic,Date,Time,Duration,Time zone,Host"
 ALICE, BOB = "alice@school.example", "bob@school.example"
@@ -47,27 +45,18 @@ def write_roster(path: Path, lines: list[str]) -> Path:
     return path
 
 
-def loaded_from(path: Path) -> Loaded:
-    return load(path, ValidationOptions())
+RunSchedule = Callable[[Path, Sandbox, Path], None]
 
 
-def settings_for(sb: Sandbox) -> ZoomSettings:
-    return ZoomSettings(
-        sb.account_id,
-        sb.client_id,
-        Secret(sb.client_secret),
-        token_url=sb.token_url,
-        api_url=sb.api_url,
-    )
+@pytest.fixture
+def run_schedule(make_settings: MakeSettings) -> RunSchedule:
+    """``run_schedule(roster, sandbox, journal)``: one row at a time."""
 
+    def run_schedule(roster: Path, sb: Sandbox, state: Path) -> None:
+        settings = make_settings(sb, state=state, concurrency=1)
+        schedule(load(roster, settings), settings)
 
-def run_schedule(roster: Path, sb: Sandbox, state: Path) -> None:
-    schedule(
-        loaded_from(roster),
-        settings_for(sb),
-        ScheduleOptions(state=state, concurrency=1),
-        retry=RetryPolicy.for_tests(),
-    )
+    return run_schedule
 
 
 def zoom_api(sb: Sandbox) -> httpx.Client:
@@ -81,7 +70,8 @@ def zoom_api(sb: Sandbox) -> httpx.Client:
 
 
 def today() -> str:
-    return datetime.now(UTC).date().isoformat()
+    """The UTC day of every clock in the tests (runs and sandboxes start at ``TEST_NOW``)."""
+    return TEST_NOW.date().isoformat()
 
 
 @pytest.fixture
@@ -119,7 +109,10 @@ def invoke(env: dict[str, str | None], *args: str | Path) -> tuple[int, str, str
 
 @pytest.fixture
 def mixed(
-    tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox]
+    tmp_path: Path,
+    sandbox_factory: Callable[[SandboxConfig], Sandbox],
+    make_settings: MakeSettings,
+    run_schedule: RunSchedule,
 ) -> tuple[Path, Path, Sandbox]:
     """Rows 2-3 created, 4-5 created and 6 deferred (Bob's daily limit is 2), 7 failed,
     8 in doubt (an intent left in the journal), 9 new. Returns roster, journal, sandbox."""
@@ -138,8 +131,8 @@ def mixed(
     first = write_roster(tmp_path / "first.csv", rows[:6])
     run_schedule(first, sb, journal)  # the unknown host fails when its meetings are listed
     roster = write_roster(tmp_path / "term.csv", rows)
-    session = loaded_from(roster).validation.sessions[6]
-    with Journal(journal, account=sb.account_id) as j:
+    session = load(roster, make_settings()).validation.sessions[6]
+    with Journal(journal, account=sb.account_id, now=sb.clock.now) as j:
         j.record_intent(
             row_key=row_key(session),
             host=session.host,
@@ -151,10 +144,17 @@ def mixed(
     return roster, journal, sb
 
 
-def test_status_shows_each_rows_state_from_the_journal(mixed: tuple[Path, Path, Sandbox]) -> None:
+def test_status_shows_each_rows_state_from_the_journal(
+    mixed: tuple[Path, Path, Sandbox], make_settings: MakeSettings
+) -> None:
     roster, journal, sb = mixed
     requests_before = sb.counters()
-    report = status(loaded_from(roster), read_journal(journal, day=today()), account=sb.account_id)
+    report = status(
+        load(roster, make_settings()),
+        read_journal(journal, day=today()),
+        now=sb.clock.now(),
+        account=sb.account_id,
+    )
     by_row = {row.row: row for row in report.rows}
     assert {row: s.status for row, s in by_row.items()} == {
         2: "created",
@@ -169,7 +169,7 @@ def test_status_shows_each_rows_state_from_the_journal(mixed: tuple[Path, Path, 
     assert sb.counters() == requests_before  # status never calls Zoom
     meetings = {m["id"] for m in sb.meetings()}
     assert {by_row[r].meeting_id for r in (2, 3, 4, 5)} == meetings
-    assert by_row[6].resume_at is not None and by_row[6].resume_at > datetime.now(UTC)
+    assert by_row[6].resume_at is not None and by_row[6].resume_at > sb.clock.now()
     assert by_row[6].detail(report.now).startswith("until ")
     assert by_row[7].error is not None and "1001" in by_row[7].error
     assert report.counts() == {
@@ -184,17 +184,25 @@ def test_status_shows_each_rows_state_from_the_journal(mixed: tuple[Path, Path, 
     }
 
 
-def test_status_counts_todays_creates_per_host(mixed: tuple[Path, Path, Sandbox]) -> None:
+def test_status_counts_todays_creates_per_host(
+    mixed: tuple[Path, Path, Sandbox], make_settings: MakeSettings
+) -> None:
     roster, journal, sb = mixed
-    report = status(loaded_from(roster), read_journal(journal, day=today()), account=sb.account_id)
+    report = status(
+        load(roster, make_settings()),
+        read_journal(journal, day=today()),
+        now=sb.clock.now(),
+        account=sb.account_id,
+    )
     # Every create sent counts, refused or not: Bob's third was refused by the daily limit.
     # No create was sent for the unknown host: listing its meetings failed first.
     assert {(q.host, q.used, q.limit) for q in report.quota} == {
         (ALICE, 3, 100),
         (BOB, 3, 100),
     }
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
-    assert status(loaded_from(roster), read_journal(journal, day=tomorrow)).quota == []
+    tomorrow = (TEST_NOW + timedelta(days=1)).date().isoformat()
+    later = read_journal(journal, day=tomorrow)
+    assert status(load(roster, make_settings()), later, now=sb.clock.now()).quota == []
 
 
 def test_status_cli_prints_a_table_without_credentials(
@@ -282,18 +290,14 @@ def test_status_lists_invalid_rows_and_entries_no_longer_in_the_roster(
 
 
 def test_status_of_a_past_session_still_finds_its_meeting(
-    tmp_path: Path, sandbox: Sandbox, env: dict[str, str | None]
+    tmp_path: Path, sandbox: Sandbox, env: dict[str, str | None], make_settings: MakeSettings
 ) -> None:
     """Status reads rows whose start has passed; a row keyed by its content keeps its key."""
     roster = write_roster(
         tmp_path / "term.csv", [",Old class,2001-05-03,09:00,50,Asia/Seoul," + ALICE]
     )
-    schedule(
-        load(roster, ValidationOptions(allow_past=True)),
-        settings_for(sandbox),
-        ScheduleOptions(),
-        retry=RetryPolicy.for_tests(),
-    )
+    settings = make_settings(sandbox, allow_past=True)
+    schedule(load(roster, settings), settings)
     code, out, _ = invoke(env, "status", roster)
     assert code == 0
     assert out.splitlines()[2].split()[:3] == ["2", "-", "created"]
@@ -340,7 +344,9 @@ def test_read_journal_refuses_a_missing_file_only_when_told() -> None:
 
 
 @pytest.fixture
-def scheduled(tmp_path: Path, sandbox: Sandbox) -> tuple[Path, Path, list[dict[str, Any]]]:
+def scheduled(
+    tmp_path: Path, sandbox: Sandbox, run_schedule: RunSchedule
+) -> tuple[Path, Path, list[dict[str, Any]]]:
     """Five meetings made by a schedule run; returns roster, journal, meetings in row order."""
     rows = [line(f"K-{n}", f"Korean {n} 국어", 3 + n, ALICE if n % 2 else BOB) for n in range(5)]
     roster = write_roster(tmp_path / "term.csv", rows)
@@ -351,7 +357,9 @@ def scheduled(tmp_path: Path, sandbox: Sandbox) -> tuple[Path, Path, list[dict[s
 
 
 def test_reconcile_finds_exactly_the_meetings_deleted_or_changed_on_zoom(
-    scheduled: tuple[Path, Path, list[dict[str, Any]]], sandbox: Sandbox
+    scheduled: tuple[Path, Path, list[dict[str, Any]]],
+    sandbox: Sandbox,
+    make_settings: MakeSettings,
 ) -> None:
     _, journal, meetings = scheduled
     with zoom_api(sandbox) as api:
@@ -362,9 +370,7 @@ def test_reconcile_finds_exactly_the_meetings_deleted_or_changed_on_zoom(
     before = len(sandbox.meetings())
     report = reconcile(
         read_journal(journal, day=today()),
-        settings_for(sandbox),
-        limits=RateLimits.for_plan("pro"),
-        retry=RetryPolicy.for_tests(),
+        make_settings(sandbox),
     )
     verdicts = {c.meeting_id: (c.verdict, c.changed) for c in report.checks}
     assert verdicts == {
@@ -383,13 +389,15 @@ def test_reconcile_finds_exactly_the_meetings_deleted_or_changed_on_zoom(
 
 
 def test_reconcile_leaves_the_journal_unchanged(
-    scheduled: tuple[Path, Path, list[dict[str, Any]]], sandbox: Sandbox
+    scheduled: tuple[Path, Path, list[dict[str, Any]]],
+    sandbox: Sandbox,
+    make_settings: MakeSettings,
 ) -> None:
     _, journal, meetings = scheduled
     with zoom_api(sandbox) as api:
         api.delete(f"meetings/{meetings[0]['id']}")
     before = read_journal(journal, day=today())
-    reconcile(before, settings_for(sandbox), retry=RetryPolicy.for_tests())
+    reconcile(before, make_settings(sandbox))
     assert read_journal(journal, day=today()) == before
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from batchzoom.cli import cli
-from batchzoom.cli.options import ReadingOptions
 from batchzoom.core.errors import ConfigError
 from batchzoom.engine import config
-from batchzoom.engine.config import Config
-from batchzoom.engine.planning import plan_hosts
+from batchzoom.engine.planning import load, plan_hosts
+from batchzoom.engine.settings import Settings, resolve
+from batchzoom.files.roster import Roster
 from batchzoom.model.rows import Validation
 from tests.rosters import write_csv
 
@@ -37,6 +38,12 @@ teachers = ["kim@school.example", "lee@school.example"]
 """
 
 
+def read(path: Path, **flags: Any) -> tuple[Roster, Validation]:
+    """The roster at ``path``, loaded as the CLI does with ``flags``."""
+    loaded = load(path, resolve(path, **flags))
+    return loaded.roster, loaded.validation
+
+
 def toml(folder: Path, text: str, name: str = "batchzoom.toml") -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
@@ -44,30 +51,60 @@ def toml(folder: Path, text: str, name: str = "batchzoom.toml") -> Path:
 
 
 def test_full_file_is_read(tmp_path: Path) -> None:
-    """Every section is read into the Config, names checked and normalised."""
+    """Every section is read into the settings it sets, names checked and normalised."""
     found = config.load(toml(tmp_path, FULL))
-    assert found == Config(
-        path=tmp_path / "batchzoom.toml",
-        timezone="Asia/Seoul",
-        plan="business",
-        host="office@school.example",
-        buffer_minutes=10,
-        settings={"waiting_room": True, "auto_recording": "cloud"},
-        aliases={"host": ("Teacher", "담당 교사")},
-        pools={"teachers": ("kim@school.example", "lee@school.example")},
+    assert found == {
+        "config": tmp_path / "batchzoom.toml",
+        "timezone": "Asia/Seoul",
+        "plan": "business",
+        "host": "office@school.example",
+        "buffer_minutes": 10,
+        "meeting_settings": {"waiting_room": True, "auto_recording": "cloud"},
+        "aliases": {"host": ("Teacher", "담당 교사")},
+        "pools": {"teachers": ("kim@school.example", "lee@school.example")},
+    }
+    assert Settings(**found).buffer == timedelta(minutes=10)
+
+
+def test_a_flag_wins_over_the_file_and_the_file_over_the_default(tmp_path: Path) -> None:
+    roster = tmp_path / "spring.csv"
+    assert resolve(roster).timezone is None and resolve(roster).plan == "pro"
+    toml(tmp_path, FULL)
+    from_file = resolve(roster)
+    assert (from_file.timezone, from_file.plan, from_file.host) == (
+        "Asia/Seoul",
+        "business",
+        "office@school.example",
     )
-    assert found.buffer == timedelta(minutes=10)
+    flagged = resolve(roster, timezone="Europe/Berlin", plan=None, host="kim@school.example")
+    assert (flagged.timezone, flagged.plan, flagged.host) == (
+        "Europe/Berlin",
+        "business",  # None: not given on the command line
+        "kim@school.example",
+    )
+    with pytest.raises(TypeError, match="not a setting: colour"):
+        resolve(roster, colour="red")
+
+
+def test_the_environment_can_make_retries_instant_and_start_the_clock() -> None:
+    assert not resolve(environ={}).retry.instant
+    assert resolve(environ={"BATCHZOOM_INSTANT_RETRIES": "1"}).retry.instant
+    assert not resolve(environ={"BATCHZOOM_INSTANT_RETRIES": "0"}).retry.instant
+    clock = resolve(environ={"BATCHZOOM_NOW": "2034-02-01T08:00:00Z"}).now
+    assert timedelta(0) <= clock() - datetime(2034, 2, 1, 8, tzinfo=UTC) < timedelta(minutes=1)
+    with pytest.raises(ConfigError, match="BATCHZOOM_NOW must be an instant with its offset"):
+        resolve(environ={"BATCHZOOM_NOW": "2034-02-01 08:00"})
 
 
 def test_found_beside_the_roster_or_given(tmp_path: Path) -> None:
     """batchzoom.toml beside the roster is used; none there is an empty Config; a missing
     --config file is an error."""
     roster = tmp_path / "spring.csv"
-    assert config.find(roster) == Config()
+    assert config.find(roster) == {}
     toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\n')
-    assert config.find(roster).timezone == "Asia/Seoul"
+    assert config.find(roster)["timezone"] == "Asia/Seoul"
     other = toml(tmp_path, '[defaults]\ntimezone = "Europe/Berlin"\n', "other.toml")
-    assert config.find(roster, other).timezone == "Europe/Berlin"
+    assert config.find(roster, other)["timezone"] == "Europe/Berlin"
     with pytest.raises(ConfigError, match=r"nope\.toml does not exist; check the --config path"):
         config.find(roster, tmp_path / "nope.toml")
 
@@ -125,12 +162,11 @@ def test_flag_beats_file_beats_builtin(tmp_path: Path) -> None:
     assert validate(path)[0] == 3  # no time zone anywhere
     toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\nhost = "office@school.example"\n')
     assert validate(path)[0] == 0
-    _, validation = ReadingOptions().load(path)
+    _, validation = read(path)
     assert [(s.timezone, s.host) for s in validation.sessions] == [
         ("Asia/Seoul", "office@school.example")
     ]
-    flags = ReadingOptions(timezone="Europe/Berlin", host="kim@school.example")
-    _, validation = flags.load(path)
+    _, validation = read(path, timezone="Europe/Berlin", host="kim@school.example")
     assert [(s.timezone, s.host) for s in validation.sessions] == [
         ("Europe/Berlin", "kim@school.example")
     ]
@@ -151,10 +187,10 @@ def test_aliases_match_headers_the_built_ins_do_not(tmp_path: Path) -> None:
     """A 'Teacher' column is read as the host once the file lists it as a host alias."""
     path = roster(tmp_path, [["A-1", "Maths", "2031-05-03 09:00", "50", "kim@school.example"]])
     toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\n')
-    table, validation = ReadingOptions().load(path)
+    table, validation = read(path)
     assert "Teacher" in table.ignored and validation.sessions[0].host == "me"
     toml(tmp_path, '[defaults]\ntimezone = "Asia/Seoul"\n[aliases]\nhost = ["teacher"]\n')
-    table, validation = ReadingOptions().load(path)
+    table, validation = read(path)
     assert table.columns["host"] == "Teacher" and "Teacher" not in table.ignored
     assert validation.sessions[0].host == "kim@school.example"
 
@@ -168,7 +204,7 @@ def test_pool_cells_get_members_and_full_pools_are_reported(tmp_path: Path) -> N
     ]
     path = roster(tmp_path, rows)
     toml(tmp_path, FULL)
-    _, validation = ReadingOptions().load(path)
+    _, validation = read(path)
     assert validation.ok
     hosts = {s.key: s.host for s in validation.sessions}
     assert {s.pool for s in validation.sessions} == {"teachers"}
@@ -245,7 +281,7 @@ def test_settings_fill_what_a_row_leaves_out(tmp_path: Path) -> None:
     """The file's settings become each session's defaults; a row's own settings win."""
     path = roster(tmp_path, [["A-1", "Maths", "2031-05-03 09:00", "50", "kim@school.example"]])
     toml(tmp_path, FULL)
-    table, validation = ReadingOptions().load(path)
+    table, validation = read(path)
     assert validation.sessions[0].settings == {"waiting_room": True, "auto_recording": "cloud"}
     own = Validation(
         sessions=[replace(validation.sessions[0], settings={"waiting_room": False})],
@@ -253,7 +289,7 @@ def test_settings_fill_what_a_row_leaves_out(tmp_path: Path) -> None:
         invalid_rows=set(),
         rows=validation.rows,
     )
-    merged = plan_hosts(table, own, config.find(path))
+    merged = plan_hosts(table, own, resolve(path))
     assert merged.sessions[0].settings == {"waiting_room": False, "auto_recording": "cloud"}
 
 
@@ -267,9 +303,8 @@ def test_earlier_hosts_are_kept(tmp_path: Path) -> None:
         ],
     )
     toml(tmp_path, FULL)
-    table, validation = ReadingOptions().load(path)
+    table, validation = read(path)
     assert {s.host for s in validation.sessions} == {"kim@school.example", "lee@school.example"}
-    unplanned = ReadingOptions(config=tmp_path / "batchzoom.toml")
     again = plan_hosts(
         table,
         Validation(
@@ -278,7 +313,7 @@ def test_earlier_hosts_are_kept(tmp_path: Path) -> None:
             invalid_rows=set(),
             rows=validation.rows,
         ),
-        unplanned.configuration(path),
+        resolve(path, config=tmp_path / "batchzoom.toml"),
         previous={"id:A-1": "lee@school.example"},
         used_today={},
     )

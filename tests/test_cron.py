@@ -16,6 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -25,22 +26,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import ScheduleOptions, load, schedule
+from batchzoom.cli.app import outcome_exit
+from batchzoom.engine.batch import RunReport, schedule
 from batchzoom.engine.journal import Journal, default_path
-from batchzoom.model.rows import ValidationOptions
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
+from tests.conftest import TEST_NOW, MakeSettings, zoom_settings
 from tests.crashes import Crash, CrashingTransport
 from tests.rosters import HEADERS, session_rows, write_csv
 
 HOSTS = [f"teacher{n}@school.example" for n in range(5)]
-
-
-def settings_for(sb: Sandbox) -> ZoomSettings:
-    return ZoomSettings(
-        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
-    )
 
 
 def env_for(sb: Sandbox) -> dict[str, str]:
@@ -162,24 +158,26 @@ def test_overlapping_runs_one_works_one_exits_5(
     assert_exactly_once(sb, rows, tmp_path / "term.scheduled.csv")
 
 
-def _run(roster: Path, sb: Sandbox, **options: object) -> object:
-    loaded = load(roster, ValidationOptions())
-    return schedule(
-        loaded,
-        settings_for(sb),
-        ScheduleOptions(**options),  # type: ignore[arg-type]
-        retry=RetryPolicy.for_tests(),
-        limits=RateLimits.for_plan("pro"),
-    )
+@pytest.fixture
+def run_schedule(make_settings: MakeSettings) -> Callable[..., RunReport]:
+    """``run_schedule(roster, sandbox, **flags)``: load and schedule the roster."""
+
+    def run(roster: Path, sb: Sandbox, **flags: object) -> RunReport:
+        settings = make_settings(sb, **flags)
+        return schedule(load(roster, settings), settings)
+
+    return run
 
 
-def test_edits_between_runs_create_only_the_new_rows(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_edits_between_runs_create_only_the_new_rows(
+    tmp_path: Path, sandbox: Sandbox, run_schedule: Callable[..., RunReport]
+) -> None:
     headers = (*HEADERS, "Agenda")
     rows = [
         [*row, "Unit 1"] for row in session_rows(10, ["alice@school.example", "bob@school.example"])
     ]
     roster = write_csv(tmp_path / "term.csv", rows, headers)
-    _run(roster, sandbox)
+    run_schedule(roster, sandbox)
     assert len(sandbox.meetings()) == 10
 
     edited = [list(row) for row in rows[3:]]  # rows 0-2 deleted
@@ -189,8 +187,8 @@ def test_edits_between_runs_create_only_the_new_rows(tmp_path: Path, sandbox: Sa
     added = [[*row, "Unit 9"] for row in session_rows(4, ["carol@school.example"], prefix="N")]
     edited += added
     write_csv(roster, edited, headers)
-    report = _run(roster, sandbox)
-    counts = report.counts()  # type: ignore[attr-defined]
+    report = run_schedule(roster, sandbox)
+    counts = report.counts()
     assert counts["created"] == 4 and counts["changed"] == 1 and counts["existing"] == 6
     assert len(sandbox.meetings()) == 14
 
@@ -202,8 +200,8 @@ def test_edits_between_runs_create_only_the_new_rows(tmp_path: Path, sandbox: Sa
     for row in edited:
         sheet.append(row)
     book.save(tmp_path / "term.xlsx")
-    report = _run(tmp_path / "term.xlsx", sandbox)
-    assert report.counts()["created"] == 0  # type: ignore[attr-defined]
+    report = run_schedule(tmp_path / "term.xlsx", sandbox)
+    assert report.counts()["created"] == 0
     assert len(sandbox.meetings()) == 14
 
 
@@ -218,14 +216,16 @@ def test_damaged_journal_is_one_clear_error(tmp_path: Path, sandbox: Sandbox) ->
     assert sandbox.meetings() == []
 
 
-def test_lost_journal_over_many_runs_never_duplicates(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_lost_journal_over_many_runs_never_duplicates(
+    tmp_path: Path, sandbox: Sandbox, run_schedule: Callable[..., RunReport]
+) -> None:
     rows = session_rows(6, ["alice@school.example", "bob@school.example"])
     roster = write_csv(tmp_path / "term.csv", rows)
     for _ in range(3):
-        _run(roster, sandbox)
+        run_schedule(roster, sandbox)
         default_path(roster).unlink()
-    _run(roster, sandbox)
-    _run(roster, sandbox)
+    run_schedule(roster, sandbox)
+    run_schedule(roster, sandbox)
     assert_exactly_once(sandbox, rows, tmp_path / "term.scheduled.csv")
 
 
@@ -261,18 +261,15 @@ def test_any_interleaving_of_crashes_and_faults_keeps_exactly_once(
         drop_rate=drop_rate,
     )
     with Sandbox(config) as sb:
-        loaded = load(roster, ValidationOptions())
+        sb.clock.set(TEST_NOW)
+        options = replace(
+            resolve(concurrency=1, rate=1000), zoom=zoom_settings(sb), now=sb.clock.now
+        )
+        loaded = load(roster, options)
 
         def attempt(transport: httpx.BaseTransport | None) -> int:
-            report = schedule(
-                loaded,
-                settings_for(sb),
-                ScheduleOptions(concurrency=1),
-                retry=RetryPolicy.for_tests(),
-                limits=RateLimits.for_plan("pro", rate=1000),
-                transport=transport,
-            )
-            return report.exit_code
+            report = schedule(loaded, options, transport=transport)
+            return outcome_exit(report.counts())
 
         for at_create, after_response in crashes:
             with contextlib.suppress(Crash):

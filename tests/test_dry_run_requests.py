@@ -32,6 +32,7 @@ def dry_run(path: Path) -> dict[str, object]:
 
 
 def test_every_valid_row_shows_its_body_and_occurrences(tmp_path: Path) -> None:
+    """(The series lies far ahead, so the run's own clock never moves its start.)"""
     path = write_csv(
         tmp_path / "term.csv",
         [
@@ -49,7 +50,7 @@ def test_every_valid_row_shows_its_body_and_occurrences(tmp_path: Path) -> None:
             [
                 "W1",
                 "Weekly",
-                "2027-10-31 09:00",
+                "2098-10-26 09:00",
                 "America/New_York",
                 "50",
                 "kim@x.example",
@@ -76,8 +77,8 @@ def test_every_valid_row_shows_its_body_and_occurrences(tmp_path: Path) -> None:
         "end_times": 2,
     }
     assert weekly["occurrences"] == [
-        {"local": "2027-10-31T09:00:00", "utc": "2027-10-31T13:00:00Z"},
-        {"local": "2027-11-07T09:00:00", "utc": "2027-11-07T14:00:00Z"},
+        {"local": "2098-10-26T09:00:00", "utc": "2098-10-26T13:00:00Z"},
+        {"local": "2098-11-02T09:00:00", "utc": "2098-11-02T14:00:00Z"},
     ]
 
 

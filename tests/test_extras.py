@@ -8,15 +8,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import ScheduleOptions, load, schedule
+from batchzoom.cli.app import outcome_exit
+from batchzoom.engine.batch import schedule
+from batchzoom.engine.planning import load
 from batchzoom.files.roster import read_roster
 from batchzoom.model.extras import parse_alternative_hosts
 from batchzoom.model.rows import CellError, ValidationOptions, validate_row_by_row
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
 from batchzoom.zoom.meetings import create_body
 from batchzoom.zoomspec import request_schema, to_json_schema
+from tests.conftest import MakeSettings
 from tests.rosters import HEADERS, session_rows, write_csv
 
 ALICE, BOB, CAROL = "alice@school.example", "bob@school.example", "carol@school.example"
@@ -36,7 +37,9 @@ def timetable(tmp_path: Path, extra: list[list[str]]) -> Path:
     return write_csv(tmp_path / "term.csv", rows, (*HEADERS, *RECURRING))
 
 
-def test_recurring_row_with_co_teachers_and_settings_makes_a_type_8_body(tmp_path: Path) -> None:
+def test_recurring_row_with_co_teachers_and_settings_makes_a_type_8_body(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
     path = timetable(
         tmp_path,
         [
@@ -44,7 +47,7 @@ def test_recurring_row_with_co_teachers_and_settings_makes_a_type_8_body(tmp_pat
             ["", "", "", "", "", ""],
         ],
     )
-    validation = load(path, ValidationOptions()).validation
+    validation = load(path, make_settings()).validation
     assert validation.ok
     first, second = (create_body(s) for s in validation.sessions)
     assert first["type"] == 8
@@ -58,7 +61,9 @@ def test_recurring_row_with_co_teachers_and_settings_makes_a_type_8_body(tmp_pat
     assert second["type"] == 2 and "recurrence" not in second and "settings" not in second
 
 
-def test_recurrence_problems_name_their_row_and_column(tmp_path: Path) -> None:
+def test_recurrence_problems_name_their_row_and_column(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
     path = timetable(
         tmp_path,
         [
@@ -69,7 +74,7 @@ def test_recurrence_problems_name_their_row_and_column(tmp_path: Path) -> None:
             ["weekly", "", "", "", "bob", ""],
         ],
     )
-    problems = load(path, ValidationOptions()).validation.problems
+    problems = load(path, make_settings()).validation.problems
     assert [(p.row, p.column, p.code) for p in problems] == [
         (2, "End times", "end_times-range"),
         (3, "End date", "end-conflict"),
@@ -80,7 +85,9 @@ def test_recurrence_problems_name_their_row_and_column(tmp_path: Path) -> None:
     ]
 
 
-def test_every_recurrence_problem_of_a_row_is_listed_with_its_column(tmp_path: Path) -> None:
+def test_every_recurrence_problem_of_a_row_is_listed_with_its_column(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
     """A row with a bad day and an out-of-range count lists both, each row of the same cells."""
     path = timetable(
         tmp_path,
@@ -90,7 +97,7 @@ def test_every_recurrence_problem_of_a_row_is_listed_with_its_column(tmp_path: P
             ["weekly", "Xyz", "70", "", "", ""],
         ],
     )
-    problems = load(path, ValidationOptions()).validation.problems
+    problems = load(path, make_settings()).validation.problems
     assert [(p.row, p.column, p.code) for p in problems] == [
         (2, "Weekly days", "weekly_days-format"),
         (2, "End times", "end_times-range"),
@@ -100,7 +107,9 @@ def test_every_recurrence_problem_of_a_row_is_listed_with_its_column(tmp_path: P
     assert '"Xyz"' in problems[0].message and "70" in problems[1].message
 
 
-def test_row_by_row_and_columnwise_validation_agree_with_extras(tmp_path: Path) -> None:
+def test_row_by_row_and_columnwise_validation_agree_with_extras(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
     path = timetable(
         tmp_path,
         [
@@ -111,7 +120,7 @@ def test_row_by_row_and_columnwise_validation_agree_with_extras(tmp_path: Path) 
         ],
     )
     roster = read_roster(path)
-    assert load(path, ValidationOptions()).validation == validate_row_by_row(
+    assert load(path, make_settings()).validation == validate_row_by_row(
         roster, ValidationOptions()
     )
 
@@ -121,14 +130,8 @@ CREATE_SCHEMA = to_json_schema(request_schema("meetingCreate"))
 CREATE_SCHEMA["properties"]["recurrence"]["properties"]["weekly_days"].pop("enum")
 
 
-def settings_for(sb: Sandbox) -> ZoomSettings:
-    return ZoomSettings(
-        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
-    )
-
-
 def test_bodies_with_recurrence_and_settings_meet_the_schema_and_the_sandbox(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
 ) -> None:
     path = timetable(
         tmp_path,
@@ -138,18 +141,11 @@ def test_bodies_with_recurrence_and_settings_meet_the_schema_and_the_sandbox(
             ["매일", "", "3", "", "", ""],
         ],
     )
-    loaded = load(path, ValidationOptions())
+    loaded = load(path, make_settings())
     assert loaded.validation.ok
     for session in loaded.validation.sessions:
         jsonschema.validate(create_body(session), CREATE_SCHEMA)
-    report = schedule(
-        loaded,
-        settings_for(sandbox),
-        ScheduleOptions(output=tmp_path / "out.csv"),
-        limits=RateLimits.for_plan("pro", rate=30),
-        retry=RetryPolicy.for_tests(),
-        now=sandbox.clock.now,
-    )
+    report = schedule(loaded, make_settings(sandbox, rate=30, output=tmp_path / "out.csv"))
     assert report.counts()["created"] == 3
     meetings = sorted(sandbox.meetings(), key=lambda m: m["topic"])
     assert [m["type"] for m in meetings] == [8, 8, 8]
@@ -159,7 +155,7 @@ def test_bodies_with_recurrence_and_settings_meet_the_schema_and_the_sandbox(
 
 
 def test_zoom_refusing_an_alternative_host_fails_that_row_naming_the_field(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox], make_settings: MakeSettings
 ) -> None:
     sb = sandbox_factory(
         SandboxConfig(users=[SandboxUser(ALICE), SandboxUser(BOB, licensed=False)])
@@ -172,19 +168,13 @@ def test_zoom_refusing_an_alternative_host_fails_that_row_naming_the_field(
             ["weekly", "", "2", "", "", ""],
         ],
     )
-    loaded = load(path, ValidationOptions())
-    report = schedule(
-        loaded,
-        settings_for(sb),
-        ScheduleOptions(output=tmp_path / "out.csv"),
-        limits=RateLimits.for_plan("pro", rate=30),
-        retry=RetryPolicy.for_tests(),
-        now=sb.clock.now,
-    )
+    settings = make_settings(sb, rate=30, output=tmp_path / "out.csv")
+    loaded = load(path, settings)
+    report = schedule(loaded, settings)
     outcomes = {o.row: o for o in report.outcomes}
     assert outcomes[2].status == "failed" and outcomes[3].status == "failed"
     assert "alternative_hosts" in (outcomes[2].error or "")
     assert "stranger@elsewhere.example" in (outcomes[2].error or "")
     assert BOB in (outcomes[3].error or "")
     assert outcomes[4].status == "created"
-    assert report.exit_code == 4
+    assert outcome_exit(report.counts()) == 4

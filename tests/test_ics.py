@@ -15,17 +15,19 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Event
 
-from batchzoom.engine.batch import ScheduleOptions, load, schedule
+from batchzoom.cli.app import outcome_exit
+from batchzoom.engine.batch import schedule
+from batchzoom.engine.planning import load
 from batchzoom.files.ics import meeting_event, pair, write_calendar
 from batchzoom.model import recurrence, times
 from batchzoom.model.outcomes import RowOutcome
-from batchzoom.model.rows import Session, ValidationOptions
+from batchzoom.model.rows import Session
 from batchzoom.sandbox import Sandbox
 from batchzoom.sandbox.recurrence import occurrences as sandbox_occurrences
-from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient
+from batchzoom.zoom import RetryPolicy, ZoomClient
 from batchzoom.zoom.meetings import create_body
+from tests.conftest import MakeSettings, zoom_settings
 from tests.rosters import session_rows, write_csv
-from tests.test_schedule import settings_for
 
 ALICE, BOB = "alice@school.example", "bob@school.example"
 STAMP = datetime(2027, 1, 4, tzinfo=UTC)
@@ -52,30 +54,26 @@ def expand(event: Event) -> list[str]:
     return [utc_text(moment) for moment in rrulestr(text, dtstart=start)]
 
 
-def scheduled(tmp_path: Path, sandbox: Sandbox) -> list[tuple[Session, RowOutcome]]:
+def scheduled(
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
+) -> list[tuple[Session, RowOutcome]]:
     rows = session_rows(3, [ALICE], first=datetime(2027, 3, 12, 17, 0), zone="America/New_York")
     rows += session_rows(2, [BOB], first=datetime(2027, 5, 3, 9, 0), zone="Asia/Seoul", prefix="K")
     roster = write_csv(tmp_path / "term.csv", rows)
-    loaded = load(roster, ValidationOptions())
-    report = schedule(
-        loaded,
-        settings_for(sandbox),
-        ScheduleOptions(),
-        limits=RateLimits.for_plan("pro", rate=30),
-        retry=RetryPolicy.for_tests(),
-        now=sandbox.clock.now,
-    )
-    assert report.exit_code == 0
+    settings = make_settings(sandbox, rate=30)
+    loaded = load(roster, settings)
+    report = schedule(loaded, settings)
+    assert outcome_exit(report.counts()) == 0
     items = pair(loaded.validation.sessions, report.outcomes)
     assert len(items) == len(loaded.validation.sessions)
     return items
 
 
 def test_events_start_when_the_sandbox_says_in_the_sessions_zone(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
 ) -> None:
     """One event per meeting; DTSTART (with TZID) is the stored start_time; no passcode, no start URL."""
-    items = scheduled(tmp_path, sandbox)
+    items = scheduled(tmp_path, sandbox, make_settings)
     target = tmp_path / "term.ics"
     assert write_calendar(target, items, include_password=False, now=STAMP) == 5
     stored = {meeting["id"]: meeting for meeting in sandbox.meetings()}
@@ -99,9 +97,11 @@ def test_events_start_when_the_sandbox_says_in_the_sessions_zone(
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
-def test_passcodes_and_full_join_links_only_when_asked(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_passcodes_and_full_join_links_only_when_asked(
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
+) -> None:
     """With include_password the description carries each passcode and the link its pwd."""
-    items = scheduled(tmp_path, sandbox)
+    items = scheduled(tmp_path, sandbox, make_settings)
     target = tmp_path / "term.ics"
     write_calendar(target, items, include_password=True, now=STAMP)
     stored = {meeting["id"]: meeting for meeting in sandbox.meetings()}
@@ -143,7 +143,7 @@ def test_weekly_series_across_dst_matches_the_sandbox_occurrences(
     session = Session(
         2, "W1", "Evening class", start, "America/New_York", 60, ALICE, recurrence=rule
     )
-    with ZoomClient(settings_for(sandbox), retry=RetryPolicy.for_tests()) as client:
+    with ZoomClient(zoom_settings(sandbox), retry=RetryPolicy.for_tests()) as client:
         body = create_body(session) | {"type": 8, "recurrence": rule}
         meeting = client.create_meeting(ALICE, body)
     outcome = RowOutcome(

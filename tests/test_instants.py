@@ -7,16 +7,18 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from batchzoom.engine.batch import load
+from batchzoom.engine.batch import schedule
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
 from batchzoom.files.ics import write_calendar
-from batchzoom.model import times
+from batchzoom.model import recurrence, times
 from batchzoom.model.outcomes import RowOutcome
-from batchzoom.model.rows import Session, ValidationOptions
+from batchzoom.model.rows import Session
 from batchzoom.sandbox import Sandbox
 from batchzoom.zoom import RetryPolicy, ZoomClient
 from batchzoom.zoom.meetings import create_body, fingerprint
+from tests.conftest import zoom_settings
 from tests.rosters import write_csv
-from tests.test_schedule import settings_for
 
 ALICE = "alice@school.example"
 NOW = datetime(2027, 1, 4, tzinfo=UTC)
@@ -27,7 +29,7 @@ def rows(path: Path, *starts: str, zone: str = NEW_YORK) -> list[Session]:
     table = [
         [f"F{n}", "Night class", start, zone, "30", ALICE, ""] for n, start in enumerate(starts)
     ]
-    loaded = load(write_csv(path, table), ValidationOptions(now=NOW))
+    loaded = load(write_csv(path, table), resolve(now=lambda: NOW))
     assert loaded.validation.problems == []
     return loaded.validation.sessions
 
@@ -49,7 +51,7 @@ def test_the_sandbox_keeps_the_instant_of_a_utc_start_sent_with_a_zone(
     tmp_path: Path, sandbox: Sandbox
 ) -> None:
     first, second = rows(tmp_path / "r.csv", "2027-11-07T01:30-04:00", "2027-11-07T01:30-05:00")
-    with ZoomClient(settings_for(sandbox), retry=RetryPolicy.for_tests()) as client:
+    with ZoomClient(zoom_settings(sandbox), retry=RetryPolicy.for_tests()) as client:
         made = [client.create_meeting(ALICE, create_body(s)) for s in (first, second)]
     assert [meeting["start_time"] for meeting in made] == [
         "2027-11-07T05:30:00Z",
@@ -94,3 +96,36 @@ def test_the_calendar_writes_the_two_sides_of_a_fold_as_two_instants(tmp_path: P
         datetime(2027, 11, 7, 5, 30, tzinfo=UTC),
         datetime(2027, 11, 7, 6, 30, tzinfo=UTC),
     ]
+
+
+def test_a_past_series_is_sent_from_its_next_occurrence_keeping_its_local_time(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """--allow-past: Zoom would move a past start to "now"; the next occurrence is sent."""
+    moment = datetime(2027, 1, 27, tzinfo=UTC)
+    sandbox.clock.advance((moment - sandbox.clock.now()).total_seconds())
+    table = [["W1", "Monday class", "2027-01-04 09:00", "Asia/Seoul", "50", ALICE, "weekly", "10"]]
+    headers = ("ID", "Topic", "Start", "Time zone", "Duration", "Host", "Repeat", "End times")
+    path = write_csv(tmp_path / "r.csv", table, headers)
+    settings = resolve(
+        now=lambda: moment,
+        allow_past=True,
+        zoom=zoom_settings(sandbox),
+        rate=30,
+        retry=RetryPolicy.for_tests(),
+    )
+    loaded = load(path, settings)
+    (session,) = loaded.validation.sessions
+    report = schedule(loaded, settings)
+    assert report.counts()["created"] == 1
+    (meeting,) = sandbox.meetings()
+    assert meeting["start_time"] == "2027-02-01T00:00:00Z"  # Monday 1 February, 09:00 KST
+    assert meeting["recurrence"]["end_times"] == 6
+    assert session.recurrence is not None
+    remaining = recurrence.occurrences(session.start, session.timezone, session.recurrence)[4:]
+    assert [o["start_time"] for o in meeting["occurrences"]] == [
+        times.utc_text(start) for start in remaining
+    ]
+    # A second run recognises the meeting: nothing is sent again.
+    again = schedule(load(path, settings), settings)
+    assert again.counts()["created"] == 0 and len(sandbox.meetings()) == 1

@@ -7,11 +7,12 @@ import stat
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from batchzoom.cli.app import error_exit
 from batchzoom.core.errors import InputError, LockedError
 from batchzoom.engine.journal import Journal, default_path
 from batchzoom.engine.lock import RunLock
@@ -92,13 +93,17 @@ def test_accounts_are_kept_apart(tmp_path: Path) -> None:
         assert journal.entries() == {}
 
 
-def test_quota_counts_creates_per_host_and_day(tmp_path: Path) -> None:
-    with Journal(tmp_path / "j.db", account="acc") as journal:
+def test_quota_counts_creates_per_host_and_utc_day_on_the_journals_clock(tmp_path: Path) -> None:
+    clock = [datetime(2030, 3, 1, 23, 59, tzinfo=UTC)]
+    with Journal(tmp_path / "j.db", account="acc", now=lambda: clock[0]) as journal:
         for key in ("id:1", "id:2", "id:3"):
             _intent(journal, key, host="Kim@School.example")
-        today = datetime.now(UTC).date().isoformat()
-        assert journal.used_today("kim@school.example", today=today) == 3
-        assert journal.used_today("kim@school.example", today="2000-01-01") == 0
+        assert journal.used_today("kim@school.example") == 3
+        assert journal.quota() == {"kim@school.example": 3}
+        clock[0] += timedelta(minutes=2)  # past midnight UTC: a new day's limit
+        assert journal.used_today("kim@school.example") == 0
+        _intent(journal, "id:4", host="kim@school.example")
+        assert journal.quota() == {"kim@school.example": 1}
 
 
 def test_deferred_entry_remembers_when_to_resume(tmp_path: Path) -> None:
@@ -156,7 +161,7 @@ def test_second_lock_holder_is_refused_at_once(tmp_path: Path) -> None:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         with pytest.raises(LockedError) as caught, RunLock(path, what="spring.xlsx"):
             pass
-        assert caught.value.exit_code == 5
+        assert error_exit(caught.value) == 5
         assert "spring.xlsx" in str(caught.value) and "--wait" in str(caught.value)
     finally:
         holder.kill()

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from batchzoom.cli import cli
 from batchzoom.model import times
 from batchzoom.model.pools import assign, concurrent_meetings, host_overlaps
 from batchzoom.model.rows import Session
+from tests.rosters import write_csv
 
 NEW_YORK = "America/New_York"
 HOST = "kim@school.example"
@@ -123,3 +128,27 @@ def test_overlap_warnings_match_a_brute_force_count_in_utc(
         if any(sum(1 for s, e in earlier if s <= m < e) >= limit for m in moments):
             expected.append(sessions[index].row)
     assert [w.row for w in host_overlaps(sessions, plan=plan)] == expected
+
+
+def test_schedule_lists_the_overlap_warning_and_still_plans_both_rows(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["A-1", "Maths", "2027-03-14 01:40", NEW_YORK, "60", HOST, ""],
+            ["B-1", "Art", "2027-03-14 03:20", NEW_YORK, "30", HOST, ""],
+        ],
+    )
+    runner = CliRunner()
+    result = runner.invoke(cli, ["schedule", str(path), "--dry-run", "--allow-past"])
+    assert result.exit_code == 0
+    assert (
+        "Warning: row 3" in result.stderr
+        and "overlaps row 2 (2027-03-14 01:40 EST)" in result.stderr
+    )
+    assert "2 planned" in result.stdout
+    document = json.loads(
+        runner.invoke(cli, ["schedule", str(path), "--dry-run", "--allow-past", "--json"]).stdout
+    )
+    assert any("host-overlap" in w or "overlaps row 2" in w for w in document["warnings"])
+    strict = runner.invoke(cli, ["schedule", str(path), "--dry-run", "--allow-past", "--strict"])
+    assert strict.exit_code == 3 and "host-overlap" in strict.stdout

@@ -17,37 +17,37 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
+from batchzoom.cli.app import outcome_exit
 from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import Loaded, ScheduleOptions, load, schedule
+from batchzoom.engine.batch import Loaded, RunReport, schedule
 from batchzoom.engine.journal import default_path
-from batchzoom.model.rows import ValidationOptions
+from batchzoom.engine.planning import load
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
+from batchzoom.zoom import ZoomSettings
 from batchzoom.zoom.meetings import create_body
 from batchzoom.zoomspec import request_schema, to_json_schema
+from tests.conftest import MakeSettings
 from tests.rosters import session_rows, write_csv
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 ALICE, BOB = "alice@school.example", "bob@school.example"
 
 
-def settings_for(sb: Sandbox) -> ZoomSettings:
-    return ZoomSettings(
-        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
-    )
+Run = Callable[..., tuple[Loaded, RunReport]]
 
 
-def run(path: Path, sb: Sandbox, *, rate: float = 30, **options: object) -> tuple[Loaded, object]:
-    loaded = load(path, ValidationOptions())
-    report = schedule(
-        loaded,
-        settings_for(sb),
-        ScheduleOptions(**options),  # type: ignore[arg-type]
-        limits=RateLimits.for_plan("pro", rate=rate),
-        retry=RetryPolicy.for_tests(),
-        now=sb.clock.now,
-    )
-    return loaded, report
+@pytest.fixture
+def run(make_settings: MakeSettings) -> Run:
+    """``run(path, sandbox, **flags)``: load and schedule a roster at 30 requests a second."""
+
+    def run(
+        path: Path, sb: Sandbox, *, rate: float = 30, **flags: object
+    ) -> tuple[Loaded, RunReport]:
+        settings = make_settings(sb, rate=rate, **flags)
+        loaded = load(path, settings)
+        return loaded, schedule(loaded, settings)
+
+    return run
 
 
 def creates(sb: Sandbox) -> int:
@@ -68,7 +68,7 @@ def sheet_rows(path: Path) -> list[dict[str, object]]:
 
 
 def test_sample_timetable_end_to_end(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox], make_settings: MakeSettings, run: Run
 ) -> None:
     """Every meeting exists once at the roster's instant; the sheet carries it; the workbook survives."""
     roster = tmp_path / "timetable.xlsx"
@@ -80,11 +80,11 @@ def test_sample_timetable_end_to_end(
     notes.column_dimensions["A"].width = 42
     workbook.save(roster)
 
-    loaded = load(roster, ValidationOptions())
+    loaded = load(roster, make_settings())
     hosts = sorted({s.host for s in loaded.validation.sessions})
     sb = sandbox_factory(SandboxConfig(users=[SandboxUser(h) for h in hosts]))
     _, report = run(roster, sb)
-    assert report.exit_code == 0  # type: ignore[attr-defined]
+    assert outcome_exit(report.counts()) == 0
 
     stored = {m["id"]: m for m in sb.meetings()}
     assert len(stored) == len(loaded.validation.sessions)
@@ -106,22 +106,26 @@ def test_sample_timetable_end_to_end(
     assert kept.column_dimensions["A"].width == 42
 
 
-def test_request_bodies_are_valid_per_zooms_schema() -> None:
-    loaded = load(SAMPLES / "timetable.xlsx", ValidationOptions())
+def test_request_bodies_are_valid_per_zooms_schema(make_settings: MakeSettings) -> None:
+    loaded = load(SAMPLES / "timetable.xlsx", make_settings())
     schema = to_json_schema(request_schema("meetingCreate"))
     for session in loaded.validation.sessions:
         jsonschema.validate(create_body(session), schema)
 
 
-def test_one_token_for_a_run_with_twenty_workers(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_one_token_for_a_run_with_twenty_workers(
+    tmp_path: Path, sandbox: Sandbox, run: Run
+) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(60, [ALICE, BOB]))
     _, report = run(roster, sandbox, concurrency=20)
-    assert report.counts()["created"] == 60  # type: ignore[attr-defined]
-    assert report.tokens_fetched == 1  # type: ignore[attr-defined]
+    assert report.counts()["created"] == 60
+    assert report.tokens_fetched == 1
     assert sandbox.counters()["token"]["tokens_issued"] == 1
 
 
-def test_token_expiring_mid_run_is_renewed_once(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_token_expiring_mid_run_is_renewed_once(
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
+) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(30, [ALICE]))
     moved = []
 
@@ -130,21 +134,16 @@ def test_token_expiring_mid_run_is_renewed_once(tmp_path: Path, sandbox: Sandbox
             moved.append(True)
             sandbox.clock.advance(3601)
 
-    loaded = load(roster, ValidationOptions())
-    report = schedule(
-        loaded,
-        settings_for(sandbox),
-        ScheduleOptions(concurrency=1),
-        retry=RetryPolicy.for_tests(),
-        progress=move_clock,
-    )
+    settings = make_settings(sandbox, concurrency=1)
+    loaded = load(roster, settings)
+    report = schedule(loaded, settings, progress=move_clock)
     assert moved and report.counts()["created"] == 30
     assert report.tokens_fetched == 2
     assert sandbox.counters()["token"]["tokens_issued"] == 2
 
 
 def test_faults_and_429s_still_give_every_row_exactly_one_meeting(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox], run: Run
 ) -> None:
     sb = sandbox_factory(
         SandboxConfig(
@@ -156,8 +155,8 @@ def test_faults_and_429s_still_give_every_row_exactly_one_meeting(
     codes = []
     for _ in range(4):  # as cron would: run again until nothing is left
         _, report = run(roster, sb, concurrency=8)
-        codes.append(report.exit_code)  # type: ignore[attr-defined]
-        if report.exit_code == 0:  # type: ignore[attr-defined]
+        codes.append(outcome_exit(report.counts()))
+        if outcome_exit(report.counts()) == 0:
             break
     assert codes[-1] == 0
     assert set(codes[:-1]) <= {4}
@@ -174,30 +173,30 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_dropped_creates_are_found_by_listing_not_duplicated(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, run: Run
 ) -> None:
     sandbox.faults.drop_next("meetingCreate", count=3)
     roster = write_csv(tmp_path / "r.csv", session_rows(12, [ALICE]))
     _, report = run(roster, sandbox, concurrency=4)
-    assert report.counts()["created"] == 12  # type: ignore[attr-defined]
+    assert report.counts()["created"] == 12
     assert creates(sandbox) == 12  # no create was sent twice
     assert meetings_by_topic(sandbox) == Counter(f"Class S{n}" for n in range(12))
 
 
 def test_daily_limit_creates_exactly_100_and_defers_the_rest_quickly(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox], run: Run
 ) -> None:
     sb = sandbox_factory(SandboxConfig(users=[SandboxUser(ALICE), SandboxUser(BOB)], qps=1000))
     rows = session_rows(130, [ALICE]) + session_rows(10, [BOB], prefix="B")
     roster = write_csv(tmp_path / "r.csv", rows)
     _, report = run(roster, sb, rate=1000, concurrency=8)
-    counts = report.counts()  # type: ignore[attr-defined]
+    counts = report.counts()
     assert counts["created"] == 110 and counts["deferred"] == 30
-    assert report.exit_code == 4  # type: ignore[attr-defined]
+    assert outcome_exit(report.counts()) == 4
     assert sum(1 for m in sb.meetings() if m["host_email"] == ALICE) == 100
     refused = creates(sb) - 110
     assert 1 <= refused <= 8  # alice's host stops at once: at most the requests in flight
-    deferred = [o for o in report.outcomes if o.status == "deferred"]  # type: ignore[attr-defined]
+    deferred = [o for o in report.outcomes if o.status == "deferred"]
     resume = sb.clock.next_utc_midnight()
     assert all(f"{resume:%Y-%m-%d %H:%M}" in (o.error or "") for o in deferred)
 
@@ -205,40 +204,42 @@ def test_daily_limit_creates_exactly_100_and_defers_the_rest_quickly(
     _, again = run(roster, sb, rate=1000)
     # One probe create for alice (the limit may have reset early); refused, the rest wait.
     assert creates(sb) == before + 1
-    assert again.counts()["deferred"] == 30  # type: ignore[attr-defined]
+    assert again.counts()["deferred"] == 30
 
     sb.clock.set(resume + timedelta(minutes=1))
     _, later = run(roster, sb, rate=1000)
-    assert later.exit_code == 0  # type: ignore[attr-defined]
+    assert outcome_exit(later.counts()) == 0
     assert len(sb.meetings()) == 140
 
 
 def test_zoom_refusing_one_row_fails_only_that_row(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox], run: Run
 ) -> None:
     sb = sandbox_factory(
         SandboxConfig(users=[SandboxUser(ALICE), SandboxUser(BOB, licensed=False)])
     )
     roster = write_csv(tmp_path / "r.csv", session_rows(6, [ALICE, ALICE, BOB]))
     _, report = run(roster, sb)
-    failed = [o for o in report.outcomes if o.status == "failed"]  # type: ignore[attr-defined]
+    failed = [o for o in report.outcomes if o.status == "failed"]
     assert [o.host for o in failed] == [BOB, BOB]
     assert all("3161" in (o.error or "") for o in failed)
-    assert report.counts()["created"] == 4  # type: ignore[attr-defined]
-    assert report.exit_code == 4  # type: ignore[attr-defined]
+    assert report.counts()["created"] == 4
+    assert outcome_exit(report.counts()) == 4
 
 
-def test_dry_run_sends_no_create_and_leaves_no_journal(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_dry_run_sends_no_create_and_leaves_no_journal(
+    tmp_path: Path, sandbox: Sandbox, run: Run
+) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(5, [ALICE]))
     _, report = run(roster, sandbox, dry_run=True)
-    assert report.counts()["planned"] == 5  # type: ignore[attr-defined]
+    assert report.counts()["planned"] == 5
     assert creates(sandbox) == 0 and sandbox.counters().get("token") is None
     assert not default_path(roster).exists()
     assert {row["zoom_status"] for row in _csv_rows(tmp_path / "r.scheduled.csv")} == {"planned"}
 
 
 def test_scheduling_the_output_sheet_again_creates_nothing(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, run: Run
 ) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(5, [ALICE]))
     run(roster, sandbox)
@@ -246,44 +247,50 @@ def test_scheduling_the_output_sheet_again_creates_nothing(
     second = tmp_path / "again.csv"
     shutil.copy(output, second)
     _, report = run(second, sandbox)
-    assert report.counts()["existing"] == 5  # type: ignore[attr-defined]
+    assert report.counts()["existing"] == 5
     assert creates(sandbox) == 5
 
 
-def test_rerun_reports_existing_and_sends_nothing(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_rerun_reports_existing_and_sends_nothing(
+    tmp_path: Path, sandbox: Sandbox, run: Run
+) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(5, [ALICE]))
     run(roster, sandbox)
     requests = sandbox.counters()["meetingCreate"]["requests"]
     _, report = run(roster, sandbox)
-    assert report.counts()["existing"] == 5  # type: ignore[attr-defined]
+    assert report.counts()["existing"] == 5
     assert sandbox.counters()["meetingCreate"]["requests"] == requests
 
 
-def test_lost_journal_still_prevents_duplicates(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_lost_journal_still_prevents_duplicates(tmp_path: Path, sandbox: Sandbox, run: Run) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(8, [ALICE, BOB]))
     _, first = run(roster, sandbox)
-    first_ids = {o.row: o.meeting_id for o in first.outcomes}  # type: ignore[attr-defined]
+    first_ids = {o.row: o.meeting_id for o in first.outcomes}
     default_path(roster).unlink()
     _, second = run(roster, sandbox)
     assert creates(sandbox) == 8
-    assert {o.row: o.meeting_id for o in second.outcomes} == first_ids  # type: ignore[attr-defined]
+    assert {o.row: o.meeting_id for o in second.outcomes} == first_ids
 
 
-def test_invalid_rows_stop_the_run_unless_skipped(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_invalid_rows_stop_the_run_unless_skipped(
+    tmp_path: Path, sandbox: Sandbox, run: Run
+) -> None:
     rows = session_rows(3, [ALICE])
     rows[1][4] = "two hours"  # not a duration
     roster = write_csv(tmp_path / "r.csv", rows)
     _, report = run(roster, sandbox)
-    assert report.exit_code == 3 and creates(sandbox) == 0  # type: ignore[attr-defined]
+    assert outcome_exit(report.counts()) == 3 and creates(sandbox) == 0
     _, report = run(roster, sandbox, skip_invalid=True)
-    counts = report.counts()  # type: ignore[attr-defined]
+    counts = report.counts()
     assert {status: n for status, n in counts.items() if n} == {"created": 2, "invalid": 1}
-    assert report.exit_code == 3  # type: ignore[attr-defined]
+    assert outcome_exit(report.counts()) == 3
     statuses = [row["zoom_status"] for row in _csv_rows(tmp_path / "r.scheduled.csv")]
     assert statuses == ["created", "invalid", "created"]
 
 
-def test_unreachable_zoom_is_one_error_and_nothing_is_lost(tmp_path: Path) -> None:
+def test_unreachable_zoom_is_one_error_and_nothing_is_lost(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
     from batchzoom.core.errors import ZoomUnreachableError
 
     roster = write_csv(tmp_path / "r.csv", session_rows(3, [ALICE]))
@@ -291,19 +298,16 @@ def test_unreachable_zoom_is_one_error_and_nothing_is_lost(tmp_path: Path) -> No
         "a", "b", Secret("c"), "http://127.0.0.1:9/oauth/token", "http://127.0.0.1:9/v2"
     )
     with pytest.raises(ZoomUnreachableError):
-        schedule(
-            load(roster, ValidationOptions()),
-            settings,
-            ScheduleOptions(),
-            retry=RetryPolicy.for_tests(),
-        )
+        schedule(load(roster, make_settings()), make_settings(zoom=settings))
 
 
-def test_quota_warning_names_each_host_that_needs_more_than_a_day(tmp_path: Path) -> None:
+def test_quota_warning_names_each_host_that_needs_more_than_a_day(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
     from batchzoom.engine.batch import quota_warnings
 
     rows = session_rows(130, [ALICE]) + session_rows(30, [BOB], prefix="B")
-    loaded = load(write_csv(tmp_path / "r.csv", rows), ValidationOptions())
+    loaded = load(write_csv(tmp_path / "r.csv", rows), make_settings())
     used = {BOB: 80}
     warnings = quota_warnings(loaded.validation.sessions, lambda host: used.get(host, 0))
     assert warnings == [
@@ -315,7 +319,7 @@ def test_quota_warning_names_each_host_that_needs_more_than_a_day(tmp_path: Path
 
 
 def test_sheet_ids_from_another_account_are_checked_not_trusted(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox], run: Run
 ) -> None:
     first = sandbox_factory(SandboxConfig(users=[SandboxUser(ALICE)]))
     second = sandbox_factory(SandboxConfig(users=[SandboxUser(ALICE)], account_id="other_account"))
@@ -324,12 +328,14 @@ def test_sheet_ids_from_another_account_are_checked_not_trusted(
     assert _csv_rows(roster)[0]["zoom_meeting_id"]  # the roster now names account one's meetings
     _, report = run(roster, second, in_place=True)
     assert len(second.meetings()) == 2  # created on account two, not taken as existing
-    assert report.counts()["created"] == 2  # type: ignore[attr-defined]
+    assert report.counts()["created"] == 2
     _, again = run(roster, second, in_place=True)
-    assert again.counts()["existing"] == 2 and len(second.meetings()) == 2  # type: ignore[attr-defined]
+    assert again.counts()["existing"] == 2 and len(second.meetings()) == 2
 
 
-def test_a_row_copied_with_its_meeting_id_is_flagged(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_a_row_copied_with_its_meeting_id_is_flagged(
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings, run: Run
+) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(1, [ALICE]))
     run(roster, sandbox, in_place=True)
     rows = _csv_rows(roster)
@@ -338,34 +344,35 @@ def test_a_row_copied_with_its_meeting_id_is_flagged(tmp_path: Path, sandbox: Sa
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows([rows[0], copy])
-    loaded = load(roster, ValidationOptions())
+    loaded = load(roster, make_settings())
     [problem] = loaded.validation.problems
     assert (problem.row, problem.code) == (3, "meeting-id-copied")
 
 
 def test_rows_already_on_zoom_do_not_block_a_later_run_once_they_have_started(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings, run: Run
 ) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(2, [ALICE]))
     run(roster, sandbox)
     sandbox.clock.set(datetime(2027, 5, 3, 12, 0, tzinfo=UTC))  # the first class has begun
-    later = load(roster, ValidationOptions(now=datetime(2027, 5, 3, 12, 0, tzinfo=UTC)))
+    later = load(roster, make_settings(now=datetime(2027, 5, 3, 12, 0, tzinfo=UTC)))
     assert later.validation.ok
     fresh = write_csv(tmp_path / "other.csv", session_rows(2, [ALICE]))
-    never_sent = load(fresh, ValidationOptions(now=datetime(2027, 5, 3, 12, 0, tzinfo=UTC)))
+    never_sent = load(fresh, make_settings(now=datetime(2027, 5, 3, 12, 0, tzinfo=UTC)))
     assert [p.code for p in never_sent.validation.problems] == ["start-in-past", "start-in-past"]
 
 
 def test_a_dropped_create_of_a_past_or_recurring_session_is_found_not_repeated(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
 ) -> None:
     from batchzoom.engine.batch import is_meeting_of
 
     past = session_rows(1, [ALICE], first=datetime(2020, 1, 6, 9, 0))
     roster = write_csv(tmp_path / "past.csv", past)
     sandbox.faults.drop_next("meetingCreate")
-    loaded = load(roster, ValidationOptions(allow_past=True))
-    schedule(loaded, settings_for(sandbox), ScheduleOptions(), retry=RetryPolicy.for_tests())
+    settings = make_settings(sandbox, allow_past=True)
+    loaded = load(roster, settings)
+    schedule(loaded, settings)
     assert creates(sandbox) == 1 and len(sandbox.meetings()) == 1
     # Zoom lists a recurring meeting at an occurrence, not at the row's start.
     session = replace(

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batchzoom.engine.batch import load
+from batchzoom.engine.planning import load
 from batchzoom.model import meeting_settings
 from batchzoom.model.meeting_settings import SettingError, field_for
-from batchzoom.model.rows import ValidationOptions, match_header
+from batchzoom.model.rows import match_header
+from tests.conftest import MakeSettings
 from tests.rosters import HEADERS, session_rows, write_csv
 
 
@@ -92,12 +93,12 @@ def roster(tmp_path: Path, extra: dict[str, list[str]]) -> Path:
     return write_csv(tmp_path / "r.csv", rows, (*HEADERS, *extra))
 
 
-def test_settings_columns_reach_the_session(tmp_path: Path) -> None:
+def test_settings_columns_reach_the_session(tmp_path: Path, make_settings: MakeSettings) -> None:
     path = roster(
         tmp_path,
         {"Waiting room": ["yes", "아니오"], "settings.auto_recording": ["cloud", ""]},
     )
-    validation = load(path, ValidationOptions()).validation
+    validation = load(path, make_settings()).validation
     assert validation.ok
     assert [s.settings for s in validation.sessions] == [
         {"waiting_room": True, "auto_recording": "cloud"},
@@ -105,9 +106,11 @@ def test_settings_columns_reach_the_session(tmp_path: Path) -> None:
     ]
 
 
-def test_bad_settings_cells_are_problems_of_their_rows(tmp_path: Path) -> None:
+def test_bad_settings_cells_are_problems_of_their_rows(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
     path = roster(tmp_path, {"settings.auto_recording": ["cloud", "tape", "tape"]})
-    validation = load(path, ValidationOptions()).validation
+    validation = load(path, make_settings()).validation
     assert [(p.row, p.column, p.code) for p in validation.problems] == [
         (3, "settings.auto_recording", "settings-value"),
         (4, "settings.auto_recording", "settings-value"),
@@ -115,9 +118,11 @@ def test_bad_settings_cells_are_problems_of_their_rows(tmp_path: Path) -> None:
     assert [s.row for s in validation.sessions] == [2]
 
 
-def test_unknown_settings_column_is_a_file_problem_with_a_suggestion(tmp_path: Path) -> None:
+def test_unknown_settings_column_is_a_file_problem_with_a_suggestion(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
     path = roster(tmp_path, {"settings.mute_upon_entri": ["yes"]})
-    problems = load(path, ValidationOptions()).validation.problems
+    problems = load(path, make_settings()).validation.problems
     assert [(p.row, p.column, p.code) for p in problems] == [
         (None, "settings.mute_upon_entri", "settings-unknown")
     ]

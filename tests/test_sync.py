@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from batchzoom.cli import cli
-from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import ScheduleOptions, load, schedule
+from batchzoom.cli.app import outcome_exit
+from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import Journal, default_path
-from batchzoom.engine.sync import SyncOptions, SyncPlan, SyncReport, diff, sync
-from batchzoom.model.rows import ValidationOptions
+from batchzoom.engine.planning import load
+from batchzoom.engine.sync import SyncPlan, SyncReport, diff, sync
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.zoom import RateLimits, RetryPolicy, ZoomSettings
+from tests.conftest import MakeSettings
 from tests.crashes import Crash, CrashingTransport
 from tests.rosters import session_rows, write_csv
 
@@ -27,45 +27,41 @@ ALICE, BOB = "alice@school.example", "bob@school.example"
 HEADERS = ("ID", "Topic", "Start", "Time zone", "Duration", "Host", "Notes", "Agenda", "Status")
 
 
-def settings_for(sb: Sandbox) -> ZoomSettings:
-    return ZoomSettings(
-        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
-    )
-
-
 def rows_of(count: int, hosts: list[str] | None = None) -> list[list[str]]:
     return [[*row, "Unit 1", ""] for row in session_rows(count, hosts or [ALICE])]
 
 
-def run_sync(
-    roster: Path,
-    sb: Sandbox,
-    *,
-    confirm: Callable[[SyncPlan], bool] = lambda plan: True,
-    transport: httpx.BaseTransport | None = None,
-    **options: Any,
-) -> SyncReport:
-    return sync(
-        load(roster, ValidationOptions(allow_past=True)),
-        settings_for(sb),
-        SyncOptions(**options),
-        confirm=confirm,
-        retry=RetryPolicy.for_tests(),
-        limits=RateLimits.for_plan("pro", rate=1000),
-        now=sb.clock.now,
-        transport=transport,
-    )
+RunSync = Callable[..., SyncReport]
+RunSchedule = Callable[[Path, Sandbox], None]
 
 
-def run_schedule(roster: Path, sb: Sandbox) -> None:
-    schedule(
-        load(roster, ValidationOptions(allow_past=True)),
-        settings_for(sb),
-        ScheduleOptions(),
-        retry=RetryPolicy.for_tests(),
-        limits=RateLimits.for_plan("pro", rate=1000),
-        now=sb.clock.now,
-    )
+@pytest.fixture
+def run_sync(make_settings: MakeSettings) -> RunSync:
+    """``run_sync(roster, sandbox, confirm=..., transport=..., **flags)`` at 1000 requests/s."""
+
+    def run_sync(
+        roster: Path,
+        sb: Sandbox,
+        *,
+        confirm: Callable[[SyncPlan], bool] = lambda plan: True,
+        transport: httpx.BaseTransport | None = None,
+        **flags: Any,
+    ) -> SyncReport:
+        settings = make_settings(sb, allow_past=True, rate=1000, **flags)
+        return sync(load(roster, settings), settings, confirm=confirm, transport=transport)
+
+    return run_sync
+
+
+@pytest.fixture
+def run_schedule(make_settings: MakeSettings) -> RunSchedule:
+    """``run_schedule(roster, sandbox)``: schedule the roster at 1000 requests a second."""
+
+    def run_schedule(roster: Path, sb: Sandbox) -> None:
+        settings = make_settings(sb, allow_past=True, rate=1000)
+        schedule(load(roster, settings), settings)
+
+    return run_schedule
 
 
 def requests(sb: Sandbox, endpoint: str) -> int:
@@ -86,7 +82,7 @@ def test_diff_names_only_changed_fields() -> None:
 
 
 def test_sync_creates_new_rows_and_a_second_sync_changes_nothing(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync
 ) -> None:
     roster = write_csv(tmp_path / "term.csv", rows_of(4), HEADERS)
     first = run_sync(roster, sandbox)
@@ -97,7 +93,9 @@ def test_sync_creates_new_rows_and_a_second_sync_changes_nothing(
     assert changes_sent(sandbox) == sent
 
 
-def test_changed_topic_is_patched_alone(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_changed_topic_is_patched_alone(
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
+) -> None:
     rows = rows_of(3)
     roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
     run_schedule(roster, sandbox)
@@ -118,7 +116,7 @@ def test_changed_topic_is_patched_alone(tmp_path: Path, sandbox: Sandbox) -> Non
 
 
 def test_moving_a_class_across_a_dst_change_keeps_the_wall_time(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
 ) -> None:
     rows = [
         ["NY-1", "Evening seminar", "2027-03-10 18:00", "America/New_York", "60", ALICE, "", "", ""]
@@ -137,7 +135,9 @@ def test_moving_a_class_across_a_dst_change_keeps_the_wall_time(
     )
 
 
-def test_cancelled_row_is_deleted_only_after_a_yes(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_cancelled_row_is_deleted_only_after_a_yes(
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
+) -> None:
     rows = rows_of(3)
     roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
     run_schedule(roster, sandbox)
@@ -154,7 +154,7 @@ def test_cancelled_row_is_deleted_only_after_a_yes(tmp_path: Path, sandbox: Sand
 
 
 def test_rows_gone_from_the_sheet_are_deleted_only_with_delete_missing(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
 ) -> None:
     rows = rows_of(3)
     roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
@@ -168,7 +168,7 @@ def test_rows_gone_from_the_sheet_are_deleted_only_with_delete_missing(
 
 
 def test_host_change_recreates_then_deletes_and_survives_a_crash_between(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
 ) -> None:
     rows = rows_of(2)
     roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
@@ -203,7 +203,7 @@ def _zoom_side_patch(sb: Sandbox, meeting_id: int, body: dict[str, Any]) -> None
 
 
 def test_a_change_made_on_zoom_is_reported_not_overwritten_unless_forced(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
 ) -> None:
     rows = rows_of(1)
     roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
@@ -216,7 +216,7 @@ def test_a_change_made_on_zoom_is_reported_not_overwritten_unless_forced(
     [outcome] = report.outcomes
     assert outcome.status == "failed" and "changed on Zoom (topic)" in (outcome.error or "")
     assert sandbox.meetings()[0]["topic"] == "Renamed in the Zoom portal"
-    assert report.exit_code == 4
+    assert outcome_exit(report.counts()) == 4
     forced = run_sync(roster, sandbox, force=True)
     assert forced.counts()["updated"] == 1
     assert (
@@ -225,7 +225,10 @@ def test_a_change_made_on_zoom_is_reported_not_overwritten_unless_forced(
 
 
 def test_three_hundred_changes_for_one_host_update_100_and_defer_the_rest(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path,
+    sandbox_factory: Callable[..., Sandbox],
+    run_sync: RunSync,
+    run_schedule: RunSchedule,
 ) -> None:
     sb = sandbox_factory(SandboxConfig(users=[SandboxUser(ALICE)], qps=2000))
     rows = rows_of(300)
@@ -246,7 +249,9 @@ def test_three_hundred_changes_for_one_host_update_100_and_defer_the_rest(
     assert run_sync(roster, sb).counts()["updated"] == 100
 
 
-def test_cli_needs_yes_when_nobody_can_confirm(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_cli_needs_yes_when_nobody_can_confirm(
+    tmp_path: Path, sandbox: Sandbox, run_schedule: RunSchedule
+) -> None:
     rows = rows_of(2)
     roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
     run_schedule(roster, sandbox)
@@ -279,23 +284,23 @@ def test_cli_needs_yes_when_nobody_can_confirm(tmp_path: Path, sandbox: Sandbox)
 
 
 @pytest.mark.parametrize("word", ["cancelled", "Canceled", "취소"])
-def test_status_words_cancel(tmp_path: Path, word: str) -> None:
+def test_status_words_cancel(tmp_path: Path, word: str, make_settings: MakeSettings) -> None:
     rows = rows_of(1)
     rows[0][8] = word
-    loaded = load(write_csv(tmp_path / "r.csv", rows, HEADERS), ValidationOptions(allow_past=True))
+    loaded = load(write_csv(tmp_path / "r.csv", rows, HEADERS), make_settings(allow_past=True))
     assert loaded.validation.sessions[0].cancelled
 
 
-def test_unknown_status_word_is_a_row_problem(tmp_path: Path) -> None:
+def test_unknown_status_word_is_a_row_problem(tmp_path: Path, make_settings: MakeSettings) -> None:
     rows = rows_of(1)
     rows[0][8] = "maybe"
-    loaded = load(write_csv(tmp_path / "r.csv", rows, HEADERS), ValidationOptions(allow_past=True))
+    loaded = load(write_csv(tmp_path / "r.csv", rows, HEADERS), make_settings(allow_past=True))
     [problem] = loaded.validation.problems
     assert (problem.row, problem.column, problem.code) == (2, "Status", "status-unknown")
 
 
 def test_an_update_whose_answer_was_lost_is_settled_not_called_a_conflict(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
 ) -> None:
     rows = rows_of(2)
     roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
@@ -318,7 +323,7 @@ def test_an_update_whose_answer_was_lost_is_settled_not_called_a_conflict(
 
 
 def test_an_update_lost_before_it_was_sent_is_sent_by_the_next_sync(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
 ) -> None:
     rows = rows_of(1)
     roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
@@ -333,7 +338,9 @@ def test_an_update_lost_before_it_was_sent_is_sent_by_the_next_sync(
     assert run_sync(roster, sandbox).plan.steps == []  # type: ignore[union-attr]
 
 
-def test_invalid_rows_are_not_taken_for_removed_ones(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_invalid_rows_are_not_taken_for_removed_ones(
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
+) -> None:
     rows = rows_of(2)
     roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
     run_schedule(roster, sandbox)
@@ -345,7 +352,10 @@ def test_invalid_rows_are_not_taken_for_removed_ones(tmp_path: Path, sandbox: Sa
 
 
 def test_cancelling_after_a_failed_host_move_deletes_the_old_meeting(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path,
+    sandbox_factory: Callable[..., Sandbox],
+    run_sync: RunSync,
+    run_schedule: RunSchedule,
 ) -> None:
     sb = sandbox_factory(
         SandboxConfig(users=[SandboxUser(ALICE), SandboxUser(BOB, licensed=False)])
@@ -364,7 +374,11 @@ def test_cancelling_after_a_failed_host_move_deletes_the_old_meeting(
 
 
 def test_an_unfinished_cancellation_taken_back_keeps_the_meeting(
-    tmp_path: Path, sandbox: Sandbox
+    tmp_path: Path,
+    sandbox: Sandbox,
+    make_settings: MakeSettings,
+    run_sync: RunSync,
+    run_schedule: RunSchedule,
 ) -> None:
     rows = rows_of(1)
     roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
@@ -376,9 +390,9 @@ def test_an_unfinished_cancellation_taken_back_keeps_the_meeting(
     sandbox.faults.clear()
     rows[0][8] = ""
     write_csv(roster, rows, HEADERS)
-    loaded = load(roster, ValidationOptions(allow_past=True))
-    scheduled = schedule(loaded, settings_for(sandbox), ScheduleOptions(),
-                         retry=RetryPolicy.for_tests(), now=sandbox.clock.now)  # fmt: skip
+    settings = make_settings(sandbox, allow_past=True)
+    loaded = load(roster, settings)
+    scheduled = schedule(loaded, settings)
     assert scheduled.outcomes[0].status == "failed" and len(sandbox.meetings()) == 1
     report = run_sync(roster, sandbox)
     assert report.plan is not None and [s.action for s in report.plan.steps] == ["restore"]

@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from batchzoom.engine.batch import load
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
 from batchzoom.model import recurrence
-from batchzoom.model.rows import Validation, ValidationOptions
+from batchzoom.model.rows import Validation
 from tests.rosters import write_csv
 
 NOW = datetime(2027, 1, 4, tzinfo=UTC)
@@ -35,7 +36,7 @@ def workbook(
 
 
 def check(path: Path, **options: object) -> Validation:
-    return load(path, ValidationOptions(now=NOW, **options)).validation  # type: ignore[arg-type]
+    return load(path, resolve(now=lambda: NOW, **options)).validation
 
 
 HEADER = ["Topic", "Start", "Time zone", "Duration", "Host", "Repeat", "End times"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,26 +22,18 @@ from batchzoom.zoom import (
     ZoomRequestError,
     ZoomSettings,
 )
+from tests.conftest import TEST_NOW, zoom_settings
 
 HOST = "alice@school.example"
 PRO = RateLimits.for_plan("pro")
-
-
-def settings_for(sb: Sandbox, *, secret: str | None = None) -> ZoomSettings:
-    return ZoomSettings(
-        account_id=sb.account_id,
-        client_id=sb.client_id,
-        client_secret=Secret(secret if secret is not None else sb.client_secret),
-        token_url=sb.token_url,
-        api_url=sb.api_url,
-    )
 
 
 @contextmanager
 def client_for(sb: Sandbox, **kwargs: Any) -> Iterator[ZoomClient]:
     kwargs.setdefault("limits", RateLimits.for_plan("pro"))
     kwargs.setdefault("retry", RetryPolicy.for_tests())
-    with ZoomClient(settings_for(sb), **kwargs) as client:
+    kwargs.setdefault("now", sb.clock.now)
+    with ZoomClient(zoom_settings(sb), **kwargs) as client:
         yield client
 
 
@@ -101,7 +93,7 @@ def test_a_fresh_token_rejected_again_stops_the_run(
 def test_wrong_secret_quotes_zooms_reason_without_the_secret(sandbox: Sandbox) -> None:
     with (
         ZoomClient(
-            settings_for(sandbox, secret="wrong-secret-value"),
+            zoom_settings(sandbox, secret="wrong-secret-value"),
             limits=PRO,
             retry=RetryPolicy.for_tests(),
         ) as client,
@@ -257,4 +249,4 @@ def test_daily_reset_at_utc_midnight_lets_the_host_go_on(
         sb.clock.set(sb.clock.next_utc_midnight() + timedelta(seconds=1))
         client.create_meeting(HOST, body(1))
     assert len(sb.meetings()) == 2
-    assert sb.clock.now() > datetime.now(UTC)
+    assert sb.clock.now() > TEST_NOW + timedelta(hours=14)  # the next day, UTC

@@ -1,24 +1,61 @@
-"""The click group every command registers on, and the one place errors become exit codes.
+"""The click group every command registers on, and the one table of exit codes.
 
-Exit codes (documented in the README and ``batchzoom --help``):
+Every exit status batchzoom returns is chosen here (documented in the README and
+``batchzoom --help``); the library only raises errors and reports outcomes:
 
-    0  success
-    1  the run could not be done (input unusable, credentials, Zoom unreachable)
-    2  bad command-line usage
-    3  some rows are invalid
-    4  some rows failed or were deferred; run again later
-    5  another run holds the roster's lock
+    0    success
+    1    the run could not be done (input unusable, credentials, Zoom unreachable)
+    2    bad command-line usage (click's own)
+    3    some rows are invalid
+    4    some rows failed or were deferred (run again later); for reconcile, some
+         meetings were deleted or changed on Zoom, or could not be checked
+    5    another run holds the roster's lock
+    130  interrupted (Ctrl-C)
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NoReturn
 
 import click
 
 from batchzoom import __version__
 from batchzoom.core import tzdb
-from batchzoom.core.errors import BatchzoomError
+from batchzoom.core.errors import BatchzoomError, InterruptedRunError, LockedError
+
+OK = 0
+COULD_NOT_RUN = 1
+INVALID_ROWS = 3
+INCOMPLETE = 4
+LOCKED = 5
+INTERRUPTED = 130
+
+# An error's exit status: the first class it is an instance of.
+ERROR_EXITS: tuple[tuple[type[BatchzoomError], int], ...] = (
+    (LockedError, LOCKED),
+    (InterruptedRunError, INTERRUPTED),
+    (BatchzoomError, COULD_NOT_RUN),
+)
+
+
+def error_exit(error: BatchzoomError) -> int:
+    """The exit status for a library error."""
+    return next(code for kind, code in ERROR_EXITS if isinstance(error, kind))
+
+
+def outcome_exit(counts: Mapping[str, int]) -> int:
+    """The exit status for a run's row counts: invalid rows first, then unfinished ones."""
+    if counts.get("invalid"):
+        return INVALID_ROWS
+    if counts.get("failed") or counts.get("deferred"):
+        return INCOMPLETE
+    return OK
+
+
+def finish(code: int) -> NoReturn:
+    """End the command with ``code``."""
+    click.get_current_context().exit(code)
 
 
 class _Group(click.Group):
@@ -29,10 +66,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except BatchzoomError as error:
             click.echo(f"Error: {error}", err=True)
-            ctx.exit(error.exit_code)
+            ctx.exit(error_exit(error))
         except KeyboardInterrupt:
             click.echo("Interrupted; run the same command again to continue.", err=True)
-            ctx.exit(130)
+            ctx.exit(INTERRUPTED)
 
 
 @click.group(

@@ -1,8 +1,9 @@
 """Pieces shared by the commands that talk to Zoom (``schedule``, ``sync``).
 
-``run_options`` adds the options every such command takes and hands them over as
-one ``RunChoices``; ``connect`` turns those into Zoom settings (starting an
-in-process sandbox for ``--sandbox``); the rest renders reports.
+``run_options`` adds the options every such command takes: their values join the
+command's ``flags`` (``--json`` and ``--quiet``, which only shape the output, stay
+arguments of their own); ``connect`` fills the settings' Zoom account from the
+environment, or from a sandbox started for ``--sandbox``; the rest renders reports.
 """
 
 from __future__ import annotations
@@ -13,77 +14,31 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from batchzoom.cli.alerts import alerts
-from batchzoom.cli.options import echo_report, problem_table
+from batchzoom.cli.app import INVALID_ROWS, finish, outcome_exit
+from batchzoom.cli.options import add_flags, echo_report, problem_table
 from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import Loaded, RunReport, ScheduleOptions
+from batchzoom.engine.batch import Loaded, RunReport
 from batchzoom.engine.journal import default_path
+from batchzoom.engine.settings import Settings
 from batchzoom.files.ics import without_passcode
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.zoom import Plan, RateLimits, ZoomSettings, load_settings
+from batchzoom.zoom import Plan, ZoomSettings, load_settings
 
 if TYPE_CHECKING:
     from batchzoom.cli.progress import RunProgress
-
-OptionsT = TypeVar("OptionsT", bound=ScheduleOptions)
 
 EXIT_CODES = (
     "Exit codes: 0 every row done; 1 could not run (input unusable, credentials, "
     "Zoom unreachable); 2 usage; 3 invalid rows; 4 some rows failed or were deferred (run again "
     "later); 5 another run holds the roster's lock."
 )
-
-
-@dataclass(frozen=True)
-class RunChoices:
-    """The command-line choices shared by the commands that talk to Zoom."""
-
-    output: Path | None
-    in_place: bool
-    plan: Plan  # --plan, else the configuration file's, else "pro"
-    rate: float | None
-    concurrency: int | None
-    dry_run: bool
-    skip_invalid: bool
-    use_sandbox: bool
-    env_file: Path | None
-    token_url: str | None
-    api_url: str | None
-    state: Path | None
-    wait: float
-    include_start_url: bool
-    as_json: bool
-    json_include_password: bool
-    quiet: bool
-
-    def options(self, kind: type[OptionsT], **extra: Any) -> OptionsT:
-        """The run options of ``kind`` (ScheduleOptions or a subclass) these choices stand for."""
-        return kind(
-            output=self.output,
-            in_place=self.in_place,
-            skip_invalid=self.skip_invalid,
-            dry_run=self.dry_run,
-            include_start_url=self.include_start_url,
-            concurrency=self.concurrency,
-            state=self.state,
-            wait=self.wait,
-            **extra,
-        )
-
-    def limits(self) -> RateLimits:
-        return RateLimits.for_plan(self.plan, rate=self.rate)
-
-    def progress(self) -> RunProgress | None:
-        """A progress bar on a terminal, lines in a log, nothing when quiet or JSON."""
-        from batchzoom.cli.progress import display
-
-        return display(sys.stderr, quiet=self.quiet or self.as_json)
 
 
 _OPTIONS = [
@@ -99,7 +54,7 @@ _OPTIONS = [
                  help="Requests in flight at once (default: enough to reach the rate)."),
     click.option("--dry-run", is_flag=True, help="Validate and plan; change nothing on Zoom."),
     click.option("--skip-invalid", is_flag=True, help="Go on with the valid rows; mark the rest 'invalid'."),
-    click.option("--sandbox", "use_sandbox", is_flag=True,
+    click.option("--sandbox", "sandbox", is_flag=True,
                  help="Run against a local Zoom sandbox instead of Zoom (no credentials needed)."),
     click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False),
                  help="Read ZOOM_* settings from this file (default: .env in the current folder)."),
@@ -118,28 +73,27 @@ _OPTIONS = [
 ]  # fmt: skip
 
 
+_RUN_FLAGS = (
+    "output", "in_place", "plan", "rate", "concurrency", "dry_run", "skip_invalid", "sandbox",
+    "env_file", "token_url", "api_url", "state", "wait", "include_start_url",
+)  # fmt: skip
+
+
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the shared options to ``command``; it receives them as ``choices``."""
+    """Add the shared options to ``command``: into ``flags``, and ``as_json``, ``quiet``."""
 
     @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        values = {name: kwargs.pop(name) for name in list(RunChoices.__dataclass_fields__)}
-        roster, reading = kwargs.get("roster"), kwargs.get("reading")
-        configured = reading.configuration(roster).plan if roster and reading else None
-        values["plan"] = cast(Plan, values["plan"] or configured or "pro")
-        choices = RunChoices(**values)
-        if choices.output is not None and choices.in_place:
+    def check(*args: Any, **kwargs: Any) -> Any:
+        flags = kwargs["flags"]
+        if flags["output"] is not None and flags["in_place"]:
             raise click.UsageError("Use either --output or --in-place, not both.")
-        if choices.json_include_password and not choices.as_json:
+        if kwargs["json_include_password"] and not kwargs["as_json"]:
             raise click.UsageError("--json-include-password needs --json.")
-        if choices.use_sandbox and (choices.token_url or choices.api_url):
+        if flags["sandbox"] and (flags["token_url"] or flags["api_url"]):
             raise click.UsageError("--sandbox sets its own URLs; drop --token-url/--api-url.")
-        return command(*args, choices=choices, **kwargs)
+        return command(*args, **kwargs)
 
-    decorated: Callable[..., Any] = wrapper
-    for option in reversed(_OPTIONS):
-        decorated = option(decorated)
-    return decorated
+    return add_flags(_RUN_FLAGS, _OPTIONS)(check)
 
 
 def sandbox_for(loaded: Loaded, state_file: Path, plan: Plan) -> Sandbox:
@@ -157,47 +111,49 @@ def sandbox_for(loaded: Loaded, state_file: Path, plan: Plan) -> Sandbox:
 
 
 def connect(
-    stack: ExitStack, loaded: Loaded, choices: RunChoices, *, required: bool = True
-) -> ZoomSettings | None:
-    """Zoom settings from the environment, or from a sandbox started for ``--sandbox``.
-
-    Returns None when nothing is needed (not ``required``) and no sandbox was asked for.
+    stack: ExitStack, loaded: Loaded, settings: Settings, *, quiet: bool, required: bool = True
+) -> Settings:
+    """``settings`` with the Zoom account filled: from a sandbox started for ``--sandbox``,
+    else from the environment (left empty when not ``required`` and no sandbox was asked for).
     """
-    if choices.use_sandbox:
-        journal = choices.state or default_path(loaded.roster.source.path)
+    if settings.sandbox:
+        journal = settings.state or default_path(loaded.roster.source.path)
         sandbox = stack.enter_context(
-            sandbox_for(loaded, journal.with_suffix(".sandbox.json"), choices.plan)
+            sandbox_for(loaded, journal.with_suffix(".sandbox.json"), settings.plan)
         )
-        if not choices.quiet and not choices.as_json:
+        sandbox.clock.set(settings.now())  # the stand-in keeps the run's time
+        if not quiet:
             click.echo(
                 f"Using a local Zoom sandbox at {sandbox.base_url} (no real meetings).", err=True
             )
-        return ZoomSettings(
+        zoom = ZoomSettings(
             sandbox.account_id,
             sandbox.client_id,
             Secret(sandbox.client_secret),
             token_url=sandbox.token_url,
             api_url=sandbox.api_url,
         )
+        return replace(settings, zoom=zoom)
     if not required:
-        return None
-    return load_settings(
+        return settings
+    zoom = load_settings(
         os.environ,
-        env_file=choices.env_file,
+        env_file=settings.env_file,
         cwd=Path.cwd(),
-        token_url=choices.token_url,
-        api_url=choices.api_url,
+        token_url=settings.token_url,
+        api_url=settings.api_url,
     )
+    return replace(settings, zoom=zoom)
 
 
-def refuse_invalid(loaded: Loaded, choices: RunChoices, *, verb: str) -> None:
+def refuse_invalid(loaded: Loaded, settings: Settings, *, as_json: bool, verb: str) -> None:
     """Print the problems and exit 3 when a row is invalid (unless --skip-invalid)."""
     validation = loaded.validation
-    if validation.ok or choices.skip_invalid:
+    if validation.ok or settings.skip_invalid:
         return
-    if choices.as_json:
+    if as_json:
         document = json.loads(report_json(RunReport([], validation.problems), loaded))
-        click.echo(json.dumps(document | {"exit_code": 3}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(document | {"exit_code": INVALID_ROWS}, ensure_ascii=False, indent=2))
     else:
         echo_report(loaded.roster, validation)
         click.echo(
@@ -205,7 +161,14 @@ def refuse_invalid(loaded: Loaded, choices: RunChoices, *, verb: str) -> None:
             "only the valid rows.",
             err=True,
         )
-    sys.exit(3)
+    finish(INVALID_ROWS)
+
+
+def progress_line(*, quiet: bool, as_json: bool) -> RunProgress | None:
+    """A progress bar on a terminal, lines in a log, nothing when quiet or JSON."""
+    from batchzoom.cli.progress import display
+
+    return display(sys.stderr, quiet=quiet or as_json)
 
 
 def report_json(
@@ -220,7 +183,7 @@ def report_json(
         "roster": str(loaded.roster.source.path),
         "output": str(report.output.path) if report.output else None,
         "dry_run": report.dry_run,
-        "exit_code": report.exit_code,
+        "exit_code": outcome_exit(report.counts()),
         "counts": report.counts(),
         "warnings": report.warnings,
         "tokens_fetched": report.tokens_fetched,
@@ -260,17 +223,23 @@ def summary_line(report: RunReport) -> str:
     return text
 
 
-def print_report(report: RunReport, loaded: Loaded, choices: RunChoices, **extra: Any) -> None:
-    if choices.as_json:
-        click.echo(
-            report_json(report, loaded, include_password=choices.json_include_password, **extra)
-        )
+def print_report(
+    report: RunReport,
+    loaded: Loaded,
+    *,
+    as_json: bool,
+    quiet: bool,
+    json_include_password: bool = False,
+    **extra: Any,
+) -> None:
+    if as_json:
+        click.echo(report_json(report, loaded, include_password=json_include_password, **extra))
         return
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if report.output is not None and report.output.diverted and report.output.reason:
         click.echo(f"Note: {report.output.reason}", err=True)
-    if choices.quiet:
+    if quiet:
         # Cron mails stderr: what needs a person still gets one line per condition.
         command = click.get_current_context().info_name or "schedule"
         roster = str(loaded.roster.source.path)

@@ -1,9 +1,10 @@
 """Options shared by the commands that read a roster, and the problem table they print.
 
 ``@reading_options`` adds --sheet, --timezone, --date-order, --encoding, --allow-past,
---host and --config to a command and hands it one ``ReadingOptions`` argument named
-``reading``. A choice left off the command line comes from the configuration file
-(``batchzoom.toml`` beside the roster, or --config), else from the built-in default.
+--host and --config to a command. The values given land in the command's ``flags``
+dict, from which the command builds its one ``Settings`` with ``resolve``: a choice
+left off the command line comes from the configuration file (``batchzoom.toml``
+beside the roster, or --config), else from the built-in default.
 """
 
 from __future__ import annotations
@@ -13,77 +14,36 @@ import functools
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import click
 
 from batchzoom.engine import config as configuration
-from batchzoom.engine import planning
-from batchzoom.engine.config import Config
 from batchzoom.files.roster import Roster
-from batchzoom.model.rows import (
-    CellError,
-    Problem,
-    Validation,
-    ValidationOptions,
-    check_host,
-)
-from batchzoom.model.times import DateOrder, TimeValueError, zone
-
-DEFAULT_HOST = "me"
+from batchzoom.model.rows import CellError, Problem, Validation, check_host
+from batchzoom.model.times import TimeValueError, zone
 
 
-@dataclass(frozen=True)
-class ReadingOptions:
-    """How to read a roster and check its rows, as given on the command line.
+def add_flags(
+    names: Sequence[str], options: Sequence[Callable[[Any], Any]]
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A decorator adding ``options`` to a command; the values of ``names`` go into its
+    ``flags`` dict (shared by every such decorator), the rest stay keyword arguments."""
 
-    ``timezone`` and ``host`` are None when not given; the configuration file or the
-    built-in default then decides.
-    """
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            flags = dict(kwargs.pop("flags", {}))
+            flags.update((name, kwargs.pop(name)) for name in names)
+            return command(*args, flags=flags, **kwargs)
 
-    sheet: str | None = None
-    encoding: str | None = None
-    timezone: str | None = None
-    date_order: DateOrder | None = None
-    allow_past: bool = False
-    host: str | None = None
-    config: Path | None = None
-    strict: bool = False  # --strict: every warning is an error
+        decorated: Callable[..., Any] = wrapper
+        for option in reversed(options):
+            decorated = option(decorated)
+        return decorated
 
-    def configuration(self, roster: Path) -> Config:
-        """The configuration for ``roster``: --config, else ``batchzoom.toml`` beside it."""
-        return configuration.find(roster, self.config)
-
-    def validation(self, config: Config | None = None) -> ValidationOptions:
-        """The ``ValidationOptions`` these choices stand for, over ``config``'s defaults."""
-        config = config or Config()
-        return ValidationOptions(
-            timezone=self.timezone or config.timezone,
-            date_order=self.date_order,
-            allow_past=self.allow_past,
-            default_host=self.host or config.host or DEFAULT_HOST,
-        )
-
-    def load(self, path: Path, *, plan: str | None = None) -> tuple[Roster, Validation]:
-        """Read the roster at ``path`` and validate it (raises ``InputError`` if unusable).
-
-        On top of each row's own checks: the configured settings fill the settings a row
-        leaves out, a host with more sessions at once than ``plan`` runs is warned of, and
-        every ``pool:<name>`` host is given a member of that pool (keeping the member an
-        earlier run chose). With --strict every warning is a problem.
-        """
-        config = self.configuration(path)
-        return planning.load(
-            path,
-            self.validation(config),
-            config,
-            sheet=self.sheet,
-            encoding=self.encoding,
-            plan=plan,
-            strict=self.strict,
-        )
+    return decorate
 
 
 def _check_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -116,6 +76,15 @@ def _check_host(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(error.message) from None
 
 
+def _given_or_none(ctx: click.Context, param: click.Parameter, value: bool) -> bool | None:
+    """A flag left off is not given (None), so that the configuration file may set it."""
+    return True if value else None
+
+
+def _date_order(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return value.upper() if value else None
+
+
 _OPTIONS = [
     click.option(
         "--sheet", metavar="NAME", help="Worksheet to read (default: the first visible sheet)."
@@ -129,6 +98,7 @@ _OPTIONS = [
     click.option(
         "--date-order",
         type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False),
+        callback=_date_order,
         help="How to read text dates like 03/04/2027 (otherwise they are rejected as ambiguous).",
     ),
     click.option(
@@ -151,33 +121,17 @@ _OPTIONS = [
     click.option(
         "--strict",
         is_flag=True,
+        callback=_given_or_none,
         help="Treat every warning (such as a host with overlapping sessions) as an error.",
     ),
 ]
 
 
-def reading_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the roster-reading options to ``command``; it receives them as ``reading``."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        order = kwargs.pop("date_order")
-        reading = ReadingOptions(
-            sheet=kwargs.pop("sheet"),
-            encoding=kwargs.pop("encoding"),
-            timezone=kwargs.pop("timezone"),
-            date_order=cast(DateOrder, order.upper()) if order else None,
-            allow_past=kwargs.pop("allow_past"),
-            host=kwargs.pop("host"),
-            config=kwargs.pop("config"),
-            strict=kwargs.pop("strict"),
-        )
-        return command(*args, reading=reading, **kwargs)
-
-    decorated: Callable[..., Any] = wrapper
-    for option in reversed(_OPTIONS):
-        decorated = option(decorated)
-    return decorated
+reading_options = add_flags(
+    ("sheet", "timezone", "date_order", "encoding", "allow_past", "host", "config", "strict"),
+    _OPTIONS,
+)
+"""Add the roster-reading options to a command; their values go into ``flags``."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from datetime import UTC, datetime
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from batchzoom.cli.app import cli
+from batchzoom.cli.app import INCOMPLETE, OK, cli, finish
 from batchzoom.cli.status import text_table
 from batchzoom.engine.audit import MeetingCheck, ReconcileReport, read_journal, reconcile
 from batchzoom.engine.journal import default_path
+from batchzoom.engine.settings import resolve
 from batchzoom.zoom import load_settings
 
 EXIT_CODES = (
@@ -102,16 +102,18 @@ def reconcile_command(
         batchzoom reconcile spring.xlsx
         batchzoom reconcile spring.xlsx --json
     """
-    journal_path = state or default_path(roster)
-    journal = read_journal(journal_path, day=datetime.now(UTC).date().isoformat(), must_exist=True)
-    settings = load_settings(
+    settings = resolve(state=state, env_file=env_file, token_url=token_url, api_url=api_url)
+    journal_path = settings.state or default_path(roster)
+    day = settings.now().date().isoformat()
+    journal = read_journal(journal_path, day=day, must_exist=True)
+    zoom = load_settings(
         os.environ, env_file=env_file, cwd=Path.cwd(), token_url=token_url, api_url=api_url
     )
-    report = reconcile(journal, settings)
-    exit_code = 0 if report.all_match else 4
+    report = reconcile(journal, replace(settings, zoom=zoom))
+    exit_code = OK if report.all_match else INCOMPLETE
     if as_json:
         click.echo(reconcile_json(report, journal_path, exit_code))
-        sys.exit(exit_code)
+        finish(exit_code)
     trouble = [check for check in report.checks if check.verdict != "match"]
     if trouble:
         click.echo(
@@ -139,4 +141,4 @@ def reconcile_command(
             "Nothing was changed on Zoom or in the journal; look at these meetings in Zoom.",
             err=True,
         )
-    sys.exit(exit_code)
+    finish(exit_code)

@@ -18,10 +18,9 @@ from batchzoom.model.pools import concurrent_meetings, crowded
 from batchzoom.model.rows import Problem, Validation
 
 if TYPE_CHECKING:
-    from batchzoom.cli.common import RunChoices
-    from batchzoom.cli.options import ReadingOptions
     from batchzoom.engine.audit import StatusReport
     from batchzoom.engine.batch import Loaded, RunReport
+    from batchzoom.engine.settings import Settings
     from batchzoom.files.report import ReportInput, ReportRow
 
 # What each exit code tells the person reading a report.
@@ -212,72 +211,71 @@ def report_run(
     loaded: Loaded,
     run: RunReport | None,
     *,
-    reading: ReadingOptions,
-    choices: RunChoices,
+    settings: Settings,
+    quiet: bool,
     account: str | None = None,
-    now: datetime | None = None,
 ) -> None:
     """Write the report of a schedule or sync run (``run`` None: stopped on invalid rows)."""
+    from batchzoom.cli.app import INVALID_ROWS, outcome_exit
     from batchzoom.engine.journal import default_path
     from batchzoom.files.report import rows_from
 
-    now = now or datetime.now(UTC)
+    now = settings.now()
     roster = loaded.roster.source.path
-    quota, resume = journal_facts(choices.state or default_path(roster), now, account)
+    quota, resume = journal_facts(settings.state or default_path(roster), now, account)
     if run is None:
         rows = not_sent(loaded.validation)
     else:
         resume_at = {o.row: resume[o.row_key] for o in run.outcomes if o.row_key in resume}
         rows = rows_from(loaded.validation.sessions, run.outcomes, resume_at=resume_at)
-    config = reading.configuration(roster)
     data = gather(
         roster=roster,
         rows=rows,
         validation=loaded.validation,
         problems=run.problems if run is not None else loaded.validation.problems,
         now=now,
-        exit_code=run.exit_code if run is not None else 3,
+        exit_code=outcome_exit(run.counts()) if run is not None else INVALID_ROWS,
         done="every row is valid; a dry run sends nothing." if run and run.dry_run else None,
         warnings=run.warnings if run is not None else (),
-        default_zone=reading.validation(config).timezone,
-        plan=choices.plan,
+        default_zone=settings.timezone,
+        plan=settings.plan,
         quota=quota,
         include_password=html.include_password,
     )
-    write(html, data, quiet=choices.quiet or choices.as_json)
+    write(html, data, quiet=quiet)
 
 
 def report_validation(
-    html: ReportChoice, loaded: Loaded, *, reading: ReadingOptions, quiet: bool
+    html: ReportChoice, loaded: Loaded, *, settings: Settings, quiet: bool
 ) -> None:
     """Write the report of ``validate``: every row valid (new) or invalid, and the problems."""
+    from batchzoom.cli.app import INVALID_ROWS, OK
+
     roster = loaded.roster.source.path
-    config = reading.configuration(roster)
     validation = loaded.validation
-    code = 0 if validation.ok else 3
+    code = OK if validation.ok else INVALID_ROWS
     data = gather(
         roster=roster,
         rows=not_sent(validation),
         validation=validation,
         problems=validation.problems,
-        now=datetime.now(UTC),
+        now=settings.now(),
         exit_code=code,
         done="every row is valid.",
-        default_zone=reading.validation(config).timezone,
-        plan=config.plan,
+        default_zone=settings.timezone,
+        plan=settings.plan,
         include_password=html.include_password,
     )
     write(html, data, quiet=quiet)
 
 
 def report_status(
-    html: ReportChoice, loaded: Loaded, status: StatusReport, *, reading: ReadingOptions
+    html: ReportChoice, loaded: Loaded, status: StatusReport, *, settings: Settings
 ) -> None:
     """Write the report of ``status``: each row's state in the journal, today's quota."""
     from batchzoom.files.report import ReportRow, row_of
 
     roster = loaded.roster.source.path
-    config = reading.configuration(roster)
     sessions = {session.row: session for session in loaded.validation.sessions}
     rows = []
     for row in status.rows:
@@ -313,8 +311,8 @@ def report_status(
         problems=loaded.validation.problems,
         now=status.now,
         exit_code=None,
-        default_zone=reading.validation(config).timezone,
-        plan=config.plan,
+        default_zone=settings.timezone,
+        plan=settings.plan,
         quota=quota,
         include_password=html.include_password,
     )

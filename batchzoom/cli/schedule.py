@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import sys
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 
-from batchzoom.cli.app import cli
+from batchzoom.cli.app import cli, finish, outcome_exit
 from batchzoom.cli.common import (
     EXIT_CODES,
-    RunChoices,
     connect,
     print_report,
+    progress_line,
     refuse_invalid,
     run_options,
 )
-from batchzoom.cli.options import ReadingOptions, reading_options
+from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_run
 from batchzoom.engine import preview
-from batchzoom.engine.batch import Loaded, ScheduleOptions, schedule
+from batchzoom.engine.batch import schedule
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
 from batchzoom.files.ics import pair, write_calendar
 
 
@@ -35,8 +37,10 @@ from batchzoom.files.ics import pair, write_calendar
 @report_options
 def schedule_command(
     roster: Path,
-    reading: ReadingOptions,
-    choices: RunChoices,
+    flags: dict[str, Any],
+    as_json: bool,
+    json_include_password: bool,
+    quiet: bool,
     ics: Path | None,
     ics_include_password: bool,
     html: ReportChoice | None,
@@ -54,31 +58,41 @@ def schedule_command(
     """
     if ics is not None and not ics.parent.is_dir():
         raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
-    loaded = Loaded(*reading.load(roster, plan=choices.plan))
-    if html is not None and not (loaded.validation.ok or choices.skip_invalid):
-        report_run(html, loaded, None, reading=reading, choices=choices)
-    refuse_invalid(loaded, choices, verb="schedule")
-    options = choices.options(ScheduleOptions)
-    progress = choices.progress()
+    settings = resolve(roster, **flags)
+    loaded = load(roster, settings)
+    if html is not None and not (loaded.validation.ok or settings.skip_invalid):
+        report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
+    refuse_invalid(loaded, settings, as_json=as_json, verb="schedule")
+    progress = progress_line(quiet=quiet, as_json=as_json)
     with ExitStack() as stack:
-        settings = connect(stack, loaded, choices, required=not choices.dry_run)
+        settings = connect(
+            stack, loaded, settings, quiet=quiet or as_json, required=not settings.dry_run
+        )
         try:
-            report = schedule(loaded, settings, options, limits=choices.limits(), progress=progress)
+            report = schedule(loaded, settings, progress=progress)
         finally:
             if progress is not None:
                 progress.close()
-    shown = choices.dry_run and choices.as_json  # the bodies that would be sent
-    extra = {"requests": preview.requests(loaded.validation.sessions)} if shown else {}
-    print_report(report, loaded, choices, **extra)
+    shown = settings.dry_run and as_json  # the bodies that would be sent
+    sent = preview.requests(loaded.validation.sessions, now=settings.now()) if shown else None
+    extra = {"requests": sent} if shown else {}
+    print_report(
+        report,
+        loaded,
+        as_json=as_json,
+        quiet=quiet,
+        json_include_password=json_include_password,
+        **extra,
+    )
     if html is not None:
-        account = settings.account_id if settings is not None else None
-        report_run(html, loaded, report, reading=reading, choices=choices, account=account)
-    if ics is not None and not choices.dry_run:
+        account = settings.zoom.account_id if settings.zoom is not None else None
+        report_run(html, loaded, report, settings=settings, quiet=quiet or as_json, account=account)
+    if ics is not None and not settings.dry_run:
         count = write_calendar(
             ics,
             pair(loaded.validation.sessions, report.outcomes),
             include_password=ics_include_password,
         )
-        if not (choices.quiet or choices.as_json):
+        if not (quiet or as_json):
             click.echo(f"Wrote {count} events to {ics}.")
-    sys.exit(report.exit_code)
+    finish(outcome_exit(report.counts()))

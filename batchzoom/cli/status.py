@@ -6,7 +6,6 @@ import json
 import os
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,12 +13,14 @@ from typing import Any
 import click
 
 from batchzoom.cli.app import cli
-from batchzoom.cli.options import ReadingOptions, reading_options
+from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_status
 from batchzoom.core.errors import ConfigError
 from batchzoom.engine.audit import RowStatus, StatusReport, read_journal, status
 from batchzoom.engine.batch import Loaded
 from batchzoom.engine.journal import default_path
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
 from batchzoom.zoom import load_settings
 
 EXIT_CODES = "Exit codes: 0 status shown; 1 the roster or the state file cannot be read; 2 usage."
@@ -138,7 +139,7 @@ def status_json(report: StatusReport, loaded: Loaded) -> str:
 @report_options
 def status_command(
     roster: Path,
-    reading: ReadingOptions,
+    flags: dict[str, Any],
     state: Path | None,
     env_file: Path | None,
     as_json: bool,
@@ -157,16 +158,16 @@ def status_command(
         batchzoom status spring.xlsx --json
     """
     # Sessions that have started since they were scheduled are still the same rows.
-    roster_data, validation = replace(reading, allow_past=True).load(roster)
-    loaded = Loaded(roster_data, validation)
+    settings = resolve(roster, **flags | {"allow_past": True, "state": state})
+    loaded = load(roster, settings)
     account = current_account(env_file)
-    now = datetime.now(UTC)
+    now = settings.now()
     journal = read_journal(
         state or default_path(roster), day=now.date().isoformat(), must_exist=state is not None
     )
     report = status(loaded, journal, account=account, now=now)
     if html is not None:
-        report_status(html, loaded, report, reading=reading)
+        report_status(html, loaded, report, settings=settings)
     if as_json:
         click.echo(status_json(report, loaded))
         return

@@ -6,27 +6,25 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 
-from batchzoom.cli.app import cli
+from batchzoom.cli.app import cli, finish, outcome_exit
 from batchzoom.cli.common import (
     EXIT_CODES,
-    RunChoices,
     connect,
     print_report,
+    progress_line,
     refuse_invalid,
     run_options,
 )
-from batchzoom.cli.options import ReadingOptions, reading_options
+from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_run
-from batchzoom.core.errors import BatchzoomError
-from batchzoom.engine.batch import Loaded
-from batchzoom.engine.sync import Step, SyncOptions, SyncPlan, sync
-
-
-class NotConfirmedError(BatchzoomError):
-    """Changes need a yes, and there was nobody to ask."""
+from batchzoom.core.errors import NotConfirmedError
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
+from batchzoom.engine.sync import Step, SyncPlan, sync
 
 
 def plan_table(steps: list[Step]) -> str:
@@ -52,11 +50,11 @@ def show_plan(plan: SyncPlan) -> None:
     )
 
 
-def confirmer(choices: RunChoices, yes: bool) -> Callable[[SyncPlan], bool]:
+def confirmer(*, silent: bool, yes: bool) -> Callable[[SyncPlan], bool]:
     """Ask on a terminal; ``--yes`` answers for cron. Deletions need --yes or their own yes."""
 
     def confirm(plan: SyncPlan) -> bool:
-        if not (choices.quiet or choices.as_json):
+        if not silent:
             show_plan(plan)
         if yes:
             return True
@@ -93,8 +91,10 @@ def confirmer(choices: RunChoices, yes: bool) -> Callable[[SyncPlan], bool]:
 @report_options
 def sync_command(
     roster: Path,
-    reading: ReadingOptions,
-    choices: RunChoices,
+    flags: dict[str, Any],
+    as_json: bool,
+    json_include_password: bool,
+    quiet: bool,
     yes: bool,
     delete_missing: bool,
     notify: bool,
@@ -113,33 +113,44 @@ def sync_command(
         batchzoom sync spring.xlsx --dry-run
         batchzoom sync spring.xlsx --yes --delete-missing
     """
-    loaded = Loaded(*reading.load(roster, plan=choices.plan))
-    if html is not None and not (loaded.validation.ok or choices.skip_invalid):
-        report_run(html, loaded, None, reading=reading, choices=choices)
-    refuse_invalid(loaded, choices, verb="sync")
-    options = choices.options(
-        SyncOptions, delete_missing=delete_missing, notify=notify, force=force
-    )
+    flags.update(delete_missing=delete_missing, notify=notify, force=force)
+    settings = resolve(roster, **flags)
+    loaded = load(roster, settings)
+    if html is not None and not (loaded.validation.ok or settings.skip_invalid):
+        report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
+    refuse_invalid(loaded, settings, as_json=as_json, verb="sync")
+    silent = quiet or as_json
+    progress = progress_line(quiet=quiet, as_json=as_json)
     with ExitStack() as stack:
-        settings = connect(stack, loaded, choices)
-        assert settings is not None
-        report = sync(
-            loaded, settings, options, confirm=confirmer(choices, yes), limits=choices.limits()
-        )
-    if report.plan is not None and choices.dry_run and not (choices.quiet or choices.as_json):
+        settings = connect(stack, loaded, settings, quiet=silent)
+        try:
+            report = sync(
+                loaded, settings, confirm=confirmer(silent=silent, yes=yes), progress=progress
+            )
+        finally:
+            if progress is not None:
+                progress.close()
+    if report.plan is not None and settings.dry_run and not silent:
         show_plan(report.plan)
     missing = [
         {"row_key": o.row_key, "status": o.status, "meeting_id": o.meeting_id, "error": o.error}
         for o in report.missing
     ]
-    print_report(report, loaded, choices, applied=report.applied, missing_rows=missing)
+    print_report(
+        report,
+        loaded,
+        as_json=as_json,
+        quiet=quiet,
+        json_include_password=json_include_password,
+        applied=report.applied,
+        missing_rows=missing,
+    )
     if html is not None:
-        report_run(
-            html, loaded, report, reading=reading, choices=choices, account=settings.account_id
-        )
+        account = settings.zoom.account_id if settings.zoom is not None else None
+        report_run(html, loaded, report, settings=settings, quiet=silent, account=account)
     for outcome in report.missing:
-        if not (choices.quiet or choices.as_json):
+        if not silent:
             click.echo(
                 f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
             )
-    sys.exit(report.exit_code)
+    finish(outcome_exit(report.counts()))

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import click
 
-from batchzoom.cli.app import cli
-from batchzoom.cli.options import ReadingOptions, echo_report, reading_options
+from batchzoom.cli.app import INVALID_ROWS, cli, finish
+from batchzoom.cli.options import echo_report, reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_validation
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import resolve
 from batchzoom.model import recurrence
 from batchzoom.model.rows import Validation
-
-INVALID_ROWS_EXIT = 3
 
 
 @cli.command()
@@ -28,7 +29,7 @@ INVALID_ROWS_EXIT = 3
 @report_options
 def validate(
     roster: Path,
-    reading: ReadingOptions,
+    flags: dict[str, Any],
     as_json: bool,
     show_occurrences: bool,
     html: ReportChoice | None,
@@ -42,16 +43,16 @@ def validate(
     Example:
         batchzoom validate timetable.xlsx --timezone Asia/Seoul --host kim.minji@school.example
     """
-    table, validation = reading.load(roster)
+    settings = resolve(roster, **flags)
+    loaded = load(roster, settings)
+    table, validation = loaded.roster, loaded.validation
     echo_report(table, validation, output="json" if as_json else "table")
     if show_occurrences and not as_json:
         echo_occurrences(validation)
     if html is not None:
-        from batchzoom.engine.batch import Loaded
-
-        report_validation(html, Loaded(table, validation), reading=reading, quiet=as_json)
+        report_validation(html, loaded, settings=settings, quiet=as_json)
     if not validation.ok:
-        click.get_current_context().exit(INVALID_ROWS_EXIT)
+        finish(INVALID_ROWS)
 
 
 def echo_occurrences(validation: Validation) -> None:

@@ -2,16 +2,26 @@
 
 Every error meant for a user is a ``BatchzoomError`` whose message is one
 sentence that says what is wrong and what to do. The CLI turns it into a line
-on stderr and an exit status; nothing else in the package picks exit codes.
+on stderr and an exit status (its table is in ``batchzoom.cli.app``); the
+library never picks an exit status. The whole tree, subclasses defined in
+other modules included:
 
-    BatchzoomError                 exit 1: the run could not be done at all
-    ├── InputError                 the roster file cannot be used (missing, corrupt, no columns...)
-    ├── ConfigError                a setting is missing or wrong (credentials, URLs, options)
-    ├── ZoomError                  Zoom answered in a way the run cannot continue from
-    │   ├── AuthError              credentials rejected, or a token rejected twice
-    │   └── ZoomUnreachableError        Zoom could not be reached after retries
-    ├── OutputError                the result file could not be written
-    └── LockedError                exit 5: another run holds the roster's lock
+    BatchzoomError                  the run could not be done at all
+    ├── InputError                  the roster or state file cannot be used (missing, corrupt...)
+    ├── ConfigError                 a setting is missing or wrong (credentials, URLs, options)
+    ├── ZoomError                   Zoom answered in a way the run cannot continue from
+    │   ├── AuthError               credentials rejected, or a token rejected twice
+    │   ├── ZoomUnreachableError    Zoom could not be reached after retries
+    │   ├── ZoomRequestError        Zoom refused one request: that row fails  (batchzoom.zoom)
+    │   ├── DailyLimitError         a daily limit: the row waits for ``resume_at``  (batchzoom.zoom)
+    │   └── InDoubtError            a create may or may not have happened  (batchzoom.zoom)
+    ├── OutputError                 the result sheet or state file could not be written
+    ├── LockedError                 another run holds the roster's lock
+    ├── InterruptedRunError         the user stopped the run (Ctrl-C); what was done is journalled
+    └── NotConfirmedError           changes needed a yes, and there was nobody to ask
+
+The three Zoom request errors live beside the client that raises them; every
+other class is defined here.
 """
 
 from __future__ import annotations
@@ -19,8 +29,6 @@ from __future__ import annotations
 
 class BatchzoomError(Exception):
     """Base class: ``str(error)`` is a single actionable sentence."""
-
-    exit_code = 1
 
 
 class InputError(BatchzoomError):
@@ -50,4 +58,10 @@ class OutputError(BatchzoomError):
 class LockedError(BatchzoomError):
     """Another batchzoom run is working on the same roster."""
 
-    exit_code = 5
+
+class InterruptedRunError(BatchzoomError):
+    """The user stopped the run (Ctrl-C); what was done is journalled."""
+
+
+class NotConfirmedError(BatchzoomError):
+    """Changes need a yes, and there was nobody to ask."""

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -29,9 +29,10 @@ from batchzoom.engine.journal import (
     entry_from_row,
     open_read_only,
 )
+from batchzoom.engine.settings import Settings
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key
 from batchzoom.model.rows import cell_text
-from batchzoom.zoom import RateLimits, RetryPolicy, ZoomClient, ZoomRequestError, ZoomSettings
+from batchzoom.zoom import ZoomClient, ZoomRequestError
 
 RowState = Literal[
     "created", "existing", "deferred", "failed", "in doubt", "new", "cancelled", "invalid"
@@ -180,8 +181,8 @@ class StatusReport:
     account: str | None  # the account shown, or None for every account
     rows: list[RowStatus]
     quota: list[HostQuota]
+    now: datetime  # the moment the report describes
     hidden: int = 0  # entries of other accounts, left out because ``account`` was given
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def counts(self) -> dict[str, int]:
         """How many of the roster's rows (entries, per account) are in each state."""
@@ -215,8 +216,8 @@ def status(
     loaded: Loaded,
     journal: JournalContents,
     *,
+    now: datetime,
     account: str | None = None,
-    now: datetime | None = None,
 ) -> StatusReport:
     """Each roster row's state in the journal (of ``account``, or of every account).
 
@@ -224,7 +225,6 @@ def status(
     already holds their meeting id); journal entries no row maps to any more
     are listed after the rows with ``in_roster`` False.
     """
-    now = now or datetime.now(UTC)
     accounts = [account] if account is not None else journal.accounts()
     hidden = sum(len(e) for a, e in journal.entries.items() if a not in accounts)
     ids = dict(zip(loaded.roster.rows, loaded.roster.values("id") or (), strict=False))
@@ -268,7 +268,7 @@ def status(
         for name in accounts
         for host, used in sorted(journal.quota.get(name, {}).items())
     ]
-    return StatusReport(journal, account, shown, quota, hidden=hidden, now=now)
+    return StatusReport(journal, account, shown, quota, now=now, hidden=hidden)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,18 +370,19 @@ def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:
 
 def reconcile(
     journal: JournalContents,
-    settings: ZoomSettings,
+    options: Settings,
     *,
-    limits: RateLimits | None = None,
-    retry: RetryPolicy | None = None,
     workers: int = RECONCILE_WORKERS,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReconcileReport:
-    """Ask Zoom for every meeting the journal recorded as created for this account.
+    """Ask Zoom for every meeting the journal recorded as created for ``options.zoom``.
 
     Sends only ``GET /meetings/{id}``, under one token and paced; raises
     ``AuthError``/``ZoomUnreachableError`` when the check cannot be done at all.
     """
+    settings = options.zoom
+    if settings is None:
+        raise ValueError("reconcile needs the Zoom settings (options.zoom)")
     entries = [
         entry
         for entry in journal.entries.get(settings.account_id, {}).values()
@@ -399,7 +400,10 @@ def reconcile(
     if not entries:
         return report
     with ZoomClient(
-        settings, limits=limits, retry=retry, max_connections=max(1, workers)
+        settings,
+        limits=options.limits(),
+        retry=options.retry,
+        max_connections=max(1, workers),
     ) as client:
         done = 0
         lock = threading.Lock()

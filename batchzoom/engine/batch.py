@@ -17,20 +17,26 @@ import contextlib
 import os
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any, get_args
 
 import httpx
 
-from batchzoom.core.errors import AuthError, BatchzoomError, OutputError, ZoomUnreachableError
-from batchzoom.engine.journal import Entry, Journal, default_path, sent_row_keys
+from batchzoom.core.errors import (
+    AuthError,
+    BatchzoomError,
+    InterruptedRunError,
+    OutputError,
+    ZoomUnreachableError,
+)
+from batchzoom.engine.journal import Entry, Journal, default_path
 from batchzoom.engine.lock import RunLock
-from batchzoom.files.roster import Roster, SourceInfo, read_roster
+from batchzoom.engine.settings import Settings
+from batchzoom.files.roster import Roster, SourceInfo
 from batchzoom.files.writeback import (
     WriteOutcome,
     check_target,
@@ -39,7 +45,7 @@ from batchzoom.files.writeback import (
 )
 from batchzoom.model import recurrence, times
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, Status, row_key
-from batchzoom.model.rows import Problem, Session, Validation, ValidationOptions, validate
+from batchzoom.model.rows import Problem, Session, Validation
 from batchzoom.zoom import (
     DailyLimitError,
     InDoubtError,
@@ -53,13 +59,6 @@ from batchzoom.zoom import (
 from batchzoom.zoom.meetings import create_body, fingerprint
 from batchzoom.zoom.probes import HostProbes
 
-
-class InterruptedRunError(BatchzoomError):
-    """The user stopped the run (Ctrl-C); what was done is journalled."""
-
-    exit_code = 130
-
-
 CREATE_TRIES = 5  # creates of one row in one run while each ends in doubt and is not found
 
 
@@ -69,83 +68,6 @@ class Loaded:
 
     roster: Roster
     validation: Validation
-
-
-def load(
-    path: Path,
-    options: ValidationOptions,
-    *,
-    sheet: str | None = None,
-    encoding: str | None = None,
-    aliases: Mapping[str, Sequence[str]] | None = None,
-    state: Path | None = None,
-) -> Loaded:
-    """Read and validate the roster at ``path`` (raises ``InputError`` if unusable).
-
-    A session already past is an error only while Zoom has no meeting for it: once a
-    run has created it, later runs (cron, all term) go on even after it has started.
-    """
-    roster = read_roster(path, sheet=sheet, encoding=encoding, aliases=aliases)
-    sent = set() if options.allow_past else sent_row_keys(state or default_path(path))
-    if not sent:
-        validation = validate(roster, options)
-    else:
-        validation = validate(roster, replace(options, allow_past=True))
-        validation = validation.amended(_past_starts(roster, validation, sent, options.now))
-    validation = validation.warned(roster.warnings)  # the file's text: encodings, controls
-    return Loaded(roster, validation.amended(_copied_ids(roster, validation)))
-
-
-def _copied_ids(roster: Roster, validation: Validation) -> list[Problem]:
-    """A meeting id that stands in two rows was copied with a row: it belongs to the first."""
-    first: dict[int, int] = {}
-    problems = []
-    for session in validation.sessions:
-        if session.meeting_id is None:
-            continue
-        row = first.setdefault(session.meeting_id, session.row)
-        if row != session.row:
-            problems.append(
-                Problem(
-                    session.row,
-                    roster.columns.get("zoom_meeting_id", "zoom_meeting_id"),
-                    "meeting-id-copied",
-                    f"this row has the meeting id of row {row} (copied with it?); clear its "
-                    "zoom_* cells so that it gets a meeting of its own.",
-                )
-            )
-    return problems
-
-
-def _past_starts(
-    roster: Roster, validation: Validation, sent: set[str], now: datetime | None
-) -> list[Problem]:
-    """``start-in-past`` for each session that starts before ``now`` and is not on Zoom yet."""
-    now = now or datetime.now(UTC)
-    column = roster.columns.get("start") or roster.columns.get("date") or "start"
-    return [
-        Problem(
-            session.row,
-            column,
-            "start-in-past",
-            f"the start {session.start:%Y-%m-%d %H:%M} ({session.timezone}) is in the past; "
-            "correct the date or run with --allow-past.",
-        )
-        for session in validation.sessions
-        if session.start < now and session.meeting_id is None and row_key(session) not in sent
-    ]
-
-
-@dataclass(frozen=True)
-class ScheduleOptions:
-    output: Path | None = None
-    in_place: bool = False
-    skip_invalid: bool = False
-    dry_run: bool = False
-    include_start_url: bool = False
-    concurrency: int | None = None
-    state: Path | None = None
-    wait: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -175,16 +97,6 @@ class RunReport:
         """How many rows ended in each status (every status, zero included)."""
         counts = Counter(outcome.status for outcome in self.outcomes)
         return {status: counts.get(status, 0) for status in get_args(Status)}
-
-    @property
-    def exit_code(self) -> int:
-        """0 all done; 3 invalid rows; 4 some rows failed or were deferred."""
-        counts = self.counts()
-        if counts["invalid"]:
-            return 3
-        if counts["failed"] or counts["deferred"]:
-            return 4
-        return 0
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -313,6 +225,9 @@ class Run:
         self.parked: dict[str | None, DailyLimitError] = {}  # host (None: whole account)
         self.fatal: BatchzoomError | None = None
         self.lock = threading.Lock()
+        # The run's clock: a recurring series whose start has passed (--allow-past) is sent
+        # from its first occurrence still ahead (see ``create_body``).
+        self.now: Callable[[], datetime] | None = None
 
     def defer_update(self, session: Session, entry: Entry, limit: DailyLimitError) -> RowOutcome:
         """An update refused by the daily limit: park the host; the meeting keeps its old details."""
@@ -377,10 +292,11 @@ class Run:
         if parked is not None:
             return self._defer(session, key, parked)
         body = create_body(session)
+        sent = create_body(session, now=self.now()) if self.now is not None else body
         for _ in range(CREATE_TRIES):
             self.journal.record_intent(**row_info(session, key), body=body)
             try:
-                meeting = self.client.create_meeting(session.host, body)
+                meeting = self.client.create_meeting(session.host, sent)
             except InDoubtError as doubt:
                 try:
                     found, _ = self.settle(session.host, [(session, key)])
@@ -487,40 +403,37 @@ def _classify(
 
 @contextmanager
 def locked_journal(
-    source: SourceInfo, *, state: Path | None, wait: float, account: str, create: bool = True
+    source: SourceInfo, options: Settings, *, account: str, create: bool = True
 ) -> Iterator[Journal | None]:
     """Hold the roster's lock and open its journal (None when ``create`` is off and there is none)."""
-    path = state or default_path(source.path)
+    path = options.state or default_path(source.path)
     lock = path.with_suffix(".lock")
     with contextlib.ExitStack() as stack:
         if create or os.access(lock.parent, os.W_OK):
-            stack.enter_context(RunLock(lock, wait=wait, what=source.path.name))
+            stack.enter_context(RunLock(lock, wait=options.wait, what=source.path.name))
             remove_stale_temporaries(source)  # left by a run that was killed while writing
         # else: a dry run in a read-only folder writes nothing, so it needs no lock
         if not create and not path.exists():
             yield None
             return
-        with Journal(path, account=account, read_only=not create) as journal:
+        with Journal(path, account=account, now=options.now, read_only=not create) as journal:
             journal.check_roster(source.path, record=create)
             yield journal
 
 
 def schedule(
     loaded: Loaded,
-    settings: ZoomSettings | None,
-    options: ScheduleOptions,
+    options: Settings,
     *,
-    limits: RateLimits | None = None,
-    retry: RetryPolicy | None = None,
     progress: ProgressCallback | None = None,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
     transport: httpx.BaseTransport | None = None,
 ) -> RunReport:
     """Create every new row's meeting, exactly once, and write the result sheet.
 
-    ``settings`` may be None only for a dry run. Raises ``BatchzoomError`` when
+    ``options.zoom`` may be None only for a dry run. Raises ``BatchzoomError`` when
     the run cannot go on (after writing the sheet for what it has done).
     """
+    settings, now = options.zoom, options.now
     validation = loaded.validation
     invalid = invalid_outcomes(validation)
     report = RunReport(outcomes=[], problems=list(validation.problems), dry_run=options.dry_run)
@@ -530,7 +443,7 @@ def schedule(
     if settings is None and not options.dry_run:
         raise ValueError("settings are needed unless it is a dry run")
 
-    limits = limits or RateLimits.for_plan("pro")
+    limits = options.limits()
     account = settings.account_id if settings else "-"
     check_target(
         loaded.roster.source,
@@ -539,8 +452,7 @@ def schedule(
     )
     with locked_journal(
         loaded.roster.source,
-        state=options.state,
-        wait=options.wait,
+        options,
         account=account,
         create=not options.dry_run,  # a dry run never creates a journal
     ) as journal:
@@ -556,12 +468,11 @@ def schedule(
         # foreign journal from causing duplicates.
         sent_earlier = {key for _, key in doubtful}  # a create sent, its answer not recorded
         doubtful, new = doubtful + new, []
-        today = now().date().isoformat()
         report.warnings = [
             *map(row_warning, validation.warnings),
             *quota_warnings(
                 [s for s, _ in new + doubtful],
-                lambda host: journal.used_today(host, today=today) if journal else 0,
+                lambda host: journal.used_today(host) if journal else 0,
             ),
         ]
         if settings is None or journal is None or options.dry_run:
@@ -572,9 +483,10 @@ def schedule(
         claimed = {e.meeting_id for e in entries.values() if e.meeting_id is not None}
         claimed |= {s.meeting_id for s in validation.sessions if s.meeting_id is not None}
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
-        with zoom_run(settings, journal, claimed, report, limits=limits, retry=retry,
+        with zoom_run(settings, journal, claimed, report, limits=limits, retry=options.retry,
                       workers=workers, transport=transport,
                       probes=HostProbes(s.host for s, _ in deferred)) as run:  # fmt: skip
+            run.now = now
             doubtful += verify_sheet_ids(run, unverified, outcomes)
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
             create_all(run, new, outcomes, workers, progress)
@@ -738,7 +650,7 @@ def write_sheet(
     loaded: Loaded,
     outcomes: dict[int, RowOutcome],
     journal: Journal | None,
-    options: ScheduleOptions,
+    options: Settings,
 ) -> RunReport:
     report.outcomes = [outcomes[row] for row in sorted(outcomes)]
     try:
@@ -758,7 +670,7 @@ def write_sheet(
     return report
 
 
-def _write_results(loaded: Loaded, report: RunReport, options: ScheduleOptions) -> WriteOutcome:
+def _write_results(loaded: Loaded, report: RunReport, options: Settings) -> WriteOutcome:
     return write_results(
         loaded.roster.source,
         {outcome.row: outcome.result() for outcome in report.outcomes},

@@ -19,8 +19,8 @@ It is found beside the roster (or given with ``--config``) and may hold::
     [pools]                        # a host cell "pool:teachers" picks one of these
     teachers = ["kim.minji@school.example", "lee.jun@school.example"]
 
-A command-line flag wins over the file, and the file over the built-in default;
-a row's own cells win over all of them.
+``find`` returns what the file sets, named as the fields of ``Settings`` are
+(``engine.settings``), which lays command-line flags over it.
 """
 
 from __future__ import annotations
@@ -28,8 +28,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
@@ -50,30 +49,10 @@ _SECTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
-    """What a configuration file says; every field is empty when the file does not set it."""
+def find(roster: Path | None, explicit: Path | None = None) -> dict[str, Any]:
+    """What the configuration for ``roster`` sets: ``explicit``, else ``batchzoom.toml`` beside it.
 
-    path: Path | None = None
-    timezone: str | None = None
-    plan: Plan | None = None
-    host: str | None = None
-    buffer_minutes: int | None = None
-    strict: bool = False
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    pools: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-    @property
-    def buffer(self) -> timedelta:
-        """The free time a pool host keeps after each session (none unless configured)."""
-        return timedelta(minutes=self.buffer_minutes or 0)
-
-
-def find(roster: Path, explicit: Path | None = None) -> Config:
-    """The configuration for ``roster``: ``explicit`` if given, else ``batchzoom.toml`` beside it.
-
-    No file beside the roster is an empty configuration; a missing ``explicit`` file is an error.
+    No file beside the roster sets nothing; a missing ``explicit`` file is an error.
     """
     if explicit is not None:
         if not explicit.is_file():
@@ -81,11 +60,13 @@ def find(roster: Path, explicit: Path | None = None) -> Config:
                 f"The configuration file {explicit} does not exist; check the --config path."
             )
         return load(explicit)
+    if roster is None:
+        return {}
     beside = Path(roster).parent / FILE_NAME
-    return load(beside) if beside.is_file() else Config()
+    return load(beside) if beside.is_file() else {}
 
 
-def load(path: Path) -> Config:
+def load(path: Path) -> dict[str, Any]:
     """Read and check the configuration file at ``path`` (raises ``ConfigError``)."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -108,8 +89,8 @@ def load(path: Path) -> Config:
     return parse(document, path)
 
 
-def parse(document: Mapping[str, Any], path: Path) -> Config:
-    """A ``Config`` from a TOML document read from ``path`` (named in error messages)."""
+def parse(document: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    """The settings a TOML document read from ``path`` sets (``path`` is named in errors)."""
     where = _Where(path)
     for name, value in document.items():
         if name not in _SECTIONS:
@@ -125,17 +106,18 @@ def parse(document: Mapping[str, Any], path: Path) -> Config:
                 f"defaults.{name}",
                 f"is not a default batchzoom knows; use {_one_of(_SECTIONS['defaults'], name)}",
             )
-    return Config(
-        path=path,
-        timezone=_timezone(defaults.get("timezone"), where),
-        plan=_plan(defaults.get("plan"), where),
-        host=_host(defaults.get("host"), where),
-        buffer_minutes=_buffer(defaults.get("buffer_minutes"), where),
-        strict=_strict(defaults.get("strict"), where),
-        settings=_settings(document.get("settings", {}), where),
-        aliases=_aliases(document.get("aliases", {}), where),
-        pools=_pools(document.get("pools", {}), where),
-    )
+    values: dict[str, Any] = {
+        "config": path,
+        "timezone": _timezone(defaults.get("timezone"), where),
+        "plan": _plan(defaults.get("plan"), where),
+        "host": _host(defaults.get("host"), where),
+        "buffer_minutes": _buffer(defaults.get("buffer_minutes"), where),
+        "strict": _strict(defaults.get("strict"), where),
+        "meeting_settings": _settings(document.get("settings", {}), where),
+        "aliases": _aliases(document.get("aliases", {}), where),
+        "pools": _pools(document.get("pools", {}), where),
+    }
+    return {name: value for name, value in values.items() if value is not None and value != {}}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,9 +151,9 @@ def _timezone(value: object, where: _Where) -> str | None:
         raise where.error("defaults.timezone", f"is wrong: {error.message.rstrip('.')}") from None
 
 
-def _strict(value: object, where: _Where) -> bool:
+def _strict(value: object, where: _Where) -> bool | None:
     if value is None:
-        return False
+        return None
     if not isinstance(value, bool):
         raise where.error("defaults.strict", "must be true or false, e.g. strict = true")
     return value

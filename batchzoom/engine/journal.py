@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -114,16 +114,20 @@ def default_path(roster: Path) -> Path:
     return roster.with_name(roster.stem + ".batchzoom.db")
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class Journal:
     """The journal of one roster for one Zoom account. Safe to share among threads."""
 
-    def __init__(self, path: Path, *, account: str, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        account: str,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        read_only: bool = False,
+    ) -> None:
         self.path = path
         self.account = account
+        self.now = now  # the run's clock: stamps every change and names the quota's UTC day
         self._lock = threading.Lock()
         try:
             self._db = open_read_only(path) if read_only else _open(path)
@@ -184,6 +188,13 @@ class Journal:
                 "creating anything)."
             )
 
+    def _stamp(self) -> str:
+        return self.now().astimezone(UTC).isoformat(timespec="seconds")
+
+    def today(self) -> str:
+        """The UTC day (YYYY-MM-DD) on the run's clock, the day Zoom's daily limits count."""
+        return self.now().astimezone(UTC).date().isoformat()
+
     # -- reading ----------------------------------------------------------------
     def entries(self) -> dict[str, Entry]:
         """Every entry of this account, by row key."""
@@ -210,19 +221,21 @@ class Journal:
                 "column and a look at Zoom's meeting list still prevent duplicates."
             ) from None
 
-    def used_today(self, host: str, *, today: str) -> int:
-        """Creates/updates sent for ``host`` on the UTC day ``today`` (YYYY-MM-DD)."""
+    def used_today(self, host: str) -> int:
+        """Creates/updates sent for ``host`` on today's UTC day."""
         with self._lock:
             row = self._db.execute(
                 "SELECT used FROM quota WHERE account = ? AND host = ? AND day = ?",
-                (self.account, host.lower(), today),
+                (self.account, host.lower(), self.today()),
             ).fetchone()
         return int(row["used"]) if row else 0
 
-    def quota(self, *, today: str) -> dict[str, int]:
+    def quota(self) -> dict[str, int]:
+        """Creates/updates sent today (UTC), by host."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT host, used FROM quota WHERE account = ? AND day = ?", (self.account, today)
+                "SELECT host, used FROM quota WHERE account = ? AND day = ?",
+                (self.account, self.today()),
             ).fetchall()
         return {row["host"]: int(row["used"]) for row in rows}
 
@@ -239,7 +252,7 @@ class Journal:
         body: dict[str, Any] | None = None,
     ) -> None:
         """Before a create is sent: from now on the meeting may exist."""
-        day = datetime.now(UTC).date().isoformat()
+        day = self.today()
         with self._write() as db:
             db.execute(
                 """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
@@ -259,7 +272,7 @@ class Journal:
                     fingerprint,
                     excel_row,
                     _json(body),
-                    _now(),
+                    self._stamp(),
                 ),
             )
             db.execute(
@@ -283,7 +296,7 @@ class Journal:
                 meeting.get("join_url"),
                 meeting.get("password"),
                 meeting.get("start_time"),
-                _now(),
+                self._stamp(),
                 self.account,
                 row_key,
             ),
@@ -317,18 +330,18 @@ class Journal:
                     fingerprint,
                     excel_row,
                     _json(body),
-                    _now(),
+                    self._stamp(),
                 ),
             )
             self._set_created(db, row_key, meeting)
 
     def record_update_intent(self, row_key: str, body: dict[str, Any], *, host: str) -> None:
         """Before a PATCH: the meeting may soon show ``body``. Counts toward the host's quota."""
-        day = datetime.now(UTC).date().isoformat()
+        day = self.today()
         with self._write() as db:
             db.execute(
                 "UPDATE entries SET pending = ?, updated_at = ? WHERE account = ? AND row_key = ?",
-                (_json(body), _now(), self.account, row_key),
+                (_json(body), self._stamp(), self.account, row_key),
             )
             db.execute(
                 """INSERT INTO quota (account, host, day, used) VALUES (?, ?, ?, 1)
@@ -341,7 +354,7 @@ class Journal:
         with self._write() as db:
             db.execute(
                 "UPDATE entries SET pending = NULL, updated_at = ? WHERE account = ? AND row_key = ?",
-                (_now(), self.account, row_key),
+                (self._stamp(), self.account, row_key),
             )
 
     def record_updated(
@@ -367,7 +380,7 @@ class Journal:
                     topic,
                     start_utc,
                     excel_row,
-                    _now(),
+                    self._stamp(),
                     self.account,
                     row_key,
                 ),
@@ -400,7 +413,7 @@ class Journal:
                     fingerprint,
                     excel_row,
                     _json(body),
-                    _now(),
+                    self._stamp(),
                     self.account,
                     row_key,
                 ),
@@ -411,7 +424,7 @@ class Journal:
         with self._write() as db:
             db.execute(
                 "UPDATE entries SET old_meeting_id = NULL, updated_at = ? WHERE account = ? AND row_key = ?",
-                (_now(), self.account, row_key),
+                (self._stamp(), self.account, row_key),
             )
 
     def record_delete_intent(self, row_key: str) -> None:
@@ -430,7 +443,7 @@ class Journal:
         with self._write() as db:
             db.execute(
                 "UPDATE entries SET state = ?, pending = NULL, updated_at = ? WHERE account = ? AND row_key = ?",
-                (state, _now(), self.account, row_key),
+                (state, self._stamp(), self.account, row_key),
             )
 
     def mark_reported(self, row_keys: list[str]) -> None:
@@ -455,7 +468,7 @@ class Journal:
             db.execute(
                 """UPDATE entries SET state = 'absent', updated_at = ?
                    WHERE account = ? AND row_key = ? AND state = 'intent'""",
-                (_now(), self.account, row_key),
+                (self._stamp(), self.account, row_key),
             )
 
     def note(
@@ -493,7 +506,7 @@ class Journal:
                     state,
                     error,
                     resume_at.isoformat() if resume_at else None,
-                    _now(),
+                    self._stamp(),
                 ),
             )
 
@@ -508,7 +521,7 @@ class Journal:
                     state,
                     error,
                     resume_at.isoformat() if resume_at else None,
-                    _now(),
+                    self._stamp(),
                     self.account,
                     row_key,
                 ),

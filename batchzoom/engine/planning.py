@@ -1,85 +1,129 @@
-"""A roster made ready to schedule: configuration defaults, host overlaps and host pools.
+"""A roster made ready to run: read, validated, with configuration defaults and host pools.
 
-``load`` reads and validates a roster, then applies what needs the whole roster and
-the journal: the configured meeting settings under each row's own, the check that no
-host has two sessions at once, and the choice of a pool member for every
-``pool:<name>`` host (keeping the member an earlier run chose).
+``load`` is the one way to read a roster, for every command and for the tests: it
+validates the rows against the settings, then applies what needs the whole roster
+and the journal: a start already past is an error only while Zoom has no meeting
+for it, a meeting id copied with a row belongs to the first row, the configured
+meeting settings lie under each row's own, a host with more sessions at once than
+the plan runs is warned of, and every ``pool:<name>`` host is given a member of that
+pool (keeping the member an earlier run chose).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from batchzoom.engine.audit import read_journal
-from batchzoom.engine.batch import load as batch_load
-from batchzoom.engine.config import Config
-from batchzoom.engine.journal import default_path
-from batchzoom.files.roster import Roster
+from batchzoom.engine.batch import Loaded
+from batchzoom.engine.journal import default_path, sent_row_keys
+from batchzoom.engine.settings import Settings
+from batchzoom.files.roster import Roster, read_roster
 from batchzoom.model import pools, recurrence
 from batchzoom.model.outcomes import row_key
-from batchzoom.model.rows import Session, Validation, ValidationOptions
+from batchzoom.model.rows import Problem, Session, Validation, validate
 
 
-def load(
-    path: Path,
-    options: ValidationOptions,
-    config: Config,
-    *,
-    sheet: str | None = None,
-    encoding: str | None = None,
-    plan: str | None = None,
-    strict: bool = False,
-) -> tuple[Roster, Validation]:
+def load(path: Path, settings: Settings) -> Loaded:
     """Read, validate and plan the roster at ``path`` (raises ``InputError`` if unusable).
 
-    With ``strict`` (or ``strict = true`` in the configuration) every warning is a problem.
+    With ``settings.strict`` (--strict, or ``strict = true`` in the file) every warning is
+    a problem. A session already past is an error only while Zoom has no meeting for it: once a
+    run has created it, later runs (cron, all term) go on even after it has started.
     """
-    loaded = batch_load(path, options, sheet=sheet, encoding=encoding, aliases=config.aliases)
-    validation = plan_hosts(loaded.roster, loaded.validation, config, plan=plan)
-    if strict or config.strict:
+    roster = read_roster(
+        path, sheet=settings.sheet, encoding=settings.encoding, aliases=settings.aliases
+    )
+    options = settings.validation()
+    journal = settings.state or default_path(path)
+    sent = set() if options.allow_past else sent_row_keys(journal)
+    if not sent:
+        validation = validate(roster, options)
+    else:
+        validation = validate(roster, replace(options, allow_past=True))
+        validation = validation.amended(_past_starts(roster, validation, sent, settings.now()))
+    validation = validation.warned(roster.warnings)  # the file's text: encodings, controls
+    validation = plan_hosts(roster, validation.amended(_copied_ids(roster, validation)), settings)
+    if settings.strict:
         validation = validation.strict()
-    return loaded.roster, validation
+    return Loaded(roster, validation)
+
+
+def _copied_ids(roster: Roster, validation: Validation) -> list[Problem]:
+    """A meeting id that stands in two rows was copied with a row: it belongs to the first."""
+    first: dict[int, int] = {}
+    problems = []
+    for session in validation.sessions:
+        if session.meeting_id is None:
+            continue
+        row = first.setdefault(session.meeting_id, session.row)
+        if row != session.row:
+            problems.append(
+                Problem(
+                    session.row,
+                    roster.columns.get("zoom_meeting_id", "zoom_meeting_id"),
+                    "meeting-id-copied",
+                    f"this row has the meeting id of row {row} (copied with it?); clear its "
+                    "zoom_* cells so that it gets a meeting of its own.",
+                )
+            )
+    return problems
+
+
+def _past_starts(
+    roster: Roster, validation: Validation, sent: set[str], now: datetime
+) -> list[Problem]:
+    """``start-in-past`` for each session that starts before ``now`` and is not on Zoom yet."""
+    column = roster.columns.get("start") or roster.columns.get("date") or "start"
+    return [
+        Problem(
+            session.row,
+            column,
+            "start-in-past",
+            f"the start {session.start:%Y-%m-%d %H:%M} ({session.timezone}) is in the past; "
+            "correct the date or run with --allow-past.",
+        )
+        for session in validation.sessions
+        if session.start < now and session.meeting_id is None and row_key(session) not in sent
+    ]
 
 
 def plan_hosts(
     roster: Roster,
     validation: Validation,
-    config: Config,
+    settings: Settings,
     *,
     previous: Mapping[str, str] | None = None,
     used_today: Mapping[str, int] | None = None,
-    plan: str | None = None,
 ) -> Validation:
     """``validation`` with config settings as defaults, host overlaps warned of, pools assigned.
 
-    A host with more sessions at once than ``plan`` (else the configured plan, else pro)
-    runs gets a warning (``validation.warnings``); a pool never double-books a member.
+    A host with more sessions at once than the settings' plan runs gets a warning (``validation.warnings``); a pool never double-books a member.
     ``previous`` (row key -> host) and ``used_today`` (host -> creates) default to what
     the roster's journal holds, read without changing it.
     """
     column = roster.columns.get("host", "host")
     sessions = validation.sessions
-    if config.settings:
+    if settings.meeting_settings:
         sessions = [
-            replace(session, settings={**config.settings, **session.settings})
+            replace(session, settings={**settings.meeting_settings, **session.settings})
             for session in sessions
         ]
     overlaps = pools.host_overlaps(
-        sessions, occurrences=occurrences_of, column=column, plan=plan or config.plan or "pro"
+        sessions, occurrences=occurrences_of, column=column, plan=settings.plan
     )
     problems = []
     if any(session.pool is not None for session in sessions):
         if previous is None or used_today is None:
-            found_previous, found_used = _journal_hosts(roster)
+            found_previous, found_used = _journal_hosts(roster, settings)
             previous = found_previous if previous is None else previous
             used_today = found_used if used_today is None else used_today
         sessions, unplaced = pools.assign(
             sessions,
-            config.pools,
-            buffer=config.buffer,
+            settings.pools,
+            buffer=settings.buffer,
             used_today=used_today,
             previous=previous,
             key=row_key,
@@ -97,10 +141,10 @@ def occurrences_of(session: Session) -> Sequence[datetime]:
     return recurrence.occurrences(session.start, session.timezone, session.recurrence)
 
 
-def _journal_hosts(roster: Roster) -> tuple[dict[str, str], dict[str, int]]:
+def _journal_hosts(roster: Roster, settings: Settings) -> tuple[dict[str, str], dict[str, int]]:
     """From the roster's journal: the host of each row sent to Zoom, and today's creates."""
-    today = datetime.now(UTC).date().isoformat()
-    journal = read_journal(default_path(roster.source.path), day=today)
+    today = settings.now().date().isoformat()
+    journal = read_journal(settings.state or default_path(roster.source.path), day=today)
     previous: dict[str, str] = {}
     used: dict[str, int] = {}
     for entries in journal.entries.values():

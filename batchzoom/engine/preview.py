@@ -8,6 +8,7 @@ be audited before a term, and outside tools can check instants without this libr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from batchzoom.engine.planning import occurrences_of
@@ -18,9 +19,13 @@ from batchzoom.zoom.meetings import create_body
 MASK = "***"
 
 
-def request(session: Session) -> dict[str, Any]:
-    """One row's request: host, body (passcode masked) and the starts it makes."""
-    body = create_body(session)
+def request(session: Session, now: datetime | None = None) -> dict[str, Any]:
+    """One row's request: host, body (passcode masked) and the starts it makes.
+
+    With ``now``, a recurring series whose start has passed shows the body that is sent
+    for it: from its first occurrence still ahead (see ``create_body``).
+    """
+    body = create_body(session, now=now)
     if "password" in body:
         body["password"] = MASK
     return {
@@ -35,6 +40,6 @@ def request(session: Session) -> dict[str, Any]:
     }
 
 
-def requests(sessions: Iterable[Session]) -> list[dict[str, Any]]:
+def requests(sessions: Iterable[Session], now: datetime | None = None) -> list[dict[str, Any]]:
     """``request`` of every session, in roster order (cancelled ones are not sent)."""
-    return [request(session) for session in sessions if not session.cancelled]
+    return [request(session, now) for session in sessions if not session.cancelled]

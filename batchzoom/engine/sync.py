@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 import httpx
@@ -34,7 +34,6 @@ from batchzoom.engine.batch import (
     ProgressCallback,
     Run,
     RunReport,
-    ScheduleOptions,
     create_all,
     from_entry,
     invalid_outcomes,
@@ -46,16 +45,14 @@ from batchzoom.engine.batch import (
     zoom_run,
 )
 from batchzoom.engine.journal import Entry, Journal
+from batchzoom.engine.settings import Settings
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import RowOutcome, row_key
 from batchzoom.model.rows import Session
 from batchzoom.zoom import (
     DailyLimitError,
-    RateLimits,
-    RetryPolicy,
     ZoomClient,
     ZoomRequestError,
-    ZoomSettings,
     default_concurrency,
 )
 from batchzoom.zoom.meetings import create_body, fingerprint
@@ -63,13 +60,6 @@ from batchzoom.zoom.meetings import create_body, fingerprint
 Action = Literal["create", "update", "restore", "recreate", "cancel", "delete"]
 # The meeting fields batchzoom sets, as Zoom reports them back, for spotting edits made on Zoom.
 WATCHED = ("topic", "duration", "timezone", "agenda")
-
-
-@dataclass(frozen=True)
-class SyncOptions(ScheduleOptions):
-    delete_missing: bool = False
-    notify: bool = False
-    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,7 +197,7 @@ def _conflict(entry: Entry, meeting: dict[str, Any] | None) -> str | None:
 class _Sync:
     """Applies a plan's update, recreate and delete steps (creates go through ``Run``)."""
 
-    def __init__(self, run: Run, journal: Journal, options: SyncOptions) -> None:
+    def __init__(self, run: Run, journal: Journal, options: Settings) -> None:
         self.run = run
         self.client: ZoomClient = run.client
         self.journal = journal
@@ -367,35 +357,32 @@ def _cancelled(label: Session | Entry, entry: Entry) -> RowOutcome:
 
 def sync(
     loaded: Loaded,
-    settings: ZoomSettings,
-    options: SyncOptions,
+    options: Settings,
     *,
     confirm: Callable[[SyncPlan], bool] = lambda plan: True,
-    limits: RateLimits | None = None,
-    retry: RetryPolicy | None = None,
     progress: ProgressCallback | None = None,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
     transport: httpx.BaseTransport | None = None,
 ) -> SyncReport:
-    """Plan, confirm (``confirm(plan)``), then apply; writes the result sheet when applied."""
+    """Plan, confirm (``confirm(plan)``), then apply; writes the result sheet when applied.
+
+    ``options.zoom`` names the account (a dry run plans without it only when it is set).
+    """
+    settings, now = options.zoom, options.now
+    if settings is None:
+        raise ValueError("sync needs the Zoom settings (options.zoom)")
     validation = loaded.validation
     invalid = invalid_outcomes(validation)
     report = SyncReport(outcomes=[], problems=list(validation.problems), dry_run=options.dry_run)
     if invalid and not options.skip_invalid:
         report.outcomes = sorted(invalid.values(), key=lambda o: o.row)
         return report
-    limits = limits or RateLimits.for_plan("pro")
+    limits = options.limits()
     check_target(
         loaded.roster.source,
         None if options.in_place else options.output,
         writable=not options.dry_run,  # a dry run in a read-only folder still shows its plan
     )
-    with locked_journal(
-        loaded.roster.source,
-        state=options.state,
-        wait=options.wait,
-        account=settings.account_id,
-    ) as journal:
+    with locked_journal(loaded.roster.source, options, account=settings.account_id) as journal:
         assert journal is not None
         # A row that is invalid is still in the sheet: its meeting is not "missing".
         delete_missing = options.delete_missing and not validation.invalid_rows
@@ -419,8 +406,9 @@ def sync(
         report.applied = True
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
         claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
-        with zoom_run(settings, journal, claimed, report, limits=limits, retry=retry,
+        with zoom_run(settings, journal, claimed, report, limits=limits, retry=options.retry,
                       workers=workers, transport=transport) as run:  # fmt: skip
+            run.now = now
             _apply(plan, run, _Sync(run, journal, options), outcomes, report, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:

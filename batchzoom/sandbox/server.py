@@ -76,6 +76,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the sandbox reports through counters, not a log."""
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header, on the sandbox's clock (Zoom's Date is Zoom's time)."""
+        moment = self.server.sandbox.clock.timestamp() if timestamp is None else timestamp
+        return super().date_time_string(moment)
+
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             chunks: list[bytes] = []

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from batchzoom.model import times
+from batchzoom.model import recurrence, times
 from batchzoom.model.rows import Session
 from batchzoom.model.times import TimeValueError
 
@@ -16,7 +16,7 @@ SCHEDULED = 2  # Zoom meeting type: a scheduled meeting with a fixed time
 RECURRING = 8  # Zoom meeting type: a recurring meeting with a fixed time
 
 
-def create_body(session: Session) -> dict[str, Any]:
+def create_body(session: Session, *, now: datetime | None = None) -> dict[str, Any]:
     """The ``meetingCreate`` request body for one session.
 
     The start goes as the exact UTC instant (``yyyy-MM-ddTHH:mm:ssZ``), so Zoom is
@@ -28,6 +28,12 @@ def create_body(session: Session) -> dict[str, Any]:
     recurring meeting with a fixed time (type 8) carrying Zoom's ``recurrence``
     object; settings columns and alternative hosts go in ``settings``
     (alternative hosts as Zoom's ``"a@x;b@y"``).
+
+    Zoom moves a start that has passed to the time of the request ("If start_time is
+    ... set to a past value, it defaults to the current time", meetingCreate), which
+    would shift a series' local time of day; so, given ``now``, a recurring series whose
+    start has passed (accepted with --allow-past) starts at its first occurrence still
+    ahead, with ``end_times`` counting only the occurrences left.
     """
     body: dict[str, Any] = {
         "topic": session.topic,
@@ -43,6 +49,8 @@ def create_body(session: Session) -> dict[str, Any]:
     if session.recurrence:
         body["type"] = RECURRING
         body["recurrence"] = copy.deepcopy(dict(session.recurrence))
+        if now is not None and session.start < now:
+            _from_next_occurrence(body, session, now)
     settings: dict[str, Any] = copy.deepcopy(dict(session.settings))
     if session.alternative_hosts:
         settings["alternative_hosts"] = ";".join(session.alternative_hosts)
@@ -79,3 +87,14 @@ def _digest_start(start: str, zone: str) -> str:
     except TimeValueError:
         return start
     return times.local_text(local)
+
+
+def _from_next_occurrence(body: dict[str, Any], session: Session, now: datetime) -> None:
+    assert session.recurrence is not None
+    starts = recurrence.occurrences(session.start, session.timezone, session.recurrence)
+    ahead = [start for start in starts if start >= now]
+    if not ahead:
+        return  # every occurrence has passed: nothing better to send
+    body["start_time"] = times.utc_text(ahead[0])
+    if "end_times" in body["recurrence"]:
+        body["recurrence"]["end_times"] = len(ahead)
