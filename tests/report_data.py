@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from batchzoom.core import tzdb
 from batchzoom.files.report import ReportInput, ReportRow
-from batchzoom.model.rows import Problem
+from batchzoom.model.problems import Problem
 
 STATUSES = ("created", "existing", "changed", "deferred", "failed", "planned", "cancelled")
 TOPICS = ("Algebra I", "국어 읽기", "World Literature", "물리 실험 Physics Lab", "Design 디자인")

@@ -11,9 +11,8 @@ import pytest
 from batchzoom.cli.app import outcome_exit
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.planning import load
-from batchzoom.files.roster import read_roster
 from batchzoom.model.extras import parse_alternative_hosts
-from batchzoom.model.rows import CellError, ValidationOptions, validate_row_by_row
+from batchzoom.model.problems import CellError
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom.meetings import create_body
 from batchzoom.zoomspec import request_schema, to_json_schema
@@ -105,24 +104,6 @@ def test_every_recurrence_problem_of_a_row_is_listed_with_its_column(
         (4, "End times", "end_times-range"),
     ]
     assert '"Xyz"' in problems[0].message and "70" in problems[1].message
-
-
-def test_row_by_row_and_columnwise_validation_agree_with_extras(
-    tmp_path: Path, make_settings: MakeSettings
-) -> None:
-    path = timetable(
-        tmp_path,
-        [
-            ["weekly", "Tue", "5", "", BOB, "no"],
-            ["weekly", "Tue", "99", "", "", "maybe"],
-            ["fortnightly", "Funday", "0", "2027-09-30", "", ""],
-            ["monthly", "", "", "2027-09-30", "", ""],
-        ],
-    )
-    roster = read_roster(path)
-    assert load(path, make_settings()).validation == validate_row_by_row(
-        roster, ValidationOptions()
-    )
 
 
 CREATE_SCHEMA = to_json_schema(request_schema("meetingCreate"))

@@ -21,6 +21,7 @@ from batchzoom.engine.planning import load
 from batchzoom.files.ics import meeting_event, pair, write_calendar
 from batchzoom.model import recurrence, times
 from batchzoom.model.outcomes import RowOutcome
+from batchzoom.model.problems import CellError
 from batchzoom.model.rows import Session
 from batchzoom.sandbox import Sandbox
 from batchzoom.sandbox.recurrence import occurrences as sandbox_occurrences
@@ -117,7 +118,16 @@ def test_passcodes_and_full_join_links_only_when_asked(
 def test_rows_without_a_meeting_are_left_out(tmp_path: Path) -> None:
     """Failed, invalid, deferred and planned rows have no event; the count says so."""
     start = datetime(2027, 5, 3, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))
-    session = Session(2, "A", "Maths", start, "Asia/Seoul", 50, ALICE, agenda="Chapter 3")
+    session = Session(
+        row=2,
+        key="A",
+        topic="Maths",
+        start=start,
+        timezone="Asia/Seoul",
+        duration=50,
+        host=ALICE,
+        agenda="Chapter 3",
+    )
     items = [
         (session, RowOutcome(2, "created", meeting_id=85746065432, join_url="https://z/j/1")),
         (session, RowOutcome(3, "failed", error="no")),
@@ -141,7 +151,14 @@ def test_weekly_series_across_dst_matches_the_sandbox_occurrences(
     # Starts on a Sunday, which is not a class day: the first occurrence is Monday.
     start = datetime(2027, 3, 7, 18, 0, tzinfo=zone)
     session = Session(
-        2, "W1", "Evening class", start, "America/New_York", 60, ALICE, recurrence=rule
+        row=2,
+        key="W1",
+        topic="Evening class",
+        start=start,
+        timezone="America/New_York",
+        duration=60,
+        host=ALICE,
+        recurrence=rule,
     )
     with ZoomClient(zoom_settings(sandbox), retry=RetryPolicy.for_tests()) as client:
         body = create_body(session) | {"type": 8, "recurrence": rule}
@@ -207,7 +224,16 @@ def test_any_recurrence_expands_to_the_sandbox_occurrences(
     start = datetime.combine(day, clock, ZoneInfo(zone))
     expected = [utc_text(when) for when in sandbox_occurrences(start, zone, rule)]
     assume(1 <= len(expected) <= 60)
-    session = Session(2, None, "Series", start, zone, 45, ALICE, recurrence=rule)
+    session = Session(
+        row=2,
+        key=None,
+        topic="Series",
+        start=start,
+        timezone=zone,
+        duration=45,
+        host=ALICE,
+        recurrence=rule,
+    )
     outcome = RowOutcome(2, "created", meeting_id=81234567890, join_url="https://z/j/81234567890")
     event, _ = meeting_event(session, outcome, include_password=False)
     parsed = Calendar.from_ical(event.to_ical())
@@ -281,13 +307,22 @@ def test_every_occurrence_read_through_the_files_own_vtimezone_is_batchzooms_ins
         where = times.zone(zone)
         try:
             start = times.localize(datetime.combine(days[number], clock), where)
-        except times.TimeValueError:
+        except CellError:
             continue  # a start in a gap or fold is refused by validation
         starts = recurrence.occurrences(start, zone, rule, limit=61)
         if not 1 <= len(starts) <= 60:
             continue
         meeting_id = 81234567890 + number
-        session = Session(2 + number, None, "Series", start, zone, 45, ALICE, recurrence=rule)
+        session = Session(
+            row=2 + number,
+            key=None,
+            topic="Series",
+            start=start,
+            timezone=zone,
+            duration=45,
+            host=ALICE,
+            recurrence=rule,
+        )
         outcome = RowOutcome(2 + number, "created", meeting_id=meeting_id, join_url="https://z/j/1")
         items.append((session, outcome))
         expected[f"{meeting_id}@batchzoom"] = [utc_text(when) for when in starts]
@@ -317,7 +352,16 @@ def test_series_through_a_change_read_through_the_files_own_vtimezone(
 ) -> None:
     """Series that meet a change at its very hour: each instant as batchzoom counts it."""
     start = times.localize(first, times.zone(zone))
-    session = Session(2, None, "Series", start, zone, 45, ALICE, recurrence=rule)
+    session = Session(
+        row=2,
+        key=None,
+        topic="Series",
+        start=start,
+        timezone=zone,
+        duration=45,
+        host=ALICE,
+        recurrence=rule,
+    )
     outcome = RowOutcome(2, "created", meeting_id=81234567890, join_url="https://z/j/1")
     target = tmp_path / "t.ics"
     write_calendar(target, [(session, outcome)], include_password=False, now=STAMP)
@@ -331,7 +375,9 @@ def test_daylight_onsets_are_local_times_in_tzoffsetfrom_terms(tmp_path: Path) -
     items = []
     for number, zone in enumerate(("America/New_York", "Europe/London")):
         start = datetime(2027, 5, 3, 9, tzinfo=times.zone(zone))
-        session = Session(2 + number, None, "S", start, zone, 45, ALICE)
+        session = Session(
+            row=2 + number, key=None, topic="S", start=start, timezone=zone, duration=45, host=ALICE
+        )
         items.append(
             (
                 session,

@@ -70,13 +70,13 @@ def test_two_sessions_an_hour_apart_across_a_fold_are_not_duplicates(tmp_path: P
 def test_a_fingerprint_reads_a_utc_start_as_the_wall_time_it_names() -> None:
     """Meetings created when starts were sent as wall times keep their fingerprint."""
     session = Session(
-        2,
-        "A",
-        "Maths",
-        datetime(2027, 5, 3, 9, tzinfo=times.zone("Asia/Seoul")),
-        "Asia/Seoul",
-        50,
-        ALICE,
+        row=2,
+        key="A",
+        topic="Maths",
+        start=datetime(2027, 5, 3, 9, tzinfo=times.zone("Asia/Seoul")),
+        timezone="Asia/Seoul",
+        duration=50,
+        host=ALICE,
     )
     old_style = create_body(session) | {"start_time": "2027-05-03T09:00:00"}
     assert fingerprint(create_body(session)) == fingerprint(old_style)

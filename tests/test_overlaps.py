@@ -29,7 +29,16 @@ def at(wall: str, *, fold: int = 0, zone: str = NEW_YORK) -> datetime:
 def one(
     row: int, start: datetime, minutes: int, host: str = HOST, pool: str | None = None
 ) -> Session:
-    return Session(row, f"S{row}", f"Class {row}", start, NEW_YORK, minutes, host, pool=pool)
+    return Session(
+        row=row,
+        key=f"S{row}",
+        topic=f"Class {row}",
+        start=start,
+        timezone=NEW_YORK,
+        duration=minutes,
+        host=host,
+        pool=pool,
+    )
 
 
 def test_an_overlap_across_spring_forward_is_found() -> None:
@@ -72,7 +81,14 @@ def test_concurrency_follows_zooms_plans() -> None:
 def test_every_occurrence_of_a_series_counts() -> None:
     weekly = {"type": 2, "repeat_interval": 1, "weekly_days": "1", "end_times": 3}
     series = Session(
-        2, "W", "Weekly", at("2027-03-07 02:30"), NEW_YORK, 30, HOST, recurrence=weekly
+        row=2,
+        key="W",
+        topic="Weekly",
+        start=at("2027-03-07 02:30"),
+        timezone=NEW_YORK,
+        duration=30,
+        host=HOST,
+        recurrence=weekly,
     )
     later = one(3, at("2027-03-21 02:45"), 30)
 

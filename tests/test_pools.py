@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from batchzoom.model.pools import assign, host_overlaps, pool_name, series_of
-from batchzoom.model.rows import Problem, Session
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import Session
 
 SEOUL = ZoneInfo("Asia/Seoul")
 T0 = datetime(2027, 5, 3, 9, 0, tzinfo=SEOUL)

@@ -13,13 +13,8 @@ from hypothesis import strategies as st
 
 from batchzoom.core.secret import Secret
 from batchzoom.model import recurrence
-from batchzoom.model.recurrence import (
-    RecurrenceCells,
-    RecurrenceCellsError,
-    RecurrenceError,
-    parse_cells,
-    rule_for,
-)
+from batchzoom.model.problems import CellError, CellsError
+from batchzoom.model.recurrence import RecurrenceCells, field_of, parse_cells, rule_for
 from batchzoom.model.rows import Session
 from batchzoom.sandbox import Sandbox
 from batchzoom.zoom import RetryPolicy, ZoomClient, ZoomSettings
@@ -37,14 +32,14 @@ def cells(**given: object) -> list[object]:
 
 def errors_of(**given: object) -> list[tuple[str, str]]:
     """(field, code) of every problem ``parse_cells`` finds in the cells."""
-    with pytest.raises(RecurrenceCellsError) as caught:
+    with pytest.raises(CellsError) as caught:
         parse_cells(cells(**given))
-    return [(error.field, error.code) for error in caught.value.errors]
+    return [(field_of(error), error.code) for error in caught.value.errors]
 
 
-def error_of(**given: object) -> RecurrenceError:
+def error_of(**given: object) -> CellError:
     """The one problem ``parse_cells`` finds in the cells."""
-    with pytest.raises(RecurrenceCellsError) as caught:
+    with pytest.raises(CellsError) as caught:
         parse_cells(cells(**given))
     [error] = caught.value.errors
     return error
@@ -218,10 +213,10 @@ def test_end_date_includes_that_whole_local_day() -> None:
 def test_end_date_with_more_than_60_occurrences_or_before_the_start_is_refused() -> None:
     daily = parse_cells(cells(repeat="daily", end_date="2027-12-31"))
     assert daily is not None
-    with pytest.raises(RecurrenceError) as too_many:
+    with pytest.raises(CellError) as too_many:
         rule_for(daily, local("2027-03-01 09:00"), NEW_YORK)
     assert too_many.value.code == "end_date-too-many"
-    with pytest.raises(RecurrenceError) as before:
+    with pytest.raises(CellError) as before:
         rule_for(daily, local("2028-01-02 09:00"), NEW_YORK)
     assert before.value.code == "end_date-before-start"
 
@@ -319,7 +314,7 @@ def test_occurrences_match_the_sandbox(
     start = wall.replace(tzinfo=where).astimezone(UTC).astimezone(where)  # a real wall time
     try:
         rule = rule_for(parsed, start, zone)
-    except RecurrenceError:
+    except CellError:
         assume(False)
         raise
     expected = recurrence.occurrences(start, zone, rule)

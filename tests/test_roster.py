@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from datetime import date, datetime, time
 from pathlib import Path
@@ -14,7 +15,8 @@ from hypothesis import strategies as st
 
 from batchzoom.core.errors import InputError
 from batchzoom.files import roster as roster_module
-from batchzoom.files.roster import fingerprint, read_roster, sniff_delimiter
+from batchzoom.files.roster import read_roster, sniff_delimiter
+from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUMN
 
 HEADER = ["ID", "Topic", "Date", "Time", "Duration", "Time zone", "Host", "Room"]
 ROW = ["K-1", "Korean 101", date(2027, 5, 3), time(9, 0), 90, "Asia/Seoul", "kim@school.example"]
@@ -62,7 +64,9 @@ def test_real_excel_date_and_time_cells_are_kept_as_dates_and_times(tmp_path: Pa
 def test_the_fingerprint_taken_at_read_time_matches_the_file(tmp_path: Path) -> None:
     path = workbook(tmp_path / "r.xlsx", [HEADER, ROW])
     source = read_roster(path).source
-    assert (source.size, source.mtime_ns, source.sha256) == fingerprint(path)
+    stat = path.stat()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (source.size, source.mtime_ns, source.sha256) == (stat.st_size, stat.st_mtime_ns, digest)
 
 
 def test_the_first_visible_sheet_is_read_unless_a_sheet_is_named(tmp_path: Path) -> None:
@@ -95,12 +99,17 @@ def test_output_columns_of_an_earlier_run_are_known_not_ignored(tmp_path: Path) 
     assert roster.values("zoom_meeting_id") == [85746065432]
 
 
-def test_to_frame_gives_raw_cells_indexed_by_excel_row(tmp_path: Path) -> None:
-    roster = read_roster(workbook(tmp_path / "r.xlsx", [["title"], HEADER, [*ROW, "A1"]]))
-    frame = roster.to_frame()
-    assert list(frame.index) == [3]
-    assert list(frame.columns) == HEADER
-    assert frame.loc[3, "Room"] == "A1"
+def test_a_sheet_batchzoom_wrote_reads_back_with_every_result_column_known(
+    tmp_path: Path,
+) -> None:
+    results = [*OUTPUT_COLUMNS, HOST_COLUMN, START_URL_COLUMN]
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [[*HEADER, *results], [*ROW, "A1", 85746065432, *[""] * (len(results) - 1)]],
+    )
+    roster = read_roster(path)
+    assert roster.ignored == ["Room"]  # not zoom_host nor zoom_start_url
+    assert [roster.columns[name] for name in results] == results
 
 
 # ---- csv
@@ -242,7 +251,7 @@ def test_missing_required_columns_name_the_headers_found_and_the_closest(tmp_pat
     assert "add a duration column" in message
 
 
-# ---- large csv files: pandas's C parser, only where it agrees with the csv module
+# ---- large csv files
 
 
 def big_csv_text(rows: int) -> str:
@@ -260,8 +269,7 @@ def big_csv_text(rows: int) -> str:
 
 def test_a_large_csv_reads_exactly_as_the_csv_module_splits_it(tmp_path: Path) -> None:
     text = big_csv_text(13_000)
-    assert len(text) >= roster_module.PANDAS_CSV_MIN_CHARS
-    assert roster_module._csv_columns(text, ",") is not None  # pandas splits this one
+    assert len(text) >= 1_000_000
     roster = read_roster(csv_file(tmp_path / "big.csv", text, "utf-8-sig"))
     records = list(csv.reader(io.StringIO(text, newline="")))
     kept = [
@@ -276,33 +284,11 @@ def test_a_large_csv_reads_exactly_as_the_csv_module_splits_it(tmp_path: Path) -
     assert roster.values("topic")[0] == 'Korean 0, part "A"\nwith notes'  # type: ignore[index]
 
 
-def test_a_large_csv_pandas_cannot_split_is_read_with_the_csv_module(tmp_path: Path) -> None:
+def test_a_large_csv_with_a_row_wider_than_its_header_keeps_every_cell(tmp_path: Path) -> None:
     text = big_csv_text(13_000) + "K-x,Extra,2027-05-03,09:00,90,Asia/Seoul,me,R,extra cell\r\n"
-    assert roster_module._csv_columns(text, ",") is None
     roster = read_roster(csv_file(tmp_path / "big.csv", text, "utf-8"))
     assert len(roster.headers) == len(HEADER) + 1  # the widest row sets the width
     assert roster.cells[-1][-1] == "extra cell"
-
-
-CSV_PIECES = [*',;\t"\r\n a한\x00', '""', "\r\n", "Topic", "Start", "Duration", "90", "Title"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    pieces=st.lists(st.sampled_from(CSV_PIECES), max_size=40),
-    delimiter=st.sampled_from([",", ";", "\t"]),
-)
-def test_pandas_split_of_a_csv_is_used_only_when_it_equals_the_csv_modules(
-    pieces: list[str], delimiter: str
-) -> None:
-    text = "".join(pieces)
-    fast = roster_module._csv_columns(text, delimiter)
-    try:
-        plain = roster_module._grid_layout(roster_module._csv_grid(Path("r.csv"), text, delimiter))
-    except InputError:
-        assert fast is None
-        return
-    assert fast is None or fast == plain
 
 
 @settings(max_examples=200, deadline=None)

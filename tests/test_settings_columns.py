@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from batchzoom.engine.planning import load
 from batchzoom.model import meeting_settings
-from batchzoom.model.meeting_settings import SettingError, field_for
-from batchzoom.model.rows import match_header
+from batchzoom.model.columns import match_header
+from batchzoom.model.meeting_settings import field_for
+from batchzoom.model.problems import CellError
 from tests.conftest import MakeSettings
 from tests.rosters import HEADERS, session_rows, write_csv
 
@@ -50,12 +51,12 @@ def test_enums_are_checked_and_matched_without_case() -> None:
     assert recording.parse("Cloud") == "cloud"
     assert recording.parse("클라우드") == "cloud"
     assert recording.parse("no") == "none"
-    with pytest.raises(SettingError, match="local, cloud, none"):
+    with pytest.raises(CellError, match="local, cloud, none"):
         recording.parse("tape")
     assert field_for("settings.jbh_time").parse(10.0) == 10
-    with pytest.raises(SettingError, match="0, 5, 10, 15"):
+    with pytest.raises(CellError, match="0, 5, 10, 15"):
         field_for("settings.jbh_time").parse("7")
-    with pytest.raises(SettingError, match="yes or no"):
+    with pytest.raises(CellError, match="yes or no"):
         field_for("settings.waiting_room").parse("maybe")
 
 
@@ -68,21 +69,21 @@ def test_a_field_of_a_settings_object_is_reached_with_one_more_dot() -> None:
 
 
 def test_unknown_field_names_the_nearest_valid_one() -> None:
-    with pytest.raises(SettingError) as caught:
+    with pytest.raises(CellError) as caught:
         field_for("settings.waitng_room")
     assert caught.value.code == "settings-unknown"
     assert "did you mean settings.waiting_room?" in caught.value.message
-    with pytest.raises(SettingError, match="group of settings"):
+    with pytest.raises(CellError, match="group of settings"):
         field_for("settings.breakout_room")
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(meeting_settings.known_fields()), st.text(max_size=12))
 def test_every_known_field_parses_or_raises_a_setting_error(name: str, cell: str) -> None:
-    """No cell crashes a settings column: it is a typed value or one clear SettingError."""
+    """No cell crashes a settings column: it is a typed value or one clear CellError."""
     try:
         field_for(name).parse(cell)
-    except SettingError as error:
+    except CellError as error:
         assert error.message.endswith(".")
 
 

@@ -16,7 +16,7 @@ from batchzoom.cli import cli
 from batchzoom.core.errors import OutputError
 from batchzoom.files.template import HEADERS, time_zones, write_template
 from batchzoom.model import times
-from batchzoom.model.rows import match_header
+from batchzoom.model.columns import match_header
 
 TODAY = date(2027, 2, 10)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")

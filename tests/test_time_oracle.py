@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batchzoom.model.rows import ValidationOptions, validate
+from batchzoom.model.rows import ValidationOptions
+from batchzoom.model.validation import validate
 from batchzoom.zoom.meetings import create_body
 
 ZONES = (

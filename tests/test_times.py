@@ -10,14 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from batchzoom.model import times
-from batchzoom.model.times import TimeValueError, to_date, to_time
+from batchzoom.model.problems import CellError
+from batchzoom.model.times import to_date, to_time
 
 QUICK = settings(max_examples=150, deadline=None)
 
 
 def code_of(call: object) -> str:
     assert callable(call)
-    with pytest.raises(TimeValueError) as caught:
+    with pytest.raises(CellError) as caught:
         call()
     return caught.value.code
 
@@ -48,7 +49,7 @@ def test_dates_in_every_unambiguous_form_are_read(value: object) -> None:
 
 
 def test_an_ambiguous_text_date_is_rejected_and_names_both_readings() -> None:
-    with pytest.raises(TimeValueError) as caught:
+    with pytest.raises(CellError) as caught:
         times.to_date("03/04/2027")
     assert caught.value.code == "date-ambiguous"
     assert "3 April 2027" in caught.value.message and "4 March 2027" in caught.value.message
@@ -184,7 +185,7 @@ def test_a_wall_time_becomes_zoom_utc_and_local_strings() -> None:
 
 
 def test_a_spring_forward_gap_is_an_error_naming_both_instants() -> None:
-    with pytest.raises(TimeValueError) as caught:
+    with pytest.raises(CellError) as caught:
         times.resolve(datetime(2027, 3, 14, 2, 30), None, "America/New_York")
     assert caught.value.code == "dst-gap"
     assert "2027-03-14T06:30:00Z" in caught.value.message
@@ -192,7 +193,7 @@ def test_a_spring_forward_gap_is_an_error_naming_both_instants() -> None:
 
 
 def test_a_fall_back_fold_is_an_error_naming_both_instants() -> None:
-    with pytest.raises(TimeValueError) as caught:
+    with pytest.raises(CellError) as caught:
         times.resolve(datetime(2027, 10, 31, 1, 30), None, "Europe/London")
     assert caught.value.code == "dst-fold"
     assert "2027-10-31T00:30:00Z" in caught.value.message
@@ -205,14 +206,14 @@ def test_an_explicit_offset_settles_a_fold() -> None:
 
 
 def test_an_offset_that_disagrees_with_the_zone_is_an_error() -> None:
-    with pytest.raises(TimeValueError) as caught:
+    with pytest.raises(CellError) as caught:
         times.resolve(datetime(2027, 5, 3, 18, 24), timedelta(hours=8), "Asia/Seoul")
     assert caught.value.code == "offset-mismatch"
 
 
 def test_an_offset_without_a_zone_still_needs_a_zone() -> None:
     """Zoom shows a meeting in its zone: an offset alone does not say which one."""
-    with pytest.raises(TimeValueError) as caught:
+    with pytest.raises(CellError) as caught:
         times.resolve(datetime(2027, 5, 3, 18, 24), timedelta(hours=9), None)
     assert caught.value.code == "timezone-missing"
 
@@ -221,7 +222,7 @@ def test_an_offset_without_a_zone_still_needs_a_zone() -> None:
     "text", ["2027-05-03 (화)", "Tue, May 3, 2027", "2027년 5월 3일 (일)", "2027-05-03(Tuesday)"]
 )
 def test_a_weekday_that_contradicts_the_date_is_an_error(text: str) -> None:
-    with pytest.raises(TimeValueError) as caught:
+    with pytest.raises(CellError) as caught:
         times.to_date(text)
     assert caught.value.code == "date-weekday"
     assert "is a Monday" in caught.value.message
@@ -234,7 +235,7 @@ def test_a_matching_weekday_or_other_note_in_brackets_is_fine(text: str) -> None
 
 
 def test_no_zone_and_no_offset_is_an_error_saying_how_to_fix_it() -> None:
-    with pytest.raises(TimeValueError) as caught:
+    with pytest.raises(CellError) as caught:
         times.resolve(datetime(2027, 5, 3, 18, 24), None, None)
     assert caught.value.code == "timezone-missing"
     assert "--timezone" in caught.value.message
@@ -263,7 +264,7 @@ def test_reading_any_cell_either_succeeds_or_raises_a_time_value_error(value: ob
     for read in (times.to_date, times.to_time, times.to_start):
         try:
             read(value)
-        except TimeValueError as error:
+        except CellError as error:
             assert error.code and error.message.endswith(".")
 
 
@@ -277,7 +278,7 @@ def test_reading_any_cell_either_succeeds_or_raises_a_time_value_error(value: ob
 def test_an_existing_local_time_round_trips_exactly_through_utc(wall: datetime, name: str) -> None:
     try:
         start, _ = times.resolve(wall, None, name)
-    except TimeValueError as error:
+    except CellError as error:
         assert error.code in {"dst-gap", "dst-fold"}
         return
     back = datetime.strptime(times.utc_text(start), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
@@ -305,7 +306,7 @@ def test_every_dst_gap_and_fold_of_a_year_is_caught(name: str) -> None:
             expected_folds.add(wall)
         try:
             times.localize(wall, where)
-        except TimeValueError as error:
+        except CellError as error:
             (caught_gaps if error.code == "dst-gap" else caught_folds).add(wall)
         wall += timedelta(minutes=15)
     assert caught_gaps == expected_gaps
@@ -331,5 +332,5 @@ def test_a_day_fraction_kept_as_text_is_a_time() -> None:
 
 
 def test_a_date_text_with_a_real_time_is_still_refused() -> None:
-    with pytest.raises(TimeValueError):
+    with pytest.raises(CellError):
         to_date("2027-05-14 10:00")

@@ -22,14 +22,15 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from batchzoom.core.errors import OutputError
-from batchzoom.files.roster import SourceInfo, fingerprint
+from batchzoom.files.roster import SourceInfo
 from batchzoom.files.writeback import (
-    OUTPUT_COLUMNS,
     check_target,
     default_output_path,
     write_results,
 )
+from batchzoom.model.columns import OUTPUT_COLUMNS
 from batchzoom.model.outcomes import RowResult
+from tests.workbooks import fingerprint
 
 JOIN = "https://us02web.zoom.us/j/85746065432?pwd=abc"
 START = "https://us02web.zoom.us/s/85746065432?zak=host-secret-token"

@@ -7,6 +7,7 @@ it was, so a test can tell what batchzoom changed from what was there.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import struct
@@ -110,3 +111,9 @@ def stored_members(path: Path) -> dict[str, bytes]:
 def contents(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
+
+
+def fingerprint(path: Path) -> tuple[int, int, str]:
+    """(size, mtime_ns, sha256) of a file, as ``read_roster`` records them in ``SourceInfo``."""
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest()

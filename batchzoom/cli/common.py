@@ -60,6 +60,9 @@ _OPTIONS = [
                  help="Read ZOOM_* settings from this file (default: .env in the current folder)."),
     click.option("--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL)."),
     click.option("--api-url", metavar="URL", help="Zoom's API base URL (env ZOOM_API_URL)."),
+    click.option("--allow-insecure-http", is_flag=True,
+                 help="Allow http:// token/API URLs to another machine (the secret travels "
+                      "unencrypted)."),
     click.option("--state", type=click.Path(path_type=Path, dir_okay=False),
                  help="The journal file (default: <name>.batchzoom.db beside the roster)."),
     click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SECONDS",
@@ -75,7 +78,8 @@ _OPTIONS = [
 
 _RUN_FLAGS = (
     "output", "in_place", "plan", "rate", "concurrency", "dry_run", "skip_invalid", "sandbox",
-    "env_file", "token_url", "api_url", "state", "wait", "include_start_url",
+    "env_file", "token_url", "api_url", "allow_insecure_http", "state", "wait",
+    "include_start_url",
 )  # fmt: skip
 
 
@@ -142,6 +146,7 @@ def connect(
         cwd=Path.cwd(),
         token_url=settings.token_url,
         api_url=settings.api_url,
+        allow_insecure_http=settings.allow_insecure_http,
     )
     return replace(settings, zoom=zoom)
 

@@ -21,8 +21,10 @@ import click
 
 from batchzoom.engine import config as configuration
 from batchzoom.files.roster import Roster
-from batchzoom.model.rows import CellError, Problem, Validation, check_host
-from batchzoom.model.times import TimeValueError, zone
+from batchzoom.model.cells import check_host
+from batchzoom.model.problems import CellError, Problem
+from batchzoom.model.rows import Validation
+from batchzoom.model.times import zone
 
 
 def add_flags(
@@ -51,7 +53,7 @@ def _check_zone(ctx: click.Context, param: click.Parameter, value: str | None) -
         return None
     try:
         return zone(value).key
-    except TimeValueError as error:
+    except CellError as error:
         raise click.BadParameter(error.message) from None
 
 

@@ -82,6 +82,9 @@ def _detail(check: MeetingCheck) -> str:
 )
 @click.option("--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL).")
 @click.option("--api-url", metavar="URL", help="Zoom's API base URL (env ZOOM_API_URL).")
+@click.option("--allow-insecure-http", is_flag=True,
+              help="Allow http:// token/API URLs to another machine (the secret travels "
+                   "unencrypted).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 def reconcile_command(
     roster: Path,
@@ -89,6 +92,7 @@ def reconcile_command(
     env_file: Path | None,
     token_url: str | None,
     api_url: str | None,
+    allow_insecure_http: bool,
     as_json: bool,
 ) -> None:
     """Check every meeting the journal of ROSTER recorded against Zoom.
@@ -107,7 +111,12 @@ def reconcile_command(
     day = settings.now().date().isoformat()
     journal = read_journal(journal_path, day=day, must_exist=True)
     zoom = load_settings(
-        os.environ, env_file=env_file, cwd=Path.cwd(), token_url=token_url, api_url=api_url
+        os.environ,
+        env_file=env_file,
+        cwd=Path.cwd(),
+        token_url=token_url,
+        api_url=api_url,
+        allow_insecure_http=allow_insecure_http,
     )
     report = reconcile(journal, replace(settings, zoom=zoom))
     exit_code = OK if report.all_match else INCOMPLETE

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from batchzoom.model.pools import concurrent_meetings, crowded
-from batchzoom.model.rows import Problem, Validation
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import Validation
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import StatusReport

@@ -43,7 +43,11 @@ def text_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def current_account(env_file: Path | None) -> str | None:
     """The Zoom account of the current settings, or None when no credentials are set."""
     try:
-        return load_settings(os.environ, env_file=env_file, cwd=Path.cwd()).account_id
+        # Only the account id is read here: nothing is sent, so plain http is no risk.
+        settings = load_settings(
+            os.environ, env_file=env_file, cwd=Path.cwd(), allow_insecure_http=True
+        )
+        return settings.account_id
     except ConfigError:
         if env_file is not None:
             raise

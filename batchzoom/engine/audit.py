@@ -30,8 +30,8 @@ from batchzoom.engine.journal import (
     open_read_only,
 )
 from batchzoom.engine.settings import Settings
+from batchzoom.model.cells import cell_text
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key
-from batchzoom.model.rows import cell_text
 from batchzoom.zoom import ZoomClient, ZoomRequestError
 
 RowState = Literal[

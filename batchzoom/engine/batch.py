@@ -45,7 +45,8 @@ from batchzoom.files.writeback import (
 )
 from batchzoom.model import recurrence, times
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, Status, row_key
-from batchzoom.model.rows import Problem, Session, Validation
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import Session, Validation
 from batchzoom.zoom import (
     DailyLimitError,
     InDoubtError,

@@ -34,8 +34,10 @@ from typing import Any, get_args
 
 from batchzoom import zoomspec
 from batchzoom.core.errors import ConfigError
-from batchzoom.model.rows import INPUT_FIELDS, CellError, check_host, match_header, normalize_header
-from batchzoom.model.times import TimeValueError, zone
+from batchzoom.model.cells import check_host
+from batchzoom.model.columns import INPUT_FIELDS, match_header, normalize_header
+from batchzoom.model.problems import CellError
+from batchzoom.model.times import zone
 from batchzoom.zoom import Plan
 
 FILE_NAME = "batchzoom.toml"
@@ -147,7 +149,7 @@ def _timezone(value: object, where: _Where) -> str | None:
         raise where.error("defaults.timezone", 'must be text, e.g. timezone = "Asia/Seoul"')
     try:
         return zone(value).key
-    except TimeValueError as error:
+    except CellError as error:
         raise where.error("defaults.timezone", f"is wrong: {error.message.rstrip('.')}") from None
 
 

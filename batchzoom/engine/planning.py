@@ -23,7 +23,9 @@ from batchzoom.engine.settings import Settings
 from batchzoom.files.roster import Roster, read_roster
 from batchzoom.model import pools, recurrence
 from batchzoom.model.outcomes import row_key
-from batchzoom.model.rows import Problem, Session, Validation, validate
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import Session, Validation
+from batchzoom.model.validation import validate
 
 
 def load(path: Path, settings: Settings) -> Loaded:

@@ -94,6 +94,7 @@ class Settings:
     env_file: Path | None = None
     token_url: str | None = None
     api_url: str | None = None
+    allow_insecure_http: bool = False  # http:// to another machine (ZoomSettings)
     zoom: ZoomSettings | None = None  # the account to use (None: only a dry run)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # The run

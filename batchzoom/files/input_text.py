@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from batchzoom.model.rows import Problem
+from batchzoom.model.problems import Problem
 
 # C0 controls but tab, line feed and carriage return; DEL; the C1 controls.
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

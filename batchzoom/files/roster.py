@@ -1,9 +1,13 @@
 """Reading a roster: .xlsx/.xlsm and .csv files into a table of raw cells.
 
 ``read_roster`` opens the file, finds the header row (title and blank rows above
-it are fine), matches headers to fields by their aliases (``batchzoom.model.rows.ALIASES``),
+it are fine), matches headers to fields by their aliases (``batchzoom.model.columns``),
 and keeps every cell as it was read, numbered by the Excel row it sits on.
-Checking the cells is ``batchzoom.model.rows.validate``'s job.
+Checking the cells is ``batchzoom.model.validation.validate``'s job.
+
+One reader per format: workbooks are read by python-calamine (cells keep their Excel
+types: text, numbers, dates and times), CSV text by the standard ``csv`` module (every
+cell is text).
 """
 
 from __future__ import annotations
@@ -12,39 +16,29 @@ import codecs
 import csv
 import hashlib
 import io
-import operator
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, count, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import Literal, cast
 
 from batchzoom.core.errors import InputError
 from batchzoom.files.cell_formats import is_date_only, with_midnight_times
 from batchzoom.files.input_text import decode_mixed, without_controls
-from batchzoom.model.rows import (
+from batchzoom.model.cells import is_blank
+from batchzoom.model.columns import (
     ALIASES,
     INPUT_FIELDS,
-    Problem,
     closest_header,
-    collection_paused,
-    is_blank,
     match_header,
     normalize_header,
 )
-
-if TYPE_CHECKING:
-    import pandas as pd
+from batchzoom.model.problems import Problem
 
 HEADER_SCAN_ROWS = 30  # the header row is looked for among this many rows from the top
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 container: encrypted workbooks, old .xls
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 DELIMITERS = (",", ";", "\t")
-# From this many characters on, a CSV file is split by pandas's C parser (checked to agree
-# with the csv module, which reads everything smaller and every file pandas cannot take).
-PANDAS_CSV_MIN_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -84,23 +78,6 @@ class Roster:
         """The cells of field ``name`` in row order, or None when the roster has no such column."""
         position = self.positions.get(name)
         return None if position is None else self.cells[position]
-
-    def to_frame(self) -> pd.DataFrame:
-        """The cells as a pandas DataFrame (object dtype) indexed by Excel row number."""
-        import pandas as pd
-
-        frame = pd.DataFrame(
-            dict(enumerate(self.cells)), index=pd.Index(self.rows, name="row"), dtype=object
-        )
-        frame.columns = pd.Index(self.headers, dtype=object)
-        return frame
-
-
-def fingerprint(path: Path) -> tuple[int, int, str]:
-    """(size, mtime_ns, sha256) of a file, to notice later whether it changed."""
-    stat = path.stat()
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return stat.st_size, stat.st_mtime_ns, digest
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,79 +243,6 @@ def _csv_grid(path: Path, text: str, delimiter: str) -> list[list[object]]:
         ) from None
 
 
-def _csv_columns(text: str, delimiter: str) -> _Layout | None:
-    """The layout of a large CSV text split by pandas, column by column; None when unsure.
-
-    pandas's C parser is several times faster than the csv module and gives columns,
-    not rows. It is used only where it provably gives what ``_csv_grid`` would: the
-    records it reads first must be those the csv module reads, the header row must be
-    as wide as the widest record (pandas pads short records, so their length is lost),
-    and no field may be longer than the csv module accepts. Anything else -- a parser
-    error or warning included -- returns None, and the file is read with the csv module.
-    """
-    try:
-        head = list(
-            islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEADER_SCAN_ROWS)
-        )
-    except csv.Error:
-        return None
-    header_index = _find_header(cast(list[list[object]], head))
-    if header_index < 0:
-        return None
-    import pandas as pd
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            frame = pd.read_csv(
-                io.BytesIO(text.encode("utf-8")),
-                encoding="utf-8",
-                sep=delimiter,
-                header=None,
-                dtype=object,
-                na_filter=False,
-                skip_blank_lines=False,
-                engine="c",
-                low_memory=False,
-            )
-    except Exception:  # the parser's own errors (ragged rows, open quotes...): use csv
-        return None
-    width = frame.shape[1]
-    columns: list[list[str]] = [frame[label].tolist() for label in frame.columns]
-    del frame
-    total = len(columns[0]) if columns else 0
-    if len(head[header_index]) != width or total < len(head):
-        return None
-    for index, record in enumerate(head):
-        if len(record) > width or record + [""] * (width - len(record)) != [
-            column[index] for column in columns
-        ]:
-            return None
-    if any(type(value) is not str for column in columns for value in column[: len(head)]):
-        return None
-    limit = csv.field_size_limit()
-    if any(max(map(len, column), default=0) > limit for column in columns):
-        return None
-
-    first = header_index + 1
-    data = [column[first:] for column in columns]
-    # Blank records: every cell empty or spaces. The first column settles almost every row.
-    blank = list(compress(count(), map(operator.not_, map(str.strip, data[0]))))
-    for column in data[1:]:
-        if not blank:
-            break
-        blank = [index for index in blank if not column[index].strip()]
-    rows = list(range(first + 1, total + 1))  # Excel numbers: record index + 1
-    cells = cast(list[list[object]], data)
-    if blank:
-        keep = [True] * len(rows)
-        for index in blank:
-            keep[index] = False
-        rows = list(compress(rows, keep))
-        cells = [list(compress(column, keep)) for column in cells]
-    return _Layout(header_index, list(head[header_index]), width, rows, cells if rows else [])
-
-
 # ---------------------------------------------------------------------------------------------
 # Headers
 
@@ -468,20 +372,17 @@ def read_roster(
     codec: str | None = None
     warnings: list[Problem] = []
     delimiter: str | None = None
-    with collection_paused():
-        if suffix in XLSX_SUFFIXES:
-            grid, title = _read_xlsx(path, data, sheet)
-            layout = _grid_layout(grid)
-            del grid
-            fmt: Literal["xlsx", "csv"] = "xlsx"
-        else:
-            text, codec, warnings = _decode(path, data, encoding)
-            text = text.removeprefix("\ufeff")
-            delimiter = sniff_delimiter(text)
-            big = len(text) >= PANDAS_CSV_MIN_CHARS
-            found = _csv_columns(text, delimiter) if big else None
-            layout = found or _grid_layout(_csv_grid(path, text, delimiter))
-            fmt = "csv"
+    if suffix in XLSX_SUFFIXES:
+        grid, title = _read_xlsx(path, data, sheet)
+        fmt: Literal["xlsx", "csv"] = "xlsx"
+    else:
+        text, codec, warnings = _decode(path, data, encoding)
+        text = text.removeprefix("\ufeff")
+        delimiter = sniff_delimiter(text)
+        grid = _csv_grid(path, text, delimiter)
+        fmt = "csv"
+    layout = _grid_layout(grid)
+    del grid
 
     where = f'sheet "{title}" of {path.name}' if title is not None else path.name
     header_index = layout.header_index

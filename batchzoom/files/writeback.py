@@ -33,22 +33,11 @@ from typing import Final
 from batchzoom.core.errors import OutputError
 from batchzoom.files import xlsx
 from batchzoom.files.roster import SourceInfo
+from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUMN
 from batchzoom.model.outcomes import RowResult, Status
 
 # Statuses whose row keeps the meeting cells it has when the result leaves them empty.
 _KEEPS_LINK = frozenset({"existing", "changed", "unchanged", "invalid"})
-
-
-OUTPUT_COLUMNS: Final = (
-    "zoom_meeting_id",
-    "zoom_join_url",
-    "zoom_password",
-    "zoom_start_time",
-    "zoom_status",
-    "zoom_error",
-)
-START_URL_COLUMN: Final = "zoom_start_url"
-HOST_COLUMN: Final = "zoom_host"  # written when some row's host was picked from a pool
 
 
 @dataclass(frozen=True)
@@ -608,8 +597,6 @@ def _fit(value: str, encoding: str) -> str:
 
 
 __all__ = [
-    "OUTPUT_COLUMNS",
-    "START_URL_COLUMN",
     "RowResult",
     "Status",
     "WriteOutcome",

@@ -2,8 +2,8 @@
 
 A roster may carry columns that only some users need: a ``status`` that cancels
 a session, and (for timetables) recurrence, meeting settings and alternative
-hosts. Each is parsed once per distinct cell value; a cell it cannot use is a
-problem of its row like any other, and the row's session is dropped.
+hosts. A cell it cannot use is a problem of its row like any other, and the row's
+session is dropped.
 """
 
 from __future__ import annotations
@@ -12,22 +12,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from batchzoom.model import meeting_settings, recurrence
-from batchzoom.model.meeting_settings import SettingError
-from batchzoom.model.recurrence import RecurrenceCells, RecurrenceCellsError, RecurrenceError
-from batchzoom.model.rows import (
-    SETTINGS_PREFIX,
-    CellError,
-    Problem,
-    Session,
-    Table,
-    Validation,
-    ValidationOptions,
-    is_blank,
-)
+from batchzoom.model.cells import is_blank
+from batchzoom.model.columns import SETTINGS_PREFIX
+from batchzoom.model.problems import CellError, CellsError, Problem
+from batchzoom.model.rows import Session, Table, Validation, ValidationOptions
 
 CANCELLED = frozenset({"cancel", "cancelled", "canceled", "취소", "취소됨", "휴강"})
 ACTIVE = frozenset({"active", "ok", "scheduled", "confirmed", "예정", "확정", "진행"})
@@ -70,41 +61,48 @@ def parse_alternative_hosts(cell: object) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Extra:
-    """One optional column: its field name, the Session attribute it sets, and its parser."""
+    """One optional column: its field name, its parser, and where its value goes in a session.
+
+    ``put`` stores a parsed cell among the fields a row's session is updated with.
+    """
 
     field: str
-    attribute: str
     parse: Callable[[object], Any]
+    put: Callable[[dict[str, Any], Any], None]
+
+
+def _attribute(name: str) -> Callable[[dict[str, Any], Any], None]:
+    def put(fields: dict[str, Any], value: Any) -> None:
+        fields[name] = value
+
+    return put
 
 
 EXTRAS: tuple[Extra, ...] = (
-    Extra("status", "cancelled", parse_status),
-    Extra("alternative_hosts", "alternative_hosts", parse_alternative_hosts),
+    Extra("status", parse_status, _attribute("cancelled")),
+    Extra("alternative_hosts", parse_alternative_hosts, _attribute("alternative_hosts")),
 )
 
 
-def _setting_extra(setting: meeting_settings.Setting) -> Extra:
-    def parse(cell: object) -> Any:
-        try:
-            return setting.parse(cell)
-        except SettingError as error:
-            raise CellError(error.code, error.message) from error
+def _setting_extra(name: str, setting: meeting_settings.Setting) -> Extra:
+    def put(fields: dict[str, Any], value: Any) -> None:
+        meeting_settings.merge(fields.setdefault("settings", {}), setting, value)
 
-    return Extra(setting.name, "settings", parse)
+    return Extra(name, setting.parse, put)
 
 
-def _settings_extras(roster: Table, problems: list[Problem]) -> list[tuple[str, Extra]]:
-    """(column field, Extra) of every settings column; a column Zoom lacks is a file problem."""
-    found: list[tuple[str, Extra]] = []
+def _settings_extras(roster: Table, problems: list[Problem]) -> list[Extra]:
+    """The Extra of every settings column; a column Zoom lacks is a file problem."""
+    found: list[Extra] = []
     for name, header in roster.columns.items():
         if not name.startswith(SETTINGS_PREFIX):
             continue
         try:
             setting = meeting_settings.field_for(name)
-        except SettingError as error:
+        except CellError as error:
             problems.append(Problem(None, header, error.code, f"column {header}: {error.message}"))
             continue
-        found.append((name, _setting_extra(setting)))
+        found.append(_setting_extra(name, setting))
     return found
 
 
@@ -113,71 +111,60 @@ def _cells_of(roster: Table, name: str) -> Sequence[object]:
     return cells if cells is not None else [None] * len(roster.rows)
 
 
+def _read_column(
+    roster: Table, extra: Extra, values: dict[int, dict[str, Any]], problems: list[Problem]
+) -> None:
+    """Every non-blank cell of an optional column, parsed into ``values`` or a problem."""
+    header = roster.columns[extra.field]
+    for row, cell in zip(roster.rows, _cells_of(roster, extra.field), strict=True):
+        if is_blank(cell):
+            continue
+        try:
+            value = extra.parse(cell)
+        except CellError as error:
+            problems.append(Problem(row, header, error.code, error.message))
+            continue
+        extra.put(values[row], value)
+
+
 def _recurrences(
     roster: Table, sessions: Mapping[int, Session], problems: list[Problem], warnings: list[Problem]
 ) -> dict[int, dict[str, Any]]:
     """Zoom's recurrence object of every repeating row; problems of the others added, and a
     warning for each occurrence whose wall time a daylight-saving change skips or repeats."""
-    present = [name for name in recurrence.FIELDS if name in roster.columns]
-    if not present:
+    if not any(name in roster.columns for name in recurrence.FIELDS):
         return {}
     columns = [_cells_of(roster, name) for name in recurrence.FIELDS]
     # A row's recurrence problems in the order of the roster's columns (a field the roster
     # lacks, such as a missing repeat, after them in FIELDS order).
     position = {name: index for index, name in enumerate(roster.columns)}
-    fallback = len(position)
 
-    def parse(cells: Sequence[object]) -> RecurrenceCells | tuple[RecurrenceError, ...] | None:
-        try:
-            return recurrence.parse_cells(cells)
-        except RecurrenceCellsError as error:
-            return tuple(
-                sorted(
-                    error.errors,
-                    key=lambda e: position.get(
-                        e.field, fallback + recurrence.FIELDS.index(e.field)
-                    ),
-                )
-            )
+    def rank(error: CellError) -> int:
+        name = recurrence.field_of(error)
+        return position.get(name, len(position) + recurrence.FIELDS.index(name))
 
-    cells_memo: dict[tuple[object, ...], RecurrenceCells | tuple[RecurrenceError, ...] | None] = {}
-    rule_memo: dict[tuple[RecurrenceCells, datetime, str], dict[str, Any] | RecurrenceError] = {}
+    def problem(row: int, error: CellError) -> Problem:
+        name = recurrence.field_of(error)
+        return Problem(row, roster.columns.get(name, name), error.code, error.message)
+
+    header_of_start = roster.columns.get("start", roster.columns.get("date", "start"))
     rules: dict[int, dict[str, Any]] = {}
-
-    def header(error: RecurrenceError) -> str:
-        return roster.columns.get(error.field, error.field)
-
     for index, row in enumerate(roster.rows):
-        cells = tuple(None if is_blank(column[index]) else column[index] for column in columns)
-        key = tuple((type(cell), cell) for cell in cells)
+        cells = [None if is_blank(column[index]) else column[index] for column in columns]
         try:
-            parsed = cells_memo[key]
-        except KeyError:
-            parsed = cells_memo[key] = parse(cells)
-        except TypeError:  # an unhashable cell
-            parsed = parse(cells)
-        if parsed is None:
-            continue
-        if isinstance(parsed, tuple):
-            problems.extend(
-                Problem(row, header(error), error.code, error.message) for error in parsed
-            )
+            parsed = recurrence.parse_cells(cells)
+        except CellsError as errors:
+            problems.extend(problem(row, error) for error in sorted(errors.errors, key=rank))
             continue
         session = sessions.get(row)
-        if session is None:
+        if parsed is None or session is None:
             continue
-        rule_key = (parsed, session.start, session.timezone)
-        if rule_key not in rule_memo:
-            try:
-                rule_memo[rule_key] = recurrence.rule_for(parsed, session.start, session.timezone)
-            except RecurrenceError as error:
-                rule_memo[rule_key] = error
-        rule = rule_memo[rule_key]
-        if isinstance(rule, RecurrenceError):
-            problems.append(Problem(row, header(rule), rule.code, rule.message))
+        try:
+            rule = recurrence.rule_for(parsed, session.start, session.timezone)
+        except CellError as error:
+            problems.append(problem(row, error))
             continue
         rules[row] = rule
-        header_of_start = roster.columns.get("start", roster.columns.get("date", "start"))
         warnings.extend(
             Problem(row, header_of_start, "dst-occurrence", doubt)
             for doubt in recurrence.dst_doubts(session.start, session.timezone, rule)
@@ -185,44 +172,22 @@ def _recurrences(
     return rules
 
 
+def _pools(sessions: Sequence[Session], values: dict[int, dict[str, Any]]) -> None:
+    """A host ``pool:teachers`` names a pool; the planner picks one of its members later."""
+    for session in sessions:
+        if session.host[:5].casefold() == "pool:":
+            values[session.row]["pool"] = session.host.split(":", 1)[1].strip()
+
+
 def apply(roster: Table, validation: Validation, options: ValidationOptions) -> Validation:
     """``validation`` with the optional columns read into its sessions and their problems added."""
     problems: list[Problem] = []
-    present = [(extra.field, extra) for extra in EXTRAS if extra.field in roster.columns]
+    present = [extra for extra in EXTRAS if extra.field in roster.columns]
     present += _settings_extras(roster, problems)
-    has_recurrence = any(name in roster.columns for name in recurrence.FIELDS)
-    pooled = {  # host "pool:teachers": the planner picks a member of the pool later
-        session.row: session.host.split(":", 1)[1].strip()
-        for session in validation.sessions
-        if session.host[:5].casefold() == "pool:"
-    }
-    if not present and not problems and not has_recurrence and not pooled:
-        return validation
     values: dict[int, dict[str, Any]] = defaultdict(dict)
-    for row, name in pooled.items():
-        values[row]["pool"] = name
-    for name, extra in present:
-        header = roster.columns[name]
-        cells: Sequence[object] = roster.values(name) or ()
-        memo: dict[tuple[type, object], Any] = {}
-        setting = meeting_settings.field_for(name) if extra.attribute == "settings" else None
-        for row, cell in zip(roster.rows, cells, strict=True):
-            if is_blank(cell):
-                continue
-            key = (type(cell), cell)
-            if key not in memo:
-                try:
-                    memo[key] = extra.parse(cell)
-                except CellError as error:
-                    memo[key] = error
-            value = memo[key]
-            if isinstance(value, CellError):
-                problems.append(Problem(row, header, value.code, value.message))
-                continue
-            if setting is not None:
-                meeting_settings.merge(values[row].setdefault("settings", {}), setting, value)
-            else:
-                values[row][extra.attribute] = value
+    _pools(validation.sessions, values)
+    for extra in present:
+        _read_column(roster, extra, values, problems)
     by_row = {session.row: session for session in validation.sessions}
     warnings: list[Problem] = []
     for row, rule in _recurrences(roster, by_row, problems, warnings).items():

@@ -1,7 +1,7 @@
 """Meeting settings columns: ``settings.<field>`` cells typed and checked by Zoom's schema.
 
 Pure logic, no I/O. A column named ``settings.waiting_room`` (or a friendly alias
-such as ``waiting room``, see ``batchzoom.model.rows.ALIASES``) sets that field of the
+such as ``waiting room``, see ``batchzoom.model.columns.ALIASES``) sets that field of the
 ``settings`` object of Zoom's ``meetingCreate`` request. Its type, allowed values
 and range come from the request schema in ``batchzoom.zoomspec``; a field of a
 settings object is reached with one more dot (``settings.waiting_room_options.mode``).
@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from batchzoom import zoomspec
+from batchzoom.model.problems import CellError
 
 PREFIX = "settings."
 
@@ -30,15 +31,6 @@ FALSE = frozenset(
 VALUE_WORDS = {"클라우드": "cloud", "로컬": "local", "컴퓨터": "local", "없음": "none"}
 # Fields set through their own column, not as settings.<field>.
 OWN_COLUMN = {"alternative_hosts": "alternative_hosts"}
-
-
-class SettingError(ValueError):
-    """A settings column or cell Zoom would not accept."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -54,7 +46,7 @@ class Setting:
         return PREFIX + ".".join(self.path)
 
     def parse(self, cell: object) -> Any:
-        """The cell as the value Zoom expects for this field; else a ``SettingError``."""
+        """The cell as the value Zoom expects for this field; else a ``CellError``."""
         return _typed(self, cell)
 
 
@@ -99,7 +91,7 @@ def suggestion(name: str) -> str | None:
 
 
 def field_for(column: str) -> Setting:
-    """The setting a ``settings.<field>`` column names; else a ``SettingError`` saying why.
+    """The setting a ``settings.<field>`` column names; else a ``CellError`` saying why.
 
     Matching ignores case, spaces, ``-`` and ``_`` (``settings.Waiting Room`` works).
     """
@@ -116,7 +108,7 @@ def field_for(column: str) -> Setting:
         node = properties[match]
     else:
         if path and path[0] in OWN_COLUMN:
-            raise SettingError(
+            raise CellError(
                 "settings-own-column",
                 f'use the {OWN_COLUMN[path[0]]} column for {column}; it takes emails separated by ";".',
             )
@@ -124,13 +116,13 @@ def field_for(column: str) -> Setting:
             return Setting(tuple(path), node)
         fields = [PREFIX + ".".join((*path, key)) for key in node.get("properties", {})]
         hint = f" such as {fields[0]}" if fields else ""
-        raise SettingError(
+        raise CellError(
             "settings-not-settable",
             f"{column} is a group of settings, not one value; name one of its fields{hint}.",
         )
     near = suggestion(column)
     hint = f"; did you mean {near}?" if near else "; check the name in Zoom's meeting settings."
-    raise SettingError("settings-unknown", f"Zoom has no meeting setting {column}{hint}")
+    raise CellError("settings-unknown", f"Zoom has no meeting setting {column}{hint}")
 
 
 def _cell_text(cell: object) -> str:
@@ -161,7 +153,7 @@ def _typed(setting: Setting, cell: object) -> Any:
         try:
             return parse_bool(cell)
         except ValueError:
-            raise SettingError(
+            raise CellError(
                 "settings-value",
                 f'{setting.name} "{shown}" is not yes or no; write yes or no (예/아니오).',
             ) from None
@@ -169,15 +161,15 @@ def _typed(setting: Setting, cell: object) -> Any:
         try:
             number: int | float = int(text) if kind == "integer" else float(text)
         except ValueError:
-            raise SettingError(
+            raise CellError(
                 "settings-value", f'{setting.name} "{shown}" is not a whole number.'
             ) from None
         if enum is not None and number not in enum:
             allowed = ", ".join(map(str, enum))
-            raise SettingError("settings-value", f"{setting.name} {shown} is not one of {allowed}.")
+            raise CellError("settings-value", f"{setting.name} {shown} is not one of {allowed}.")
         low, high = schema.get("minimum"), schema.get("maximum")
         if (low is not None and number < low) or (high is not None and number > high):
-            raise SettingError("settings-value", f"{setting.name} {shown} is outside {low}-{high}.")
+            raise CellError("settings-value", f"{setting.name} {shown} is outside {low}-{high}.")
         return number
     if enum is not None:
         by_key = {str(value).casefold(): value for value in enum}
@@ -187,10 +179,10 @@ def _typed(setting: Setting, cell: object) -> Any:
         if key in FALSE and "none" in by_key:
             return by_key["none"]
         allowed = ", ".join(map(str, enum))
-        raise SettingError("settings-value", f'{setting.name} "{shown}" is not one of {allowed}.')
+        raise CellError("settings-value", f'{setting.name} "{shown}" is not one of {allowed}.')
     limit = schema.get("maxLength")
     if limit is not None and len(text) > limit:
-        raise SettingError(
+        raise CellError(
             "settings-value",
             f"{setting.name} has {len(text)} characters, more than Zoom's {limit}; shorten it.",
         )

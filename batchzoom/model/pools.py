@@ -34,7 +34,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from batchzoom.model.rows import Problem, Session
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import Session
 
 POOL_PREFIX = "pool:"
 DAILY_CREATE_LIMIT = 100  # Zoom: meeting creates per user per day

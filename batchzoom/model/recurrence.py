@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from batchzoom.model import times
-from batchzoom.model.times import TimeValueError
+from batchzoom.model.problems import CellError, CellsError
 
 _T = TypeVar("_T")
 
@@ -88,22 +88,14 @@ _WEEKS: dict[str, int] = {
 }
 
 
-class RecurrenceError(ValueError):
-    """A recurrence cell (or combination of cells) Zoom would not accept."""
-
-    def __init__(self, field: str, code: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field  # the recurrence column the problem is in
-        self.code = code
-        self.message = message
+def _problem(field: str, code: str, message: str) -> CellError:
+    """A recurrence cell (or combination of cells) Zoom would not accept, in column ``field``."""
+    return CellError(code, message, field=field)
 
 
-class RecurrenceCellsError(ValueError):
-    """Every problem of one row's recurrence cells, in ``FIELDS`` order (at least one)."""
-
-    def __init__(self, errors: Sequence[RecurrenceError]) -> None:
-        super().__init__(" ".join(error.message for error in errors))
-        self.errors = tuple(errors)
+def field_of(error: CellError) -> str:
+    """The recurrence column a problem of ``parse_cells`` or ``rule_for`` is in."""
+    return error.field or "repeat"
 
 
 @dataclass(frozen=True)
@@ -140,9 +132,7 @@ def _text(cell: object) -> str | None:
 def _integer(field: str, cell: object, what: str) -> int:
     text = _text(cell) or ""
     if isinstance(cell, bool) or not re.fullmatch(r"[+-]?\d+", text):
-        raise RecurrenceError(
-            field, f"{field}-format", f'{field} "{times.shorten(text)}" is not {what}.'
-        )
+        raise _problem(field, f"{field}-format", f'{field} "{times.shorten(text)}" is not {what}.')
     return int(text)
 
 
@@ -151,7 +141,7 @@ def parse_kind(cell: object) -> int | None:
     text = (_text(cell) or "").casefold()
     if text in _KINDS:
         return _KINDS[text]
-    raise RecurrenceError(
+    raise _problem(
         "repeat",
         "repeat-unknown",
         f'repeat "{times.shorten(text)}" is not understood; write daily, weekly or monthly '
@@ -166,7 +156,7 @@ def parse_day(field: str, text: str) -> int:
         return _DAY_NAMES[key]
     if re.fullmatch(r"[1-7]", key):
         return int(key)
-    raise RecurrenceError(
+    raise _problem(
         field,
         f"{field}-format",
         f'{field}: "{times.shorten(text)}" is not a day of the week; write Mon, Wed (월, 수) '
@@ -184,7 +174,7 @@ def parse_days(cell: object) -> tuple[int, ...]:
         parts = list(parts[0])  # a number cell such as 24 (Excel turned "2,4" into it)
     days = sorted({parse_day("weekly_days", part) for part in parts})
     if not days:
-        raise RecurrenceError("weekly_days", "weekly_days-format", "weekly_days is empty.")
+        raise _problem("weekly_days", "weekly_days-format", "weekly_days is empty.")
     return tuple(days)
 
 
@@ -193,7 +183,7 @@ def parse_week(cell: object) -> int:
     text = (_text(cell) or "").casefold()
     if text in _WEEKS:
         return _WEEKS[text]
-    raise RecurrenceError(
+    raise _problem(
         "monthly_week",
         "monthly_week-format",
         f'monthly_week "{times.shorten(text)}" is not a week of the month; write 1 to 4, '
@@ -204,7 +194,7 @@ def parse_week(cell: object) -> int:
 def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
     """The recurrence of one row's cells (in ``FIELDS`` order; blank cells as None).
 
-    None when the row does not repeat. Raises ``RecurrenceCellsError`` listing every
+    None when the row does not repeat. Raises ``CellsError`` listing every
     cell Zoom would not accept, in ``FIELDS`` order, at most one per cell. A check
     that depends on another cell is made only when that cell is sound: without a
     known ``repeat`` the ranges and columns that depend on the kind are not
@@ -212,12 +202,12 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
     conflicting with another.
     """
     given = {name: cell for name, cell in zip(FIELDS, cells, strict=True) if _text(cell)}
-    errors: list[RecurrenceError] = []
+    errors: list[CellError] = []
 
     def attempt(parse: Callable[[], _T]) -> _T | None:
         try:
             return parse()
-        except RecurrenceError as error:
+        except CellError as error:
             errors.append(error)
             return None
 
@@ -232,7 +222,7 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
         if not extra:
             return None
         errors.append(
-            RecurrenceError(
+            _problem(
                 "repeat",
                 "repeat-missing",
                 f"{extra[0]} is filled but repeat is empty; write daily, weekly or monthly in "
@@ -251,7 +241,7 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
             interval = read
             if kind is not None and not 1 <= interval <= MAX_INTERVAL[kind]:
                 errors.append(
-                    RecurrenceError(
+                    _problem(
                         "repeat_interval",
                         "repeat_interval-range",
                         f"repeat_interval {interval} is outside 1-{MAX_INTERVAL[kind]}, Zoom's "
@@ -262,7 +252,7 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
     if "weekly_days" in given:
         if kind is not None and kind != WEEKLY:
             errors.append(
-                RecurrenceError(
+                _problem(
                     "weekly_days",
                     "weekly_days-unused",
                     "weekly_days only applies when repeat is weekly.",
@@ -275,7 +265,7 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
         for field in ("monthly_day", "monthly_week", "monthly_week_day"):
             if field in given:
                 errors.append(
-                    RecurrenceError(
+                    _problem(
                         field, f"{field}-unused", f"{field} only applies when repeat is monthly."
                     )
                 )
@@ -289,7 +279,7 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
     monthly_day = week = week_day = None
     if both:
         errors.append(
-            RecurrenceError(
+            _problem(
                 "monthly_day",
                 "monthly_day-conflict",
                 "fill either monthly_day, or monthly_week with monthly_week_day, not both.",
@@ -301,7 +291,7 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
         )
         if monthly_day is not None and not 1 <= monthly_day <= 31:
             errors.append(
-                RecurrenceError(
+                _problem(
                     "monthly_day", "monthly_day-range", f"monthly_day {monthly_day} is not 1 to 31."
                 )
             )
@@ -318,7 +308,7 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
     ):
         field = "monthly_week" if "monthly_week_day" in given else "monthly_week_day"
         errors.append(
-            RecurrenceError(
+            _problem(
                 field,
                 f"{field}-missing",
                 "monthly_week and monthly_week_day go together (e.g. 2 and Tue for the second "
@@ -332,7 +322,7 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
         )
         if end_times is not None and not 1 <= end_times <= MAX_OCCURRENCES:
             errors.append(
-                RecurrenceError(
+                _problem(
                     "end_times",
                     "end_times-range",
                     f"end_times {end_times} is outside 1-{MAX_OCCURRENCES}, the number of "
@@ -342,15 +332,13 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
     if "end_date" in given:
         if "end_times" in given:
             errors.append(
-                RecurrenceError(
-                    "end_date", "end-conflict", "fill either end_times or end_date, not both."
-                )
+                _problem("end_date", "end-conflict", "fill either end_times or end_date, not both.")
             )
         else:
             end_date = attempt(lambda: _end_date(given["end_date"]))
     if kind is not None and "end_times" not in given and "end_date" not in given:
         errors.append(
-            RecurrenceError(
+            _problem(
                 "end_times",
                 "end-missing",
                 f"a {KIND_NAMES[kind]} series needs an end; fill end_times "
@@ -358,7 +346,7 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
             )
         )
     if errors:
-        raise RecurrenceCellsError(sorted(errors, key=lambda error: FIELDS.index(error.field)))
+        raise CellsError(sorted(errors, key=lambda error: FIELDS.index(field_of(error))))
     assert kind is not None
     return RecurrenceCells(kind, interval, days, monthly_day, week, week_day, end_times, end_date)
 
@@ -366,8 +354,8 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
 def _end_date(cell: object) -> date:
     try:
         return times.to_date(cell)
-    except TimeValueError as error:
-        raise RecurrenceError("end_date", "end_date-format", error.message) from error
+    except CellError as error:
+        raise _problem("end_date", "end_date-format", error.message) from error
 
 
 def end_instant(day: date, zone: str) -> datetime:
@@ -386,7 +374,7 @@ def rule_for(cells: RecurrenceCells, start: datetime, zone: str) -> dict[str, An
 
     A weekly series without days repeats on the start's weekday; a monthly one
     without a day on the start's day of the month. An end date is the end of that
-    day in ``zone``. Raises ``RecurrenceError`` when the series would have no
+    day in ``zone``. Raises ``CellError`` when the series would have no
     occurrence or more than 60.
     """
     local = start.astimezone(times.zone(zone))
@@ -405,7 +393,7 @@ def rule_for(cells: RecurrenceCells, start: datetime, zone: str) -> dict[str, An
         return rule
     assert cells.end_date is not None
     if cells.end_date < local.date():
-        raise RecurrenceError(
+        raise _problem(
             "end_date",
             "end_date-before-start",
             f"end_date {cells.end_date:%Y-%m-%d} is before the start "
@@ -414,14 +402,14 @@ def rule_for(cells: RecurrenceCells, start: datetime, zone: str) -> dict[str, An
     rule["end_date_time"] = times.utc_text(end_instant(cells.end_date, zone))
     count = len(occurrences(start, zone, rule, limit=MAX_OCCURRENCES + 1))
     if count == 0:
-        raise RecurrenceError(
+        raise _problem(
             "end_date",
             "end_date-no-occurrence",
             f"no occurrence falls between the start {local:%Y-%m-%d} and end_date "
             f"{cells.end_date:%Y-%m-%d}; move end_date later.",
         )
     if count > MAX_OCCURRENCES:
-        raise RecurrenceError(
+        raise _problem(
             "end_date",
             "end_date-too-many",
             f"the series would have more than {MAX_OCCURRENCES} occurrences before end_date "

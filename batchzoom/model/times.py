@@ -3,7 +3,7 @@
 Pure functions, no I/O. A cell value may be a real date/time object (as read from
 an Excel cell), an Excel serial number, or text such as ``2027-05-03 18:24``,
 ``6:30 PM`` or ``오후 6:30``. Anything that cannot be read exactly raises
-``TimeValueError`` carrying a short code and one sentence saying what to do;
+``CellError`` carrying a short code and one sentence saying what to do;
 nothing is guessed (ambiguous dates, DST gaps and folds are errors).
 """
 
@@ -19,6 +19,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from batchzoom.core import tzdb
+from batchzoom.model.problems import CellError
 
 DateOrder = Literal["DMY", "MDY", "YMD"]
 
@@ -46,15 +47,6 @@ _MONTHS = {
     for name in names
 }
 _MONTH_NAMES = [datetime(2000, month, 1).strftime("%B") for month in range(1, 13)]
-
-
-class TimeValueError(ValueError):
-    """A cell cannot be read as the date, time or zone it should hold."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,7 +109,7 @@ def _clean(text: str) -> str:
 def from_serial(serial: float) -> datetime:
     """An Excel serial number (1900 date system) as a naive datetime, to the nearest second."""
     if isinstance(serial, bool) or not math.isfinite(serial) or not 0 <= serial <= _MAX_SERIAL:
-        raise TimeValueError(
+        raise CellError(
             "start-format",
             f"{serial!r} is not an Excel date number; enter a date such as 2027-05-03.",
         )
@@ -133,7 +125,7 @@ def _build_date(year: int, month: int, day: int, text: str, code: str = "date-fo
     try:
         return date(year, month, day)
     except ValueError:
-        raise TimeValueError(
+        raise CellError(
             code, f'"{text}" is not a real date; enter it as YYYY-MM-DD, e.g. 2027-05-03.'
         ) from None
 
@@ -154,7 +146,7 @@ def _match_date(text: str, order: DateOrder | None, code: str) -> tuple[date, in
     for name in written:
         number = _WEEKDAYS.get(name.strip().rstrip(".").casefold())
         if number is not None and number != day.weekday():
-            raise TimeValueError(
+            raise CellError(
                 "date-weekday",
                 f'"{shorten(text)}" says {_WEEKDAY_NAMES[number]}, but {day.isoformat()} is a '
                 f"{_WEEKDAY_NAMES[day.weekday()]}; correct the date or the weekday.",
@@ -195,7 +187,7 @@ def _match_date_only(
         if not readings:
             _build_date(year, 13, 1, text, code)  # raises "not a real date"
         shown = " or ".join(_describe(d) for d in sorted(readings))
-        raise TimeValueError(
+        raise CellError(
             "date-ambiguous",
             f'"{found.group(0)}" could mean {shown}; write it as YYYY-MM-DD '
             "or run with --date-order DMY (or MDY).",
@@ -207,7 +199,7 @@ def to_date(value: object, *, date_order: DateOrder | None = None) -> date:
     """A date cell: a real date, a datetime at midnight, an Excel serial number, or text."""
     if isinstance(value, datetime):
         if value.time() != time(0):
-            raise TimeValueError(
+            raise CellError(
                 "date-format",
                 f"the date cell also holds a time ({value:%H:%M}); "
                 "put only the date here and the time in the time column.",
@@ -218,7 +210,7 @@ def to_date(value: object, *, date_order: DateOrder | None = None) -> date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         moment = _serial(value, "date-format")
         if moment.time() != time(0):
-            raise TimeValueError(
+            raise CellError(
                 "date-format",
                 f"the date cell holds {value!r}, which is not a whole day; enter a date such as "
                 "2027-05-03.",
@@ -231,7 +223,7 @@ def to_date(value: object, *, date_order: DateOrder | None = None) -> date:
         found = _match_date(text, date_order, "date-format")
         if found is not None and found[1] == len(text):
             return found[0]
-    raise TimeValueError(
+    raise CellError(
         "date-format", f'"{shorten(value)}" is not a date; enter it as YYYY-MM-DD, e.g. 2027-05-03.'
     )
 
@@ -245,8 +237,8 @@ _FRACTION_TEXT = re.compile(r"0?\.\d+|0(?:\.0*)?")
 def _serial(value: float, code: str) -> datetime:
     try:
         return from_serial(value)
-    except TimeValueError:
-        raise TimeValueError(
+    except CellError:
+        raise CellError(
             code, f"{value!r} is not an Excel date number; enter a date such as 2027-05-03."
         ) from None
 
@@ -265,13 +257,13 @@ def _time_from_parts(hour: int, minute: int, second: int, ampm: str | None, text
     if ampm is not None:
         pm = ampm in ("오후",) or ampm.lower().startswith("p")
         if not 0 <= hour <= 12:  # 0:30 AM (오전 0:30) is 00:30, as clocks show it in Korea
-            raise TimeValueError(
+            raise CellError(
                 "time-format",
                 f'"{text}" has hour {hour} with AM/PM; use 0-12 with AM/PM or 0-23 without.',
             )
         hour = hour % 12 + (12 if pm else 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise TimeValueError(
+        raise CellError(
             "time-format", f'"{text}" is not a time of day; enter it as HH:MM, e.g. 18:30.'
         )
     return time(hour, minute, second)
@@ -295,7 +287,7 @@ def to_time(value: object) -> time:
     if isinstance(value, datetime):
         if value.date() in (date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1)):
             return value.time().replace(microsecond=0)  # a time cell some writers store this way
-        raise TimeValueError(
+        raise CellError(
             "time-format",
             "the time cell holds a whole date and time; put only the time of day here.",
         )
@@ -316,7 +308,7 @@ def to_time(value: object) -> time:
         found = _match_time(text)
         if found is not None and found[1] == len(text):
             return found[0]
-    raise TimeValueError(
+    raise CellError(
         "time-format",
         f'"{shorten(value)}" is not a time of day; enter it as HH:MM (24-hour), e.g. 18:30.',
     )
@@ -334,7 +326,7 @@ def _parse_offset(text: str) -> timedelta:
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
     if hours > 23 or minutes > 59:
-        raise TimeValueError("start-format", f'"{text}" is not a UTC offset; write e.g. +09:00.')
+        raise CellError("start-format", f'"{text}" is not a UTC offset; write e.g. +09:00.')
     return sign * timedelta(hours=hours, minutes=minutes)
 
 
@@ -350,7 +342,7 @@ def to_start(
     if isinstance(value, datetime):
         return value.replace(tzinfo=None, microsecond=0), value.utcoffset()
     if isinstance(value, date):
-        raise TimeValueError(
+        raise CellError(
             "start-format",
             f"the start cell holds only a date ({value.isoformat()}); add the time, "
             "e.g. 2027-05-03 18:30.",
@@ -374,14 +366,14 @@ def to_start(
             rest = rest[1:] if rest[:1] in ("T", "t") else rest
             rest = rest.strip().lstrip(",").strip()
             if not rest:
-                raise TimeValueError(
+                raise CellError(
                     "start-format",
                     f'"{shorten(value)}" has a date but no time; add the time, e.g. 2027-05-03 18:30.',
                 )
             found_time = _match_time(rest)
             if found_time is not None and found_time[1] == len(rest):
                 return datetime.combine(day, found_time[0]), offset
-    raise TimeValueError(
+    raise CellError(
         "start-format",
         f'"{shorten(value)}" is not a date and time; enter it as YYYY-MM-DD HH:MM, '
         "e.g. 2027-05-03 18:30.",
@@ -523,7 +515,7 @@ def zone(name: str) -> ZoneInfo:
     canonical = text if text in tzdb.names() else _zone_names().get(text.casefold())
     if canonical is not None and canonical not in _FIXED_ABBREVIATIONS:
         return tzdb.zone(canonical)
-    raise TimeValueError("timezone-unknown", _not_a_zone(text))
+    raise CellError("timezone-unknown", _not_a_zone(text))
 
 
 MISSING_ZONE = (
@@ -549,7 +541,7 @@ def local_text(moment: datetime) -> str:
 def localize(wall: datetime, where: tzinfo, *, zone_name: str | None = None) -> datetime:
     """The one instant at which clocks in ``where`` show ``wall``.
 
-    Raises ``TimeValueError`` ("dst-gap" or "dst-fold") naming both candidate
+    Raises ``CellError`` ("dst-gap" or "dst-fold") naming both candidate
     instants when that wall time is skipped or happens twice.
     """
     name = zone_name or str(where)
@@ -563,13 +555,13 @@ def localize(wall: datetime, where: tzinfo, *, zone_name: str | None = None) -> 
     )
     exists = first.astimezone(UTC).astimezone(where).replace(tzinfo=None) == wall
     if not exists:
-        raise TimeValueError(
+        raise CellError(
             "dst-gap",
             f"{_hm(wall)} does not exist in {name} (clocks jump forward then); it could mean "
             f"{shown}; enter a time that exists.",
         )
     offsets = " or ".join(_offset_text(instant.astimezone(where)) for instant in both)
-    raise TimeValueError(
+    raise CellError(
         "dst-fold",
         f"{_hm(wall)} happens twice in {name} (clocks go back then): {shown}; "
         f"add the UTC offset you mean ({offsets}) to the start, e.g. {wall:%Y-%m-%dT%H:%M}"
@@ -596,13 +588,13 @@ def resolve(
     if not FIRST_YEAR <= wall.year <= LAST_YEAR:
         # 0001-01-01 (an empty date) or 9999-12-31 (a placeholder) would overflow on the way
         # to UTC; no session is held then.
-        raise TimeValueError(
+        raise CellError(
             "start-range",
             f"{wall.isoformat(sep=' ', timespec='minutes')} is outside the years {FIRST_YEAR}-"
             f"{LAST_YEAR}; enter the session's real date.",
         )
     if zone_name is None:
-        raise TimeValueError("timezone-missing", MISSING_ZONE)
+        raise CellError("timezone-missing", MISSING_ZONE)
     where = zone(zone_name)
     name = where.key
     if offset is None:
@@ -610,7 +602,7 @@ def resolve(
     instant = (wall - offset).replace(tzinfo=UTC).astimezone(where)
     if instant.replace(tzinfo=None) != wall:
         given = _format_offset(offset)
-        raise TimeValueError(
+        raise CellError(
             "offset-mismatch",
             f"the start says UTC{given} but {name} is not at that offset on {wall:%Y-%m-%d %H:%M}; "
             "remove the offset or correct the time zone.",

@@ -17,8 +17,10 @@ because production clients send loose types and Zoom accepts them:
   CREATE MEETING API": its body sends ``"duration":"30"``, ``"use_pmi":"false"`` and
   ``"default_password":"false"`` and created meetings until the daily limit).
 - ``null`` for an optional field means "not given": pyzoom (licht1stein/pyzoom,
-  ``pyzoom/schemas.py``) sends every unset setting as ``null`` and is used in
-  production by tl-its-umich-edu/remote-office-hours-queue; indico's
+  ``pyzoom/_client.py`` ``create_meeting`` sends ``settings.dict()`` of the models in
+  ``pyzoom/schemas.py``, every unset Optional setting as ``null``) is used in
+  production by tl-its-umich-edu/remote-office-hours-queue (tests/sandbox/
+  test_sandbox_pyzoom.py runs it against the sandbox); indico's
   ``vc_zoom/indico_vc_zoom/plugin.py`` calls ``update_zoom_meeting(zoom_id,
   {'start_time': None, 'duration': None, 'type': recurring_meeting_no_time})``
   when a room is linked to a whole event.

@@ -178,7 +178,7 @@ class ZoomClient:
         settings.check_transport_security()
         self.settings = settings
         self.limits = limits or RateLimits.for_plan("pro")
-        self.retry = retry or RetryPolicy.from_environment()
+        self.retry = retry or RetryPolicy()
         self._now = now
         self.deadline = deadline
         # Instant retries (tests) also skip the wait for a lagging listing unless given.
@@ -197,6 +197,8 @@ class ZoomClient:
             headers={"Accept": "application/json", "User-Agent": f"batchzoom/{__version__}"},
         )
         self._stats_lock = threading.Lock()
+        # A token lacks a scope for the whole run: once Zoom said so, send no more of those.
+        self._scope_errors: dict[str, ScopeError] = {}
         self.stats: dict[str, int] = {"requests": 0, "qps_429": 0, "retries": 0, "in_doubt": 0}
 
     # -- lifecycle -------------------------------------------------------------
@@ -407,6 +409,9 @@ class ZoomClient:
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
     ) -> httpx.Response:
+        known = self._scope_errors.get(operation)
+        if known is not None:
+            raise known
         pacer = self.limits.pacer(CATEGORY[operation])
         attempts = 0
 
@@ -497,7 +502,9 @@ class ZoomClient:
         message = str(body.get("message") or response.reason_phrase)
         scopes = answers.missing_scopes(body)
         if scopes is not None:
-            raise self._scope_error(operation, scopes)
+            error = self._scope_error(operation, scopes)
+            self._scope_errors.setdefault(operation, error)
+            raise error
         if status == 429:
             kind = response.headers.get("X-RateLimit-Type", "")
             if kind.lower() == "daily-limit" or "daily rate limit" in message.lower():

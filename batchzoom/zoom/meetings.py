@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from batchzoom.model import recurrence, times
+from batchzoom.model.problems import CellError
 from batchzoom.model.rows import Session
-from batchzoom.model.times import TimeValueError
 
 SCHEDULED = 2  # Zoom meeting type: a scheduled meeting with a fixed time
 RECURRING = 8  # Zoom meeting type: a recurring meeting with a fixed time
@@ -78,13 +78,13 @@ def _digest_start(start: str, zone: str) -> str:
     try:
         instant = datetime.strptime(start, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         where = times.zone(zone)
-    except (ValueError, TimeValueError):
+    except (ValueError, CellError):
         return start
     local = instant.astimezone(where)
     wall = local.replace(tzinfo=None)
     try:
         times.localize(wall, where)
-    except TimeValueError:
+    except CellError:
         return start
     return times.local_text(local)
 

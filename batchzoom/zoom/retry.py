@@ -22,17 +22,13 @@ between attempts grows exponentially with jitter; a ``Retry-After`` header
 (seconds, an HTTP date or an ISO 8601 timestamp) or ``X-RateLimit-Reset``
 replaces it, and when that wait would overrun the time budget the request is
 not retried at all. A value that is none of these is ignored.
-
-``BATCHZOOM_INSTANT_RETRIES=1`` in the environment makes the default policy
-never sleep between attempts (for test suites driving the CLI).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -46,8 +42,6 @@ RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
 class TokenUnavailableError(Exception):
     """The token endpoint failed (5xx), so the API request itself was never sent."""
 
-
-INSTANT_RETRIES_VARIABLE = "BATCHZOOM_INSTANT_RETRIES"
 
 # Failures where the request certainly never reached Zoom (a proxy that refuses the
 # CONNECT, e.g. HTTPS_PROXY answering 403, never passed it on).
@@ -92,12 +86,6 @@ class RetryPolicy:
     @classmethod
     def for_tests(cls) -> RetryPolicy:
         return cls(instant=True)
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> RetryPolicy:
-        """The default policy, instant when BATCHZOOM_INSTANT_RETRIES is 1/true/yes."""
-        value = (os.environ if environ is None else environ).get(INSTANT_RETRIES_VARIABLE, "")
-        return cls(instant=value.strip().lower() in {"1", "true", "yes"})
 
     def retrying(self, *, idempotent: bool) -> tenacity.Retrying:
         """A tenacity ``Retrying`` that applies this policy to one request."""

@@ -89,3 +89,23 @@ def test_sandbox_command_has_help() -> None:
     result = CliRunner().invoke(cli, ["sandbox", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "--daily-limit" in result.output
+
+
+def test_sandbox_command_with_scopes_answers_zooms_4711() -> None:
+    """--scopes: the token carries only those, and a request needing another gets 4711."""
+    process, env = _start("--scopes", "meeting:write:meeting:admin,user:read:user:admin")
+    try:
+        token = httpx.post(
+            env["ZOOM_TOKEN_URL"],
+            auth=(env["ZOOM_CLIENT_ID"], env["ZOOM_CLIENT_SECRET"]),
+            data={"grant_type": "account_credentials", "account_id": env["ZOOM_ACCOUNT_ID"]},
+        ).json()
+        assert token["scope"] == "meeting:write:meeting:admin user:read:user:admin"
+        headers = {"Authorization": f"Bearer {token['access_token']}", "Accept": "application/json"}
+        assert httpx.get(f"{env['ZOOM_API_URL']}/users/me", headers=headers).status_code == 200
+        listed = httpx.get(f"{env['ZOOM_API_URL']}/users/me/meetings", headers=headers)
+        assert listed.status_code == 400 and listed.json()["code"] == 4711
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    assert process.returncode == 0

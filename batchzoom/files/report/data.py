@@ -17,7 +17,8 @@ from typing import Any
 from batchzoom.files.ics import without_passcode
 from batchzoom.model import recurrence
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome
-from batchzoom.model.rows import Problem, Session
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import Session
 
 # status -> (glyph, words): the glyph and the word travel with the colour, never the colour alone.
 STATUS_LABELS: dict[str, tuple[str, str]] = {
