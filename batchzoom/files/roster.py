@@ -338,6 +338,66 @@ def _check_required(path: Path, columns: dict[str, str], headers: list[str], row
     )
 
 
+@dataclass(frozen=True)
+class _Format:
+    """How a file's grid was read (see ``SourceInfo``)."""
+
+    format: Literal["xlsx", "csv"]
+    sheet: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    warnings: tuple[Problem, ...] = ()  # about the text: mixed encodings
+
+
+def _open(path: Path) -> tuple[bytes, int, int]:
+    """The bytes of a roster file of a known kind, its size and mtime; else ``InputError``."""
+    if path.suffix.lower() not in XLSX_SUFFIXES + CSV_SUFFIXES:
+        if not path.exists():
+            raise InputError(f"{path} does not exist; check the file name and folder.")
+        raise InputError(
+            f"{path.name} is not a roster batchzoom can read; save it from Excel as .xlsx or .csv."
+        )
+    data, size, mtime_ns = _load(path)
+    if not data or data.isspace():  # (not data.strip(), without copying the file)
+        raise InputError(f"{path.name} is empty; add a header row and one row per session.")
+    return data, size, mtime_ns
+
+
+def _read_grid(
+    path: Path, data: bytes, sheet: str | None, encoding: str | None
+) -> tuple[list[list[object]], _Format]:
+    """Every row of the file's table, from its first row, and how it was read."""
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        grid, title = _read_xlsx(path, data, sheet)
+        return grid, _Format("xlsx", sheet=title)
+    text, codec, warnings = _decode(path, data, encoding)
+    text = text.removeprefix("\ufeff")
+    delimiter = sniff_delimiter(text)
+    how = _Format("csv", encoding=codec, delimiter=delimiter, warnings=tuple(warnings))
+    return _csv_grid(path, text, delimiter), how
+
+
+def _match_headers(
+    headers: Sequence[str], aliases: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, str], dict[str, int], list[str]]:
+    """(field -> header text, field -> column position, headers matching no field).
+
+    The first column naming a field wins; ``aliases`` adds header texts for fields.
+    """
+    columns: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    extra = {normalize_header(text): name for name, texts in aliases.items() for text in texts}
+    for position, header in enumerate(headers):
+        name = match_header(header) or extra.get(normalize_header(header))
+        if name is not None and name not in positions:
+            positions[name] = position
+            columns[name] = header
+        elif header.strip():
+            ignored.append(header)
+    return columns, positions, ignored
+
+
 # ---------------------------------------------------------------------------------------------
 # The entry point
 
@@ -357,63 +417,26 @@ def read_roster(
     Raises ``InputError`` when the file cannot be used at all.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
-        if not path.exists():
-            raise InputError(f"{path} does not exist; check the file name and folder.")
-        raise InputError(
-            f"{path.name} is not a roster batchzoom can read; save it from Excel as .xlsx or .csv."
-        )
-    data, size, mtime_ns = _load(path)
-    if not data or data.isspace():  # (not data.strip(), without copying the file)
-        raise InputError(f"{path.name} is empty; add a header row and one row per session.")
-
-    title: str | None = None
-    codec: str | None = None
-    warnings: list[Problem] = []
-    delimiter: str | None = None
-    if suffix in XLSX_SUFFIXES:
-        grid, title = _read_xlsx(path, data, sheet)
-        fmt: Literal["xlsx", "csv"] = "xlsx"
-    else:
-        text, codec, warnings = _decode(path, data, encoding)
-        text = text.removeprefix("\ufeff")
-        delimiter = sniff_delimiter(text)
-        grid = _csv_grid(path, text, delimiter)
-        fmt = "csv"
+    data, size, mtime_ns = _open(path)
+    grid, how = _read_grid(path, data, sheet, encoding)
     layout = _grid_layout(grid)
     del grid
 
-    where = f'sheet "{title}" of {path.name}' if title is not None else path.name
+    where = f'sheet "{how.sheet}" of {path.name}' if how.sheet is not None else path.name
     header_index = layout.header_index
     if header_index < 0:
         raise InputError(f"{where} is empty; add a header row and one row per session.")
-
-    width = layout.width
     headers = [_header_text(value) for value in layout.header_cells]
-    headers += [""] * (width - len(headers))
-
-    columns: dict[str, str] = {}
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    extra = {
-        normalize_header(text): name for name, texts in (aliases or {}).items() for text in texts
-    }
-    for position, header in enumerate(headers):
-        name = match_header(header) or extra.get(normalize_header(header))
-        if name is not None and name not in positions:
-            positions[name] = position
-            columns[name] = header
-        elif header.strip():
-            ignored.append(header)
+    headers += [""] * (layout.width - len(headers))
+    columns, positions, ignored = _match_headers(headers, aliases or {})
     _check_required(path, columns, headers, header_index + 1)
 
     rows, cells = layout.rows, layout.cells
-    warnings += without_controls(headers, rows, cells)
+    warnings = [*how.warnings, *without_controls(headers, rows, cells)]
     start = positions.get("start")
-    if title is not None and start is not None and any(map(is_date_only, cells[start])):
+    if how.sheet is not None and start is not None and any(map(is_date_only, cells[start])):
         # A date-time cell at midnight reads as a date: its number format tells.
-        cells[start] = with_midnight_times(data, title, start, rows, cells[start])
+        cells[start] = with_midnight_times(data, how.sheet, start, rows, cells[start])
     if not rows:
         raise InputError(
             f"{where} has a header row (row {header_index + 1}) but no sessions below it; "
@@ -422,11 +445,11 @@ def read_roster(
 
     source = SourceInfo(
         path=path,
-        format=fmt,
-        sheet=title,
+        format=how.format,
+        sheet=how.sheet,
         header_row=header_index + 1,
-        encoding=codec,
-        delimiter=delimiter,
+        encoding=how.encoding,
+        delimiter=how.delimiter,
         size=size,
         mtime_ns=mtime_ns,
         sha256=hashlib.sha256(data).hexdigest(),

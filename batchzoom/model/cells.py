@@ -11,8 +11,7 @@ import math
 import re
 from datetime import datetime, time, timedelta
 
-from batchzoom.model import times
-from batchzoom.model.problems import CellError
+from batchzoom.model.problems import CellError, shorten
 
 TOPIC_MAX = 200
 AGENDA_MAX = 2000
@@ -89,7 +88,7 @@ def parse_duration(value: object) -> int:
             return _whole_minutes(round(minutes, 6), shown)
     raise CellError(
         "duration-format",
-        f'duration "{times.shorten(shown)}" is not a number of minutes; enter minutes, e.g. 90.',
+        f'duration "{shorten(shown)}" is not a number of minutes; enter minutes, e.g. 90.',
     )
 
 
@@ -115,7 +114,7 @@ def check_host(text: str) -> str:
         return text
     raise CellError(
         "host-format",
-        f'host "{times.shorten(text)}" is not an email address or Zoom user id; '
+        f'host "{shorten(text)}" is not an email address or Zoom user id; '
         "enter the host's Zoom email, e.g. kim.minji@school.example.",
     )
 
@@ -142,6 +141,6 @@ def parse_meeting_id(value: object) -> int:
         return int(text)
     raise CellError(
         "meeting-id-format",
-        f'zoom_meeting_id "{times.shorten(cell_text(value))}" is not a Zoom meeting number; '
+        f'zoom_meeting_id "{shorten(cell_text(value))}" is not a Zoom meeting number; '
         "correct it or clear the cell to schedule the row again.",
     )

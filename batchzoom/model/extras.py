@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from batchzoom.model import meeting_settings, recurrence
+from batchzoom.model import meeting_settings, pools, recurrence
 from batchzoom.model.cells import is_blank
 from batchzoom.model.columns import SETTINGS_PREFIX
 from batchzoom.model.problems import CellError, CellsError, Problem
@@ -175,8 +175,9 @@ def _recurrences(
 def _pools(sessions: Sequence[Session], values: dict[int, dict[str, Any]]) -> None:
     """A host ``pool:teachers`` names a pool; the planner picks one of its members later."""
     for session in sessions:
-        if session.host[:5].casefold() == "pool:":
-            values[session.row]["pool"] = session.host.split(":", 1)[1].strip()
+        name = pools.pool_name(session.host)
+        if name is not None:
+            values[session.row]["pool"] = name
 
 
 def apply(roster: Table, validation: Validation, options: ValidationOptions) -> Validation:

@@ -21,6 +21,12 @@ class Problem:
     message: str  # one plain sentence: what is wrong and what to do
 
 
+def shorten(value: object, limit: int = 40) -> str:
+    """A cell shown in a message: its text, cut to ``limit`` characters."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class CellError(ValueError):
     """A cell (or a column) that does not hold what it should: a stable code and one sentence.
 

@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from batchzoom.model import times
-from batchzoom.model.problems import CellError, CellsError
+from batchzoom.model.problems import CellError, CellsError, shorten
 
 _T = TypeVar("_T")
 
@@ -132,7 +132,7 @@ def _text(cell: object) -> str | None:
 def _integer(field: str, cell: object, what: str) -> int:
     text = _text(cell) or ""
     if isinstance(cell, bool) or not re.fullmatch(r"[+-]?\d+", text):
-        raise _problem(field, f"{field}-format", f'{field} "{times.shorten(text)}" is not {what}.')
+        raise _problem(field, f"{field}-format", f'{field} "{shorten(text)}" is not {what}.')
     return int(text)
 
 
@@ -144,7 +144,7 @@ def parse_kind(cell: object) -> int | None:
     raise _problem(
         "repeat",
         "repeat-unknown",
-        f'repeat "{times.shorten(text)}" is not understood; write daily, weekly or monthly '
+        f'repeat "{shorten(text)}" is not understood; write daily, weekly or monthly '
         "(매일, 매주, 매월), or leave it empty.",
     )
 
@@ -159,7 +159,7 @@ def parse_day(field: str, text: str) -> int:
     raise _problem(
         field,
         f"{field}-format",
-        f'{field}: "{times.shorten(text)}" is not a day of the week; write Mon, Wed (월, 수) '
+        f'{field}: "{shorten(text)}" is not a day of the week; write Mon, Wed (월, 수) '
         "or Zoom's numbers 1 (Sunday) to 7 (Saturday).",
     )
 
@@ -186,9 +186,28 @@ def parse_week(cell: object) -> int:
     raise _problem(
         "monthly_week",
         "monthly_week-format",
-        f'monthly_week "{times.shorten(text)}" is not a week of the month; write 1 to 4, '
+        f'monthly_week "{shorten(text)}" is not a week of the month; write 1 to 4, '
         "or last (마지막).",
     )
+
+
+class _Reading:
+    """One row's recurrence cells being read: the filled cells and the problems found so far."""
+
+    def __init__(self, cells: Sequence[object]) -> None:
+        self.given = {name: cell for name, cell in zip(FIELDS, cells, strict=True) if _text(cell)}
+        self.errors: list[CellError] = []
+
+    def attempt(self, parse: Callable[[], _T]) -> _T | None:
+        """``parse()``, or None after recording the problem it raised."""
+        try:
+            return parse()
+        except CellError as error:
+            self.errors.append(error)
+            return None
+
+    def refuse(self, field: str, code: str, message: str) -> None:
+        self.errors.append(_problem(field, code, message))
 
 
 def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
@@ -201,154 +220,157 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
     judged, and a cell already refused for its value is not refused again for
     conflicting with another.
     """
-    given = {name: cell for name, cell in zip(FIELDS, cells, strict=True) if _text(cell)}
-    errors: list[CellError] = []
-
-    def attempt(parse: Callable[[], _T]) -> _T | None:
-        try:
-            return parse()
-        except CellError as error:
-            errors.append(error)
-            return None
-
-    kind: int | None = None
-    if "repeat" in given:
-        kind = attempt(lambda: parse_kind(given["repeat"]))
-        known = not errors
-    else:
-        known = True  # the row says nothing about repeating
+    reading = _Reading(cells)
+    kind, known = _kind(reading)
     if known and kind is None:
-        extra = [name for name in FIELDS if name != "repeat" and name in given]
+        extra = [name for name in FIELDS if name != "repeat" and name in reading.given]
         if not extra:
             return None
-        errors.append(
-            _problem(
-                "repeat",
-                "repeat-missing",
-                f"{extra[0]} is filled but repeat is empty; write daily, weekly or monthly in "
-                f"repeat, or clear {extra[0]}.",
-            )
+        reading.refuse(
+            "repeat",
+            "repeat-missing",
+            f"{extra[0]} is filled but repeat is empty; write daily, weekly or monthly in "
+            f"repeat, or clear {extra[0]}.",
         )
     # From here on ``kind`` is None when the row's kind is not known (refused or missing):
     # each cell is still read, but nothing that depends on the kind is judged.
+    interval = _interval(reading, kind)
+    days = _weekly_days(reading, kind)
+    monthly_day, week, week_day = _monthly(reading, kind)
+    end_times, end_date = _end(reading, kind)
+    if reading.errors:
+        errors = reading.errors
+        raise CellsError(sorted(errors, key=lambda error: FIELDS.index(field_of(error))))
+    assert kind is not None
+    return RecurrenceCells(kind, interval, days, monthly_day, week, week_day, end_times, end_date)
 
-    interval = 1
-    if "repeat_interval" in given:
-        read = attempt(
-            lambda: _integer("repeat_interval", given["repeat_interval"], "a whole number")
+
+def _kind(reading: _Reading) -> tuple[int | None, bool]:
+    """The kind of series the repeat cell names, and whether that is known (not refused)."""
+    if "repeat" not in reading.given:
+        return None, True  # the row says nothing about repeating
+    kind = reading.attempt(lambda: parse_kind(reading.given["repeat"]))
+    return kind, not reading.errors
+
+
+def _interval(reading: _Reading, kind: int | None) -> int:
+    if "repeat_interval" not in reading.given:
+        return 1
+    cell = reading.given["repeat_interval"]
+    read = reading.attempt(lambda: _integer("repeat_interval", cell, "a whole number"))
+    if read is None:
+        return 1
+    if kind is not None and not 1 <= read <= MAX_INTERVAL[kind]:
+        reading.refuse(
+            "repeat_interval",
+            "repeat_interval-range",
+            f"repeat_interval {read} is outside 1-{MAX_INTERVAL[kind]}, Zoom's "
+            f"range for a {KIND_NAMES[kind]} series.",
         )
-        if read is not None:
-            interval = read
-            if kind is not None and not 1 <= interval <= MAX_INTERVAL[kind]:
-                errors.append(
-                    _problem(
-                        "repeat_interval",
-                        "repeat_interval-range",
-                        f"repeat_interval {interval} is outside 1-{MAX_INTERVAL[kind]}, Zoom's "
-                        f"range for a {KIND_NAMES[kind]} series.",
-                    )
-                )
-    days: tuple[int, ...] = ()
-    if "weekly_days" in given:
-        if kind is not None and kind != WEEKLY:
-            errors.append(
-                _problem(
-                    "weekly_days",
-                    "weekly_days-unused",
-                    "weekly_days only applies when repeat is weekly.",
-                )
-            )
-        else:
-            days = attempt(lambda: parse_days(given["weekly_days"])) or ()
-    monthly = kind is None or kind == MONTHLY  # whether the monthly cells may apply
-    if not monthly:
-        for field in ("monthly_day", "monthly_week", "monthly_week_day"):
+    return read
+
+
+def _weekly_days(reading: _Reading, kind: int | None) -> tuple[int, ...]:
+    if "weekly_days" not in reading.given:
+        return ()
+    if kind is not None and kind != WEEKLY:
+        reading.refuse(
+            "weekly_days", "weekly_days-unused", "weekly_days only applies when repeat is weekly."
+        )
+        return ()
+    return reading.attempt(lambda: parse_days(reading.given["weekly_days"])) or ()
+
+
+_MONTHLY_FIELDS = ("monthly_day", "monthly_week", "monthly_week_day")
+
+
+def _monthly(reading: _Reading, kind: int | None) -> tuple[int | None, int | None, int | None]:
+    """(monthly_day, monthly_week, monthly_week_day) of a monthly series (or an unknown kind)."""
+    given = reading.given
+    if kind is not None and kind != MONTHLY:
+        for field in _MONTHLY_FIELDS:
             if field in given:
-                errors.append(
-                    _problem(
-                        field, f"{field}-unused", f"{field} only applies when repeat is monthly."
-                    )
+                reading.refuse(
+                    field, f"{field}-unused", f"{field} only applies when repeat is monthly."
                 )
+        return None, None, None
     # Which of monthly_day and monthly_week with monthly_week_day is meant is judged only
-    # for a monthly series (for another kind, or an unknown one, each cell is on its own).
-    both = (
-        kind == MONTHLY
-        and "monthly_day" in given
-        and ("monthly_week" in given or "monthly_week_day" in given)
-    )
-    monthly_day = week = week_day = None
-    if both:
-        errors.append(
-            _problem(
-                "monthly_day",
-                "monthly_day-conflict",
-                "fill either monthly_day, or monthly_week with monthly_week_day, not both.",
-            )
+    # for a monthly series (for an unknown kind, each cell is on its own).
+    by_week = "monthly_week" in given or "monthly_week_day" in given
+    monthly_day = None
+    if kind == MONTHLY and "monthly_day" in given and by_week:
+        reading.refuse(
+            "monthly_day",
+            "monthly_day-conflict",
+            "fill either monthly_day, or monthly_week with monthly_week_day, not both.",
         )
-    elif monthly and "monthly_day" in given:
-        monthly_day = attempt(
-            lambda: _integer("monthly_day", given["monthly_day"], "a day of the month")
-        )
-        if monthly_day is not None and not 1 <= monthly_day <= 31:
-            errors.append(
-                _problem(
-                    "monthly_day", "monthly_day-range", f"monthly_day {monthly_day} is not 1 to 31."
-                )
-            )
-    if monthly and "monthly_week" in given:
-        week = attempt(lambda: parse_week(given["monthly_week"]))
-    if monthly and "monthly_week_day" in given:
-        week_day = attempt(
-            lambda: parse_day("monthly_week_day", _text(given["monthly_week_day"]) or "")
-        )
+    elif "monthly_day" in given:
+        monthly_day = _monthly_day(reading)
+    week, week_day = _monthly_week(reading, kind)
+    return monthly_day, week, week_day
+
+
+def _monthly_day(reading: _Reading) -> int | None:
+    cell = reading.given["monthly_day"]
+    day = reading.attempt(lambda: _integer("monthly_day", cell, "a day of the month"))
+    if day is not None and not 1 <= day <= 31:
+        reading.refuse("monthly_day", "monthly_day-range", f"monthly_day {day} is not 1 to 31.")
+    return day
+
+
+def _monthly_week(reading: _Reading, kind: int | None) -> tuple[int | None, int | None]:
+    """(monthly_week, monthly_week_day): the two cells go together."""
+    given = reading.given
+    week = week_day = None
+    if "monthly_week" in given:
+        week = reading.attempt(lambda: parse_week(given["monthly_week"]))
+    if "monthly_week_day" in given:
+        text = _text(given["monthly_week_day"]) or ""
+        week_day = reading.attempt(lambda: parse_day("monthly_week_day", text))
     if (
         kind == MONTHLY
         and "monthly_day" not in given
         and ("monthly_week" in given) != ("monthly_week_day" in given)
     ):
         field = "monthly_week" if "monthly_week_day" in given else "monthly_week_day"
-        errors.append(
-            _problem(
-                field,
-                f"{field}-missing",
-                "monthly_week and monthly_week_day go together (e.g. 2 and Tue for the second "
-                "Tuesday); fill both.",
-            )
+        reading.refuse(
+            field,
+            f"{field}-missing",
+            "monthly_week and monthly_week_day go together (e.g. 2 and Tue for the second "
+            "Tuesday); fill both.",
         )
+    return week, week_day
+
+
+def _end(reading: _Reading, kind: int | None) -> tuple[int | None, date | None]:
+    """(end_times, end_date): a series ends after a number of occurrences or on a date."""
+    given = reading.given
     end_times = end_date = None
     if "end_times" in given:
-        end_times = attempt(
-            lambda: _integer("end_times", given["end_times"], "a number of occurrences")
-        )
+        cell = given["end_times"]
+        end_times = reading.attempt(lambda: _integer("end_times", cell, "a number of occurrences"))
         if end_times is not None and not 1 <= end_times <= MAX_OCCURRENCES:
-            errors.append(
-                _problem(
-                    "end_times",
-                    "end_times-range",
-                    f"end_times {end_times} is outside 1-{MAX_OCCURRENCES}, the number of "
-                    "occurrences Zoom allows.",
-                )
+            reading.refuse(
+                "end_times",
+                "end_times-range",
+                f"end_times {end_times} is outside 1-{MAX_OCCURRENCES}, the number of "
+                "occurrences Zoom allows.",
             )
     if "end_date" in given:
         if "end_times" in given:
-            errors.append(
-                _problem("end_date", "end-conflict", "fill either end_times or end_date, not both.")
+            reading.refuse(
+                "end_date", "end-conflict", "fill either end_times or end_date, not both."
             )
         else:
-            end_date = attempt(lambda: _end_date(given["end_date"]))
+            end_date = reading.attempt(lambda: _end_date(given["end_date"]))
     if kind is not None and "end_times" not in given and "end_date" not in given:
-        errors.append(
-            _problem(
-                "end_times",
-                "end-missing",
-                f"a {KIND_NAMES[kind]} series needs an end; fill end_times "
-                f"(1-{MAX_OCCURRENCES}) or end_date.",
-            )
+        reading.refuse(
+            "end_times",
+            "end-missing",
+            f"a {KIND_NAMES[kind]} series needs an end; fill end_times "
+            f"(1-{MAX_OCCURRENCES}) or end_date.",
         )
-    if errors:
-        raise CellsError(sorted(errors, key=lambda error: FIELDS.index(field_of(error))))
-    assert kind is not None
-    return RecurrenceCells(kind, interval, days, monthly_day, week, week_day, end_times, end_date)
+    return end_times, end_date
 
 
 def _end_date(cell: object) -> date:
