@@ -99,3 +99,133 @@ def test_library_modules_do_not_print() -> None:
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
                 offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert offenders == []
+
+
+# ---- the import graph, module by module
+
+MAX_LINES = 600
+# Modules over MAX_LINES waiting to be split; each must still be over it (remove it when split).
+TO_SPLIT: set[str] = {"engine/batch.py"}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node of ``tree`` except those inside ``if TYPE_CHECKING:`` blocks."""
+    found: list[ast.AST] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        found.append(node)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child.test):
+                pending.extend(child.orelse)  # the else branch runs
+                continue
+            pending.append(child)
+    return found
+
+
+def _module_imports(path: Path, known: set[str]) -> set[str]:
+    """The batchzoom modules a file imports at run time, function-level imports included.
+
+    ``from package import name`` counts as importing the module ``package.name`` when that
+    is a module, else the package itself; relative imports are resolved.
+    """
+    here = _module_name(path)
+    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
+    found: set[str] = set()
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            for alias in node.names:
+                name = f"{base}.{alias.name}"
+                found.add(name if name in known else base)
+    return {name for name in found if name in known and name != here}
+
+
+def _import_graph() -> dict[str, set[str]]:
+    paths = _modules()
+    known = {_module_name(path) for path in paths}
+    return {_module_name(path): _module_imports(path, known) for path in paths}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return groups
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """No import cycle among modules, imports inside functions included."""
+    assert _cycles(_import_graph()) == []
+
+
+def test_the_cycle_finder_sees_a_cycle_through_a_function_level_import() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"]]
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    import skipped\nelse:\n    import kept\n"
+        "def f():\n    import inner\n"
+    )
+    imported = {
+        alias.name
+        for node in _runtime_nodes(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert imported == {"kept", "inner"}
+
+
+def test_no_module_is_over_the_line_limit() -> None:
+    """One responsibility per module: none over MAX_LINES lines (TO_SPLIT aside, for now)."""
+    lengths = {
+        str(path.relative_to(PACKAGE)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in _modules()
+    }
+    over = {name for name, count in lengths.items() if count > MAX_LINES}
+    assert over == TO_SPLIT, {name: lengths.get(name) for name in over ^ TO_SPLIT}

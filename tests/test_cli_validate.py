@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from datetime import date, time
 from pathlib import Path
 
@@ -23,12 +24,12 @@ def run(*args: str | Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def workbook(path: Path, rows: list[list[object]]) -> Path:
+def workbook(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     book.save(path)
     return path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -22,13 +23,13 @@ HEADER = ["ID", "Topic", "Date", "Time", "Duration", "Time zone", "Host", "Room"
 ROW = ["K-1", "Korean 101", date(2027, 5, 3), time(9, 0), 90, "Asia/Seoul", "kim@school.example"]
 
 
-def workbook(path: Path, rows: list[list[object]], *, title: str = "Timetable") -> Path:
+def workbook(path: Path, rows: Sequence[Sequence[object]], *, title: str = "Timetable") -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = title
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     book.save(path)
     return path
 

@@ -196,7 +196,7 @@ def test_an_existing_meeting_id_marks_the_row_as_scheduled() -> None:
     ],
 )
 def test_each_rule_reports_its_code(changes: dict[str, object], expected: str) -> None:
-    assert codes(**changes) == [expected]
+    assert codes(OPTIONS, **changes) == [expected]
 
 
 def test_a_problem_names_the_row_and_the_column_as_the_user_wrote_it() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,7 +21,11 @@ HOST = "kim@school.example"
 
 
 def workbook(
-    path: Path, rows: list[list[object]], formats: dict[str, str], *, epoch_1904: bool = False
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    formats: dict[str, str],
+    *,
+    epoch_1904: bool = False,
 ) -> Path:
     book = openpyxl.Workbook()
     if epoch_1904:
@@ -28,7 +33,7 @@ def workbook(
     sheet = book.active
     assert sheet is not None
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     for cell, number_format in formats.items():
         sheet[cell].number_format = number_format
     book.save(path)

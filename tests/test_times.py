@@ -290,7 +290,10 @@ def test_an_existing_local_time_round_trips_exactly_through_utc(wall: datetime, 
 def test_every_dst_gap_and_fold_of_a_year_is_caught(name: str) -> None:
     """Walk 2027 in 15-minute steps; compare against the zone's own UTC mapping."""
     where = ZoneInfo(name)
-    expected_gaps, expected_folds, caught_gaps, caught_folds = set(), set(), set(), set()
+    expected_gaps: set[datetime] = set()
+    expected_folds: set[datetime] = set()
+    caught_gaps: set[datetime] = set()
+    caught_folds: set[datetime] = set()
     instant = datetime(2027, 1, 1, tzinfo=UTC)
     walls_seen: dict[datetime, int] = {}
     while instant.year == 2027:

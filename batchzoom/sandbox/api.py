@@ -419,7 +419,8 @@ class ZoomApi:
         if value is None:
             return 30
         if not value.isdigit() or not 1 <= int(value) <= 300:
-            # Zoom documents a maximum of 300; refusing (not capping) is the stricter reading.
+            # Zoom documents a maximum of 300; refusing (not capping) is the stricter reading
+            # (no evidence of what Zoom does with more).
             raise invalid("page_size", "must be a whole number from 1 to 300")
         return int(value)
 

@@ -1,9 +1,12 @@
 """Meeting request rules: Zoom's request schema plus the rules its descriptions state in prose.
 
 Each rule cites the field description it comes from (Zoom's Meetings API,
-``meetingCreate`` / ``meetingUpdate``). Where Zoom's text is ambiguous the
-stricter reading is taken, so a client that passes here also passes at Zoom;
-those places say "stricter reading".
+``meetingCreate`` / ``meetingUpdate``). Where Zoom was observed to behave
+otherwise than its text, the sandbox does what Zoom does, citing the evidence
+(type 8 with ``end_times: 0``, loose types in ``schema``). Where Zoom's text is
+ambiguous and no evidence of Zoom's behaviour was found, the stricter reading is
+taken, so a client that passes here should also pass at Zoom; those places say
+"stricter reading" (no evidence either way).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from batchzoom.sandbox.recurrence import MAX_OCCURRENCES, occurrences
 from batchzoom.sandbox.responses import ApiError, invalid
 
 # start_time: "yyyy-MM-ddTHH:mm:ssZ" (GMT) or "yyyy-MM-ddTHH:mm:ss" with `timezone`.
-# Offsets and fractions are not among the documented shapes: stricter reading, refused.
+# Offsets and fractions are not among the documented shapes: stricter reading, refused
+# (no evidence of what Zoom does with them).
 _START = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z?$")
 _UTC_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 # password: create allows "alphanumeric ... and special characters such as !, @, #";

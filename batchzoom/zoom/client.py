@@ -22,6 +22,7 @@ answer cannot hang a run; a create that overruns it is in doubt.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -420,7 +421,7 @@ class ZoomClient:
             attempts += 1
             if attempts > 1:
                 self._count("retries")
-            pacer.acquire()
+            sent_at = pacer.acquire()
             self._count("requests")
             try:
                 response = self._send(method, path, params=params, json=json)
@@ -434,7 +435,7 @@ class ZoomClient:
                 operation,
                 idempotent=idempotent,
                 host=host,
-                slow_down=pacer.slow_down,
+                slow_down=functools.partial(pacer.slow_down, sent_at),
                 sent=json,
             )
 

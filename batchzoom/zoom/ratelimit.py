@@ -4,7 +4,9 @@ Zoom limits requests per second per account and per rate-limit *category*
 (each endpoint's "Rate Limit Label": LIGHT, MEDIUM, HEAVY...), with numbers that
 depend on the account's plan. One ``Pacer`` per category spaces requests evenly
 a little under the limit, shared by every worker of the run; when a 429 still
-arrives (another app on the same account is using the quota) it slows down.
+arrives (another app on the same account is using the quota) it slows down, and
+while 429s keep coming it keeps slowing, so the run settles at what the account
+has left (benchmarks/bench_hostile.py measures it).
 """
 
 from __future__ import annotations
@@ -28,19 +30,21 @@ PLAN_LIMITS: Mapping[Plan, Mapping[str, float]] = {
 # Aim this far under the published limit so that network jitter cannot push a
 # one-second window over it.
 HEADROOM = 0.95
-SLOWDOWN = 0.5  # halve the pace when a 429 still arrives...
-SLOWDOWN_SPACING = 1.0  # ...at most once a second, since a burst of 429s reports one overload
-# then win back this share of the current pace for every quiet second: slowly, so that
-# a budget another app keeps spending is not overrun again at once.
-RECOVERY = 0.1
+SLOWDOWN = 0.6  # cut the pace to this share when a 429 still arrives...
+# ...at most this often (seconds), and only for requests sent at the current pace: a burst
+# of 429s for requests sent before the last slowdown is one overload, already answered.
+SLOWDOWN_SPACING = 0.25
+# Then win back this share of the current pace for every second without a 429: gradually,
+# so that a budget another app keeps spending is not overrun again at once.
+RECOVERY = 0.25
 MINIMUM_RATE = 0.5
 
 
 class Pacer:
     """Hands out evenly spaced send times for one rate-limit category.
 
-    Thread-safe: each ``acquire`` reserves the next free slot under a lock and
-    sleeps outside it, so workers queue fairly without holding each other up.
+    Thread-safe: ``acquire`` takes the next free moment under a lock and sleeps
+    outside it, so workers do not hold each other up.
     """
 
     def __init__(
@@ -55,7 +59,9 @@ class Pacer:
         self._target = rate * HEADROOM
         self._rate = self._target
         self._next = 0.0
-        self._slowed_at: float | None = None
+        self._slowed_at: float | None = None  # the last slowdown
+        self._refused_at: float | None = None  # the last 429
+        self._recovered_at: float | None = None  # the last recovery step
         self._lock = threading.Lock()
         self._clock = clock
         self._sleep = sleep
@@ -66,21 +72,36 @@ class Pacer:
         """Current pace in requests per second."""
         return self._rate
 
-    def acquire(self) -> None:
-        """Block until this caller may send its request."""
-        with self._lock:
-            now = self._clock()
-            self._recover(now)
-            slot = max(now, self._next)
-            self._next = slot + 1.0 / self._rate
-        if slot > now:
-            self._sleep(slot - now)
+    def acquire(self) -> float:
+        """Block until this caller may send its request; returns the time it may send.
 
-    def slow_down(self) -> None:
-        """Zoom said 429 despite pacing: send less often for a while."""
+        Nothing is reserved ahead: a waiting caller checks again when its turn may have
+        come, so a change of pace (a slowdown, a recovery) applies to every waiting
+        request at once rather than after a queue booked at the old pace.
+        """
+        while True:
+            with self._lock:
+                now = self._clock()
+                self._recover(now)
+                wait = self._next - now
+                if wait <= 1e-9:
+                    self._next = max(now, self._next) + 1.0 / self._rate
+                    return now
+            self._sleep(wait)
+
+    def slow_down(self, sent_at: float | None = None) -> None:
+        """Zoom said 429 despite pacing: send less often for a while.
+
+        ``sent_at`` is the slot (from ``acquire``) of the refused request: a request
+        sent before the last slowdown went at the old pace and says nothing new.
+        """
         with self._lock:
             now = self._clock()
-            if self._slowed_at is not None and now - self._slowed_at < SLOWDOWN_SPACING:
+            self._refused_at = now
+            if self._slowed_at is not None and (
+                now - self._slowed_at < SLOWDOWN_SPACING
+                or (sent_at is not None and sent_at < self._slowed_at)
+            ):
                 return
             self._slowed_at = now
             self._rate = max(MINIMUM_RATE, self._rate * SLOWDOWN)
@@ -88,13 +109,19 @@ class Pacer:
             self.slowdowns += 1
 
     def _recover(self, now: float) -> None:
-        """Creep back towards the limit once 429s have stopped (caller holds the lock)."""
-        if self._slowed_at is None or self._rate >= self._target:
+        """Creep back towards the limit once 429s have stopped (caller holds the lock).
+
+        Only the quiet time since the last 429 counts, so a budget another app keeps
+        spending holds the pace down for as long as it lasts.
+        """
+        if self._refused_at is None or self._rate >= self._target:
             return
-        quiet = now - self._slowed_at
-        if quiet >= SLOWDOWN_SPACING:
-            self._rate = min(self._target, self._rate * (1 + RECOVERY) ** min(quiet, 60.0))
-            self._slowed_at = now if self._rate < self._target else None
+        if now - self._refused_at < SLOWDOWN_SPACING:
+            return
+        since = max(self._refused_at, self._recovered_at or self._refused_at)
+        quiet = now - since
+        self._rate = min(self._target, self._rate * (1 + RECOVERY) ** min(quiet, 60.0))
+        self._recovered_at = now
 
 
 @dataclass

@@ -21,12 +21,14 @@ so the request is sent again at the lower pace rather than given up. The wait
 between attempts grows exponentially with jitter; a ``Retry-After`` header
 (seconds, an HTTP date or an ISO 8601 timestamp) or ``X-RateLimit-Reset``
 replaces it, and when that wait would overrun the time budget the request is
-not retried at all. A value that is none of these is ignored.
+not retried at all. A value that is none of these is ignored. A per-second 429
+without either header waits only a moment: the slowed pacer spaces the retries.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,7 +108,13 @@ class RetryPolicy:
         def wait(state: tenacity.RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
             delay = retry_after_of(error)
-            return delay if delay is not None else float(backoff(state))
+            if delay is not None:
+                return delay
+            if isinstance(error, RetryableResponseError) and error.response.status_code == 429:
+                # The pacer, slowed by the 429, spaces the retry; a long backoff would only
+                # leave the budget idle (and let the pacer creep back up meanwhile).
+                return random.uniform(0, self.jitter)
+            return float(backoff(state))
 
         def stop(state: tenacity.RetryCallState) -> bool:
             error = state.outcome.exception() if state.outcome else None
