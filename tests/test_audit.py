@@ -25,7 +25,8 @@ from batchzoom.cli import cli
 from batchzoom.core.errors import InputError
 from batchzoom.engine.audit import compare, read_journal, reconcile, status
 from batchzoom.engine.batch import schedule
-from batchzoom.engine.journal import Entry, Journal
+from batchzoom.engine.journal import Journal
+from batchzoom.engine.journal_file import Entry
 from batchzoom.engine.planning import load
 from batchzoom.model.outcomes import row_key
 from batchzoom.sandbox import Sandbox, SandboxConfig

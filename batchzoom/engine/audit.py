@@ -22,7 +22,7 @@ from typing import Any, Literal, cast
 
 from batchzoom.core.errors import InputError
 from batchzoom.engine.batch import Loaded, invalid_outcomes
-from batchzoom.engine.journal import (
+from batchzoom.engine.journal_file import (
     SCHEMA_VERSION,
     DamagedEntryError,
     Entry,

@@ -33,7 +33,8 @@ from batchzoom.core.errors import (
     OutputError,
     ZoomUnreachableError,
 )
-from batchzoom.engine.journal import Entry, Journal, default_path
+from batchzoom.engine.journal import Journal, default_path
+from batchzoom.engine.journal_file import Entry
 from batchzoom.engine.lock import RunLock
 from batchzoom.engine.settings import Settings
 from batchzoom.files.roster import Roster, SourceInfo

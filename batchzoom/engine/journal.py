@@ -20,90 +20,21 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from batchzoom.core.errors import InputError, OutputError
-
-SCHEMA_VERSION = 1
-# intent    a create was sent (or is about to be); its answer is not recorded yet
-# created   the meeting exists (``pending``: an update to it may be in flight;
-#           ``old_meeting_id``: after a host change, the old meeting still to delete)
-# absent    an intent was settled: Zoom has no such meeting, so it is safe to create
-# failed    Zoom refused; nothing exists
-# deferred  a daily limit refused it until ``resume_at``
-# deleting  a delete was sent; deleted: the meeting was cancelled on Zoom
-State = Literal["intent", "created", "absent", "failed", "deferred", "deleting", "deleted"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (
-    account     TEXT NOT NULL,
-    row_key     TEXT NOT NULL,
-    host        TEXT NOT NULL,
-    topic       TEXT NOT NULL,
-    start_utc   TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    excel_row   INTEGER,
-    state       TEXT NOT NULL,
-    meeting_id  INTEGER,
-    join_url    TEXT,
-    password    TEXT,
-    start_time  TEXT,
-    error       TEXT,
-    resume_at   TEXT,
-    attempts    INTEGER NOT NULL DEFAULT 0,
-    reported    INTEGER NOT NULL DEFAULT 0,
-    body        TEXT,
-    pending     TEXT,
-    old_meeting_id INTEGER,
-    updated_at  TEXT NOT NULL,
-    PRIMARY KEY (account, row_key)
-);
-CREATE TABLE IF NOT EXISTS quota (
-    account TEXT NOT NULL,
-    host    TEXT NOT NULL,
-    day     TEXT NOT NULL,
-    used    INTEGER NOT NULL,
-    PRIMARY KEY (account, host, day)
-);
-"""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What the journal knows about one roster row."""
-
-    row_key: str
-    host: str
-    topic: str
-    start_utc: str
-    fingerprint: str
-    excel_row: int | None
-    state: State
-    meeting_id: int | None = None
-    join_url: str | None = None
-    password: str | None = None
-    start_time: str | None = None
-    error: str | None = None
-    resume_at: datetime | None = None
-    attempts: int = 0
-    reported: bool = False
-    body: dict[str, Any] | None = None  # the meeting's details as batchzoom last set them
-    pending: dict[str, Any] | None = None  # an update sent without its answer recorded
-    old_meeting_id: int | None = None  # a replaced meeting still to delete
-
-    def deferred_until_after(self, now: datetime) -> bool:
-        """A daily limit deferred this row and it may not be sent again yet."""
-        return self.state == "deferred" and self.resume_at is not None and self.resume_at > now
-
-    @property
-    def in_doubt(self) -> bool:
-        """A create was sent but its answer was never recorded."""
-        return self.state == "intent"
+from batchzoom.engine.journal_file import (
+    DamagedEntryError,
+    Entry,
+    State,
+    entry_from_row,
+    open_read_only,
+    open_writable,
+    unwritable,
+)
 
 
 def default_path(roster: Path) -> Path:
@@ -130,10 +61,10 @@ class Journal:
         self.now = now  # the run's clock: stamps every change and names the quota's UTC day
         self._lock = threading.Lock()
         try:
-            self._db = open_read_only(path) if read_only else _open(path)
+            self._db = open_read_only(path) if read_only else open_writable(path)
         except sqlite3.OperationalError as error:
             # Not a damaged file: the disk, the folder or the file's permissions refuse.
-            raise OutputError(_unwritable(path, error)) from None
+            raise OutputError(unwritable(path, error)) from None
         except sqlite3.DatabaseError as error:
             raise InputError(
                 f"The state file {path} is damaged ({error}); move it aside and run again: the "
@@ -163,7 +94,7 @@ class Journal:
                 with self._db:
                     yield self._db
             except sqlite3.Error as error:
-                raise OutputError(_unwritable(self.path, error)) from None
+                raise OutputError(unwritable(self.path, error)) from None
 
     def check_roster(self, roster: Path, *, record: bool) -> None:
         """Refuse a journal made for another roster (a copied folder, a shared --state).
@@ -551,102 +482,3 @@ def sent_row_keys(path: Path) -> set[str]:
 
 def _json(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # It holds passcodes: readable by the user only, from the first byte.
-    with suppress(FileExistsError):
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-    db.row_factory = sqlite3.Row
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA busy_timeout=10000")
-        db.executescript(_SCHEMA)
-        version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if version is None:
-            db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        elif int(version["value"]) > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError("made by a newer batchzoom")
-        db.execute("SELECT count(*) FROM entries").fetchone()
-    except BaseException:
-        db.close()
-        raise
-    db.isolation_level = "DEFERRED"
-    return db
-
-
-class DamagedEntryError(ValueError):
-    """A journal row whose values cannot be read; its message names the value."""
-
-
-def _unwritable(path: Path, error: sqlite3.Error) -> str:
-    """One sentence for a state file the disk or the folder will not let batchzoom use."""
-    if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
-        return f"Cannot write the state file {path} because the disk is full; free some space and run again."
-    return (
-        f"Cannot use the state file {path} ({error}); make its folder writable or choose "
-        "another place with --state."
-    )
-
-
-def open_read_only(path: Path) -> sqlite3.Connection:
-    """The journal opened for reading only; in a read-only folder, read as it is on disk."""
-    uri = path.resolve().as_uri()
-    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
-    try:
-        db.execute("SELECT count(*) FROM entries").fetchone()
-    except sqlite3.OperationalError:
-        db.close()
-        # SQLite cannot make the WAL index beside the file; nothing can change it there anyway.
-        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        db.execute("SELECT count(*) FROM entries").fetchone()
-    db.row_factory = sqlite3.Row
-    return db
-
-
-def entry_from_row(row: sqlite3.Row) -> Entry:
-    """An ``Entry`` from a row of the entries table; ``DamagedEntryError`` names a bad value."""
-    try:
-        return _entry_from_row(row)
-    except (ValueError, TypeError) as error:
-        raise DamagedEntryError(_damage(row, error)) from None
-
-
-def _damage(row: sqlite3.Row, error: Exception) -> str:
-    for column in ("resume_at", "body", "pending"):
-        value = row[column]
-        if value is None:
-            continue
-        try:
-            datetime.fromisoformat(value) if column == "resume_at" else json.loads(value)
-        except (ValueError, TypeError):
-            kind = "a time" if column == "resume_at" else "JSON"
-            return f"{column} {str(value)[:40]!r}, which is not {kind}"
-    return f"an unreadable value ({error})"
-
-
-def _entry_from_row(row: sqlite3.Row) -> Entry:
-    resume = row["resume_at"]
-    return Entry(
-        row_key=row["row_key"],
-        host=row["host"],
-        topic=row["topic"],
-        start_utc=row["start_utc"],
-        fingerprint=row["fingerprint"],
-        excel_row=row["excel_row"],
-        state=row["state"],
-        meeting_id=row["meeting_id"],
-        join_url=row["join_url"],
-        password=row["password"],
-        start_time=row["start_time"],
-        error=row["error"],
-        resume_at=datetime.fromisoformat(resume) if resume else None,
-        attempts=row["attempts"],
-        reported=bool(row["reported"]),
-        body=json.loads(row["body"]) if row["body"] else None,
-        pending=json.loads(row["pending"]) if row["pending"] else None,
-        old_meeting_id=row["old_meeting_id"],
-    )

@@ -44,7 +44,8 @@ from batchzoom.engine.batch import (
     write_sheet,
     zoom_run,
 )
-from batchzoom.engine.journal import Entry, Journal
+from batchzoom.engine.journal import Journal
+from batchzoom.engine.journal_file import Entry
 from batchzoom.engine.settings import Settings
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import RowOutcome, row_key

@@ -1,0 +1,192 @@
+"""The journal's SQLite file: its schema, opening it, and reading its rows back.
+
+Every way the file can refuse is one sentence: a damaged file or a damaged value in it
+(``DamagedEntryError`` names the value), a full disk, a read-only folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+# intent    a create was sent (or is about to be); its answer is not recorded yet
+# created   the meeting exists (``pending``: an update to it may be in flight;
+#           ``old_meeting_id``: after a host change, the old meeting still to delete)
+# absent    an intent was settled: Zoom has no such meeting, so it is safe to create
+# failed    Zoom refused; nothing exists
+# deferred  a daily limit refused it until ``resume_at``
+# deleting  a delete was sent; deleted: the meeting was cancelled on Zoom
+State = Literal["intent", "created", "absent", "failed", "deferred", "deleting", "deleted"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    account     TEXT NOT NULL,
+    row_key     TEXT NOT NULL,
+    host        TEXT NOT NULL,
+    topic       TEXT NOT NULL,
+    start_utc   TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    excel_row   INTEGER,
+    state       TEXT NOT NULL,
+    meeting_id  INTEGER,
+    join_url    TEXT,
+    password    TEXT,
+    start_time  TEXT,
+    error       TEXT,
+    resume_at   TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    reported    INTEGER NOT NULL DEFAULT 0,
+    body        TEXT,
+    pending     TEXT,
+    old_meeting_id INTEGER,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (account, row_key)
+);
+CREATE TABLE IF NOT EXISTS quota (
+    account TEXT NOT NULL,
+    host    TEXT NOT NULL,
+    day     TEXT NOT NULL,
+    used    INTEGER NOT NULL,
+    PRIMARY KEY (account, host, day)
+);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the journal knows about one roster row."""
+
+    row_key: str
+    host: str
+    topic: str
+    start_utc: str
+    fingerprint: str
+    excel_row: int | None
+    state: State
+    meeting_id: int | None = None
+    join_url: str | None = None
+    password: str | None = None
+    start_time: str | None = None
+    error: str | None = None
+    resume_at: datetime | None = None
+    attempts: int = 0
+    reported: bool = False
+    body: dict[str, Any] | None = None  # the meeting's details as batchzoom last set them
+    pending: dict[str, Any] | None = None  # an update sent without its answer recorded
+    old_meeting_id: int | None = None  # a replaced meeting still to delete
+
+    def deferred_until_after(self, now: datetime) -> bool:
+        """A daily limit deferred this row and it may not be sent again yet."""
+        return self.state == "deferred" and self.resume_at is not None and self.resume_at > now
+
+    @property
+    def in_doubt(self) -> bool:
+        """A create was sent but its answer was never recorded."""
+        return self.state == "intent"
+
+
+def open_writable(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # It holds passcodes: readable by the user only, from the first byte.
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA busy_timeout=10000")
+        db.executescript(_SCHEMA)
+        version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if version is None:
+            db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(version["value"]) > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError("made by a newer batchzoom")
+        db.execute("SELECT count(*) FROM entries").fetchone()
+    except BaseException:
+        db.close()
+        raise
+    db.isolation_level = "DEFERRED"
+    return db
+
+
+class DamagedEntryError(ValueError):
+    """A journal row whose values cannot be read; its message names the value."""
+
+
+def unwritable(path: Path, error: sqlite3.Error) -> str:
+    """One sentence for a state file the disk or the folder will not let batchzoom use."""
+    if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
+        return f"Cannot write the state file {path} because the disk is full; free some space and run again."
+    return (
+        f"Cannot use the state file {path} ({error}); make its folder writable or choose "
+        "another place with --state."
+    )
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """The journal opened for reading only; in a read-only folder, read as it is on disk."""
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        db.execute("SELECT count(*) FROM entries").fetchone()
+    except sqlite3.OperationalError:
+        db.close()
+        # SQLite cannot make the WAL index beside the file; nothing can change it there anyway.
+        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        db.execute("SELECT count(*) FROM entries").fetchone()
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def entry_from_row(row: sqlite3.Row) -> Entry:
+    """An ``Entry`` from a row of the entries table; ``DamagedEntryError`` names a bad value."""
+    try:
+        return _entry_from_row(row)
+    except (ValueError, TypeError) as error:
+        raise DamagedEntryError(_damage(row, error)) from None
+
+
+def _damage(row: sqlite3.Row, error: Exception) -> str:
+    for column in ("resume_at", "body", "pending"):
+        value = row[column]
+        if value is None:
+            continue
+        try:
+            datetime.fromisoformat(value) if column == "resume_at" else json.loads(value)
+        except (ValueError, TypeError):
+            kind = "a time" if column == "resume_at" else "JSON"
+            return f"{column} {str(value)[:40]!r}, which is not {kind}"
+    return f"an unreadable value ({error})"
+
+
+def _entry_from_row(row: sqlite3.Row) -> Entry:
+    resume = row["resume_at"]
+    return Entry(
+        row_key=row["row_key"],
+        host=row["host"],
+        topic=row["topic"],
+        start_utc=row["start_utc"],
+        fingerprint=row["fingerprint"],
+        excel_row=row["excel_row"],
+        state=row["state"],
+        meeting_id=row["meeting_id"],
+        join_url=row["join_url"],
+        password=row["password"],
+        start_time=row["start_time"],
+        error=row["error"],
+        resume_at=datetime.fromisoformat(resume) if resume else None,
+        attempts=row["attempts"],
+        reported=bool(row["reported"]),
+        body=json.loads(row["body"]) if row["body"] else None,
+        pending=json.loads(row["pending"]) if row["pending"] else None,
+        old_meeting_id=row["old_meeting_id"],
+    )
