@@ -38,7 +38,7 @@ COURSES = [
     ),
 ]
 WEEKS = 4
-FIRST_MONDAY = date(2027, 5, 3)
+FIRST_MONDAY = date(2036, 5, 5)  # far enough ahead that the README's main command works for years
 PASSCODES = {("KOR101", 4): "Exam2027", ("SCI120", 4): "lab*42"}
 
 HEADERS_EN = ["ID", "Topic", "Date", "Time", "Duration", "Time zone", "Host", "Agenda"]
@@ -66,8 +66,8 @@ def write_xlsx(path: Path) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "Spring 2027"
-    sheet.append(["Spring 2027 online timetable (2027 봄학기 시간표)"])
+    sheet.title = "Spring 2036"
+    sheet.append(["Spring 2036 online timetable (2036 봄학기 시간표)"])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(HEADERS_EN)
     for cell in sheet[2]:

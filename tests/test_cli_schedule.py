@@ -56,6 +56,19 @@ def test_sandbox_run_on_the_bundled_sample(tmp_path: Path) -> None:
     assert "24 rows: 24 existing." in again.stdout
 
 
+@pytest.mark.parametrize("today", ["2026-12-02T09:00:00Z", "2034-06-30T09:00:00Z"])
+def test_the_readme_command_schedules_every_sample_row_in_any_year_to_2035(
+    tmp_path: Path, today: str
+) -> None:
+    """The README's main command on a fresh copy of the samples, with the clock at ``today``."""
+    roster = tmp_path / "timetable.xlsx"
+    shutil.copy(SAMPLES / "timetable.xlsx", roster)
+    env = NO_CREDENTIALS | {"BATCHZOOM_NOW": today}
+    result = invoke(["schedule", str(roster), "--sandbox"], env, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines()[-1].startswith("24 rows: 24 created.")
+
+
 def test_missing_credentials_is_one_line_exit_1(tmp_path: Path) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(2))
     result = invoke(["schedule", str(roster)], NO_CREDENTIALS, tmp_path)

@@ -396,3 +396,46 @@ def test_daylight_onsets_are_local_times_in_tzoffsetfrom_terms(tmp_path: Path) -
         "BEGIN:DAYLIGHT\nDTSTART:20260329T010000\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\n" in text
     )
     assert "RDATE" not in text
+
+
+def test_a_series_starting_at_the_second_side_of_a_fold_starts_there(tmp_path: Path) -> None:
+    """Daily at 01:30 from the second 01:30 (EST) of New York's 2027 fall-back night."""
+    from dateutil.rrule import rruleset
+
+    zone = "America/New_York"
+    start = datetime(2027, 11, 7, 1, 30, fold=1, tzinfo=times.zone(zone))
+    rule = {"type": 1, "repeat_interval": 1, "end_times": 3}
+    session = Session(
+        row=2,
+        key=None,
+        topic="Series",
+        start=start,
+        timezone=zone,
+        duration=45,
+        host=ALICE,
+        recurrence=rule,
+    )
+    outcome = RowOutcome(2, "created", meeting_id=81234567890, join_url="https://z/j/1")
+    target = tmp_path / "t.ics"
+    write_calendar(target, [(session, outcome)], include_password=False, now=STAMP)
+    (event,) = events(read_calendar(target))
+    zones = own_zones(target)
+    local = event["dtstart"].dt.replace(tzinfo=zones[zone])
+    series = rruleset()
+    series.rrule(rrulestr(event["rrule"].to_ical().decode(), dtstart=local))
+    exdates = event["exdate"] if isinstance(event["exdate"], list) else [event["exdate"]]
+    rdates = event["rdate"] if isinstance(event["rdate"], list) else [event["rdate"]]
+    for prop in exdates:  # (compared in the series' own zone: Python never equates a
+        for when in prop.dts:  # time in a fold with one of another zone)
+            series.exdate(when.dt.astimezone(zones[zone]))
+    for prop in rdates:
+        for when in prop.dts:
+            series.rdate(when.dt)
+    assert [utc_text(moment) for moment in series] == [
+        "2027-11-07T06:30:00Z",
+        "2027-11-08T06:30:00Z",
+        "2027-11-09T06:30:00Z",
+    ]
+    assert [utc_text(w) for w in recurrence.occurrences(start, zone, rule)] == [
+        utc_text(moment) for moment in series
+    ]

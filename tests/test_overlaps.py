@@ -168,3 +168,20 @@ def test_schedule_lists_the_overlap_warning_and_still_plans_both_rows(tmp_path: 
     assert any("host-overlap" in w or "overlaps row 2" in w for w in document["warnings"])
     strict = runner.invoke(cli, ["schedule", str(path), "--dry-run", "--allow-past", "--strict"])
     assert strict.exit_code == 3 and "host-overlap" in strict.stdout
+
+
+def test_validate_json_lists_warnings_apart_from_problems(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["A-1", "Maths", "2027-11-07T01:00-04:00", NEW_YORK, "60", HOST, ""],
+            ["B-1", "Art", "2027-11-07T01:30-04:00", NEW_YORK, "30", HOST, ""],
+            ["C-1", "Music", "2027-11-07T01:30-05:00", NEW_YORK, "30", HOST, ""],
+        ],
+    )
+    result = CliRunner().invoke(cli, ["validate", str(path), "--json", "--allow-past"])
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["problems"] == []
+    # Row 3 (01:30 EDT) is within row 2's hour; row 4 (01:30 EST) is after it ended.
+    assert [(w["row"], w["code"]) for w in document["warnings"]] == [(3, "host-overlap")]

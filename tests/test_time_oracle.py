@@ -157,15 +157,15 @@ def oracle(zone: str, wall: datetime, offset: timedelta | None) -> str:
     return real.pop().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     st.lists(
         st.tuples(walls(), st.sampled_from(FORMATS), st.integers(-1, 3)),
-        min_size=100,
-        max_size=100,
+        min_size=120,
+        max_size=120,
     )
 )
-def test_every_row_gets_the_instant_zoneinfo_gives(
+def test_every_row_gets_the_instant_zoneinfo_gives(  # 20 rosters of 120 rows
     drafted: list[tuple[tuple[str, datetime], str, int]],
 ) -> None:
     rows, starts, zones, expected = [], [], [], {}

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from batchzoom.cli.common import sandbox_for
 from batchzoom.core.errors import AuthError, ZoomUnreachableError
 from batchzoom.core.secret import Secret
+from batchzoom.engine.batch import schedule
+from batchzoom.engine.planning import load
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import (
     DailyLimitError,
@@ -22,7 +27,7 @@ from batchzoom.zoom import (
     ZoomRequestError,
     ZoomSettings,
 )
-from tests.conftest import TEST_NOW, zoom_settings
+from tests.conftest import TEST_NOW, MakeSettings, zoom_settings
 
 HOST = "alice@school.example"
 PRO = RateLimits.for_plan("pro")
@@ -250,3 +255,25 @@ def test_daily_reset_at_utc_midnight_lets_the_host_go_on(
         client.create_meeting(HOST, body(1))
     assert len(sb.meetings()) == 2
     assert sb.clock.now() > TEST_NOW + timedelta(hours=14)  # the next day, UTC
+
+
+def test_batchzooms_own_requests_pass_a_sandbox_that_wants_exact_types(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """The sandbox accepts loose types as Zoom does; batchzoom still sends exact ones: the
+    bundled timetable (one-off and recurring classes, settings, co-hosts) passes
+    strict_types, and no request is refused."""
+    roster = tmp_path / "timetable.xlsx"
+    shutil.copy(Path(__file__).resolve().parent.parent / "samples" / "timetable.xlsx", roster)
+    settings = make_settings(now=TEST_NOW, retry=RetryPolicy.for_tests())
+    loaded = load(roster, settings)
+    sb = sandbox_for(loaded, tmp_path / "sandbox.json", "pro")
+    sb.config.strict_types = True
+    with sb:
+        sb.clock.set(TEST_NOW)
+        run = make_settings(sb, now=TEST_NOW, retry=RetryPolicy.for_tests())
+        report = schedule(load(roster, run), run)
+        counts = report.counts()
+        assert counts["created"] == len(loaded.validation.sessions) > 0
+        assert counts["failed"] == 0
+        assert "400" not in sb.counters()["meetingCreate"]["responses"]

@@ -11,8 +11,11 @@ other modules included:
     ├── ConfigError                 a setting is missing or wrong (credentials, URLs, options)
     ├── ZoomError                   Zoom answered in a way the run cannot continue from
     │   ├── AuthError               credentials rejected, or a token rejected twice
-    │   ├── ZoomUnreachableError    Zoom could not be reached after retries
+    │   │   └── ScopeError          the app lacks an OAuth scope (Zoom's 4711)  (batchzoom.zoom)
+    │   ├── ZoomUnreachableError    Zoom could not be reached (or not as Zoom) after retries
     │   ├── ZoomRequestError        Zoom refused one request: that row fails  (batchzoom.zoom)
+    │   │   └── MalformedAnswerError  an answer that is not Zoom's (HTML, no id)  (batchzoom.zoom)
+    │   ├── UnprovenListingError    a host's list was incomplete: absence unproven  (batchzoom.zoom)
     │   ├── DailyLimitError         a daily limit: the row waits for ``resume_at``  (batchzoom.zoom)
     │   └── InDoubtError            a create may or may not have happened  (batchzoom.zoom)
     ├── OutputError                 the result sheet or state file could not be written
@@ -20,8 +23,8 @@ other modules included:
     ├── InterruptedRunError         the user stopped the run (Ctrl-C); what was done is journalled
     └── NotConfirmedError           changes needed a yes, and there was nobody to ask
 
-The three Zoom request errors live beside the client that raises them; every
-other class is defined here.
+The Zoom request errors marked (batchzoom.zoom) live beside the client that
+raises them; every other class is defined here.
 """
 
 from __future__ import annotations

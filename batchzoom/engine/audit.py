@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
@@ -288,7 +288,7 @@ class MeetingCheck:
     start_time: str  # as the journal recorded it (UTC)
     zoom_topic: str | None = None
     zoom_start_time: str | None = None
-    changed: tuple[str, ...] = ()  # "topic", "start_time"
+    changed: tuple[str, ...] = ()  # the fields ``changed_on_zoom`` names
     error: str | None = None
 
     def detail(self) -> str:
@@ -301,6 +301,7 @@ class MeetingCheck:
             parts.append(f"topic {self.topic!r} -> {self.zoom_topic!r}")
         if "start_time" in self.changed:
             parts.append(f"start {self.start_time} -> {self.zoom_start_time}")
+        parts += [f"{name} changed" for name in self.changed if name not in {"topic", "start_time"}]
         return "; ".join(parts)
 
 
@@ -332,6 +333,45 @@ def _same_instant(left: str | None, right: str | None) -> bool:
         return left == right
 
 
+# What batchzoom sets on a meeting and watches for edits made on Zoom: the fields of the
+# body it sent, and the start instant.
+WATCHED = ("topic", "duration", "timezone", "agenda")
+# Zoom's listing of a host's meetings cuts ``agenda`` to 250 characters ("The length of
+# agenda gets truncated to 250 characters when you list all of a user's meetings",
+# GET /users/{userId}/meetings, /work/shared/zoom-api/FACTS.md).
+LISTED_AGENDA = 250
+
+
+def changed_on_zoom(
+    entry: Entry,
+    meeting: Mapping[str, Any],
+    *,
+    body: Mapping[str, Any] | None = None,
+    listed: bool = False,
+) -> tuple[str, ...]:
+    """The fields of Zoom's ``meeting`` that differ from what batchzoom last set.
+
+    The one definition of "changed on Zoom", for ``reconcile`` and ``sync`` alike: the
+    topic, duration, time zone and agenda of the body batchzoom sent (``body``, else the
+    journal's; without either only the topic counts), and the start instant. A meeting
+    from a host's listing (``listed``) is compared on the agenda's first 250 characters.
+    """
+    recorded = body if body is not None else entry.body
+    names = WATCHED if recorded is not None else ("topic",)
+    recorded = recorded or {"topic": entry.topic}
+    changed = []
+    for name in names:
+        theirs, ours = meeting.get(name) or None, recorded.get(name) or None
+        if listed and name == "agenda" and isinstance(ours, str):
+            ours = ours[:LISTED_AGENDA]
+        if theirs != ours:
+            changed.append(name)
+    start = recorded.get("start_time") if body is not None else None
+    if not _same_instant(meeting.get("start_time"), start or entry.start_time or entry.start_utc):
+        changed.append("start_time")
+    return tuple(changed)
+
+
 def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:
     """Compare a journal entry with Zoom's meeting (None: Zoom says it does not exist)."""
     assert entry.meeting_id is not None
@@ -349,11 +389,7 @@ def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:
         return check
     zoom_topic = meeting.get("topic")
     zoom_start = meeting.get("start_time")
-    changed = []
-    if zoom_topic != entry.topic:
-        changed.append("topic")
-    if not _same_instant(zoom_start, recorded_start):
-        changed.append("start_time")
+    changed = changed_on_zoom(entry, meeting)
     return MeetingCheck(
         row=check.row,
         row_key=check.row_key,
@@ -364,7 +400,7 @@ def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:
         start_time=check.start_time,
         zoom_topic=zoom_topic,
         zoom_start_time=zoom_start,
-        changed=tuple(changed),
+        changed=changed,
     )
 
 

@@ -17,12 +17,12 @@ import contextlib
 import os
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 import httpx
 
@@ -82,6 +82,8 @@ class Progress:
     failed: int
     deferred: int
     outcome: RowOutcome | None = None  # the row just settled
+    updated: int = 0  # sync only
+    cancelled: int = 0  # sync only
 
 
 @dataclass
@@ -605,36 +607,45 @@ def settle_all(
             future.result()
 
 
-def create_all(
+T = TypeVar("T")
+
+
+def apply_all(
     run: Run,
-    new: list[tuple[Session, str]],
-    outcomes: dict[int, RowOutcome],
+    items: Sequence[T],
+    do: Callable[[T], RowOutcome],
+    record: Callable[[T, RowOutcome], None],
     workers: int,
     progress: ProgressCallback | None,
 ) -> None:
+    """``do`` every item on one pool of ``workers`` (creates, updates, deletes alike),
+    ``record`` each outcome and report progress after each; under the run's token,
+    pacing and retry policy, since every request goes through ``run.client``."""
     tally: Counter[str] = Counter()
     lock = threading.Lock()
 
-    def one(item: tuple[Session, str]) -> None:
-        outcome = run.create(*item)
+    def one(item: T) -> None:
+        outcome = do(item)
         with lock:
-            outcomes[outcome.row] = outcome
+            record(item, outcome)
             tally[outcome.status] += 1
             tally["done"] += 1
             snapshot = Progress(
-                len(new),
-                tally["done"],
-                tally["created"],
-                tally["failed"],
-                tally["deferred"],
-                outcome,
+                total=len(items),
+                done=tally["done"],
+                created=tally["created"],
+                failed=tally["failed"],
+                deferred=tally["deferred"],
+                outcome=outcome,
+                updated=tally["updated"],
+                cancelled=tally["cancelled"],
             )
         if progress is not None:
             progress(snapshot)
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="batchzoom")
     try:
-        for future in [pool.submit(one, item) for item in new]:
+        for future in [pool.submit(one, item) for item in items]:
             future.result()
     except BaseException:
         # Ctrl-C or a bug: finish the requests in flight (so the journal knows
@@ -645,6 +656,21 @@ def create_all(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+def create_all(
+    run: Run,
+    new: list[tuple[Session, str]],
+    outcomes: dict[int, RowOutcome],
+    workers: int,
+    progress: ProgressCallback | None,
+) -> None:
+    """Create the meetings of ``new`` rows; each outcome lands in ``outcomes``."""
+
+    def record(item: tuple[Session, str], outcome: RowOutcome) -> None:
+        outcomes[outcome.row] = outcome
+
+    apply_all(run, new, lambda item: run.create(*item), record, workers, progress)
 
 
 def write_sheet(

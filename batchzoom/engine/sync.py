@@ -20,7 +20,8 @@ than overwritten, unless ``force``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -28,13 +29,13 @@ from typing import Any, Literal
 import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
+from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.batch import (
     Loaded,
-    Progress,
     ProgressCallback,
     Run,
     RunReport,
-    create_all,
+    apply_all,
     from_entry,
     invalid_outcomes,
     locked_journal,
@@ -59,8 +60,7 @@ from batchzoom.zoom import (
 from batchzoom.zoom.meetings import create_body, fingerprint
 
 Action = Literal["create", "update", "restore", "recreate", "cancel", "delete"]
-# The meeting fields batchzoom sets, as Zoom reports them back, for spotting edits made on Zoom.
-WATCHED = ("topic", "duration", "timezone", "agenda")
+RECURRING = 8  # Zoom's type of a recurring meeting with a fixed time
 
 
 @dataclass(frozen=True)
@@ -182,42 +182,74 @@ class SyncReport(RunReport):
     missing: list[RowOutcome] = field(default_factory=list)  # rows gone from the sheet
 
 
-def _conflict(entry: Entry, meeting: dict[str, Any] | None) -> str | None:
+def _conflict(
+    entry: Entry, meeting: Mapping[str, Any] | None, *, listed: bool = False
+) -> str | None:
     """Why Zoom's copy differs from what batchzoom last set, or None when it does not."""
     if meeting is None:
         return f"meeting {entry.meeting_id} was deleted on Zoom"
-    body = entry.body or {}
-    changed = [name for name in WATCHED if (meeting.get(name) or None) != (body.get(name) or None)]
-    if entry.start_time and meeting.get("start_time") != entry.start_time:
-        changed.append("start_time")
+    changed = changed_on_zoom(entry, meeting, listed=listed)
     if not changed:
         return None
     return f"meeting {entry.meeting_id} was changed on Zoom ({', '.join(changed)})"
 
 
 class _Sync:
-    """Applies a plan's update, recreate and delete steps (creates go through ``Run``)."""
+    """Applies a plan's update, recreate and delete steps (creates go through ``Run``).
 
-    def __init__(self, run: Run, journal: Journal, options: Settings) -> None:
+    ``listed`` holds the meetings of the plan's hosts from one listing per host, so that
+    checking a meeting before changing it costs no request of its own; a meeting the
+    listing does not show (past, or recurring: listed at its next occurrence) is read.
+    """
+
+    def __init__(
+        self,
+        run: Run,
+        journal: Journal,
+        options: Settings,
+        listed: Mapping[int, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.run = run
         self.client: ZoomClient = run.client
         self.journal = journal
         self.options = options
+        self.listed = listed or {}
+
+    def current(self, meeting_id: int) -> tuple[dict[str, Any] | None, bool]:
+        """Zoom's meeting now, and whether it came from the listing."""
+        listed = self.listed.get(meeting_id)
+        if listed is not None and listed.get("type") != RECURRING:
+            return dict(listed), True
+        return self.client.get_meeting(meeting_id), False
 
     def guard(self, step: Step) -> tuple[dict[str, Any] | None, str | None]:
-        """Read the meeting back; a conflict message unless it is as batchzoom left it."""
-        assert step.entry is not None and step.entry.meeting_id is not None
-        meeting = self.client.get_meeting(step.entry.meeting_id)
+        """Zoom's meeting; a conflict message unless it is as batchzoom left it."""
+        entry = step.entry
+        assert entry is not None and entry.meeting_id is not None
+        meeting, listed = self.current(entry.meeting_id)
         if self.options.force:
             return meeting, None
-        conflict = _conflict(step.entry, meeting)
-        if conflict and step.entry.pending is not None and meeting is not None:
+        conflict = _conflict(entry, meeting, listed=listed)
+        if conflict and entry.pending is not None and meeting is not None:
             # An update was sent before a crash: Zoom may show it already (it is sent again).
-            shown = all(
-                (meeting.get(k) or None) == (step.entry.pending.get(k) or None) for k in WATCHED
-            )
+            shown = not changed_on_zoom(entry, meeting, body=entry.pending, listed=listed)
             return meeting, None if shown else conflict
         return meeting, conflict
+
+    def after_update(
+        self, entry: Entry, patch: Mapping[str, Any], body: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """The meeting as the PATCH left it. Read back only when the answer cannot be known
+        here: a new passcode changes the join link, and a series lists its own start."""
+        assert entry.meeting_id is not None
+        if "password" in patch or body.get("type") == RECURRING:
+            return self.client.get_meeting(entry.meeting_id)
+        return {
+            "id": entry.meeting_id,
+            "join_url": entry.join_url,
+            "password": entry.password,
+            "start_time": body["start_time"] if "start_time" in patch else entry.start_time,
+        }
 
     def update(self, step: Step) -> RowOutcome:
         session, entry = step.session, step.entry
@@ -235,6 +267,8 @@ class _Sync:
             return _failed(
                 session, entry, f"Not updated: {conflict}; check it, then sync with --force."
             )
+        if meeting is not None:  # a listing has no passcode: keep the one the journal has
+            meeting = {"password": entry.password, **meeting}
         new_body = create_body(session)
         if self.options.force:  # make Zoom match the sheet, whatever was changed there
             patch = dict(new_body)
@@ -254,7 +288,7 @@ class _Sync:
             except ZoomRequestError as refused:
                 self.journal.record_update_abandoned(step.key)
                 return _failed(session, entry, str(refused))
-            meeting = self.client.get_meeting(entry.meeting_id) or meeting
+            meeting = self.after_update(entry, patch, new_body)
         if meeting is None:
             return _failed(session, entry, f"meeting {entry.meeting_id} was deleted on Zoom")
         self.journal.record_updated(
@@ -410,7 +444,8 @@ def sync(
         with zoom_run(settings, journal, claimed, report, limits=limits, retry=options.retry,
                       workers=workers, transport=transport) as run:  # fmt: skip
             run.now = now
-            _apply(plan, run, _Sync(run, journal, options), outcomes, report, workers, progress)
+            syncer = _Sync(run, journal, options, listed_meetings(run, plan))
+            _apply(plan, run, syncer, outcomes, report, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:
             raise run.fatal
@@ -426,29 +461,62 @@ def _apply(
     workers: int,
     progress: ProgressCallback | None,
 ) -> None:
+    """Every step of the plan on the run's one pool of workers, creates like ``schedule``'s."""
     creates = [(s.session, s.key) for s in plan.steps if s.action == "create" and s.session]
     new: list[tuple[Session, str]] = []
     settle_all(run, creates, outcomes, new, workers)
-    create_all(run, new, outcomes, workers, None)
-    others = [s for s in plan.steps if s.action != "create"]
-    for done, step in enumerate(others, start=1):
-        if run.fatal is not None:
-            break
+    steps = [Step("create", key, session, None) for session, key in new]
+    steps += [s for s in plan.steps if s.action != "create"]
+
+    def one(step: Step) -> RowOutcome:
+        if run.fatal is not None and step.action != "create":
+            return _failed_any(step, f"Not sent: {run.fatal}")
         try:
+            if step.action == "create":
+                assert step.session is not None
+                return run.create(step.session, step.key)
             if step.action in {"update", "restore"}:
-                outcome = syncer.update(step)
-            elif step.action == "recreate":
-                outcome = syncer.recreate(step)
-            else:
-                outcome = syncer.delete(step)
+                return syncer.update(step)
+            if step.action == "recreate":
+                return syncer.recreate(step)
+            return syncer.delete(step)
         except (AuthError, ZoomUnreachableError) as error:
             run.stop(error)
-            break
+            return _failed_any(step, f"Not sent: {error}")
         except BatchzoomError as error:
-            outcome = _failed_any(step, str(error))
+            return _failed_any(step, str(error))
+
+    def record(step: Step, outcome: RowOutcome) -> None:
         if step.session is None:
             report.missing.append(outcome)
         else:
             outcomes[outcome.row] = outcome
-        if progress is not None:
-            progress(Progress(len(others), done, 0, 0, 0))
+
+    apply_all(run, steps, one, record, workers, progress)
+
+
+def listed_meetings(run: Run, plan: SyncPlan) -> dict[int, dict[str, Any]]:
+    """The meetings of every host whose meeting a step checks, from one listing per host.
+
+    A host whose listing fails has its meetings read one by one instead.
+    """
+    hosts = {
+        step.entry.host
+        for step in plan.steps
+        if step.action != "create" and step.entry is not None and step.entry.meeting_id
+    }
+    listed: dict[int, dict[str, Any]] = {}
+    for host in sorted(hosts, key=str.lower):
+        if run.fatal is not None:
+            break
+        try:
+            meetings = run.client.listing(host)
+        except (AuthError, ZoomUnreachableError) as error:
+            run.stop(error)
+            break
+        except BatchzoomError:
+            continue
+        for meeting in meetings:
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                listed[int(meeting["id"])] = meeting
+    return listed

@@ -97,10 +97,16 @@ def meeting_event(
         start = first_occurrence(start, rule)
         event.add("rrule", rrule(rule))
         last = _last_possible(start.date(), rule)
-    if not session.recurrence and _repeated_wall_time(start):
+    if _repeated_wall_time(start) and (start.fold or not session.recurrence):
         # RFC 5545 reads a local time that happens twice as the first of the two
-        # (section 3.3.5); the second one is written as its UTC instant.
-        start = start.astimezone(UTC)
+        # (section 3.3.5). A meeting at the second one is written as its UTC instant; a
+        # series starting there keeps its local DTSTART (its later occurrences follow
+        # local time) with that first instant swapped for the real one.
+        if not session.recurrence:
+            start = start.astimezone(UTC)
+        else:
+            event.add("exdate", start.replace(fold=0).astimezone(UTC))
+            event.add("rdate", start.astimezone(UTC))
     event.add("dtstart", start)
     event.add("duration", timedelta(minutes=session.duration))
     join_url = outcome.join_url or ""
