@@ -40,8 +40,9 @@ from typing import Any
 import httpx
 
 from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import Progress, schedule
+from batchzoom.engine.batch import schedule
 from batchzoom.engine.planning import load
+from batchzoom.engine.run import Progress
 from batchzoom.engine.settings import resolve
 from batchzoom.engine.sync import sync
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser

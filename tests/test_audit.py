@@ -23,10 +23,9 @@ import batchzoom.cli.reconcile
 import batchzoom.cli.status  # noqa: F401  (each registers its command)
 from batchzoom.cli import cli
 from batchzoom.core.errors import InputError
-from batchzoom.engine.audit import compare, read_journal, reconcile, status
+from batchzoom.engine.audit import compare, reconcile, status
 from batchzoom.engine.batch import schedule
-from batchzoom.engine.journal import Journal
-from batchzoom.engine.journal_file import Entry
+from batchzoom.engine.journal import Entry, Journal, RowInfo, read_journal
 from batchzoom.engine.planning import load
 from batchzoom.model.outcomes import row_key
 from batchzoom.sandbox import Sandbox, SandboxConfig
@@ -135,12 +134,14 @@ def mixed(
     session = load(roster, make_settings()).validation.sessions[6]
     with Journal(journal, account=sb.account_id, now=sb.clock.now) as j:
         j.record_intent(
-            row_key=row_key(session),
-            host=session.host,
-            topic=session.topic,
-            start_utc=session.start_utc,
-            fingerprint="-",
-            excel_row=session.row,
+            RowInfo(
+                row_key=row_key(session),
+                host=session.host,
+                topic=session.topic,
+                start_utc=session.start_utc,
+                fingerprint="-",
+                excel_row=session.row,
+            ),
         )
     return roster, journal, sb
 
@@ -480,12 +481,14 @@ def test_reconcile_checks_only_the_current_accounts_meetings(
     roster, journal, _ = scheduled
     with Journal(journal, account="another-account") as other:
         other.record_intent(
-            row_key="id:X",
-            host=ALICE,
-            topic="X",
-            start_utc="2027-05-03T00:00:00Z",
-            fingerprint="-",
-            excel_row=99,
+            RowInfo(
+                row_key="id:X",
+                host=ALICE,
+                topic="X",
+                start_utc="2027-05-03T00:00:00Z",
+                fingerprint="-",
+                excel_row=99,
+            ),
         )
         other.record_created("id:X", {"id": 1, "start_time": "2027-05-03T00:00:00Z"})
     code, out, _ = invoke(env | sandbox_env(sandbox), "reconcile", roster)

@@ -27,9 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from batchzoom.cli.app import outcome_exit
-from batchzoom.engine.batch import RunReport, schedule
+from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import Journal, default_path
 from batchzoom.engine.planning import load
+from batchzoom.engine.run import RunReport
 from batchzoom.engine.settings import resolve
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from tests.conftest import TEST_NOW, MakeSettings, zoom_settings

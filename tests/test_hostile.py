@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 
 from batchzoom.core.errors import AuthError, ConfigError, ZoomUnreachableError
 from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import RunReport, schedule
+from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import Journal, default_path
 from batchzoom.engine.planning import load
+from batchzoom.engine.run import RunReport
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import (
     DailyLimitError,

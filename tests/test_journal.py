@@ -14,7 +14,7 @@ import pytest
 
 from batchzoom.cli.app import error_exit
 from batchzoom.core.errors import InputError, LockedError
-from batchzoom.engine.journal import Journal, default_path
+from batchzoom.engine.journal import Journal, RowInfo, default_path
 from batchzoom.engine.lock import RunLock
 
 MEETING = {
@@ -27,12 +27,14 @@ MEETING = {
 
 def _intent(journal: Journal, key: str = "id:A1", host: str = "kim@school.example") -> None:
     journal.record_intent(
-        row_key=key,
-        host=host,
-        topic="Maths",
-        start_utc="2027-05-03T09:00:00Z",
-        fingerprint="f1",
-        excel_row=2,
+        RowInfo(
+            row_key=key,
+            host=host,
+            topic="Maths",
+            start_utc="2027-05-03T09:00:00Z",
+            fingerprint="f1",
+            excel_row=2,
+        ),
     )
 
 
@@ -110,12 +112,14 @@ def test_deferred_entry_remembers_when_to_resume(tmp_path: Path) -> None:
     resume = datetime(2027, 5, 4, tzinfo=UTC)
     with Journal(tmp_path / "j.db", account="acc") as journal:
         journal.note(
-            row_key="id:9",
-            host="h@x.example",
-            topic="T",
-            start_utc="2027-05-05T00:00:00Z",
-            fingerprint="f",
-            excel_row=9,
+            RowInfo(
+                row_key="id:9",
+                host="h@x.example",
+                topic="T",
+                start_utc="2027-05-05T00:00:00Z",
+                fingerprint="f",
+                excel_row=9,
+            ),
             state="deferred",
             error="limit",
             resume_at=resume,

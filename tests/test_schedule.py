@@ -19,9 +19,10 @@ from openpyxl.styles import Font
 
 from batchzoom.cli.app import outcome_exit
 from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import Loaded, RunReport, schedule
+from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import default_path
 from batchzoom.engine.planning import load
+from batchzoom.engine.run import Loaded, RunReport
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import ZoomSettings
 from batchzoom.zoom.meetings import create_body
@@ -365,7 +366,7 @@ def test_rows_already_on_zoom_do_not_block_a_later_run_once_they_have_started(
 def test_a_dropped_create_of_a_past_or_recurring_session_is_found_not_repeated(
     tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
 ) -> None:
-    from batchzoom.engine.batch import is_meeting_of
+    from batchzoom.engine.run import is_meeting_of
 
     past = session_rows(1, [ALICE], first=datetime(2020, 1, 6, 9, 0))
     roster = write_csv(tmp_path / "past.csv", past)

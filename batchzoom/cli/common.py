@@ -24,8 +24,8 @@ from batchzoom.cli.alerts import alerts
 from batchzoom.cli.app import INVALID_ROWS, finish, outcome_exit
 from batchzoom.cli.options import add_flags, echo_report, problem_table
 from batchzoom.core.secret import Secret
-from batchzoom.engine.batch import Loaded, RunReport
 from batchzoom.engine.journal import default_path
+from batchzoom.engine.run import Loaded, RunReport
 from batchzoom.engine.settings import Settings
 from batchzoom.files.ics import without_passcode
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser

@@ -11,8 +11,8 @@ import click
 
 from batchzoom.cli.app import INCOMPLETE, OK, cli, finish
 from batchzoom.cli.status import text_table
-from batchzoom.engine.audit import MeetingCheck, ReconcileReport, read_journal, reconcile
-from batchzoom.engine.journal import default_path
+from batchzoom.engine.audit import MeetingCheck, ReconcileReport, reconcile
+from batchzoom.engine.journal import default_path, read_journal
 from batchzoom.engine.settings import resolve
 from batchzoom.zoom import load_settings
 

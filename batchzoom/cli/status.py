@@ -16,10 +16,10 @@ from batchzoom.cli.app import cli
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_status
 from batchzoom.core.errors import ConfigError
-from batchzoom.engine.audit import RowStatus, StatusReport, read_journal, status
-from batchzoom.engine.batch import Loaded
-from batchzoom.engine.journal import default_path
+from batchzoom.engine.audit import RowStatus, StatusReport, status
+from batchzoom.engine.journal import default_path, read_journal
 from batchzoom.engine.planning import load
+from batchzoom.engine.run import Loaded
 from batchzoom.engine.settings import resolve
 from batchzoom.zoom import load_settings
 

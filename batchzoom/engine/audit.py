@@ -1,34 +1,23 @@
 """Looking back at a roster's runs: what the journal says, and whether Zoom still agrees.
 
-``read_journal`` opens a journal read-only (it never creates or changes one) and
-returns the entries of every account. ``status`` lays them beside the roster's
-rows without calling Zoom. ``reconcile`` asks Zoom for every meeting the journal
+``status`` lays a journal's entries (read with ``journal.read_journal``, which never
+changes it) beside the roster's rows without calling Zoom. ``reconcile`` asks Zoom for every meeting the journal
 holds and reports the ones deleted or changed on Zoom's side; it sends only
 reads, so neither Zoom nor the journal is ever modified.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal, cast
 
-from batchzoom.core.errors import InputError
-from batchzoom.engine.batch import Loaded, invalid_outcomes
-from batchzoom.engine.journal_file import (
-    SCHEMA_VERSION,
-    DamagedEntryError,
-    Entry,
-    entry_from_row,
-    open_read_only,
-)
+from batchzoom.engine.journal import Entry, JournalContents
+from batchzoom.engine.run import Loaded, invalid_outcomes
 from batchzoom.engine.settings import Settings
 from batchzoom.model.cells import cell_text
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key
@@ -61,67 +50,6 @@ RECONCILE_WORKERS = 8
 
 # ---------------------------------------------------------------------------------------------
 # Reading a journal
-
-
-@dataclass(frozen=True)
-class JournalContents:
-    """Everything a journal holds, for every Zoom account that used it."""
-
-    path: Path
-    exists: bool
-    entries: dict[str, dict[str, Entry]]  # account -> row key -> entry
-    quota: dict[str, dict[str, int]]  # account -> host (lower case) -> creates on ``day``
-    day: str  # the UTC day (YYYY-MM-DD) ``quota`` counts
-
-    def accounts(self) -> list[str]:
-        return sorted(self.entries.keys() | self.quota.keys())
-
-
-def read_journal(path: Path, *, day: str, must_exist: bool = False) -> JournalContents:
-    """Read the journal at ``path`` without creating or changing it.
-
-    A missing file is an empty journal (no run yet) unless ``must_exist``.
-    Raises ``InputError`` when the file cannot be read.
-    """
-    if not path.is_file():
-        if must_exist or path.exists():
-            raise InputError(
-                f"There is no state file at {path}; check the --state path, or run "
-                "batchzoom schedule first."
-            )
-        return JournalContents(path, False, {}, {}, day)
-    try:
-        with closing(open_read_only(path)) as db:  # works in a read-only folder too
-            db.execute("PRAGMA busy_timeout=10000")
-            version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if version is not None and int(version["value"]) > SCHEMA_VERSION:
-                raise InputError(
-                    f"The state file {path} was written by a newer batchzoom; upgrade batchzoom "
-                    "to read it."
-                )
-            rows = db.execute("SELECT * FROM entries ORDER BY excel_row, row_key").fetchall()
-            quota_rows = db.execute(
-                "SELECT account, host, used FROM quota WHERE day = ?", (day,)
-            ).fetchall()
-    except (sqlite3.Error, ValueError) as error:
-        raise InputError(
-            f"Cannot read the state file {path} ({error}); check that it is a batchzoom state "
-            "file and that you may read it."
-        ) from None
-    entries: dict[str, dict[str, Entry]] = {}
-    for row in rows:
-        try:
-            entry = entry_from_row(row)
-        except DamagedEntryError as error:
-            raise InputError(
-                f"The state file {path} is damaged: the entry of row {row['row_key']} has "
-                f"{error}; move the file aside and run again."
-            ) from None
-        entries.setdefault(row["account"], {})[row["row_key"]] = entry
-    quota: dict[str, dict[str, int]] = {}
-    for row in quota_rows:
-        quota.setdefault(row["account"], {})[row["host"]] = int(row["used"])
-    return JournalContents(path, True, entries, quota, day)
 
 
 # ---------------------------------------------------------------------------------------------

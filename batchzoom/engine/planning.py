@@ -16,9 +16,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from batchzoom.engine.audit import read_journal
-from batchzoom.engine.batch import Loaded
-from batchzoom.engine.journal import default_path, sent_row_keys
+from batchzoom.engine.journal import default_path, read_journal, sent_row_keys
+from batchzoom.engine.run import Loaded
 from batchzoom.engine.settings import Settings
 from batchzoom.files.roster import Roster, read_roster
 from batchzoom.model import pools, recurrence

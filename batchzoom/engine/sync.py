@@ -30,7 +30,9 @@ import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
 from batchzoom.engine.audit import changed_on_zoom
-from batchzoom.engine.batch import (
+from batchzoom.engine.batch import locked_journal, write_sheet
+from batchzoom.engine.journal import Entry, Journal
+from batchzoom.engine.run import (
     Loaded,
     ProgressCallback,
     Run,
@@ -38,15 +40,11 @@ from batchzoom.engine.batch import (
     apply_all,
     from_entry,
     invalid_outcomes,
-    locked_journal,
     row_info,
     row_outcome,
     settle_all,
-    write_sheet,
     zoom_run,
 )
-from batchzoom.engine.journal import Journal
-from batchzoom.engine.journal_file import Entry
 from batchzoom.engine.settings import Settings
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import RowOutcome, row_key
@@ -57,7 +55,7 @@ from batchzoom.zoom import (
     ZoomRequestError,
     default_concurrency,
 )
-from batchzoom.zoom.meetings import create_body, fingerprint
+from batchzoom.zoom.meetings import create_body
 
 Action = Literal["create", "update", "restore", "recreate", "cancel", "delete"]
 RECURRING = 8  # Zoom's type of a recurring meeting with a fixed time
@@ -291,15 +289,7 @@ class _Sync:
             meeting = self.after_update(entry, patch, new_body)
         if meeting is None:
             return _failed(session, entry, f"meeting {entry.meeting_id} was deleted on Zoom")
-        self.journal.record_updated(
-            row_key=step.key,
-            body=new_body,
-            fingerprint=fingerprint(new_body),
-            meeting=meeting,
-            topic=session.topic,
-            start_utc=session.start_utc,
-            excel_row=session.row,
-        )
+        self.journal.record_updated(row_info(session, step.key), body=new_body, meeting=meeting)
         self.finish_replacement(step.key, entry)
         return row_outcome(
             session,
@@ -353,7 +343,7 @@ class _Sync:
                 return _failed(
                     session, entry, f"Not moved: {conflict}; check it, then sync with --force."
                 )
-            self.journal.record_replacing(**row_info(session, step.key), body=create_body(session))
+            self.journal.record_replacing(row_info(session, step.key), body=create_body(session))
         outcome = self.run.create(session, step.key)
         if outcome.status == "created":
             self.finish_replacement(step.key, entry)

@@ -1,7 +1,8 @@
-"""The journal's SQLite file: its schema, opening it, and reading its rows back.
+"""The journal's schema and its records: one table of entries, one of daily quota counts.
 
-Every way the file can refuse is one sentence: a damaged file or a damaged value in it
-(``DamagedEntryError`` names the value), a full disk, a read-only folder.
+An ``Entry`` is what the journal knows about one roster row; a ``RowInfo`` is what a
+run tells it about a row besides the meeting. Only the ``batchzoom.engine.journal``
+package reads or writes the tables.
 """
 
 from __future__ import annotations
@@ -93,7 +94,42 @@ class Entry:
         return self.state == "intent"
 
 
-def open_writable(path: Path) -> sqlite3.Connection:
+@dataclass(frozen=True)
+class RowInfo:
+    """What the journal keeps about a row besides its meeting."""
+
+    row_key: str
+    host: str
+    topic: str
+    start_utc: str
+    fingerprint: str
+    excel_row: int | None
+
+    def columns(self) -> tuple[str, str, str, str, str, int | None]:
+        """The values of the entries table's columns of the same names, in this order."""
+        return (
+            self.row_key,
+            self.host,
+            self.topic,
+            self.start_utc,
+            self.fingerprint,
+            self.excel_row,
+        )
+
+
+def default_path(roster: Path) -> Path:
+    """``<name>.batchzoom.db`` beside the roster, shared by ``<name>.xlsx`` and ``<name>.csv``.
+
+    Saving the roster in the other format (or as .xlsm) keeps its journal.
+    """
+    return roster.with_name(roster.stem + ".batchzoom.db")
+
+
+def to_json(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def open_journal(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     # It holds passcodes: readable by the user only, from the first byte.
     with suppress(FileExistsError):
@@ -125,7 +161,10 @@ class DamagedEntryError(ValueError):
 def unwritable(path: Path, error: sqlite3.Error) -> str:
     """One sentence for a state file the disk or the folder will not let batchzoom use."""
     if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
-        return f"Cannot write the state file {path} because the disk is full; free some space and run again."
+        return (
+            f"Cannot write the state file {path} because the disk is full; free some space and "
+            "run again."
+        )
     return (
         f"Cannot use the state file {path} ({error}); make its folder writable or choose "
         "another place with --state."

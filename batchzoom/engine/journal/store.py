@@ -1,21 +1,7 @@
-"""The journal: a durable record of every meeting a roster's runs asked Zoom for.
-
-One SQLite database per roster (WAL mode), written *before* each create (the
-intent) and *after* it (the meeting Zoom returned), each in its own committed
-transaction. A run killed at any instant therefore leaves one of:
-
-- no row: nothing was sent, the session is simply created next time;
-- an intent without a meeting: the create may or may not have reached Zoom;
-  the next run settles it by listing the host's meetings before sending again;
-- a meeting: it exists, and the output sheet is rebuilt from it.
-
-Entries are per Zoom account, so trying the sandbox and then a real account
-on the same roster never mixes their meetings.
-"""
+"""Writing the journal: every step of a run in its own committed transaction."""
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -26,23 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from batchzoom.core.errors import InputError, OutputError
-from batchzoom.engine.journal_file import (
+from batchzoom.engine.journal.schema import (
     DamagedEntryError,
     Entry,
+    RowInfo,
     State,
     entry_from_row,
+    open_journal,
     open_read_only,
-    open_writable,
+    to_json,
     unwritable,
 )
-
-
-def default_path(roster: Path) -> Path:
-    """``<name>.batchzoom.db`` beside the roster, shared by ``<name>.xlsx`` and ``<name>.csv``.
-
-    Saving the roster in the other format (or as .xlsm) keeps its journal.
-    """
-    return roster.with_name(roster.stem + ".batchzoom.db")
 
 
 class Journal:
@@ -61,7 +41,7 @@ class Journal:
         self.now = now  # the run's clock: stamps every change and names the quota's UTC day
         self._lock = threading.Lock()
         try:
-            self._db = open_read_only(path) if read_only else open_writable(path)
+            self._db = open_read_only(path) if read_only else open_journal(path)
         except sqlite3.OperationalError as error:
             # Not a damaged file: the disk, the folder or the file's permissions refuse.
             raise OutputError(unwritable(path, error)) from None
@@ -173,16 +153,12 @@ class Journal:
     # -- writing (each call is one committed transaction) -----------------------
     def record_intent(
         self,
+        info: RowInfo,
         *,
-        row_key: str,
-        host: str,
-        topic: str,
-        start_utc: str,
-        fingerprint: str,
-        excel_row: int,
         body: dict[str, Any] | None = None,
     ) -> None:
         """Before a create is sent: from now on the meeting may exist."""
+        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         day = self.today()
         with self._write() as db:
             db.execute(
@@ -202,7 +178,7 @@ class Journal:
                     start_utc,
                     fingerprint,
                     excel_row,
-                    _json(body),
+                    to_json(body),
                     self._stamp(),
                 ),
             )
@@ -235,17 +211,13 @@ class Journal:
 
     def record_found(
         self,
+        info: RowInfo,
         *,
-        row_key: str,
-        host: str,
-        topic: str,
-        start_utc: str,
-        fingerprint: str,
-        excel_row: int,
         meeting: dict[str, Any],
         body: dict[str, Any] | None = None,
     ) -> None:
         """A meeting found on Zoom for a row (after a lost answer, or a lost journal)."""
+        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         with self._write() as db:
             db.execute(
                 """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
@@ -260,7 +232,7 @@ class Journal:
                     start_utc,
                     fingerprint,
                     excel_row,
-                    _json(body),
+                    to_json(body),
                     self._stamp(),
                 ),
             )
@@ -272,7 +244,7 @@ class Journal:
         with self._write() as db:
             db.execute(
                 "UPDATE entries SET pending = ?, updated_at = ? WHERE account = ? AND row_key = ?",
-                (_json(body), self._stamp(), self.account, row_key),
+                (to_json(body), self._stamp(), self.account, row_key),
             )
             db.execute(
                 """INSERT INTO quota (account, host, day, used) VALUES (?, ?, ?, 1)
@@ -290,23 +262,20 @@ class Journal:
 
     def record_updated(
         self,
+        info: RowInfo,
         *,
-        row_key: str,
         body: dict[str, Any],
-        fingerprint: str,
         meeting: dict[str, Any],
-        topic: str,
-        start_utc: str,
-        excel_row: int,
     ) -> None:
         """After a PATCH (or a check) showed the meeting with ``body``'s details."""
+        row_key, _, topic, start_utc, fingerprint, excel_row = info.columns()
         with self._write() as db:
             db.execute(
                 """UPDATE entries SET body = ?, pending = NULL, fingerprint = ?, topic = ?,
                        start_utc = ?, excel_row = ?, reported = 0, error = NULL, updated_at = ?
                    WHERE account = ? AND row_key = ?""",
                 (
-                    _json(body),
+                    to_json(body),
                     fingerprint,
                     topic,
                     start_utc,
@@ -320,16 +289,12 @@ class Journal:
 
     def record_replacing(
         self,
+        info: RowInfo,
         *,
-        row_key: str,
-        host: str,
-        topic: str,
-        start_utc: str,
-        fingerprint: str,
-        excel_row: int,
         body: dict[str, Any],
     ) -> None:
         """Before re-creating a row's meeting under a new host: keep the old one to delete later."""
+        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         with self._write() as db:
             db.execute(
                 """UPDATE entries SET old_meeting_id = meeting_id, meeting_id = NULL, join_url = NULL,
@@ -343,7 +308,7 @@ class Journal:
                     start_utc,
                     fingerprint,
                     excel_row,
-                    _json(body),
+                    to_json(body),
                     self._stamp(),
                     self.account,
                     row_key,
@@ -404,18 +369,14 @@ class Journal:
 
     def note(
         self,
+        info: RowInfo,
         *,
-        row_key: str,
-        host: str,
-        topic: str,
-        start_utc: str,
-        fingerprint: str,
-        excel_row: int,
         state: State,
         error: str,
         resume_at: datetime | None = None,
     ) -> None:
         """Record a row that was not sent (deferred or failed before any request)."""
+        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         with self._write() as db:
             db.execute(
                 """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
@@ -457,28 +418,3 @@ class Journal:
                     row_key,
                 ),
             )
-
-
-def sent_row_keys(path: Path) -> set[str]:
-    """Row keys (of any account) whose meeting Zoom has or may have; empty without a journal.
-
-    Read-only: it never creates a journal or waits for a run's lock.
-    """
-    if not path.exists():
-        return set()
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = db.execute(
-                """SELECT row_key FROM entries WHERE meeting_id IS NOT NULL
-                   OR old_meeting_id IS NOT NULL OR state IN ('intent', 'deleting')"""
-            ).fetchall()
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return set()  # a damaged journal is reported when a run opens it
-    return {row[0] for row in rows}
-
-
-def _json(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,449 @@
+"""One run against Zoom, the engine shared by ``schedule`` and ``sync``.
+
+A ``Run`` holds one Zoom client (one token, one pacer per rate-limit category, one
+retry policy) and the journal; ``apply_all`` does any mix of creates, updates and
+deletes on one pool of workers, journalling each step and reporting progress after
+each row; ``settle_all`` settles the rows that may already exist on Zoom with one
+listing per host.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, TypeVar, get_args
+
+import httpx
+
+from batchzoom.core.errors import (
+    AuthError,
+    BatchzoomError,
+    InterruptedRunError,
+    ZoomUnreachableError,
+)
+from batchzoom.engine.journal import Entry, Journal, RowInfo
+from batchzoom.files.roster import Roster
+from batchzoom.files.writeback import (
+    WriteOutcome,
+)
+from batchzoom.model import recurrence, times
+from batchzoom.model.outcomes import RowOutcome, Status, row_key
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import Session, Validation
+from batchzoom.zoom import (
+    DailyLimitError,
+    InDoubtError,
+    RateLimits,
+    RetryPolicy,
+    ZoomClient,
+    ZoomRequestError,
+    ZoomSettings,
+)
+from batchzoom.zoom.meetings import create_body, fingerprint
+from batchzoom.zoom.probes import HostProbes
+
+CREATE_TRIES = 5  # creates of one row in one run while each ends in doubt and is not found
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A roster read and validated, ready to schedule."""
+
+    roster: Roster
+    validation: Validation
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Sent to the progress callback after every row that needed Zoom."""
+
+    total: int
+    done: int
+    created: int
+    failed: int
+    deferred: int
+    outcome: RowOutcome | None = None  # the row just settled
+    updated: int = 0  # sync only
+    cancelled: int = 0  # sync only
+
+
+@dataclass
+class RunReport:
+    outcomes: list[RowOutcome]
+    problems: list[Problem]
+    warnings: list[str] = field(default_factory=list)
+    output: WriteOutcome | None = None
+    tokens_fetched: int = 0
+    requests: int = 0
+    rate_limited: int = 0
+    dry_run: bool = False
+
+    def counts(self) -> dict[str, int]:
+        """How many rows ended in each status (every status, zero included)."""
+        counts = Counter(outcome.status for outcome in self.outcomes)
+        return {status: counts.get(status, 0) for status in get_args(Status)}
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def invalid_outcomes(validation: Validation) -> dict[int, RowOutcome]:
+    messages: dict[int, list[str]] = defaultdict(list)
+    for problem in validation.problems:
+        if problem.row is not None:
+            where = f"{problem.column}: " if problem.column else ""
+            messages[problem.row].append(where + problem.message)
+    return {
+        row: RowOutcome(
+            row=row, status="invalid", error=" ".join(messages.get(row, ["invalid row"]))
+        )
+        for row in validation.invalid_rows
+    }
+
+
+def row_info(session: Session, key: str) -> RowInfo:
+    """What the journal keeps about a row besides its meeting."""
+    return RowInfo(
+        row_key=key,
+        host=session.host,
+        topic=session.topic,
+        start_utc=session.start_utc,
+        fingerprint=fingerprint(create_body(session)),
+        excel_row=session.row,
+    )
+
+
+def row_outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
+    return RowOutcome(
+        row=session.row,
+        status=status,
+        key=session.key,
+        row_key=row_key(session),
+        host=session.host,
+        topic=session.topic,
+        start_utc=session.start_utc,
+        **values,
+    )
+
+
+def from_entry(session: Session, entry: Entry, status: Status) -> RowOutcome:
+    return row_outcome(
+        session,
+        status,
+        meeting_id=entry.meeting_id,
+        join_url=entry.join_url,
+        password=entry.password,
+        start_time=entry.start_time,
+        error=entry.error,
+        resume_at=entry.resume_at if status == "deferred" else None,
+    )
+
+
+def is_meeting_of(meeting: Mapping[str, Any], session: Session) -> bool:
+    """Whether a meeting Zoom lists (same host and topic) is the one created for ``session``.
+
+    Zoom lists a meeting at its start; but a recurring meeting at its next occurrence,
+    and a meeting created with a start already past at its creation time.
+    """
+    listed = str(meeting.get("start_time", ""))
+    if listed == session.start_utc:
+        return True
+    if session.recurrence is not None:
+        starts = recurrence.occurrences(session.start, session.timezone, session.recurrence)
+        return listed in {times.utc_text(start) for start in starts}
+    created = str(meeting.get("created_at", ""))
+    return (
+        bool(created)
+        and session.start_utc < created
+        and listed >= session.start_utc
+        and meeting.get("duration") == session.duration
+    )
+
+
+class Run:
+    """The state of one scheduling run; one instance per call of ``schedule``."""
+
+    def __init__(
+        self,
+        client: ZoomClient,
+        journal: Journal,
+        claimed: set[int],
+        probes: HostProbes | None = None,
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self.claimed = claimed  # meeting ids already belonging to some row
+        self.probes = probes or HostProbes()  # hosts an earlier run found at the daily limit
+        self.parked: dict[str | None, DailyLimitError] = {}  # host (None: whole account)
+        self.fatal: BatchzoomError | None = None
+        self.lock = threading.Lock()
+        # The run's clock: a recurring series whose start has passed (--allow-past) is sent
+        # from its first occurrence still ahead (see ``create_body``).
+        self.now: Callable[[], datetime] | None = None
+
+    def defer_update(self, session: Session, entry: Entry, limit: DailyLimitError) -> RowOutcome:
+        """An update refused by the daily limit: park the host; the meeting keeps its old details."""
+        with self.lock:
+            self.parked.setdefault(limit.host.lower() if limit.host else None, limit)
+        return replace(from_entry(session, entry, "deferred"), error=f"Deferred: {limit}")
+
+    def stop(self, reason: BatchzoomError) -> None:
+        """Send no more creates this run (those in flight finish)."""
+        with self.lock:
+            self.fatal = self.fatal or reason
+
+    def parked_for(self, host: str) -> DailyLimitError | None:
+        with self.lock:
+            return self.parked.get(None) or self.parked.get(host.lower())
+
+    def settle(
+        self, host: str, items: list[tuple[Session, str]]
+    ) -> tuple[dict[str, dict[str, Any]], list[tuple[Session, str]]]:
+        """Look for the meetings of ``items`` (all hosted by ``host``) in one listing.
+
+        Returns the meetings found, by row key (now journalled as created), and
+        the items Zoom has no meeting for, which are safe to create.
+        """
+        listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for meeting in self.client.settling_listing(
+            host, lambda ms: all(any(is_meeting_of(m, s) for m in ms) for s, _ in items)
+        ):
+            listed[meeting.get("topic", "")].append(meeting)
+        found: dict[str, dict[str, Any]] = {}
+        absent = []
+        for session, key in items:
+            with self.lock:
+                candidates = [
+                    m
+                    for m in listed[session.topic]
+                    if int(m["id"]) not in self.claimed and is_meeting_of(m, session)
+                ]
+                if candidates:
+                    self.claimed.add(int(candidates[0]["id"]))
+            if not candidates:
+                self.journal.record_absent(key)
+                absent.append((session, key))
+                continue
+            meeting = self.client.get_meeting(int(candidates[0]["id"])) or candidates[0]
+            self.journal.record_found(
+                row_info(session, key), meeting=meeting, body=create_body(session)
+            )
+            found[key] = meeting
+        return found, absent
+
+    def create(self, session: Session, key: str) -> RowOutcome:
+        """Create one row's meeting; a host deferred by an earlier run is probed once first."""
+        with self.probes.turn(session.host):
+            return self._create_now(session, key)
+
+    def _create_now(self, session: Session, key: str) -> RowOutcome:
+        """Create one row's meeting; every path leaves the journal telling the truth."""
+        if self.fatal is not None:
+            return row_outcome(session, "failed", error=f"Not sent: {self.fatal}")
+        parked = self.parked_for(session.host)
+        if parked is not None:
+            return self._defer(session, key, parked)
+        body = create_body(session)
+        sent = create_body(session, now=self.now()) if self.now is not None else body
+        for _ in range(CREATE_TRIES):
+            self.journal.record_intent(row_info(session, key), body=body)
+            try:
+                meeting = self.client.create_meeting(session.host, sent)
+            except InDoubtError as doubt:
+                try:
+                    found, _ = self.settle(session.host, [(session, key)])
+                except BatchzoomError as error:
+                    return self._stop_or_fail(session, error, in_doubt=doubt)
+                if key in found:
+                    return self._created(session, found[key])
+                continue  # Zoom has no such meeting: safe to send again
+            except DailyLimitError as limit:
+                with self.lock:
+                    self.parked.setdefault(limit.host.lower() if limit.host else None, limit)
+                return self._defer(session, key, limit)
+            except ZoomRequestError as refused:
+                self.journal.record_failed(key, str(refused))
+                return row_outcome(session, "failed", error=str(refused))
+            except BatchzoomError as error:
+                return self._stop_or_fail(session, error)
+            with self.lock:
+                self.claimed.add(int(meeting["id"]))
+            self.journal.record_created(key, meeting)
+            return self._created(session, meeting)
+        message = f"Zoom did not confirm the meeting after {CREATE_TRIES} tries; run again later."
+        self.journal.record_failed(key, message)
+        return row_outcome(session, "failed", error=message)
+
+    def _created(self, session: Session, meeting: dict[str, Any]) -> RowOutcome:
+        return row_outcome(
+            session,
+            "created",
+            meeting_id=int(meeting["id"]),
+            join_url=meeting.get("join_url"),
+            password=meeting.get("password"),
+            start_time=meeting.get("start_time"),
+            start_url=meeting.get("start_url"),
+        )
+
+    def _defer(self, session: Session, key: str, limit: DailyLimitError) -> RowOutcome:
+        message = f"Deferred: {limit}"
+        if self.journal.get(key) is not None:
+            self.journal.record_deferred(key, limit.resume_at, message)
+        else:
+            self.journal.note(
+                row_info(session, key),
+                state="deferred",
+                error=message,
+                resume_at=limit.resume_at,
+            )
+        return row_outcome(session, "deferred", error=message, resume_at=limit.resume_at)
+
+    def _stop_or_fail(
+        self, session: Session, error: BatchzoomError, in_doubt: InDoubtError | None = None
+    ) -> RowOutcome:
+        if isinstance(error, AuthError | ZoomUnreachableError):
+            self.stop(error)
+        note = (
+            " The meeting may exist; the next run checks Zoom before creating it."
+            if in_doubt
+            else ""
+        )
+        return row_outcome(session, "failed", error=f"{error}{note}")
+
+
+@contextmanager
+def zoom_run(
+    settings: ZoomSettings,
+    journal: Journal,
+    claimed: set[int],
+    report: RunReport,
+    *,
+    limits: RateLimits,
+    retry: RetryPolicy | None,
+    workers: int,
+    transport: httpx.BaseTransport | None,
+    probes: HostProbes | None = None,
+) -> Iterator[Run]:
+    """One Zoom client for the run; its request counts land in ``report`` however it ends."""
+    with ZoomClient(
+        settings, limits=limits, retry=retry, max_connections=workers, transport=transport
+    ) as client:
+        try:
+            yield Run(client, journal, claimed, probes)
+        finally:
+            report.tokens_fetched = client.tokens_fetched
+            report.requests = client.stats["requests"]
+            report.rate_limited = client.stats["qps_429"]
+
+
+def settle_all(
+    run: Run,
+    doubtful: list[tuple[Session, str]],
+    outcomes: dict[int, RowOutcome],
+    new: list[tuple[Session, str]],
+    workers: int,
+    sent_earlier: set[str] | frozenset[str] = frozenset(),
+) -> None:
+    """Rows that may already exist on Zoom: list each host once (hosts in parallel) and match.
+
+    A meeting found for a row whose create an earlier run sent is ``created`` (no sheet
+    has shown it yet); one found for any other row was there before: ``existing``.
+    """
+    by_host: dict[str, list[tuple[Session, str]]] = defaultdict(list)
+    for session, key in doubtful:
+        by_host[session.host].append((session, key))
+
+    def settle(host: str) -> None:
+        items = by_host[host]
+        try:
+            found, absent = run.settle(host, items)
+        except (AuthError, ZoomUnreachableError):
+            raise
+        except BatchzoomError as error:
+            for session, key in items:
+                message = f"Zoom could not list the meetings of host {host}: {error}"
+                run.journal.note(row_info(session, key), state="failed", error=message)
+                outcomes[session.row] = row_outcome(session, "failed", error=message)
+            return
+        for session, key in items:
+            if key in found:
+                outcome = run._created(session, found[key])
+                if key not in sent_earlier:
+                    outcome = replace(outcome, status="existing", start_url=None)
+                outcomes[session.row] = outcome
+        new.extend(absent)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(by_host)))) as pool:
+        for future in [pool.submit(settle, host) for host in by_host]:
+            future.result()
+
+
+T = TypeVar("T")
+
+
+def apply_all(
+    run: Run,
+    items: Sequence[T],
+    do: Callable[[T], RowOutcome],
+    record: Callable[[T, RowOutcome], None],
+    workers: int,
+    progress: ProgressCallback | None,
+) -> None:
+    """``do`` every item on one pool of ``workers`` (creates, updates, deletes alike),
+    ``record`` each outcome and report progress after each; under the run's token,
+    pacing and retry policy, since every request goes through ``run.client``."""
+    tally: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def one(item: T) -> None:
+        outcome = do(item)
+        with lock:
+            record(item, outcome)
+            tally[outcome.status] += 1
+            tally["done"] += 1
+            snapshot = Progress(
+                total=len(items),
+                done=tally["done"],
+                created=tally["created"],
+                failed=tally["failed"],
+                deferred=tally["deferred"],
+                outcome=outcome,
+                updated=tally["updated"],
+                cancelled=tally["cancelled"],
+            )
+        if progress is not None:
+            progress(snapshot)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="batchzoom")
+    try:
+        for future in [pool.submit(one, item) for item in items]:
+            future.result()
+    except BaseException:
+        # Ctrl-C or a bug: finish the requests in flight (so the journal knows
+        # their fate), start no new ones.
+        run.stop(
+            InterruptedRunError("The run was interrupted; run the same command again to continue.")
+        )
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def create_all(
+    run: Run,
+    new: list[tuple[Session, str]],
+    outcomes: dict[int, RowOutcome],
+    workers: int,
+    progress: ProgressCallback | None,
+) -> None:
+    """Create the meetings of ``new`` rows; each outcome lands in ``outcomes``."""
+
+    def record(item: tuple[Session, str], outcome: RowOutcome) -> None:
+        outcomes[outcome.row] = outcome
+
+    apply_all(run, new, lambda item: run.create(*item), record, workers, progress)
