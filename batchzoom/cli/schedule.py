@@ -76,7 +76,7 @@ def schedule_command(
                 progress.close()
     shown = settings.dry_run and as_json  # the bodies that would be sent
     sent = preview.requests(loaded.validation.sessions, now=settings.now()) if shown else None
-    extra = {"requests": sent} if shown else {}
+    extra = {"planned_requests": sent} if shown else {}
     print_report(
         report,
         loaded,
