@@ -62,7 +62,9 @@ def test_every_valid_row_shows_its_body_and_occurrences(tmp_path: Path) -> None:
         HEADERS,
     )
     document = dry_run(path)
-    fold, weekly = document["requests"]  # type: ignore[misc]
+    requests = document["requests"]
+    assert isinstance(requests, list)
+    fold, weekly = requests
     assert fold["row"] == 2 and fold["host"] == "kim@x.example"
     assert fold["body"]["start_time"] == "2027-11-07T06:30:00Z"
     assert fold["body"]["timezone"] == "America/New_York"
