@@ -64,7 +64,7 @@ def sheet_rows(path: Path) -> list[dict[str, object]]:
     sheet = workbook.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(rows) if "zoom_status" in row)
-    headers = [str(name) for name in rows[header_at]]
+    headers = [str(header) for header in rows[header_at]]
     return [dict(zip(headers, row, strict=True)) for row in rows[header_at + 1 :] if any(row)]
 
 
