@@ -66,7 +66,7 @@ def edit_member(path: Path, name: str, change: object) -> None:
 
 def grid(path: Path, sheet: str = "Roster") -> list[list[object]]:
     book = CalamineWorkbook.from_path(str(path))
-    return list(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+    return [list(row) for row in book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
 
 
 def test_rows_and_cells_without_references_get_results_in_the_right_places(
