@@ -219,48 +219,73 @@ def start_utc(row: dict[str, Any]) -> str:
     return local.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def verify(drill: Drill, meetings: list[dict[str, Any]], ids: set[str]) -> dict[str, int]:
-    """Count every broken invariant (and print the first few of each)."""
-    bad: Counter[str] = Counter()
+class _Failures:
+    """Broken invariants counted by kind; the first few of each kind are printed."""
 
-    def fail(kind: str, message: str) -> None:
-        bad[kind] += 1
-        if bad[kind] <= 5:
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def __call__(self, kind: str, message: str) -> None:
+        self.counts[kind] += 1
+        if self.counts[kind] <= 5:
             print(f"  {kind}: {message}")
 
+
+def verify(drill: Drill, meetings: list[dict[str, Any]], ids: set[str]) -> dict[str, int]:
+    """Count every broken invariant (and print the first few of each)."""
+    fail = _Failures()
     roster = drill.work / "spring.xlsx"
     rows = sheet_rows(roster)
     by_key: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for m in meetings:
         key = (m["topic"], m["start_time"], m["host_email"].lower())
         by_key.setdefault(key, []).append(m)
+    _verify_row_ids(rows, ids, fail)
+    keys = {_verify_row(drill, row, by_key, fail) for row in rows}
+    for key in set(by_key) - keys:
+        fail("meetings without a row", f"{key}")
+    _verify_files(drill, roster, fail)
+    return dict(fail.counts)
+
+
+def _verify_row_ids(rows: list[dict[str, Any]], ids: set[str], fail: _Failures) -> None:
+    """Every session's row is in the sheet exactly once, and no other row is."""
     seen: Counter[str] = Counter(str(r["ID"]) for r in rows)
     for sid in sorted(ids ^ set(seen)):
         fail("lost rows", f"{sid} is {'missing from' if sid in ids else 'new in'} sheet")
     for sid in (s for s, n in seen.items() if n > 1):
         fail("lost rows", f"{sid} appears {seen[sid]} times in the sheet")
-    keys = set()
-    for row in rows:
-        sid, key = str(row["ID"]), (row["Topic"], start_utc(row), row["Host"].lower())
-        keys.add(key)
-        found = by_key.get(key, [])
-        if len(found) != 1:
-            fail("duplicates" if found else "missing meetings", f"{sid} has {len(found)}")
-            continue
-        m = found[0]
-        got = (str(row.get("zoom_meeting_id")), row.get("zoom_join_url"), row.get("zoom_status"))
-        # "changed": the editor edited the row's agenda after its meeting was created.
-        if got[:2] != (str(m["id"]), m["join_url"]) or got[2] not in {
-            "created",
-            "existing",
-            "changed",
-        }:
-            fail("sheet mismatches", f"{sid} shows {got}; Zoom has {m['id']}")
-        for column, value in drill.edited.get(sid, {}).items():
-            if row[column] != value:
-                fail("lost edits", f"{sid} {column} is {row[column]!r}, not {value!r}")
-    for key in set(by_key) - keys:
-        fail("meetings without a row", f"{key}")
+
+
+def _verify_row(
+    drill: Drill,
+    row: dict[str, Any],
+    by_key: dict[tuple[str, str, str], list[dict[str, Any]]],
+    fail: _Failures,
+) -> tuple[str, str, str]:
+    """One row has exactly one meeting, shows it, and kept the editor's edits; its key."""
+    sid, key = str(row["ID"]), (row["Topic"], start_utc(row), row["Host"].lower())
+    found = by_key.get(key, [])
+    if len(found) != 1:
+        fail("duplicates" if found else "missing meetings", f"{sid} has {len(found)}")
+        return key
+    m = found[0]
+    got = (str(row.get("zoom_meeting_id")), row.get("zoom_join_url"), row.get("zoom_status"))
+    # "changed": the editor edited the row's agenda after its meeting was created.
+    if got[:2] != (str(m["id"]), m["join_url"]) or got[2] not in {
+        "created",
+        "existing",
+        "changed",
+    }:
+        fail("sheet mismatches", f"{sid} shows {got}; Zoom has {m['id']}")
+    for column, value in drill.edited.get(sid, {}).items():
+        if row[column] != value:
+            fail("lost edits", f"{sid} {column} is {row[column]!r}, not {value!r}")
+    return key
+
+
+def _verify_files(drill: Drill, roster: Path, fail: _Failures) -> None:
+    """The second sheet is intact, the backup exists, and no stray file was left."""
     if not rooms_intact(roster):
         fail("second sheet damaged", "Rooms lost its content or formatting")
     if not (drill.work / "spring.xlsx.bak").exists():
@@ -268,7 +293,6 @@ def verify(drill: Drill, meetings: list[dict[str, Any]], ids: set[str]) -> dict[
     for name in sorted(p.name for p in drill.work.iterdir()):
         if name not in EXPECTED and not name.startswith(EXPECTED_PREFIX):
             fail("stray files", name)
-    return dict(bad)
 
 
 def run(args: argparse.Namespace, root: Path) -> bool:

@@ -151,11 +151,7 @@ def write_results(
 
     Raises OutputError when the result cannot be written; nothing is left half-done then.
     """
-    if in_place and output is not None:
-        raise ValueError("give either output or in_place, not both")
-    for row in results:
-        if row <= source.header_row:
-            raise ValueError(f"row {row} is not a data row (the header is row {source.header_row})")
+    _check_request(source, results, output=output, in_place=in_place)
     if output is not None and _same_file(output, source.path):
         in_place, output = True, None
     # The write below finds the same workbook and folder problems: no rehearsal needed here.
@@ -165,36 +161,7 @@ def write_results(
     backup: Path | None = None
     reason: str | None = None
     if in_place:
-        fallback = default_output_path(source)
-        if (len(data), mtime_ns, _sha256(data)) != (source.size, source.mtime_ns, source.sha256):
-            reason = (
-                f"{source.path} was changed while batchzoom was running; "
-                f"the results were written to {fallback} instead."
-            )
-        elif excel_lock_path(source.path).exists():
-            reason = (
-                f"{source.path} is open in Excel, so it was not overwritten; "
-                f"the results were written to {fallback} instead."
-            )
-        elif not stat.S_IMODE(source.path.stat().st_mode) & stat.S_IWUSR:
-            reason = (
-                f"{source.path} is read-only, so it was not overwritten; "
-                f"the results were written to {fallback} instead."
-            )
-        if reason is None:
-            # A roster reached through a symbolic link is updated where it really is, so the
-            # link keeps pointing at the updated file (and its .bak sits beside that file).
-            real = _real_path(source.path)
-            if real != source.path and excel_lock_path(real).exists():
-                target = default_output_path(source)
-                reason = (
-                    f"{real} is open in Excel, so it was not overwritten; "
-                    f"the results were written to {target} instead."
-                )
-            else:
-                target, backup = real, backup_path(real)
-        else:
-            target = fallback
+        target, backup, reason = _in_place_target(source, data, mtime_ns)
     if target != source.path and excel_lock_path(target).exists():
         raise OutputError(
             f"Cannot write the results to {target} because it is open in Excel; "
@@ -214,6 +181,56 @@ def write_results(
     if backup is None:
         atomic_write(target, content)
         return WriteOutcome(path=target, backup=None, diverted=reason is not None, reason=reason)
+    return _replace_roster(source, data, content, target, backup)
+
+
+def _check_request(
+    source: SourceInfo, results: Mapping[int, RowResult], *, output: Path | None, in_place: bool
+) -> None:
+    """Refuse a call that names two destinations or writes over the header (a caller's bug)."""
+    if in_place and output is not None:
+        raise ValueError("give either output or in_place, not both")
+    for row in results:
+        if row <= source.header_row:
+            raise ValueError(f"row {row} is not a data row (the header is row {source.header_row})")
+
+
+def _in_place_target(
+    source: SourceInfo, data: bytes, mtime_ns: int
+) -> tuple[Path, Path | None, str | None]:
+    """Where an in-place write goes: (target, backup, reason it was diverted to a copy)."""
+    fallback = default_output_path(source)
+    refusal = _in_place_refusal(source, data, mtime_ns)
+    if refusal is not None:
+        return fallback, None, f"{refusal}; the results were written to {fallback} instead."
+    # A roster reached through a symbolic link is updated where it really is, so the
+    # link keeps pointing at the updated file (and its .bak sits beside that file).
+    real = _real_path(source.path)
+    if real != source.path and excel_lock_path(real).exists():
+        return (
+            fallback,
+            None,
+            f"{real} is open in Excel, so it was not overwritten; "
+            f"the results were written to {fallback} instead.",
+        )
+    return real, backup_path(real), None
+
+
+def _in_place_refusal(source: SourceInfo, data: bytes, mtime_ns: int) -> str | None:
+    """Why the roster itself must not be overwritten, or None when it may be."""
+    if (len(data), mtime_ns, _sha256(data)) != (source.size, source.mtime_ns, source.sha256):
+        return f"{source.path} was changed while batchzoom was running"
+    if excel_lock_path(source.path).exists():
+        return f"{source.path} is open in Excel, so it was not overwritten"
+    if not stat.S_IMODE(source.path.stat().st_mode) & stat.S_IWUSR:
+        return f"{source.path} is read-only, so it was not overwritten"
+    return None
+
+
+def _replace_roster(
+    source: SourceInfo, data: bytes, content: bytes, target: Path, backup: Path
+) -> WriteOutcome:
+    """Keep a backup, then replace the roster unless it was saved meanwhile (then write a copy)."""
     atomic_write(backup, data)
     snapshot = (source.size, source.mtime_ns, source.sha256)
     try:

@@ -426,34 +426,52 @@ class _SheetEdit:
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<Relationships xmlns="{_PACKAGE_RELS}"></Relationships>'
         )
-        targets = {r.get("Id", ""): r for r in relationships(rels)}
         rprefix = relationship_prefix(self.root)
         found = find_element(tail, "hyperlinks")
-        kept: list[str] = []
-        dropped: set[str] = set()
-        if found is not None:
-            opening, end = found
-            for tag in tags(tail, opening.end, end):
-                if tag.name != "hyperlink" or not tag.opening:
-                    continue
-                attrs = tag.attrs()
-                rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
-                ref = attrs.get("ref", "")
-                if ref in self.links:
-                    target = targets.get(rid or "", {}).get("Target")
-                    if self.links[ref] is not None and target == self.links[ref]:
-                        self.links[ref] = _KEPT
-                        kept.append(tag.text)
-                    elif rid:
-                        dropped.add(rid)
-                    continue
-                kept.append(tag.text)
+        kept, dropped = self._keep_hyperlinks(tail, found, rels)
         still_used = {v for k in kept for k2, v in attrs_of(k).items() if k2.endswith(":id")}
         rels = drop_relationships(rels, dropped - still_used)
-        used_ids = {r.get("Id", "") for r in relationships(rels)}
+        rels, added = self._add_hyperlinks(rels, kept, rprefix or "r")
+        self.rels = rels if (self.rels is not None or added) else None
         p = self.prefix
-        declare = rprefix is None
-        rprefix = rprefix or "r"
+        block = f"<{p}hyperlinks>{''.join(kept)}</{p}hyperlinks>" if kept else ""
+        self.needs_relationships_ns = rprefix is None and added
+        return self._place_hyperlinks(tail, found, block)
+
+    def _keep_hyperlinks(
+        self, tail: str, found: tuple[Tag, int] | None, rels: str
+    ) -> tuple[list[str], set[str]]:
+        """The existing hyperlink tags to keep, and the relationship ids of those dropped.
+
+        A join-url cell's link is kept when it already points at the new target (the cell is
+        then marked done); any other link of a join-url cell is dropped.
+        """
+        kept: list[str] = []
+        dropped: set[str] = set()
+        if found is None:
+            return kept, dropped
+        targets = {r.get("Id", ""): r for r in relationships(rels)}
+        opening, end = found
+        for tag in tags(tail, opening.end, end):
+            if tag.name != "hyperlink" or not tag.opening:
+                continue
+            attrs = tag.attrs()
+            rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+            ref = attrs.get("ref", "")
+            if ref not in self.links:
+                kept.append(tag.text)
+                continue
+            target = targets.get(rid or "", {}).get("Target")
+            if self.links[ref] is not None and target == self.links[ref]:
+                self.links[ref] = _KEPT
+                kept.append(tag.text)
+            elif rid:
+                dropped.add(rid)
+        return kept, dropped
+
+    def _add_hyperlinks(self, rels: str, kept: list[str], rprefix: str) -> tuple[str, bool]:
+        """Add a relationship and a hyperlink tag (to ``kept``) for each link still to write."""
+        used_ids = {r.get("Id", "") for r in relationships(rels)}
         new_rels: list[str] = []
         number = 1
         for ref, target in self.links.items():
@@ -467,23 +485,22 @@ class _SheetEdit:
                 f'<Relationship Id="{rid}" Type="{RELATIONSHIPS_NS}/hyperlink" '
                 f'Target={xml_attr(target)} TargetMode="External"/>'
             )
-            kept.append(f'<{p}hyperlink ref="{ref}" {rprefix}:id="{rid}"/>')
+            kept.append(f'<{self.prefix}hyperlink ref="{ref}" {rprefix}:id="{rid}"/>')
         if new_rels:
             close = rels.rfind("</")
             rels = rels[:close] + "".join(new_rels) + rels[close:]
-        self.rels = rels if (self.rels is not None or new_rels) else None
-        block = f"<{p}hyperlinks>{''.join(kept)}</{p}hyperlinks>" if kept else ""
+        return rels, bool(new_rels)
+
+    def _place_hyperlinks(self, tail: str, found: tuple[Tag, int] | None, block: str) -> str:
+        """Put the hyperlinks block where the old one was, or where the schema orders it."""
         if found is not None:
-            tail = tail[: found[0].start] + block + tail[found[1] :]
-        else:
-            after = re.search(
-                rf"<(?:{re.escape(p)}(?:{_AFTER_HYPERLINKS})\b|\w+:AlternateContent\b)", tail
-            )
-            close = tail.rfind("</")
-            at = after.start() if after else close
-            tail = tail[:at] + block + tail[at:]
-        self.needs_relationships_ns = declare and bool(new_rels)
-        return tail
+            return tail[: found[0].start] + block + tail[found[1] :]
+        p = self.prefix
+        after = re.search(
+            rf"<(?:{re.escape(p)}(?:{_AFTER_HYPERLINKS})\b|\w+:AlternateContent\b)", tail
+        )
+        at = after.start() if after else tail.rfind("</")
+        return tail[:at] + block + tail[at:]
 
 
 _KEPT: Final = "\x00kept"

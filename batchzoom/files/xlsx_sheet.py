@@ -85,12 +85,7 @@ class RowIter:
         return self
 
     def __next__(self) -> Row:
-        text = self._text
-        row: Row | None = None
-        cell: Cell | None = None
-        last_column = 0
-        open_at = 0
-        in_phonetic = False
+        state = _Scan()
         for match in self._matches:
             name = match.group(2)
             if name is None:  # CDATA: its text is read with the element around it
@@ -98,44 +93,77 @@ class RowIter:
             closing = match.group(1) is not None
             empty = match.group(4) is not None
             if name == "row":
-                if closing and row is not None:
-                    row.end = match.end()
+                row = self._row_tag(state, match, closing=closing, empty=empty)
+                if row is not None:
                     return row
-                if not closing:
-                    tag = _tag(match, name)
-                    attrs = tag.attrs()
-                    number = int_or(attrs.get("r"), self._last_row + 1)
-                    self._last_row, last_column = number, 0
-                    row = Row(number, tag)
-                    if empty:
-                        row.end = match.end()
-                        return row
-            elif row is None:
+            elif state.row is None:
                 continue
             elif name == "c":
-                if closing:
-                    if cell is not None:
-                        cell.end = match.end()
-                        row.cells.append(cell)
-                        cell = None
-                    continue
-                cell = _cell(_tag(match, name), last_column)
-                last_column = cell.column
-                if empty:
-                    row.cells.append(cell)
-                    cell = None
-            elif cell is None:
-                continue
-            elif name == "f":
-                cell.formula = cell.formula or not closing
-            elif name == "rPh":
-                in_phonetic = not closing and not empty
-            elif not in_phonetic:  # v or t
-                if not closing and not empty:
-                    open_at = match.end()
-                elif closing:
-                    _take_text(cell, name, text_of(text[open_at : match.start()]))
+                _cell_tag(state, state.row, match, closing=closing, empty=empty)
+            elif state.cell is not None:
+                _cell_content(state, state.cell, match, self._text, closing=closing, empty=empty)
         raise StopIteration
+
+    def _row_tag(
+        self, state: _Scan, match: re.Match[str], *, closing: bool, empty: bool
+    ) -> Row | None:
+        """The row this tag ends, if it ends one; an opening tag starts the next row."""
+        if closing:
+            if state.row is not None:
+                state.row.end = match.end()
+            return state.row
+        tag = _tag(match, "row")
+        number = int_or(tag.attrs().get("r"), self._last_row + 1)
+        self._last_row, state.last_column = number, 0
+        state.row = Row(number, tag)
+        if empty:
+            state.row.end = match.end()
+            return state.row
+        return None
+
+
+@dataclass
+class _Scan:
+    """Where a row scan is: the row and cell being read, and where their text began."""
+
+    row: Row | None = None
+    cell: Cell | None = None
+    last_column: int = 0
+    open_at: int = 0
+    in_phonetic: bool = False
+
+
+def _cell_tag(state: _Scan, row: Row, match: re.Match[str], *, closing: bool, empty: bool) -> None:
+    """A ``c`` tag: an opening one starts a cell; a closing (or empty) one adds it to the row."""
+    if closing:
+        if state.cell is not None:
+            state.cell.end = match.end()
+            row.cells.append(state.cell)
+            state.cell = None
+        return
+    cell = _cell(_tag(match, "c"), state.last_column)
+    state.last_column = cell.column
+    if empty:
+        row.cells.append(cell)
+        state.cell = None
+    else:
+        state.cell = cell
+
+
+def _cell_content(
+    state: _Scan, cell: Cell, match: re.Match[str], text: str, *, closing: bool, empty: bool
+) -> None:
+    """A tag inside a cell: a formula marks it; value and text (not phonetic runs) are read."""
+    name = match.group(2)
+    if name == "f":
+        cell.formula = cell.formula or not closing
+    elif name == "rPh":
+        state.in_phonetic = not closing and not empty
+    elif not state.in_phonetic:  # v or t
+        if not closing and not empty:
+            state.open_at = match.end()
+        elif closing:
+            _take_text(cell, name, text_of(text[state.open_at : match.start()]))
 
 
 def _take_text(cell: Cell, name: str, content: str) -> None:

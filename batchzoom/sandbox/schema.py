@@ -102,39 +102,69 @@ def check(
         allowed = ", ".join(str(v) for v in schema["enum"])
         raise invalid(name, f"must be one of {allowed}")
     if isinstance(value, str):
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            raise invalid(name, f"must be at most {schema['maxLength']} characters")
-        fmt = schema.get("format")
-        if fmt == "email" and not _EMAIL.match(value):
-            raise invalid(name, "must be an email address")
-        if fmt == "date-time" and not _DATE_TIME.match(value):
-            raise invalid(name, "must be a date-time such as 2020-03-31T12:02:00Z")
+        _check_text(schema, value, name)
     if _is_type(value, "number"):
-        if "minimum" in schema and value < schema["minimum"]:
-            raise invalid(name, f"must be at least {schema['minimum']}")
-        if "maximum" in schema and value > schema["maximum"]:
-            raise invalid(name, f"must be at most {schema['maximum']}")
+        _check_bounds(schema, value, name)
     if isinstance(value, list):
-        if "maxItems" in schema and len(value) > schema["maxItems"]:
-            raise invalid(name, f"must have at most {schema['maxItems']} items")
-        if "minItems" in schema and len(value) < schema["minItems"]:
-            raise invalid(name, f"must have at least {schema['minItems']} items")
-        value = [
-            check(schema.get("items", {}), item, f"{name}[{index}]", skip_enum, lenient=lenient)
-            for index, item in enumerate(value)
-        ]
+        value = _check_items(schema, value, name, skip_enum, lenient=lenient)
     if isinstance(value, dict):
-        required = set(schema.get("required", []))
-        if lenient:
-            value = {k: v for k, v in value.items() if v is not None or k in required}
-        else:
-            value = dict(value)
-        for key in required:
-            if key not in value:
-                raise invalid(_join(path, key), "is required")
-        for key, sub in schema.get("properties", {}).items():
-            if key in value:
-                value[key] = check(sub, value[key], _join(path, key), skip_enum, lenient=lenient)
+        value = _check_properties(schema, value, path, skip_enum, lenient=lenient)
+    return value
+
+
+def _check_text(schema: dict[str, Any], value: str, name: str) -> None:
+    """A string's length and format (email, date-time)."""
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        raise invalid(name, f"must be at most {schema['maxLength']} characters")
+    fmt = schema.get("format")
+    if fmt == "email" and not _EMAIL.match(value):
+        raise invalid(name, "must be an email address")
+    if fmt == "date-time" and not _DATE_TIME.match(value):
+        raise invalid(name, "must be a date-time such as 2020-03-31T12:02:00Z")
+
+
+def _check_bounds(schema: dict[str, Any], value: Any, name: str) -> None:
+    """A number's minimum and maximum."""
+    if "minimum" in schema and value < schema["minimum"]:
+        raise invalid(name, f"must be at least {schema['minimum']}")
+    if "maximum" in schema and value > schema["maximum"]:
+        raise invalid(name, f"must be at most {schema['maximum']}")
+
+
+def _check_items(
+    schema: dict[str, Any], value: list[Any], name: str, skip_enum: frozenset[str], *, lenient: bool
+) -> list[Any]:
+    """An array's length, then each item against the ``items`` schema."""
+    if "maxItems" in schema and len(value) > schema["maxItems"]:
+        raise invalid(name, f"must have at most {schema['maxItems']} items")
+    if "minItems" in schema and len(value) < schema["minItems"]:
+        raise invalid(name, f"must have at least {schema['minItems']} items")
+    return [
+        check(schema.get("items", {}), item, f"{name}[{index}]", skip_enum, lenient=lenient)
+        for index, item in enumerate(value)
+    ]
+
+
+def _check_properties(
+    schema: dict[str, Any],
+    value: dict[str, Any],
+    path: str,
+    skip_enum: frozenset[str],
+    *,
+    lenient: bool,
+) -> dict[str, Any]:
+    """An object's required properties, then each described property against its schema."""
+    required = set(schema.get("required", []))
+    if lenient:
+        value = {k: v for k, v in value.items() if v is not None or k in required}
+    else:
+        value = dict(value)
+    for key in required:
+        if key not in value:
+            raise invalid(_join(path, key), "is required")
+    for key, sub in schema.get("properties", {}).items():
+        if key in value:
+            value[key] = check(sub, value[key], _join(path, key), skip_enum, lenient=lenient)
     return value
 
 
