@@ -97,6 +97,7 @@ def test_quiet_schedule_names_each_held_back_host_and_when_it_resumes(
         "ZOOM_CLIENT_SECRET": sb.client_secret,
         "ZOOM_TOKEN_URL": sb.token_url,
         "ZOOM_API_URL": sb.api_url,
+        "BATCHZOOM_NOW": "2039-05-05T10:00:00Z",  # the run's clock agrees with the sandbox's
     }
     result = CliRunner(env=env).invoke(
         cli, ["schedule", str(roster), "--quiet", "--concurrency", "1"]

@@ -31,6 +31,16 @@ INCOMPLETE = 4
 LOCKED = 5
 INTERRUPTED = 130
 
+# What each status tells a person reading a report of the run.
+EXIT_MEANINGS = {
+    OK: "every row is done (created or existing).",
+    COULD_NOT_RUN: "the run could not be done (input unusable, credentials, Zoom unreachable).",
+    INVALID_ROWS: "some rows are invalid: nothing was sent for them; fix them (see Problems).",
+    INCOMPLETE: "some rows failed or were deferred: run the same command again later.",
+    LOCKED: "another run holds the roster's lock.",
+    INTERRUPTED: "the run was interrupted; run the same command again to continue.",
+}
+
 # An error's exit status: the first class it is an instance of.
 ERROR_EXITS: tuple[tuple[type[BatchzoomError], int], ...] = (
     (LockedError, LOCKED),

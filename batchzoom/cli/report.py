@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from batchzoom.cli.app import EXIT_MEANINGS
 from batchzoom.model.pools import concurrent_meetings, crowded
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Validation
@@ -23,15 +24,6 @@ if TYPE_CHECKING:
     from batchzoom.engine.run import Loaded, RunReport
     from batchzoom.engine.settings import Settings
     from batchzoom.files.report import ReportInput, ReportRow
-
-# What each exit code tells the person reading a report.
-EXIT_MEANINGS = {
-    0: "every row is done (created or existing).",
-    1: "the run could not be done (input unusable, credentials, Zoom unreachable).",
-    3: "some rows are invalid: nothing was sent for them; fix them (see Problems).",
-    4: "some rows failed or were deferred: run the same command again later.",
-    5: "another run holds the roster's lock.",
-}
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,10 @@ def is_blank(value: object) -> bool:
 
 def cell_text(value: object) -> str | None:
     """A cell as trimmed text (whole-number floats without ".0"), or None when blank."""
+    if isinstance(value, str):
+        return value.strip() or None
     if is_blank(value):
         return None
-    if isinstance(value, str):
-        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):

@@ -105,6 +105,8 @@ def _row_cells(roster: Table) -> list[tuple[int, dict[str, object]]]:
 def _cell(column: Sequence[object], index: int) -> object:
     """A raw cell, or None when it is blank (or the column is short)."""
     value = column[index] if index < len(column) else None
+    if isinstance(value, str):  # the common cell, checked without is_blank's other cases
+        return value if value.strip() else None
     return None if is_blank(value) else value
 
 
