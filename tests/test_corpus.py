@@ -47,7 +47,9 @@ class Run:
 
 def invoke(args: list[str], cwd: Path) -> Result:
     with contextlib.chdir(cwd):
-        return CliRunner().invoke(cli, args, catch_exceptions=False)
+        # instant retries: no waiting for Zoom's listing to catch up (the sandbox has no lag)
+        env = {"BATCHZOOM_INSTANT_RETRIES": "1"}
+        return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
 
 
 def grid(path: Path, sheet: str) -> list[list[object]]:

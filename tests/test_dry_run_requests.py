@@ -62,7 +62,8 @@ def test_every_valid_row_shows_its_body_and_occurrences(tmp_path: Path) -> None:
         HEADERS,
     )
     document = dry_run(path)
-    fold, weekly = document["requests"]  # type: ignore[misc]
+    fold, weekly = document["planned_requests"]  # type: ignore[misc]
+    assert document["requests"] == 0  # the count of HTTP requests, kept apart
     assert fold["row"] == 2 and fold["host"] == "kim@x.example"
     assert fold["body"]["start_time"] == "2027-11-07T06:30:00Z"
     assert fold["body"]["timezone"] == "America/New_York"
@@ -89,4 +90,4 @@ def test_without_json_no_bodies_are_printed(tmp_path: Path) -> None:
         HEADERS,
     )
     result = CliRunner().invoke(cli, ["schedule", str(path), "--dry-run", "--allow-past"])
-    assert result.exit_code == 0 and "requests" not in result.stdout
+    assert result.exit_code == 0 and "planned_requests" not in result.stdout

@@ -681,11 +681,11 @@ def test_csv_odd_quoting_never_crashes_and_keeps_every_cell(
 
 def test_replacement_is_skipped_when_the_file_changed_at_the_last_moment(tmp_path: Path) -> None:
     """The final look before the rename: a save made while the result was built is kept."""
-    from batchzoom.files.writeback import _RosterChangedError, atomic_write
+    from batchzoom.files.atomic import RosterChangedError, atomic_write
 
     target = tmp_path / "spring.csv"
     target.write_bytes(b"a person's edit\r\n")
-    with pytest.raises(_RosterChangedError):
+    with pytest.raises(RosterChangedError):
         atomic_write(target, b"batchzoom's result\r\n", still=lambda: False)
     assert target.read_bytes() == b"a person's edit\r\n"
     assert [p.name for p in tmp_path.iterdir()] == ["spring.csv"]  # no temporary left

@@ -194,3 +194,26 @@ def test_policy_gives_up_when_retry_after_overruns_the_time_budget() -> None:
         RetryPolicy(max_total=60, instant=True), errors, idempotent=True
     )
     assert calls == 1 and isinstance(error, RetryableResponseError)
+
+
+def test_env_file_read_as_dotenv_reads_it(tmp_path: Path) -> None:
+    """Double-quoted escapes, single quotes kept literal, values with '=' and '#', export."""
+    (tmp_path / ".env").write_text(
+        'export ZOOM_ACCOUNT_ID="acc\\tone"\n'
+        "ZOOM_CLIENT_ID='c#id=2' # the app\n"
+        "ZOOM_CLIENT_SECRET=s3cr#et\n",
+        encoding="utf-8",
+    )
+    settings = load_settings({}, cwd=tmp_path)
+    assert settings.account_id == "acc\tone"
+    assert settings.client_id == "c#id=2"
+    assert settings.client_secret.reveal() == "s3cr#et"
+
+
+def test_a_non_utf8_env_file_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes("ZOOM_ACCOUNT_ID=계정\n".encode("cp949"))
+    with pytest.raises(ConfigError) as caught:
+        load_settings({}, cwd=tmp_path)
+    message = str(caught.value)
+    assert ".env is not UTF-8 text" in message and "save it as UTF-8" in message
+    assert message.count(". ") == 0

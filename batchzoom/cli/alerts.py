@@ -12,8 +12,10 @@ import shlex
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC
+from typing import TYPE_CHECKING
 
-from batchzoom.model.outcomes import RowOutcome
+if TYPE_CHECKING:
+    from batchzoom.model.outcomes import RowOutcome
 
 SHOWN_ROWS = 5  # row numbers listed in one line before "..."
 

@@ -23,16 +23,15 @@ import click
 from batchzoom.cli.alerts import alerts
 from batchzoom.cli.app import INVALID_ROWS, finish, outcome_exit
 from batchzoom.cli.options import add_flags, echo_report, problem_table
-from batchzoom.core.secret import Secret
-from batchzoom.engine.journal import default_path
-from batchzoom.engine.run import Loaded, RunReport
-from batchzoom.engine.settings import Settings
-from batchzoom.files.ics import without_passcode
-from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.zoom import Plan, ZoomSettings, load_settings
 
+# The library is imported inside the functions that use it: ``batchzoom --help`` must
+# not load the HTTP stack, the workbook readers or the sandbox.
 if TYPE_CHECKING:
     from batchzoom.cli.progress import RunProgress
+    from batchzoom.engine.run import Loaded, RunReport
+    from batchzoom.engine.settings import Settings
+    from batchzoom.sandbox import Sandbox
+    from batchzoom.zoom import Plan
 
 EXIT_CODES = (
     "Exit codes: 0 every row done; 1 could not run (input unusable, credentials, "
@@ -102,6 +101,8 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def sandbox_for(loaded: Loaded, state_file: Path, plan: Plan) -> Sandbox:
     """A sandbox account whose users are the roster's hosts (and co-hosts), keeping its meetings."""
+    from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+
     sessions = loaded.validation.sessions
     named = {s.host for s in sessions} | {a for s in sessions for a in s.alternative_hosts}
     hosts = sorted(named - {"me"}, key=str.lower)
@@ -120,6 +121,10 @@ def connect(
     """``settings`` with the Zoom account filled: from a sandbox started for ``--sandbox``,
     else from the environment (left empty when not ``required`` and no sandbox was asked for).
     """
+    from batchzoom.core.secret import Secret
+    from batchzoom.engine.journal import default_path
+    from batchzoom.zoom import ZoomSettings, load_settings
+
     if settings.sandbox:
         journal = settings.state or default_path(loaded.roster.source.path)
         sandbox = stack.enter_context(
@@ -153,6 +158,8 @@ def connect(
 
 def refuse_invalid(loaded: Loaded, settings: Settings, *, as_json: bool, verb: str) -> None:
     """Print the problems and exit 3 when a row is invalid (unless --skip-invalid)."""
+    from batchzoom.engine.run import RunReport
+
     validation = loaded.validation
     if validation.ok or settings.skip_invalid:
         return
@@ -184,6 +191,8 @@ def report_json(
     Passcodes follow the calendar file's rule: none, and join links without ``pwd=``
     (which lets anyone in without the passcode), unless ``include_password``.
     """
+    from batchzoom.files.ics import without_passcode
+
     document: dict[str, Any] = {
         "roster": str(loaded.roster.source.path),
         "output": str(report.output.path) if report.output else None,

@@ -15,16 +15,17 @@ import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from batchzoom.engine import config as configuration
-from batchzoom.files.roster import Roster
-from batchzoom.model.cells import check_host
-from batchzoom.model.problems import CellError, Problem
-from batchzoom.model.rows import Validation
-from batchzoom.model.times import zone
+from batchzoom.engine.config import FILE_NAME
+
+# The row model is imported where it is used, so that ``--help`` starts quickly.
+if TYPE_CHECKING:
+    from batchzoom.files.roster import Roster
+    from batchzoom.model.problems import Problem
+    from batchzoom.model.rows import Validation
 
 
 def add_flags(
@@ -51,6 +52,9 @@ def add_flags(
 def _check_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
+    from batchzoom.model.problems import CellError
+    from batchzoom.model.times import zone
+
     try:
         return zone(value).key
     except CellError as error:
@@ -72,6 +76,9 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
 def _check_host(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
+    from batchzoom.model.cells import check_host
+    from batchzoom.model.problems import CellError
+
     try:
         return check_host(value.strip())
     except CellError as error:
@@ -118,7 +125,7 @@ _OPTIONS = [
     click.option(
         "--config",
         type=click.Path(path_type=Path, dir_okay=False),
-        help=f"Configuration file (default: {configuration.FILE_NAME} beside the roster, if any).",
+        help=f"Configuration file (default: {FILE_NAME} beside the roster, if any).",
     ),
     click.option(
         "--strict",

@@ -6,15 +6,15 @@ import json
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from batchzoom.cli.app import INCOMPLETE, OK, cli, finish
 from batchzoom.cli.status import text_table
-from batchzoom.engine.audit import MeetingCheck, ReconcileReport, reconcile
-from batchzoom.engine.journal import default_path, read_journal
-from batchzoom.engine.settings import resolve
-from batchzoom.zoom import load_settings
+
+if TYPE_CHECKING:
+    from batchzoom.engine.audit import MeetingCheck, ReconcileReport
 
 EXIT_CODES = (
     "Exit codes: 0 every meeting matches; 1 could not run (state file, credentials, Zoom "
@@ -106,6 +106,11 @@ def reconcile_command(
         batchzoom reconcile spring.xlsx
         batchzoom reconcile spring.xlsx --json
     """
+    from batchzoom.engine.audit import reconcile
+    from batchzoom.engine.journal import default_path, read_journal
+    from batchzoom.engine.settings import resolve
+    from batchzoom.zoom import load_settings
+
     settings = resolve(state=state, env_file=env_file, token_url=token_url, api_url=api_url)
     journal_path = settings.state or default_path(roster)
     day = settings.now().date().isoformat()

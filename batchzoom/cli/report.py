@@ -15,15 +15,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from batchzoom.cli.app import EXIT_MEANINGS
-from batchzoom.model.pools import concurrent_meetings, crowded
-from batchzoom.model.problems import Problem
-from batchzoom.model.rows import Validation
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import StatusReport
     from batchzoom.engine.run import Loaded, RunReport
     from batchzoom.engine.settings import Settings
     from batchzoom.files.report import ReportInput, ReportRow
+    from batchzoom.model.problems import Problem
+    from batchzoom.model.rows import Validation
 
 
 @dataclass(frozen=True)
@@ -91,12 +90,15 @@ def meaning(exit_code: int, *, done: str | None = None) -> str:
 
 def concurrency(plan: str | None) -> int:
     """How many meetings one host may run at once on ``plan`` (Pro when unknown)."""
+    from batchzoom.model.pools import concurrent_meetings
+
     return concurrent_meetings(plan or "pro")
 
 
 def crowding(validation: Validation, plan: str | None) -> list[tuple[int, datetime]]:
     """The sittings (row, start) beyond what their host may run at once on ``plan``."""
     from batchzoom.engine.planning import occurrences_of
+    from batchzoom.model.pools import crowded
 
     found = crowded(validation.sessions, occurrences=occurrences_of, plan=plan or "pro")
     return [(item.session.row, item.span.start) for item in found]

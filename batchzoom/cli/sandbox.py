@@ -6,15 +6,21 @@ import errno
 import signal
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from batchzoom.cli.app import cli
-from batchzoom.sandbox import PLANS, Sandbox, SandboxConfig, SandboxUser
+from batchzoom.sandbox.limits import PLANS
+
+if TYPE_CHECKING:
+    from batchzoom.sandbox import SandboxUser
 
 
 def _users(emails: tuple[str, ...], unlicensed: tuple[str, ...]) -> list[SandboxUser]:
     """Users from repeated or comma-separated emails; the first is the account owner."""
+    from batchzoom.sandbox import SandboxUser
+
     users: list[SandboxUser] = []
     seen: set[str] = set()
     for raw, licensed in [(e, True) for e in emails] + [(e, False) for e in unlicensed]:
@@ -84,6 +90,8 @@ def sandbox(
     Example:
         batchzoom sandbox --port 8765 --users kim@school.example,lee@school.example
     """
+    from batchzoom.sandbox import Sandbox, SandboxConfig
+
     users = _users(emails, unlicensed)
     config = SandboxConfig(
         plan=plan,  # type: ignore[arg-type]

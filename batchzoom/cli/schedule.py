@@ -19,11 +19,6 @@ from batchzoom.cli.common import (
 )
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_run
-from batchzoom.engine import preview
-from batchzoom.engine.batch import schedule
-from batchzoom.engine.planning import load
-from batchzoom.engine.settings import resolve
-from batchzoom.files.ics import pair, write_calendar
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -56,6 +51,12 @@ def schedule_command(
         batchzoom schedule spring.xlsx --timezone Asia/Seoul
         batchzoom schedule samples/timetable.xlsx --sandbox
     """
+    from batchzoom.engine import preview
+    from batchzoom.engine.batch import schedule
+    from batchzoom.engine.planning import load
+    from batchzoom.engine.settings import resolve
+    from batchzoom.files.ics import pair, write_calendar
+
     if ics is not None and not ics.parent.is_dir():
         raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
     settings = resolve(roster, **flags)
@@ -75,7 +76,7 @@ def schedule_command(
                 progress.close()
     shown = settings.dry_run and as_json  # the bodies that would be sent
     sent = preview.requests(loaded.validation.sessions, now=settings.now()) if shown else None
-    extra = {"requests": sent} if shown else {}
+    extra = {"planned_requests": sent} if shown else {}
     print_report(
         report,
         loaded,

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,12 +16,10 @@ from batchzoom.cli.app import cli
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_status
 from batchzoom.core.errors import ConfigError
-from batchzoom.engine.audit import RowStatus, StatusReport, status
-from batchzoom.engine.journal import default_path, read_journal
-from batchzoom.engine.planning import load
-from batchzoom.engine.run import Loaded
-from batchzoom.engine.settings import resolve
-from batchzoom.zoom import load_settings
+
+if TYPE_CHECKING:
+    from batchzoom.engine.audit import RowStatus, StatusReport
+    from batchzoom.engine.run import Loaded
 
 EXIT_CODES = "Exit codes: 0 status shown; 1 the roster or the state file cannot be read; 2 usage."
 
@@ -42,6 +40,8 @@ def text_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def current_account(env_file: Path | None) -> str | None:
     """The Zoom account of the current settings, or None when no credentials are set."""
+    from batchzoom.zoom import load_settings
+
     try:
         # Only the account id is read here: nothing is sent, so plain http is no risk.
         settings = load_settings(
@@ -161,6 +161,11 @@ def status_command(
         batchzoom status spring.xlsx --timezone Asia/Seoul
         batchzoom status spring.xlsx --json
     """
+    from batchzoom.engine.audit import status
+    from batchzoom.engine.journal import default_path, read_journal
+    from batchzoom.engine.planning import load
+    from batchzoom.engine.settings import resolve
+
     # Sessions that have started since they were scheduled are still the same rows.
     settings = resolve(roster, **flags | {"allow_past": True, "state": state})
     loaded = load(roster, settings)

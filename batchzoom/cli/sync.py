@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,9 +22,9 @@ from batchzoom.cli.common import (
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_run
 from batchzoom.core.errors import NotConfirmedError
-from batchzoom.engine.planning import load
-from batchzoom.engine.settings import resolve
-from batchzoom.engine.sync import Step, SyncPlan, sync
+
+if TYPE_CHECKING:
+    from batchzoom.engine.sync import Step, SyncPlan
 
 
 def plan_table(steps: list[Step]) -> str:
@@ -113,6 +113,10 @@ def sync_command(
         batchzoom sync spring.xlsx --dry-run
         batchzoom sync spring.xlsx --yes --delete-missing
     """
+    from batchzoom.engine.planning import load
+    from batchzoom.engine.settings import resolve
+    from batchzoom.engine.sync import sync
+
     flags.update(delete_missing=delete_missing, notify=notify, force=force)
     settings = resolve(roster, **flags)
     loaded = load(roster, settings)

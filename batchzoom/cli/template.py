@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from batchzoom.cli.app import cli
-from batchzoom.files.template import write_template
 
 
 @cli.command()
@@ -24,5 +23,7 @@ def template(path: Path, force: bool) -> None:
         batchzoom template spring.xlsx
         batchzoom validate spring.xlsx
     """
+    from batchzoom.files.template import write_template
+
     write_template(path, force=force)
     click.echo(f"Wrote {path}: fill in the Sessions sheet, then run: batchzoom validate {path}")

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from batchzoom.cli.app import INVALID_ROWS, cli, finish
 from batchzoom.cli.options import echo_report, reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_validation
-from batchzoom.engine.planning import load
-from batchzoom.engine.settings import resolve
-from batchzoom.model import recurrence
-from batchzoom.model.rows import Validation
+
+if TYPE_CHECKING:
+    from batchzoom.model.rows import Validation
 
 
 @cli.command()
@@ -43,6 +42,9 @@ def validate(
     Example:
         batchzoom validate timetable.xlsx --timezone Asia/Seoul --host kim.minji@school.example
     """
+    from batchzoom.engine.planning import load
+    from batchzoom.engine.settings import resolve
+
     settings = resolve(roster, **flags)
     loaded = load(roster, settings)
     table, validation = loaded.roster, loaded.validation
@@ -57,6 +59,8 @@ def validate(
 
 def echo_occurrences(validation: Validation) -> None:
     """Each valid repeating row's occurrences: local date, weekday and time, then UTC."""
+    from batchzoom.model import recurrence
+
     for session in validation.sessions:
         if not session.recurrence:
             continue

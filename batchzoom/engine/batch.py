@@ -13,6 +13,8 @@ and with every step journalled:
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -70,7 +72,8 @@ DELETING = (
 
 def row_warning(warning: Problem) -> str:
     """A warning about one row, as one line."""
-    return f"row {warning.row}, {warning.column}: {warning.message}"
+    where = f"row {warning.row}, {warning.column}" if warning.column else f"row {warning.row}"
+    return f"{where}: {warning.message}"
 
 
 def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]) -> list[str]:
@@ -137,12 +140,17 @@ def locked_journal(
 ) -> Iterator[Journal | None]:
     """Hold the roster's lock and open its journal (None when ``create`` is off and there is none)."""
     path = options.state or default_path(source.path)
-    with RunLock(path.with_suffix(".lock"), wait=options.wait, what=source.path.name):
-        remove_stale_temporaries(source)  # left by a run that was killed while writing
+    lock = path.with_suffix(".lock")
+    with contextlib.ExitStack() as stack:
+        if create or os.access(lock.parent, os.W_OK):
+            stack.enter_context(RunLock(lock, wait=options.wait, what=source.path.name))
+            remove_stale_temporaries(source)  # left by a run that was killed while writing
+        # else: a dry run in a read-only folder writes nothing, so it needs no lock
         if not create and not path.exists():
             yield None
             return
-        with Journal(path, account=account, now=options.now) as journal:
+        with Journal(path, account=account, now=options.now, read_only=not create) as journal:
+            journal.check_roster(source.path, record=create)
             yield journal
 
 
@@ -170,7 +178,11 @@ def schedule(
 
     limits = options.limits()
     account = settings.account_id if settings else "-"
-    check_target(loaded.roster.source, None if options.in_place else options.output)
+    check_target(
+        loaded.roster.source,
+        None if options.in_place else options.output,
+        writable=not options.dry_run,  # a dry run in a read-only folder still shows its plan
+    )
     with locked_journal(
         loaded.roster.source,
         options,
@@ -266,11 +278,14 @@ def write_sheet(
     try:
         report.output = _write_results(loaded, report, options)
     except OutputError as error:
+        if options.dry_run:  # the plan is the point of a dry run; the sheet is a bonus
+            report.warnings.append(f"The planned sheet was not written: {error}")
+            return report
         raise OutputError(
             f"{str(error).rstrip('.')}; the meetings are made and kept in the journal, so "
             "running again once this is fixed writes the sheet without creating anything twice."
         ) from None
-    if journal is not None:
+    if journal is not None and not options.dry_run:
         journal.mark_reported(
             [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
         )

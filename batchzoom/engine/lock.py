@@ -74,8 +74,11 @@ class RunLock:
                     f"finishes{hint}."
                 )
             time.sleep(POLL)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:  # the PID is for people looking; on a full disk the lock holds without it
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass
         self._fd = fd
         return self
 

@@ -45,6 +45,7 @@ def load(path: Path, settings: Settings) -> Loaded:
     else:
         validation = validate(roster, replace(options, allow_past=True))
         validation = validation.amended(_past_starts(roster, validation, sent, settings.now()))
+    validation = validation.warned(roster.warnings)  # the file's text: encodings, controls
     validation = plan_hosts(roster, validation.amended(_copied_ids(roster, validation)), settings)
     if settings.strict:
         validation = validation.strict()

@@ -402,7 +402,11 @@ def sync(
         report.outcomes = sorted(invalid.values(), key=lambda o: o.row)
         return report
     limits = options.limits()
-    check_target(loaded.roster.source, None if options.in_place else options.output)
+    check_target(
+        loaded.roster.source,
+        None if options.in_place else options.output,
+        writable=not options.dry_run,  # a dry run in a read-only folder still shows its plan
+    )
     with locked_journal(loaded.roster.source, options, account=settings.account_id) as journal:
         assert journal is not None
         # A row that is invalid is still in the sheet: its meeting is not "missing".

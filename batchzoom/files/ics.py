@@ -22,8 +22,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from icalendar import Calendar, Event
 
+from batchzoom.files.atomic import atomic_write
 from batchzoom.files.ics_zones import vtimezone
-from batchzoom.files.writeback import atomic_write
 from batchzoom.model import times
 from batchzoom.model.outcomes import RowOutcome
 from batchzoom.model.rows import Session

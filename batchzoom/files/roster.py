@@ -23,6 +23,7 @@ from typing import Literal, cast
 
 from batchzoom.core.errors import InputError
 from batchzoom.files.cell_formats import is_date_only, with_midnight_times
+from batchzoom.files.input_text import decode_mixed, without_controls
 from batchzoom.model.cells import is_blank
 from batchzoom.model.columns import (
     ALIASES,
@@ -31,6 +32,7 @@ from batchzoom.model.columns import (
     match_header,
     normalize_header,
 )
+from batchzoom.model.problems import Problem
 
 HEADER_SCAN_ROWS = 30  # the header row is looked for among this many rows from the top
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 container: encrypted workbooks, old .xls
@@ -70,6 +72,7 @@ class Roster:
     rows: list[int]  # Excel row numbers of the non-blank data rows, in order
     cells: list[list[object]] = field(repr=False)
     positions: dict[str, int] = field(default_factory=dict)  # field -> 0-based column position
+    warnings: list[Problem] = field(default_factory=list)  # about the file's text, by row
 
     def values(self, name: str) -> list[object] | None:
         """The cells of field ``name`` in row order, or None when the roster has no such column."""
@@ -148,8 +151,8 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> tuple[list[list[ob
     return grid, title
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
-    """The text of a CSV file and the codec it was read with."""
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, list[Problem]]:
+    """The text of a CSV file, the codec it was read with, and warnings about mixed lines."""
     if encoding is not None:
         try:
             codec = codecs.lookup(encoding).name
@@ -160,7 +163,7 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
             codec = "utf-8-sig"
         try:
-            return data.decode(codec), codec
+            return data.decode(codec), codec, []
         except UnicodeDecodeError:
             raise InputError(
                 f"{path.name} is not valid {encoding} text; check the --encoding value "
@@ -178,8 +181,10 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         candidates = ["utf-8", "cp949"]
     for codec in candidates:
         try:
-            return data.decode(codec), codec
+            return data.decode(codec), codec, []
         except UnicodeDecodeError:
+            if codec == "utf-8" and (mixed := decode_mixed(path.name, data)) is not None:
+                return mixed[0], "cp949", mixed[1]  # the result is written back as CP949
             continue
     raise InputError(
         f"{path.name} is not in a text encoding batchzoom recognises; save it from Excel as "
@@ -206,7 +211,10 @@ def sniff_delimiter(text: str) -> str:
     sample = "\n".join(_first_lines(text, HEADER_SCAN_ROWS))
     best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
-        records = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        try:
+            records = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        except csv.Error:  # e.g. a field over the csv module's limit: not this delimiter's fault
+            continue
         named = max((_header_score(record) for record in records), default=0)
         counts: dict[int, int] = {}
         for record in records:
@@ -220,12 +228,16 @@ def sniff_delimiter(text: str) -> str:
 
 def _csv_grid(path: Path, text: str, delimiter: str) -> list[list[object]]:
     """Every record of a CSV text, as the csv module splits it."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return cast(
-            list[list[object]],
-            list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)),
-        )
-    except csv.Error:
+        return cast(list[list[object]], list(reader))
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise InputError(
+                f"Row {reader.line_num} of {path.name} has a cell longer than "
+                f"{csv.field_size_limit():,} characters; shorten it (Zoom takes far less) and "
+                "run again."
+            ) from None
         raise InputError(
             f"{path.name} is not a well-formed CSV file; open it in Excel and save it again."
         ) from None
@@ -334,6 +346,7 @@ class _Format:
     sheet: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    warnings: tuple[Problem, ...] = ()  # about the text: mixed encodings
 
 
 def _open(path: Path) -> tuple[bytes, int, int]:
@@ -357,10 +370,11 @@ def _read_grid(
     if path.suffix.lower() in XLSX_SUFFIXES:
         grid, title = _read_xlsx(path, data, sheet)
         return grid, _Format("xlsx", sheet=title)
-    text, codec = _decode(path, data, encoding)
+    text, codec, warnings = _decode(path, data, encoding)
     text = text.removeprefix("\ufeff")
     delimiter = sniff_delimiter(text)
-    return _csv_grid(path, text, delimiter), _Format("csv", encoding=codec, delimiter=delimiter)
+    how = _Format("csv", encoding=codec, delimiter=delimiter, warnings=tuple(warnings))
+    return _csv_grid(path, text, delimiter), how
 
 
 def _match_headers(
@@ -418,6 +432,7 @@ def read_roster(
     _check_required(path, columns, headers, header_index + 1)
 
     rows, cells = layout.rows, layout.cells
+    warnings = [*how.warnings, *without_controls(headers, rows, cells)]
     start = positions.get("start")
     if how.sheet is not None and start is not None and any(map(is_date_only, cells[start])):
         # A date-time cell at midnight reads as a date: its number format tells.
@@ -447,4 +462,5 @@ def read_roster(
         rows=rows,
         cells=cells,
         positions=positions,
+        warnings=warnings,
     )

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from batchzoom.core import tzdb
 from batchzoom.core.errors import OutputError
-from batchzoom.files.writeback import atomic_write
+from batchzoom.files.atomic import atomic_write
 
 SESSIONS, HELP, LISTS = "Sessions", "Help", "Lists"
 LAST_ROW = 1000  # rows the drop-downs and formats cover

@@ -23,7 +23,7 @@ import re
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from glob import escape as glob_escape
 from pathlib import Path
@@ -31,6 +31,7 @@ from typing import Final
 
 from batchzoom.core.errors import OutputError
 from batchzoom.files import xlsx
+from batchzoom.files.atomic import RosterChangedError, atomic_write, write_failure
 from batchzoom.files.roster import SourceInfo
 from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUMN
 from batchzoom.model.outcomes import RowResult, Status
@@ -90,11 +91,12 @@ def excel_lock_path(path: Path) -> Path:
     return path.with_name(f"~${path.name}")
 
 
-def check_target(source: SourceInfo, output: Path | None) -> Path:
+def check_target(source: SourceInfo, output: Path | None, *, writable: bool = True) -> Path:
     """The result file for ``output`` (default beside the roster), if it can be written at all.
 
-    Raises OutputError for a wrong extension, a folder, or a folder that does not exist;
-    call it before any work whose result would then have nowhere to go.
+    Raises OutputError for a wrong extension, a folder, a folder that does not exist, a
+    workbook whose results could not be written into it, and (``writable``) a folder where
+    no file can be created; call it before any work whose result would then have nowhere to go.
     """
     target = output if output is not None else default_output_path(source)
     if target.suffix.lower() != source.path.suffix.lower():
@@ -113,7 +115,25 @@ def check_target(source: SourceInfo, output: Path | None) -> Path:
         )
     if source.format == "xlsx":
         _check_xlsx(source)
+    if writable:
+        folders = {target.parent}
+        if output is None:  # --in-place, or beside the roster: its folder too
+            folders.add(_real_path(source.path).parent)
+        for folder in sorted(folders):
+            _probe(folder, target)
     return target
+
+
+def _probe(folder: Path, target: Path) -> None:
+    """Create and delete a temporary file in ``folder``, as writing the results will."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as error:
+        raise OutputError(
+            write_failure(folder / target.name, error, "write the results elsewhere with --output")
+        ) from None
 
 
 def write_results(
@@ -197,21 +217,17 @@ def write_results(
         # Building the workbook takes a while: look again just before replacing the
         # roster, so that a save made meanwhile (in Excel, say) is never overwritten.
         atomic_write(target, content, still=lambda: _fingerprint(target) == snapshot)
-    except (_RosterChangedError, OutputError) as error:
+    except (RosterChangedError, OutputError) as error:
         fallback = default_output_path(source)
         atomic_write(fallback, content)
         why = (
             "was saved while batchzoom was writing to it"
-            if isinstance(error, _RosterChangedError)
+            if isinstance(error, RosterChangedError)
             else "could not be replaced (is it open in another program?)"
         )
         reason = f"{source.path} {why}; the results were written to {fallback} instead."
         return WriteOutcome(path=fallback, backup=backup, diverted=True, reason=reason)
     return WriteOutcome(path=target, backup=backup, diverted=False, reason=None)
-
-
-class _RosterChangedError(Exception):
-    """The file to be replaced changed after it was read."""
 
 
 def _fingerprint(path: Path) -> tuple[int, int, str] | None:
@@ -312,71 +328,6 @@ def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Valu
         else:
             chosen[name] = value
     return chosen
-
-
-def atomic_write(
-    target: Path,
-    content: bytes,
-    *,
-    mode: int = 0o600,
-    still: Callable[[], bool] | None = None,
-    elsewhere: str = "write the results elsewhere with --output",
-) -> None:
-    """Write ``content`` to ``target`` through a temporary file (``mode``) renamed over it.
-
-    ``still``, when given, is asked right before the rename; if it says no, nothing is
-    replaced and ``_RosterChangedError`` is raised. A failure is an ``OutputError`` whose
-    sentence ends with ``elsewhere`` (what the user can do instead).
-    """
-    temp: str | None = None
-    try:
-        # mkstemp creates the file with mode 0600 before any data is written.
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            if hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), mode)
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if still is not None and not still():
-            raise _RosterChangedError
-        os.replace(temp, target)
-        temp = None
-    except OSError as error:
-        raise OutputError(_write_failure(target, error, elsewhere)) from error
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-    _fsync_directory(target.parent)
-
-
-def _write_failure(target: Path, error: OSError, elsewhere: str) -> str:
-    if isinstance(error, PermissionError):
-        return (
-            f"Cannot write {target} because it is open in another program or its folder is "
-            f"read-only; close the file or {elsewhere}."
-        )
-    if isinstance(error, (FileNotFoundError, NotADirectoryError)):
-        return (
-            f"Cannot write {target} because its folder {target.parent} does not exist or is not "
-            f"a folder; create the folder or {elsewhere}."
-        )
-    return f"Cannot write {target} ({_why(error)}); free some space or {elsewhere}."
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable; not every system can open a folder, which is fine."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --- xlsx -----------------------------------------------------------------------------------

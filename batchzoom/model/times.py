@@ -454,6 +454,9 @@ def _offset_text(moment: datetime) -> str:
     return format_offset(moment.utcoffset() or timedelta(0))
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # the years a session's start may fall in
+
+
 def resolve(
     wall: datetime, offset: timedelta | None, zone_name: str | None
 ) -> tuple[datetime, str]:
@@ -463,6 +466,14 @@ def resolve(
     that instant). A row needs a zone even when its start carries an offset: Zoom
     shows the meeting, and keeps a series' local time, in that zone.
     """
+    if not FIRST_YEAR <= wall.year <= LAST_YEAR:
+        # 0001-01-01 (an empty date) or 9999-12-31 (a placeholder) would overflow on the way
+        # to UTC; no session is held then.
+        raise CellError(
+            "start-range",
+            f"{wall.isoformat(sep=' ', timespec='minutes')} is outside the years {FIRST_YEAR}-"
+            f"{LAST_YEAR}; enter the session's real date.",
+        )
     if zone_name is None:
         raise CellError("timezone-missing", MISSING_ZONE)
     where = zone(zone_name)

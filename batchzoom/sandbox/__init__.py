@@ -13,10 +13,31 @@ with the client by accident.
 
 from __future__ import annotations
 
-from batchzoom.sandbox.clock import SandboxClock
-from batchzoom.sandbox.config import SandboxConfig, SandboxUser
-from batchzoom.sandbox.faults import Faults
-from batchzoom.sandbox.limits import PLANS
-from batchzoom.sandbox.server import Sandbox
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from batchzoom.sandbox.clock import SandboxClock
+    from batchzoom.sandbox.config import SandboxConfig, SandboxUser
+    from batchzoom.sandbox.faults import Faults
+    from batchzoom.sandbox.limits import PLANS
+    from batchzoom.sandbox.server import Sandbox
+
+# Each name is imported from its module on first use: the CLI starts without the server.
+_HOMES = {
+    "SandboxClock": "clock",
+    "SandboxConfig": "config",
+    "SandboxUser": "config",
+    "Faults": "faults",
+    "PLANS": "limits",
+    "Sandbox": "server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+
 
 __all__ = ["PLANS", "Faults", "Sandbox", "SandboxClock", "SandboxConfig", "SandboxUser"]

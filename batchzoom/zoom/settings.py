@@ -6,12 +6,14 @@ command line (they would show in ``ps``). The environment wins over the file.
 
 from __future__ import annotations
 
+import io
 import ipaddress
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
 
 from batchzoom.core.errors import ConfigError
 from batchzoom.core.secret import Secret
@@ -19,8 +21,6 @@ from batchzoom.core.secret import Secret
 DEFAULT_TOKEN_URL = "https://zoom.us/oauth/token"
 DEFAULT_API_URL = "https://api.zoom.us/v2"
 CREDENTIAL_VARIABLES = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
-
-_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -61,21 +61,22 @@ def is_loopback(host: str) -> bool:
 
 
 def parse_env_file(text: str) -> dict[str, str]:
-    """Parse ``KEY=VALUE`` lines as dotenv files write them (comments, quotes, ``export``)."""
-    values: dict[str, str] = {}
-    for raw in text.splitlines():
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        match = _LINE.match(raw)
-        if not match:
-            continue
-        key, value = match.groups()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        else:
-            value = value.split(" #", 1)[0].strip()
-        values[key] = value
-    return values
+    """``KEY=VALUE`` lines read by python-dotenv (comments, quotes, ``export``, escapes)."""
+    values = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    """The values of an env file; one sentence when it is not UTF-8 text."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"The env file {path} is not UTF-8 text (byte {data[error.start]:#04x} at position "
+            f"{error.start}); save it as UTF-8 and run again."
+        ) from None
+    return parse_env_file(text)
 
 
 def _check_url(name: str, url: str) -> str:
@@ -102,13 +103,13 @@ def load_settings(
     file_values: dict[str, str] = {}
     if env_file is not None:
         try:
-            file_values = parse_env_file(env_file.read_text(encoding="utf-8-sig"))
+            file_values = _read_env_file(env_file)
         except OSError as error:
             raise ConfigError(
                 f"Cannot read the env file {env_file} ({error.strerror}); check the --env-file path."
             ) from None
     elif cwd is not None and (cwd / ".env").is_file():
-        file_values = parse_env_file((cwd / ".env").read_text(encoding="utf-8-sig"))
+        file_values = _read_env_file(cwd / ".env")
 
     def value(name: str) -> str:
         return (environ.get(name) or file_values.get(name) or "").strip()

@@ -13,7 +13,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-import xlsxwriter  # type: ignore[import-not-found]
+import xlsxwriter  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
 
 def build(macro_workbook: Path, image_workbook: Path, target: Path) -> None:

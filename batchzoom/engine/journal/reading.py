@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from batchzoom.core.errors import InputError
-from batchzoom.engine.journal.schema import SCHEMA_VERSION, Entry, entry_from_row
+from batchzoom.engine.journal.schema import (
+    SCHEMA_VERSION,
+    DamagedEntryError,
+    Entry,
+    entry_from_row,
+    open_read_only,
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,7 @@ def read_journal(path: Path, *, day: str, must_exist: bool = False) -> JournalCo
             )
         return JournalContents(path, False, {}, {}, day)
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
-            db.row_factory = sqlite3.Row
+        with closing(open_read_only(path)) as db:  # works in a read-only folder too
             db.execute("PRAGMA busy_timeout=10000")
             version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if version is not None and int(version["value"]) > SCHEMA_VERSION:
@@ -62,7 +67,14 @@ def read_journal(path: Path, *, day: str, must_exist: bool = False) -> JournalCo
         ) from None
     entries: dict[str, dict[str, Entry]] = {}
     for row in rows:
-        entries.setdefault(row["account"], {})[row["row_key"]] = entry_from_row(row)
+        try:
+            entry = entry_from_row(row)
+        except DamagedEntryError as error:
+            raise InputError(
+                f"The state file {path} is damaged: the entry of row {row['row_key']} has "
+                f"{error}; move the file aside and run again."
+            ) from None
+        entries.setdefault(row["account"], {})[row["row_key"]] = entry
     quota: dict[str, dict[str, int]] = {}
     for row in quota_rows:
         quota.setdefault(row["account"], {})[row["host"]] = int(row["used"])

@@ -154,8 +154,60 @@ def open_journal(path: Path) -> sqlite3.Connection:
     return db
 
 
+class DamagedEntryError(ValueError):
+    """A journal row whose values cannot be read; its message names the value."""
+
+
+def unwritable(path: Path, error: sqlite3.Error) -> str:
+    """One sentence for a state file the disk or the folder will not let batchzoom use."""
+    if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
+        return (
+            f"Cannot write the state file {path} because the disk is full; free some space and "
+            "run again."
+        )
+    return (
+        f"Cannot use the state file {path} ({error}); make its folder writable or choose "
+        "another place with --state."
+    )
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """The journal opened for reading only; in a read-only folder, read as it is on disk."""
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        db.execute("SELECT count(*) FROM entries").fetchone()
+    except sqlite3.OperationalError:
+        db.close()
+        # SQLite cannot make the WAL index beside the file; nothing can change it there anyway.
+        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        db.execute("SELECT count(*) FROM entries").fetchone()
+    db.row_factory = sqlite3.Row
+    return db
+
+
 def entry_from_row(row: sqlite3.Row) -> Entry:
-    """An ``Entry`` from a row of the entries table."""
+    """An ``Entry`` from a row of the entries table; ``DamagedEntryError`` names a bad value."""
+    try:
+        return _entry_from_row(row)
+    except (ValueError, TypeError) as error:
+        raise DamagedEntryError(_damage(row, error)) from None
+
+
+def _damage(row: sqlite3.Row, error: Exception) -> str:
+    for column in ("resume_at", "body", "pending"):
+        value = row[column]
+        if value is None:
+            continue
+        try:
+            datetime.fromisoformat(value) if column == "resume_at" else json.loads(value)
+        except (ValueError, TypeError):
+            kind = "a time" if column == "resume_at" else "JSON"
+            return f"{column} {str(value)[:40]!r}, which is not {kind}"
+    return f"an unreadable value ({error})"
+
+
+def _entry_from_row(row: sqlite3.Row) -> Entry:
     resume = row["resume_at"]
     return Entry(
         row_key=row["row_key"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -12,12 +13,15 @@ from typing import Any
 
 from batchzoom.core.errors import InputError, OutputError
 from batchzoom.engine.journal.schema import (
+    DamagedEntryError,
     Entry,
     RowInfo,
     State,
     entry_from_row,
     open_journal,
+    open_read_only,
     to_json,
+    unwritable,
 )
 
 
@@ -25,14 +29,22 @@ class Journal:
     """The journal of one roster for one Zoom account. Safe to share among threads."""
 
     def __init__(
-        self, path: Path, *, account: str, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self,
+        path: Path,
+        *,
+        account: str,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        read_only: bool = False,
     ) -> None:
         self.path = path
         self.account = account
         self.now = now  # the run's clock: stamps every change and names the quota's UTC day
         self._lock = threading.Lock()
         try:
-            self._db = open_journal(path)
+            self._db = open_read_only(path) if read_only else open_journal(path)
+        except sqlite3.OperationalError as error:
+            # Not a damaged file: the disk, the folder or the file's permissions refuse.
+            raise OutputError(unwritable(path, error)) from None
         except sqlite3.DatabaseError as error:
             raise InputError(
                 f"The state file {path} is damaged ({error}); move it aside and run again: the "
@@ -62,9 +74,30 @@ class Journal:
                 with self._db:
                     yield self._db
             except sqlite3.Error as error:
-                raise OutputError(
-                    f"Cannot write the state file {self.path} ({error}); check the disk and run again."
-                ) from None
+                raise OutputError(unwritable(self.path, error)) from None
+
+    def check_roster(self, roster: Path, *, record: bool) -> None:
+        """Refuse a journal made for another roster (a copied folder, a shared --state).
+
+        The roster's identity is its real path without the extension (``spring.xlsx`` and
+        ``spring.csv`` share a journal); a journal without one takes this roster's (``record``).
+        """
+        identity = str(Path(os.path.realpath(roster)).with_suffix(""))
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'roster'").fetchone()
+        if row is None:
+            if record:
+                with self._write() as db:
+                    db.execute("INSERT INTO meta (key, value) VALUES ('roster', ?)", (identity,))
+            return
+        if row["value"] != identity:
+            raise InputError(
+                f"The state file {self.path} belongs to the roster {row['value']}.* (a copied "
+                "folder or a shared --state?), not to "
+                f"{roster.name}; give this roster its own journal with --state, or delete "
+                f"{self.path.name} to start afresh (batchzoom then looks on Zoom before "
+                "creating anything)."
+            )
 
     def _stamp(self) -> str:
         return self.now().astimezone(UTC).isoformat(timespec="seconds")
@@ -80,14 +113,24 @@ class Journal:
             rows = self._db.execute(
                 "SELECT * FROM entries WHERE account = ? ORDER BY excel_row", (self.account,)
             ).fetchall()
-        return {row["row_key"]: entry_from_row(row) for row in rows}
+        return {row["row_key"]: self._entry(row) for row in rows}
 
     def get(self, row_key: str) -> Entry | None:
         with self._lock:
             row = self._db.execute(
                 "SELECT * FROM entries WHERE account = ? AND row_key = ?", (self.account, row_key)
             ).fetchone()
-        return entry_from_row(row) if row else None
+        return self._entry(row) if row else None
+
+    def _entry(self, row: sqlite3.Row) -> Entry:
+        try:
+            return entry_from_row(row)
+        except DamagedEntryError as error:
+            raise InputError(
+                f"The state file {self.path} is damaged: the entry of row {row['row_key']} has "
+                f"{error}; move the file aside and run again: the output sheet's zoom_meeting_id "
+                "column and a look at Zoom's meeting list still prevent duplicates."
+            ) from None
 
     def used_today(self, host: str) -> int:
         """Creates/updates sent for ``host`` on today's UTC day."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from batchzoom.files.atomic import atomic_write
 from batchzoom.files.report.data import (
     STATUS_LABELS,
     QuotaDay,
@@ -20,7 +21,6 @@ from batchzoom.files.report.data import (
     without_password,
 )
 from batchzoom.files.report.page import render
-from batchzoom.files.writeback import atomic_write
 
 __all__ = [
     "STATUS_LABELS",

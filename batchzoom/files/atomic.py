@@ -1,0 +1,95 @@
+"""Files written whole or not at all: a private temporary file, fsync'd, renamed into place.
+
+A crash never leaves a half-written file, and each way the write can fail (a full disk, a
+read-only folder, a file open in another program) is one sentence saying what to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from batchzoom.core.errors import OutputError
+
+
+class RosterChangedError(Exception):
+    """The file to be replaced changed after it was read."""
+
+
+def atomic_write(
+    target: Path,
+    content: bytes,
+    *,
+    mode: int = 0o600,
+    still: Callable[[], bool] | None = None,
+    elsewhere: str = "write the results elsewhere with --output",
+) -> None:
+    """Write ``content`` to ``target`` through a temporary file (``mode``) renamed over it.
+
+    ``still``, when given, is asked right before the rename; if it says no, nothing is
+    replaced and ``RosterChangedError`` is raised. A failure is an ``OutputError`` whose
+    sentence ends with ``elsewhere`` (what the user can do instead).
+    """
+    temp: str | None = None
+    try:
+        # mkstemp creates the file with mode 0600 before any data is written.
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if still is not None and not still():
+            raise RosterChangedError
+        os.replace(temp, target)
+        temp = None
+    except OSError as error:
+        raise OutputError(write_failure(target, error, elsewhere)) from error
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+    _fsync_directory(target.parent)
+
+
+def write_failure(target: Path, error: OSError, elsewhere: str) -> str:
+    if error.errno == errno.ENOSPC or error.errno == getattr(errno, "EDQUOT", errno.ENOSPC):
+        return f"Cannot write {target} because the disk is full; free some space or {elsewhere}."
+    if error.errno == errno.EROFS:
+        return (
+            f"Cannot write {target} because its folder is on a read-only file system; {elsewhere}."
+        )
+    if isinstance(error, PermissionError):
+        return (
+            f"Cannot write {target} because it is open in another program or its folder is "
+            f"read-only; close the file or {elsewhere}."
+        )
+    if isinstance(error, (FileNotFoundError, NotADirectoryError)):
+        return (
+            f"Cannot write {target} because its folder {target.parent} does not exist or is not "
+            f"a folder; create the folder or {elsewhere}."
+        )
+    return f"Cannot write {target} ({_why(error)}); free some space or {elsewhere}."
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable; not every system can open a folder, which is fine."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _why(error: OSError) -> str:
+    return (error.strerror or type(error).__name__).lower()

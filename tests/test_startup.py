@@ -1,0 +1,52 @@
+"""The CLI starts without the heavy libraries: they load when a command needs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.rosters import session_rows, write_csv
+
+HEAVY = ("pandas", "numpy", "openpyxl", "httpx", "batchzoom.sandbox.server", "rich")
+
+PROBE = """
+import json, sys
+from batchzoom.cli import main
+sys.argv = ["batchzoom", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(name for name in {heavy} if name in sys.modules)), file=sys.stderr)
+"""
+
+
+def loaded_after(*args: str) -> list[str]:
+    """The heavy modules loaded once ``batchzoom ARGS`` has run, in a fresh interpreter."""
+    process = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), json.dumps(args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    found: list[str] = json.loads(process.stderr.strip().splitlines()[-1])
+    return found
+
+
+@pytest.mark.parametrize(
+    "args", [("--help",), ("--version",), ("schedule", "--help"), ("validate", "--help")]
+)
+def test_help_loads_no_heavy_module(args: tuple[str, ...]) -> None:
+    assert loaded_after(*args) == []
+
+
+def test_the_probe_sees_a_command_that_needs_them(tmp_path: Path) -> None:
+    """The same probe does see the roster readers once a command reads a roster."""
+    roster = write_csv(tmp_path / "r.csv", session_rows(1, first=datetime(2040, 5, 7, 9, 0)))
+    assert "numpy" in loaded_after("validate", str(roster))
