@@ -84,7 +84,7 @@ def test_korean_topics_keep_the_bar_aligned() -> None:
     english = _bar_line("Algebra I, week 3")
     korean = _bar_line("국어 읽기와 쓰기 3주차 (봄학기 월요일반)")
     assert cell_len(english) == cell_len(korean)
-    assert "120/600" in english and "30.0 rows/s" in english
+    assert "120/600" in english and "30.0/s" in english
     assert "created 100 · failed 2 · deferred 18" in korean
     assert "국어 읽기" in korean and "…" in korean
 

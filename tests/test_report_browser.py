@@ -222,3 +222,32 @@ def test_a_screenshot_of_the_600_row_term_is_not_blank(browser: Browser, page: R
     assert stats.stddev[0] > 20  # text, lines and colours, not a flat page
     dark = sum(image.histogram()[:128])
     assert dark > 0.01 * image.size[0] * image.size[1]
+
+
+def test_print_shows_every_row_without_the_controls_and_dark_mode_stays_readable(
+    browser: Browser, page: ReportInput
+) -> None:
+    _choose(browser, "status", "failed")  # some rows hidden on screen
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    try:
+        printed = browser.js(
+            "[getComputedStyle(document.getElementById('filters')).display,"
+            " Array.from(document.querySelectorAll('#rows-table tbody tr'))"
+            ".filter(r => getComputedStyle(r).display !== 'none').length,"
+            " getComputedStyle(document.body).backgroundColor]"
+        )
+    finally:
+        browser.call("Emulation.setEmulatedMedia", media="")
+    assert printed == ["none", len(page.rows), "rgb(255, 255, 255)"]
+    browser.call(
+        "Emulation.setEmulatedMedia",
+        features=[{"name": "prefers-color-scheme", "value": "dark"}],
+    )
+    try:
+        colours = browser.js(
+            "[getComputedStyle(document.body).backgroundColor,"
+            " getComputedStyle(document.body).color]"
+        )
+    finally:
+        browser.call("Emulation.setEmulatedMedia", features=[])
+    assert colours == ["rgb(20, 20, 20)", "rgb(236, 236, 236)"]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 TOPIC_CELLS = 24  # the width of the current-row column, in terminal cells
 LOG_EVERY = 5.0  # seconds between two plain lines
+WIDE = 110  # terminal cells from which the bar also shows the current row's topic
 
 
 def duration_text(seconds: float) -> str:
@@ -86,17 +87,17 @@ class RunProgress:
             TimeRemainingColumn,
         )
 
-        bar = Progress(
-            TextColumn("{task.fields[counts]}"),
-            BarColumn(bar_width=24),
+        columns = [
+            BarColumn(bar_width=16),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
             TextColumn("ETA"),
-            TimeRemainingColumn(),
-            TextColumn("{task.fields[topic]}"),
-            console=self.console,
-            transient=False,
-        )
+            TimeRemainingColumn(compact=True),
+            TextColumn("{task.fields[counts]}"),
+        ]
+        if self.console.width >= WIDE:  # room for the row being sent
+            columns.append(TextColumn("{task.fields[topic]}"))
+        bar = Progress(*columns, console=self.console, transient=False)
         task = bar.add_task("rows", total=None, counts="", rate="", topic=fit("", TOPIC_CELLS))
         return bar, task
 
@@ -114,7 +115,7 @@ class RunProgress:
                 total=progress.total,
                 completed=progress.done,
                 counts=self.counts(progress),
-                rate=f"{self.rate(progress):.1f} rows/s",
+                rate=f"{self.rate(progress):.1f}/s",
                 topic=fit(topic, TOPIC_CELLS),
             )
             return

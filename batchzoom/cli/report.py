@@ -265,7 +265,12 @@ def report_validation(
 
 
 def report_status(
-    html: ReportChoice, loaded: Loaded, status: StatusReport, *, settings: Settings
+    html: ReportChoice,
+    loaded: Loaded,
+    status: StatusReport,
+    *,
+    settings: Settings,
+    quiet: bool = False,
 ) -> None:
     """Write the report of ``status``: each row's state in the journal, today's quota."""
     from batchzoom.files.report import ReportRow, row_of
@@ -311,4 +316,4 @@ def report_status(
         quota=quota,
         include_password=html.include_password,
     )
-    write(html, data, quiet=False)
+    write(html, data, quiet=quiet)

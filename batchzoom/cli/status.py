@@ -176,7 +176,7 @@ def status_command(
     )
     report = status(loaded, journal, account=account, now=now)
     if html is not None:
-        report_status(html, loaded, report, settings=settings)
+        report_status(html, loaded, report, settings=settings, quiet=as_json)
     if as_json:
         click.echo(status_json(report, loaded))
         return
