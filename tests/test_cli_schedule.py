@@ -19,7 +19,7 @@ from tests.rosters import session_rows, write_csv
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 ALICE = "alice@school.example"
-NO_CREDENTIALS = {
+NO_CREDENTIALS: dict[str, str | None] = {
     "ZOOM_ACCOUNT_ID": None,
     "ZOOM_CLIENT_ID": None,
     "ZOOM_CLIENT_SECRET": None,

@@ -54,7 +54,7 @@ def invoke(args: list[str], cwd: Path) -> Result:
 
 def grid(path: Path, sheet: str) -> list[list[object]]:
     book = CalamineWorkbook.from_path(str(path))
-    return list(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+    return [list(row) for row in book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
 
 
 @pytest.fixture(scope="module")

@@ -62,7 +62,9 @@ def test_every_valid_row_shows_its_body_and_occurrences(tmp_path: Path) -> None:
         HEADERS,
     )
     document = dry_run(path)
-    fold, weekly = document["planned_requests"]  # type: ignore[misc]
+    planned = document["planned_requests"]
+    assert isinstance(planned, list)
+    fold, weekly = planned
     assert document["requests"] == 0  # the count of HTTP requests, kept apart
     assert fold["row"] == 2 and fold["host"] == "kim@x.example"
     assert fold["body"]["start_time"] == "2027-11-07T06:30:00Z"

@@ -449,7 +449,7 @@ def test_sustained_429s_from_another_app_slow_the_pace_and_every_create_lands(
 @pytest.mark.parametrize("name", ["token_url", "api_url"])
 def test_plain_http_to_another_machine_is_refused_unless_allowed(name: str) -> None:
     base = settings_at("http://127.0.0.1:9")
-    fields = {"token_url": base.token_url, "api_url": base.api_url}
+    fields: dict[str, Any] = {"token_url": base.token_url, "api_url": base.api_url}
     fields[name] = "http://zoom.example.org/x"
     settings = ZoomSettings("a", "c", Secret("s3cret"), **fields)
     with pytest.raises(ConfigError) as caught:
@@ -470,7 +470,8 @@ def test_hostile_server_helper_forwards_to_the_sandbox(sandbox: Sandbox) -> None
         settings = _sandbox_settings(sandbox, server.url)
         with ZoomClient(settings, retry=RetryPolicy.for_tests()) as client:
             made = client.create_meeting(HOST, MEETING)
-            assert client.get_meeting(made["id"])["topic"] == "T"
+            meeting = client.get_meeting(made["id"])
+            assert meeting is not None and meeting["topic"] == "T"
 
 
 # -- as the command line shows it ---------------------------------------------------------

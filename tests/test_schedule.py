@@ -64,7 +64,7 @@ def sheet_rows(path: Path) -> list[dict[str, object]]:
     sheet = workbook.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(rows) if "zoom_status" in row)
-    headers = rows[header_at]
+    headers = [str(header) for header in rows[header_at]]
     return [dict(zip(headers, row, strict=True)) for row in rows[header_at + 1 :] if any(row)]
 
 
@@ -128,7 +128,7 @@ def test_token_expiring_mid_run_is_renewed_once(
     tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
 ) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(30, [ALICE]))
-    moved = []
+    moved: list[bool] = []
 
     def move_clock(progress: object) -> None:
         if getattr(progress, "done", 0) == 10 and not moved:

@@ -52,7 +52,7 @@ class Table:
 
     columns: dict[str, str]
     rows: list[int]
-    cells: dict[str, list[object]]
+    cells: dict[str, Sequence[object]]
 
     def values(self, name: str) -> Sequence[object] | None:
         return self.cells.get(name)
@@ -65,7 +65,7 @@ def walls(draw: st.DrawFn) -> tuple[str, datetime]:
     where = ZoneInfo(zone)
     year = draw(st.integers(2026, 2029))
     changes = _changes(zone, year)
-    if changes and draw(st.integers(0, 4)):
+    if changes and bool(draw(st.integers(0, 4))):
         at = draw(st.sampled_from(changes)).astimezone(where).replace(tzinfo=None)
         wall = at + timedelta(minutes=draw(st.integers(-12, 12)) * 15)
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -40,7 +41,7 @@ def workbook(
     return path
 
 
-def check(path: Path, **options: object) -> Validation:
+def check(path: Path, **options: Any) -> Validation:
     return load(path, resolve(now=lambda: NOW, **options)).validation
 
 

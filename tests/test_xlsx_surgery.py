@@ -66,7 +66,7 @@ def edit_member(path: Path, name: str, change: object) -> None:
 
 def grid(path: Path, sheet: str = "Roster") -> list[list[object]]:
     book = CalamineWorkbook.from_path(str(path))
-    return list(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+    return [list(row) for row in book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
 
 
 def test_rows_and_cells_without_references_get_results_in_the_right_places(
@@ -224,3 +224,23 @@ def test_any_text_reads_back_as_written_without_control_characters(
     row = grid(result)[1]
     read = row[8] if len(row) > 8 else ""
     assert str(read).replace("\r\n", "\n").replace("\r", "\n") == expected
+
+
+def test_an_existing_zoom_column_keeps_the_number_format_its_user_gave_it(tmp_path: Path) -> None:
+    """A user who formats zoom_meeting_id as #,##0 (or a start column as text) keeps that."""
+    path = tmp_path / "roster.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.title = "Roster"
+    sheet.append(["id", "topic", "zoom_meeting_id", "zoom_password"])
+    sheet.append(["A-1", "Algebra", None, None])
+    sheet["C2"].number_format = "#,##0"
+    sheet["D2"].number_format = "0.00"  # an odd choice, but the user's
+    book.save(path)
+    result = write_results(source(path), {2: created()}).path
+    after = load_workbook(result)["Roster"]
+    assert isinstance(after, Worksheet)
+    assert (after["C2"].value, after["C2"].number_format) == (85746065432, "#,##0")
+    assert (after["D2"].value, after["D2"].number_format) == ("012345", "0.00")
+    assert after["E1"].value == "zoom_join_url"  # the missing columns come after

@@ -7,6 +7,7 @@ and markup-compatibility (``mc:Ignorable``) declarations included.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ def tags(text: str, start: int = 0, end: int | None = None) -> Iterator[Tag]:
 
 def attributes(tag: str) -> dict[str, str]:
     """The attributes of one tag's text, unescaped."""
+    if "&" not in tag:
+        return {name: value[1:-1] for name, value in _ATTR.findall(tag)}
     return {name: unescape(value[1:-1], _ENTITIES) for name, value in _ATTR.findall(tag)}
 
 
@@ -82,6 +85,8 @@ def with_attr(tag: str, name: str, value: str | None) -> str:
 
 def text_of(fragment: str) -> str:
     """The character data of an XML fragment (tags dropped, entities and CDATA resolved)."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment  # the common case: a number or plain text
     parts: list[str] = []
     position = 0
     for tag in tags(fragment):
@@ -148,25 +153,41 @@ def range_text(first_row: int, first_column: int, last_row: int, last_column: in
 
 
 def find_element(text: str, name: str, start: int = 0) -> tuple[Tag, int] | None:
-    """The first ``name`` element at or after ``start``: its opening tag and where it ends."""
-    depth = 0
-    opening: Tag | None = None
-    for tag in tags(text, start):
-        if tag.name != name:
-            continue
-        if opening is None:
-            if tag.closing:
-                continue
-            if tag.empty:
-                return tag, tag.end
-            opening, depth = tag, 1
-        elif tag.closing:
-            depth -= 1
-            if depth == 0:
-                return opening, tag.end
-        elif not tag.empty:
-            depth += 1
-    return None
+    """The first ``name`` element at or after ``start``: its opening tag and where it ends.
+
+    The tags are found with one regular-expression search each, not by reading every tag
+    in between, so finding an element after a large ``sheetData`` costs little.
+    """
+    opening_at = _opening(name)
+    found = opening_at.search(text, start)
+    if found is None:
+        return None
+    opening = next(tags(text, found.start()))
+    if opening.empty:
+        return opening, opening.end
+    closing_at = _closing(name)
+    depth, position = 1, opening.end
+    while True:
+        closing = closing_at.search(text, position)
+        if closing is None:
+            return None
+        for inner in opening_at.finditer(text, position, closing.start()):
+            if not next(tags(text, inner.start())).empty:
+                depth += 1  # the same element nested inside itself
+        depth -= 1
+        if depth == 0:
+            return opening, closing.end()
+        position = closing.end()
+
+
+@functools.lru_cache(maxsize=64)
+def _opening(name: str) -> re.Pattern[str]:
+    return re.compile(rf"<(?:[A-Za-z_][\w.-]*:)?{re.escape(name)}(?=[\s/>])")
+
+
+@functools.lru_cache(maxsize=64)
+def _closing(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</(?:[A-Za-z_][\w.-]*:)?{re.escape(name)}\s*>")
 
 
 def relationship_prefix(root: Tag) -> str | None:

@@ -91,7 +91,9 @@ def excel_lock_path(path: Path) -> Path:
     return path.with_name(f"~${path.name}")
 
 
-def check_target(source: SourceInfo, output: Path | None, *, writable: bool = True) -> Path:
+def check_target(
+    source: SourceInfo, output: Path | None, *, writable: bool = True, workbook: bool = True
+) -> Path:
     """The result file for ``output`` (default beside the roster), if it can be written at all.
 
     Raises OutputError for a wrong extension, a folder, a folder that does not exist, a
@@ -113,7 +115,7 @@ def check_target(source: SourceInfo, output: Path | None, *, writable: bool = Tr
             f"Cannot write the results to {target} because the folder {target.parent} does not "
             "exist; create it or choose another --output."
         )
-    if source.format == "xlsx":
+    if workbook and source.format == "xlsx":
         _check_xlsx(source)
     if writable:
         folders = {target.parent}
@@ -156,7 +158,8 @@ def write_results(
             raise ValueError(f"row {row} is not a data row (the header is row {source.header_row})")
     if output is not None and _same_file(output, source.path):
         in_place, output = True, None
-    target = check_target(source, output)
+    # The write below finds the same workbook and folder problems: no rehearsal needed here.
+    target = check_target(source, output, writable=False, workbook=False)
 
     data, mtime_ns = _read_source(source.path)
     backup: Path | None = None

@@ -5,8 +5,10 @@ Each cell keeps where its XML starts and ends, so a writer can copy it unchanged
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 from batchzoom.files.ooxml import (
     Tag,
@@ -63,10 +65,20 @@ def rows(text: str) -> RowIter:
     return RowIter(text, data, data_end)
 
 
+# The only tags a row scan needs (and CDATA, whose text may hold anything); other tags,
+# such as the runs of rich text, are skipped by the search itself.
+_SHEET_TAG: Final = re.compile(
+    r"<(?:!\[CDATA\[.*?\]\]>|(/)?(?:[A-Za-z_][\w.-]*:)?(row|c|v|f|t|rPh)(?=[\s/>])"
+    r"((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/)?>)",
+    re.S,
+)
+
+
 class RowIter:
     def __init__(self, text: str, data: Tag, data_end: int) -> None:
         self._text = text
-        self._tags = tags(text, data.end, data_end) if not data.empty else iter(())
+        found = _SHEET_TAG.finditer(text, data.end, data_end)
+        self._matches: Iterator[re.Match[str]] = iter(()) if data.empty else found
         self._last_row = 0
 
     def __iter__(self) -> RowIter:
@@ -79,57 +91,80 @@ class RowIter:
         last_column = 0
         open_at = 0
         in_phonetic = False
-        for tag in self._tags:
-            name = tag.name
+        for match in self._matches:
+            name = match.group(2)
+            if name is None:  # CDATA: its text is read with the element around it
+                continue
+            closing = match.group(1) is not None
+            empty = match.group(4) is not None
             if name == "row":
-                if tag.closing and row is not None:
-                    row.end = tag.end
+                if closing and row is not None:
+                    row.end = match.end()
                     return row
-                if tag.opening:
+                if not closing:
+                    tag = _tag(match, name)
                     attrs = tag.attrs()
                     number = int_or(attrs.get("r"), self._last_row + 1)
                     self._last_row, last_column = number, 0
                     row = Row(number, tag)
-                    if tag.empty:
-                        row.end = tag.end
+                    if empty:
+                        row.end = match.end()
                         return row
             elif row is None:
                 continue
-            elif name == "c" and tag.closing and cell is not None:
-                cell.end = tag.end
-                row.cells.append(cell)
-                cell = None
-            elif name == "c" and tag.opening:
-                attrs = tag.attrs()
-                ref = parse_ref(attrs["r"]) if "r" in attrs else None
-                last_column = ref[1] if ref else last_column + 1
-                cell = Cell(
-                    last_column,
-                    tag.start,
-                    tag.end,
-                    tag,
-                    attrs.get("t", "n"),
-                    int_or(attrs.get("s"), 0),
-                )
-                if tag.empty:
+            elif name == "c":
+                if closing:
+                    if cell is not None:
+                        cell.end = match.end()
+                        row.cells.append(cell)
+                        cell = None
+                    continue
+                cell = _cell(_tag(match, name), last_column)
+                last_column = cell.column
+                if empty:
                     row.cells.append(cell)
                     cell = None
             elif cell is None:
                 continue
-            elif name == "f" and tag.opening:
-                cell.formula = True
-            elif name in ("v", "t") and not in_phonetic:
-                if tag.opening and not tag.empty:
-                    open_at = tag.end
-                elif tag.closing:
-                    content = text_of(text[open_at : tag.start])
-                    if name == "v":
-                        cell.value = content
-                    else:
-                        cell.inline = (cell.inline or "") + content
-            elif name == "rPh" and not tag.empty:
-                in_phonetic = tag.opening
+            elif name == "f":
+                cell.formula = cell.formula or not closing
+            elif name == "rPh":
+                in_phonetic = not closing and not empty
+            elif not in_phonetic:  # v or t
+                if not closing and not empty:
+                    open_at = match.end()
+                elif closing:
+                    _take_text(cell, name, text_of(text[open_at : match.start()]))
         raise StopIteration
+
+
+def _take_text(cell: Cell, name: str, content: str) -> None:
+    if name == "v":
+        cell.value = content
+    else:
+        cell.inline = (cell.inline or "") + content
+
+
+def _cell(tag: Tag, previous_column: int) -> Cell:
+    """A cell from its opening tag; without ``r``, it is the one after the previous cell."""
+    attrs = tag.attrs()
+    ref = parse_ref(attrs["r"]) if "r" in attrs else None
+    column = ref[1] if ref else previous_column + 1
+    return Cell(column, tag.start, tag.end, tag, attrs.get("t", "n"), int_or(attrs.get("s"), 0))
+
+
+def _tag(match: re.Match[str], name: str) -> Tag:
+    whole = match.group(0)
+    prefix = whole[1 : whole.index(name)].rstrip(":") if not whole.startswith(f"<{name}") else ""
+    return Tag(
+        start=match.start(),
+        end=match.end(),
+        name=name,
+        prefix=prefix,
+        closing=False,
+        empty=match.group(4) is not None,
+        text=whole,
+    )
 
 
 def int_or(value: str | None, default: int) -> int:

@@ -132,7 +132,7 @@ def _create_bodies() -> st.SearchStrategy[dict[str, Any]]:
             ),
         }
     )
-    kinds = st.one_of(
+    kinds: st.SearchStrategy[dict[str, Any]] = st.one_of(
         st.fixed_dictionaries({"type": st.sampled_from([1, 2, 3, 10])}), recurring, st.just({})
     )
     return st.tuples(

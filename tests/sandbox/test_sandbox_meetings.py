@@ -153,7 +153,7 @@ def test_list_pages_with_next_page_token(api: httpx.Client) -> None:
     """page_size splits the list; next_page_token walks it; the last page has an empty token."""
     created = {_create(api, topic=f"T{i}").json()["id"] for i in range(7)}
     seen: list[int] = []
-    params: dict[str, object] = {"page_size": 3}
+    params: dict[str, str | int] = {"page_size": 3}
     while True:
         body = api.get("users/me/meetings", params=params).json()
         assert body["total_records"] == 7 and body["page_count"] == 3
