@@ -93,6 +93,7 @@ def schedule_command(
             ics,
             pair(loaded.validation.sessions, report.outcomes),
             include_password=ics_include_password,
+            now=settings.now(),
         )
         if not (quiet or as_json):
             click.echo(f"Wrote {count} events to {ics}.")

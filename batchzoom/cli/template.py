@@ -23,7 +23,8 @@ def template(path: Path, force: bool) -> None:
         batchzoom template spring.xlsx
         batchzoom validate spring.xlsx
     """
+    from batchzoom.engine.settings import resolve
     from batchzoom.files.template import write_template
 
-    write_template(path, force=force)
+    write_template(path, force=force, today=resolve().now().date())
     click.echo(f"Wrote {path}: fill in the Sessions sheet, then run: batchzoom validate {path}")

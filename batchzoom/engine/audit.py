@@ -368,6 +368,7 @@ def reconcile(
         limits=options.limits(),
         retry=options.retry,
         max_connections=max(1, workers),
+        now=options.now,
     ) as client:
         done = 0
         lock = threading.Lock()

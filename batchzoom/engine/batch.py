@@ -216,10 +216,9 @@ def schedule(
         claimed = {e.meeting_id for e in entries.values() if e.meeting_id is not None}
         claimed |= {s.meeting_id for s in validation.sessions if s.meeting_id is not None}
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
-        with zoom_run(settings, journal, claimed, report, limits=limits, retry=options.retry,
-                      workers=workers, transport=transport,
-                      probes=HostProbes(s.host for s, _ in deferred)) as run:  # fmt: skip
-            run.now = now
+        probes = HostProbes(s.host for s, _ in deferred)
+        with zoom_run(options, journal, claimed, report, workers=workers, transport=transport,
+                      probes=probes) as run:  # fmt: skip
             doubtful += verify_sheet_ids(run, unverified, outcomes)
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
             create_all(run, new, outcomes, workers, progress)

@@ -27,6 +27,7 @@ from batchzoom.core.errors import (
     ZoomUnreachableError,
 )
 from batchzoom.engine.journal import Entry, Journal, RowInfo
+from batchzoom.engine.settings import Settings
 from batchzoom.files.roster import Roster
 from batchzoom.files.writeback import (
     WriteOutcome,
@@ -38,11 +39,8 @@ from batchzoom.model.rows import Session, Validation
 from batchzoom.zoom import (
     DailyLimitError,
     InDoubtError,
-    RateLimits,
-    RetryPolicy,
     ZoomClient,
     ZoomRequestError,
-    ZoomSettings,
 )
 from batchzoom.zoom.meetings import create_body, fingerprint
 from batchzoom.zoom.probes import HostProbes
@@ -174,6 +172,8 @@ class Run:
         journal: Journal,
         claimed: set[int],
         probes: HostProbes | None = None,
+        *,
+        now: Callable[[], datetime],
     ) -> None:
         self.client = client
         self.journal = journal
@@ -184,7 +184,7 @@ class Run:
         self.lock = threading.Lock()
         # The run's clock: a recurring series whose start has passed (--allow-past) is sent
         # from its first occurrence still ahead (see ``create_body``).
-        self.now: Callable[[], datetime] | None = None
+        self.now = now
 
     def defer_update(self, session: Session, entry: Entry, limit: DailyLimitError) -> RowOutcome:
         """An update refused by the daily limit: park the host; the meeting keeps its old details."""
@@ -249,7 +249,7 @@ class Run:
         if parked is not None:
             return self._defer(session, key, parked)
         body = create_body(session)
-        sent = create_body(session, now=self.now()) if self.now is not None else body
+        sent = create_body(session, now=self.now())
         for _ in range(CREATE_TRIES):
             self.journal.record_intent(row_info(session, key), body=body)
             try:
@@ -318,23 +318,28 @@ class Run:
 
 @contextmanager
 def zoom_run(
-    settings: ZoomSettings,
+    options: Settings,
     journal: Journal,
     claimed: set[int],
     report: RunReport,
     *,
-    limits: RateLimits,
-    retry: RetryPolicy | None,
     workers: int,
     transport: httpx.BaseTransport | None,
     probes: HostProbes | None = None,
 ) -> Iterator[Run]:
-    """One Zoom client for the run; its request counts land in ``report`` however it ends."""
+    """One Zoom client for the run, with the settings' account, pacing, retry policy and
+    clock; its request counts land in ``report`` however it ends."""
+    assert options.zoom is not None
     with ZoomClient(
-        settings, limits=limits, retry=retry, max_connections=workers, transport=transport
+        options.zoom,
+        limits=options.limits(),
+        retry=options.retry,
+        max_connections=workers,
+        transport=transport,
+        now=options.now,
     ) as client:
         try:
-            yield Run(client, journal, claimed, probes)
+            yield Run(client, journal, claimed, probes, now=options.now)
         finally:
             report.tokens_fetched = client.tokens_fetched
             report.requests = client.stats["requests"]

@@ -431,9 +431,9 @@ def sync(
         report.applied = True
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
         claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
-        with zoom_run(settings, journal, claimed, report, limits=limits, retry=options.retry,
-                      workers=workers, transport=transport) as run:  # fmt: skip
-            run.now = now
+        with zoom_run(
+            options, journal, claimed, report, workers=workers, transport=transport
+        ) as run:
             syncer = _Sync(run, journal, options, listed_meetings(run, plan))
             _apply(plan, run, syncer, outcomes, report, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
