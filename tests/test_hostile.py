@@ -42,6 +42,7 @@ from tests.rosters import session_rows, write_csv
 
 HOST = "alice@school.example"
 MEETING = {"topic": "T", "type": 2, "start_time": "2031-05-01T09:00:00Z", "duration": 30}
+MEETING_ID = 86123456789
 HTML = Answer(
     200, "<html><body>Please sign in to the network</body></html>", content_type="text/html"
 )
@@ -79,6 +80,13 @@ def run_once(make_settings: MakeSettings, roster: Path, sb: Sandbox, **flags: An
     """One scheduling run of ``roster`` on ``sb``'s account (``zoom=`` for other URLs)."""
     settings = make_settings(sb, retry=RetryPolicy.for_tests(), **flags)
     return schedule(load(roster, settings), settings)
+
+
+def meeting_id_read(client: ZoomClient) -> Any:
+    """The id of meeting MEETING_ID as the client reads it from the server."""
+    meeting = client.get_meeting(MEETING_ID)
+    assert meeting is not None
+    return meeting["id"]
 
 
 def one_sentence(error: BaseException) -> str:
@@ -217,7 +225,7 @@ def test_a_trickled_token_stops_the_run_with_one_sentence() -> None:
         client_at(server.url, deadline=DEADLINE) as client,
         pytest.raises(ZoomUnreachableError) as caught,
     ):
-        client.get_user()
+        client.get_meeting(MEETING_ID)
     text = one_sentence(caught.value)
     assert "/oauth/token" in text and "t" * 50 not in text
 
@@ -297,7 +305,7 @@ def test_a_token_endpoint_that_answers_oddly_says_what_happened(
         client_at(server.url) as client,
         pytest.raises(AuthError) as caught,
     ):
-        client.get_user()
+        client.get_meeting(MEETING_ID)
     text = one_sentence(caught.value)
     assert expected in text and "rejected the credentials" not in text
     assert "s3cret" not in text
@@ -308,14 +316,14 @@ def test_a_token_endpoint_that_answers_oddly_says_what_happened(
 )
 def test_an_odd_token_lifetime_does_not_fetch_a_token_per_request(expires_in: str) -> None:
     token = Answer(200, '{"access_token": "t0ken", "expires_in": ' + expires_in + "}")
-    user = Answer(200, json.dumps({"id": "u1", "email": HOST}))
+    meeting = Answer(200, json.dumps({"id": MEETING_ID, "topic": "T"}))
 
     def rule(seen: Seen) -> Answer:
-        return token if seen.path.startswith("/oauth/token") else user
+        return token if seen.path.startswith("/oauth/token") else meeting
 
     with hostile(rule) as server, client_at(server.url) as client:
         for _ in range(3):
-            assert client.get_user()["id"] == "u1"
+            assert meeting_id_read(client) == MEETING_ID
         assert server.count("POST", "/oauth/token") == 1
 
 
@@ -344,10 +352,10 @@ def test_a_qps_429_with_a_strange_retry_after_is_retried(retry_after: str) -> No
         if calls == 1:
             body = {"code": 429, "message": "You have reached the maximum per-second rate limit"}
             return Answer(429, json.dumps(body), headers={"Retry-After": retry_after})
-        return Answer(200, json.dumps({"id": "u1"}))
+        return Answer(200, json.dumps({"id": MEETING_ID}))
 
     with hostile(rule) as server, client_at(server.url) as client:
-        assert client.get_user()["id"] == "u1"
+        assert meeting_id_read(client) == MEETING_ID
     assert calls == 2
 
 
@@ -381,7 +389,7 @@ def test_a_proxy_refusing_connect_is_one_sentence(monkeypatch: pytest.MonkeyPatc
             client_at("https://127.0.0.1:9") as client,
             pytest.raises(ZoomUnreachableError) as caught,
         ):
-            client.get_user()
+            client.get_meeting(MEETING_ID)
         assert proxy.count("CONNECT", "") >= 1
     assert "HTTPS_PROXY" in one_sentence(caught.value)
 

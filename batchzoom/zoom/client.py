@@ -56,7 +56,6 @@ CATEGORY = {
     "meetingUpdate": "LIGHT",
     "meetingDelete": "LIGHT",
     "meetings": "MEDIUM",
-    "user": "LIGHT",
 }
 PAGE_SIZE = 300  # the most Zoom returns per page of a meeting list
 MAX_PAGES = 1000  # 300 000 meetings of one host: more means the pages never end
@@ -69,7 +68,6 @@ ACTIONS = {
     "meetingUpdate": "update meetings",
     "meetingDelete": "delete meetings",
     "meetings": "list a host's meetings",
-    "user": "read users",
 }
 
 
@@ -218,9 +216,6 @@ class ZoomClient:
         return self.auth.fetches
 
     # -- operations ------------------------------------------------------------
-    def get_user(self, user_id: str = "me") -> dict[str, Any]:
-        return self._object(self._call("user", "GET", f"users/{user_id}", idempotent=True))
-
     def get_meeting(self, meeting_id: int) -> dict[str, Any] | None:
         """The meeting, or None when Zoom says it does not exist (404)."""
         try:
@@ -290,8 +285,8 @@ class ZoomClient:
     def create_meeting(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Create one meeting. Raises InDoubtError when the outcome is unknown.
 
-        Never re-sends a create whose fate is unknown: the caller settles it with
-        ``find_meeting`` first (and records that it tried, to survive a crash). A
+        Never re-sends a create whose fate is unknown: the caller settles it by
+        listing the host's meetings first (and records that it tried, to survive a crash). A
         success answer that is not a meeting with an integer id is in doubt too:
         the meeting may well exist.
         """
@@ -337,24 +332,6 @@ class ZoomClient:
         self._call(
             "meetingDelete", "DELETE", f"meetings/{meeting_id}", idempotent=True, params=params
         )
-
-    def find_meeting(
-        self,
-        user_id: str,
-        *,
-        topic: str,
-        start_time: str,
-        exclude: set[int] | frozenset[int] = frozenset(),
-    ) -> dict[str, Any] | None:
-        """The host's meeting with this topic and UTC start (``...Z``), if one exists."""
-        for meeting in self.listing(user_id):
-            if (
-                meeting.get("topic") == topic
-                and meeting.get("start_time") == start_time
-                and meeting.get("id") not in exclude
-            ):
-                return meeting
-        return None
 
     # -- answers -----------------------------------------------------------------
     @staticmethod
