@@ -2,7 +2,7 @@
 
 Pure logic, no I/O. A Zoom user can host one meeting at a time (two on Business,
 Education and Enterprise plans; see ``concurrent_meetings``), and Zoom lets one user
-create at most 100 meetings a day. ``assign`` gives every
+create at most ``DAILY_CREATE_LIMIT`` meetings a day. ``assign`` gives every
 session whose host cell named a pool (``host = "pool:teachers"``) a member of that
 pool such that:
 
@@ -34,11 +34,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from batchzoom.model.outcomes import DAILY_CREATE_LIMIT
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Session
 
 POOL_PREFIX = "pool:"
-DAILY_CREATE_LIMIT = 100  # Zoom: meeting creates per user per day
 # Meetings one user can host at the same time, by plan (see ``concurrent_meetings``).
 CONCURRENT_MEETINGS = {"free": 1, "pro": 1, "business": 2, "education": 2, "enterprise": 2}
 
