@@ -14,6 +14,7 @@ from dateutil.tz import resolve_imaginary, tzical
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Event
+from icalendar.prop import vDDDLists, vDDDTypes
 
 from batchzoom.cli.app import outcome_exit
 from batchzoom.engine.batch import schedule
@@ -46,13 +47,37 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def rule_text(event: Event) -> str:
+    """An event's RRULE as written in the file."""
+    value = event["rrule"].to_ical()
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def written_start(event: Event) -> tuple[datetime, str | None]:
+    """An event's DTSTART as written (a local time when it has a TZID) and its TZID."""
+    prop = event["dtstart"]
+    assert isinstance(prop, vDDDTypes) and isinstance(prop.dt, datetime)
+    return prop.dt, prop.params.get("TZID")
+
+
+def listed_moments(event: Event, name: str) -> list[datetime]:
+    """The moments of an event's EXDATE or RDATE (written as one property or several)."""
+    value = event[name]
+    moments: list[datetime] = []
+    for prop in value if isinstance(value, list) else [value]:
+        assert isinstance(prop, vDDDLists)
+        for when in prop.dts:
+            assert isinstance(when.dt, datetime)
+            moments.append(when.dt)
+    return moments
+
+
 def expand(event: Event) -> list[str]:
     """Every start of an event in UTC: its RRULE expanded from its DTSTART (TZID honoured)."""
     start = event.decoded("dtstart")
     if "rrule" not in event:
         return [utc_text(start)]
-    text = event["rrule"].to_ical().decode()
-    return [utc_text(moment) for moment in rrulestr(text, dtstart=start)]
+    return [utc_text(moment) for moment in rrulestr(rule_text(event), dtstart=start)]
 
 
 def scheduled(
@@ -79,7 +104,7 @@ def test_events_start_when_the_sandbox_says_in_the_sessions_zone(
     assert write_calendar(target, items, include_password=False, now=STAMP) == 5
     stored = {meeting["id"]: meeting for meeting in sandbox.meetings()}
     cal = read_calendar(target)
-    found = {event["uid"]: event for event in events(cal)}
+    found = {str(event["uid"]): event for event in events(cal)}
     assert len(found) == 5
     assert {str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")} == {"America/New_York", "Asia/Seoul"}
     text = target.read_text(encoding="utf-8")
@@ -87,7 +112,7 @@ def test_events_start_when_the_sandbox_says_in_the_sessions_zone(
         meeting = stored[outcome.meeting_id]
         event = found[f"{outcome.meeting_id}@batchzoom"]
         assert expand(event) == [meeting["start_time"]]
-        assert event["dtstart"].params["TZID"] == session.timezone == meeting["timezone"]
+        assert written_start(event)[1] == session.timezone == meeting["timezone"]
         assert event.decoded("duration") == timedelta(minutes=meeting["duration"])
         assert str(event["summary"]) == meeting["topic"]
         assert str(event["location"]) == meeting["join_url"].split("?")[0]
@@ -106,7 +131,7 @@ def test_passcodes_and_full_join_links_only_when_asked(
     target = tmp_path / "term.ics"
     write_calendar(target, items, include_password=True, now=STAMP)
     stored = {meeting["id"]: meeting for meeting in sandbox.meetings()}
-    found = {event["uid"]: event for event in events(read_calendar(target))}
+    found = {str(event["uid"]): event for event in events(read_calendar(target))}
     for _, outcome in items:
         meeting = stored[outcome.meeting_id]
         event = found[f"{outcome.meeting_id}@batchzoom"]
@@ -275,13 +300,12 @@ def own_zones(path: Path) -> dict[str, Any]:
 
 def expand_with(event: Event, zones: dict[str, Any]) -> list[str]:
     """Every start of an event in UTC, its local DTSTART read in the file's own VTIMEZONE."""
-    prop = event["dtstart"]
-    start = prop.dt
-    if "TZID" in prop.params:
-        start = start.replace(tzinfo=zones[prop.params["TZID"]])
+    start, tzid = written_start(event)
+    if tzid is not None:
+        start = start.replace(tzinfo=zones[tzid])
     if "rrule" not in event:
         return [utc_text(start)]
-    text = event["rrule"].to_ical().decode()
+    text = rule_text(event)
     # RFC 5545 (3.3.5) reads a local time skipped by a change with the offset before it.
     return [utc_text(resolve_imaginary(moment)) for moment in rrulestr(text, dtstart=start)]
 
@@ -420,17 +444,15 @@ def test_a_series_starting_at_the_second_side_of_a_fold_starts_there(tmp_path: P
     write_calendar(target, [(session, outcome)], include_password=False, now=STAMP)
     (event,) = events(read_calendar(target))
     zones = own_zones(target)
-    local = event["dtstart"].dt.replace(tzinfo=zones[zone])
+    local = written_start(event)[0].replace(tzinfo=zones[zone])
     series = rruleset()
-    series.rrule(rrulestr(event["rrule"].to_ical().decode(), dtstart=local))
-    exdates = event["exdate"] if isinstance(event["exdate"], list) else [event["exdate"]]
-    rdates = event["rdate"] if isinstance(event["rdate"], list) else [event["rdate"]]
-    for prop in exdates:  # (compared in the series' own zone: Python never equates a
-        for when in prop.dts:  # time in a fold with one of another zone)
-            series.exdate(when.dt.astimezone(zones[zone]))
-    for prop in rdates:
-        for when in prop.dts:
-            series.rdate(when.dt)
+    series.rrule(rrulestr(rule_text(event), dtstart=local))
+    # (compared in the series' own zone: Python never equates a time in a fold with one
+    # of another zone)
+    for when in listed_moments(event, "exdate"):
+        series.exdate(when.astimezone(zones[zone]))
+    for when in listed_moments(event, "rdate"):
+        series.rdate(when)
     assert [utc_text(moment) for moment in series] == [
         "2027-11-07T06:30:00Z",
         "2027-11-08T06:30:00Z",
