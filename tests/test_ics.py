@@ -47,6 +47,28 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def series_session(start: datetime, zone: str, rule: dict[str, Any]) -> Session:
+    """A recurring session of ALICE's on row 2, first meeting at ``start``."""
+    return Session(
+        row=2,
+        key=None,
+        topic="Series",
+        start=start,
+        timezone=zone,
+        duration=45,
+        host=ALICE,
+        recurrence=rule,
+    )
+
+
+def written_alone(target: Path, session: Session) -> Event:
+    """The one event of a calendar written to ``target`` for ``session`` (its meeting created)."""
+    outcome = RowOutcome(session.row, "created", meeting_id=81234567890, join_url="https://z/j/1")
+    write_calendar(target, [(session, outcome)], include_password=False, now=STAMP)
+    (event,) = events(read_calendar(target))
+    return event
+
+
 def rule_text(event: Event) -> str:
     """An event's RRULE as written in the file."""
     value = event["rrule"].to_ical()
@@ -249,18 +271,8 @@ def test_any_recurrence_expands_to_the_sandbox_occurrences(
     start = datetime.combine(day, clock, ZoneInfo(zone))
     expected = [utc_text(when) for when in sandbox_occurrences(start, zone, rule)]
     assume(1 <= len(expected) <= 60)
-    session = Session(
-        row=2,
-        key=None,
-        topic="Series",
-        start=start,
-        timezone=zone,
-        duration=45,
-        host=ALICE,
-        recurrence=rule,
-    )
     outcome = RowOutcome(2, "created", meeting_id=81234567890, join_url="https://z/j/81234567890")
-    event, _ = meeting_event(session, outcome, include_password=False)
+    event, _ = meeting_event(series_session(start, zone, rule), outcome, include_password=False)
     parsed = Calendar.from_ical(event.to_ical())
     assert isinstance(parsed, Event)
     assert expand(parsed) == expected
@@ -376,20 +388,8 @@ def test_series_through_a_change_read_through_the_files_own_vtimezone(
 ) -> None:
     """Series that meet a change at its very hour: each instant as batchzoom counts it."""
     start = times.localize(first, times.zone(zone))
-    session = Session(
-        row=2,
-        key=None,
-        topic="Series",
-        start=start,
-        timezone=zone,
-        duration=45,
-        host=ALICE,
-        recurrence=rule,
-    )
-    outcome = RowOutcome(2, "created", meeting_id=81234567890, join_url="https://z/j/1")
     target = tmp_path / "t.ics"
-    write_calendar(target, [(session, outcome)], include_password=False, now=STAMP)
-    (event,) = events(read_calendar(target))
+    event = written_alone(target, series_session(start, zone, rule))
     expected = [utc_text(when) for when in recurrence.occurrences(start, zone, rule)]
     assert expand_with(event, own_zones(target)) == expected
 
@@ -429,20 +429,8 @@ def test_a_series_starting_at_the_second_side_of_a_fold_starts_there(tmp_path: P
     zone = "America/New_York"
     start = datetime(2027, 11, 7, 1, 30, fold=1, tzinfo=times.zone(zone))
     rule = {"type": 1, "repeat_interval": 1, "end_times": 3}
-    session = Session(
-        row=2,
-        key=None,
-        topic="Series",
-        start=start,
-        timezone=zone,
-        duration=45,
-        host=ALICE,
-        recurrence=rule,
-    )
-    outcome = RowOutcome(2, "created", meeting_id=81234567890, join_url="https://z/j/1")
     target = tmp_path / "t.ics"
-    write_calendar(target, [(session, outcome)], include_password=False, now=STAMP)
-    (event,) = events(read_calendar(target))
+    event = written_alone(target, series_session(start, zone, rule))
     zones = own_zones(target)
     local = written_start(event)[0].replace(tzinfo=zones[zone])
     series = rruleset()
