@@ -47,6 +47,6 @@ def test_help_loads_no_heavy_module(args: tuple[str, ...]) -> None:
 
 
 def test_the_probe_sees_a_command_that_needs_them(tmp_path: Path) -> None:
-    """The same probe does see the roster readers once a command reads a roster."""
+    """The same probe does see the workbook library once a command reads a roster."""
     roster = write_csv(tmp_path / "r.csv", session_rows(1, first=datetime(2040, 5, 7, 9, 0)))
-    assert "numpy" in loaded_after("validate", str(roster))
+    assert "openpyxl" in loaded_after("validate", str(roster))
