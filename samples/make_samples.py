@@ -1,12 +1,16 @@
-"""Regenerate the sample rosters: timetable.xlsx and timetable-ko.csv (CP949, Korean headers).
+"""Regenerate the sample rosters: timetable.xlsx, timetable-ko.csv (CP949, Korean headers)
+and term/ (term.xlsx with its batchzoom.toml).
 
 Run from the project root:  .venv/bin/python samples/make_samples.py
+The files come out byte for byte the same on every run (see save_reproducibly).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -62,6 +66,30 @@ def sessions() -> list[list[object]]:
     return [row for _, _, row in rows]
 
 
+# openpyxl stamps each save with the current time (docProps/core.xml and every zip entry);
+# the samples carry this fixed stamp instead, so that regenerating them changes no byte.
+STAMP = "2026-12-01T00:00:00Z"
+_ZIP_TIME = (2026, 12, 1, 0, 0, 0)
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*")
+
+
+def save_reproducibly(book: Workbook, path: Path) -> None:
+    """Save ``book`` to ``path`` with fixed timestamps instead of the time of the run."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_TIMES.sub(rb"\g<1>" + STAMP.encode(), data)
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            target.writestr(entry, data)
+    path.write_bytes(out.getvalue())
+
+
 def write_xlsx(path: Path) -> None:
     book = Workbook()
     sheet = book.active
@@ -82,7 +110,7 @@ def write_xlsx(path: Path) -> None:
     for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A3"
-    book.save(path)
+    save_reproducibly(book, path)
 
 
 def write_csv(path: Path) -> None:
@@ -109,19 +137,21 @@ mute_upon_entry = true
 [pools]                        # a host cell "pool:teachers" picks a free member
 teachers = ["kim.minji@school.example", "lee.junho@school.example", "park.soyeon@school.example"]
 """
-# A spring term of weekly classes. New York changes clocks on 2027-03-14 and London on
-# 2027-03-28: their classes keep their local time across the change.
+# A spring term of weekly classes, dated like FIRST_MONDAY far enough ahead that the README's
+# term commands work for years. New York changes clocks on 2036-03-09 (the second Sunday of
+# March) and London on 2036-03-30 (the last Sunday): their classes start before the change
+# and keep their local time across it.
 # (id, topic, first day, start, minutes, zone, host, co-teachers, repeat, days, times)
 TERM = [
-    ("MATH1-01", "Algebra I", date(2027, 3, 2), time(18, 0), 90, "America/New_York",
+    ("MATH1-01", "Algebra I", date(2036, 3, 4), time(18, 0), 90, "America/New_York",
      "pool:teachers", "choi.yuna@school.example", "weekly", "Tue,Thu", 16),
-    ("LIT2-01", "World Literature", date(2027, 3, 3), time(9, 0), 60, "Europe/London",
+    ("LIT2-01", "World Literature", date(2036, 3, 5), time(9, 0), 60, "Europe/London",
      "pool:teachers", "", "weekly", "Wed", 12),
-    ("KOR3-01", "Korean Writing 국어 작문", date(2027, 3, 2), time(10, 0), 75, "Asia/Seoul",
+    ("KOR3-01", "Korean Writing 국어 작문", date(2036, 3, 4), time(10, 0), 75, "Asia/Seoul",
      "kim.minji@school.example", "jung.hana@school.example", "weekly", "월,수", 24),
-    ("SCI4-01", "Lab Safety Briefing", date(2027, 3, 5), time(14, 0), 45, "Asia/Seoul",
+    ("SCI4-01", "Lab Safety Briefing", date(2036, 3, 7), time(14, 0), 45, "Asia/Seoul",
      "pool:teachers", "", "", "", None),
-    ("ART5-01", "Studio Critique", date(2027, 3, 8), time(16, 0), 120, "Asia/Seoul",
+    ("ART5-01", "Studio Critique", date(2036, 3, 10), time(16, 0), 120, "Asia/Seoul",
      "pool:teachers", "choi.yuna@school.example", "monthly", "", 4),
 ]  # fmt: skip
 TERM_HEADERS = ["ID", "Topic", "Date", "Time", "Duration", "Time zone", "Host",
@@ -149,7 +179,7 @@ def write_term(folder: Path) -> None:
         "ABCDEFGHIJKL", (11, 26, 12, 8, 9, 18, 28, 28, 9, 12, 10, 22), strict=True
     ):
         sheet.column_dimensions[column].width = width
-    book.save(folder / "term.xlsx")
+    save_reproducibly(book, folder / "term.xlsx")
     (folder / "batchzoom.toml").write_text(TERM_CONFIG, encoding="utf-8")
 
 
