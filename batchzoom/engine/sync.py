@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -434,7 +435,7 @@ def sync(
         with zoom_run(
             options, journal, claimed, report, workers=workers, transport=transport
         ) as run:
-            syncer = _Sync(run, journal, options, listed_meetings(run, plan))
+            syncer = _Sync(run, journal, options, listed_meetings(run, plan, workers))
             _apply(plan, run, syncer, outcomes, report, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:
@@ -485,28 +486,32 @@ def _apply(
     apply_all(run, steps, one, record, workers, progress)
 
 
-def listed_meetings(run: Run, plan: SyncPlan) -> dict[int, dict[str, Any]]:
-    """The meetings of every host whose meeting a step checks, from one listing per host.
-
-    A host whose listing fails has its meetings read one by one instead.
-    """
+def listed_meetings(run: Run, plan: SyncPlan, workers: int) -> dict[int, dict[str, Any]]:
+    """The meetings of every host whose meeting a step checks, from one listing per host
+    (hosts in parallel). A host whose listing fails has its meetings read one by one."""
     hosts = {
         step.entry.host
         for step in plan.steps
         if step.action != "create" and step.entry is not None and step.entry.meeting_id
     }
-    listed: dict[int, dict[str, Any]] = {}
-    for host in sorted(hosts, key=str.lower):
+
+    def listing(host: str) -> list[dict[str, Any]]:
         if run.fatal is not None:
-            break
+            return []
         try:
-            meetings = run.client.listing(host)
+            return run.client.listing(host)
         except (AuthError, ZoomUnreachableError) as error:
             run.stop(error)
-            break
         except BatchzoomError:
-            continue
-        for meeting in meetings:
-            with contextlib.suppress(KeyError, TypeError, ValueError):
-                listed[int(meeting["id"])] = meeting
+            pass
+        return []
+
+    listed: dict[int, dict[str, Any]] = {}
+    if not hosts:
+        return listed
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(hosts)))) as pool:
+        for meetings in pool.map(listing, sorted(hosts, key=str.lower)):
+            for meeting in meetings:
+                with contextlib.suppress(KeyError, TypeError, ValueError):
+                    listed[int(meeting["id"])] = meeting
     return listed
