@@ -63,6 +63,18 @@ def zoom_settings(sb: Sandbox, *, secret: str | None = None) -> ZoomSettings:
     )
 
 
+def sandbox_env(sb: Sandbox, **extra: str | None) -> dict[str, str | None]:
+    """The ZOOM_* environment that points the command line at a running sandbox, and ``extra``."""
+    return {
+        "ZOOM_ACCOUNT_ID": sb.account_id,
+        "ZOOM_CLIENT_ID": sb.client_id,
+        "ZOOM_CLIENT_SECRET": sb.client_secret,
+        "ZOOM_TOKEN_URL": sb.token_url,
+        "ZOOM_API_URL": sb.api_url,
+        **extra,
+    }
+
+
 @pytest.fixture
 def make_settings() -> MakeSettings:
     """``make_settings(sandbox=None, roster=None, **flags)``: ``Settings`` as the CLI builds

@@ -29,7 +29,7 @@ from batchzoom.engine.journal import Entry, Journal, RowInfo, read_journal
 from batchzoom.engine.planning import load
 from batchzoom.model.outcomes import row_key
 from batchzoom.sandbox import Sandbox, SandboxConfig
-from tests.conftest import TEST_NOW, MakeSettings, sandbox_users
+from tests.conftest import TEST_NOW, MakeSettings, sandbox_env, sandbox_users
 
 HEADER = "ID,Topic,Date,Time,Duration,Time zone,Host"
 ALICE, BOB = "alice@school.example", "bob@school.example"
@@ -84,16 +84,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, s
         "ZOOM_CLIENT_SECRET": None,
         "ZOOM_TOKEN_URL": None,
         "ZOOM_API_URL": None,
-    }
-
-
-def sandbox_env(sb: Sandbox) -> dict[str, str | None]:
-    return {
-        "ZOOM_ACCOUNT_ID": sb.account_id,
-        "ZOOM_CLIENT_ID": sb.client_id,
-        "ZOOM_CLIENT_SECRET": sb.client_secret,
-        "ZOOM_TOKEN_URL": sb.token_url,
-        "ZOOM_API_URL": sb.api_url,
     }
 
 

@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from batchzoom.cli import cli
 from batchzoom.engine.lock import RunLock
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from tests.conftest import sandbox_env
 from tests.rosters import session_rows, write_csv
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -29,13 +30,7 @@ NO_CREDENTIALS: dict[str, str | None] = {
 
 
 def env_for(sb: Sandbox, *, secret: str | None = None) -> dict[str, str | None]:
-    return {
-        "ZOOM_ACCOUNT_ID": sb.account_id,
-        "ZOOM_CLIENT_ID": sb.client_id,
-        "ZOOM_CLIENT_SECRET": secret or sb.client_secret,
-        "ZOOM_TOKEN_URL": sb.token_url,
-        "ZOOM_API_URL": sb.api_url,
-    }
+    return sandbox_env(sb, ZOOM_CLIENT_SECRET=secret or sb.client_secret)
 
 
 def invoke(args: list[str], env: dict[str, str | None], cwd: Path) -> Result:

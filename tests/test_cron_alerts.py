@@ -15,6 +15,7 @@ from batchzoom.cli import cli
 from batchzoom.cli.alerts import alerts
 from batchzoom.model.outcomes import RowOutcome
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from tests.conftest import sandbox_env
 from tests.rosters import write_csv
 
 KIM = "kim@school.example"
@@ -91,14 +92,8 @@ def test_quiet_schedule_names_each_held_back_host_and_when_it_resumes(
     sb = sandbox_factory(SandboxConfig(users=[SandboxUser(KIM)], daily_limit=2, frozen_clock=True))
     sb.clock.set(datetime(2039, 5, 5, 10, 0, tzinfo=UTC))
     roster = write_csv(tmp_path / "spring.csv", _rows(["60"] * 5))
-    env = {
-        "ZOOM_ACCOUNT_ID": sb.account_id,
-        "ZOOM_CLIENT_ID": sb.client_id,
-        "ZOOM_CLIENT_SECRET": sb.client_secret,
-        "ZOOM_TOKEN_URL": sb.token_url,
-        "ZOOM_API_URL": sb.api_url,
-        "BATCHZOOM_NOW": "2039-05-05T10:00:00Z",  # the run's clock agrees with the sandbox's
-    }
+    # The run's clock agrees with the sandbox's.
+    env = sandbox_env(sb, BATCHZOOM_NOW="2039-05-05T10:00:00Z")
     result = CliRunner(env=env).invoke(
         cli, ["schedule", str(roster), "--quiet", "--concurrency", "1"]
     )

@@ -22,18 +22,13 @@ from openpyxl import Workbook
 
 from batchzoom.cli import cli
 from batchzoom.sandbox import Sandbox
+from tests.conftest import sandbox_env
 from tests.rosters import HEADERS, session_rows, write_csv
 
 
 def env_for(sb: Sandbox) -> dict[str, str | None]:
-    return {
-        "ZOOM_ACCOUNT_ID": sb.account_id,
-        "ZOOM_CLIENT_ID": sb.client_id,
-        "ZOOM_CLIENT_SECRET": sb.client_secret,
-        "ZOOM_TOKEN_URL": sb.token_url,
-        "ZOOM_API_URL": sb.api_url,
-        "BATCHZOOM_INSTANT_RETRIES": "1",  # no waiting for Zoom's listing to catch up
-    }
+    # No waiting for Zoom's listing to catch up.
+    return sandbox_env(sb, BATCHZOOM_INSTANT_RETRIES="1")
 
 
 def invoke(args: list[str], sb: Sandbox, cwd: Path) -> Result:

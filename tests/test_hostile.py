@@ -36,7 +36,7 @@ from batchzoom.zoom import (
 )
 from batchzoom.zoom.client import ScopeError, UnprovenListingError
 from batchzoom.zoom.retry import parse_retry_after
-from tests.conftest import MakeSettings
+from tests.conftest import MakeSettings, sandbox_env
 from tests.hostile import Answer, HostileServer, Seen, hostile, token_answer
 from tests.rosters import session_rows, write_csv
 
@@ -485,7 +485,7 @@ def test_hostile_server_helper_forwards_to_the_sandbox(sandbox: Sandbox) -> None
 # -- as the command line shows it ---------------------------------------------------------
 
 
-def _cli(args: list[str], env: dict[str, str], cwd: Path) -> Any:
+def _cli(args: list[str], env: dict[str, str | None], cwd: Path) -> Any:
     import contextlib
 
     from click.testing import CliRunner
@@ -496,16 +496,8 @@ def _cli(args: list[str], env: dict[str, str], cwd: Path) -> Any:
         return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
 
 
-def _env(sb: Sandbox, **overrides: str) -> dict[str, str]:
-    return {
-        "ZOOM_ACCOUNT_ID": sb.account_id,
-        "ZOOM_CLIENT_ID": sb.client_id,
-        "ZOOM_CLIENT_SECRET": sb.client_secret,
-        "ZOOM_TOKEN_URL": sb.token_url,
-        "ZOOM_API_URL": sb.api_url,
-        "BATCHZOOM_INSTANT_RETRIES": "1",
-        **overrides,
-    }
+def _env(sb: Sandbox, **overrides: str) -> dict[str, str | None]:
+    return sandbox_env(sb, BATCHZOOM_INSTANT_RETRIES="1", **overrides)
 
 
 def test_cli_refuses_plain_http_to_another_machine(tmp_path: Path, sandbox: Sandbox) -> None:

@@ -19,7 +19,7 @@ from batchzoom.engine.journal import Journal, default_path
 from batchzoom.engine.planning import load
 from batchzoom.engine.sync import SyncPlan, SyncReport, diff, sync
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from tests.conftest import MakeSettings
+from tests.conftest import MakeSettings, sandbox_env
 from tests.crashes import Crash, CrashingTransport
 from tests.rosters import session_rows, write_csv
 
@@ -261,13 +261,7 @@ def test_cli_needs_yes_when_nobody_can_confirm(
     run_schedule(roster, sandbox)
     rows[0][1] = "Renamed class"
     write_csv(roster, rows, HEADERS)
-    env = {
-        "ZOOM_ACCOUNT_ID": sandbox.account_id,
-        "ZOOM_CLIENT_ID": sandbox.client_id,
-        "ZOOM_CLIENT_SECRET": sandbox.client_secret,
-        "ZOOM_TOKEN_URL": sandbox.token_url,
-        "ZOOM_API_URL": sandbox.api_url,
-    }
+    env = sandbox_env(sandbox)
     runner = CliRunner()
     refused = runner.invoke(cli, ["sync", str(roster), "--allow-past"], env=env)
     assert refused.exit_code == 1
