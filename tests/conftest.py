@@ -25,7 +25,7 @@ import pytest
 from batchzoom.core.secret import Secret
 from batchzoom.engine.settings import CLOCK_START, INSTANT_RETRIES, Settings, resolve
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-from batchzoom.zoom import ZoomSettings
+from batchzoom.zoom import RetryPolicy, ZoomClient, ZoomSettings
 
 # Every clock of a test starts here: the run's (CLI and subprocesses included) and
 # each sandbox's, so that no test depends on today's date.
@@ -61,6 +61,12 @@ def zoom_settings(sb: Sandbox, *, secret: str | None = None) -> ZoomSettings:
         token_url=sb.token_url,
         api_url=sb.api_url,
     )
+
+
+def quick_client(settings: ZoomSettings, **options: Any) -> ZoomClient:
+    """A Zoom client that retries without waiting (``RetryPolicy.for_tests``); ``options`` as ZoomClient's."""
+    options.setdefault("retry", RetryPolicy.for_tests())
+    return ZoomClient(settings, **options)
 
 
 def sandbox_env(sb: Sandbox, **extra: str | None) -> dict[str, str | None]:

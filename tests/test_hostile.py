@@ -36,7 +36,7 @@ from batchzoom.zoom import (
 )
 from batchzoom.zoom.client import ScopeError, UnprovenListingError
 from batchzoom.zoom.retry import parse_retry_after
-from tests.conftest import MakeSettings, sandbox_env
+from tests.conftest import MakeSettings, quick_client, sandbox_env, zoom_settings
 from tests.hostile import Answer, HostileServer, Seen, hostile, token_answer
 from tests.rosters import session_rows, write_csv
 
@@ -56,9 +56,7 @@ def settings_at(base: str, *, account: str = "acct", secret: str = "s3cret") -> 
 
 @contextmanager
 def client_at(base: str, **kwargs: Any) -> Iterator[ZoomClient]:
-    kwargs.setdefault("retry", RetryPolicy.for_tests())
-    kwargs.setdefault("limits", RateLimits.for_plan("pro"))
-    with ZoomClient(settings_at(base), **kwargs) as client:
+    with quick_client(settings_at(base), **kwargs) as client:
         yield client
 
 
@@ -172,10 +170,7 @@ def test_a_lagging_listing_is_asked_again_before_concluding_absence(
 ) -> None:
     """A fresh meeting shows in the list only after a moment: list again after a short wait."""
     sb = sandbox_factory(SandboxConfig(users=[SandboxUser(HOST)], listing_delay=0.3))
-    settings = ZoomSettings(
-        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
-    )
-    with ZoomClient(settings, retry=RetryPolicy.for_tests(), listing_lag=0.4) as client:
+    with quick_client(zoom_settings(sb), listing_lag=0.4) as client:
         created = client.create_meeting(HOST, MEETING)
 
         def has_it(meetings: list[dict[str, Any]]) -> bool:
@@ -438,11 +433,8 @@ def test_sustained_429s_from_another_app_slow_the_pace_and_every_create_lands(
     from concurrent.futures import ThreadPoolExecutor
 
     sb = sandbox_factory(SandboxConfig(users=[SandboxUser(HOST)], qps=4, shared_qps=2))
-    settings = ZoomSettings(
-        sb.account_id, sb.client_id, Secret(sb.client_secret), sb.token_url, sb.api_url
-    )
     limits = RateLimits.for_plan("pro", rate=50)
-    with ZoomClient(settings, limits=limits, retry=RetryPolicy.for_tests()) as client:
+    with quick_client(zoom_settings(sb), limits=limits) as client:
         with ThreadPoolExecutor(8) as pool:
             made = list(
                 pool.map(
@@ -476,7 +468,7 @@ def test_hostile_server_helper_forwards_to_the_sandbox(sandbox: Sandbox) -> None
     """The helper itself: with no rule, everything reaches the sandbox unchanged."""
     with HostileServer(lambda seen: None, upstream=sandbox.base_url) as server:
         settings = _sandbox_settings(sandbox, server.url)
-        with ZoomClient(settings, retry=RetryPolicy.for_tests()) as client:
+        with quick_client(settings) as client:
             made = client.create_meeting(HOST, MEETING)
             meeting = client.get_meeting(made["id"])
             assert meeting is not None and meeting["topic"] == "T"

@@ -26,9 +26,8 @@ from batchzoom.model.problems import CellError
 from batchzoom.model.rows import Session
 from batchzoom.sandbox import Sandbox
 from batchzoom.sandbox.recurrence import occurrences as sandbox_occurrences
-from batchzoom.zoom import RetryPolicy, ZoomClient
 from batchzoom.zoom.meetings import create_body
-from tests.conftest import MakeSettings, zoom_settings
+from tests.conftest import MakeSettings, quick_client, zoom_settings
 from tests.rosters import session_rows, write_csv
 
 ALICE, BOB = "alice@school.example", "bob@school.example"
@@ -207,7 +206,7 @@ def test_weekly_series_across_dst_matches_the_sandbox_occurrences(
         host=ALICE,
         recurrence=rule,
     )
-    with ZoomClient(zoom_settings(sandbox), retry=RetryPolicy.for_tests()) as client:
+    with quick_client(zoom_settings(sandbox)) as client:
         body = create_body(session) | {"type": 8, "recurrence": rule}
         meeting = client.create_meeting(ALICE, body)
     outcome = RowOutcome(

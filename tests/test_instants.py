@@ -15,9 +15,9 @@ from batchzoom.model import recurrence, times
 from batchzoom.model.outcomes import RowOutcome
 from batchzoom.model.rows import Session
 from batchzoom.sandbox import Sandbox
-from batchzoom.zoom import RetryPolicy, ZoomClient
+from batchzoom.zoom import RetryPolicy
 from batchzoom.zoom.meetings import create_body, fingerprint
-from tests.conftest import zoom_settings
+from tests.conftest import quick_client, zoom_settings
 from tests.rosters import write_csv
 
 ALICE = "alice@school.example"
@@ -51,7 +51,7 @@ def test_the_sandbox_keeps_the_instant_of_a_utc_start_sent_with_a_zone(
     tmp_path: Path, sandbox: Sandbox
 ) -> None:
     first, second = rows(tmp_path / "r.csv", "2027-11-07T01:30-04:00", "2027-11-07T01:30-05:00")
-    with ZoomClient(zoom_settings(sandbox), retry=RetryPolicy.for_tests()) as client:
+    with quick_client(zoom_settings(sandbox)) as client:
         made = [client.create_meeting(ALICE, create_body(s)) for s in (first, second)]
     assert [meeting["start_time"] for meeting in made] == [
         "2027-11-07T05:30:00Z",

@@ -17,9 +17,10 @@ from batchzoom.model.problems import CellError, CellsError
 from batchzoom.model.recurrence import RecurrenceCells, field_of, parse_cells, rule_for
 from batchzoom.model.rows import Session
 from batchzoom.sandbox import Sandbox
-from batchzoom.zoom import RetryPolicy, ZoomClient, ZoomSettings
+from batchzoom.zoom import ZoomSettings
 from batchzoom.zoom.meetings import create_body
 from batchzoom.zoomspec import request_schema, to_json_schema
+from tests.conftest import quick_client
 
 NEW_YORK = "America/New_York"
 ZONES = (NEW_YORK, "Europe/London", "Australia/Sydney", "Asia/Seoul", "America/Santiago")
@@ -328,7 +329,7 @@ def test_occurrences_match_the_sandbox(
         sandbox.token_url,
         sandbox.api_url,
     )
-    with ZoomClient(zoom, retry=RetryPolicy.for_tests()) as client:
+    with quick_client(zoom) as client:
         meeting = client.create_meeting("carol@school.example", body)
         client.delete_meeting(int(meeting["id"]))
     assert meeting["type"] == 8

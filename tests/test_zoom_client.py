@@ -27,7 +27,7 @@ from batchzoom.zoom import (
     ZoomRequestError,
     ZoomSettings,
 )
-from tests.conftest import TEST_NOW, MakeSettings, zoom_settings
+from tests.conftest import TEST_NOW, MakeSettings, quick_client, zoom_settings
 
 HOST = "alice@school.example"
 PRO = RateLimits.for_plan("pro")
@@ -35,10 +35,8 @@ PRO = RateLimits.for_plan("pro")
 
 @contextmanager
 def client_for(sb: Sandbox, **kwargs: Any) -> Iterator[ZoomClient]:
-    kwargs.setdefault("limits", RateLimits.for_plan("pro"))
-    kwargs.setdefault("retry", RetryPolicy.for_tests())
     kwargs.setdefault("now", sb.clock.now)
-    with ZoomClient(zoom_settings(sb), **kwargs) as client:
+    with quick_client(zoom_settings(sb), **kwargs) as client:
         yield client
 
 
@@ -97,11 +95,7 @@ def test_a_fresh_token_rejected_again_stops_the_run(
 
 def test_wrong_secret_quotes_zooms_reason_without_the_secret(sandbox: Sandbox) -> None:
     with (
-        ZoomClient(
-            zoom_settings(sandbox, secret="wrong-secret-value"),
-            limits=PRO,
-            retry=RetryPolicy.for_tests(),
-        ) as client,
+        quick_client(zoom_settings(sandbox, secret="wrong-secret-value"), limits=PRO) as client,
         pytest.raises(AuthError) as caught,
     ):
         client.listing(HOST)
@@ -212,7 +206,7 @@ def test_unreachable_zoom_stops_with_one_sentence() -> None:
         api_url="http://127.0.0.1:9/v2",
     )
     with (
-        ZoomClient(settings, limits=PRO, retry=RetryPolicy.for_tests()) as client,
+        quick_client(settings, limits=PRO) as client,
         pytest.raises(ZoomUnreachableError, match="Cannot reach Zoom"),
     ):
         client.listing(HOST)
