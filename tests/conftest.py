@@ -27,6 +27,13 @@ from batchzoom.engine.settings import CLOCK_START, INSTANT_RETRIES, Settings, re
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import RetryPolicy, ZoomClient, ZoomSettings
 
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` starts two workers per core: most tests wait on loopback HTTP, pacing and
+    child processes rather than compute (a run on 2 cores keeps them under half busy)."""
+    return 2 * (len(os.sched_getaffinity(0)) or 1)
+
+
 # Every clock of a test starts here: the run's (CLI and subprocesses included) and
 # each sandbox's, so that no test depends on today's date.
 TEST_NOW = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
