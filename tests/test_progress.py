@@ -91,3 +91,17 @@ def test_korean_topics_keep_the_bar_aligned() -> None:
 
 def test_durations_read_as_people_say_them() -> None:
     assert [duration_text(s) for s in (0, 12.4, 185, 3720)] == ["0s", "12s", "3m05s", "1h02m"]
+
+
+def test_a_sync_counts_its_updates_and_cancellations_once_it_has_any() -> None:
+    out, clock = io.StringIO(), Clock()
+    shown = RunProgress(out, live=False, every=60, clock=clock)
+    clock.now += 1
+    shown(Progress(4, 1, 0, 0, 0, _outcome("updated"), updated=1))
+    clock.now += 1
+    shown(Progress(4, 4, 1, 0, 0, _outcome("cancelled"), updated=2, cancelled=1))
+    shown.close()
+    assert out.getvalue().splitlines() == [
+        "1/4 rows, 1.0 rows/s, ETA 3s: created 0 · updated 1 · failed 0 · deferred 0",
+        "4/4 rows, 2.0 rows/s, ETA -: created 1 · updated 2 · cancelled 1 · failed 0 · deferred 0",
+    ]

@@ -149,9 +149,14 @@ class RunProgress:
 
     @staticmethod
     def counts(progress: Progress) -> str:
-        return (
-            f"created {progress.created} · failed {progress.failed} · deferred {progress.deferred}"
-        )
+        """Counts by outcome; a sync's updates and cancellations once it has any."""
+        shown = [f"created {progress.created}"]
+        if progress.updated:
+            shown.append(f"updated {progress.updated}")
+        if progress.cancelled:
+            shown.append(f"cancelled {progress.cancelled}")
+        shown += [f"failed {progress.failed}", f"deferred {progress.deferred}"]
+        return " · ".join(shown)
 
     def line(self, progress: Progress) -> str:
         """One plain line for a log: done of total, rate, time left, counts."""
