@@ -24,6 +24,10 @@ from batchzoom.engine.journal.schema import (
     unwritable,
 )
 
+# The entries columns a RowInfo fills, with the account first; ``Journal._row`` gives their values.
+_ROW_COLUMNS = "account, row_key, host, topic, start_utc, fingerprint, excel_row"
+_ROW_VALUES = ", ".join("?" * len(_ROW_COLUMNS.split(", ")))
+
 
 class Journal:
     """The journal of one roster for one Zoom account. Safe to share among threads."""
@@ -150,6 +154,10 @@ class Journal:
             ).fetchall()
         return {row["host"]: int(row["used"]) for row in rows}
 
+    def _row(self, info: RowInfo) -> tuple[str | int | None, ...]:
+        """The values of ``_ROW_COLUMNS`` for ``info``."""
+        return (self.account, *info.columns())
+
     # -- writing (each call is one committed transaction) -----------------------
     def record_intent(
         self,
@@ -158,34 +166,22 @@ class Journal:
         body: dict[str, Any] | None = None,
     ) -> None:
         """Before a create is sent: from now on the meeting may exist."""
-        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         day = self.today()
         with self._write() as db:
             db.execute(
-                """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
-                       excel_row, state, attempts, body, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, 'intent', 1, ?, ?)
+                f"""INSERT INTO entries ({_ROW_COLUMNS}, state, attempts, body, updated_at)
+                   VALUES ({_ROW_VALUES}, 'intent', 1, ?, ?)
                    ON CONFLICT (account, row_key) DO UPDATE SET
                        host = excluded.host, topic = excluded.topic, start_utc = excluded.start_utc,
                        fingerprint = excluded.fingerprint, excel_row = excluded.excel_row,
                        state = 'intent', error = NULL, resume_at = NULL, body = excluded.body,
                        attempts = entries.attempts + 1, updated_at = excluded.updated_at""",
-                (
-                    self.account,
-                    row_key,
-                    host,
-                    topic,
-                    start_utc,
-                    fingerprint,
-                    excel_row,
-                    to_json(body),
-                    self._stamp(),
-                ),
+                (*self._row(info), to_json(body), self._stamp()),
             )
             db.execute(
                 """INSERT INTO quota (account, host, day, used) VALUES (?, ?, ?, 1)
                    ON CONFLICT (account, host, day) DO UPDATE SET used = used + 1""",
-                (self.account, host.lower(), day),
+                (self.account, info.host.lower(), day),
             )
 
     def record_created(self, row_key: str, meeting: dict[str, Any]) -> None:
@@ -217,26 +213,14 @@ class Journal:
         body: dict[str, Any] | None = None,
     ) -> None:
         """A meeting found on Zoom for a row (after a lost answer, or a lost journal)."""
-        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         with self._write() as db:
             db.execute(
-                """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
-                       excel_row, state, body, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, 'intent', ?, ?)
+                f"""INSERT INTO entries ({_ROW_COLUMNS}, state, body, updated_at)
+                   VALUES ({_ROW_VALUES}, 'intent', ?, ?)
                    ON CONFLICT (account, row_key) DO NOTHING""",
-                (
-                    self.account,
-                    row_key,
-                    host,
-                    topic,
-                    start_utc,
-                    fingerprint,
-                    excel_row,
-                    to_json(body),
-                    self._stamp(),
-                ),
+                (*self._row(info), to_json(body), self._stamp()),
             )
-            self._set_created(db, row_key, meeting)
+            self._set_created(db, info.row_key, meeting)
 
     def record_update_intent(self, row_key: str, body: dict[str, Any], *, host: str) -> None:
         """Before a PATCH: the meeting may soon show ``body``. Counts toward the host's quota."""
@@ -376,25 +360,17 @@ class Journal:
         resume_at: datetime | None = None,
     ) -> None:
         """Record a row that was not sent (deferred or failed before any request)."""
-        row_key, host, topic, start_utc, fingerprint, excel_row = info.columns()
         with self._write() as db:
             db.execute(
-                """INSERT INTO entries (account, row_key, host, topic, start_utc, fingerprint,
-                       excel_row, state, error, resume_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                f"""INSERT INTO entries ({_ROW_COLUMNS}, state, error, resume_at, updated_at)
+                   VALUES ({_ROW_VALUES}, ?, ?, ?, ?)
                    ON CONFLICT (account, row_key) DO UPDATE SET
                        state = excluded.state, error = excluded.error,
                        resume_at = excluded.resume_at, excel_row = excluded.excel_row,
                        updated_at = excluded.updated_at
                    WHERE entries.state NOT IN ('created', 'intent')""",
                 (
-                    self.account,
-                    row_key,
-                    host,
-                    topic,
-                    start_utc,
-                    fingerprint,
-                    excel_row,
+                    *self._row(info),
                     state,
                     error,
                     resume_at.isoformat() if resume_at else None,
