@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import unquote
 
 from batchzoom import zoomspec
 from batchzoom.sandbox import rules
@@ -66,7 +67,9 @@ def route(method: str, path: str) -> tuple[zoomspec.OperationId, str] | None:
     for verb, pattern, operation in _ROUTES:
         match = pattern.match(path)
         if verb == method and match:
-            return operation, match.group(1)
+            # A path parameter arrives percent-encoded (an email with non-ASCII letters):
+            # compare it decoded, as any HTTP server routes it.
+            return operation, unquote(match.group(1))
     return None
 
 

@@ -252,3 +252,16 @@ def test_clock_moves_without_sleeping(sandbox: Sandbox) -> None:
     sandbox.clock.freeze()
     assert sandbox.clock.now() == sandbox.clock.now()
     assert sandbox.clock.now().year == 2030
+
+
+def test_a_host_email_with_korean_letters_is_found_through_its_percent_encoded_path(
+    sandbox_factory: Callable[..., Sandbox], client_for: Callable[[Sandbox], httpx.Client]
+) -> None:
+    """The path parameter is decoded before the user is looked up."""
+    host = "김민지@school.example"
+    api = client_for(sandbox_factory(SandboxConfig(users=[SandboxUser(host)])))
+    response = _create(api, user=host)
+    assert response.status_code == 201, response.text
+    assert response.json()["host_email"] == host
+    listed = api.get(f"users/{host}/meetings")
+    assert [m["id"] for m in listed.json()["meetings"]] == [response.json()["id"]]
