@@ -222,3 +222,23 @@ def test_a_roster_without_an_attendee_sheet_has_no_attendees(
     path = write_csv(tmp_path / "roster.csv", [ROSTER[1][:6]], HEADERS[:6])
     assert load(path, make_settings(roster=path)).attendees is None
     assert validate(path) == (0, "1 row checked: 1 valid, 0 invalid.\n")
+
+
+def test_the_template_has_an_attendee_sheet_read_as_no_attendees_until_filled(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    from datetime import date
+
+    from batchzoom.files.template import write_template
+
+    path = tmp_path / "template.xlsx"
+    write_template(path, today=date(2026, 9, 1))
+    sheet = openpyxl.load_workbook(path)["Attendees"]
+    assert [cell.value for cell in sheet[1]] == [
+        "id",
+        "email",
+        "first_name",
+        "last_name",
+        "language",
+    ]
+    assert load(path, make_settings(roster=path)).attendees is None

@@ -36,7 +36,8 @@ def attendee_table(roster: Roster, attendees: Path | None = None) -> Roster | No
     sheet = attendee_sheet(roster.source.path)
     if sheet is None or sheet == roster.source.sheet:
         return None
-    return read_attendees(roster.source.path, sheet=sheet)
+    table = read_attendees(roster.source.path, sheet=sheet)
+    return table if table.rows else None  # only a header row (the template's): no attendees
 
 
 def check_attendees(
