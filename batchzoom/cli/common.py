@@ -161,13 +161,14 @@ def refuse_invalid(loaded: Loaded, settings: Settings, *, as_json: bool, verb: s
     from batchzoom.engine.run import RunReport
 
     validation = loaded.validation
-    if validation.ok or settings.skip_invalid:
+    attendees = loaded.attendees
+    if (validation.ok and (attendees is None or attendees.ok)) or settings.skip_invalid:
         return
     if as_json:
         document = json.loads(report_json(RunReport([], validation.problems), loaded))
         click.echo(json.dumps(document | {"exit_code": INVALID_ROWS}, ensure_ascii=False, indent=2))
     else:
-        echo_report(loaded.roster, validation)
+        echo_report(loaded.roster, validation, attendees=attendees)
         click.echo(
             f"Nothing was sent to Zoom: fix the rows above, or pass --skip-invalid to {verb} "
             "only the valid rows.",

@@ -1,7 +1,7 @@
 """Options shared by the commands that read a roster, and the problem table they print.
 
 ``@reading_options`` adds --sheet, --timezone, --date-order, --encoding, --allow-past,
---host and --config to a command. The values given land in the command's ``flags``
+--host, --config, --attendees and --strict to a command. The values given land in the command's ``flags``
 dict, from which the command builds its one ``Settings`` with ``resolve``: a choice
 left off the command line comes from the configuration file (``batchzoom.toml``
 beside the roster, or --config), else from the built-in default.
@@ -24,6 +24,7 @@ from batchzoom.engine.config import FILE_NAME
 # The row model is imported where it is used, so that ``--help`` starts quickly.
 if TYPE_CHECKING:
     from batchzoom.files.roster import Roster
+    from batchzoom.model.attendees import AttendeeValidation
     from batchzoom.model.problems import Problem
     from batchzoom.model.rows import Validation
 
@@ -128,6 +129,12 @@ _OPTIONS = [
         help=f"Configuration file (default: {FILE_NAME} beside the roster, if any).",
     ),
     click.option(
+        "--attendees",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Attendee sheet (.csv or .xlsx) of people to register for sessions "
+        "(default: the roster workbook's Attendees sheet, if any).",
+    ),
+    click.option(
         "--strict",
         is_flag=True,
         callback=_given_or_none,
@@ -137,7 +144,17 @@ _OPTIONS = [
 
 
 reading_options = add_flags(
-    ("sheet", "timezone", "date_order", "encoding", "allow_past", "host", "config", "strict"),
+    (
+        "sheet",
+        "timezone",
+        "date_order",
+        "encoding",
+        "allow_past",
+        "host",
+        "config",
+        "attendees",
+        "strict",
+    ),
     _OPTIONS,
 )
 """Add the roster-reading options to a command; their values go into ``flags``."""
@@ -191,9 +208,39 @@ def summary(validation: Validation) -> str:
     return text + "."
 
 
-def problems_json(roster: Roster, validation: Validation) -> str:
-    """The validation result as a JSON document."""
-    document = {
+def attendee_summary(attendees: AttendeeValidation) -> str:
+    """One line: how many attendee rows were checked, and the attendees to register."""
+    rows = len(attendees.rows)
+    invalid = len(attendees.invalid_rows)
+    noun = "row" if rows == 1 else "rows"
+    registrants = len(attendees.attendees)
+    return (
+        f"{attendees.sheet}: {rows} attendee {noun} checked: {rows - invalid} valid, "
+        f"{invalid} invalid; {registrants} registration{'s' if registrants != 1 else ''} "
+        "to make."
+    )
+
+
+def _attendees_json(attendees: AttendeeValidation) -> dict[str, Any]:
+    return {
+        "sheet": attendees.sheet,
+        "rows": len(attendees.rows),
+        "invalid": len(attendees.invalid_rows),
+        "registrations": len(attendees.attendees),
+        "per_session": attendees.counts(),
+        "problems": [
+            {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
+            for p in attendees.problems
+        ],
+        "summary": attendee_summary(attendees),
+    }
+
+
+def problems_json(
+    roster: Roster, validation: Validation, attendees: AttendeeValidation | None = None
+) -> str:
+    """The validation result as a JSON document (with the attendee sheet's, when there is one)."""
+    document: dict[str, Any] = {
         "file": str(roster.source.path),
         "sheet": roster.source.sheet,
         "header_row": roster.source.header_row,
@@ -211,15 +258,24 @@ def problems_json(roster: Roster, validation: Validation) -> str:
         ],
         "summary": summary(validation),
     }
+    if attendees is not None:
+        document["attendees"] = _attendees_json(attendees)
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def echo_report(
-    roster: Roster, validation: Validation, *, output: Literal["table", "json"] = "table"
+    roster: Roster,
+    validation: Validation,
+    *,
+    output: Literal["table", "json"] = "table",
+    attendees: AttendeeValidation | None = None,
 ) -> None:
-    """Print the ignored columns, the problem table and the summary (or all of it as JSON)."""
+    """Print the ignored columns, the problem table and the summary (or all of it as JSON).
+
+    The attendee sheet's problems and summary follow the roster's, when there is one.
+    """
     if output == "json":
-        click.echo(problems_json(roster, validation))
+        click.echo(problems_json(roster, validation, attendees))
         return
     if roster.ignored:
         click.echo("Ignored columns: " + ", ".join(name.strip() for name in roster.ignored))
@@ -229,3 +285,8 @@ def echo_report(
         click.echo("Warnings (these rows are still scheduled; --strict makes them errors):")
         click.echo(problem_table(validation.warnings))
     click.echo(summary(validation))
+    if attendees is not None:
+        if attendees.problems:
+            click.echo(f"Problems on the {attendees.sheet} sheet:")
+            click.echo(problem_table(attendees.problems))
+        click.echo(attendee_summary(attendees))

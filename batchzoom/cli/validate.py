@@ -35,7 +35,8 @@ def validate(
 ) -> None:
     """Check every row of ROSTER (.xlsx or .csv) and list what to fix; Zoom is not contacted.
 
-    Every problem is listed with its Excel row number and column. Exit status: 0 every row
+    Every problem is listed with its Excel row number and column, the attendee sheet's
+    (an Attendees sheet, or --attendees FILE) after the roster's. Exit status: 0 every row
     is valid, 3 some rows are invalid, 1 the file cannot be used, 2 bad usage.
 
     \b
@@ -48,12 +49,13 @@ def validate(
     settings = resolve(roster, **flags)
     loaded = load(roster, settings)
     table, validation = loaded.roster, loaded.validation
-    echo_report(table, validation, output="json" if as_json else "table")
+    attendees = loaded.attendees
+    echo_report(table, validation, output="json" if as_json else "table", attendees=attendees)
     if show_occurrences and not as_json:
         echo_occurrences(validation)
     if html is not None:
         report_validation(html, loaded, settings=settings, quiet=as_json)
-    if not validation.ok:
+    if not validation.ok or (attendees is not None and not attendees.ok):
         finish(INVALID_ROWS)
 
 

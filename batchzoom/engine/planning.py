@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from batchzoom.engine.events import attendee_table, check_attendees
 from batchzoom.engine.journal import default_path, read_journal, sent_row_keys
 from batchzoom.engine.run import Loaded
 from batchzoom.engine.settings import Settings
@@ -47,9 +48,11 @@ def load(path: Path, settings: Settings) -> Loaded:
         validation = validation.amended(_past_starts(roster, validation, sent, settings.now()))
     validation = validation.warned(roster.warnings)  # the file's text: encodings, controls
     validation = plan_hosts(roster, validation.amended(_copied_ids(roster, validation)), settings)
+    table = attendee_table(roster, settings.attendees)
+    validation, attendees = check_attendees(roster, validation, table, plan=settings.plan)
     if settings.strict:
         validation = validation.strict()
-    return Loaded(roster, validation)
+    return Loaded(roster, validation, attendees)
 
 
 def _copied_ids(roster: Roster, validation: Validation) -> list[Problem]:

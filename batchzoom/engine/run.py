@@ -33,6 +33,7 @@ from batchzoom.files.writeback import (
     WriteOutcome,
 )
 from batchzoom.model import recurrence, times
+from batchzoom.model.attendees import AttendeeValidation
 from batchzoom.model.outcomes import RowOutcome, Status, row_key
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Session, Validation
@@ -54,6 +55,7 @@ class Loaded:
 
     roster: Roster
     validation: Validation
+    attendees: AttendeeValidation | None = None  # the attendee sheet's, when there is one
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ class Settings:
     host: str = DEFAULT_HOST  # for rows without one
     config: Path | None = None  # the configuration file read, if any
     strict: bool = False  # every warning is an error
+    attendees: Path | None = None  # the attendee sheet's file (default: the roster's own sheet)
     # Only in the configuration file
     meeting_settings: Mapping[str, Any] = field(default_factory=dict)
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

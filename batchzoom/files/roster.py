@@ -16,7 +16,7 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, cast
@@ -257,22 +257,34 @@ def _header_text(value: object) -> str:
     return str(value)
 
 
-def _header_score(row: list[object] | list[str]) -> int:
+@dataclass(frozen=True)
+class HeaderRules:
+    """How a table's headers name its fields: the matcher and the fields worth a header row.
+
+    The roster's are the default (``batchzoom.model.columns.ALIASES``); the attendee sheet
+    (``batchzoom.files.attendees``) brings its own, read by the same machinery.
+    """
+
+    match: Callable[[object], str | None]
+    inputs: frozenset[str]
+
+
+ROSTER_HEADERS = HeaderRules(match_header, frozenset(INPUT_FIELDS))
+
+
+def _header_score(row: list[object] | list[str], rules: HeaderRules = ROSTER_HEADERS) -> int:
     """How many distinct input fields a row's cells name."""
-    names = {match_header(value) for value in row if isinstance(value, str)}
-    return len(names & _INPUT)
+    names = {rules.match(value) for value in row if isinstance(value, str)}
+    return len(names & rules.inputs)
 
 
-_INPUT = set(INPUT_FIELDS)
-
-
-def _find_header(grid: list[list[object]]) -> int:
+def _find_header(grid: list[list[object]], rules: HeaderRules = ROSTER_HEADERS) -> int:
     """Index of the header row: the early row naming the most fields, else the first non-blank."""
     best, best_score, first = -1, 0, -1
     for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         if first < 0 and any(not is_blank(value) for value in row):
             first = index
-        score = _header_score(row)
+        score = _header_score(row, rules)
         if score > best_score:
             best, best_score = index, score
     return best if best >= 0 else first
@@ -289,9 +301,9 @@ class _Layout:
     cells: list[list[object]]  # cells[position][i]: column position on row rows[i]
 
 
-def _grid_layout(grid: list[list[object]]) -> _Layout:
+def _grid_layout(grid: list[list[object]], rules: HeaderRules = ROSTER_HEADERS) -> _Layout:
     """The layout of a table held row by row."""
-    header_index = _find_header(grid)
+    header_index = _find_header(grid, rules)
     if header_index < 0:
         return _Layout(header_index, [], 0, [], [])
     width = max(len(row) for row in grid[header_index:])
@@ -378,7 +390,9 @@ def _read_grid(
 
 
 def _match_headers(
-    headers: Sequence[str], aliases: Mapping[str, Sequence[str]]
+    headers: Sequence[str],
+    aliases: Mapping[str, Sequence[str]],
+    rules: HeaderRules = ROSTER_HEADERS,
 ) -> tuple[dict[str, str], dict[str, int], list[str]]:
     """(field -> header text, field -> column position, headers matching no field).
 
@@ -389,7 +403,7 @@ def _match_headers(
     ignored: list[str] = []
     extra = {normalize_header(text): name for name, texts in aliases.items() for text in texts}
     for position, header in enumerate(headers):
-        name = match_header(header) or extra.get(normalize_header(header))
+        name = rules.match(header) or extra.get(normalize_header(header))
         if name is not None and name not in positions:
             positions[name] = position
             columns[name] = header

@@ -95,6 +95,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "대체 호스트",
         "공동 진행자",
     ),
+    # Events (see ``batchzoom.model.attendees``): registration, webinars and their panelists.
+    "registration": ("registration", "registrants", "register", "등록", "참가 등록"),
+    "kind": ("kind", "meeting kind", "session kind", "종류"),
+    "panelists": ("panelists", "panelist", "패널리스트", "패널"),
     # Meeting settings with friendly names; any "settings.<field>" header is matched too.
     "settings.waiting_room": ("waiting room", "대기실"),
     "settings.auto_recording": ("recording", "auto recording", "녹화", "자동 녹화"),
@@ -103,6 +107,37 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # Columns batchzoom writes; a roster scheduled once is read back with them.
     **{name: (name,) for name in (*OUTPUT_COLUMNS, START_URL_COLUMN, HOST_COLUMN)},
 }
+# The attendee sheet (``Attendees``/``참석자``): one row per person per session. Its own
+# aliases, apart from the roster's (there ``email`` names the host).
+ATTENDEE_SHEETS: Final = ("Attendees", "참석자")
+ATTENDEE_OUTPUT_COLUMNS: Final = (
+    "zoom_registrant_id",
+    "zoom_join_url",
+    "zoom_status",
+    "zoom_error",
+)
+ATTENDEE_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "session id", "session", "key", "session key", "세션", "세션 ID", "아이디"),
+    "email": ("email", "e-mail", "email address", "mail", "이메일", "이메일 주소", "메일"),
+    "first_name": ("first name", "given name", "name", "firstname", "이름"),
+    "last_name": ("last name", "family name", "surname", "lastname", "성"),
+    "language": ("language", "lang", "언어"),
+    **{name: (name,) for name in ATTENDEE_OUTPUT_COLUMNS},
+}
+ATTENDEE_INPUT_FIELDS = tuple(name for name in ATTENDEE_ALIASES if not name.startswith("zoom_"))
+
+_ATTENDEE_INDEX: dict[str, str] = {}
+
+
+def match_attendee_header(text: object) -> str | None:
+    """The attendee-sheet field a header names (``ATTENDEE_ALIASES``), or None."""
+    if not _ATTENDEE_INDEX:
+        for name, aliases in ATTENDEE_ALIASES.items():
+            for alias in (name, *aliases):
+                _ATTENDEE_INDEX.setdefault(normalize_header(alias), name)
+    return _ATTENDEE_INDEX.get(normalize_header(text))
+
+
 OUTPUT_FIELDS = tuple(name for name in ALIASES if name.startswith("zoom_"))
 INPUT_FIELDS = tuple(name for name in ALIASES if name not in OUTPUT_FIELDS)
 

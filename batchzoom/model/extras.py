@@ -18,7 +18,14 @@ from batchzoom.model import meeting_settings, pools, recurrence
 from batchzoom.model.cells import is_blank
 from batchzoom.model.columns import SETTINGS_PREFIX
 from batchzoom.model.problems import CellError, CellsError, Problem
-from batchzoom.model.rows import Session, Table, Validation, ValidationOptions
+from batchzoom.model.rows import (
+    MEETING,
+    WEBINAR,
+    Session,
+    Table,
+    Validation,
+    ValidationOptions,
+)
 
 CANCELLED = frozenset({"cancel", "cancelled", "canceled", "취소", "취소됨", "휴강"})
 ACTIVE = frozenset({"active", "ok", "scheduled", "confirmed", "예정", "확정", "진행"})
@@ -59,6 +66,50 @@ def parse_alternative_hosts(cell: object) -> tuple[str, ...]:
     return tuple(emails)
 
 
+_REGISTRATION_YES = frozenset({"yes", "y", "true", "1", "on", "o", "예", "네", "등록", "사용"})
+_REGISTRATION_NO = frozenset({"no", "n", "false", "0", "off", "x", "아니오", "아니요", "미등록"})
+
+
+def parse_registration(cell: object) -> bool:
+    """Whether a ``registration`` cell makes attendees register (yes/등록, or no)."""
+    text = str(cell).strip().casefold()
+    if text in _REGISTRATION_YES:
+        return True
+    if text in _REGISTRATION_NO:
+        return False
+    raise CellError(
+        "registration-value",
+        f'registration "{str(cell).strip()[:40]}" is not understood; write "yes" (등록) for a '
+        "session whose attendees register, or leave it empty.",
+    )
+
+
+_KINDS = {"meeting": MEETING, "회의": MEETING, "webinar": WEBINAR, "웨비나": WEBINAR}
+
+
+def parse_kind(cell: object) -> str:
+    """The session's kind from a ``kind`` cell: meeting (회의) or webinar (웨비나)."""
+    kind = _KINDS.get(str(cell).strip().casefold())
+    if kind is None:
+        raise CellError(
+            "kind-value",
+            f'kind "{str(cell).strip()[:40]}" is not understood; write "meeting" (회의) or '
+            '"webinar" (웨비나).',
+        )
+    return kind
+
+
+def parse_panelists(cell: object) -> tuple[str, ...]:
+    """The emails of a ``panelists`` cell, separated by ``;`` or ``,`` (duplicates once)."""
+    try:
+        return parse_alternative_hosts(cell)
+    except CellError:
+        raise CellError(
+            "panelists-format",
+            'a panelist is not an email address; write the panelists\' emails separated by ";".',
+        ) from None
+
+
 @dataclass(frozen=True)
 class Extra:
     """One optional column: its field name, its parser, and where its value goes in a session.
@@ -81,6 +132,9 @@ def _attribute(name: str) -> Callable[[dict[str, Any], Any], None]:
 EXTRAS: tuple[Extra, ...] = (
     Extra("status", parse_status, _attribute("cancelled")),
     Extra("alternative_hosts", parse_alternative_hosts, _attribute("alternative_hosts")),
+    Extra("registration", parse_registration, _attribute("registration")),
+    Extra("kind", parse_kind, _attribute("kind")),
+    Extra("panelists", parse_panelists, _attribute("panelists")),
 )
 
 

@@ -37,6 +37,10 @@ class Session:
     settings: Mapping[str, Any] = field(default_factory=dict, hash=False)  # Zoom's settings
     alternative_hosts: tuple[str, ...] = ()
     pool: str | None = None  # the host pool a host was picked from
+    # Events (see ``batchzoom.model.attendees``):
+    registration: bool = False  # attendees register; Zoom approves them automatically
+    kind: str = "meeting"  # "meeting" or "webinar" (``MEETING``/``WEBINAR``)
+    panelists: tuple[str, ...] = ()  # a webinar's panelists, by email
 
     @property
     def start_utc(self) -> str:
@@ -47,6 +51,10 @@ class Session:
     def start_local(self) -> str:
         """The wall-clock start in ``timezone``, ``YYYY-MM-DDTHH:MM:SS``."""
         return times.local_text(self.start)
+
+
+MEETING = "meeting"
+WEBINAR = "webinar"
 
 
 @dataclass(frozen=True)

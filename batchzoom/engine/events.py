@@ -1,0 +1,61 @@
+"""A roster's events: its attendee sheet read and checked with the roster, before anything is sent.
+
+``check_attendees`` finds the attendee sheet (``--attendees FILE``, else the roster
+workbook's ``Attendees``/``참석자`` sheet), validates it against the roster's sessions
+(``batchzoom.model.attendees``), and returns the roster's validation with the problems of
+rows Zoom could not register attendees for (and webinar-only columns on meetings), and
+with Zoom's registration settings on every row that takes registrants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from batchzoom.files.attendees import attendee_sheet, read_attendees
+from batchzoom.files.roster import Roster
+from batchzoom.model.attendees import (
+    AttendeeValidation,
+    panelist_problems,
+    registration_problems,
+    validate_attendees,
+    with_registration,
+)
+from batchzoom.model.cells import cell_text
+from batchzoom.model.rows import Validation
+
+
+def attendee_table(roster: Roster, attendees: Path | None = None) -> Roster | None:
+    """The attendee table of a run: the ``attendees`` file, else the roster's own sheet.
+
+    A workbook given as ``attendees`` is read from its ``Attendees`` sheet when it has
+    one, else from its first visible sheet.
+    """
+    if attendees is not None:
+        return read_attendees(attendees, sheet=attendee_sheet(attendees))
+    sheet = attendee_sheet(roster.source.path)
+    if sheet is None or sheet == roster.source.sheet:
+        return None
+    table = read_attendees(roster.source.path, sheet=sheet)
+    return table if table.rows else None  # only a header row (the template's): no attendees
+
+
+def check_attendees(
+    roster: Roster, validation: Validation, table: Roster | None, *, plan: str = "pro"
+) -> tuple[Validation, AttendeeValidation | None]:
+    """The roster's validation with its events' problems, and the attendee sheet's validation."""
+    problems = panelist_problems(roster.columns, validation)
+    checked: AttendeeValidation | None = None
+    if table is not None:
+        name = table.source.sheet or table.source.path.name
+        ids = [text for text in map(cell_text, roster.values("id") or []) if text is not None]
+        checked = validate_attendees(table, name, validation, ids)
+        problems += registration_problems(roster.columns, validation, checked, plan=plan)
+    sessions = [with_registration(session) for session in validation.sessions]
+    validation = validation.amended(problems, sessions)
+    if checked is not None:
+        kept = {session.key for session in validation.sessions}
+        checked = replace(
+            checked, attendees=[item for item in checked.attendees if item.session in kept]
+        )
+    return validation, checked

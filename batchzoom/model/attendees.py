@@ -1,0 +1,359 @@
+"""Attendees: who registers for which session, and every rule they must meet before sending.
+
+Pure logic, no I/O. The attendee sheet (``Attendees``/``참석자``, read by
+``batchzoom.files.attendees``) has one row per person per session: the session's roster
+``id`` (or ``all`` for every session that takes registration), ``email``, ``first_name``, ``last_name`` and an optional
+``language``. ``validate_attendees`` checks it against the roster's valid sessions and
+returns every attendee plus every problem, each named by the attendee sheet's row and
+column; ``registration_problems`` finds the roster rows that take attendees without a
+``registration`` column saying so. ``with_registration`` gives each registering session
+Zoom's registration settings (automatic approval; a recurring meeting registers once for all
+its occurrences).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from batchzoom.model.cells import cell_text
+from batchzoom.model.problems import Found, Problem, shorten
+from batchzoom.model.rows import WEBINAR, Session, Table, Validation
+
+ALL_SESSIONS = "all"  # an attendee row's id that means every session of the roster
+REGISTRANTS_MAX = 4999  # Zoom's most registrants per meeting
+NAME_MAX = 64  # Zoom's longest first and last name (``meetingRegistrantCreate``)
+EMAIL_MAX = 128
+# Zoom's registrant languages (``meetingRegistrantCreate``'s ``language`` enum).
+LANGUAGES = (
+    "en-US",
+    "de-DE",
+    "es-ES",
+    "fr-FR",
+    "jp-JP",
+    "pt-PT",
+    "ru-RU",
+    "zh-CN",
+    "zh-TW",
+    "ko-KO",
+    "it-IT",
+    "vi-VN",
+    "pl-PL",
+    "Tr-TR",
+)
+_LANGUAGE_WORDS = {
+    "ko": "ko-KO",
+    "korean": "ko-KO",
+    "한국어": "ko-KO",
+    "en": "en-US",
+    "english": "en-US",
+    "영어": "en-US",
+    "ja": "jp-JP",
+    "jp": "jp-JP",
+    "zh": "zh-CN",
+}
+APPROVE_AUTOMATICALLY = 0  # Zoom's ``approval_type``: 0 automatic, 1 manual, 2 no registration
+NO_REGISTRATION = 2
+REGISTER_ONCE = 1  # Zoom's ``registration_type``: 1 once for every occurrence of a series
+_EMAIL = re.compile(r"[^@\s;,<>]+@[^@\s;,<>]+\.[^@\s;,.<>]+")
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One valid attendee row for one session (an ``all`` row gives one per session)."""
+
+    row: int  # Excel row number on the attendee sheet
+    session: str  # the roster id (``Session.key``) of the session registered for
+    email: str
+    first_name: str
+    last_name: str | None = None
+    language: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The attendee's identity within one session: its email, case-folded."""
+        return self.email.casefold()
+
+    def body(self) -> dict[str, Any]:
+        """Zoom's registrant request body."""
+        body: dict[str, Any] = {"email": self.email, "first_name": self.first_name}
+        if self.last_name:
+            body["last_name"] = self.last_name
+        if self.language:
+            body["language"] = self.language
+        return body
+
+
+@dataclass
+class AttendeeValidation:
+    """Every valid attendee of an attendee sheet, and every problem of its rows."""
+
+    sheet: str  # the sheet (or file) name the problems are on
+    attendees: list[Attendee]
+    problems: list[Problem]
+    rows: list[int]
+    invalid_rows: set[int] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        """True when no attendee row has a problem."""
+        return not self.problems
+
+    def of(self, key: str | None) -> list[Attendee]:
+        """The attendees of the session with roster id ``key``, in sheet order."""
+        return [attendee for attendee in self.attendees if attendee.session == key]
+
+    def counts(self) -> dict[str, int]:
+        """How many attendees each session has, by roster id."""
+        counted: dict[str, int] = defaultdict(int)
+        for attendee in self.attendees:
+            counted[attendee.session] += 1
+        return dict(counted)
+
+
+def parse_language(cell: object) -> str:
+    """Zoom's language code for a ``language`` cell (``ko-KO``, ``ko``, ``Korean``, ``한국어``)."""
+    text = str(cell).strip()
+    for code in LANGUAGES:
+        if text.casefold() == code.casefold():
+            return code
+    found = _LANGUAGE_WORDS.get(text.casefold())
+    if found is None:
+        raise ValueError(text)
+    return found
+
+
+_CELLS = ("id", "email", "first_name", "last_name", "language")
+
+
+def validate_attendees(
+    table: Table, sheet: str, validation: Validation, roster_ids: Sequence[str]
+) -> AttendeeValidation:
+    """Check every attendee row against the roster's sessions; every problem, by row and column.
+
+    ``roster_ids`` are the ids of every roster row (an attendee of an invalid session is
+    not a problem of the attendee sheet: the roster's problem says what to fix).
+    """
+    columns = table.columns
+    missing = [name for name in ("id", "email") if name not in columns]
+    if missing:
+        missing_columns = [
+            Problem(
+                None, name, "column-missing", f"the {sheet} sheet has no {name} column; add one."
+            )
+            for name in missing
+        ]
+        return AttendeeValidation(sheet, [], missing_columns, list(table.rows))
+    valid = {session.key for session in validation.sessions if session.key is not None}
+    registering = sorted(
+        session.key
+        for session in validation.sessions
+        if session.key is not None and session.registration
+    )
+    rank = {name: position for position, name in enumerate(columns)}
+    present = {name: table.values(name) for name in _CELLS if name in columns}
+    attendees: list[Attendee] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(table.rows):
+        found = Found(row, columns, rank)
+        cells = {name: values[index] for name, values in present.items() if values is not None}
+        person = _person(row, cells, set(roster_ids), found)
+        if person is not None:
+            keys = registering if person.session.casefold() == ALL_SESSIONS else [person.session]
+            if not keys:
+                found.add(
+                    "id",
+                    "attendee-all-empty",
+                    f'"{ALL_SESSIONS}" stands for every session that takes registration, and no '
+                    "valid session does; write yes (등록) in the roster's registration column.",
+                )
+            for key in keys:
+                first = seen.setdefault((key, person.key), row)
+                if first != row:
+                    found.add(
+                        "email",
+                        "attendee-duplicate",
+                        f'{shorten(person.email)} is already registered for session "'
+                        f'{shorten(key)}" in row {first}; delete one of the rows.',
+                    )
+                elif key in valid:
+                    attendees.append(replace(person, session=key))
+        problems.extend(found.problems)
+    problems += _over_limit(attendees, columns["id"])
+    bad = {problem.row for problem in problems if problem.row is not None}
+    return AttendeeValidation(
+        sheet,
+        [attendee for attendee in attendees if attendee.row not in bad],
+        problems,
+        list(table.rows),
+        bad,
+    )
+
+
+def _person(
+    row: int, cells: Mapping[str, object], roster_ids: set[str], found: Found
+) -> Attendee | None:
+    """The attendee of one row (its ``id`` as written), or None after recording its problems."""
+    key = cell_text(cells.get("id"))
+    email = cell_text(cells.get("email"))
+    first = cell_text(cells.get("first_name"))
+    last = cell_text(cells.get("last_name"))
+    language = None
+    if cell_text(cells.get("language")) is not None:
+        try:
+            language = parse_language(cells["language"])
+        except ValueError:
+            found.add(
+                "language",
+                "language-value",
+                f'language "{shorten(cells["language"])}" is not one Zoom knows; write one of '
+                + ", ".join(LANGUAGES)
+                + ", or leave it empty.",
+            )
+    if key is None:
+        found.add(
+            "id",
+            "attendee-session-missing",
+            "the session id is empty; write the roster id of the session this person attends, "
+            f'or "{ALL_SESSIONS}".',
+        )
+    elif key.casefold() != ALL_SESSIONS and key not in roster_ids:
+        found.add(
+            "id",
+            "attendee-session-unknown",
+            f'no roster row has the id "{shorten(key)}"; write the id of one of the roster\'s '
+            "sessions.",
+        )
+    if email is None:
+        found.add(
+            "email", "attendee-email-missing", "the email is empty; write the person's email."
+        )
+    elif len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+        found.add(
+            "email",
+            "attendee-email-format",
+            f'"{shorten(email)}" is not an email address; correct it.',
+        )
+    if first is None:
+        found.add(
+            "first_name",
+            "attendee-name-missing",
+            "the first name is empty; Zoom needs one for every registrant.",
+        )
+    for name, value in (("first_name", first), ("last_name", last)):
+        if value is not None and len(value) > NAME_MAX:
+            found.add(
+                name,
+                "attendee-name-length",
+                f"the name has {len(value)} characters, more than Zoom's {NAME_MAX}; shorten it.",
+            )
+    if found.ranked or key is None or email is None or first is None:
+        return None
+    return Attendee(row, key, email, first, last, language)
+
+
+def _over_limit(attendees: Sequence[Attendee], column: str) -> list[Problem]:
+    """Each attendee row beyond Zoom's registrants per meeting, as a problem."""
+    counted: dict[str, int] = defaultdict(int)
+    problems = []
+    for attendee in attendees:
+        counted[attendee.session] += 1
+        if counted[attendee.session] == REGISTRANTS_MAX + 1:
+            problems.append(
+                Problem(
+                    attendee.row,
+                    column,
+                    "attendees-over-limit",
+                    f'session "{shorten(attendee.session)}" has more than Zoom\'s '
+                    f"{REGISTRANTS_MAX:,} registrants from this row on; split it into two "
+                    "sessions.",
+                )
+            )
+    return problems
+
+
+def registration_problems(
+    columns: Mapping[str, str],
+    validation: Validation,
+    attendees: AttendeeValidation,
+    *,
+    plan: str = "pro",
+) -> list[Problem]:
+    """The roster rows whose attendees Zoom could not take, as problems of those roster rows.
+
+    A row with attendees needs ``registration`` = yes; Zoom refuses registration on a row
+    whose settings say there is none (``approval_type`` 2) and on the free plan.
+    """
+    counts = attendees.counts()
+    column = columns.get("registration", "registration")
+    problems = []
+    for session in validation.sessions:
+        count = counts.get(session.key or "", 0)
+        approval = session.settings.get("approval_type")
+        if session.registration and plan == "free":
+            problems.append(
+                Problem(
+                    session.row,
+                    column,
+                    "registration-plan",
+                    "registration needs a licensed (paid) Zoom plan; remove it from this row or "
+                    "run with the account's plan.",
+                )
+            )
+        elif session.registration and approval == NO_REGISTRATION:
+            problems.append(
+                Problem(
+                    session.row,
+                    columns.get("settings.approval_type", column),
+                    "registration-refused",
+                    "this row asks for registration but its approval_type (2) turns "
+                    "registration off; clear one of them.",
+                )
+            )
+        elif count and not session.registration:
+            problems.append(
+                Problem(
+                    session.row,
+                    column,
+                    "registration-missing",
+                    f"{count} attendee{'s' if count != 1 else ''} on the {attendees.sheet} sheet "
+                    f'register for this session but it does not take registrants; write "yes" '
+                    "(등록) in its registration column.",
+                )
+            )
+    return problems
+
+
+def panelist_problems(columns: Mapping[str, str], validation: Validation) -> list[Problem]:
+    """A meeting (not webinar) row with panelists, as a problem of that row."""
+    column = columns.get("panelists", "panelists")
+    return [
+        Problem(
+            session.row,
+            column,
+            "panelists-meeting",
+            'only a webinar has panelists; write "webinar" in this row\'s kind column or '
+            "clear its panelists.",
+        )
+        for session in validation.sessions
+        if session.panelists and session.kind != WEBINAR
+    ]
+
+
+def with_registration(session: Session) -> Session:
+    """``session`` with Zoom's registration settings when it takes registrants.
+
+    Automatic approval (``approval_type`` 0) unless the row sets its own; a recurring
+    session registers once for every occurrence (``registration_type`` 1).
+    """
+    if not session.registration:
+        return session
+    settings = dict(session.settings)
+    settings.setdefault("approval_type", APPROVE_AUTOMATICALLY)
+    if session.recurrence is not None:
+        settings.setdefault("registration_type", REGISTER_ONCE)
+    return replace(session, settings=settings)

@@ -1,0 +1,139 @@
+"""Hosts checked first: every user a roster names looked up once, refusals named per row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from batchzoom.engine.hosts import check_hosts
+from batchzoom.engine.planning import load
+from tests.conftest import MakeSettings
+from tests.rosters import write_csv
+
+HEADERS = (
+    "ID",
+    "Topic",
+    "Start",
+    "Time zone",
+    "Duration",
+    "Host",
+    "Alt hosts",
+    "Kind",
+    "Panelists",
+)
+
+
+def row(
+    key: str, host: str, alternative: str = "", kind: str = "", panelists: str = ""
+) -> list[str]:
+    start = f"2027-05-0{len(key) % 9 + 1} 09:00"
+    return [key, f"Class {key}", start, "Asia/Seoul", "50", host, alternative, kind, panelists]
+
+
+USERS: dict[str, dict[str, Any]] = {
+    "kim@school.example": {"status": "active", "type": 2},
+    "lee@school.example": {"status": "pending", "type": 2},
+    "park@school.example": {"status": "inactive", "type": 2},
+    "choi@school.example": {"status": "active", "type": 1},
+    "web@school.example": {"status": "active", "type": 2},
+}
+WEBINAR_LICENCE = {"web@school.example"}
+
+
+def test_each_user_is_looked_up_once_and_refusals_name_the_user_and_the_fix(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    path = write_csv(
+        tmp_path / "roster.csv",
+        [
+            row("A", "kim@school.example", "LEE@school.example"),
+            row("BB", "Kim@School.example", "park@school.example; choi@school.example"),
+            row("CCC", "ghost@school.example"),
+            row("DDDD", "kim@school.example", kind="webinar", panelists="outside@example.org"),
+            row("EEEEE", "web@school.example", kind="webinar", panelists="park@school.example"),
+        ],
+        HEADERS,
+    )
+    validation = load(path, make_settings(roster=path)).validation
+    asked: list[str] = []
+
+    def lookup(user: str) -> Mapping[str, Any] | None:
+        asked.append(user)
+        return USERS.get(user.lower())
+
+    def user_settings(user: str) -> Mapping[str, Any]:
+        asked.append(f"settings {user}")
+        return {"feature": {"webinar": user in WEBINAR_LICENCE}}
+
+    problems, warnings = check_hosts(
+        {
+            "host": "Host",
+            "alternative_hosts": "Alt hosts",
+            "kind": "Kind",
+            "panelists": "Panelists",
+        },
+        validation,
+        lookup,
+        user_settings=user_settings,
+    )
+    assert sorted(asked) == sorted(
+        [
+            "kim@school.example",
+            "LEE@school.example",
+            "park@school.example",
+            "choi@school.example",
+            "ghost@school.example",
+            "outside@example.org",
+            "web@school.example",
+            "settings kim@school.example",
+            "settings web@school.example",
+        ]
+    )
+    assert warnings == []
+    found = sorted((p.row, p.column, p.code, p.message) for p in problems)
+    assert found == [
+        (
+            2,
+            "Alt hosts",
+            "user-pending",
+            "LEE@school.example (alternative host) has not yet accepted the invitation to the "
+            "Zoom account; ask them to accept it, or name another user.",
+        ),
+        (
+            3,
+            "Alt hosts",
+            "user-deactivated",
+            "park@school.example (alternative host) is deactivated in Zoom; reactivate the user "
+            "or name another one.",
+        ),
+        (
+            3,
+            "Alt hosts",
+            "user-unlicensed",
+            "choi@school.example (alternative host) has no Zoom licence (a Basic user); assign a "
+            "licence in Zoom (Admin > User Management > Users) or name a licensed user.",
+        ),
+        (
+            4,
+            "Host",
+            "user-unknown",
+            "ghost@school.example (host) is not a user of this Zoom account; correct the email "
+            "or add the user in Zoom (Admin > User Management > Users).",
+        ),
+        (
+            5,
+            "Kind",
+            "webinar-unlicensed",
+            "these hosts have no webinar licence: kim@school.example; assign them the Zoom "
+            "Webinars add-on (Admin > User Management > Users) or make the rows meetings.",
+        ),
+        (
+            6,
+            "Panelists",
+            "user-deactivated",
+            "park@school.example (panelist) is deactivated in Zoom; reactivate the user or name "
+            "another one.",
+        ),
+    ]
+    assert validation.amended(problems).invalid_rows == {2, 3, 4, 5, 6}
