@@ -30,8 +30,10 @@ from batchzoom.sandbox.meetings import (
     spec_of,
     stamp,
 )
+from batchzoom.sandbox.registrants import Registrants, Target
 from batchzoom.sandbox.responses import ApiError, Request, Response, as_xml, invalid
 from batchzoom.sandbox.state import Store
+from batchzoom.sandbox.webinars import Webinars
 
 INVALID_TOKEN = {"code": 124, "message": "Invalid access token."}
 EXPIRED_TOKEN = {"code": 124, "message": "Access token is expired."}
@@ -49,10 +51,32 @@ FAULT_BODIES: dict[int, tuple[str, bytes]] = {
     502: ("text/html", b"<html><body><h1>502 Bad Gateway</h1></body></html>"),
     503: ("application/json;charset=UTF-8", b'{"code":503,"message":"Service Unavailable."}'),
 }
+# Operations whose success changes the account (counted as "committed").
+COMMITTING = frozenset(
+    {"meetingCreate", "meetingUpdate", "meetingDelete", "meetingRegistrantCreate",
+     "addBatchRegistrants", "meetingRegistrantStatus", "webinarCreate", "webinarUpdate",
+     "webinarDelete", "webinarRegistrantCreate", "webinarRegistrantStatus",
+     "webinarPanelistCreate"}
+)  # fmt: skip
 PAGE_TOKEN_TTL = 15 * 60  # next_page_token: "This token's expiration period is 15 minutes"
 EXPIRY_AFTER_END = timedelta(days=30)  # an unstarted scheduled meeting expires 30 days on
 
 _ROUTES: list[tuple[str, re.Pattern[str], zoomspec.OperationId]] = [
+    ("POST", re.compile(r"^/v2/meetings/([^/]+)/registrants/?$"), "meetingRegistrantCreate"),
+    ("GET", re.compile(r"^/v2/meetings/([^/]+)/registrants/?$"), "meetingRegistrants"),
+    ("PUT", re.compile(r"^/v2/meetings/([^/]+)/registrants/status/?$"), "meetingRegistrantStatus"),
+    ("POST", re.compile(r"^/v2/meetings/([^/]+)/batch_registrants/?$"), "addBatchRegistrants"),
+    ("POST", re.compile(r"^/v2/users/([^/]+)/webinars/?$"), "webinarCreate"),
+    ("GET", re.compile(r"^/v2/users/([^/]+)/webinars/?$"), "webinars"),
+    ("GET", re.compile(r"^/v2/users/([^/]+)/settings/?$"), "userSettings"),
+    ("GET", re.compile(r"^/v2/webinars/([^/]+)/?$"), "webinar"),
+    ("PATCH", re.compile(r"^/v2/webinars/([^/]+)/?$"), "webinarUpdate"),
+    ("DELETE", re.compile(r"^/v2/webinars/([^/]+)/?$"), "webinarDelete"),
+    ("POST", re.compile(r"^/v2/webinars/([^/]+)/registrants/?$"), "webinarRegistrantCreate"),
+    ("GET", re.compile(r"^/v2/webinars/([^/]+)/registrants/?$"), "webinarRegistrants"),
+    ("PUT", re.compile(r"^/v2/webinars/([^/]+)/registrants/status/?$"), "webinarRegistrantStatus"),
+    ("POST", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelistCreate"),
+    ("GET", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelists"),
     ("POST", re.compile(r"^/v2/users/([^/]+)/meetings/?$"), "meetingCreate"),
     ("GET", re.compile(r"^/v2/users/([^/]+)/meetings/?$"), "meetings"),
     ("GET", re.compile(r"^/v2/users/([^/]+)/?$"), "user"),
@@ -89,6 +113,8 @@ class ZoomApi:
         self.limiter = limiter
         self.faults = faults
         self.counters = counters
+        self.registrants = Registrants(config, store.clock, store.rng)
+        self.webinars = Webinars(config, store)
         self._handlers: dict[str, Callable[[Request, str], Response]] = {
             "meetingCreate": self._create,
             "meetings": self._list,
@@ -96,6 +122,7 @@ class ZoomApi:
             "meeting": self._get,
             "meetingUpdate": self._update,
             "meetingDelete": self._delete,
+            **self._event_handlers(),
         }
 
     def handle(self, request: Request) -> Response:
@@ -151,11 +178,7 @@ class ZoomApi:
             # Observed: successful create/update responses count down from 100 (FACTS 4.4).
             response.headers["X-RateLimit-Limit"] = str(self.limiter.daily_per_host)
             response.headers["X-RateLimit-Remaining"] = str(self.limiter.host_remaining(host_id))
-        if response.status < 300 and operation in (
-            "meetingCreate",
-            "meetingUpdate",
-            "meetingDelete",
-        ):
+        if response.status < 300 and operation in COMMITTING:
             self.counters.add(operation, "committed")
         if response.status < 300 and self.faults.take_drop(operation):
             response.drop = True  # committed, then the connection closes without a byte
@@ -205,14 +228,67 @@ class ZoomApi:
         Create: "applied against the userId of the meeting host used to make the
         request" (the path userId). Update: the meeting's host. Delete does not count.
         """
-        if operation == "meetingCreate":
+        if operation in ("meetingCreate", "webinarCreate"):
             user = self.store.find_user(argument)
             return user.user_id if user is not None else None
-        if operation == "meetingUpdate" and argument.isdigit():
+        if operation in ("meetingUpdate", "webinarUpdate") and argument.isdigit():
+            kind = "meeting" if operation == "meetingUpdate" else "webinar"
             with self.store.lock:
-                record = self.store.meetings.get(int(argument))
-                return record["meeting"]["host_id"] if record else None
+                records = self.store.meetings if kind == "meeting" else self.store.webinars
+                record = records.get(int(argument))
+                return record[kind]["host_id"] if record else None
         return None
+
+    def _event_handlers(self) -> dict[str, Callable[[Request, str], Response]]:
+        """Registrants, webinars, panelists and user settings (``registrants``, ``webinars``)."""
+        registrants, webinars = self.registrants, self.webinars
+
+        def locked(serve: Callable[[Request, str], Response]) -> Callable[[Request, str], Response]:
+            def run(request: Request, argument: str) -> Response:
+                with self.store.lock:
+                    response = serve(request, argument)
+                    self.store.save()
+                    return response
+
+            return run
+
+        def meeting(argument: str) -> Target:
+            record = self._record_or_404(argument)
+            self._check_host_licensed(record["meeting"]["host_id"], NOT_LICENSED)
+            return Target("meeting", record)
+
+        def webinar(argument: str) -> Target:
+            return Target("webinar", webinars.record(argument))
+
+        def host(argument: str) -> SandboxUser:
+            return self._user_or_404(argument)
+
+        table: dict[str, Callable[[Request, str], Response]] = {
+            "meetingRegistrantCreate": lambda r, a: registrants.add(
+                meeting(a), "meetingRegistrantCreate", r
+            ),
+            "addBatchRegistrants": lambda r, a: registrants.add_batch(meeting(a), r),
+            "meetingRegistrants": lambda r, a: registrants.listing(meeting(a), r),
+            "meetingRegistrantStatus": lambda r, a: registrants.update_status(
+                meeting(a), "meetingRegistrantStatus", r
+            ),
+            "webinarRegistrantCreate": lambda r, a: registrants.add(
+                webinar(a), "webinarRegistrantCreate", r
+            ),
+            "webinarRegistrants": lambda r, a: registrants.listing(webinar(a), r),
+            "webinarRegistrantStatus": lambda r, a: registrants.update_status(
+                webinar(a), "webinarRegistrantStatus", r
+            ),
+            "webinarCreate": lambda r, a: webinars.create(host(a), r),
+            "webinars": lambda r, a: webinars.listing(host(a), r),
+            "webinar": lambda r, a: webinars.get(a),
+            "webinarUpdate": lambda r, a: webinars.update(a, r),
+            "webinarDelete": lambda r, a: webinars.delete(a),
+            "webinarPanelistCreate": lambda r, a: webinars.add_panelists(a, r),
+            "webinarPanelists": lambda r, a: webinars.panelists(a),
+            "userSettings": lambda r, a: Response.json(200, webinars.user_settings(host(a))),
+        }
+        return {name: locked(serve) for name, serve in table.items()}
 
     # helpers -----------------------------------------------------------------
     def _user_or_404(self, ref: str) -> SandboxUser:
@@ -470,7 +546,7 @@ class ZoomApi:
             "last_name": user.last_name,
             "display_name": display,
             "email": user.email,
-            "type": 2 if user.licensed else 1,
+            "type": user.user_type,
             "role_name": "Owner" if owner else "Member",
             "role_id": "0" if owner else "2",
             "pmi": pmi,
@@ -483,7 +559,7 @@ class ZoomApi:
             "user_created_at": "2024-01-01T00:00:00Z",
             "last_login_time": "2024-01-01T00:00:00Z",
             "language": "en-US",
-            "status": "active",
+            "status": user.status,
             "account_id": self.config.account_id,
             "account_number": 10_000_001,
             "cluster": "us05",

@@ -14,7 +14,27 @@ from importlib import resources
 from typing import Any, Literal
 
 OperationId = Literal[
-    "meetingCreate", "meeting", "meetingUpdate", "meetingDelete", "meetings", "user"
+    "meetingCreate",
+    "meeting",
+    "meetingUpdate",
+    "meetingDelete",
+    "meetings",
+    "user",
+    "meetingRegistrantCreate",
+    "addBatchRegistrants",
+    "meetingRegistrants",
+    "meetingRegistrantStatus",
+    "webinarCreate",
+    "webinar",
+    "webinarUpdate",
+    "webinarDelete",
+    "webinars",
+    "webinarRegistrantCreate",
+    "webinarRegistrants",
+    "webinarRegistrantStatus",
+    "webinarPanelistCreate",
+    "webinarPanelists",
+    "userSettings",
 ]
 
 
