@@ -42,9 +42,9 @@ import httpx
 from batchzoom.core.secret import Secret
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.planning import load
-from batchzoom.engine.run import Progress
 from batchzoom.engine.settings import resolve
 from batchzoom.engine.sync import sync
+from batchzoom.files.results import Progress
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import ZoomSettings, default_concurrency
 

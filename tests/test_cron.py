@@ -30,8 +30,8 @@ from batchzoom.cli.app import outcome_exit
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import Journal, default_path
 from batchzoom.engine.planning import load
-from batchzoom.engine.run import RunReport
 from batchzoom.engine.settings import resolve
+from batchzoom.files.results import RunReport
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from tests.conftest import TEST_NOW, MakeSettings, zoom_settings
 from tests.crashes import Crash, CrashingTransport

@@ -23,7 +23,7 @@ from batchzoom.core.secret import Secret
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import Journal, default_path
 from batchzoom.engine.planning import load
-from batchzoom.engine.run import RunReport
+from batchzoom.files.results import RunReport
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import (
     DailyLimitError,

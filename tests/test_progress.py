@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from batchzoom.cli.progress import RunProgress, display, duration_text, fit
-from batchzoom.engine.run import Progress
+from batchzoom.files.results import Progress
 from batchzoom.model.outcomes import RowOutcome
 
 

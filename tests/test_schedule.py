@@ -22,7 +22,7 @@ from batchzoom.core.secret import Secret
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import default_path
 from batchzoom.engine.planning import load
-from batchzoom.engine.run import Loaded, RunReport
+from batchzoom.files.results import Loaded, RunReport
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import ZoomSettings
 from batchzoom.zoom.meetings import create_body
@@ -236,7 +236,9 @@ def test_dry_run_sends_no_create_and_leaves_no_journal(
     assert report.counts()["planned"] == 5
     assert creates(sandbox) == 0 and sandbox.counters().get("token") is None
     assert not default_path(roster).exists()
-    assert {row["zoom_status"] for row in _csv_rows(tmp_path / "r.scheduled.csv")} == {"planned"}
+    assert not (tmp_path / "r.scheduled.csv").exists()  # without --output a dry run writes nothing
+    _, report = run(roster, sandbox, dry_run=True, output=tmp_path / "plan.csv")
+    assert {row["zoom_status"] for row in _csv_rows(tmp_path / "plan.csv")} == {"planned"}
 
 
 def test_scheduling_the_output_sheet_again_creates_nothing(

@@ -50,3 +50,9 @@ def test_the_probe_sees_a_command_that_needs_them(tmp_path: Path) -> None:
     """The same probe does see the workbook library once a command reads a roster."""
     roster = write_csv(tmp_path / "r.csv", session_rows(1, first=datetime(2040, 5, 7, 9, 0)))
     assert "openpyxl" in loaded_after("validate", str(roster))
+
+
+def test_status_reads_the_journal_without_the_http_stack(tmp_path: Path) -> None:
+    """``status`` only reads: the run's result types and the journal come without httpx."""
+    roster = write_csv(tmp_path / "r.csv", session_rows(1, first=datetime(2040, 5, 7, 9, 0)))
+    assert "httpx" not in loaded_after("status", str(roster))

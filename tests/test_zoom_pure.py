@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from batchzoom.core.errors import ConfigError
 from batchzoom.core.secret import Secret
+from batchzoom.zoom.policy import RetryPolicy
 from batchzoom.zoom.ratelimit import HEADROOM, SLOWDOWN, Pacer, RateLimits, default_concurrency
-from batchzoom.zoom.retry import RetryableResponseError, RetryPolicy, parse_retry_after
+from batchzoom.zoom.retry import RetryableResponseError, parse_retry_after
 from batchzoom.zoom.settings import load_settings, parse_env_file
 
 CREDS = {"ZOOM_ACCOUNT_ID": "acc", "ZOOM_CLIENT_ID": "cid", "ZOOM_CLIENT_SECRET": "shh"}

@@ -41,6 +41,14 @@ EXIT_MEANINGS = {
     INTERRUPTED: "the run was interrupted; run the same command again to continue.",
 }
 
+# The exit codes in one sentence, for ``--help`` (the README has the same table).
+EXIT_CODES = (
+    "Exit codes: 0 every row done; 1 could not run (input unusable, credentials, "
+    "Zoom unreachable); 2 usage; 3 invalid rows; 4 some rows failed or were deferred (run again "
+    "later); 5 another run holds the roster's lock; 130 interrupted (Ctrl-C): the results of "
+    "what was done are written."
+)
+
 # An error's exit status: the first class it is an instance of.
 ERROR_EXITS: tuple[tuple[type[BatchzoomError], int], ...] = (
     (LockedError, LOCKED),
@@ -85,11 +93,7 @@ class _Group(click.Group):
 @click.group(
     cls=_Group,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog=(
-        "Exit codes: 0 success; 1 could not run (input unusable, credentials, Zoom unreachable); "
-        "2 usage; 3 invalid rows; 4 some rows failed or were deferred (run again later); "
-        "5 another run holds the roster's lock."
-    ),
+    epilog=EXIT_CODES,
 )
 @click.version_option(
     __version__,

@@ -16,28 +16,23 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from batchzoom.cli.alerts import alerts
-from batchzoom.cli.app import INVALID_ROWS, finish, outcome_exit
+from batchzoom.cli.app import INTERRUPTED, INVALID_ROWS, finish, outcome_exit
 from batchzoom.cli.options import add_flags, echo_report, problem_table
+from batchzoom.core.errors import ConfigError, InterruptedRunError
 
 # The library is imported inside the functions that use it: ``batchzoom --help`` must
 # not load the HTTP stack, the workbook readers or the sandbox.
 if TYPE_CHECKING:
     from batchzoom.cli.progress import RunProgress
-    from batchzoom.engine.run import Loaded, RunReport
     from batchzoom.engine.settings import Settings
+    from batchzoom.files.results import Loaded, RunReport
     from batchzoom.sandbox import Sandbox
     from batchzoom.zoom import Plan
-
-EXIT_CODES = (
-    "Exit codes: 0 every row done; 1 could not run (input unusable, credentials, "
-    "Zoom unreachable); 2 usage; 3 invalid rows; 4 some rows failed or were deferred (run again "
-    "later); 5 another run holds the roster's lock."
-)
 
 
 _OPTIONS = [
@@ -122,14 +117,12 @@ def connect(
     else from the environment (left empty when not ``required`` and no sandbox was asked for).
     """
     from batchzoom.core.secret import Secret
-    from batchzoom.engine.journal import default_path
+    from batchzoom.engine.lifecycle import RunPaths
     from batchzoom.zoom import ZoomSettings, load_settings
 
     if settings.sandbox:
-        journal = settings.state or default_path(loaded.roster.source.path)
-        sandbox = stack.enter_context(
-            sandbox_for(loaded, journal.with_suffix(".sandbox.json"), settings.plan)
-        )
+        paths = RunPaths.for_settings(loaded.roster.source.path, settings)
+        sandbox = stack.enter_context(sandbox_for(loaded, paths.sandbox_state, settings.plan))
         sandbox.clock.set(settings.now())  # the stand-in keeps the run's time
         if not quiet:
             click.echo(
@@ -143,8 +136,19 @@ def connect(
             api_url=sandbox.api_url,
         )
         return replace(settings, zoom=zoom)
-    if not required:
-        return settings
+    if not required:  # a dry run: the account, when set, tells whose journal entries to show
+        try:
+            zoom = load_settings(
+                os.environ,
+                env_file=settings.env_file,
+                cwd=Path.cwd(),
+                token_url=settings.token_url,
+                api_url=settings.api_url,
+                allow_insecure_http=True,  # nothing is sent
+            )
+        except ConfigError:
+            return settings
+        return replace(settings, zoom=zoom)
     zoom = load_settings(
         os.environ,
         env_file=settings.env_file,
@@ -156,9 +160,27 @@ def connect(
     return replace(settings, zoom=zoom)
 
 
+R = TypeVar("R", bound="RunReport")
+
+
+def until_interrupted(
+    run: Callable[..., R], *args: Any, **kwargs: Any
+) -> tuple[R, InterruptedRunError | None]:
+    """``run(*args, **kwargs)``'s report; after Ctrl-C, the report of what was done (its
+    results already written) with the error to end on once it is printed (exit 130)."""
+    from batchzoom.files.results import RunReport
+
+    try:
+        return run(*args, **kwargs), None
+    except InterruptedRunError as stop:
+        if not isinstance(stop.report, RunReport):
+            raise
+        return cast(R, stop.report), stop
+
+
 def refuse_invalid(loaded: Loaded, settings: Settings, *, as_json: bool, verb: str) -> None:
     """Print the problems and exit 3 when a row is invalid (unless --skip-invalid)."""
-    from batchzoom.engine.run import RunReport
+    from batchzoom.files.results import RunReport
 
     validation = loaded.validation
     attendees = loaded.attendees
@@ -198,7 +220,7 @@ def report_json(
         "roster": str(loaded.roster.source.path),
         "output": str(report.output.path) if report.output else None,
         "dry_run": report.dry_run,
-        "exit_code": outcome_exit(report.counts()),
+        "exit_code": INTERRUPTED if report.interrupted else outcome_exit(report.counts()),
         "counts": report.counts(),
         "warnings": report.warnings,
         "tokens_fetched": report.tokens_fetched,

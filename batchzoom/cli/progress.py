@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from batchzoom.engine.run import Progress
+    from batchzoom.files.results import Progress
 
 TOPIC_CELLS = 24  # the width of the current-row column, in terminal cells
 LOG_EVERY = 5.0  # seconds between two plain lines

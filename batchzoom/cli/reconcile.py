@@ -107,14 +107,14 @@ def reconcile_command(
         batchzoom reconcile spring.xlsx --json
     """
     from batchzoom.engine.audit import reconcile
-    from batchzoom.engine.journal import default_path, read_journal
+    from batchzoom.engine.lifecycle import RunPaths
     from batchzoom.engine.settings import resolve
     from batchzoom.zoom import load_settings
 
     settings = resolve(state=state, env_file=env_file, token_url=token_url, api_url=api_url)
-    journal_path = settings.state or default_path(roster)
-    day = settings.now().date().isoformat()
-    journal = read_journal(journal_path, day=day, must_exist=True)
+    paths = RunPaths.for_settings(roster, settings)
+    journal_path = paths.journal
+    journal = paths.read(settings.now().date().isoformat(), must_exist=True)
     zoom = load_settings(
         os.environ,
         env_file=env_file,

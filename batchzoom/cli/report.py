@@ -18,9 +18,9 @@ from batchzoom.cli.app import EXIT_MEANINGS
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import StatusReport
-    from batchzoom.engine.run import Loaded, RunReport
     from batchzoom.engine.settings import Settings
     from batchzoom.files.report import ReportInput, ReportRow
+    from batchzoom.files.results import Loaded, RunReport
     from batchzoom.model.problems import Problem
     from batchzoom.model.rows import Validation
 
@@ -212,12 +212,12 @@ def report_run(
 ) -> None:
     """Write the report of a schedule or sync run (``run`` None: stopped on invalid rows)."""
     from batchzoom.cli.app import INVALID_ROWS, outcome_exit
-    from batchzoom.engine.journal import default_path
+    from batchzoom.engine.lifecycle import RunPaths
     from batchzoom.files.report import rows_from
 
     now = settings.now()
     roster = loaded.roster.source.path
-    quota, resume = journal_facts(settings.state or default_path(roster), now, account)
+    quota, resume = journal_facts(RunPaths.for_settings(roster, settings).journal, now, account)
     if run is None:
         rows = not_sent(loaded.validation)
     else:

@@ -8,14 +8,14 @@ from typing import Any
 
 import click
 
-from batchzoom.cli.app import cli, finish, outcome_exit
+from batchzoom.cli.app import EXIT_CODES, cli, finish, outcome_exit
 from batchzoom.cli.common import (
-    EXIT_CODES,
     connect,
     print_report,
     progress_line,
     refuse_invalid,
     run_options,
+    until_interrupted,
 )
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_run
@@ -53,6 +53,7 @@ def schedule_command(
     """
     from batchzoom.engine import preview
     from batchzoom.engine.batch import schedule
+    from batchzoom.engine.lifecycle import RunPaths, holding_lock
     from batchzoom.engine.planning import load
     from batchzoom.engine.settings import resolve
     from batchzoom.files.ics import pair, write_calendar
@@ -60,20 +61,23 @@ def schedule_command(
     if ics is not None and not ics.parent.is_dir():
         raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
     settings = resolve(roster, **flags)
-    loaded = load(roster, settings)
-    if html is not None and not (loaded.validation.ok or settings.skip_invalid):
-        report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
-    refuse_invalid(loaded, settings, as_json=as_json, verb="schedule")
-    progress = progress_line(quiet=quiet, as_json=as_json)
-    with ExitStack() as stack:
-        settings = connect(
-            stack, loaded, settings, quiet=quiet or as_json, required=not settings.dry_run
-        )
-        try:
-            report = schedule(loaded, settings, progress=progress)
-        finally:
-            if progress is not None:
-                progress.close()
+    paths = RunPaths.for_settings(roster, settings)
+    # The roster's lock is held from before the journal is first read (``load`` reads it).
+    with holding_lock(paths, settings, create=not settings.dry_run):
+        loaded = load(roster, settings)
+        if html is not None and not (loaded.validation.ok or settings.skip_invalid):
+            report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
+        refuse_invalid(loaded, settings, as_json=as_json, verb="schedule")
+        progress = progress_line(quiet=quiet, as_json=as_json)
+        with ExitStack() as stack:
+            settings = connect(
+                stack, loaded, settings, quiet=quiet or as_json, required=not settings.dry_run
+            )
+            try:
+                report, stop = until_interrupted(schedule, loaded, settings, progress=progress)
+            finally:
+                if progress is not None:
+                    progress.close()
     shown = settings.dry_run and as_json  # the bodies that would be sent
     sent = preview.requests(loaded.validation.sessions, now=settings.now()) if shown else None
     extra = {"planned_requests": sent} if shown else {}
@@ -97,4 +101,6 @@ def schedule_command(
         )
         if not (quiet or as_json):
             click.echo(f"Wrote {count} events to {ics}.")
+    if stop is not None:
+        raise stop
     finish(outcome_exit(report.counts()))

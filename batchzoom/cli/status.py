@@ -19,7 +19,7 @@ from batchzoom.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import RowStatus, StatusReport
-    from batchzoom.engine.run import Loaded
+    from batchzoom.files.results import Loaded
 
 EXIT_CODES = "Exit codes: 0 status shown; 1 the roster or the state file cannot be read; 2 usage."
 
@@ -162,7 +162,7 @@ def status_command(
         batchzoom status spring.xlsx --json
     """
     from batchzoom.engine.audit import status
-    from batchzoom.engine.journal import default_path, read_journal
+    from batchzoom.engine.lifecycle import RunPaths
     from batchzoom.engine.planning import load
     from batchzoom.engine.settings import resolve
 
@@ -171,9 +171,8 @@ def status_command(
     loaded = load(roster, settings)
     account = current_account(env_file)
     now = settings.now()
-    journal = read_journal(
-        state or default_path(roster), day=now.date().isoformat(), must_exist=state is not None
-    )
+    paths = RunPaths.of(roster, state)
+    journal = paths.read(now.date().isoformat(), must_exist=paths.explicit)
     report = status(loaded, journal, account=account, now=now)
     if html is not None:
         report_status(html, loaded, report, settings=settings, quiet=as_json)

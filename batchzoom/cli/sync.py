@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.cli.app import cli, finish, outcome_exit
+from batchzoom.cli.app import EXIT_CODES, cli, finish, outcome_exit
 from batchzoom.cli.common import (
-    EXIT_CODES,
     connect,
     print_report,
     progress_line,
     refuse_invalid,
     run_options,
+    until_interrupted,
 )
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_run
@@ -113,27 +113,35 @@ def sync_command(
         batchzoom sync spring.xlsx --dry-run
         batchzoom sync spring.xlsx --yes --delete-missing
     """
+    from batchzoom.engine.lifecycle import RunPaths, holding_lock
     from batchzoom.engine.planning import load
     from batchzoom.engine.settings import resolve
     from batchzoom.engine.sync import sync
 
     flags.update(delete_missing=delete_missing, notify=notify, force=force)
     settings = resolve(roster, **flags)
-    loaded = load(roster, settings)
-    if html is not None and not (loaded.validation.ok or settings.skip_invalid):
-        report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
-    refuse_invalid(loaded, settings, as_json=as_json, verb="sync")
-    silent = quiet or as_json
-    progress = progress_line(quiet=quiet, as_json=as_json)
-    with ExitStack() as stack:
-        settings = connect(stack, loaded, settings, quiet=silent)
-        try:
-            report = sync(
-                loaded, settings, confirm=confirmer(silent=silent, yes=yes), progress=progress
-            )
-        finally:
-            if progress is not None:
-                progress.close()
+    paths = RunPaths.for_settings(roster, settings)
+    # The roster's lock is held from before the journal is first read (``load`` reads it).
+    with holding_lock(paths, settings, create=not settings.dry_run):
+        loaded = load(roster, settings)
+        if html is not None and not (loaded.validation.ok or settings.skip_invalid):
+            report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
+        refuse_invalid(loaded, settings, as_json=as_json, verb="sync")
+        silent = quiet or as_json
+        progress = progress_line(quiet=quiet, as_json=as_json)
+        with ExitStack() as stack:
+            settings = connect(stack, loaded, settings, quiet=silent)
+            try:
+                report, stop = until_interrupted(
+                    sync,
+                    loaded,
+                    settings,
+                    confirm=confirmer(silent=silent, yes=yes),
+                    progress=progress,
+                )
+            finally:
+                if progress is not None:
+                    progress.close()
     if report.plan is not None and settings.dry_run and not silent:
         show_plan(report.plan)
     missing = [
@@ -157,4 +165,6 @@ def sync_command(
             click.echo(
                 f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
             )
+    if stop is not None:
+        raise stop
     finish(outcome_exit(report.counts()))

@@ -63,7 +63,15 @@ class LockedError(BatchzoomError):
 
 
 class InterruptedRunError(BatchzoomError):
-    """The user stopped the run (Ctrl-C); what was done is journalled."""
+    """The user stopped the run (Ctrl-C); what was done is journalled.
+
+    ``report`` is the run's report of what was done when the run got that far
+    (its results are then written as the run's options say), else None.
+    """
+
+    def __init__(self, message: str, *, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class NotConfirmedError(BatchzoomError):

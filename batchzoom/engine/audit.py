@@ -17,11 +17,10 @@ from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 from batchzoom.engine.journal import Entry, JournalContents
-from batchzoom.engine.run import Loaded, invalid_outcomes
 from batchzoom.engine.settings import Settings
+from batchzoom.files.results import Loaded, invalid_outcomes
 from batchzoom.model.cells import cell_text
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key
-from batchzoom.zoom import ZoomClient, ZoomRequestError
 
 RowState = Literal[
     "created", "existing", "deferred", "failed", "in doubt", "new", "cancelled", "invalid"
@@ -363,6 +362,9 @@ def reconcile(
     report = ReconcileReport(settings.account_id, [], other_accounts=others)
     if not entries:
         return report
+    # The HTTP stack loads only here: ``status`` and the rest of this module read the journal.
+    from batchzoom.zoom.client import ZoomClient, ZoomRequestError
+
     with ZoomClient(
         settings,
         limits=options.limits(),

@@ -13,44 +13,34 @@ and with every step journalled:
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from batchzoom.core.errors import (
-    OutputError,
+from batchzoom.engine.journal import Entry
+from batchzoom.engine.lifecycle import (
+    RunPaths,
+    dry_run_account,
+    interrupted,
+    locked_journal,
+    write_sheet,
 )
-from batchzoom.engine.journal import Entry, Journal, default_path
-from batchzoom.engine.lock import RunLock
 from batchzoom.engine.run import (
-    Loaded,
-    ProgressCallback,
     Run,
-    RunReport,
     create_all,
     from_entry,
-    invalid_outcomes,
     row_info,
-    row_outcome,
     settle_all,
     zoom_run,
 )
 from batchzoom.engine.settings import Settings
-from batchzoom.files.roster import SourceInfo
-from batchzoom.files.writeback import (
-    WriteOutcome,
-    check_target,
-    remove_stale_temporaries,
-    write_results,
-)
-from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, row_key
+from batchzoom.files.results import Loaded, ProgressCallback, RunReport, invalid_outcomes
+from batchzoom.files.writeback import check_target
+from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, row_key, row_outcome
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Session
 from batchzoom.zoom import (
@@ -134,26 +124,6 @@ def _classify(
     return outcomes, doubtful, new, unverified
 
 
-@contextmanager
-def locked_journal(
-    source: SourceInfo, options: Settings, *, account: str, create: bool = True
-) -> Iterator[Journal | None]:
-    """Hold the roster's lock and open its journal (None when ``create`` is off and there is none)."""
-    path = options.state or default_path(source.path)
-    lock = path.with_suffix(".lock")
-    with contextlib.ExitStack() as stack:
-        if create or os.access(lock.parent, os.W_OK):
-            stack.enter_context(RunLock(lock, wait=options.wait, what=source.path.name))
-            remove_stale_temporaries(source)  # left by a run that was killed while writing
-        # else: a dry run in a read-only folder writes nothing, so it needs no lock
-        if not create and not path.exists():
-            yield None
-            return
-        with Journal(path, account=account, now=options.now, read_only=not create) as journal:
-            journal.check_roster(source.path, record=create)
-            yield journal
-
-
 def schedule(
     loaded: Loaded,
     options: Settings,
@@ -177,7 +147,10 @@ def schedule(
         raise ValueError("settings are needed unless it is a dry run")
 
     limits = options.limits()
-    account = settings.account_id if settings else "-"
+    paths = RunPaths.for_settings(loaded.roster.source.path, options)
+    account = (
+        settings.account_id if settings else dry_run_account(paths, None, now().date().isoformat())
+    )
     check_target(
         loaded.roster.source,
         None if options.in_place else options.output,
@@ -217,8 +190,9 @@ def schedule(
         claimed |= {s.meeting_id for s in validation.sessions if s.meeting_id is not None}
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
         probes = HostProbes(s.host for s, _ in deferred)
-        with zoom_run(options, journal, claimed, report, workers=workers, transport=transport,
-                      probes=probes) as run:  # fmt: skip
+        stopped = interrupted(report, loaded, outcomes, journal, options, validation.sessions)
+        with stopped, zoom_run(options, journal, claimed, report, workers=workers,
+                               transport=transport, probes=probes) as run:  # fmt: skip
             doubtful += verify_sheet_ids(run, unverified, outcomes)
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
             create_all(run, new, outcomes, workers, progress)
@@ -263,40 +237,4 @@ def _entry_of(meeting: Mapping[str, Any], session: Session, key: str) -> Entry:
         join_url=meeting.get("join_url"),
         password=meeting.get("password"),
         start_time=meeting.get("start_time"),
-    )
-
-
-def write_sheet(
-    report: RunReport,
-    loaded: Loaded,
-    outcomes: dict[int, RowOutcome],
-    journal: Journal | None,
-    options: Settings,
-) -> RunReport:
-    report.outcomes = [outcomes[row] for row in sorted(outcomes)]
-    try:
-        report.output = _write_results(loaded, report, options)
-    except OutputError as error:
-        if options.dry_run:  # the plan is the point of a dry run; the sheet is a bonus
-            report.warnings.append(f"The planned sheet was not written: {error}")
-            return report
-        raise OutputError(
-            f"{str(error).rstrip('.')}; the meetings are made and kept in the journal, so "
-            "running again once this is fixed writes the sheet without creating anything twice."
-        ) from None
-    if journal is not None and not options.dry_run:
-        journal.mark_reported(
-            [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
-        )
-    return report
-
-
-def _write_results(loaded: Loaded, report: RunReport, options: Settings) -> WriteOutcome:
-    return write_results(
-        loaded.roster.source,
-        {outcome.row: outcome.result() for outcome in report.outcomes},
-        output=options.output,
-        in_place=options.in_place,
-        include_start_url=options.include_start_url,
-        include_host=any(session.pool for session in loaded.validation.sessions),
     )

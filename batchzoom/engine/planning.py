@@ -17,9 +17,10 @@ from datetime import datetime
 from pathlib import Path
 
 from batchzoom.engine.events import attendee_table, check_attendees
-from batchzoom.engine.journal import default_path, read_journal, sent_row_keys
-from batchzoom.engine.run import Loaded
+from batchzoom.engine.journal import sent_row_keys
+from batchzoom.engine.lifecycle import RunPaths
 from batchzoom.engine.settings import Settings
+from batchzoom.files.results import Loaded
 from batchzoom.files.roster import Roster, read_roster
 from batchzoom.model import pools, recurrence
 from batchzoom.model.outcomes import row_key
@@ -39,8 +40,8 @@ def load(path: Path, settings: Settings) -> Loaded:
         path, sheet=settings.sheet, encoding=settings.encoding, aliases=settings.aliases
     )
     options = settings.validation()
-    journal = settings.state or default_path(path)
-    sent = set() if options.allow_past else sent_row_keys(journal)
+    paths = RunPaths.for_settings(path, settings)
+    sent = set() if options.allow_past else sent_row_keys(paths.journal)
     if not sent:
         validation = validate(roster, options)
     else:
@@ -148,7 +149,7 @@ def occurrences_of(session: Session) -> Sequence[datetime]:
 def _journal_hosts(roster: Roster, settings: Settings) -> tuple[dict[str, str], dict[str, int]]:
     """From the roster's journal: the host of each row sent to Zoom, and today's creates."""
     today = settings.now().date().isoformat()
-    journal = read_journal(settings.state or default_path(roster.source.path), day=today)
+    journal = RunPaths.for_settings(roster.source.path, settings).read(today)
     previous: dict[str, str] = {}
     used: dict[str, int] = {}
     for entries in journal.entries.values():

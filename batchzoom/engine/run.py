@@ -14,9 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 import httpx
 
@@ -28,15 +28,10 @@ from batchzoom.core.errors import (
 )
 from batchzoom.engine.journal import Entry, Journal, RowInfo
 from batchzoom.engine.settings import Settings
-from batchzoom.files.roster import Roster
-from batchzoom.files.writeback import (
-    WriteOutcome,
-)
+from batchzoom.files.results import Progress, ProgressCallback, RunReport
 from batchzoom.model import recurrence, times
-from batchzoom.model.attendees import AttendeeValidation
-from batchzoom.model.outcomes import RowOutcome, Status, row_key
-from batchzoom.model.problems import Problem
-from batchzoom.model.rows import Session, Validation
+from batchzoom.model.outcomes import RowOutcome, Status, row_outcome
+from batchzoom.model.rows import Session
 from batchzoom.zoom import (
     DailyLimitError,
     InDoubtError,
@@ -49,63 +44,6 @@ from batchzoom.zoom.probes import HostProbes
 CREATE_TRIES = 5  # creates of one row in one run while each ends in doubt and is not found
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """A roster read and validated, ready to schedule."""
-
-    roster: Roster
-    validation: Validation
-    attendees: AttendeeValidation | None = None  # the attendee sheet's, when there is one
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Sent to the progress callback after every row that needed Zoom."""
-
-    total: int
-    done: int
-    created: int
-    failed: int
-    deferred: int
-    outcome: RowOutcome | None = None  # the row just settled
-    updated: int = 0  # sync only
-    cancelled: int = 0  # sync only
-
-
-@dataclass
-class RunReport:
-    outcomes: list[RowOutcome]
-    problems: list[Problem]
-    warnings: list[str] = field(default_factory=list)
-    output: WriteOutcome | None = None
-    tokens_fetched: int = 0
-    requests: int = 0
-    rate_limited: int = 0
-    dry_run: bool = False
-
-    def counts(self) -> dict[str, int]:
-        """How many rows ended in each status (every status, zero included)."""
-        counts = Counter(outcome.status for outcome in self.outcomes)
-        return {status: counts.get(status, 0) for status in get_args(Status)}
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-def invalid_outcomes(validation: Validation) -> dict[int, RowOutcome]:
-    messages: dict[int, list[str]] = defaultdict(list)
-    for problem in validation.problems:
-        if problem.row is not None:
-            where = f"{problem.column}: " if problem.column else ""
-            messages[problem.row].append(where + problem.message)
-    return {
-        row: RowOutcome(
-            row=row, status="invalid", error=" ".join(messages.get(row, ["invalid row"]))
-        )
-        for row in validation.invalid_rows
-    }
-
-
 def row_info(session: Session, key: str) -> RowInfo:
     """What the journal keeps about a row besides its meeting."""
     return RowInfo(
@@ -115,19 +53,6 @@ def row_info(session: Session, key: str) -> RowInfo:
         start_utc=session.start_utc,
         fingerprint=fingerprint(create_body(session)),
         excel_row=session.row,
-    )
-
-
-def row_outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
-    return RowOutcome(
-        row=session.row,
-        status=status,
-        key=session.key,
-        row_key=row_key(session),
-        host=session.host,
-        topic=session.topic,
-        start_utc=session.start_utc,
-        **values,
     )
 
 

@@ -31,24 +31,20 @@ import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
 from batchzoom.engine.audit import changed_on_zoom
-from batchzoom.engine.batch import locked_journal, write_sheet
 from batchzoom.engine.journal import Entry, Journal
+from batchzoom.engine.lifecycle import interrupted, locked_journal, write_sheet
 from batchzoom.engine.run import (
-    Loaded,
-    ProgressCallback,
     Run,
-    RunReport,
     apply_all,
     from_entry,
-    invalid_outcomes,
     row_info,
-    row_outcome,
     settle_all,
     zoom_run,
 )
 from batchzoom.engine.settings import Settings
+from batchzoom.files.results import Loaded, ProgressCallback, RunReport, invalid_outcomes
 from batchzoom.files.writeback import check_target
-from batchzoom.model.outcomes import RowOutcome, row_key
+from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import Session
 from batchzoom.zoom import (
     DailyLimitError,
@@ -432,9 +428,13 @@ def sync(
         report.applied = True
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
         claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
-        with zoom_run(
-            options, journal, claimed, report, workers=workers, transport=transport
-        ) as run:
+        sessions = [step.session for step in plan.steps if step.session is not None]
+        with (
+            interrupted(report, loaded, outcomes, journal, options, sessions),
+            zoom_run(
+                options, journal, claimed, report, workers=workers, transport=transport
+            ) as run,
+        ):
             syncer = _Sync(run, journal, options, listed_meetings(run, plan, workers))
             _apply(plan, run, syncer, outcomes, report, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from batchzoom.model.rows import Session
 
@@ -86,3 +86,17 @@ class RowOutcome:
             start_url=self.start_url,
             host=self.host,
         )
+
+
+def row_outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
+    """A row's outcome, with the identity its session gives it."""
+    return RowOutcome(
+        row=session.row,
+        status=status,
+        key=session.key,
+        row_key=row_key(session),
+        host=session.host,
+        topic=session.topic,
+        start_utc=session.start_utc,
+        **values,
+    )

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from batchzoom.zoom.client import DailyLimitError, InDoubtError, ZoomClient, ZoomRequestError
+    from batchzoom.zoom.policy import RetryPolicy
     from batchzoom.zoom.ratelimit import PLAN_LIMITS, Plan, RateLimits, default_concurrency
-    from batchzoom.zoom.retry import RetryPolicy
     from batchzoom.zoom.settings import ZoomSettings, load_settings
 
 # Each name is imported from its module on first use, so that reading ``Plan`` does not
@@ -20,7 +20,7 @@ _HOMES = {
     "Plan": "ratelimit",
     "RateLimits": "ratelimit",
     "default_concurrency": "ratelimit",
-    "RetryPolicy": "retry",
+    "RetryPolicy": "policy",
     "ZoomSettings": "settings",
     "load_settings": "settings",
 }

@@ -36,13 +36,13 @@ from batchzoom import __version__, zoomspec
 from batchzoom.core.errors import AuthError, ZoomError, ZoomUnreachableError
 from batchzoom.zoom import answers
 from batchzoom.zoom.auth import S2SAuth, read_within, unreachable
+from batchzoom.zoom.policy import RetryPolicy
 from batchzoom.zoom.ratelimit import RateLimits
 from batchzoom.zoom.retry import (
     MAYBE_SENT,
     NOT_SENT,
     RETRYABLE_STATUSES,
     RetryableResponseError,
-    RetryPolicy,
     TokenUnavailableError,
     parse_moment,
     parse_retry_after,

@@ -1,0 +1,195 @@
+"""One run on one roster, shared by ``schedule`` and ``sync``: its files, its lock, its journal,
+its result sheet.
+
+- ``RunPaths`` works out, once, where a roster's journal, lock and sandbox state live
+  (``--state``, else ``<name>.batchzoom.db`` beside the roster).
+- ``holding_lock`` takes the roster's lock; a command holds it from *before* it first
+  reads the journal (``planning.load`` reads it) until its result sheet is written, so
+  another run never changes the journal in between. ``locked_journal`` takes the lock
+  unless its caller holds it already, and opens the journal.
+- ``write_sheet`` writes the result sheet from the run's outcomes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+from batchzoom.core.errors import InterruptedRunError, OutputError
+from batchzoom.engine.journal import Journal, default_path, read_journal
+from batchzoom.engine.journal.reading import JournalContents
+from batchzoom.engine.lock import RunLock
+from batchzoom.engine.settings import Settings
+from batchzoom.files.results import Loaded, RunReport
+from batchzoom.files.roster import SourceInfo
+from batchzoom.files.writeback import WriteOutcome, remove_stale_temporaries, write_results
+from batchzoom.model.outcomes import RowOutcome, row_outcome
+from batchzoom.model.rows import Session
+
+NO_ACCOUNT = "-"  # the journal's account of a dry run that knows none
+
+
+@dataclass(frozen=True)
+class RunPaths:
+    """Where one roster's run keeps its files."""
+
+    roster: Path
+    journal: Path
+    explicit: bool  # the journal was named (--state), so it must exist for a read-only command
+
+    @classmethod
+    def of(cls, roster: Path, state: Path | None) -> RunPaths:
+        return cls(roster, state or default_path(roster), state is not None)
+
+    @classmethod
+    def for_settings(cls, roster: Path, settings: Settings) -> RunPaths:
+        return cls.of(roster, settings.state)
+
+    @property
+    def lock(self) -> Path:
+        return self.journal.with_suffix(".lock")
+
+    @property
+    def sandbox_state(self) -> Path:
+        """The ``--sandbox`` account's meetings, kept beside the journal between runs."""
+        return self.journal.with_suffix(".sandbox.json")
+
+    def read(self, day: str, *, must_exist: bool = False) -> JournalContents:
+        """The journal's contents, read without changing it (or waiting for a lock)."""
+        return read_journal(self.journal, day=day, must_exist=must_exist)
+
+
+# The lock files this context holds through ``holding_lock``: the run's own later steps
+# (``locked_journal``) pass through, anything else waits for the lock like another run.
+_HELD: ContextVar[frozenset[Path]] = ContextVar("batchzoom_held_locks", default=frozenset())
+
+
+@contextmanager
+def holding_lock(paths: RunPaths, options: Settings, *, create: bool = True) -> Iterator[bool]:
+    """Hold the roster's lock (yields whether it is held), unless this run already does.
+
+    When ``create`` is off (a dry run) and the folder cannot be written, no lock is taken:
+    such a run writes nothing.
+    """
+    lock = paths.lock.absolute()
+    if lock in _HELD.get():
+        yield True
+        return
+    held = create or os.access(paths.lock.parent, os.W_OK)
+    if not held:
+        yield False
+        return
+    with RunLock(paths.lock, wait=options.wait, what=paths.roster.name):
+        token = _HELD.set(_HELD.get() | {lock})
+        try:
+            yield True
+        finally:
+            _HELD.reset(token)
+
+
+@contextmanager
+def locked_journal(
+    source: SourceInfo, options: Settings, *, account: str, create: bool = True
+) -> Iterator[Journal | None]:
+    """Hold the roster's lock and open its journal (None when ``create`` is off and there is none)."""
+    paths = RunPaths.for_settings(source.path, options)
+    with holding_lock(paths, options, create=create) as held:
+        if held:
+            remove_stale_temporaries(source)  # left by a run that was killed while writing
+        if not create and not paths.journal.exists():
+            yield None
+            return
+        with Journal(
+            paths.journal, account=account, now=options.now, read_only=not create
+        ) as journal:
+            journal.check_roster(source.path, record=create)
+            yield journal
+
+
+INTERRUPTED = "The run was interrupted; run the same command again to continue."
+
+
+@contextmanager
+def interrupted(
+    report: RunReport,
+    loaded: Loaded,
+    outcomes: dict[int, RowOutcome],
+    journal: Journal,
+    options: Settings,
+    sessions: Iterable[Session],
+) -> Iterator[None]:
+    """On Ctrl-C (once the requests in flight have finished): write the results of what
+    was done, as the options say, then raise ``InterruptedRunError`` carrying the report.
+
+    A row not reached is ``failed`` with "Not sent"; the journal knows every row sent.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        for session in sessions:
+            if session.row not in outcomes:
+                outcomes[session.row] = row_outcome(
+                    session, "failed", error=f"Not sent: {INTERRUPTED}"
+                )
+        report.interrupted = True
+        with contextlib.suppress(OutputError):  # the journal keeps it all for the next run
+            write_sheet(report, loaded, outcomes, journal, options)
+        raise InterruptedRunError(INTERRUPTED, report=report) from None
+
+
+def dry_run_account(paths: RunPaths, account: str | None, day: str) -> str:
+    """The account whose journal entries a dry run shows: the run's, else the journal's only one."""
+    if account is not None:
+        return account
+    if not paths.journal.exists():
+        return NO_ACCOUNT
+    accounts = paths.read(day).accounts()
+    return accounts[0] if len(accounts) == 1 else NO_ACCOUNT
+
+
+def write_sheet(
+    report: RunReport,
+    loaded: Loaded,
+    outcomes: dict[int, RowOutcome],
+    journal: Journal | None,
+    options: Settings,
+) -> RunReport:
+    """The outcomes into the report, and the result sheet written as the options say.
+
+    A dry run writes a sheet only to an explicit ``--output``: never over the roster
+    (``--in-place``) nor over the result sheet of a real run.
+    """
+    report.outcomes = [outcomes[row] for row in sorted(outcomes)]
+    if options.dry_run and (options.output is None or options.in_place):
+        return report
+    try:
+        report.output = _write_results(loaded, report, options)
+    except OutputError as error:
+        if options.dry_run:  # the plan is the point of a dry run; the sheet is a bonus
+            report.warnings.append(f"The planned sheet was not written: {error}")
+            return report
+        raise OutputError(
+            f"{str(error).rstrip('.')}; the meetings are made and kept in the journal, so "
+            "running again once this is fixed writes the sheet without creating anything twice."
+        ) from None
+    if journal is not None and not options.dry_run:
+        journal.mark_reported(
+            [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
+        )
+    return report
+
+
+def _write_results(loaded: Loaded, report: RunReport, options: Settings) -> WriteOutcome:
+    return write_results(
+        loaded.roster.source,
+        {outcome.row: outcome.result() for outcome in report.outcomes},
+        output=options.output,
+        in_place=options.in_place,
+        include_start_url=options.include_start_url,
+        include_host=any(session.pool for session in loaded.validation.sessions),
+    )
