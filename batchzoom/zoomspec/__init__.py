@@ -76,6 +76,11 @@ def scopes(operation_id: OperationId) -> list[str]:
     return names
 
 
+def admin_scope(operation_id: OperationId) -> str:
+    """The granular admin scope of the operation, the kind a Server-to-Server app is given."""
+    return max(scopes(operation_id), key=lambda scope: (scope.endswith(":admin"), scope.count(":")))
+
+
 def error_codes(operation_id: OperationId, status: int) -> list[dict[str, Any]]:
     """Zoom's documented ``{"code", "message"}`` errors of an operation for one HTTP status."""
     codes: list[dict[str, Any]] = (
