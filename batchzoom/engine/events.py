@@ -80,14 +80,14 @@ def check_attendees(
 
 
 def register_run(
-    client: object, journal: Journal, loaded: Loaded, outcomes: Mapping[int, RowOutcome]
+    client: Registrar, journal: Journal, loaded: Loaded, outcomes: Mapping[int, RowOutcome]
 ) -> Registered | None:
-    """Register the attendees of every session whose meeting now exists (None: no client for it).
+    """Register the attendees of every session whose meeting now exists (None: no attendees).
 
     Runs after the creates, on the run's client (paced and counted with them) and its
     journal file (``batchzoom.engine.registrations``).
     """
-    if loaded.attendees is None or not isinstance(client, Registrar):
+    if loaded.attendees is None:
         return None
     ids = {row: outcome.meeting_id for row, outcome in outcomes.items()}
     targets = targets_of(loaded.validation.sessions, ids)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
 from batchzoom.files.attendee_results import AttendeeResult
@@ -46,7 +46,6 @@ class Answer(Protocol):
     def join_url(self) -> str | None: ...
 
 
-@runtime_checkable
 class Registrar(Protocol):
     """The Zoom calls registering needs (the Zoom client's registrant methods)."""
 
