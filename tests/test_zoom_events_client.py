@@ -11,6 +11,7 @@ import pytest
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import DailyLimitError, InDoubtError, RegistrantLimitError, ZoomRequestError
 from batchzoom.zoom.client import ZoomClient
+from batchzoom.zoom.ratelimit import RateLimits
 from batchzoom.zoom.webinars import Panelist, WebinarLicenceError
 from tests.conftest import quick_client, zoom_settings
 
@@ -211,3 +212,36 @@ def test_webinar_creates_share_the_hosts_daily_limit_with_meetings(
             zoom.create_webinar("dana@school.example", {"topic": "W2", "start_time": START})
         assert caught.value.host == "dana@school.example"
         assert not isinstance(caught.value, RegistrantLimitError)
+
+
+def test_each_call_is_paced_in_its_own_category(sandbox: Sandbox) -> None:
+    """Batch registration waits on Heavy's pace; single additions on Light's are not held up."""
+    moment = [1000.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        moment[0] += seconds
+
+    limits = RateLimits(
+        {"LIGHT": 1000.0, "MEDIUM": 1000.0, "HEAVY": 1.0}, clock=lambda: moment[0], sleep=sleep
+    )
+    with quick_client(zoom_settings(sandbox), limits=limits) as zoom:
+        meeting_id = _meeting(zoom)
+        for n in range(3):
+            zoom.add_registrant(meeting_id, _person(n))
+        assert sum(slept) < 0.01
+        zoom.batch_registrants(meeting_id, [_person(10)])
+        zoom.batch_registrants(meeting_id, [_person(11)])
+        assert sum(slept) > 1.0  # the second batch waited for Heavy's 1 a second
+
+
+def test_a_batch_with_a_person_over_quota_is_that_persons_limit(zoom: ZoomClient) -> None:
+    """A batch naming someone added 3 times today raises RegistrantLimitError for them."""
+    meeting_id = _meeting(zoom)
+    for _ in range(3):
+        zoom.add_registrant(meeting_id, _person(1))
+    with pytest.raises(RegistrantLimitError) as caught:
+        zoom.batch_registrants(meeting_id, [_person(2), _person(1)])
+    assert caught.value.registrant == "p1@mail.example"
+    assert [r.email for r in zoom.list_registrants(meeting_id)] == ["p1@mail.example"]

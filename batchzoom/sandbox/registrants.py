@@ -74,6 +74,10 @@ REGISTRANT_FIELDS = (
     "phone", "comments", "custom_questions", "industry", "job_title", "no_of_employees",
     "org", "purchasing_time_frame", "role_in_purchase_process", "language",
 )  # fmt: skip
+LISTED_EMPLOYEES = (
+    "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000",
+    "5,001-10,000", "More than 10,000",
+)  # fmt: skip
 ADD_LIMIT_MESSAGE = (
     "You have exceeded the daily rate limit of ({limit}) for Add a {kind} registrant API"
     " requests for the registrant ({email}). You can resume these API requests at GMT 00:00:00."
@@ -322,6 +326,10 @@ class Registrants:
     @staticmethod
     def _listed(registrant: dict[str, Any]) -> dict[str, Any]:
         item = dict(registrant)
+        if item.get("no_of_employees") not in LISTED_EMPLOYEES:
+            # Zoom's spec offers "101-500" and "500-1,000" when adding but lists other ranges
+            # ("101-250", "251-500", "501-1,000"); no recording shows what Zoom lists for them.
+            item.pop("no_of_employees", None)
         item["status"] = _shown_as(registrant)
         if item["status"] != "approved":
             item.pop("join_url", None)

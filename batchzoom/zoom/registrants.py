@@ -26,6 +26,11 @@ from batchzoom.zoom.caller import ApiCaller
 from batchzoom.zoom.errors import InDoubtError, MalformedAnswerError, UnprovenListingError
 
 BATCH_SIZE = 30  # addBatchRegistrants: "Register up to 30 registrants at once"
+# Zoom's per-registrant daily limits, reset at 00:00 UTC ("Registrant Addition 3/day per
+# registrant", "Registrant Status Updates 10/day per registrant": zoom/skills
+# skills/rest-api/references/rate-limits.md; observed: devforum.zoom.us/t/125510, /t/122482).
+ADDS_PER_DAY = 3
+STATUS_UPDATES_PER_DAY = 10
 STATUS_BATCH = 30  # meetingRegistrantStatus: registrants "maximum": 30
 PAGE_SIZE = 300
 MAX_PAGES = 1000

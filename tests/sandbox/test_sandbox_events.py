@@ -10,9 +10,12 @@ from typing import Any
 import httpx
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from batchzoom import zoomspec
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from tests.sandbox.test_sandbox_contract import from_schema
 
 START = "2031-09-01T08:30:00Z"
 
@@ -381,3 +384,45 @@ def test_webinar_host_and_panelists_cannot_register(
     }
     panelist = api.post(f"webinars/{wid}/registrants", json=_person(1) | {"email": "E@x.example"})
     assert panelist.status_code == 400 and panelist.json()["code"] == 3000
+
+
+def _registrant_bodies() -> st.SearchStrategy[dict[str, Any]]:
+    """Bodies valid per Zoom's meetingRegistrantCreate schema (its allOf parts merged)."""
+    merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+    for part in zoomspec.request_schema("meetingRegistrantCreate")["allOf"]:
+        merged["properties"].update(part.get("properties", {}))
+        merged["required"] += part.get("required", [])
+    return from_schema(merged)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(body=_registrant_bodies())
+def test_valid_registrant_bodies_are_accepted_and_listed_as_sent(
+    api: httpx.Client, body: dict[str, Any]
+) -> None:
+    """Any schema-valid registrant is added (201, Zoom's answer schema) and listed as sent."""
+    meeting = _meeting(api)
+    added = api.post(f"meetings/{meeting['id']}/registrants", json=body)
+    assert added.status_code == 201, added.text
+    assert_schema("meetingRegistrantCreate", added)
+    listed = api.get(f"meetings/{meeting['id']}/registrants")
+    assert_schema("meetingRegistrants", listed)
+    (registrant,) = listed.json()["registrants"]
+    for key in ("email", "first_name", "last_name", "city", "org", "custom_questions"):
+        if key in body:
+            assert registrant[key] == body[key]
+    assert api.delete(f"meetings/{meeting['id']}").status_code == 204
+
+
+def test_invalid_registrant_is_zooms_validation_error(api: httpx.Client) -> None:
+    """A registrant without first_name, or with a bad email, is Zoom's 400 code 300."""
+    meeting = _meeting(api)
+    url = f"meetings/{meeting['id']}/registrants"
+    for body in ({"email": "a@x.example"}, {"email": "not-an-email", "first_name": "A"}):
+        refused = api.post(url, json=body)
+        assert refused.status_code == 400 and refused.json()["code"] == 300
+    assert api.get(url).json()["total_records"] == 0
