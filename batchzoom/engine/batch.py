@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import httpx
 
+from batchzoom.engine.events import register_run, write_registrations
 from batchzoom.engine.journal import Entry
 from batchzoom.engine.lifecycle import (
     RunPaths,
@@ -29,6 +30,7 @@ from batchzoom.engine.lifecycle import (
     locked_journal,
     write_sheet,
 )
+from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import (
     Run,
     create_all,
@@ -85,6 +87,11 @@ def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]
 Rows = list[tuple[Session, str]]  # sessions with their row keys
 
 
+@dataclass
+class ScheduleReport(RunReport):
+    registered: Registered | None = None  # what registering attendees did, if there were any
+
+
 def _classify(
     sessions: list[Session], entries: dict[str, Entry], now: datetime
 ) -> tuple[dict[int, RowOutcome], Rows, Rows, Rows]:
@@ -130,7 +137,7 @@ def schedule(
     *,
     progress: ProgressCallback | None = None,
     transport: httpx.BaseTransport | None = None,
-) -> RunReport:
+) -> ScheduleReport:
     """Create every new row's meeting, exactly once, and write the result sheet.
 
     ``options.zoom`` may be None only for a dry run. Raises ``BatchzoomError`` when
@@ -139,7 +146,9 @@ def schedule(
     settings, now = options.zoom, options.now
     validation = loaded.validation
     invalid = invalid_outcomes(validation)
-    report = RunReport(outcomes=[], problems=list(validation.problems), dry_run=options.dry_run)
+    report = ScheduleReport(
+        outcomes=[], problems=list(validation.problems), dry_run=options.dry_run
+    )
     if invalid and not options.skip_invalid:
         report.outcomes = sorted(invalid.values(), key=lambda o: o.row)
         return report
@@ -184,7 +193,8 @@ def schedule(
         if settings is None or journal is None or options.dry_run:
             for session, _ in new + doubtful:
                 outcomes[session.row] = row_outcome(session, "planned")
-            return write_sheet(report, loaded, outcomes, journal, options)
+            write_sheet(report, loaded, outcomes, journal, options)
+            return report
 
         claimed = {e.meeting_id for e in entries.values() if e.meeting_id is not None}
         claimed |= {s.meeting_id for s in validation.sessions if s.meeting_id is not None}
@@ -196,7 +206,11 @@ def schedule(
             doubtful += verify_sheet_ids(run, unverified, outcomes)
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
             create_all(run, new, outcomes, workers, progress)
+            if loaded.attendees is not None and run.fatal is None:
+                report.registered = register_run(run.client, journal, loaded, outcomes)
         write_sheet(report, loaded, outcomes, journal, options)
+        if report.registered is not None and report.output is not None:
+            write_registrations(loaded, report.registered, report.output.path)
         if run.fatal is not None:
             raise run.fatal
         return report

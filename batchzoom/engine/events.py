@@ -9,9 +9,21 @@ with Zoom's registration settings on every row that takes registrants.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from batchzoom.engine.journal import Journal
+from batchzoom.engine.journal.registrants import RegistrantJournal
+from batchzoom.engine.registrations import (
+    Registered,
+    Registrar,
+    register_all,
+    results_of,
+    targets_of,
+)
+from batchzoom.files.attendee_results import default_attendee_output, write_attendee_results
 from batchzoom.files.attendees import attendee_sheet, read_attendees
 from batchzoom.files.roster import Roster
 from batchzoom.model.attendees import (
@@ -19,10 +31,15 @@ from batchzoom.model.attendees import (
     panelist_problems,
     registration_problems,
     validate_attendees,
+    webinar_problems,
     with_registration,
 )
 from batchzoom.model.cells import cell_text
+from batchzoom.model.outcomes import RowOutcome
 from batchzoom.model.rows import Validation
+
+if TYPE_CHECKING:
+    from batchzoom.files.results import Loaded
 
 
 def attendee_table(roster: Roster, attendees: Path | None = None) -> Roster | None:
@@ -45,6 +62,7 @@ def check_attendees(
 ) -> tuple[Validation, AttendeeValidation | None]:
     """The roster's validation with its events' problems, and the attendee sheet's validation."""
     problems = panelist_problems(roster.columns, validation)
+    problems += webinar_problems(roster.columns, validation)
     checked: AttendeeValidation | None = None
     if table is not None:
         name = table.source.sheet or table.source.path.name
@@ -59,3 +77,29 @@ def check_attendees(
             checked, attendees=[item for item in checked.attendees if item.session in kept]
         )
     return validation, checked
+
+
+def register_run(
+    client: Registrar, journal: Journal, loaded: Loaded, outcomes: Mapping[int, RowOutcome]
+) -> Registered | None:
+    """Register the attendees of every session whose meeting now exists (None: no attendees).
+
+    Runs after the creates, on the run's client (paced and counted with them) and its
+    journal file (``batchzoom.engine.registrations``).
+    """
+    if loaded.attendees is None:
+        return None
+    ids = {row: outcome.meeting_id for row, outcome in outcomes.items()}
+    targets = targets_of(loaded.validation.sessions, ids)
+    with RegistrantJournal(journal.path, account=journal.account, now=journal.now) as book:
+        return register_all(client, book, targets, loaded.attendees.attendees, now=journal.now)
+
+
+def write_registrations(loaded: Loaded, registered: Registered, roster_output: Path) -> Path:
+    """Write the registrations into the attendee sheet: into the roster's result workbook when
+    the sheet is one of its own, else beside the attendee file."""
+    source = loaded.attendee_source
+    assert source is not None
+    same_book = source.path == loaded.roster.source.path
+    target = roster_output if same_book else default_attendee_output(source)
+    return write_attendee_results(source, results_of(registered), target)

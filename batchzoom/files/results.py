@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import get_args
 
-from batchzoom.files.roster import Roster
+from batchzoom.files.roster import Roster, SourceInfo
 from batchzoom.files.writeback import WriteOutcome
 from batchzoom.model.attendees import AttendeeValidation
 from batchzoom.model.outcomes import RowOutcome, Status
@@ -27,6 +27,7 @@ class Loaded:
     roster: Roster
     validation: Validation
     attendees: AttendeeValidation | None = None  # the attendee sheet's, when there is one
+    attendee_source: SourceInfo | None = None  # where the attendee sheet was read
 
 
 @dataclass(frozen=True)
