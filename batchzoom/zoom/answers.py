@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # only annotations: the errors built from answers load without the HTTP stack
+    import httpx
 
 # Zoom's validation fields, as the part of a row they come from (Zoom's own message for
 # each is only "Invalid field.", kyleboe/zoom_rb fixtures, so batchzoom explains it).
