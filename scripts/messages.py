@@ -85,7 +85,7 @@ def _po(language: str) -> Path:
 
 def _render_po(catalog: Catalog) -> bytes:
     out = io.BytesIO()
-    write_po(out, catalog, width=100, omit_header=False, sort_output=True, ignore_obsolete=True)
+    write_po(out, catalog, width=100, sort_output=True, ignore_obsolete=True, include_lineno=False)
     return out.getvalue()
 
 

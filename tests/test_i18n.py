@@ -105,10 +105,14 @@ def test_help_is_korean_throughout(command: str | None) -> None:
     assert english_sentences(result.output) == []
 
 
-def test_help_is_english_with_lang_en(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("command", [[], ["validate"]])
+def test_help_is_english_with_lang_en(monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
     monkeypatch.setenv("BATCHZOOM_LANG", "ko")
-    result = CliRunner().invoke(cli, ["validate", "--lang", "en", "--help"], prog_name="batchzoom")
-    assert result.output.startswith("Usage: batchzoom validate")
+    CliRunner().invoke(cli, [*command, "--help"], prog_name="batchzoom")
+    result = CliRunner().invoke(cli, [*command, "--lang", "en", "--help"], prog_name="batchzoom")
+    assert result.output.startswith("Usage: batchzoom")
+    assert "Show this message and exit." in result.output
+    assert english_sentences(result.output) != []
 
 
 def test_the_environment_chooses_when_no_flag_is_given(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -91,6 +91,9 @@ class _Group(click.Group):
         language.choose(args)
         return super().make_context(info_name, args, parent, **extra)
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return language.help_option(super().get_help_option(ctx))
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with language.translated_help([self, *self.commands.values()]):
             super().format_help(ctx, formatter)

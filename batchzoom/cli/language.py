@@ -143,8 +143,19 @@ def translated_help(commands: Sequence[click.Command]) -> Iterator[None]:
             setattr(owner, attr, value)
 
 
+def help_option(option: click.Option | None) -> click.Option | None:
+    """Click's cached ``--help`` option, its help text in the run's language (click words it
+    once, in the language of the first run in the process)."""
+    if option is not None:
+        option.help = _("Show this message and exit.")
+    return option
+
+
 class Command(click.Command):
     """A command with ``--lang``, whose help is shown in the run's language."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return help_option(super().get_help_option(ctx))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
