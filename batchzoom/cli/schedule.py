@@ -29,6 +29,9 @@ from batchzoom.cli.report import ReportChoice, report_options, report_run
               help="Also write the meetings to this iCalendar (.ics) file.")  # fmt: skip
 @click.option("--ics-include-password", is_flag=True,
               help="Put passcodes (and passcode-bearing join links) into the .ics file.")  # fmt: skip
+@click.option("--check-hosts", is_flag=True,
+              help="Before sending, look every host, alternative host, pool member and "
+              "panelist up on Zoom; rows naming a user Zoom refuses are invalid.")  # fmt: skip
 @report_options
 def schedule_command(
     roster: Path,
@@ -38,6 +41,7 @@ def schedule_command(
     quiet: bool,
     ics: Path | None,
     ics_include_password: bool,
+    check_hosts: bool,
     html: ReportChoice | None,
 ) -> None:
     """Create a Zoom meeting for every row of ROSTER and write the links into a result sheet.
@@ -69,6 +73,11 @@ def schedule_command(
         settings = connect(
             stack, loaded, settings, quiet=quiet or as_json, required=not settings.dry_run
         )
+        if check_hosts and settings.zoom is not None:
+            from batchzoom.engine.hosts import look_up_hosts
+
+            loaded = look_up_hosts(loaded, settings)
+            refuse_invalid(loaded, settings, as_json=as_json, verb="schedule")
         try:
             report = schedule(loaded, settings, progress=progress)
         finally:
