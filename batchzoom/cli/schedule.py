@@ -27,6 +27,9 @@ from batchzoom.cli.report import ReportChoice, report_options, report_run
 @run_options
 @click.option("--ics", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the meetings to this iCalendar (.ics) file.")  # fmt: skip
+@click.option("--ics-per-attendee", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write one .ics file per registered attendee, with their own link, "
+              "into this folder.")  # fmt: skip
 @click.option("--ics-include-password", is_flag=True,
               help="Put passcodes (and passcode-bearing join links) into the .ics file.")  # fmt: skip
 @click.option("--check-hosts", is_flag=True,
@@ -40,6 +43,7 @@ def schedule_command(
     json_include_password: bool,
     quiet: bool,
     ics: Path | None,
+    ics_per_attendee: Path | None,
     ics_include_password: bool,
     check_hosts: bool,
     html: ReportChoice | None,
@@ -106,4 +110,16 @@ def schedule_command(
         )
         if not (quiet or as_json):
             click.echo(f"Wrote {count} events to {ics}.")
+    if ics_per_attendee is not None and not settings.dry_run:
+        from batchzoom.engine.events import attendee_calendars
+
+        written = attendee_calendars(
+            loaded,
+            report,
+            ics_per_attendee,
+            include_password=ics_include_password,
+            now=settings.now(),
+        )
+        if not (quiet or as_json):
+            click.echo(f"Wrote {written} attendee calendars to {ics_per_attendee}.")
     finish(outcome_exit(report.counts()))
