@@ -245,3 +245,15 @@ def test_a_batch_with_a_person_over_quota_is_that_persons_limit(zoom: ZoomClient
         zoom.batch_registrants(meeting_id, [_person(2), _person(1)])
     assert caught.value.registrant == "p1@mail.example"
     assert [r.email for r in zoom.list_registrants(meeting_id)] == ["p1@mail.example"]
+
+
+def test_lost_webinar_create_is_in_doubt_and_settled_by_listing(
+    webinar_zoom: tuple[Sandbox, ZoomClient],
+) -> None:
+    """A webinar create whose answer is lost is not re-sent; the host's list shows it."""
+    sandbox, zoom = webinar_zoom
+    sandbox.faults.drop_next("webinarCreate")
+    with pytest.raises(InDoubtError) as caught:
+        zoom.create_webinar("dana@school.example", {"topic": "Lost", "start_time": START})
+    assert "Zoom did not confirm the webinar" in str(caught.value)
+    assert [w.topic for w in zoom.list_webinars("dana@school.example")] == ["Lost"]

@@ -56,7 +56,7 @@ COMMITTING = frozenset(
     {"meetingCreate", "meetingUpdate", "meetingDelete", "meetingRegistrantCreate",
      "addBatchRegistrants", "meetingRegistrantStatus", "webinarCreate", "webinarUpdate",
      "webinarDelete", "webinarRegistrantCreate", "webinarRegistrantStatus",
-     "webinarPanelistCreate"}
+     "webinarPanelistCreate", "webinarPanelistsDelete"}
 )  # fmt: skip
 PAGE_TOKEN_TTL = 15 * 60  # next_page_token: "This token's expiration period is 15 minutes"
 EXPIRY_AFTER_END = timedelta(days=30)  # an unstarted scheduled meeting expires 30 days on
@@ -77,6 +77,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], zoomspec.OperationId]] = [
     ("PUT", re.compile(r"^/v2/webinars/([^/]+)/registrants/status/?$"), "webinarRegistrantStatus"),
     ("POST", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelistCreate"),
     ("GET", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelists"),
+    ("DELETE", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelistsDelete"),
     ("POST", re.compile(r"^/v2/users/([^/]+)/meetings/?$"), "meetingCreate"),
     ("GET", re.compile(r"^/v2/users/([^/]+)/meetings/?$"), "meetings"),
     ("GET", re.compile(r"^/v2/users/([^/]+)/?$"), "user"),

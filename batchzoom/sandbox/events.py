@@ -63,6 +63,7 @@ def handlers(api: ZoomApi) -> dict[str, Callable[[Request, str], Response]]:
         "webinarDelete": lambda r, a: webinars.delete(a),
         "webinarPanelistCreate": lambda r, a: webinars.add_panelists(a, r),
         "webinarPanelists": lambda r, a: webinars.panelists(a),
+        "webinarPanelistsDelete": lambda r, a: webinars.remove_panelists(a),
         "userSettings": lambda r, a: Response.json(200, webinars.user_settings(host(a))),
     }
     return {name: locked(serve) for name, serve in table.items()}

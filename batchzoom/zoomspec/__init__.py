@@ -34,6 +34,7 @@ OperationId = Literal[
     "webinarRegistrantStatus",
     "webinarPanelistCreate",
     "webinarPanelists",
+    "webinarPanelistsDelete",
     "userSettings",
 ]
 
