@@ -24,23 +24,38 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
 
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
+from batchzoom.files.attendee_results import AttendeeResult
 from batchzoom.model.attendees import Attendee
+from batchzoom.model.rows import MEETING, Session
 from batchzoom.zoom import DailyLimitError, InDoubtError, ZoomRequestError
 
 BATCH_MAX = 30  # registrants per batch call (Meetings.json ``addBatchRegistrants``)
 ADDS_PER_DAY = 3  # additions per registrant and meeting a day, reset at 00:00 UTC
 
 
-class Registrar(Protocol):
-    """The Zoom calls registering needs."""
+class Answer(Protocol):
+    """A registrant in Zoom's answer (an addition's, or the meeting's list)."""
 
-    def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> dict[str, Any]: ...
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def registrant_id(self) -> str: ...
+
+    @property
+    def join_url(self) -> str | None: ...
+
+
+class Registrar(Protocol):
+    """The Zoom calls registering needs (the Zoom client's registrant methods)."""
+
+    def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> Answer: ...
 
     def batch_registrants(
         self, meeting_id: int, registrants: Sequence[Mapping[str, Any]]
-    ) -> list[dict[str, Any]]: ...
+    ) -> Sequence[Answer]: ...
 
-    def list_registrants(self, meeting_id: int) -> list[dict[str, Any]]: ...
+    def list_registrants(self, meeting_id: int) -> Sequence[Answer]: ...
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,12 @@ class Registered:
     failed: int = 0
     in_doubt: int = 0
     records: list[Registrant] = field(default_factory=list)
+
+
+_IN_DOUBT = (
+    "Zoom did not confirm this registration; the next run looks in the meeting's registrants "
+    "before adding the person again."
+)
 
 
 def next_utc_midnight(now: datetime) -> datetime:
@@ -103,9 +124,11 @@ def _register(
         record = known.get(person.key)
         if record is not None and record.state in {"added", "cancelled"}:
             result.existing += 1
+            result.records.append(record)
             continue
         if record is not None and record.resume_at is not None and record.resume_at > now():
             result.deferred += 1  # only a deferred record has a resume_at
+            result.records.append(record)
             continue
         if journal.used_today(target.meeting_id, person.email) >= ADDS_PER_DAY:
             _defer(journal, target, person, next_utc_midnight(now()), result)
@@ -123,10 +146,7 @@ def _settle(
     known: Mapping[str, Registrant],
 ) -> dict[str, Registrant]:
     """Intents resolved from Zoom's list of the meeting's registrants."""
-    listed = {
-        str(item.get("email", "")).casefold(): item
-        for item in zoom.list_registrants(target.meeting_id)
-    }
+    listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
     settled = dict(known)
     for email, record in known.items():
         if record.state != "intent":
@@ -140,8 +160,8 @@ def _settle(
             session=record.session,
             excel_row=record.excel_row,
             state="added",
-            registrant_id=str(found.get("id") or found.get("registrant_id") or "") or None,
-            join_url=found.get("join_url"),
+            registrant_id=found.registrant_id,
+            join_url=found.join_url,
         )
         journal.record(done)
         settled[email] = done
@@ -158,11 +178,12 @@ def _send(
     journal.intend(target.meeting_id, [(p.email, p.session, p.row) for p in people])
     try:
         if target.batch:
-            answers = zoom.batch_registrants(target.meeting_id, [p.body() for p in people])
+            answers = list(zoom.batch_registrants(target.meeting_id, [p.body() for p in people]))
         else:
             answers = [zoom.add_registrant(target.meeting_id, people[0].body())]
     except InDoubtError:
         result.in_doubt += len(people)  # the intents stay: the next run settles them
+        result.records += [_record(target, person, "intent", error=_IN_DOUBT) for person in people]
         return
     except DailyLimitError as error:
         for person in people:
@@ -175,18 +196,19 @@ def _send(
             result.failed += 1
             result.records.append(failed)
         return
-    by_email = {str(answer.get("email", "")).casefold(): answer for answer in answers}
+    by_email = {answer.email.casefold(): answer for answer in answers}
     for person in people:
         answer = by_email.get(person.key) if target.batch else answers[0]
         if answer is None:
             result.in_doubt += 1  # not in Zoom's answer: the next run looks in the list
+            result.records.append(_record(target, person, "intent", error=_IN_DOUBT))
             continue
         record = _record(
             target,
             person,
             "added",
-            registrant_id=str(answer.get("registrant_id") or answer.get("id") or "") or None,
-            join_url=answer.get("join_url"),
+            registrant_id=answer.registrant_id,
+            join_url=answer.join_url,
         )
         journal.record(record)
         result.added += 1
@@ -222,3 +244,37 @@ def _record(target: Target, person: Attendee, state: Any, **fields: Any) -> Regi
         state=state,
         **fields,
     )
+
+
+def targets_of(sessions: Sequence[Session], meeting_ids: Mapping[int, int | None]) -> list[Target]:
+    """The meetings that take registrants: each registering session whose meeting exists.
+
+    ``meeting_ids`` maps a roster row to its meeting's id; the batch endpoint applies to a
+    scheduled one-off meeting (Meetings.json ``addBatchRegistrants``: type 2 only).
+    """
+    targets = []
+    for session in sessions:
+        meeting_id = meeting_ids.get(session.row)
+        if session.registration and session.key is not None and meeting_id is not None:
+            batch = session.recurrence is None and session.kind == MEETING
+            targets.append(Target(session.key, meeting_id, batch))
+    return targets
+
+
+_STATUS = {"added": "registered", "intent": "in-doubt"}
+
+
+def results_of(registered: Registered) -> list[AttendeeResult]:
+    """What to write on each attendee row, from what registering did."""
+    return [
+        AttendeeResult(
+            row=record.excel_row or 0,
+            session=record.session,
+            status=_STATUS.get(record.state, record.state),
+            registrant_id=record.registrant_id,
+            join_url=record.join_url,
+            error=record.error,
+        )
+        for record in registered.records
+        if record.excel_row is not None
+    ]
