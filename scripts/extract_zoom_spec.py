@@ -21,7 +21,31 @@ import sys
 from pathlib import Path
 from typing import Any
 
-OPERATIONS = ("meetingCreate", "meeting", "meetingUpdate", "meetingDelete", "meetings", "user")
+OPERATIONS = (
+    "meetingCreate",
+    "meeting",
+    "meetingUpdate",
+    "meetingDelete",
+    "meetings",
+    "user",
+    # Events (issue 20): registrants, webinars, panelists, user settings.
+    "meetingRegistrantCreate",
+    "addBatchRegistrants",
+    "meetingRegistrants",
+    "meetingRegistrantStatus",
+    "webinarCreate",
+    "webinar",
+    "webinarUpdate",
+    "webinarDelete",
+    "webinars",
+    "webinarRegistrantCreate",
+    "webinarRegistrants",
+    "webinarRegistrantStatus",
+    "webinarPanelistCreate",
+    "webinarPanelists",
+    "webinarPanelistsDelete",
+    "userSettings",
+)
 
 # Schema keywords that carry facts; everything else (description, example...) is prose.
 KEEP = {

@@ -17,25 +17,49 @@ if TYPE_CHECKING:
     from batchzoom.sandbox import SandboxUser
 
 
-def _users(emails: tuple[str, ...], unlicensed: tuple[str, ...]) -> list[SandboxUser]:
-    """Users from repeated or comma-separated emails; the first is the account owner."""
+def _users(
+    emails: tuple[str, ...],
+    unlicensed: tuple[str, ...],
+    webinar: tuple[str, ...] = (),
+    pending: tuple[str, ...] = (),
+    deactivated: tuple[str, ...] = (),
+) -> list[SandboxUser]:
+    """Users from repeated or comma-separated emails; the first is the account owner.
+
+    ``webinar``, ``pending`` and ``deactivated`` mark users (listed already, or added as
+    licensed users) as holding the Webinar add-on, not yet active, or deactivated.
+    """
     from batchzoom.sandbox import SandboxUser
 
     users: list[SandboxUser] = []
     seen: set[str] = set()
     for raw, licensed in [(e, True) for e in emails] + [(e, False) for e in unlicensed]:
-        for email in (part.strip() for part in raw.split(",")):
-            if not email:
-                continue
-            if "@" not in email:
-                raise click.BadParameter(
-                    f"{email!r} is not an email address.", param_hint="--users"
-                )
+        for email in _emails(raw, "--users"):
             if email.lower() in seen:
                 raise click.BadParameter(f"{email} is listed twice.", param_hint="--users")
             seen.add(email.lower())
             users.append(SandboxUser(email=email, licensed=licensed))
+    marks = [("--webinar", webinar), ("--pending", pending), ("--deactivated", deactivated)]
+    for option, values in marks:
+        for email in (e for raw in values for e in _emails(raw, option)):
+            user = next((u for u in users if u.email.lower() == email.lower()), None)
+            if user is None:
+                user = SandboxUser(email=email)
+                users.append(user)
+            if option == "--webinar":
+                user.webinar = True
+            else:
+                user.status = "pending" if option == "--pending" else "inactive"
     return users
+
+
+def _emails(raw: str, option: str) -> list[str]:
+    """The emails of one option value (comma-separated), each checked to be an email."""
+    found = [part.strip() for part in raw.split(",") if part.strip()]
+    for email in found:
+        if "@" not in email:
+            raise click.BadParameter(f"{email!r} is not an email address.", param_hint=option)
+    return found
 
 
 @cli.command()
@@ -55,6 +79,12 @@ def _users(emails: tuple[str, ...], unlicensed: tuple[str, ...]) -> list[Sandbox
               help="Licensed users (repeat or separate with commas); the first is the owner.")  # fmt: skip
 @click.option("--unlicensed", multiple=True, metavar="EMAILS",
               help="Users who may not host meetings.")  # fmt: skip
+@click.option("--webinar", multiple=True, metavar="EMAILS",
+              help="Users with the Webinar add-on (added as licensed users if not listed).")  # fmt: skip
+@click.option("--pending", multiple=True, metavar="EMAILS",
+              help="Users who have not accepted the invitation yet (status pending).")  # fmt: skip
+@click.option("--deactivated", multiple=True, metavar="EMAILS",
+              help="Deactivated users (status inactive).")  # fmt: skip
 @click.option("--state", type=click.Path(dir_okay=False, path_type=Path),
               help="JSON file that keeps users and meetings between runs.")  # fmt: skip
 @click.option("--scopes", metavar="SCOPES",
@@ -75,6 +105,9 @@ def sandbox(
     seed: int | None,
     emails: tuple[str, ...],
     unlicensed: tuple[str, ...],
+    webinar: tuple[str, ...],
+    pending: tuple[str, ...],
+    deactivated: tuple[str, ...],
     state: Path | None,
     scopes: str | None,
     shared_qps: float,
@@ -92,7 +125,7 @@ def sandbox(
     """
     from batchzoom.sandbox import Sandbox, SandboxConfig
 
-    users = _users(emails, unlicensed)
+    users = _users(emails, unlicensed, webinar, pending, deactivated)
     config = SandboxConfig(
         plan=plan,  # type: ignore[arg-type]
         qps=qps,
@@ -134,13 +167,23 @@ def sandbox(
     click.echo(f"ZOOM_CLIENT_SECRET={server.client_secret}")
     click.echo(f"ZOOM_TOKEN_URL={server.token_url}")
     click.echo(f"ZOOM_API_URL={server.api_url}")
-    hosts = ", ".join(u.email + ("" if u.licensed else " (unlicensed)") for u in server.users())
+    hosts = ", ".join(u.email + _marks(u) for u in server.users())
     click.echo(f"Users: {hosts}")
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop too
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Sandbox stopped.")
+
+
+def _marks(user: SandboxUser) -> str:
+    """What sets a user apart, for the Users line: " (unlicensed, webinar)"."""
+    marks = [
+        *(["unlicensed"] if not user.licensed else []),
+        *(["webinar"] if user.webinar else []),
+        *([user.status] if user.status != "active" else []),
+    ]
+    return f" ({', '.join(marks)})" if marks else ""
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

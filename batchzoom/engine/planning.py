@@ -52,7 +52,7 @@ def load(path: Path, settings: Settings) -> Loaded:
     validation, attendees = check_attendees(roster, validation, table, plan=settings.plan)
     if settings.strict:
         validation = validation.strict()
-    return Loaded(roster, validation, attendees)
+    return Loaded(roster, validation, attendees, table.source if table is not None else None)
 
 
 def _copied_ids(roster: Roster, validation: Validation) -> list[Problem]:

@@ -2,7 +2,8 @@
 
 ``write_template`` writes an .xlsx with a "Sessions" sheet (styled, frozen header,
 Excel drop-downs for time zones, repeat, yes/no settings, recording and status,
-a few example rows dated in the future) and a "Help" sheet that explains every
+a few example rows dated in the future), an "Attendees" sheet's header row (people to
+register, one row per person per session) and a "Help" sheet that explains every
 column in English and Korean. The time zones sit on a hidden "Lists" sheet that
 the drop-down refers to, since a list typed into the rule is capped at 255
 characters.
@@ -24,8 +25,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from batchzoom.core import tzdb
 from batchzoom.core.errors import OutputError
 from batchzoom.files.atomic import atomic_write
+from batchzoom.model.columns import ATTENDEE_SHEETS
 
 SESSIONS, HELP, LISTS = "Sessions", "Help", "Lists"
+ATTENDEES = ATTENDEE_SHEETS[0]
+# The attendee sheet's columns, with their widths (see ``batchzoom.model.attendees``).
+ATTENDEE_HEADERS = (
+    ("id", 14),
+    ("email", 32),
+    ("first_name", 16),
+    ("last_name", 16),
+    ("language", 10),
+)
 LAST_ROW = 1000  # rows the drop-downs and formats cover
 
 
@@ -267,6 +278,7 @@ def write_template(path: Path, *, force: bool = False, today: date | None = None
     assert sessions is not None
     sessions.title = SESSIONS
     _fill_sessions(sessions, today or date.today())
+    _fill_attendees(workbook.create_sheet(ATTENDEES))
     _fill_help(workbook.create_sheet(HELP))
     lists = workbook.create_sheet(LISTS)
     zones = time_zones()
@@ -353,6 +365,16 @@ def _add_drop_downs(sheet: Worksheet, zone_range: str) -> None:
         for header in headers:
             letter = _column(header)
             rule.add(f"{letter}2:{letter}{LAST_ROW}")
+
+
+def _fill_attendees(sheet: Worksheet) -> None:
+    """The attendee sheet's header row: one row per person per session goes below it."""
+    sheet.append([header for header, _ in ATTENDEE_HEADERS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, (_, width) in enumerate(ATTENDEE_HEADERS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
 
 
 def _fill_help(sheet: Worksheet) -> None:

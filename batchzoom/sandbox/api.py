@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from batchzoom import zoomspec
-from batchzoom.sandbox import rules
+from batchzoom.sandbox import events, rules
 from batchzoom.sandbox.config import SandboxConfig, SandboxUser
 from batchzoom.sandbox.counters import Counters
 from batchzoom.sandbox.faults import Faults
@@ -30,8 +30,10 @@ from batchzoom.sandbox.meetings import (
     spec_of,
     stamp,
 )
+from batchzoom.sandbox.registrants import Registrants
 from batchzoom.sandbox.responses import ApiError, Request, Response, as_xml, invalid
 from batchzoom.sandbox.state import Store
+from batchzoom.sandbox.webinars import Webinars
 
 INVALID_TOKEN = {"code": 124, "message": "Invalid access token."}
 EXPIRED_TOKEN = {"code": 124, "message": "Access token is expired."}
@@ -49,10 +51,33 @@ FAULT_BODIES: dict[int, tuple[str, bytes]] = {
     502: ("text/html", b"<html><body><h1>502 Bad Gateway</h1></body></html>"),
     503: ("application/json;charset=UTF-8", b'{"code":503,"message":"Service Unavailable."}'),
 }
+# Operations whose success changes the account (counted as "committed").
+COMMITTING = frozenset(
+    {"meetingCreate", "meetingUpdate", "meetingDelete", "meetingRegistrantCreate",
+     "addBatchRegistrants", "meetingRegistrantStatus", "webinarCreate", "webinarUpdate",
+     "webinarDelete", "webinarRegistrantCreate", "webinarRegistrantStatus",
+     "webinarPanelistCreate", "webinarPanelistsDelete"}
+)  # fmt: skip
 PAGE_TOKEN_TTL = 15 * 60  # next_page_token: "This token's expiration period is 15 minutes"
 EXPIRY_AFTER_END = timedelta(days=30)  # an unstarted scheduled meeting expires 30 days on
 
 _ROUTES: list[tuple[str, re.Pattern[str], zoomspec.OperationId]] = [
+    ("POST", re.compile(r"^/v2/meetings/([^/]+)/registrants/?$"), "meetingRegistrantCreate"),
+    ("GET", re.compile(r"^/v2/meetings/([^/]+)/registrants/?$"), "meetingRegistrants"),
+    ("PUT", re.compile(r"^/v2/meetings/([^/]+)/registrants/status/?$"), "meetingRegistrantStatus"),
+    ("POST", re.compile(r"^/v2/meetings/([^/]+)/batch_registrants/?$"), "addBatchRegistrants"),
+    ("POST", re.compile(r"^/v2/users/([^/]+)/webinars/?$"), "webinarCreate"),
+    ("GET", re.compile(r"^/v2/users/([^/]+)/webinars/?$"), "webinars"),
+    ("GET", re.compile(r"^/v2/users/([^/]+)/settings/?$"), "userSettings"),
+    ("GET", re.compile(r"^/v2/webinars/([^/]+)/?$"), "webinar"),
+    ("PATCH", re.compile(r"^/v2/webinars/([^/]+)/?$"), "webinarUpdate"),
+    ("DELETE", re.compile(r"^/v2/webinars/([^/]+)/?$"), "webinarDelete"),
+    ("POST", re.compile(r"^/v2/webinars/([^/]+)/registrants/?$"), "webinarRegistrantCreate"),
+    ("GET", re.compile(r"^/v2/webinars/([^/]+)/registrants/?$"), "webinarRegistrants"),
+    ("PUT", re.compile(r"^/v2/webinars/([^/]+)/registrants/status/?$"), "webinarRegistrantStatus"),
+    ("POST", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelistCreate"),
+    ("GET", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelists"),
+    ("DELETE", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelistsDelete"),
     ("POST", re.compile(r"^/v2/users/([^/]+)/meetings/?$"), "meetingCreate"),
     ("GET", re.compile(r"^/v2/users/([^/]+)/meetings/?$"), "meetings"),
     ("GET", re.compile(r"^/v2/users/([^/]+)/?$"), "user"),
@@ -89,6 +114,9 @@ class ZoomApi:
         self.limiter = limiter
         self.faults = faults
         self.counters = counters
+        self.registrants = Registrants(config, store.clock, store.rng)
+        self.webinars = Webinars(config, store)
+        # Registrants, webinars, panelists and user settings (``events``).
         self._handlers: dict[str, Callable[[Request, str], Response]] = {
             "meetingCreate": self._create,
             "meetings": self._list,
@@ -96,6 +124,7 @@ class ZoomApi:
             "meeting": self._get,
             "meetingUpdate": self._update,
             "meetingDelete": self._delete,
+            **events.handlers(self),
         }
 
     def handle(self, request: Request) -> Response:
@@ -151,11 +180,7 @@ class ZoomApi:
             # Observed: successful create/update responses count down from 100 (FACTS 4.4).
             response.headers["X-RateLimit-Limit"] = str(self.limiter.daily_per_host)
             response.headers["X-RateLimit-Remaining"] = str(self.limiter.host_remaining(host_id))
-        if response.status < 300 and operation in (
-            "meetingCreate",
-            "meetingUpdate",
-            "meetingDelete",
-        ):
+        if response.status < 300 and operation in COMMITTING:
             self.counters.add(operation, "committed")
         if response.status < 300 and self.faults.take_drop(operation):
             response.drop = True  # committed, then the connection closes without a byte
@@ -188,7 +213,7 @@ class ZoomApi:
         allowed = zoomspec.scopes(operation)
         if set(allowed) & set(self.config.scopes):
             return None
-        named = max(allowed, key=lambda scope: (scope.endswith(":admin"), scope.count(":")))
+        named = zoomspec.admin_scope(operation)
         return {
             "code": 4711,
             "message": f"Invalid access token, does not contain scopes:[{named}].",
@@ -205,23 +230,25 @@ class ZoomApi:
         Create: "applied against the userId of the meeting host used to make the
         request" (the path userId). Update: the meeting's host. Delete does not count.
         """
-        if operation == "meetingCreate":
+        if operation in ("meetingCreate", "webinarCreate"):
             user = self.store.find_user(argument)
             return user.user_id if user is not None else None
-        if operation == "meetingUpdate" and argument.isdigit():
+        if operation in ("meetingUpdate", "webinarUpdate") and argument.isdigit():
+            kind = "meeting" if operation == "meetingUpdate" else "webinar"
             with self.store.lock:
-                record = self.store.meetings.get(int(argument))
-                return record["meeting"]["host_id"] if record else None
+                records = self.store.meetings if kind == "meeting" else self.store.webinars
+                record = records.get(int(argument))
+                return record[kind]["host_id"] if record else None
         return None
 
     # helpers -----------------------------------------------------------------
-    def _user_or_404(self, ref: str) -> SandboxUser:
+    def user_or_404(self, ref: str) -> SandboxUser:
         user = self.store.find_user(ref)
         if user is None:
             raise ApiError(404, 1001, f"User does not exist: {ref}.")
         return user
 
-    def _record_or_404(self, argument: str) -> dict[str, Any]:
+    def record_or_404(self, argument: str) -> dict[str, Any]:
         if not argument.isdigit():
             raise invalid("meetingId", "must be a meeting number")
         record = self.store.meetings.get(int(argument))
@@ -229,10 +256,16 @@ class ZoomApi:
             raise ApiError(404, 3001, f"Meeting does not exist: {argument}.")
         return record
 
+    def licensed_meeting(self, argument: str) -> dict[str, Any]:
+        """The meeting's record, its host licensed (as every meeting operation requires)."""
+        record = self.record_or_404(argument)
+        self.check_host_licensed(record["meeting"]["host_id"], NOT_LICENSED)
+        return record
+
     # operations ----------------------------------------------------------------
     def _create(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            host = self._user_or_404(argument)
+            host = self.user_or_404(argument)
             body = rules.check_body(
                 "meetingCreate", request.json(), lenient=not self.config.strict_types
             )
@@ -263,9 +296,9 @@ class ZoomApi:
 
     def _get(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            record = self._record_or_404(argument)
+            record = self.record_or_404(argument)
             meeting: dict[str, Any] = dict(record["meeting"])
-            self._check_host_licensed(meeting["host_id"], NOT_LICENSED)
+            self.check_host_licensed(meeting["host_id"], NOT_LICENSED)
             occurrence = request.param("occurrence_id")
             occurrences = meeting.get("occurrences")
             if occurrence is not None:
@@ -281,9 +314,9 @@ class ZoomApi:
 
     def _update(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            record = self._record_or_404(argument)
+            record = self.record_or_404(argument)
             current = record["meeting"]
-            self._check_host_licensed(current["host_id"], NOT_LICENSED)
+            self.check_host_licensed(current["host_id"], NOT_LICENSED)
             body = rules.check_body(
                 "meetingUpdate", request.json(), lenient=not self.config.strict_types
             )
@@ -293,7 +326,7 @@ class ZoomApi:
                 return self._update_occurrence(record, occurrence, body)
             spec = spec_of(current)
             for key in SPEC_KEYS:
-                if key not in body:
+                if body.get(key) is None:  # Zoom takes a field sent as null for absent
                     continue
                 if key == "settings":
                     spec.setdefault("settings", {}).update(body["settings"])
@@ -354,9 +387,9 @@ class ZoomApi:
 
     def _delete(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            record = self._record_or_404(argument)
+            record = self.record_or_404(argument)
             meeting = record["meeting"]
-            self._check_host_licensed(meeting["host_id"], NOT_LICENSED_LIST)
+            self.check_host_licensed(meeting["host_id"], NOT_LICENSED_LIST)
             occurrence = request.param("occurrence_id")
             if occurrence is None:
                 del self.store.meetings[meeting["id"]]
@@ -373,7 +406,7 @@ class ZoomApi:
 
     def _list(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            user = self._user_or_404(argument)
+            user = self.user_or_404(argument)
             if not user.licensed:
                 raise ApiError(400, 3161, NOT_LICENSED_LIST)
             page_size = self._page_size(request.param("page_size"))
@@ -456,7 +489,7 @@ class ZoomApi:
 
     def _user(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            user = self._user_or_404(argument)
+            user = self.user_or_404(argument)
             return Response.json(200, self.user_body(user))
 
     def user_body(self, user: SandboxUser) -> dict[str, Any]:
@@ -470,7 +503,7 @@ class ZoomApi:
             "last_name": user.last_name,
             "display_name": display,
             "email": user.email,
-            "type": 2 if user.licensed else 1,
+            "type": user.user_type,
             "role_name": "Owner" if owner else "Member",
             "role_id": "0" if owner else "2",
             "pmi": pmi,
@@ -479,11 +512,16 @@ class ZoomApi:
             "timezone": self.config.account_timezone,
             "verified": 1,
             "dept": "",
-            "created_at": "2024-01-01T00:00:00Z",
+            # "Users who have not activated their account will have a pending status. These
+            # users' created_at timestamp will also display the time at which the API call
+            # was made" (Users.json ``user``).
+            "created_at": stamp(self.store.clock.now())
+            if user.status == "pending"
+            else "2024-01-01T00:00:00Z",
             "user_created_at": "2024-01-01T00:00:00Z",
             "last_login_time": "2024-01-01T00:00:00Z",
             "language": "en-US",
-            "status": "active",
+            "status": user.status,
             "account_id": self.config.account_id,
             "account_number": 10_000_001,
             "cluster": "us05",
@@ -493,7 +531,7 @@ class ZoomApi:
             "login_types": [100],
         }
 
-    def _check_host_licensed(self, host_id: str, message: str) -> None:
+    def check_host_licensed(self, host_id: str, message: str) -> None:
         host = self.store.find_user(host_id)
         if host is not None and not host.licensed:
             raise ApiError(400, 3161, message)

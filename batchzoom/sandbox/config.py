@@ -16,19 +16,48 @@ def zoom_like_id() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")
 
 
+UserStatus = Literal["active", "pending", "inactive"]
+BASIC = 1  # Zoom user types (Users.json, ``GET /users/{userId}``): 1 Basic, 2 Licensed,
+LICENSED = 2  # 4 Unassigned without Meetings Basic, 99 None (only with ssoCreate)
+
+
 @dataclass
 class SandboxUser:
-    """A user of the sandbox account; only licensed users may host meetings."""
+    """A user of the sandbox account; only licensed users may host meetings.
+
+    ``type`` is Zoom's user type (1 Basic, 2 Licensed, 4 Unassigned, 99 None); left
+    out, it follows ``licensed`` (2 or 1), and given, it sets ``licensed`` (type 2).
+    ``status`` is what ``GET /users/{userId}`` reports: ``pending`` for a user who has
+    not accepted the invitation yet, ``inactive`` for a deactivated one (Users.json
+    ``user``: "Users who have not activated their account will have a pending status").
+    ``webinar`` is the Webinar add-on licence, reported as ``feature.webinar`` by
+    ``GET /users/{userId}/settings``; without it webinars cannot be scheduled. ``status``
+    changes only what the user lookup reports: no recording was found of Zoom's answer to
+    a meeting scheduled for a pending or deactivated user.
+    """
 
     email: str
     id: str | None = None
     first_name: str = ""
     last_name: str = ""
     licensed: bool = True
+    webinar: bool = False
+    status: UserStatus = "active"
+    type: int | None = None
 
     def __post_init__(self) -> None:
         if self.id is None:
             self.id = zoom_like_id()
+        if self.type is None:
+            self.type = LICENSED if self.licensed else BASIC
+        else:
+            self.licensed = self.type == LICENSED
+
+    @property
+    def user_type(self) -> int:
+        """Zoom's user type, always set after construction."""
+        assert self.type is not None
+        return self.type
 
     @property
     def user_id(self) -> str:
@@ -84,6 +113,9 @@ class SandboxConfig:
     scopes: tuple[str, ...] | None = None
     shared_qps: float = 0.0
     listing_delay: float = 0.0
+    # Zoom's "maximum limit of 4,999 registrants per meeting" (meetingRegistrantCreate);
+    # smaller values let a test reach it.
+    max_registrants: int = 4999
     latency: float = 0.0
     fault_rate: float = 0.0
     drop_rate: float = 0.0

@@ -36,6 +36,9 @@ class Store:
         self.users: list[SandboxUser] = []
         self.tokens: dict[str, float] = {}
         self.meetings: dict[int, dict[str, Any]] = {}  # id -> {"meeting", "identity"}
+        # id -> {"webinar", "identity", "registrants", "panelists"}; a meeting's record
+        # holds its "registrants" too.
+        self.webinars: dict[int, dict[str, Any]] = {}
         self.page_tokens: dict[str, tuple[float, list[int], int]] = {}
         self.path = Path(config.state_file) if config.state_file else None
         self.saved_limits: dict[str, Any] = {}  # rate-limit counts read from the state file
@@ -99,7 +102,7 @@ class Store:
         with self.lock:
             while True:
                 meeting_id = self.rng.randrange(10_000_000_000, 100_000_000_000)
-                if meeting_id not in self.meetings:
+                if meeting_id not in self.meetings and meeting_id not in self.webinars:
                     break
             raw = self.rng.getrandbits(128).to_bytes(16, "big")
             return {
@@ -126,6 +129,7 @@ class Store:
                 "users": [asdict(u) for u in self.users],
                 "tokens": self.tokens,
                 "meetings": list(self.meetings.values()),
+                "webinars": list(self.webinars.values()),
                 "limits": self.limits_snapshot() if self.limits_snapshot else self.saved_limits,
             }
             directory = self.path.parent
@@ -145,4 +149,6 @@ class Store:
         self.tokens = {str(t): float(e) for t, e in data.get("tokens", {}).items()}
         for record in data.get("meetings", []):
             self.meetings[int(record["identity"]["id"])] = record
+        for record in data.get("webinars", []):
+            self.webinars[int(record["identity"]["id"])] = record
         self.saved_limits = data.get("limits", {})

@@ -109,3 +109,40 @@ def test_sandbox_command_with_scopes_answers_zooms_4711() -> None:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=10)
     assert process.returncode == 0
+
+
+def test_sandbox_command_marks_webinar_pending_and_deactivated_users() -> None:
+    """--webinar, --pending and --deactivated set what Zoom reports for those users."""
+    process, env = _start(
+        "--users", "kim@school.example,lee@school.example",
+        "--webinar", "kim@school.example,web@school.example",
+        "--pending", "lee@school.example",
+        "--deactivated", "old@school.example",
+    )  # fmt: skip
+    try:
+        token = httpx.post(
+            env["ZOOM_TOKEN_URL"],
+            auth=(env["ZOOM_CLIENT_ID"], env["ZOOM_CLIENT_SECRET"]),
+            data={"grant_type": "account_credentials", "account_id": env["ZOOM_ACCOUNT_ID"]},
+        ).json()["access_token"]
+        api = httpx.Client(
+            base_url=env["ZOOM_API_URL"] + "/",
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        )
+        with api:
+            assert api.get("users/lee@school.example").json()["status"] == "pending"
+            assert api.get("users/old@school.example").json()["status"] == "inactive"
+            for email, webinar in [("kim", True), ("web", True), ("lee", False)]:
+                settings = api.get(f"users/{email}@school.example/settings").json()
+                assert settings["feature"]["webinar"] is webinar
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    assert process.returncode == 0
+
+
+def test_sandbox_command_rejects_a_bad_webinar_email() -> None:
+    """A --webinar value that is not an email is refused naming the option."""
+    result = CliRunner().invoke(cli, ["sandbox", "--webinar", "kim"])
+    assert result.exit_code == 2
+    assert "--webinar" in result.output and "'kim' is not an email address." in result.output

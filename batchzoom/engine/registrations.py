@@ -1,0 +1,280 @@
+"""Registering attendees once their session's meeting exists: exactly once, within Zoom's limits.
+
+For each meeting, in attendee-sheet order:
+
+1. An ``intent`` left by an earlier run (a crash, a lost answer) is settled from the
+   meeting's registrant list (``GET /meetings/{id}/registrants``, which spends no
+   person's quota): listed means added; not listed means it is added again below.
+2. A person already ``added`` (or ``cancelled``) is left alone; one deferred by a daily
+   limit waits until its ``resume_at``; one whose additions today reached Zoom's 3 per
+   registrant and meeting is deferred to 00:00 UTC without sending.
+3. The others are added: through Zoom's batch endpoint (up to 30 a call) for a scheduled
+   one-off meeting, else one by one. Every addition is journalled (an intent before it is
+   sent, the answer after: ``batchzoom.engine.journal.registrants``).
+
+The Zoom calls go through a ``Registrar`` (the Zoom client's registrant methods), which
+paces and counts them like any other request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any, Protocol
+
+from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
+from batchzoom.files.attendee_results import AttendeeResult
+from batchzoom.model.attendees import Attendee
+from batchzoom.model.rows import MEETING, Session
+from batchzoom.zoom import DailyLimitError, InDoubtError, ZoomRequestError
+
+BATCH_MAX = 30  # registrants per batch call (Meetings.json ``addBatchRegistrants``)
+ADDS_PER_DAY = 3  # additions per registrant and meeting a day, reset at 00:00 UTC
+
+
+class Answer(Protocol):
+    """A registrant in Zoom's answer (an addition's, or the meeting's list)."""
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def registrant_id(self) -> str: ...
+
+    @property
+    def join_url(self) -> str | None: ...
+
+
+class Registrar(Protocol):
+    """The Zoom calls registering needs (the Zoom client's registrant methods)."""
+
+    def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> Answer: ...
+
+    def batch_registrants(
+        self, meeting_id: int, registrants: Sequence[Mapping[str, Any]]
+    ) -> Sequence[Answer]: ...
+
+    def list_registrants(self, meeting_id: int) -> Sequence[Answer]: ...
+
+
+@dataclass(frozen=True)
+class Target:
+    """A session's meeting that takes registrants, and whether the batch endpoint applies."""
+
+    session: str  # roster id
+    meeting_id: int
+    batch: bool  # a scheduled one-off meeting (type 2)
+
+
+@dataclass
+class Registered:
+    """What registering did, by what happened to each person."""
+
+    added: int = 0
+    existing: int = 0  # already added by an earlier run (or settled from Zoom's list)
+    deferred: int = 0
+    failed: int = 0
+    in_doubt: int = 0
+    records: list[Registrant] = field(default_factory=list)
+
+
+_IN_DOUBT = (
+    "Zoom did not confirm this registration; the next run looks in the meeting's registrants "
+    "before adding the person again."
+)
+
+
+def next_utc_midnight(now: datetime) -> datetime:
+    """00:00 UTC after ``now``: when Zoom's daily registrant quota resets."""
+    day = now.astimezone(UTC).date() + timedelta(days=1)
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def register_all(
+    zoom: Registrar,
+    journal: RegistrantJournal,
+    targets: Sequence[Target],
+    attendees: Sequence[Attendee],
+    *,
+    now: Callable[[], datetime],
+) -> Registered:
+    """Add every attendee of every target meeting not yet registered; see the module text."""
+    result = Registered()
+    for target in targets:
+        people = [attendee for attendee in attendees if attendee.session == target.session]
+        if people:
+            _register(zoom, journal, target, people, now, result)
+    return result
+
+
+def _register(
+    zoom: Registrar,
+    journal: RegistrantJournal,
+    target: Target,
+    people: Sequence[Attendee],
+    now: Callable[[], datetime],
+    result: Registered,
+) -> None:
+    known = journal.of(target.meeting_id)
+    if any(record.state == "intent" for record in known.values()):
+        known = _settle(zoom, journal, target, known)
+    todo: list[Attendee] = []
+    for person in people:
+        record = known.get(person.key)
+        if record is not None and record.state in {"added", "cancelled"}:
+            result.existing += 1
+            result.records.append(record)
+            continue
+        if record is not None and record.resume_at is not None and record.resume_at > now():
+            result.deferred += 1  # only a deferred record has a resume_at
+            result.records.append(record)
+            continue
+        if journal.used_today(target.meeting_id, person.email) >= ADDS_PER_DAY:
+            _defer(journal, target, person, next_utc_midnight(now()), result)
+            continue
+        todo.append(person)
+    size = BATCH_MAX if target.batch else 1
+    for start in range(0, len(todo), size):
+        _send(zoom, journal, target, todo[start : start + size], result)
+
+
+def _settle(
+    zoom: Registrar,
+    journal: RegistrantJournal,
+    target: Target,
+    known: Mapping[str, Registrant],
+) -> dict[str, Registrant]:
+    """Intents resolved from Zoom's list of the meeting's registrants."""
+    listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
+    settled = dict(known)
+    for email, record in known.items():
+        if record.state != "intent":
+            continue
+        found = listed.get(email)
+        if found is None:
+            continue  # never reached Zoom: added again
+        done = Registrant(
+            meeting_id=target.meeting_id,
+            email=email,
+            session=record.session,
+            excel_row=record.excel_row,
+            state="added",
+            registrant_id=found.registrant_id,
+            join_url=found.join_url,
+        )
+        journal.record(done)
+        settled[email] = done
+    return settled
+
+
+def _send(
+    zoom: Registrar,
+    journal: RegistrantJournal,
+    target: Target,
+    people: Sequence[Attendee],
+    result: Registered,
+) -> None:
+    journal.intend(target.meeting_id, [(p.email, p.session, p.row) for p in people])
+    try:
+        if target.batch:
+            answers = list(zoom.batch_registrants(target.meeting_id, [p.body() for p in people]))
+        else:
+            answers = [zoom.add_registrant(target.meeting_id, people[0].body())]
+    except InDoubtError:
+        result.in_doubt += len(people)  # the intents stay: the next run settles them
+        result.records += [_record(target, person, "intent", error=_IN_DOUBT) for person in people]
+        return
+    except DailyLimitError as error:
+        for person in people:
+            _defer(journal, target, person, error.resume_at, result)
+        return
+    except ZoomRequestError as error:
+        for person in people:
+            failed = _record(target, person, "failed", error=str(error))
+            journal.record(failed)
+            result.failed += 1
+            result.records.append(failed)
+        return
+    by_email = {answer.email.casefold(): answer for answer in answers}
+    for person in people:
+        answer = by_email.get(person.key) if target.batch else answers[0]
+        if answer is None:
+            result.in_doubt += 1  # not in Zoom's answer: the next run looks in the list
+            result.records.append(_record(target, person, "intent", error=_IN_DOUBT))
+            continue
+        record = _record(
+            target,
+            person,
+            "added",
+            registrant_id=answer.registrant_id,
+            join_url=answer.join_url,
+        )
+        journal.record(record)
+        result.added += 1
+        result.records.append(record)
+
+
+def _defer(
+    journal: RegistrantJournal,
+    target: Target,
+    person: Attendee,
+    resume_at: datetime,
+    result: Registered,
+) -> None:
+    record = _record(
+        target,
+        person,
+        "deferred",
+        resume_at=resume_at,
+        error=f"Zoom's daily limit of {ADDS_PER_DAY} additions for this person was reached; "
+        f"the next run after {resume_at:%Y-%m-%d %H:%M} UTC registers them.",
+    )
+    journal.record(record)
+    result.deferred += 1
+    result.records.append(record)
+
+
+def _record(target: Target, person: Attendee, state: Any, **fields: Any) -> Registrant:
+    return Registrant(
+        meeting_id=target.meeting_id,
+        email=person.key,
+        session=person.session,
+        excel_row=person.row,
+        state=state,
+        **fields,
+    )
+
+
+def targets_of(sessions: Sequence[Session], meeting_ids: Mapping[int, int | None]) -> list[Target]:
+    """The meetings that take registrants: each registering session whose meeting exists.
+
+    ``meeting_ids`` maps a roster row to its meeting's id; the batch endpoint applies to a
+    scheduled one-off meeting (Meetings.json ``addBatchRegistrants``: type 2 only).
+    """
+    targets = []
+    for session in sessions:
+        meeting_id = meeting_ids.get(session.row)
+        if session.registration and session.key is not None and meeting_id is not None:
+            batch = session.recurrence is None and session.kind == MEETING
+            targets.append(Target(session.key, meeting_id, batch))
+    return targets
+
+
+_STATUS = {"added": "registered", "intent": "in-doubt"}
+
+
+def results_of(registered: Registered) -> list[AttendeeResult]:
+    """What to write on each attendee row, from what registering did."""
+    return [
+        AttendeeResult(
+            row=record.excel_row or 0,
+            session=record.session,
+            status=_STATUS.get(record.state, record.state),
+            registrant_id=record.registrant_id,
+            join_url=record.join_url,
+            error=record.error,
+        )
+        for record in registered.records
+        if record.excel_row is not None
+    ]
