@@ -245,3 +245,16 @@ def test_the_template_has_an_attendee_sheet_read_as_no_attendees_until_filled(
         "language",
     ]
     assert load(path, make_settings(roster=path)).attendees is None
+
+
+def test_the_html_report_shows_registrant_counts_per_session_only_when_there_are_any() -> None:
+    from batchzoom.files.report.page import render
+    from tests.report_data import term_input
+
+    plain = render(term_input(rows=30))
+    assert ">Registrants</button>" not in plain
+    page = render(term_input(rows=30, registrants={"T0001": 3, "T0002": 4999}))
+    assert ">Registrants</button>" in page
+    assert '<td data-v="3">3</td>' in page and '<td data-v="4999">4999</td>' in page
+    empty = '<td data-v="0"></td>'
+    assert page.count(empty) - plain.count(empty) == 28  # the rows without attendees

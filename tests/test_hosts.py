@@ -184,3 +184,30 @@ def test_validate_check_hosts_looks_users_up_on_zoom_and_creates_nothing(
     plain = CliRunner().invoke(cli, ["validate", str(path)], env=env)
     assert plain.exit_code == 0
     assert sb.counters()["user"]["requests"] == 4
+
+
+def test_schedule_check_hosts_stops_before_anything_is_sent(
+    tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox]
+) -> None:
+    sb = sandbox_factory(
+        SandboxConfig(
+            users=[
+                SandboxUser(email="kim@school.example"),
+                SandboxUser(email="park@school.example", status="inactive"),
+            ]
+        )
+    )
+    path = write_csv(
+        tmp_path / "roster.csv",
+        [row("A", "kim@school.example"), row("BB", "kim@school.example", "park@school.example")],
+        HEADERS,
+    )
+    result = CliRunner().invoke(cli, ["schedule", str(path), "--check-hosts"], env=sandbox_env(sb))
+    assert result.exit_code == 3, result.output
+    assert "user-deactivated" in result.stdout
+    assert "meetingCreate" not in sb.counters()
+    done = CliRunner().invoke(
+        cli, ["schedule", str(path), "--check-hosts", "--skip-invalid"], env=sandbox_env(sb)
+    )
+    assert done.exit_code == 3, done.output  # one row invalid, the other created
+    assert sb.counters()["meetingCreate"]["requests"] == 1

@@ -131,3 +131,42 @@ def test_a_crash_mid_registration_and_a_rerun_register_everyone_exactly_once(
     assert len(one) == batch_people
     written = results(tmp_path / "people.registered.csv")
     assert {row["zoom_status"] for row in written} == {"registered"}
+
+
+def test_ics_per_attendee_writes_each_person_a_calendar_with_their_own_link(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from click.testing import CliRunner
+    from icalendar import Calendar
+
+    from batchzoom.cli import cli
+    from tests.conftest import sandbox_env
+
+    roster, people = files(tmp_path, one=2, series=1)
+    folder = tmp_path / "calendars"
+    result = CliRunner().invoke(
+        cli,
+        ["schedule", str(roster), "--attendees", str(people), "--ics-per-attendee", str(folder)],
+        env=sandbox_env(sandbox),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Wrote 4 attendee calendars to" in result.stdout
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == [
+        "both@example.com.ics",
+        "one0@example.com.ics",
+        "one1@example.com.ics",
+        "series0@example.com.ics",
+    ]
+    links = {
+        row["email"]: row["zoom_join_url"] for row in results(tmp_path / "people.registered.csv")
+    }
+    calendar = Calendar.from_ical((folder / "one0@example.com.ics").read_bytes())
+    events = [part for part in calendar.walk("VEVENT")]
+    assert [str(event.get("summary")) for event in events] == ["Open day"]
+    assert links["one0@example.com"] in calendar.to_ical().decode().replace("\r\n ", "")
+    both = Calendar.from_ical((folder / "both@example.com.ics").read_bytes())
+    assert sorted(str(e.get("summary")) for e in both.walk("VEVENT")) == [
+        "Open day",
+        "Weekly class",
+    ]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.cli.app import EXIT_CODES, cli, finish, outcome_exit
+from batchzoom.cli.app import EXIT_CODES, INCOMPLETE, OK, cli, finish, outcome_exit
 from batchzoom.cli.common import (
     connect,
     print_report,
@@ -161,10 +161,14 @@ def sync_command(
         account = settings.zoom.account_id if settings.zoom is not None else None
         report_run(html, loaded, report, settings=settings, quiet=silent, account=account)
     for outcome in report.missing:
+        line = f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
         if not silent:
-            click.echo(
-                f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
-            )
+            click.echo(line)
+        elif outcome.status == "failed" and not as_json:  # said even under --quiet
+            click.echo(line, err=True)
+    code = outcome_exit(report.counts())
+    if code == OK and any(o.status == "failed" for o in report.missing):
+        code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
     if stop is not None:
         raise stop
-    finish(outcome_exit(report.counts()))
+    finish(code)

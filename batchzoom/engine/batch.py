@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from batchzoom.engine.events import register_run, write_registrations
+from batchzoom.engine.events import ScheduleReport, register_run, write_registrations
 from batchzoom.engine.journal import Entry
 from batchzoom.engine.lifecycle import (
     RunPaths,
@@ -30,7 +30,6 @@ from batchzoom.engine.lifecycle import (
     locked_journal,
     write_sheet,
 )
-from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import (
     Run,
     create_all,
@@ -40,7 +39,7 @@ from batchzoom.engine.run import (
     zoom_run,
 )
 from batchzoom.engine.settings import Settings
-from batchzoom.files.results import Loaded, ProgressCallback, RunReport, invalid_outcomes
+from batchzoom.files.results import Loaded, ProgressCallback, invalid_outcomes
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, row_key, row_outcome
 from batchzoom.model.problems import Problem
@@ -85,11 +84,6 @@ def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]
 
 
 Rows = list[tuple[Session, str]]  # sessions with their row keys
-
-
-@dataclass
-class ScheduleReport(RunReport):
-    registered: Registered | None = None  # what registering attendees did, if there were any
 
 
 def _classify(

@@ -9,8 +9,10 @@ with Zoom's registration settings on every row that takes registrants.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +27,8 @@ from batchzoom.engine.registrations import (
 )
 from batchzoom.files.attendee_results import default_attendee_output, write_attendee_results
 from batchzoom.files.attendees import attendee_sheet, read_attendees
+from batchzoom.files.ics import write_calendar
+from batchzoom.files.results import RunReport
 from batchzoom.files.roster import Roster
 from batchzoom.model.attendees import (
     AttendeeValidation,
@@ -36,10 +40,17 @@ from batchzoom.model.attendees import (
 )
 from batchzoom.model.cells import cell_text
 from batchzoom.model.outcomes import RowOutcome
-from batchzoom.model.rows import Validation
+from batchzoom.model.rows import Session, Validation
 
 if TYPE_CHECKING:
     from batchzoom.files.results import Loaded
+
+
+@dataclass
+class ScheduleReport(RunReport):
+    """A ``schedule`` run's report, with what registering its attendees did."""
+
+    registered: Registered | None = None  # None: the roster has no attendees
 
 
 def attendee_table(roster: Roster, attendees: Path | None = None) -> Roster | None:
@@ -103,3 +114,35 @@ def write_registrations(loaded: Loaded, registered: Registered, roster_output: P
     same_book = source.path == loaded.roster.source.path
     target = roster_output if same_book else default_attendee_output(source)
     return write_attendee_results(source, results_of(registered), target)
+
+
+def attendee_calendars(
+    loaded: Loaded,
+    report: ScheduleReport,
+    directory: Path,
+    *,
+    include_password: bool,
+    now: datetime,
+) -> int:
+    """One .ics file per registered attendee in ``directory``, with that person's own link.
+
+    Named by the person's email (``lee.jiwoo@example.com.ics``); return how many were written.
+    """
+    registered = report.registered
+    if registered is None:
+        return 0
+    sessions = {session.key: session for session in loaded.validation.sessions}
+    outcomes = {outcome.row: outcome for outcome in report.outcomes}
+    mine: dict[str, list[tuple[Session, RowOutcome]]] = {}
+    for record in registered.records:
+        session = sessions.get(record.session)
+        outcome = outcomes.get(session.row) if session is not None else None
+        if session is None or outcome is None or not record.join_url:
+            continue
+        personal = replace(outcome, join_url=record.join_url)
+        mine.setdefault(record.email, []).append((session, personal))
+    directory.mkdir(parents=True, exist_ok=True)
+    for email, items in mine.items():
+        name = re.sub(r"[^\w.@+-]", "_", email) + ".ics"
+        write_calendar(directory / name, items, include_password=include_password, now=now)
+    return len(mine)
