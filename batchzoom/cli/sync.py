@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.cli.app import cli, finish, outcome_exit
+from batchzoom.cli.app import INCOMPLETE, OK, cli, finish, outcome_exit
 from batchzoom.cli.common import (
     EXIT_CODES,
     connect,
@@ -153,8 +153,12 @@ def sync_command(
         account = settings.zoom.account_id if settings.zoom is not None else None
         report_run(html, loaded, report, settings=settings, quiet=silent, account=account)
     for outcome in report.missing:
+        line = f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
         if not silent:
-            click.echo(
-                f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
-            )
-    finish(outcome_exit(report.counts()))
+            click.echo(line)
+        elif outcome.status == "failed" and not as_json:  # said even under --quiet
+            click.echo(line, err=True)
+    code = outcome_exit(report.counts())
+    if code == OK and any(o.status == "failed" for o in report.missing):
+        code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
+    finish(code)

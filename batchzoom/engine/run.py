@@ -346,9 +346,9 @@ def zoom_run(
         try:
             yield Run(client, journal, claimed, probes, now=options.now)
         finally:
-            report.tokens_fetched = client.tokens_fetched
-            report.requests = client.stats["requests"]
-            report.rate_limited = client.stats["qps_429"]
+            report.tokens_fetched += client.tokens_fetched
+            report.requests += client.stats["requests"]
+            report.rate_limited += client.stats["qps_429"]
 
 
 def settle_all(

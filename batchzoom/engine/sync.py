@@ -32,6 +32,7 @@ import httpx
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.batch import locked_journal, write_sheet
+from batchzoom.engine.doubts import in_doubt, settle_doubts
 from batchzoom.engine.journal import Entry, Journal
 from batchzoom.engine.run import (
     Loaded,
@@ -113,6 +114,23 @@ class SyncPlan:
     @property
     def changes(self) -> list[Step]:
         return [step for step in self.steps if step.action not in {"cancel", "delete"}]
+
+
+# How a PATCH clears a field: Zoom ignores a field sent as null, as if it were absent
+# (observed by the checker of issue 21; no public recorded response says otherwise, and
+# none was found that shows it), so a cleared string is sent empty, the only value of its
+# type meaning "none" (Meetings.json: ``agenda`` is a string). A field with no empty value
+# of its type is left out: Zoom keeps it.
+CLEARED: dict[str, Any] = {"agenda": ""}
+
+
+def cleared(patch: Mapping[str, Any]) -> dict[str, Any]:
+    """``patch`` with each field the sheet cleared (None) sent the way Zoom applies."""
+    return {
+        name: CLEARED[name] if value is None else value
+        for name, value in patch.items()
+        if value is not None or name in CLEARED
+    }
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -221,19 +239,25 @@ class _Sync:
             return dict(listed), True
         return self.client.get_meeting(meeting_id), False
 
-    def guard(self, step: Step) -> tuple[dict[str, Any] | None, str | None]:
-        """Zoom's meeting; a conflict message unless it is as batchzoom left it."""
+    def guard(self, step: Step) -> tuple[dict[str, Any] | None, str | None, dict[str, Any]]:
+        """Zoom's meeting; a conflict message unless it is as batchzoom left it; and the
+        body Zoom holds as far as batchzoom knows.
+
+        An update in doubt (sent before a crash, its answer lost) is settled here, before
+        anything is compared with the sheet: if Zoom shows the body that was sent, that
+        body is what Zoom holds; otherwise the journal's last confirmed one is."""
         entry = step.entry
         assert entry is not None and entry.meeting_id is not None
         meeting, listed = self.current(entry.meeting_id)
-        if self.options.force:
-            return meeting, None
-        conflict = _conflict(entry, meeting, listed=listed)
-        if conflict and entry.pending is not None and meeting is not None:
-            # An update was sent before a crash: Zoom may show it already (it is sent again).
-            shown = not changed_on_zoom(entry, meeting, body=entry.pending, listed=listed)
-            return meeting, None if shown else conflict
-        return meeting, conflict
+        shown = (
+            entry.pending is not None
+            and meeting is not None
+            and not changed_on_zoom(entry, meeting, body=entry.pending, listed=listed)
+        )
+        base = dict((entry.pending if shown else entry.body) or {})
+        if self.options.force or shown:
+            return meeting, None, base
+        return meeting, _conflict(entry, meeting, listed=listed), base
 
     def after_update(
         self, entry: Entry, patch: Mapping[str, Any], body: Mapping[str, Any]
@@ -261,7 +285,7 @@ class _Sync:
         parked = self.run.parked_for(entry.host)
         if parked is not None:
             return self.run.defer_update(session, entry, parked)
-        meeting, conflict = self.guard(step)
+        meeting, conflict, base = self.guard(step)
         if conflict:
             return _failed(
                 session, entry, f"Not updated: {conflict}; check it, then sync with --force."
@@ -270,13 +294,12 @@ class _Sync:
             meeting = {"password": entry.password, **meeting}
         new_body = create_body(session)
         if self.options.force:  # make Zoom match the sheet, whatever was changed there
-            patch = dict(new_body)
+            patch = {**{name: None for name in CLEARED}, **new_body}
         else:
-            patch = {name: new for name, (_, new) in diff(entry.body or {}, new_body).items()}
+            patch = {name: new for name, (_, new) in diff(base, new_body).items()}
+        patch = cleared(patch)
         if "start_time" in patch or "timezone" in patch:
             patch["start_time"], patch["timezone"] = new_body["start_time"], new_body["timezone"]
-        if entry.pending is not None and not patch:
-            patch = dict(entry.pending)  # the update sent before a crash, whatever became of it
         if patch and meeting is not None:
             self.journal.record_update_intent(step.key, new_body, host=entry.host)
             try:
@@ -307,7 +330,7 @@ class _Sync:
         label = step.session or entry
         if entry.meeting_id is not None and entry.state != "deleted":
             if entry.state != "deleting":
-                meeting, conflict = self.guard(step)
+                meeting, conflict, _ = self.guard(step)
                 if conflict and meeting is not None:
                     return _failed_any(
                         step, f"Not deleted: {conflict}; check it, then sync with --force."
@@ -339,7 +362,7 @@ class _Sync:
         session, entry = step.session, step.entry
         assert session is not None and entry is not None
         if entry.old_meeting_id is None:
-            meeting, conflict = self.guard(step)
+            meeting, conflict, _ = self.guard(step)
             if conflict and meeting is not None:
                 return _failed(
                     session, entry, f"Not moved: {conflict}; check it, then sync with --force."
@@ -418,20 +441,29 @@ def sync(
                 f"No meeting of a removed row was deleted because rows {rows} are invalid; "
                 "fix them and sync again to delete the meetings of removed rows."
             )
+        workers = options.concurrency or default_concurrency(min(limits.limits.values()))
+        claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
+        if not options.dry_run and in_doubt(journal.entries()):
+            # Settled first, by what was sent, before the sheet is compared (engine/doubts.py).
+            with zoom_run(
+                options, journal, claimed, report, workers=workers, transport=transport
+            ) as run:
+                settle_doubts(run.client, journal, claimed)
         plan = plan_sync(loaded, journal.entries(), delete_missing=delete_missing, now=now())
         report.plan = plan
         outcomes = invalid | plan.settled
         for session, entry in plan.unchanged:
             outcomes[session.row] = from_entry(session, entry, "unchanged")
-        if options.dry_run or not plan.steps or not confirm(plan):
+        if options.dry_run or (plan.steps and not confirm(plan)):
             for step in plan.steps:
                 if step.session is not None:
                     outcomes[step.session.row] = row_outcome(step.session, "planned")
             report.outcomes = [outcomes[row] for row in sorted(outcomes)]
             return report
+        if not plan.steps:  # nothing to change: the result sheet still shows every row
+            write_sheet(report, loaded, outcomes, journal, options)
+            return report
         report.applied = True
-        workers = options.concurrency or default_concurrency(min(limits.limits.values()))
-        claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
         with zoom_run(
             options, journal, claimed, report, workers=workers, transport=transport
         ) as run:

@@ -326,7 +326,7 @@ class ZoomApi:
                 return self._update_occurrence(record, occurrence, body)
             spec = spec_of(current)
             for key in SPEC_KEYS:
-                if key not in body:
+                if body.get(key) is None:  # Zoom takes a field sent as null for absent
                     continue
                 if key == "settings":
                     spec.setdefault("settings", {}).update(body["settings"])
