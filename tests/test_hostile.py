@@ -412,7 +412,7 @@ def test_a_retry_after_of_non_ascii_digits_is_ignored_and_the_written_backoff_ap
     retry_after: str,
 ) -> None:
     """``str.isdigit`` takes ``²`` for a digit; the header is ignored instead of crashing."""
-    response = httpx.Response(429, headers={"Retry-After": retry_after.encode("latin-1")})
+    response = httpx.Response(429, headers={b"Retry-After": retry_after.encode("latin-1")})
     assert parse_retry_after(response, now=datetime(2031, 5, 5, tzinfo=UTC)) is None
 
 
