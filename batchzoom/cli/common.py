@@ -51,7 +51,7 @@ _OPTIONS = [
     click.option("--sandbox", "sandbox", is_flag=True,
                  help="Run against a local Zoom sandbox instead of Zoom (no credentials needed)."),
     click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False),
-                 help="Read ZOOM_* settings from this file (default: .env in the current folder)."),
+                 help="Read ZOOM_* settings from this file (default: .env in the current folder, else beside the roster)."),
     click.option("--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL)."),
     click.option("--api-url", metavar="URL", help="Zoom's API base URL (env ZOOM_API_URL)."),
     click.option("--allow-insecure-http", is_flag=True,
@@ -136,27 +136,24 @@ def connect(
             api_url=sandbox.api_url,
         )
         return replace(settings, zoom=zoom)
+
+    def account(*, insecure: bool) -> ZoomSettings:
+        return load_settings(
+            os.environ,
+            env_file=settings.env_file,
+            cwd=Path.cwd(),
+            roster_dir=loaded.roster.source.path.parent,
+            token_url=settings.token_url,
+            api_url=settings.api_url,
+            allow_insecure_http=insecure,
+        )
+
     if not required:  # a dry run: the account, when set, tells whose journal entries to show
         try:
-            zoom = load_settings(
-                os.environ,
-                env_file=settings.env_file,
-                cwd=Path.cwd(),
-                token_url=settings.token_url,
-                api_url=settings.api_url,
-                allow_insecure_http=True,  # nothing is sent
-            )
+            return replace(settings, zoom=account(insecure=True))  # nothing is sent
         except ConfigError:
             return settings
-        return replace(settings, zoom=zoom)
-    zoom = load_settings(
-        os.environ,
-        env_file=settings.env_file,
-        cwd=Path.cwd(),
-        token_url=settings.token_url,
-        api_url=settings.api_url,
-        allow_insecure_http=settings.allow_insecure_http,
-    )
+    zoom = account(insecure=settings.allow_insecure_http)
     return replace(settings, zoom=zoom)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from batchzoom.core.errors import InterruptedRunError, OutputError
+from batchzoom.core.i18n import N_, _
 from batchzoom.engine.journal import Journal, default_path, read_journal
 from batchzoom.engine.journal.reading import JournalContents
 from batchzoom.engine.lock import RunLock
@@ -111,7 +112,8 @@ def locked_journal(
             yield journal
 
 
-INTERRUPTED = "The run was interrupted; run the same command again to continue."
+INTERRUPTED = N_("The run was interrupted; run the same command again to continue.")
+NOT_SENT = N_("Not sent: the run was interrupted; run the same command again to continue.")
 
 
 @contextmanager
@@ -133,13 +135,11 @@ def interrupted(
     except KeyboardInterrupt:
         for session in sessions:
             if session.row not in outcomes:
-                outcomes[session.row] = row_outcome(
-                    session, "failed", error=f"Not sent: {INTERRUPTED}"
-                )
+                outcomes[session.row] = row_outcome(session, "failed", error=_(NOT_SENT))
         report.interrupted = True
         with contextlib.suppress(OutputError):  # the journal keeps it all for the next run
             write_sheet(report, loaded, outcomes, journal, options)
-        raise InterruptedRunError(INTERRUPTED, report=report) from None
+        raise InterruptedRunError(_(INTERRUPTED), report=report) from None
 
 
 def dry_run_account(paths: RunPaths, account: str | None, day: str) -> str:
