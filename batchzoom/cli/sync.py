@@ -139,6 +139,10 @@ def sync_command(
                     confirm=confirmer(silent=silent, yes=yes),
                     progress=progress,
                 )
+                if stop is None:
+                    from batchzoom.engine.events import sync_registrations
+
+                    report.registered = sync_registrations(loaded, settings, report)
             finally:
                 if progress is not None:
                     progress.close()

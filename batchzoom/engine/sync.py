@@ -34,6 +34,7 @@ from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.doubts import in_doubt, settle_doubts
 from batchzoom.engine.journal import Entry, Journal
 from batchzoom.engine.lifecycle import interrupted, locked_journal, write_sheet
+from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import (
     Run,
     apply_all,
@@ -193,6 +194,7 @@ class SyncReport(RunReport):
     plan: SyncPlan | None = None
     applied: bool = False
     missing: list[RowOutcome] = field(default_factory=list)  # rows gone from the sheet
+    registered: Registered | None = None  # what registering attendees did, if there were any
 
 
 def _conflict(
