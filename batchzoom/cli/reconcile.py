@@ -155,4 +155,16 @@ def reconcile_command(
             "Nothing was changed on Zoom or in the journal; look at these meetings in Zoom.",
             err=True,
         )
+        if any(c.verdict == "deleted" for c in trouble):
+            click.echo(
+                "To repair them: 'batchzoom sync --yes' re-creates a meeting deleted on Zoom "
+                "(new id and link, written to the sheet).",
+                err=True,
+            )
+        if any(c.verdict == "changed" for c in trouble):
+            click.echo(
+                "To repair them: 'batchzoom sync --force --yes' puts the sheet's values back on "
+                "a meeting changed on Zoom.",
+                err=True,
+            )
     finish(exit_code)
