@@ -83,7 +83,7 @@ def test_a_lost_answer_and_a_rerun_register_everyone_exactly_once(tmp_path: Path
     attendees = people("ONE", 65) + people("SERIES", 4)
     zoom.lose_after = 1  # the second batch's answer is lost
     with RegistrantJournal(tmp_path / "j.db", account="acct", now=lambda: NOW) as journal:
-        first = register_all(zoom, journal, TARGETS, attendees, now=lambda: NOW)
+        first = register_all(zoom, journal, TARGETS, attendees, now=lambda: NOW, workers=1)
     assert (first.added, first.in_doubt) == (65 - 30 + 4, 30)
     assert [c for c in zoom.calls if c[0] == "batch"] == [
         ("batch", 111, 30),
@@ -92,7 +92,7 @@ def test_a_lost_answer_and_a_rerun_register_everyone_exactly_once(tmp_path: Path
     ]
     zoom.calls.clear()
     with RegistrantJournal(tmp_path / "j.db", account="acct", now=lambda: NOW) as journal:
-        second = register_all(zoom, journal, TARGETS, attendees, now=lambda: NOW)
+        second = register_all(zoom, journal, TARGETS, attendees, now=lambda: NOW, workers=1)
         records = journal.all()
     # The rerun settles the lost batch from Zoom's list and sends nothing.
     assert zoom.calls == [("list", 111, 0)]
@@ -114,7 +114,7 @@ def test_a_person_whose_quota_is_spent_is_deferred_to_midnight_utc(tmp_path: Pat
                 state="failed", error="refused",
             )
         )  # fmt: skip
-        result = register_all(zoom, journal, TARGETS, attendee, now=lambda: NOW)
+        result = register_all(zoom, journal, TARGETS, attendee, now=lambda: NOW, workers=1)
         record = journal.of(222)["p0@example.com"]
     assert zoom.calls == []
     assert result.deferred == 1

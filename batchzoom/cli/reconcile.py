@@ -78,7 +78,7 @@ def _detail(check: MeetingCheck) -> str:
 @click.option(
     "--env-file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Read ZOOM_* settings from this file (default: .env in the current folder).",
+    help="Read ZOOM_* settings from this file (default: .env in the current folder, else beside the roster).",
 )
 @click.option("--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL).")
 @click.option("--api-url", metavar="URL", help="Zoom's API base URL (env ZOOM_API_URL).")
@@ -119,6 +119,7 @@ def reconcile_command(
         os.environ,
         env_file=env_file,
         cwd=Path.cwd(),
+        roster_dir=roster.parent,
         token_url=token_url,
         api_url=api_url,
         allow_insecure_http=allow_insecure_http,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import shlex
 import signal
 from pathlib import Path
 from types import FrameType
@@ -94,6 +95,9 @@ def _emails(raw: str, option: str) -> list[str]:
               help="Requests per second that another app on the account spends.")  # fmt: skip
 @click.option("--listing-delay", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Seconds before a new meeting shows in its host's meeting list.")  # fmt: skip
+@click.option("--print-env", is_flag=True,
+              help="Print the settings as lines of an .env file (KEY=value) instead of shell "
+                   "export lines.")  # fmt: skip
 def sandbox(
     *,
     port: int,
@@ -112,16 +116,22 @@ def sandbox(
     scopes: str | None,
     shared_qps: float,
     listing_delay: float,
+    print_env: bool,
 ) -> None:
     """Run a local stand-in for Zoom's API, to try batchzoom without Zoom credentials.
 
     It serves Server-to-Server OAuth and the meeting endpoints on 127.0.0.1 with Zoom's
-    validation, errors and rate limits, and prints the settings a client needs.
-    Stop it with Ctrl-C.
+    validation, errors and rate limits, and prints the settings a client needs as
+    `export ZOOM_...=...` lines. Paste them into another terminal's shell (or, printed
+    with --print-env, save them as an .env file beside the roster), then run
+    `batchzoom schedule ROSTER` there without --sandbox: it talks to this sandbox as it
+    would to Zoom. Stop it with Ctrl-C.
 
     \b
     Example:
         batchzoom sandbox --port 8765 --users kim@school.example,lee@school.example
+        # in another terminal: paste the export lines, then
+        batchzoom schedule spring.xlsx
     """
     from batchzoom.sandbox import Sandbox, SandboxConfig
 
@@ -161,12 +171,19 @@ def sandbox(
             f"The sandbox could not listen on port {port} ({error.strerror}); choose another --port."
         ) from None
     click.echo(f"Zoom sandbox listening on {server.base_url} (plan {plan}); Ctrl-C stops it.")
-    click.echo("Use these settings (paste into a shell or an .env file):")
-    click.echo(f"ZOOM_ACCOUNT_ID={server.account_id}")
-    click.echo(f"ZOOM_CLIENT_ID={server.client_id}")
-    click.echo(f"ZOOM_CLIENT_SECRET={server.client_secret}")
-    click.echo(f"ZOOM_TOKEN_URL={server.token_url}")
-    click.echo(f"ZOOM_API_URL={server.api_url}")
+    settings = {
+        "ZOOM_ACCOUNT_ID": server.account_id,
+        "ZOOM_CLIENT_ID": server.client_id,
+        "ZOOM_CLIENT_SECRET": server.client_secret,
+        "ZOOM_TOKEN_URL": server.token_url,
+        "ZOOM_API_URL": server.api_url,
+    }
+    if print_env:
+        click.echo("Save these lines as .env beside the roster (or pass --env-file):")
+    else:
+        click.echo("Paste these lines into another terminal, then run batchzoom schedule there:")
+    for line in settings_lines(settings, dotenv=print_env):
+        click.echo(line)
     hosts = ", ".join(u.email + _marks(u) for u in server.users())
     click.echo(f"Users: {hosts}")
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop too
@@ -174,6 +191,24 @@ def sandbox(
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Sandbox stopped.")
+
+
+def settings_lines(settings: dict[str, str], *, dotenv: bool) -> list[str]:
+    """``export KEY=value`` lines a POSIX shell takes as they are, or ``KEY=value`` for .env.
+
+    Values are quoted for the shell (``shlex.quote``) or, in the .env form, put in double
+    quotes when they hold anything but letters, digits and ``-_.:/@``.
+    """
+    if not dotenv:
+        return [f"export {key}={shlex.quote(value)}" for key, value in settings.items()]
+    return [f"{key}={_dotenv_value(value)}" for key, value in settings.items()]
+
+
+def _dotenv_value(value: str) -> str:
+    if value and all(c.isascii() and (c.isalnum() or c in "-_.:/@") for c in value):
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 def _marks(user: SandboxUser) -> str:

@@ -18,7 +18,9 @@ paces and counts them like any other request.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
@@ -78,6 +80,15 @@ class Registered:
     in_doubt: int = 0
     records: list[Registrant] = field(default_factory=list)
 
+    def merge(self, other: Registered) -> None:
+        """Add what ``other`` counted and recorded."""
+        self.added += other.added
+        self.existing += other.existing
+        self.deferred += other.deferred
+        self.failed += other.failed
+        self.in_doubt += other.in_doubt
+        self.records += other.records
+
 
 _IN_DOUBT = (
     "Zoom did not confirm this registration; the next run looks in the meeting's registrants "
@@ -98,24 +109,47 @@ def register_all(
     attendees: Sequence[Attendee],
     *,
     now: Callable[[], datetime],
+    workers: int = 4,
 ) -> Registered:
-    """Add every attendee of every target meeting not yet registered; see the module text."""
+    """Add every attendee of every target meeting not yet registered; see the module text.
+
+    Meetings are served ``workers`` at a time (the client paces the calls within Zoom's
+    limits); one meeting's calls go one after another, in attendee-sheet order.
+    """
     result = Registered()
+    by_session: dict[str, list[Attendee]] = {}
+    for attendee in attendees:
+        by_session.setdefault(attendee.session, []).append(attendee)
+    meetings: list[list[tuple[Target, list[Attendee]]]] = []
     for target in targets:
-        people = [attendee for attendee in attendees if attendee.session == target.session]
+        people = by_session.get(target.session, [])
         if people:
-            _register(zoom, journal, target, people, now, result)
+            meetings.append(_plan(zoom, journal, target, people, now, result))
+    lock = threading.Lock()
+
+    def send(calls: list[tuple[Target, list[Attendee]]]) -> None:
+        done = Registered()
+        try:
+            for target, group in calls:  # one meeting's calls in sheet order
+                _send(zoom, journal, target, group, done)
+        finally:
+            with lock:
+                result.merge(done)
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        list(pool.map(send, meetings))
     return result
 
 
-def _register(
+def _plan(
     zoom: Registrar,
     journal: RegistrantJournal,
     target: Target,
     people: Sequence[Attendee],
     now: Callable[[], datetime],
     result: Registered,
-) -> None:
+) -> list[tuple[Target, list[Attendee]]]:
+    """The calls that add one meeting's unregistered people (intents settled first)."""
     known = journal.of(target.meeting_id)
     if any(record.state == "intent" for record in known.values()):
         known = _settle(zoom, journal, target, known)
@@ -135,8 +169,7 @@ def _register(
             continue
         todo.append(person)
     size = BATCH_MAX if target.batch else 1
-    for start in range(0, len(todo), size):
-        _send(zoom, journal, target, todo[start : start + size], result)
+    return [(target, todo[start : start + size]) for start in range(0, len(todo), size)]
 
 
 def _settle(

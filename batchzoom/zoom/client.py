@@ -137,6 +137,21 @@ def _next_utc_midnight(now: datetime) -> datetime:
     return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+MAX_CLOCK_SKEW = timedelta(days=1)
+
+
+def _server_now(response: httpx.Response, now: datetime) -> datetime:
+    """Zoom's time by its ``Date`` header, or ours when it has none or one a day or more off.
+
+    A ``Date`` a day or more away from this machine's clock (the year 9999, say) is no clock
+    skew but a broken header, and would put the next midnight out of any calendar.
+    """
+    said = parse_moment(response.headers.get("Date", ""))
+    if said is None or abs(said - now) >= MAX_CLOCK_SKEW:
+        return now.astimezone(UTC)
+    return said.astimezone(UTC)
+
+
 class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
     """Talks to one Zoom account. Thread-safe: share one instance among workers.
 
@@ -510,7 +525,7 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
         Retry-After (devforum 18928); a Retry-After that is not a time, is past, or lies
         beyond the next midnight (the year 9999) is replaced by that midnight.
         """
-        server_now = (parse_moment(response.headers.get("Date", "")) or self._now()).astimezone(UTC)
+        server_now = _server_now(response, self._now())
         midnight = _next_utc_midnight(server_now)
         resume = midnight
         delay = parse_retry_after(response, now=server_now)
