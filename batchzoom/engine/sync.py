@@ -29,6 +29,7 @@ from typing import Any, Literal
 import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
+from batchzoom.core.i18n import _
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.batch import locked_journal, write_sheet
 from batchzoom.engine.doubts import in_doubt, settle_doubts
@@ -86,9 +87,13 @@ class Step:
             return f"host {old} -> {new}: new meeting, then the old one deleted"
         if self.action == "re-create":
             assert self.entry is not None
-            return f"meeting {self.entry.meeting_id} was deleted on Zoom: a new meeting (new link)"
+            return _("meeting {id} was deleted on Zoom: a new meeting (new link)").format(
+                id=self.entry.meeting_id
+            )
         if self.action == "update" and self.on_zoom:
-            return f"put back the sheet's {', '.join(self.on_zoom)} changed on Zoom"
+            return _("put back the sheet's {fields}, changed on Zoom").format(
+                fields=", ".join(self.on_zoom)
+            )
         if self.action == "restore":
             return "keep the meeting: its row is no longer cancelled"
         if self.action in {"cancel", "delete"}:
