@@ -131,6 +131,9 @@ def sync_command(
             report = sync(
                 loaded, settings, confirm=confirmer(silent=silent, yes=yes), progress=progress
             )
+            from batchzoom.engine.events import sync_registrations
+
+            report.registered = sync_registrations(loaded, settings, report)
         finally:
             if progress is not None:
                 progress.close()

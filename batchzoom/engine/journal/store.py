@@ -358,6 +358,21 @@ class Journal:
                 [(self.account, key) for key in row_keys],
             )
 
+    def roster_written(self) -> str | None:
+        """The SHA-256 of the roster as batchzoom last wrote it in place, if it ever did."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'in_place'").fetchone()
+        return None if row is None else str(row["value"])
+
+    def record_roster_written(self, sha256: str) -> None:
+        """Remember the roster's content after an in-place write (see ``roster_written``)."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('in_place', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (sha256,),
+            )
+
     def record_failed(self, row_key: str, error: str) -> None:
         """Zoom refused the create: nothing exists; the row may be tried again next run."""
         self._set_state(row_key, "failed", error=error)
