@@ -184,3 +184,12 @@ def test_validate_speaks_the_chosen_language(tmp_path: Path, lang: str) -> None:
         assert lines[0].split() == ["Row", "Column", "Problem", "Message"]
         assert "(not ' ')" in lines[2]
         assert lines[-1] == "2 rows checked: 0 valid, 2 invalid (4 problems)."
+
+
+def test_the_readme_shows_real_korean_validate_output(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ batchzoom validate bad.csv --lang ko\n", 1)[1].split("```", 1)[0]
+    roster = tmp_path / "bad.csv"
+    roster.write_text(KOREAN_ROSTER, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "ko"])
+    assert result.stdout == shown

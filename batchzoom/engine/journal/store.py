@@ -299,6 +299,30 @@ class Journal:
                 ),
             )
 
+    def record_move_undone(
+        self, row_key: str, *, host: str, meeting: dict[str, Any], body: dict[str, Any]
+    ) -> None:
+        """A host move taken back before it finished: the replaced meeting (hosted by
+        ``host``, now showing ``body``) is the row's again; the new one is deleted."""
+        with self._write() as db:
+            db.execute(
+                """UPDATE entries SET meeting_id = old_meeting_id, old_meeting_id = NULL,
+                       host = ?, body = ?, pending = NULL, updated_at = ?
+                   WHERE account = ? AND row_key = ? AND old_meeting_id = ?""",
+                (host, to_json(body), self._stamp(), self.account, row_key, int(meeting["id"])),
+            )
+            self._set_created(db, row_key, meeting)
+
+    def record_gone_on_zoom(self, row_key: str) -> None:
+        """The row's meeting was deleted on Zoom's side: the row has none until re-created."""
+        with self._write() as db:
+            db.execute(
+                """UPDATE entries SET meeting_id = NULL, join_url = NULL, password = NULL,
+                       start_time = NULL, state = 'absent', pending = NULL, updated_at = ?
+                   WHERE account = ? AND row_key = ?""",
+                (self._stamp(), self.account, row_key),
+            )
+
     def record_old_deleted(self, row_key: str) -> None:
         """The meeting replaced by a host change is gone from Zoom."""
         with self._write() as db:
