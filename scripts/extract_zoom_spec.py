@@ -43,6 +43,7 @@ OPERATIONS = (
     "webinarRegistrantStatus",
     "webinarPanelistCreate",
     "webinarPanelists",
+    "webinarPanelistsDelete",
     "userSettings",
 )
 

@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+from batchzoom.core import i18n
+from batchzoom.core.i18n import LANGUAGE_ENV
 from batchzoom.core.secret import Secret
 from batchzoom.engine.settings import CLOCK_START, INSTANT_RETRIES, Settings, resolve
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
@@ -39,6 +41,9 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 TEST_NOW = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 os.environ[INSTANT_RETRIES] = "1"
 os.environ[CLOCK_START] = TEST_NOW.isoformat()
+# Every test speaks English unless it asks for a language (``--lang``, ``use_language``), so
+# that no test depends on the machine's locale.
+os.environ[LANGUAGE_ENV] = "en"
 
 # Tests that compute instants with ``zoneinfo.ZoneInfo`` (as an independent check of
 # batchzoom's own zones) read the same database batchzoom does, the tzdata package,
@@ -131,3 +136,11 @@ def sandbox_factory() -> Iterator[Callable[[SandboxConfig], Sandbox]]:
 def sandbox(sandbox_factory: Callable[[SandboxConfig], Sandbox]) -> Sandbox:
     """A running sandbox: alice (owner), bob, carol; Pro limits; no faults."""
     return sandbox_factory(SandboxConfig(users=sandbox_users()))
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Iterator[None]:
+    """A command run in a test may choose a language for the process; the next test starts
+    in English again."""
+    yield
+    i18n.set_language(i18n.ENGLISH)

@@ -184,7 +184,7 @@ def test_more_registrants_than_zoom_takes_for_one_meeting_is_a_problem(tmp_path:
     ]
 
 
-def test_kind_and_panelists_columns_make_webinars(
+def test_kind_and_panelists_columns_are_read_and_webinar_rows_refused_before_sending(
     tmp_path: Path, make_settings: MakeSettings
 ) -> None:
     headers = (*HEADERS[:6], "Kind", "Panelists")
@@ -205,15 +205,18 @@ def test_kind_and_panelists_columns_make_webinars(
     ]
     path = write_csv(tmp_path / "roster.csv", rows, headers)
     loaded = load(path, make_settings(roster=path))
-    sessions = {s.key: (s.kind, s.panelists) for s in loaded.validation.sessions}
-    assert sessions == {
-        "KOR-1": ("webinar", ("a@example.com", "b@example.com")),
-        "KOR-2": ("meeting", ()),
+    assert {s.key: (s.kind, s.panelists) for s in loaded.validation.sessions} == {
+        "KOR-2": ("meeting", ())
     }
     assert [(p.row, p.column, p.code) for p in loaded.validation.problems] == [
+        (2, "Kind", "webinar-not-scheduled"),  # read (kind, panelists), not yet created
         (4, "Panelists", "panelists-meeting"),
         (5, "Kind", "kind-value"),
     ]
+    from batchzoom.model.extras import parse_kind, parse_panelists
+
+    assert parse_kind("웨비나") == "webinar"
+    assert parse_panelists("a@example.com; b@example.com") == ("a@example.com", "b@example.com")
 
 
 def test_a_roster_without_an_attendee_sheet_has_no_attendees(
@@ -242,3 +245,16 @@ def test_the_template_has_an_attendee_sheet_read_as_no_attendees_until_filled(
         "language",
     ]
     assert load(path, make_settings(roster=path)).attendees is None
+
+
+def test_the_html_report_shows_registrant_counts_per_session_only_when_there_are_any() -> None:
+    from batchzoom.files.report.page import render
+    from tests.report_data import term_input
+
+    plain = render(term_input(rows=30))
+    assert ">Registrants</button>" not in plain
+    page = render(term_input(rows=30, registrants={"T0001": 3, "T0002": 4999}))
+    assert ">Registrants</button>" in page
+    assert '<td data-v="3">3</td>' in page and '<td data-v="4999">4999</td>' in page
+    empty = '<td data-v="0"></td>'
+    assert page.count(empty) - plain.count(empty) == 28  # the rows without attendees

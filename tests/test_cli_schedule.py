@@ -89,6 +89,50 @@ def test_credentials_from_env_file(tmp_path: Path, sandbox: Sandbox) -> None:
     assert len(sandbox.meetings()) == 2
 
 
+def test_a_run_from_another_folder_finds_the_env_file_beside_the_roster(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """As from cron (``cd /`` first): the .env beside the roster is read."""
+    term = tmp_path / "term"
+    term.mkdir()
+    roster = write_csv(term / "r.csv", session_rows(2))
+    (term / ".env").write_text(
+        "".join(f"{k}={v}\n" for k, v in env_for(sandbox).items()), encoding="utf-8"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = invoke(["schedule", str(roster)], NO_CREDENTIALS, elsewhere)
+    assert result.exit_code == 0, result.output
+    assert len(sandbox.meetings()) == 2
+
+
+def test_the_working_folders_env_file_wins_over_the_rosters(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    term = tmp_path / "term"
+    term.mkdir()
+    roster = write_csv(term / "r.csv", session_rows(1))
+    (term / ".env").write_text(
+        "".join(f"{k}={v}\n" for k, v in env_for(sandbox, secret="wrong").items()),
+        encoding="utf-8",
+    )
+    (tmp_path / ".env").write_text(f"ZOOM_CLIENT_SECRET={sandbox.client_secret}\n")
+    result = invoke(["schedule", str(roster)], NO_CREDENTIALS, tmp_path)
+    assert result.exit_code == 0, result.output
+
+
+def test_missing_credentials_name_the_places_looked_in(tmp_path: Path) -> None:
+    term = tmp_path / "term"
+    term.mkdir()
+    roster = write_csv(term / "r.csv", session_rows(1))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = invoke(["schedule", str(roster)], NO_CREDENTIALS, elsewhere)
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert str(elsewhere / ".env") in line and str(term / ".env") in line
+
+
 def test_rejected_credentials_quote_zoom_in_one_line(tmp_path: Path, sandbox: Sandbox) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(2))
     result = invoke(

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -335,7 +336,7 @@ def test_any_retry_after_text_gives_none_or_a_wait(value: str) -> None:
     assert wait is None or 0 <= wait < float("inf")
 
 
-@pytest.mark.parametrize("retry_after", ["soon", "-3", "NaN", "1e9", "Fri, 99 Foo 2031"])
+@pytest.mark.parametrize("retry_after", ["soon", "-3", "NaN", "1e9", "Fri, 99 Foo 2031", "²"])
 def test_a_qps_429_with_a_strange_retry_after_is_retried(retry_after: str) -> None:
     calls = 0
 
@@ -365,12 +366,54 @@ def test_a_daily_limit_resuming_in_the_year_9999_resumes_at_the_next_utc_midnigh
     refused = Answer(429, json.dumps(body), headers=headers)
     with (
         hostile(only({("POST", "/v2/users/"): refused})) as server,
-        client_at(server.url) as client,
+        client_at(server.url, now=lambda: datetime(2031, 5, 5, 9, 59, tzinfo=UTC)) as client,
         pytest.raises(DailyLimitError) as caught,
     ):
         client.create_meeting(HOST, MEETING)
     assert caught.value.host == HOST
     assert caught.value.resume_at == datetime(2031, 5, 6, tzinfo=UTC)
+
+
+DAILY_LIMIT_BODY = json.dumps(
+    {
+        "code": 429,
+        "message": "You have exceeded the daily rate limit (100) of Meeting Create/Update API "
+        "requests permitted for this particular user. You may resume these requests at GMT "
+        "00:00:00.",
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Date": "Fri, 31 Dec 9999 23:59:59 GMT"},
+        {"Retry-After": "2999-01-01T00:00:00Z", "Date": "Fri, 31 Dec 9999 12:00:00 GMT"},
+        {"Retry-After": "99999999999", "Date": "Mon, 05 May 2031 10:00:00 GMT"},
+        {"X-RateLimit-Reset": "999999999999", "Date": "Mon, 05 May 2031 10:00:00 GMT"},
+    ],
+)
+def test_a_daily_limit_whose_reset_lies_centuries_ahead_resumes_at_our_next_midnight(
+    headers: dict[str, str],
+) -> None:
+    """A reset (or a server clock) centuries ahead is capped at the next 00:00 UTC, no crash."""
+    refused = Answer(429, DAILY_LIMIT_BODY, headers=headers)
+    with (
+        hostile(only({("POST", "/v2/users/"): refused})) as server,
+        client_at(server.url, now=lambda: datetime(2031, 5, 5, 10, tzinfo=UTC)) as client,
+        pytest.raises(DailyLimitError) as caught,
+    ):
+        client.create_meeting(HOST, MEETING)
+    assert caught.value.resume_at == datetime(2031, 5, 6, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("retry_after", ["²", "³¹", "½"])
+def test_a_retry_after_of_non_ascii_digits_is_ignored_and_the_written_backoff_applies(
+    retry_after: str,
+) -> None:
+    """``str.isdigit`` takes ``²`` for a digit; the header is ignored instead of crashing."""
+    response = httpx.Response(429, headers={b"Retry-After": retry_after.encode("latin-1")})
+    assert parse_retry_after(response, now=datetime(2031, 5, 5, tzinfo=UTC)) is None
 
 
 def test_a_proxy_refusing_connect_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:

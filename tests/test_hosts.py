@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
+from batchzoom.cli import cli
 from batchzoom.engine.hosts import check_hosts
-from batchzoom.engine.planning import load
-from tests.conftest import MakeSettings
+from batchzoom.files.roster import read_roster
+from batchzoom.model.validation import validate
+from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from tests.conftest import MakeSettings, sandbox_env
 from tests.rosters import write_csv
 
 HEADERS = (
@@ -55,7 +61,8 @@ def test_each_user_is_looked_up_once_and_refusals_name_the_user_and_the_fix(
         ],
         HEADERS,
     )
-    validation = load(path, make_settings(roster=path)).validation
+    # The rows as validation reads them (webinar rows are refused later, by the run's checks).
+    validation = validate(read_roster(path), make_settings(roster=path).validation())
     asked: list[str] = []
 
     def lookup(user: str) -> Mapping[str, Any] | None:
@@ -137,3 +144,70 @@ def test_each_user_is_looked_up_once_and_refusals_name_the_user_and_the_fix(
         ),
     ]
     assert validation.amended(problems).invalid_rows == {2, 3, 4, 5, 6}
+
+
+def test_validate_check_hosts_looks_users_up_on_zoom_and_creates_nothing(
+    tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox]
+) -> None:
+    sb = sandbox_factory(
+        SandboxConfig(
+            users=[
+                SandboxUser(email="kim@school.example"),
+                SandboxUser(email="lee@school.example", status="pending"),
+                SandboxUser(email="choi@school.example", licensed=False),
+            ]
+        )
+    )
+    path = write_csv(
+        tmp_path / "roster.csv",
+        [
+            row("A", "kim@school.example", "lee@school.example"),
+            row("BB", "choi@school.example"),
+            row("CCC", "kim@school.example"),
+            row("DDDD", "ghost@school.example"),
+        ],
+        HEADERS,
+    )
+    env = sandbox_env(sb)
+    result = CliRunner().invoke(cli, ["validate", str(path), "--check-hosts", "--json"], env=env)
+    assert result.exit_code == 3, result.output
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["row"], p["column"], p["code"]) for p in problems] == [
+        (2, "Alt hosts", "user-pending"),
+        (3, "Host", "user-unlicensed"),
+        (5, "Host", "user-unknown"),
+    ]
+    counters = sb.counters()
+    assert counters["user"]["requests"] == 4  # each user once
+    assert "meetingCreate" not in counters
+    # Without --check-hosts nothing is looked up and the rows are valid.
+    plain = CliRunner().invoke(cli, ["validate", str(path)], env=env)
+    assert plain.exit_code == 0
+    assert sb.counters()["user"]["requests"] == 4
+
+
+def test_schedule_check_hosts_stops_before_anything_is_sent(
+    tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox]
+) -> None:
+    sb = sandbox_factory(
+        SandboxConfig(
+            users=[
+                SandboxUser(email="kim@school.example"),
+                SandboxUser(email="park@school.example", status="inactive"),
+            ]
+        )
+    )
+    path = write_csv(
+        tmp_path / "roster.csv",
+        [row("A", "kim@school.example"), row("BB", "kim@school.example", "park@school.example")],
+        HEADERS,
+    )
+    result = CliRunner().invoke(cli, ["schedule", str(path), "--check-hosts"], env=sandbox_env(sb))
+    assert result.exit_code == 3, result.output
+    assert "user-deactivated" in result.stdout
+    assert "meetingCreate" not in sb.counters()
+    done = CliRunner().invoke(
+        cli, ["schedule", str(path), "--check-hosts", "--skip-invalid"], env=sandbox_env(sb)
+    )
+    assert done.exit_code == 3, done.output  # one row invalid, the other created
+    assert sb.counters()["meetingCreate"]["requests"] == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,29 +20,29 @@ from batchzoom.zoom import InDoubtError
 NOW = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class Answer:
+    email: str
+    registrant_id: str
+    join_url: str | None
+
+
 class FakeZoom:
     """Zoom's registrant calls as recorded (see batchzoom/sandbox/registrants.py): re-adding
     returns the same registrant; ``lose_after`` adds people, then loses the answer."""
 
     def __init__(self) -> None:
-        self.registrants: dict[tuple[int, str], dict[str, Any]] = {}
+        self.registrants: dict[tuple[int, str], Answer] = {}
         self.calls: list[tuple[str, int, int]] = []  # (operation, meeting, people)
         self.adds: dict[tuple[int, str], int] = {}
         self.lose_after: int | None = None
 
-    def _add(self, meeting_id: int, body: Mapping[str, Any]) -> dict[str, Any]:
+    def _add(self, meeting_id: int, body: Mapping[str, Any]) -> Answer:
         key = (meeting_id, str(body["email"]).casefold())
         self.adds[key] = self.adds.get(key, 0) + 1
         number = len(self.registrants) + 1
-        return self.registrants.setdefault(
-            key,
-            {
-                "email": body["email"],
-                "registrant_id": f"r{number}",
-                "id": meeting_id,
-                "join_url": f"https://zoom.example/w/{meeting_id}?tk={number}",
-            },
-        )
+        link = f"https://zoom.example/w/{meeting_id}?tk={number}"
+        return self.registrants.setdefault(key, Answer(str(body["email"]), f"r{number}", link))
 
     def _maybe_lose(self) -> None:
         if self.lose_after is not None:
@@ -50,7 +51,7 @@ class FakeZoom:
                 self.lose_after = None
                 raise InDoubtError("the connection was reset")
 
-    def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> dict[str, Any]:
+    def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> Answer:
         self.calls.append(("add", meeting_id, 1))
         answer = self._add(meeting_id, body)
         self._maybe_lose()
@@ -58,16 +59,16 @@ class FakeZoom:
 
     def batch_registrants(
         self, meeting_id: int, registrants: Sequence[Mapping[str, Any]]
-    ) -> list[dict[str, Any]]:
+    ) -> list[Answer]:
         assert len(registrants) <= BATCH_MAX
         self.calls.append(("batch", meeting_id, len(registrants)))
         answers = [self._add(meeting_id, body) for body in registrants]
         self._maybe_lose()
         return answers
 
-    def list_registrants(self, meeting_id: int) -> list[dict[str, Any]]:
+    def list_registrants(self, meeting_id: int) -> list[Answer]:
         self.calls.append(("list", meeting_id, 0))
-        return [dict(r) for (m, _), r in self.registrants.items() if m == meeting_id]
+        return [r for (m, _), r in self.registrants.items() if m == meeting_id]
 
 
 def people(session: str, count: int) -> list[Attendee]:
@@ -82,7 +83,7 @@ def test_a_lost_answer_and_a_rerun_register_everyone_exactly_once(tmp_path: Path
     attendees = people("ONE", 65) + people("SERIES", 4)
     zoom.lose_after = 1  # the second batch's answer is lost
     with RegistrantJournal(tmp_path / "j.db", account="acct", now=lambda: NOW) as journal:
-        first = register_all(zoom, journal, TARGETS, attendees, now=lambda: NOW)
+        first = register_all(zoom, journal, TARGETS, attendees, now=lambda: NOW, workers=1)
     assert (first.added, first.in_doubt) == (65 - 30 + 4, 30)
     assert [c for c in zoom.calls if c[0] == "batch"] == [
         ("batch", 111, 30),
@@ -91,7 +92,7 @@ def test_a_lost_answer_and_a_rerun_register_everyone_exactly_once(tmp_path: Path
     ]
     zoom.calls.clear()
     with RegistrantJournal(tmp_path / "j.db", account="acct", now=lambda: NOW) as journal:
-        second = register_all(zoom, journal, TARGETS, attendees, now=lambda: NOW)
+        second = register_all(zoom, journal, TARGETS, attendees, now=lambda: NOW, workers=1)
         records = journal.all()
     # The rerun settles the lost batch from Zoom's list and sends nothing.
     assert zoom.calls == [("list", 111, 0)]
@@ -113,7 +114,7 @@ def test_a_person_whose_quota_is_spent_is_deferred_to_midnight_utc(tmp_path: Pat
                 state="failed", error="refused",
             )
         )  # fmt: skip
-        result = register_all(zoom, journal, TARGETS, attendee, now=lambda: NOW)
+        result = register_all(zoom, journal, TARGETS, attendee, now=lambda: NOW, workers=1)
         record = journal.of(222)["p0@example.com"]
     assert zoom.calls == []
     assert result.deferred == 1
@@ -143,7 +144,7 @@ def test_results_are_written_into_the_attendee_sheet_only(tmp_path: Path) -> Non
             AttendeeResult(3, "ONE", "added", "r2", "https://zoom.example/w/1?tk=2"),
         ],
         target,
-    )
+    )  # a workbook of its own: the result is a copy of it
     written = openpyxl.load_workbook(target)
     assert [[c.value for c in row] for row in written["Attendees"].iter_rows()] == [
         ["id", "email", "first_name", "Note", "zoom_registrant_id", "zoom_join_url",

@@ -21,8 +21,10 @@ from typing import Any, NoReturn
 import click
 
 from batchzoom import __version__
+from batchzoom.cli import language
 from batchzoom.core import tzdb
 from batchzoom.core.errors import BatchzoomError, InterruptedRunError, LockedError
+from batchzoom.core.i18n import _
 
 OK = 0
 COULD_NOT_RUN = 1
@@ -69,16 +71,41 @@ def finish(code: int) -> NoReturn:
 
 
 class _Group(click.Group):
-    """Turns library errors into one line on stderr and an exit status, never a traceback."""
+    """Turns library errors into one line on stderr and an exit status, never a traceback;
+    chooses the run's language (``--lang``, ``BATCHZOOM_LANG``, the locale) before parsing."""
+
+    command_class = language.Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(language.lang_option())
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        language.install_click_words()
+        language.choose(args)
+        return super().make_context(info_name, args, parent, **extra)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return language.help_option(super().get_help_option(ctx))
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with language.translated_help([self, *self.commands.values()]):
+            super().format_help(ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except BatchzoomError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(_("Error: {message}").format(message=error), err=True)
             ctx.exit(error_exit(error))
         except KeyboardInterrupt:
-            click.echo("Interrupted; run the same command again to continue.", err=True)
+            click.echo(_("Interrupted; run the same command again to continue."), err=True)
             ctx.exit(INTERRUPTED)
 
 

@@ -56,7 +56,7 @@ _OPTIONS = [
     click.option("--sandbox", "sandbox", is_flag=True,
                  help="Run against a local Zoom sandbox instead of Zoom (no credentials needed)."),
     click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False),
-                 help="Read ZOOM_* settings from this file (default: .env in the current folder)."),
+                 help="Read ZOOM_* settings from this file (default: .env in the current folder, else beside the roster)."),
     click.option("--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL)."),
     click.option("--api-url", metavar="URL", help="Zoom's API base URL (env ZOOM_API_URL)."),
     click.option("--allow-insecure-http", is_flag=True,
@@ -149,6 +149,7 @@ def connect(
         os.environ,
         env_file=settings.env_file,
         cwd=Path.cwd(),
+        roster_dir=loaded.roster.source.path.parent,
         token_url=settings.token_url,
         api_url=settings.api_url,
         allow_insecure_http=settings.allow_insecure_http,
@@ -267,3 +268,21 @@ def print_report(
         if outcome.status in {"failed", "deferred", "changed"}:
             click.echo(f"Row {outcome.row} {outcome.status}: {outcome.error}")
     click.echo(summary_line(report))
+
+
+def echo_registrations(report: RunReport, *, quiet: bool) -> None:
+    """One line on what registering attendees did, when the roster had any."""
+    done = report.registered
+    if done is None or quiet:
+        return
+    parts = [f"{done.added} attendee{'s' if done.added != 1 else ''} registered"]
+    for count, what in (
+        (done.existing, "already registered"),
+        (done.deferred, "deferred by Zoom's daily limit"),
+        (done.failed, "refused by Zoom"),
+        (done.in_doubt, "unconfirmed (looked for on the next run)"),
+        (done.cancelled, "cancelled (no longer on the sheet)"),
+    ):
+        if count:
+            parts.append(f"{count} {what}")
+    click.echo("Attendees: " + ", ".join(parts) + ".")

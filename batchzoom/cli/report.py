@@ -151,8 +151,12 @@ def gather(
     plan: str | None = None,
     quota: Mapping[str, Mapping[date, int]] | None = None,
     include_password: bool = False,
+    registrants: Mapping[str, int] | None = None,
 ) -> ReportInput:
-    """The ``ReportInput`` of a command's results (see ``batchzoom.files.report``)."""
+    """The ``ReportInput`` of a command's results (see ``batchzoom.files.report``).
+
+    ``registrants``: the attendees of each session (by roster id), when there are any.
+    """
     from batchzoom.files.report import ReportInput
 
     return ReportInput(
@@ -171,6 +175,7 @@ def gather(
         plan=plan,
         quota_used=quota or {},
         include_password=include_password,
+        registrants=registrants or {},
     )
 
 
@@ -236,6 +241,7 @@ def report_run(
         plan=settings.plan,
         quota=quota,
         include_password=html.include_password,
+        registrants=loaded.attendees.counts() if loaded.attendees is not None else None,
     )
     write(html, data, quiet=quiet)
 
@@ -260,6 +266,7 @@ def report_validation(
         default_zone=settings.timezone,
         plan=settings.plan,
         include_password=html.include_password,
+        registrants=loaded.attendees.counts() if loaded.attendees is not None else None,
     )
     write(html, data, quiet=quiet)
 
@@ -315,5 +322,6 @@ def report_status(
         plan=settings.plan,
         quota=quota,
         include_password=html.include_password,
+        registrants=loaded.attendees.counts() if loaded.attendees is not None else None,
     )
     write(html, data, quiet=quiet)

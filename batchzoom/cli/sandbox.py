@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import shlex
 import signal
 from pathlib import Path
 from types import FrameType
@@ -17,25 +18,49 @@ if TYPE_CHECKING:
     from batchzoom.sandbox import SandboxUser
 
 
-def _users(emails: tuple[str, ...], unlicensed: tuple[str, ...]) -> list[SandboxUser]:
-    """Users from repeated or comma-separated emails; the first is the account owner."""
+def _users(
+    emails: tuple[str, ...],
+    unlicensed: tuple[str, ...],
+    webinar: tuple[str, ...] = (),
+    pending: tuple[str, ...] = (),
+    deactivated: tuple[str, ...] = (),
+) -> list[SandboxUser]:
+    """Users from repeated or comma-separated emails; the first is the account owner.
+
+    ``webinar``, ``pending`` and ``deactivated`` mark users (listed already, or added as
+    licensed users) as holding the Webinar add-on, not yet active, or deactivated.
+    """
     from batchzoom.sandbox import SandboxUser
 
     users: list[SandboxUser] = []
     seen: set[str] = set()
     for raw, licensed in [(e, True) for e in emails] + [(e, False) for e in unlicensed]:
-        for email in (part.strip() for part in raw.split(",")):
-            if not email:
-                continue
-            if "@" not in email:
-                raise click.BadParameter(
-                    f"{email!r} is not an email address.", param_hint="--users"
-                )
+        for email in _emails(raw, "--users"):
             if email.lower() in seen:
                 raise click.BadParameter(f"{email} is listed twice.", param_hint="--users")
             seen.add(email.lower())
             users.append(SandboxUser(email=email, licensed=licensed))
+    marks = [("--webinar", webinar), ("--pending", pending), ("--deactivated", deactivated)]
+    for option, values in marks:
+        for email in (e for raw in values for e in _emails(raw, option)):
+            user = next((u for u in users if u.email.lower() == email.lower()), None)
+            if user is None:
+                user = SandboxUser(email=email)
+                users.append(user)
+            if option == "--webinar":
+                user.webinar = True
+            else:
+                user.status = "pending" if option == "--pending" else "inactive"
     return users
+
+
+def _emails(raw: str, option: str) -> list[str]:
+    """The emails of one option value (comma-separated), each checked to be an email."""
+    found = [part.strip() for part in raw.split(",") if part.strip()]
+    for email in found:
+        if "@" not in email:
+            raise click.BadParameter(f"{email!r} is not an email address.", param_hint=option)
+    return found
 
 
 @cli.command()
@@ -55,6 +80,12 @@ def _users(emails: tuple[str, ...], unlicensed: tuple[str, ...]) -> list[Sandbox
               help="Licensed users (repeat or separate with commas); the first is the owner.")  # fmt: skip
 @click.option("--unlicensed", multiple=True, metavar="EMAILS",
               help="Users who may not host meetings.")  # fmt: skip
+@click.option("--webinar", multiple=True, metavar="EMAILS",
+              help="Users with the Webinar add-on (added as licensed users if not listed).")  # fmt: skip
+@click.option("--pending", multiple=True, metavar="EMAILS",
+              help="Users who have not accepted the invitation yet (status pending).")  # fmt: skip
+@click.option("--deactivated", multiple=True, metavar="EMAILS",
+              help="Deactivated users (status inactive).")  # fmt: skip
 @click.option("--state", type=click.Path(dir_okay=False, path_type=Path),
               help="JSON file that keeps users and meetings between runs.")  # fmt: skip
 @click.option("--scopes", metavar="SCOPES",
@@ -64,6 +95,9 @@ def _users(emails: tuple[str, ...], unlicensed: tuple[str, ...]) -> list[Sandbox
               help="Requests per second that another app on the account spends.")  # fmt: skip
 @click.option("--listing-delay", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Seconds before a new meeting shows in its host's meeting list.")  # fmt: skip
+@click.option("--print-env", is_flag=True,
+              help="Print the settings as lines of an .env file (KEY=value) instead of shell "
+                   "export lines.")  # fmt: skip
 def sandbox(
     *,
     port: int,
@@ -75,24 +109,33 @@ def sandbox(
     seed: int | None,
     emails: tuple[str, ...],
     unlicensed: tuple[str, ...],
+    webinar: tuple[str, ...],
+    pending: tuple[str, ...],
+    deactivated: tuple[str, ...],
     state: Path | None,
     scopes: str | None,
     shared_qps: float,
     listing_delay: float,
+    print_env: bool,
 ) -> None:
     """Run a local stand-in for Zoom's API, to try batchzoom without Zoom credentials.
 
     It serves Server-to-Server OAuth and the meeting endpoints on 127.0.0.1 with Zoom's
-    validation, errors and rate limits, and prints the settings a client needs.
-    Stop it with Ctrl-C.
+    validation, errors and rate limits, and prints the settings a client needs as
+    `export ZOOM_...=...` lines. Paste them into another terminal's shell (or, printed
+    with --print-env, save them as an .env file beside the roster), then run
+    `batchzoom schedule ROSTER` there without --sandbox: it talks to this sandbox as it
+    would to Zoom. Stop it with Ctrl-C.
 
     \b
     Example:
         batchzoom sandbox --port 8765 --users kim@school.example,lee@school.example
+        # in another terminal: paste the export lines, then
+        batchzoom schedule spring.xlsx
     """
     from batchzoom.sandbox import Sandbox, SandboxConfig
 
-    users = _users(emails, unlicensed)
+    users = _users(emails, unlicensed, webinar, pending, deactivated)
     config = SandboxConfig(
         plan=plan,  # type: ignore[arg-type]
         qps=qps,
@@ -128,19 +171,54 @@ def sandbox(
             f"The sandbox could not listen on port {port} ({error.strerror}); choose another --port."
         ) from None
     click.echo(f"Zoom sandbox listening on {server.base_url} (plan {plan}); Ctrl-C stops it.")
-    click.echo("Use these settings (paste into a shell or an .env file):")
-    click.echo(f"ZOOM_ACCOUNT_ID={server.account_id}")
-    click.echo(f"ZOOM_CLIENT_ID={server.client_id}")
-    click.echo(f"ZOOM_CLIENT_SECRET={server.client_secret}")
-    click.echo(f"ZOOM_TOKEN_URL={server.token_url}")
-    click.echo(f"ZOOM_API_URL={server.api_url}")
-    hosts = ", ".join(u.email + ("" if u.licensed else " (unlicensed)") for u in server.users())
+    settings = {
+        "ZOOM_ACCOUNT_ID": server.account_id,
+        "ZOOM_CLIENT_ID": server.client_id,
+        "ZOOM_CLIENT_SECRET": server.client_secret,
+        "ZOOM_TOKEN_URL": server.token_url,
+        "ZOOM_API_URL": server.api_url,
+    }
+    if print_env:
+        click.echo("Save these lines as .env beside the roster (or pass --env-file):")
+    else:
+        click.echo("Paste these lines into another terminal, then run batchzoom schedule there:")
+    for line in settings_lines(settings, dotenv=print_env):
+        click.echo(line)
+    hosts = ", ".join(u.email + _marks(u) for u in server.users())
     click.echo(f"Users: {hosts}")
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop too
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Sandbox stopped.")
+
+
+def settings_lines(settings: dict[str, str], *, dotenv: bool) -> list[str]:
+    """``export KEY=value`` lines a POSIX shell takes as they are, or ``KEY=value`` for .env.
+
+    Values are quoted for the shell (``shlex.quote``) or, in the .env form, put in double
+    quotes when they hold anything but letters, digits and ``-_.:/@``.
+    """
+    if not dotenv:
+        return [f"export {key}={shlex.quote(value)}" for key, value in settings.items()]
+    return [f"{key}={_dotenv_value(value)}" for key, value in settings.items()]
+
+
+def _dotenv_value(value: str) -> str:
+    if value and all(c.isascii() and (c.isalnum() or c in "-_.:/@") for c in value):
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _marks(user: SandboxUser) -> str:
+    """What sets a user apart, for the Users line: " (unlicensed, webinar)"."""
+    marks = [
+        *(["unlicensed"] if not user.licensed else []),
+        *(["webinar"] if user.webinar else []),
+        *([user.status] if user.status != "active" else []),
+    ]
+    return f" ({', '.join(marks)})" if marks else ""
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -12,6 +12,7 @@ from batchzoom.cli.app import cli, finish, outcome_exit
 from batchzoom.cli.common import (
     EXIT_CODES,
     connect,
+    echo_registrations,
     print_report,
     progress_line,
     refuse_invalid,
@@ -27,8 +28,14 @@ from batchzoom.cli.report import ReportChoice, report_options, report_run
 @run_options
 @click.option("--ics", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the meetings to this iCalendar (.ics) file.")  # fmt: skip
+@click.option("--ics-per-attendee", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write one .ics file per registered attendee, with their own link, "
+              "into this folder.")  # fmt: skip
 @click.option("--ics-include-password", is_flag=True,
               help="Put passcodes (and passcode-bearing join links) into the .ics file.")  # fmt: skip
+@click.option("--check-hosts", is_flag=True,
+              help="Before sending, look every host, alternative host, pool member and "
+              "panelist up on Zoom; rows naming a user Zoom refuses are invalid.")  # fmt: skip
 @report_options
 def schedule_command(
     roster: Path,
@@ -37,7 +44,9 @@ def schedule_command(
     json_include_password: bool,
     quiet: bool,
     ics: Path | None,
+    ics_per_attendee: Path | None,
     ics_include_password: bool,
+    check_hosts: bool,
     html: ReportChoice | None,
 ) -> None:
     """Create a Zoom meeting for every row of ROSTER and write the links into a result sheet.
@@ -69,6 +78,11 @@ def schedule_command(
         settings = connect(
             stack, loaded, settings, quiet=quiet or as_json, required=not settings.dry_run
         )
+        if check_hosts and settings.zoom is not None:
+            from batchzoom.engine.hosts import look_up_hosts
+
+            loaded = look_up_hosts(loaded, settings)
+            refuse_invalid(loaded, settings, as_json=as_json, verb="schedule")
         try:
             report = schedule(loaded, settings, progress=progress)
         finally:
@@ -85,6 +99,7 @@ def schedule_command(
         json_include_password=json_include_password,
         **extra,
     )
+    echo_registrations(report, quiet=quiet or as_json)
     if html is not None:
         account = settings.zoom.account_id if settings.zoom is not None else None
         report_run(html, loaded, report, settings=settings, quiet=quiet or as_json, account=account)
@@ -97,4 +112,16 @@ def schedule_command(
         )
         if not (quiet or as_json):
             click.echo(f"Wrote {count} events to {ics}.")
+    if ics_per_attendee is not None and not settings.dry_run:
+        from batchzoom.engine.events import attendee_calendars
+
+        written = attendee_calendars(
+            loaded,
+            report,
+            ics_per_attendee,
+            include_password=ics_include_password,
+            now=settings.now(),
+        )
+        if not (quiet or as_json):
+            click.echo(f"Wrote {written} attendee calendars to {ics_per_attendee}.")
     finish(outcome_exit(report.counts()))

@@ -38,14 +38,18 @@ def text_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(out)
 
 
-def current_account(env_file: Path | None) -> str | None:
+def current_account(env_file: Path | None, roster: Path) -> str | None:
     """The Zoom account of the current settings, or None when no credentials are set."""
     from batchzoom.zoom import load_settings
 
     try:
         # Only the account id is read here: nothing is sent, so plain http is no risk.
         settings = load_settings(
-            os.environ, env_file=env_file, cwd=Path.cwd(), allow_insecure_http=True
+            os.environ,
+            env_file=env_file,
+            cwd=Path.cwd(),
+            roster_dir=roster.parent,
+            allow_insecure_http=True,
         )
         return settings.account_id
     except ConfigError:
@@ -169,7 +173,7 @@ def status_command(
     # Sessions that have started since they were scheduled are still the same rows.
     settings = resolve(roster, **flags | {"allow_past": True, "state": state})
     loaded = load(roster, settings)
-    account = current_account(env_file)
+    account = current_account(env_file, roster)
     now = settings.now()
     journal = read_journal(
         state or default_path(roster), day=now.date().isoformat(), must_exist=state is not None

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.cli.app import cli, finish, outcome_exit
+from batchzoom.cli.app import INCOMPLETE, OK, cli, finish, outcome_exit
 from batchzoom.cli.common import (
     EXIT_CODES,
     connect,
+    echo_registrations,
     print_report,
     progress_line,
     refuse_invalid,
@@ -131,6 +132,9 @@ def sync_command(
             report = sync(
                 loaded, settings, confirm=confirmer(silent=silent, yes=yes), progress=progress
             )
+            from batchzoom.engine.events import sync_registrations
+
+            report.registered = sync_registrations(loaded, settings, report)
         finally:
             if progress is not None:
                 progress.close()
@@ -149,12 +153,17 @@ def sync_command(
         applied=report.applied,
         missing_rows=missing,
     )
+    echo_registrations(report, quiet=quiet or as_json)
     if html is not None:
         account = settings.zoom.account_id if settings.zoom is not None else None
         report_run(html, loaded, report, settings=settings, quiet=silent, account=account)
     for outcome in report.missing:
+        line = f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
         if not silent:
-            click.echo(
-                f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
-            )
-    finish(outcome_exit(report.counts()))
+            click.echo(line)
+        elif outcome.status == "failed" and not as_json:  # said even under --quiet
+            click.echo(line, err=True)
+    code = outcome_exit(report.counts())
+    if code == OK and any(o.status == "failed" for o in report.missing):
+        code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
+    finish(code)

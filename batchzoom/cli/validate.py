@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,16 +26,31 @@ if TYPE_CHECKING:
     is_flag=True,
     help="List every occurrence of each repeating row, in its time zone and in UTC.",
 )
+@click.option(
+    "--check-hosts",
+    is_flag=True,
+    help="Also look every host, alternative host, pool member and panelist up on Zoom "
+    "(needs credentials or --sandbox); nothing is created.",
+)
+@click.option(
+    "--sandbox",
+    is_flag=True,
+    help="With --check-hosts: look the users up in a local Zoom sandbox.",
+)
 @report_options
 def validate(
     roster: Path,
     flags: dict[str, Any],
     as_json: bool,
     show_occurrences: bool,
+    check_hosts: bool,
+    sandbox: bool,
     html: ReportChoice | None,
 ) -> None:
     """Check every row of ROSTER (.xlsx or .csv) and list what to fix; Zoom is not contacted.
 
+    With --check-hosts every user the roster names is also looked up on Zoom (one request
+    each), and an unknown, pending, deactivated or unlicensed one makes its rows invalid.
     Every problem is listed with its Excel row number and column, the attendee sheet's
     (an Attendees sheet, or --attendees FILE) after the roster's. Exit status: 0 every row
     is valid, 3 some rows are invalid, 1 the file cannot be used, 2 bad usage.
@@ -46,8 +62,16 @@ def validate(
     from batchzoom.engine.planning import load
     from batchzoom.engine.settings import resolve
 
-    settings = resolve(roster, **flags)
+    if sandbox and not check_hosts:
+        raise click.UsageError("--sandbox only goes with --check-hosts.")
+    settings = resolve(roster, **flags, sandbox=sandbox or None)
     loaded = load(roster, settings)
+    if check_hosts:
+        from batchzoom.cli.common import connect
+        from batchzoom.engine.hosts import look_up_hosts
+
+        with ExitStack() as stack:
+            loaded = look_up_hosts(loaded, connect(stack, loaded, settings, quiet=as_json))
     table, validation = loaded.roster, loaded.validation
     attendees = loaded.attendees
     echo_report(table, validation, output="json" if as_json else "table", attendees=attendees)

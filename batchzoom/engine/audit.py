@@ -262,8 +262,11 @@ def _same_instant(left: str | None, right: str | None) -> bool:
 
 
 # What batchzoom sets on a meeting and watches for edits made on Zoom: the fields of the
-# body it sent, and the start instant.
+# body it sent, the recurrence rule, and the start instant.
 WATCHED = ("topic", "duration", "timezone", "agenda")
+# A series sent from its first occurrence still ahead (``create_body`` with ``now``)
+# counts fewer occurrences than the journal's body: the count is not compared.
+UNCOMPARED_RECURRENCE = ("end_times",)
 # Zoom's listing of a host's meetings cuts ``agenda`` to 250 characters ("The length of
 # agenda gets truncated to 250 characters when you list all of a user's meetings",
 # GET /users/{userId}/meetings, /work/shared/zoom-api/FACTS.md).
@@ -280,11 +283,13 @@ def changed_on_zoom(
     """The fields of Zoom's ``meeting`` that differ from what batchzoom last set.
 
     The one definition of "changed on Zoom", for ``reconcile`` and ``sync`` alike: the
-    topic, duration, time zone and agenda of the body batchzoom sent (``body``, else the
-    journal's; without either only the topic counts), and the start instant. A meeting
-    from a host's listing (``listed``) is compared on the agenda's first 250 characters.
+    topic, duration, time zone, agenda and recurrence rule of the body batchzoom sent
+    (``body``, else the journal's; without either only the topic counts), and the start
+    instant. A meeting from a host's listing (``listed``) is compared on the agenda's
+    first 250 characters, and not on the rule, which a listing does not carry.
     """
     recorded = body if body is not None else entry.body
+    body_known = recorded is not None
     names = WATCHED if recorded is not None else ("topic",)
     recorded = recorded or {"topic": entry.topic}
     changed = []
@@ -294,10 +299,26 @@ def changed_on_zoom(
             ours = ours[:LISTED_AGENDA]
         if theirs != ours:
             changed.append(name)
+    # A listing carries no rule (Meetings.json, listMeetings items): only a read compares it.
+    if body_known and not listed and _recurrence_changed(meeting.get("recurrence"), recorded):
+        changed.append("recurrence")
     start = recorded.get("start_time") if body is not None else None
     if not _same_instant(meeting.get("start_time"), start or entry.start_time or entry.start_utc):
         changed.append("start_time")
     return tuple(changed)
+
+
+def _recurrence_changed(theirs: Any, recorded: Mapping[str, Any]) -> bool:
+    """Whether Zoom's rule differs from the one sent (Zoom adds its defaults: only the
+    fields sent are compared)."""
+    ours = recorded.get("recurrence")
+    if not ours:
+        return False
+    if not isinstance(theirs, Mapping):
+        return True
+    return any(
+        theirs.get(key) != value for key, value in ours.items() if key not in UNCOMPARED_RECURRENCE
+    )
 
 
 def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:

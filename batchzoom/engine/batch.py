@@ -27,6 +27,7 @@ import httpx
 from batchzoom.core.errors import (
     OutputError,
 )
+from batchzoom.engine.events import register_run, write_registrations
 from batchzoom.engine.journal import Entry, Journal, default_path
 from batchzoom.engine.lock import RunLock
 from batchzoom.engine.run import (
@@ -237,7 +238,11 @@ def schedule(
             doubtful += verify_sheet_ids(run, unverified, outcomes)
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
             create_all(run, new, outcomes, workers, progress)
+            if loaded.attendees is not None and run.fatal is None:
+                report.registered = register_run(run.client, journal, loaded, outcomes)
         write_sheet(report, loaded, outcomes, journal, options)
+        if report.registered is not None and report.output is not None:
+            write_registrations(loaded, report.registered, report.output.path)
         if run.fatal is not None:
             raise run.fatal
         return report

@@ -9,20 +9,43 @@ with Zoom's registration settings on every row that takes registrants.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from batchzoom.engine.journal import Journal, default_path
+from batchzoom.engine.journal.registrants import RegistrantJournal
+from batchzoom.engine.registrations import (
+    Registered,
+    Registrar,
+    cancel_removed,
+    register_all,
+    results_of,
+    targets_of,
+)
+from batchzoom.files.attendee_results import default_attendee_output, write_attendee_results
 from batchzoom.files.attendees import attendee_sheet, read_attendees
+from batchzoom.files.ics import write_calendar
 from batchzoom.files.roster import Roster
 from batchzoom.model.attendees import (
     AttendeeValidation,
     panelist_problems,
     registration_problems,
     validate_attendees,
+    webinar_problems,
     with_registration,
 )
 from batchzoom.model.cells import cell_text
-from batchzoom.model.rows import Validation
+from batchzoom.model.outcomes import RowOutcome
+from batchzoom.model.rows import Session, Validation
+from batchzoom.zoom import ZoomClient
+
+if TYPE_CHECKING:
+    from batchzoom.engine.run import Loaded, RunReport
+    from batchzoom.engine.settings import Settings
 
 
 def attendee_table(roster: Roster, attendees: Path | None = None) -> Roster | None:
@@ -45,6 +68,7 @@ def check_attendees(
 ) -> tuple[Validation, AttendeeValidation | None]:
     """The roster's validation with its events' problems, and the attendee sheet's validation."""
     problems = panelist_problems(roster.columns, validation)
+    problems += webinar_problems(roster.columns, validation)
     checked: AttendeeValidation | None = None
     if table is not None:
         name = table.source.sheet or table.source.path.name
@@ -59,3 +83,97 @@ def check_attendees(
             checked, attendees=[item for item in checked.attendees if item.session in kept]
         )
     return validation, checked
+
+
+def register_run(
+    client: Registrar, journal: Journal, loaded: Loaded, outcomes: Mapping[int, RowOutcome]
+) -> Registered | None:
+    """Register the attendees of every session whose meeting now exists (None: no attendees).
+
+    Runs after the creates, on the run's client (paced and counted with them) and its
+    journal file (``batchzoom.engine.registrations``).
+    """
+    if loaded.attendees is None:
+        return None
+    ids = {row: outcome.meeting_id for row, outcome in outcomes.items()}
+    targets = targets_of(loaded.validation.sessions, ids)
+    with RegistrantJournal(journal.path, account=journal.account, now=journal.now) as book:
+        return register_all(client, book, targets, loaded.attendees.attendees, now=journal.now)
+
+
+def write_registrations(loaded: Loaded, registered: Registered, roster_output: Path) -> Path:
+    """Write the registrations into the attendee sheet: into the roster's result workbook when
+    the sheet is one of its own, else beside the attendee file."""
+    source = loaded.attendee_source
+    assert source is not None
+    same_book = source.path == loaded.roster.source.path
+    target = roster_output if same_book else default_attendee_output(source)
+    return write_attendee_results(source, results_of(registered), target, into=same_book)
+
+
+def attendee_calendars(
+    loaded: Loaded,
+    report: RunReport,
+    directory: Path,
+    *,
+    include_password: bool,
+    now: datetime,
+) -> int:
+    """One .ics file per registered attendee in ``directory``, with that person's own link.
+
+    Named by the person's email (``lee.jiwoo@example.com.ics``); return how many were written.
+    """
+    registered = report.registered
+    if registered is None:
+        return 0
+    sessions = {session.key: session for session in loaded.validation.sessions}
+    outcomes = {outcome.row: outcome for outcome in report.outcomes}
+    mine: dict[str, list[tuple[Session, RowOutcome]]] = {}
+    for record in registered.records:
+        session = sessions.get(record.session)
+        outcome = outcomes.get(session.row) if session is not None else None
+        if session is None or outcome is None or not record.join_url:
+            continue
+        personal = replace(outcome, join_url=record.join_url)
+        mine.setdefault(record.email, []).append((session, personal))
+    directory.mkdir(parents=True, exist_ok=True)
+    for email, items in mine.items():
+        name = re.sub(r"[^\w.@+-]", "_", email) + ".ics"
+        write_calendar(directory / name, items, include_password=include_password, now=now)
+    return len(mine)
+
+
+def sync_registrations(
+    loaded: Loaded, options: Settings, report: RunReport, *, transport: Any = None
+) -> Registered | None:
+    """After a sync: register the sheet's new attendees and cancel the removed ones.
+
+    Only registrants batchzoom added (in the journal) are ever cancelled. The attendee sheet
+    gets every registration's result. None when there is no attendee sheet or nothing ran.
+    """
+    if loaded.attendees is None or options.zoom is None or options.dry_run:
+        return None
+    if report.output is None:
+        return None
+    ids = {outcome.row: outcome.meeting_id for outcome in report.outcomes}
+    targets = targets_of(loaded.validation.sessions, ids)
+    path = options.state or default_path(loaded.roster.source.path)
+    with (
+        ZoomClient(
+            options.zoom,
+            limits=options.limits(),
+            retry=options.retry,
+            transport=transport,
+            now=options.now,
+        ) as client,
+        RegistrantJournal(path, account=options.zoom.account_id, now=options.now) as book,
+    ):
+        registered = register_all(
+            client, book, targets, loaded.attendees.attendees, now=options.now
+        )
+        # Those cancelled have left the sheet: counted, not written back.
+        registered.cancelled = len(
+            cancel_removed(client, book, targets, loaded.attendees.attendees)
+        )
+    write_registrations(loaded, registered, report.output.path)
+    return registered

@@ -19,11 +19,18 @@ panelist Zoom does not know is no problem; one it knows must not be pending or d
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
+from batchzoom.engine.settings import Settings
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import WEBINAR, Validation
+from batchzoom.zoom import ZoomClient
+
+if TYPE_CHECKING:
+    import httpx
+
+    from batchzoom.engine.run import Loaded
 
 BASIC = 1  # Zoom user type: Basic (unlicensed)
 LICENSED = 2
@@ -174,3 +181,40 @@ def _webinar_licences(
         for session in webinars
         if session.host.casefold() in lacking
     ]
+
+
+def look_up_hosts(
+    loaded: Loaded, options: Settings, *, transport: httpx.BaseTransport | None = None
+) -> Loaded:
+    """``loaded`` with every named user looked up on ``options.zoom``'s account (see the
+    module text): the rows naming a user Zoom refuses become invalid before anything is sent.
+
+    One ``GET /users/{userId}`` per user (and one settings lookup per webinar host), paced
+    and counted by the Zoom client like any other request; nothing is created.
+    """
+    assert options.zoom is not None
+    validation = loaded.validation
+    with ZoomClient(
+        options.zoom,
+        limits=options.limits(),
+        retry=options.retry,
+        transport=transport,
+        now=options.now,
+    ) as client:
+
+        def lookup(user: str) -> Mapping[str, Any] | None:
+            found = client.get_user(user)
+            return None if found is None else found.raw
+
+        def user_settings(user: str) -> Mapping[str, Any]:
+            return client.get_user_settings(user).raw
+
+        problems, warnings = check_hosts(
+            loaded.roster.columns,
+            validation,
+            lookup,
+            user_settings=user_settings,
+            pools=options.pools,
+        )
+    checked = validation.amended(problems).warned(warnings)
+    return replace(loaded, validation=checked)

@@ -18,29 +18,46 @@ paces and counts them like any other request.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
+from batchzoom.files.attendee_results import AttendeeResult
 from batchzoom.model.attendees import Attendee
+from batchzoom.model.rows import MEETING, Session
 from batchzoom.zoom import DailyLimitError, InDoubtError, ZoomRequestError
 
 BATCH_MAX = 30  # registrants per batch call (Meetings.json ``addBatchRegistrants``)
 ADDS_PER_DAY = 3  # additions per registrant and meeting a day, reset at 00:00 UTC
 
 
-class Registrar(Protocol):
-    """The Zoom calls registering needs."""
+class Answer(Protocol):
+    """A registrant in Zoom's answer (an addition's, or the meeting's list)."""
 
-    def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> dict[str, Any]: ...
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def registrant_id(self) -> str: ...
+
+    @property
+    def join_url(self) -> str | None: ...
+
+
+class Registrar(Protocol):
+    """The Zoom calls registering needs (the Zoom client's registrant methods)."""
+
+    def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> Answer: ...
 
     def batch_registrants(
         self, meeting_id: int, registrants: Sequence[Mapping[str, Any]]
-    ) -> list[dict[str, Any]]: ...
+    ) -> Sequence[Answer]: ...
 
-    def list_registrants(self, meeting_id: int) -> list[dict[str, Any]]: ...
+    def list_registrants(self, meeting_id: int) -> Sequence[Answer]: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +78,23 @@ class Registered:
     deferred: int = 0
     failed: int = 0
     in_doubt: int = 0
+    cancelled: int = 0  # removed from the sheet, so cancelled on Zoom (sync)
     records: list[Registrant] = field(default_factory=list)
+
+    def merge(self, other: Registered) -> None:
+        """Add what ``other`` counted and recorded."""
+        self.added += other.added
+        self.existing += other.existing
+        self.deferred += other.deferred
+        self.failed += other.failed
+        self.in_doubt += other.in_doubt
+        self.records += other.records
+
+
+_IN_DOUBT = (
+    "Zoom did not confirm this registration; the next run looks in the meeting's registrants "
+    "before adding the person again."
+)
 
 
 def next_utc_midnight(now: datetime) -> datetime:
@@ -77,24 +110,47 @@ def register_all(
     attendees: Sequence[Attendee],
     *,
     now: Callable[[], datetime],
+    workers: int = 4,
 ) -> Registered:
-    """Add every attendee of every target meeting not yet registered; see the module text."""
+    """Add every attendee of every target meeting not yet registered; see the module text.
+
+    Meetings are served ``workers`` at a time (the client paces the calls within Zoom's
+    limits); one meeting's calls go one after another, in attendee-sheet order.
+    """
     result = Registered()
+    by_session: dict[str, list[Attendee]] = {}
+    for attendee in attendees:
+        by_session.setdefault(attendee.session, []).append(attendee)
+    meetings: list[list[tuple[Target, list[Attendee]]]] = []
     for target in targets:
-        people = [attendee for attendee in attendees if attendee.session == target.session]
+        people = by_session.get(target.session, [])
         if people:
-            _register(zoom, journal, target, people, now, result)
+            meetings.append(_plan(zoom, journal, target, people, now, result))
+    lock = threading.Lock()
+
+    def send(calls: list[tuple[Target, list[Attendee]]]) -> None:
+        done = Registered()
+        try:
+            for target, group in calls:  # one meeting's calls in sheet order
+                _send(zoom, journal, target, group, done)
+        finally:
+            with lock:
+                result.merge(done)
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        list(pool.map(send, meetings))
     return result
 
 
-def _register(
+def _plan(
     zoom: Registrar,
     journal: RegistrantJournal,
     target: Target,
     people: Sequence[Attendee],
     now: Callable[[], datetime],
     result: Registered,
-) -> None:
+) -> list[tuple[Target, list[Attendee]]]:
+    """The calls that add one meeting's unregistered people (intents settled first)."""
     known = journal.of(target.meeting_id)
     if any(record.state == "intent" for record in known.values()):
         known = _settle(zoom, journal, target, known)
@@ -103,17 +159,18 @@ def _register(
         record = known.get(person.key)
         if record is not None and record.state in {"added", "cancelled"}:
             result.existing += 1
+            result.records.append(replace(record, excel_row=person.row))  # the sheet's row now
             continue
         if record is not None and record.resume_at is not None and record.resume_at > now():
             result.deferred += 1  # only a deferred record has a resume_at
+            result.records.append(replace(record, excel_row=person.row))
             continue
         if journal.used_today(target.meeting_id, person.email) >= ADDS_PER_DAY:
             _defer(journal, target, person, next_utc_midnight(now()), result)
             continue
         todo.append(person)
     size = BATCH_MAX if target.batch else 1
-    for start in range(0, len(todo), size):
-        _send(zoom, journal, target, todo[start : start + size], result)
+    return [(target, todo[start : start + size]) for start in range(0, len(todo), size)]
 
 
 def _settle(
@@ -123,10 +180,7 @@ def _settle(
     known: Mapping[str, Registrant],
 ) -> dict[str, Registrant]:
     """Intents resolved from Zoom's list of the meeting's registrants."""
-    listed = {
-        str(item.get("email", "")).casefold(): item
-        for item in zoom.list_registrants(target.meeting_id)
-    }
+    listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
     settled = dict(known)
     for email, record in known.items():
         if record.state != "intent":
@@ -140,8 +194,8 @@ def _settle(
             session=record.session,
             excel_row=record.excel_row,
             state="added",
-            registrant_id=str(found.get("id") or found.get("registrant_id") or "") or None,
-            join_url=found.get("join_url"),
+            registrant_id=found.registrant_id,
+            join_url=found.join_url,
         )
         journal.record(done)
         settled[email] = done
@@ -158,11 +212,12 @@ def _send(
     journal.intend(target.meeting_id, [(p.email, p.session, p.row) for p in people])
     try:
         if target.batch:
-            answers = zoom.batch_registrants(target.meeting_id, [p.body() for p in people])
+            answers = list(zoom.batch_registrants(target.meeting_id, [p.body() for p in people]))
         else:
             answers = [zoom.add_registrant(target.meeting_id, people[0].body())]
     except InDoubtError:
         result.in_doubt += len(people)  # the intents stay: the next run settles them
+        result.records += [_record(target, person, "intent", error=_IN_DOUBT) for person in people]
         return
     except DailyLimitError as error:
         for person in people:
@@ -175,18 +230,19 @@ def _send(
             result.failed += 1
             result.records.append(failed)
         return
-    by_email = {str(answer.get("email", "")).casefold(): answer for answer in answers}
+    by_email = {answer.email.casefold(): answer for answer in answers}
     for person in people:
         answer = by_email.get(person.key) if target.batch else answers[0]
         if answer is None:
             result.in_doubt += 1  # not in Zoom's answer: the next run looks in the list
+            result.records.append(_record(target, person, "intent", error=_IN_DOUBT))
             continue
         record = _record(
             target,
             person,
             "added",
-            registrant_id=str(answer.get("registrant_id") or answer.get("id") or "") or None,
-            join_url=answer.get("join_url"),
+            registrant_id=answer.registrant_id,
+            join_url=answer.join_url,
         )
         journal.record(record)
         result.added += 1
@@ -222,3 +278,77 @@ def _record(target: Target, person: Attendee, state: Any, **fields: Any) -> Regi
         state=state,
         **fields,
     )
+
+
+def targets_of(sessions: Sequence[Session], meeting_ids: Mapping[int, int | None]) -> list[Target]:
+    """The meetings that take registrants: each registering session whose meeting exists.
+
+    ``meeting_ids`` maps a roster row to its meeting's id; the batch endpoint applies to a
+    scheduled one-off meeting (Meetings.json ``addBatchRegistrants``: type 2 only).
+    """
+    targets = []
+    for session in sessions:
+        meeting_id = meeting_ids.get(session.row)
+        if session.registration and session.key is not None and meeting_id is not None:
+            batch = session.recurrence is None and session.kind == MEETING
+            targets.append(Target(session.key, meeting_id, batch))
+    return targets
+
+
+_STATUS = {"added": "registered", "intent": "in-doubt"}
+
+
+def results_of(registered: Registered) -> list[AttendeeResult]:
+    """What to write on each attendee row, from what registering did."""
+    return [
+        AttendeeResult(
+            row=record.excel_row or 0,
+            session=record.session,
+            status=_STATUS.get(record.state, record.state),
+            registrant_id=record.registrant_id,
+            join_url=record.join_url,
+            error=record.error,
+        )
+        for record in registered.records
+        if record.excel_row is not None
+    ]
+
+
+class Canceller(Protocol):
+    """The Zoom call cancelling registrants (the Zoom client's registrant status update)."""
+
+    def update_registrant_status(
+        self, meeting_id: int, action: Literal["approve", "cancel", "deny"], registrants: Any
+    ) -> None: ...
+
+
+def cancel_removed(
+    zoom: Canceller,
+    journal: RegistrantJournal,
+    targets: Sequence[Target],
+    attendees: Sequence[Attendee],
+) -> list[Registrant]:
+    """Cancel on Zoom each registrant batchzoom added who is no longer on the attendee sheet.
+
+    Only the journal's own registrants are looked at, so one added by hand in Zoom is never
+    touched. Returns the records cancelled.
+    """
+    present = {(attendee.session, attendee.key) for attendee in attendees}
+    cancelled: list[Registrant] = []
+    for target in targets:
+        gone = [
+            record
+            for record in journal.of(target.meeting_id).values()
+            if record.state == "added"
+            and record.registrant_id
+            and (target.session, record.email) not in present
+        ]
+        if not gone:
+            continue
+        people = [{"id": record.registrant_id, "email": record.email} for record in gone]
+        zoom.update_registrant_status(target.meeting_id, "cancel", people)
+        for record in gone:
+            done = replace(record, state="cancelled", join_url=None)
+            journal.record(done)
+            cancelled.append(done)
+    return cancelled

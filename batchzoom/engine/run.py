@@ -27,8 +27,9 @@ from batchzoom.core.errors import (
     ZoomUnreachableError,
 )
 from batchzoom.engine.journal import Entry, Journal, RowInfo
+from batchzoom.engine.registrations import Registered
 from batchzoom.engine.settings import Settings
-from batchzoom.files.roster import Roster
+from batchzoom.files.roster import Roster, SourceInfo
 from batchzoom.files.writeback import (
     WriteOutcome,
 )
@@ -56,6 +57,7 @@ class Loaded:
     roster: Roster
     validation: Validation
     attendees: AttendeeValidation | None = None  # the attendee sheet's, when there is one
+    attendee_source: SourceInfo | None = None  # where the attendee sheet was read
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class RunReport:
     requests: int = 0
     rate_limited: int = 0
     dry_run: bool = False
+    registered: Registered | None = None  # what registering attendees did, if there were any
 
     def counts(self) -> dict[str, int]:
         """How many rows ended in each status (every status, zero included)."""
@@ -343,9 +346,9 @@ def zoom_run(
         try:
             yield Run(client, journal, claimed, probes, now=options.now)
         finally:
-            report.tokens_fetched = client.tokens_fetched
-            report.requests = client.stats["requests"]
-            report.rate_limited = client.stats["qps_429"]
+            report.tokens_fetched += client.tokens_fetched
+            report.requests += client.stats["requests"]
+            report.rate_limited += client.stats["qps_429"]
 
 
 def settle_all(

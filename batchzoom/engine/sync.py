@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -30,9 +29,12 @@ from typing import Any, Literal
 import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
+from batchzoom.core.i18n import _
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.batch import locked_journal, write_sheet
+from batchzoom.engine.doubts import in_doubt, settle_doubts
 from batchzoom.engine.journal import Entry, Journal
+from batchzoom.engine.looking import ZoomView, listings, look_at_zoom
 from batchzoom.engine.run import (
     Loaded,
     ProgressCallback,
@@ -56,10 +58,9 @@ from batchzoom.zoom import (
     ZoomRequestError,
     default_concurrency,
 )
-from batchzoom.zoom.meetings import create_body
+from batchzoom.zoom.meetings import CLEARED, RECURRING, body_shown, cleared, create_body
 
-Action = Literal["create", "update", "restore", "recreate", "cancel", "delete"]
-RECURRING = 8  # Zoom's type of a recurring meeting with a fixed time
+Action = Literal["create", "update", "restore", "recreate", "re-create", "cancel", "delete"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Step:
     session: Session | None  # None for a row gone from the sheet
     entry: Entry | None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (old, new)
+    on_zoom: tuple[str, ...] = ()  # fields changed on Zoom that --force puts back
 
     @property
     def row(self) -> int | None:
@@ -83,6 +85,15 @@ class Step:
         if self.action == "recreate":
             old, new = self.changes["host"]
             return f"host {old} -> {new}: new meeting, then the old one deleted"
+        if self.action == "re-create":
+            assert self.entry is not None
+            return _("meeting {id} was deleted on Zoom: a new meeting (new link)").format(
+                id=self.entry.meeting_id
+            )
+        if self.action == "update" and self.on_zoom:
+            return _("put back the sheet's {fields}, changed on Zoom").format(
+                fields=", ".join(self.on_zoom)
+            )
         if self.action == "restore":
             return "keep the meeting: its row is no longer cancelled"
         if self.action in {"cancel", "delete"}:
@@ -124,9 +135,17 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]
 
 
 def plan_sync(
-    loaded: Loaded, entries: dict[str, Entry], *, delete_missing: bool, now: datetime
+    loaded: Loaded,
+    entries: dict[str, Entry],
+    *,
+    delete_missing: bool,
+    now: datetime,
+    zoom: ZoomView | None = None,
+    force: bool = False,
 ) -> SyncPlan:
-    """Compare each valid row with the journal and list what to do."""
+    """Compare each valid row with the journal, and with Zoom when ``zoom`` is known
+    (a meeting deleted there is re-created; with ``force`` one changed there is put
+    back), and list what to do."""
     steps: list[Step] = []
     unchanged: list[tuple[Session, Entry]] = []
     settled: dict[int, RowOutcome] = {}
@@ -156,11 +175,11 @@ def plan_sync(
                 Step("recreate", key, session, entry, {"host": (entry.host, session.host)})
             )
         else:
-            changes = diff(entry.pending or entry.body or {}, create_body(session))
-            if entry.pending is not None or changes or entry.old_meeting_id is not None:
-                steps.append(Step("update", key, session, entry, changes))
-            else:
+            step = _step_for_live_row(key, session, entry, zoom, force=force)
+            if step is None:
                 unchanged.append((session, entry))
+            else:
+                steps.append(step)
     if delete_missing:
         for key, entry in entries.items():
             if (
@@ -172,6 +191,21 @@ def plan_sync(
             ):
                 steps.append(Step("delete", key, None, entry))
     return SyncPlan(steps, unchanged, settled)
+
+
+def _step_for_live_row(
+    key: str, session: Session, entry: Entry, zoom: ZoomView | None, *, force: bool
+) -> Step | None:
+    """What a row with a live meeting under its host needs (None: nothing)."""
+    changes = diff(entry.pending or entry.body or {}, create_body(session))
+    shown = zoom.shown(entry) if zoom is not None else ()
+    if shown is None:  # deleted on Zoom: a new meeting for the row
+        return Step("re-create", key, session, entry)
+    if entry.pending is not None or changes or entry.old_meeting_id is not None:
+        return Step("update", key, session, entry, changes)
+    if force and shown:
+        return Step("update", key, session, entry, on_zoom=shown)
+    return None
 
 
 @dataclass
@@ -221,19 +255,25 @@ class _Sync:
             return dict(listed), True
         return self.client.get_meeting(meeting_id), False
 
-    def guard(self, step: Step) -> tuple[dict[str, Any] | None, str | None]:
-        """Zoom's meeting; a conflict message unless it is as batchzoom left it."""
+    def guard(self, step: Step) -> tuple[dict[str, Any] | None, str | None, dict[str, Any]]:
+        """Zoom's meeting; a conflict message unless it is as batchzoom left it; and the
+        body Zoom holds as far as batchzoom knows.
+
+        An update in doubt (sent before a crash, its answer lost) is settled here, before
+        anything is compared with the sheet: if Zoom shows the body that was sent, that
+        body is what Zoom holds; otherwise the journal's last confirmed one is."""
         entry = step.entry
         assert entry is not None and entry.meeting_id is not None
         meeting, listed = self.current(entry.meeting_id)
-        if self.options.force:
-            return meeting, None
-        conflict = _conflict(entry, meeting, listed=listed)
-        if conflict and entry.pending is not None and meeting is not None:
-            # An update was sent before a crash: Zoom may show it already (it is sent again).
-            shown = not changed_on_zoom(entry, meeting, body=entry.pending, listed=listed)
-            return meeting, None if shown else conflict
-        return meeting, conflict
+        shown = (
+            entry.pending is not None
+            and meeting is not None
+            and not changed_on_zoom(entry, meeting, body=entry.pending, listed=listed)
+        )
+        base = dict((entry.pending if shown else entry.body) or {})
+        if self.options.force or shown:
+            return meeting, None, base
+        return meeting, _conflict(entry, meeting, listed=listed), base
 
     def after_update(
         self, entry: Entry, patch: Mapping[str, Any], body: Mapping[str, Any]
@@ -261,7 +301,7 @@ class _Sync:
         parked = self.run.parked_for(entry.host)
         if parked is not None:
             return self.run.defer_update(session, entry, parked)
-        meeting, conflict = self.guard(step)
+        meeting, conflict, base = self.guard(step)
         if conflict:
             return _failed(
                 session, entry, f"Not updated: {conflict}; check it, then sync with --force."
@@ -270,13 +310,12 @@ class _Sync:
             meeting = {"password": entry.password, **meeting}
         new_body = create_body(session)
         if self.options.force:  # make Zoom match the sheet, whatever was changed there
-            patch = dict(new_body)
+            patch = {**{name: None for name in CLEARED}, **new_body}
         else:
-            patch = {name: new for name, (_, new) in diff(entry.body or {}, new_body).items()}
+            patch = {name: new for name, (_, new) in diff(base, new_body).items()}
+        patch = cleared(patch)
         if "start_time" in patch or "timezone" in patch:
             patch["start_time"], patch["timezone"] = new_body["start_time"], new_body["timezone"]
-        if entry.pending is not None and not patch:
-            patch = dict(entry.pending)  # the update sent before a crash, whatever became of it
         if patch and meeting is not None:
             self.journal.record_update_intent(step.key, new_body, host=entry.host)
             try:
@@ -307,7 +346,7 @@ class _Sync:
         label = step.session or entry
         if entry.meeting_id is not None and entry.state != "deleted":
             if entry.state != "deleting":
-                meeting, conflict = self.guard(step)
+                meeting, conflict, _ = self.guard(step)
                 if conflict and meeting is not None:
                     return _failed_any(
                         step, f"Not deleted: {conflict}; check it, then sync with --force."
@@ -338,8 +377,10 @@ class _Sync:
     def recreate(self, step: Step) -> RowOutcome:
         session, entry = step.session, step.entry
         assert session is not None and entry is not None
+        if entry.old_meeting_id is not None and entry.meeting_id is not None:
+            return self.undo_move(step)
         if entry.old_meeting_id is None:
-            meeting, conflict = self.guard(step)
+            meeting, conflict, _ = self.guard(step)
             if conflict and meeting is not None:
                 return _failed(
                     session, entry, f"Not moved: {conflict}; check it, then sync with --force."
@@ -349,6 +390,40 @@ class _Sync:
         if outcome.status == "created":
             self.finish_replacement(step.key, entry)
         return outcome
+
+    def undo_move(self, step: Step) -> RowOutcome:
+        """A host move left half done (both meetings live) and the host changed again.
+
+        The meeting made for the move is deleted and the original one is the row's again
+        (its link is the one people have); then the row goes on from there: an update if
+        the sheet's host is the original's, else a move from the original."""
+        session, entry = step.session, step.entry
+        assert session is not None and entry is not None
+        assert entry.meeting_id is not None and entry.old_meeting_id is not None
+        original = self.client.get_meeting(entry.old_meeting_id)
+        self._delete_if_there(entry.meeting_id)
+        if original is None:  # the original is gone too: the row has no meeting left
+            self.journal.record_old_deleted(step.key)
+            self.journal.record_deleted(step.key)
+            return self.run.create(session, step.key)
+        host = str(original.get("host_email") or entry.host)
+        self.journal.record_move_undone(
+            step.key, host=host, meeting=original, body=body_shown(original)
+        )
+        current = self.journal.get(step.key)
+        assert current is not None
+        if host.lower() == session.host.lower():
+            return self.update(Step("update", step.key, session, current))
+        return self.recreate(
+            Step("recreate", step.key, session, current, {"host": (host, session.host)})
+        )
+
+    def _delete_if_there(self, meeting_id: int) -> None:
+        try:
+            self.client.delete_meeting(meeting_id, notify=False)
+        except ZoomRequestError as refused:
+            if refused.status != 404:
+                raise
 
 
 def _failed(session: Session, entry: Entry, message: str) -> RowOutcome:
@@ -424,24 +499,46 @@ def sync(
                 f"No meeting of a removed row was deleted because rows {rows} are invalid; "
                 "fix them and sync again to delete the meetings of removed rows."
             )
-        plan = plan_sync(loaded, journal.entries(), delete_missing=delete_missing, now=now())
-        report.plan = plan
-        outcomes = invalid | plan.settled
-        for session, entry in plan.unchanged:
-            outcomes[session.row] = from_entry(session, entry, "unchanged")
-        if options.dry_run or not plan.steps or not confirm(plan):
-            for step in plan.steps:
-                if step.session is not None:
-                    outcomes[step.session.row] = row_outcome(step.session, "planned")
-            report.outcomes = [outcomes[row] for row in sorted(outcomes)]
-            return report
-        report.applied = True
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
         claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
-        with zoom_run(
-            options, journal, claimed, report, workers=workers, transport=transport
-        ) as run:
-            syncer = _Sync(run, journal, options, listed_meetings(run, plan, workers))
+        with contextlib.ExitStack() as stack:
+            run: Run | None = None
+            view: ZoomView | None = None
+            if not options.dry_run:  # a dry run asks Zoom nothing: it plans from the journal
+                run = stack.enter_context(
+                    zoom_run(
+                        options, journal, claimed, report, workers=workers, transport=transport
+                    )
+                )
+                # Settled first, by what was sent, before the sheet is compared (doubts.py).
+                if in_doubt(journal.entries()):
+                    settle_doubts(run.client, journal, claimed)
+                view = look_at_zoom(run, journal.entries(), workers)
+            plan = plan_sync(
+                loaded,
+                journal.entries(),
+                delete_missing=delete_missing,
+                now=now(),
+                zoom=view,
+                force=options.force,
+            )
+            report.plan = plan
+            outcomes = invalid | plan.settled
+            for session, entry in plan.unchanged:
+                outcomes[session.row] = from_entry(session, entry, "unchanged")
+            if options.dry_run or (plan.steps and not confirm(plan)):
+                for step in plan.steps:
+                    if step.session is not None:
+                        outcomes[step.session.row] = row_outcome(step.session, "planned")
+                report.outcomes = [outcomes[row] for row in sorted(outcomes)]
+                return report
+            if not plan.steps:  # nothing to change: the result sheet still shows every row
+                write_sheet(report, loaded, outcomes, journal, options)
+                return report
+            report.applied = True
+            assert run is not None and view is not None
+            listed = {i: m for i, m in view.meetings.items() if i in view.listed and m is not None}
+            syncer = _Sync(run, journal, options, listed)
             _apply(plan, run, syncer, outcomes, report, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:
@@ -476,6 +573,10 @@ def _apply(
                 return syncer.update(step)
             if step.action == "recreate":
                 return syncer.recreate(step)
+            if step.action == "re-create":
+                assert step.session is not None
+                syncer.journal.record_gone_on_zoom(step.key)
+                return run.create(step.session, step.key)
             return syncer.delete(step)
         except (AuthError, ZoomUnreachableError) as error:
             run.stop(error)
@@ -500,24 +601,4 @@ def listed_meetings(run: Run, plan: SyncPlan, workers: int) -> dict[int, dict[st
         for step in plan.steps
         if step.action != "create" and step.entry is not None and step.entry.meeting_id
     }
-
-    def listing(host: str) -> list[dict[str, Any]]:
-        if run.fatal is not None:
-            return []
-        try:
-            return run.client.listing(host)
-        except (AuthError, ZoomUnreachableError) as error:
-            run.stop(error)
-        except BatchzoomError:
-            pass
-        return []
-
-    listed: dict[int, dict[str, Any]] = {}
-    if not hosts:
-        return listed
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(hosts)))) as pool:
-        for meetings in pool.map(listing, sorted(hosts, key=str.lower)):
-            for meeting in meetings:
-                with contextlib.suppress(KeyError, TypeError, ValueError):
-                    listed[int(meeting["id"])] = meeting
-    return listed
+    return listings(run, sorted(hosts, key=str.lower), workers).meetings

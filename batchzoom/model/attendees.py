@@ -357,3 +357,24 @@ def with_registration(session: Session) -> Session:
     if session.recurrence is not None:
         settings.setdefault("registration_type", REGISTER_ONCE)
     return replace(session, settings=settings)
+
+
+def webinar_problems(columns: Mapping[str, str], validation: Validation) -> list[Problem]:
+    """Each webinar row, as a problem: the run creates meetings only, so far.
+
+    Zoom creates webinars through their own endpoint (``POST /users/{userId}/webinars``);
+    until the run sends them there, a webinar row is refused before anything is sent
+    rather than created as a meeting.
+    """
+    column = columns.get("kind", "kind")
+    return [
+        Problem(
+            session.row,
+            column,
+            "webinar-not-scheduled",
+            "this version of batchzoom checks webinar rows but does not create webinars yet; "
+            'write "meeting" in the kind column, or create this webinar in Zoom.',
+        )
+        for session in validation.sessions
+        if session.kind == WEBINAR
+    ]

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from batchzoom import zoomspec
-from batchzoom.sandbox import rules
+from batchzoom.sandbox import events, rules
 from batchzoom.sandbox.config import SandboxConfig, SandboxUser
 from batchzoom.sandbox.counters import Counters
 from batchzoom.sandbox.faults import Faults
@@ -30,7 +30,7 @@ from batchzoom.sandbox.meetings import (
     spec_of,
     stamp,
 )
-from batchzoom.sandbox.registrants import Registrants, Target
+from batchzoom.sandbox.registrants import Registrants
 from batchzoom.sandbox.responses import ApiError, Request, Response, as_xml, invalid
 from batchzoom.sandbox.state import Store
 from batchzoom.sandbox.webinars import Webinars
@@ -56,7 +56,7 @@ COMMITTING = frozenset(
     {"meetingCreate", "meetingUpdate", "meetingDelete", "meetingRegistrantCreate",
      "addBatchRegistrants", "meetingRegistrantStatus", "webinarCreate", "webinarUpdate",
      "webinarDelete", "webinarRegistrantCreate", "webinarRegistrantStatus",
-     "webinarPanelistCreate"}
+     "webinarPanelistCreate", "webinarPanelistsDelete"}
 )  # fmt: skip
 PAGE_TOKEN_TTL = 15 * 60  # next_page_token: "This token's expiration period is 15 minutes"
 EXPIRY_AFTER_END = timedelta(days=30)  # an unstarted scheduled meeting expires 30 days on
@@ -77,6 +77,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], zoomspec.OperationId]] = [
     ("PUT", re.compile(r"^/v2/webinars/([^/]+)/registrants/status/?$"), "webinarRegistrantStatus"),
     ("POST", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelistCreate"),
     ("GET", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelists"),
+    ("DELETE", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelistsDelete"),
     ("POST", re.compile(r"^/v2/users/([^/]+)/meetings/?$"), "meetingCreate"),
     ("GET", re.compile(r"^/v2/users/([^/]+)/meetings/?$"), "meetings"),
     ("GET", re.compile(r"^/v2/users/([^/]+)/?$"), "user"),
@@ -115,6 +116,7 @@ class ZoomApi:
         self.counters = counters
         self.registrants = Registrants(config, store.clock, store.rng)
         self.webinars = Webinars(config, store)
+        # Registrants, webinars, panelists and user settings (``events``).
         self._handlers: dict[str, Callable[[Request, str], Response]] = {
             "meetingCreate": self._create,
             "meetings": self._list,
@@ -122,7 +124,7 @@ class ZoomApi:
             "meeting": self._get,
             "meetingUpdate": self._update,
             "meetingDelete": self._delete,
-            **self._event_handlers(),
+            **events.handlers(self),
         }
 
     def handle(self, request: Request) -> Response:
@@ -211,7 +213,7 @@ class ZoomApi:
         allowed = zoomspec.scopes(operation)
         if set(allowed) & set(self.config.scopes):
             return None
-        named = max(allowed, key=lambda scope: (scope.endswith(":admin"), scope.count(":")))
+        named = zoomspec.admin_scope(operation)
         return {
             "code": 4711,
             "message": f"Invalid access token, does not contain scopes:[{named}].",
@@ -239,65 +241,14 @@ class ZoomApi:
                 return record[kind]["host_id"] if record else None
         return None
 
-    def _event_handlers(self) -> dict[str, Callable[[Request, str], Response]]:
-        """Registrants, webinars, panelists and user settings (``registrants``, ``webinars``)."""
-        registrants, webinars = self.registrants, self.webinars
-
-        def locked(serve: Callable[[Request, str], Response]) -> Callable[[Request, str], Response]:
-            def run(request: Request, argument: str) -> Response:
-                with self.store.lock:
-                    response = serve(request, argument)
-                    self.store.save()
-                    return response
-
-            return run
-
-        def meeting(argument: str) -> Target:
-            record = self._record_or_404(argument)
-            self._check_host_licensed(record["meeting"]["host_id"], NOT_LICENSED)
-            return Target("meeting", record)
-
-        def webinar(argument: str) -> Target:
-            return Target("webinar", webinars.record(argument))
-
-        def host(argument: str) -> SandboxUser:
-            return self._user_or_404(argument)
-
-        table: dict[str, Callable[[Request, str], Response]] = {
-            "meetingRegistrantCreate": lambda r, a: registrants.add(
-                meeting(a), "meetingRegistrantCreate", r
-            ),
-            "addBatchRegistrants": lambda r, a: registrants.add_batch(meeting(a), r),
-            "meetingRegistrants": lambda r, a: registrants.listing(meeting(a), r),
-            "meetingRegistrantStatus": lambda r, a: registrants.update_status(
-                meeting(a), "meetingRegistrantStatus", r
-            ),
-            "webinarRegistrantCreate": lambda r, a: registrants.add(
-                webinar(a), "webinarRegistrantCreate", r
-            ),
-            "webinarRegistrants": lambda r, a: registrants.listing(webinar(a), r),
-            "webinarRegistrantStatus": lambda r, a: registrants.update_status(
-                webinar(a), "webinarRegistrantStatus", r
-            ),
-            "webinarCreate": lambda r, a: webinars.create(host(a), r),
-            "webinars": lambda r, a: webinars.listing(host(a), r),
-            "webinar": lambda r, a: webinars.get(a),
-            "webinarUpdate": lambda r, a: webinars.update(a, r),
-            "webinarDelete": lambda r, a: webinars.delete(a),
-            "webinarPanelistCreate": lambda r, a: webinars.add_panelists(a, r),
-            "webinarPanelists": lambda r, a: webinars.panelists(a),
-            "userSettings": lambda r, a: Response.json(200, webinars.user_settings(host(a))),
-        }
-        return {name: locked(serve) for name, serve in table.items()}
-
     # helpers -----------------------------------------------------------------
-    def _user_or_404(self, ref: str) -> SandboxUser:
+    def user_or_404(self, ref: str) -> SandboxUser:
         user = self.store.find_user(ref)
         if user is None:
             raise ApiError(404, 1001, f"User does not exist: {ref}.")
         return user
 
-    def _record_or_404(self, argument: str) -> dict[str, Any]:
+    def record_or_404(self, argument: str) -> dict[str, Any]:
         if not argument.isdigit():
             raise invalid("meetingId", "must be a meeting number")
         record = self.store.meetings.get(int(argument))
@@ -305,10 +256,16 @@ class ZoomApi:
             raise ApiError(404, 3001, f"Meeting does not exist: {argument}.")
         return record
 
+    def licensed_meeting(self, argument: str) -> dict[str, Any]:
+        """The meeting's record, its host licensed (as every meeting operation requires)."""
+        record = self.record_or_404(argument)
+        self.check_host_licensed(record["meeting"]["host_id"], NOT_LICENSED)
+        return record
+
     # operations ----------------------------------------------------------------
     def _create(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            host = self._user_or_404(argument)
+            host = self.user_or_404(argument)
             body = rules.check_body(
                 "meetingCreate", request.json(), lenient=not self.config.strict_types
             )
@@ -339,9 +296,9 @@ class ZoomApi:
 
     def _get(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            record = self._record_or_404(argument)
+            record = self.record_or_404(argument)
             meeting: dict[str, Any] = dict(record["meeting"])
-            self._check_host_licensed(meeting["host_id"], NOT_LICENSED)
+            self.check_host_licensed(meeting["host_id"], NOT_LICENSED)
             occurrence = request.param("occurrence_id")
             occurrences = meeting.get("occurrences")
             if occurrence is not None:
@@ -357,9 +314,9 @@ class ZoomApi:
 
     def _update(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            record = self._record_or_404(argument)
+            record = self.record_or_404(argument)
             current = record["meeting"]
-            self._check_host_licensed(current["host_id"], NOT_LICENSED)
+            self.check_host_licensed(current["host_id"], NOT_LICENSED)
             body = rules.check_body(
                 "meetingUpdate", request.json(), lenient=not self.config.strict_types
             )
@@ -369,7 +326,7 @@ class ZoomApi:
                 return self._update_occurrence(record, occurrence, body)
             spec = spec_of(current)
             for key in SPEC_KEYS:
-                if key not in body:
+                if body.get(key) is None:  # Zoom takes a field sent as null for absent
                     continue
                 if key == "settings":
                     spec.setdefault("settings", {}).update(body["settings"])
@@ -430,9 +387,9 @@ class ZoomApi:
 
     def _delete(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            record = self._record_or_404(argument)
+            record = self.record_or_404(argument)
             meeting = record["meeting"]
-            self._check_host_licensed(meeting["host_id"], NOT_LICENSED_LIST)
+            self.check_host_licensed(meeting["host_id"], NOT_LICENSED_LIST)
             occurrence = request.param("occurrence_id")
             if occurrence is None:
                 del self.store.meetings[meeting["id"]]
@@ -449,7 +406,7 @@ class ZoomApi:
 
     def _list(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            user = self._user_or_404(argument)
+            user = self.user_or_404(argument)
             if not user.licensed:
                 raise ApiError(400, 3161, NOT_LICENSED_LIST)
             page_size = self._page_size(request.param("page_size"))
@@ -532,7 +489,7 @@ class ZoomApi:
 
     def _user(self, request: Request, argument: str) -> Response:
         with self.store.lock:
-            user = self._user_or_404(argument)
+            user = self.user_or_404(argument)
             return Response.json(200, self.user_body(user))
 
     def user_body(self, user: SandboxUser) -> dict[str, Any]:
@@ -555,7 +512,12 @@ class ZoomApi:
             "timezone": self.config.account_timezone,
             "verified": 1,
             "dept": "",
-            "created_at": "2024-01-01T00:00:00Z",
+            # "Users who have not activated their account will have a pending status. These
+            # users' created_at timestamp will also display the time at which the API call
+            # was made" (Users.json ``user``).
+            "created_at": stamp(self.store.clock.now())
+            if user.status == "pending"
+            else "2024-01-01T00:00:00Z",
             "user_created_at": "2024-01-01T00:00:00Z",
             "last_login_time": "2024-01-01T00:00:00Z",
             "language": "en-US",
@@ -569,7 +531,7 @@ class ZoomApi:
             "login_types": [100],
         }
 
-    def _check_host_licensed(self, host_id: str, message: str) -> None:
+    def check_host_licensed(self, host_id: str, message: str) -> None:
         host = self.store.find_user(host_id)
         if host is not None and not host.licensed:
             raise ApiError(400, 3161, message)

@@ -31,7 +31,9 @@ class SandboxUser:
     not accepted the invitation yet, ``inactive`` for a deactivated one (Users.json
     ``user``: "Users who have not activated their account will have a pending status").
     ``webinar`` is the Webinar add-on licence, reported as ``feature.webinar`` by
-    ``GET /users/{userId}/settings``; without it webinars cannot be scheduled.
+    ``GET /users/{userId}/settings``; without it webinars cannot be scheduled. ``status``
+    changes only what the user lookup reports: no recording was found of Zoom's answer to
+    a meeting scheduled for a pending or deactivated user.
     """
 
     email: str

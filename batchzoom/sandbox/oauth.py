@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import get_args
 from urllib.parse import parse_qs
 
+from batchzoom import zoomspec
 from batchzoom.sandbox.config import SandboxConfig
 from batchzoom.sandbox.counters import Counters
 from batchzoom.sandbox.responses import Request, Response
 from batchzoom.sandbox.state import Store
 
-SCOPES = (
-    "meeting:read:meeting:admin meeting:write:meeting:admin meeting:update:meeting:admin "
-    "meeting:delete:meeting:admin meeting:read:list_meetings:admin user:read:user:admin"
-)
+# Every token carries, unless configured otherwise, the granular admin scope of each
+# operation the sandbox serves.
+SCOPES = " ".join(dict.fromkeys(zoomspec.admin_scope(op) for op in get_args(zoomspec.OperationId)))
 INVALID_CLIENT = {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
 UNSUPPORTED_GRANT = {"reason": "unsupported grant type", "error": "unsupported_grant_type"}
 # No observed body exists for a wrong account_id (FACTS 1.4, UNCONFIRMED); this follows

@@ -52,11 +52,11 @@ from __future__ import annotations
 import base64
 import math
 import secrets
-import threading
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from batchzoom import zoomspec
 from batchzoom.sandbox import rules
 from batchzoom.sandbox.clock import SandboxClock
 from batchzoom.sandbox.config import SandboxConfig
@@ -74,6 +74,10 @@ REGISTRANT_FIELDS = (
     "phone", "comments", "custom_questions", "industry", "job_title", "no_of_employees",
     "org", "purchasing_time_frame", "role_in_purchase_process", "language",
 )  # fmt: skip
+LISTED_EMPLOYEES = (
+    "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000",
+    "5,001-10,000", "More than 10,000",
+)  # fmt: skip
 ADD_LIMIT_MESSAGE = (
     "You have exceeded the daily rate limit of ({limit}) for Add a {kind} registrant API"
     " requests for the registrant ({email}). You can resume these API requests at GMT 00:00:00."
@@ -82,6 +86,10 @@ STATUS_LIMIT_MESSAGE = (
     "You have exceeded the daily rate limit of ({limit}) for {kind} Update registrant's status"
     " API requests for the registrant ({email}). You can resume these API requests at GMT"
     " 00:00:00."
+)
+PANELIST_REGISTERING = (
+    "You have been invited as a panelist for the webinar, please check your email to find"
+    " more information about this webinar."
 )
 BATCH_TYPES = (
     "This API can only be used for scheduled meeting(meeting type: 2). Batch registration is"
@@ -117,24 +125,27 @@ class Target:
 
 
 class RegistrantQuota:
-    """Per-registrant daily counts (additions, status updates), reset at 00:00 UTC."""
+    """Per-registrant daily counts (additions, status updates), reset at 00:00 UTC.
+
+    Kept in the meeting's (or webinar's) record, so a sandbox with a state file remembers
+    them across restarts, as Zoom does across runs.
+    """
 
     def __init__(self, clock: SandboxClock) -> None:
         self._clock = clock
-        self._lock = threading.Lock()
-        self._counts: dict[tuple[str, int, str, date], int] = {}
 
-    def today(self) -> date:
-        return datetime.fromtimestamp(self._clock.timestamp(), UTC).date()
+    def _key(self, what: str, email: str) -> str:
+        today = datetime.fromtimestamp(self._clock.timestamp(), UTC).date()
+        return f"{what}|{email.lower()}|{today.isoformat()}"
 
-    def used(self, what: str, target_id: int, email: str) -> int:
-        with self._lock:
-            return self._counts.get((what, target_id, email.lower(), self.today()), 0)
+    def used(self, target: Target, what: str, email: str) -> int:
+        counts: dict[str, int] = target.record.get("quota", {})
+        return counts.get(self._key(what, email), 0)
 
-    def spend(self, what: str, target_id: int, email: str) -> None:
-        key = (what, target_id, email.lower(), self.today())
-        with self._lock:
-            self._counts[key] = self._counts.get(key, 0) + 1
+    def spend(self, target: Target, what: str, email: str) -> None:
+        counts: dict[str, int] = target.record.setdefault("quota", {})
+        key = self._key(what, email)
+        counts[key] = counts.get(key, 0) + 1
 
 
 class Registrants:
@@ -153,9 +164,11 @@ class Registrants:
         body = rules.check_body(operation, request.json(), lenient=not self.config.strict_types)
         self._check_open(target, batch=False)
         email = body["email"]
-        self._check_quota(target, [email])
+        if target.kind == "webinar":
+            _check_webinar_attendee(target, email)
+        self._check_quota(target, operation, [email])
         registrant = self._register(target, body, auto_approve=bool(body.get("auto_approve")))
-        self.quota.spend("add", target.body["id"], email)
+        self.quota.spend(target, "add", email)
         answer: dict[str, Any] = {
             "id": target.body["id"],
             "registrant_id": registrant["id"],
@@ -169,7 +182,7 @@ class Registrants:
         if occurrences is not None:
             # registration_type 1: registered once for every occurrence of the series.
             answer["occurrences"] = [o for o in occurrences if o["status"] == "available"]
-        remaining = ADDS_PER_DAY - self.quota.used("add", target.body["id"], email)
+        remaining = ADDS_PER_DAY - self.quota.used(target, "add", email)
         headers = {"X-RateLimit-Limit": str(ADDS_PER_DAY), "X-RateLimit-Remaining": str(remaining)}
         return Response.json(201, answer, headers)
 
@@ -184,12 +197,12 @@ class Registrants:
         if target.body["type"] != 2:
             raise ApiError(400, 303, BATCH_TYPES)
         self._check_open(target, batch=True)
-        self._check_quota(target, [p["email"] for p in people])
+        self._check_quota(target, "addBatchRegistrants", [p["email"] for p in people])
         auto = bool(body.get("auto_approve"))
         answers = []
         for person in people:
             registrant = self._register(target, person, auto_approve=auto)
-            self.quota.spend("add", target.body["id"], person["email"])
+            self.quota.spend(target, "add", person["email"])
             item = {"email": registrant["email"], "registrant_id": registrant["id"]}
             if registrant.get("join_url") and registrant["status"] == "approved":
                 item["join_url"] = registrant["join_url"]
@@ -233,18 +246,19 @@ class Registrants:
         minutes = int(body.get("duration", 60))
         return end + 60 * minutes < self.clock.timestamp()
 
-    def _check_quota(self, target: Target, emails: list[str]) -> None:
+    def _check_quota(self, target: Target, operation: OperationId, emails: list[str]) -> None:
         for email in emails:
-            if self.quota.used("add", target.body["id"], email) >= ADDS_PER_DAY:
+            if self.quota.used(target, "add", email) >= ADDS_PER_DAY:
                 raise ApiError(
                     429,
                     429,
                     ADD_LIMIT_MESSAGE.format(limit=ADDS_PER_DAY, kind=target.kind, email=email),
-                    headers=self._limit_headers(target, ADDS_PER_DAY),
+                    headers=self._limit_headers(operation, ADDS_PER_DAY),
                 )
 
-    def _limit_headers(self, target: Target, limit: int) -> dict[str, str]:
-        category = "LIGHT"
+    @staticmethod
+    def _limit_headers(operation: OperationId, limit: int) -> dict[str, str]:
+        category = zoomspec.rate_limit_label(operation)
         return {
             "X-RateLimit-Category": HEADER_NAMES[category],
             "X-RateLimit-Limit": str(limit),
@@ -312,6 +326,10 @@ class Registrants:
     @staticmethod
     def _listed(registrant: dict[str, Any]) -> dict[str, Any]:
         item = dict(registrant)
+        if item.get("no_of_employees") not in LISTED_EMPLOYEES:
+            # Zoom's spec offers "101-500" and "500-1,000" when adding but lists other ranges
+            # ("101-250", "251-500", "501-1,000"); no recording shows what Zoom lists for them.
+            item.pop("no_of_employees", None)
         item["status"] = _shown_as(registrant)
         if item["status"] != "approved":
             item.pop("join_url", None)
@@ -334,19 +352,19 @@ class Registrants:
         # Unknown registrants are skipped: no recording of Zoom's answer for them.
         found = [r for r in matched if r is not None]
         for registrant in found:
-            if (
-                self.quota.used("status", target.body["id"], registrant["email"])
-                >= STATUS_UPDATES_PER_DAY
-            ):
+            if self.quota.used(target, "status", registrant["email"]) >= STATUS_UPDATES_PER_DAY:
                 message = STATUS_LIMIT_MESSAGE.format(
                     limit=STATUS_UPDATES_PER_DAY, kind=target.kind, email=registrant["email"]
                 )
                 raise ApiError(
-                    429, 429, message, headers=self._limit_headers(target, STATUS_UPDATES_PER_DAY)
+                    429,
+                    429,
+                    message,
+                    headers=self._limit_headers(operation, STATUS_UPDATES_PER_DAY),
                 )
         action = body["action"]
         for registrant in found:
-            self.quota.spend("status", target.body["id"], registrant["email"])
+            self.quota.spend(target, "status", registrant["email"])
             registrant["status"] = {"approve": "approved", "cancel": "cancelled", "deny": "denied"}[
                 action
             ]
@@ -360,6 +378,14 @@ class Registrants:
             if person.get("email") and registrant["email"].lower() == str(person["email"]).lower():
                 return registrant
         return None
+
+
+def _check_webinar_attendee(target: Target, email: str) -> None:
+    """The host and the panelists cannot register (webinarRegistrantCreate's 3027 and 3000)."""
+    if email.lower() == str(target.body.get("host_email", "")).lower():
+        raise ApiError(400, 3027, "Host cannot register.")
+    if any(p["email"].lower() == email.lower() for p in target.record.get("panelists", [])):
+        raise ApiError(400, 3000, PANELIST_REGISTERING)
 
 
 def _shown_as(registrant: dict[str, Any]) -> str:

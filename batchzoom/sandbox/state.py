@@ -144,7 +144,16 @@ class Store:
                 raise
 
     def _load(self, path: Path) -> None:
+        """Read a state file this sandbox wrote; ValueError for anything else."""
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"it holds a JSON {type(data).__name__}, not a sandbox's state")
+        try:
+            self._load_data(data)
+        except (AttributeError, KeyError, TypeError) as error:
+            raise ValueError(f"it is not a sandbox's state ({type(error).__name__})") from None
+
+    def _load_data(self, data: dict[str, Any]) -> None:
         self.users = [SandboxUser(**u) for u in data.get("users", [])]
         self.tokens = {str(t): float(e) for t, e in data.get("tokens", {}).items()}
         for record in data.get("meetings", []):

@@ -234,6 +234,13 @@ class Webinars:
         items = copy.deepcopy(record.get("panelists", []))
         return Response.json(200, {"total_records": len(items), "panelists": items})
 
+    def remove_panelists(self, argument: str) -> Response:
+        """``DELETE /webinars/{webinarId}/panelists``: every panelist removed, 204."""
+        record = self.record(argument)
+        record["panelists"] = []
+        self.store.save()
+        return Response.empty(204)
+
     def user_settings(self, user: SandboxUser) -> dict[str, Any]:
         """The part of ``GET /users/{userId}/settings`` that says what a user may host.
 

@@ -4,7 +4,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from batchzoom.zoom.client import DailyLimitError, InDoubtError, ZoomClient, ZoomRequestError
+    from batchzoom.zoom.client import ZoomClient
+    from batchzoom.zoom.errors import (
+        DailyLimitError,
+        InDoubtError,
+        RegistrantLimitError,
+        ZoomRequestError,
+    )
     from batchzoom.zoom.ratelimit import PLAN_LIMITS, Plan, RateLimits, default_concurrency
     from batchzoom.zoom.retry import RetryPolicy
     from batchzoom.zoom.settings import ZoomSettings, load_settings
@@ -12,10 +18,11 @@ if TYPE_CHECKING:
 # Each name is imported from its module on first use, so that reading ``Plan`` does not
 # load the HTTP stack (``batchzoom --help`` stays quick).
 _HOMES = {
-    "DailyLimitError": "client",
-    "InDoubtError": "client",
+    "DailyLimitError": "errors",
+    "InDoubtError": "errors",
+    "RegistrantLimitError": "errors",
     "ZoomClient": "client",
-    "ZoomRequestError": "client",
+    "ZoomRequestError": "errors",
     "PLAN_LIMITS": "ratelimit",
     "Plan": "ratelimit",
     "RateLimits": "ratelimit",
@@ -38,6 +45,7 @@ __all__ = [
     "InDoubtError",
     "Plan",
     "RateLimits",
+    "RegistrantLimitError",
     "RetryPolicy",
     "ZoomClient",
     "ZoomRequestError",

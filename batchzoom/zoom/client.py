@@ -6,9 +6,11 @@ Outcomes a caller has to tell apart are exceptions with meaning:
     ├── ZoomRequestError     Zoom refused this request (4xx, or 5xx after retries);
     │                        other requests may go on. Carries status, code, message.
     ├── DailyLimitError      a daily limit is used up: for one host (``host``) or for the
-    │                        whole account (``host is None``); carries ``resume_at``.
-    ├── InDoubtError         a create may or may not have happened (timeout, dropped
-    │                        connection, 5xx); settle it by listing before trying again.
+    │   │                    whole account (``host is None``); carries ``resume_at``.
+    │   └── RegistrantLimitError  one registrant's daily additions or status updates are
+    │                        used up (``registrant``); only that person waits.
+    ├── InDoubtError         a create (or a registration) may or may not have happened
+    │                        (timeout, dropped connection, 5xx); settle it by listing first.
     ├── UnprovenListingError a host's meetings could not be listed completely, so the
     │                        absence of a meeting is not proven: create nothing for it.
     ├── AuthError            credentials rejected, or a fresh token rejected: stop the run.
@@ -23,20 +25,32 @@ answer cannot hang a run; a create that overruns it is in doubt.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import time
+import typing
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
 import httpx
 
 from batchzoom import __version__, zoomspec
-from batchzoom.core.errors import AuthError, ZoomError, ZoomUnreachableError
+from batchzoom.core.errors import ZoomUnreachableError
 from batchzoom.zoom import answers
 from batchzoom.zoom.auth import S2SAuth, read_within, unreachable
+from batchzoom.zoom.errors import (
+    DailyLimitError,
+    InDoubtError,
+    MalformedAnswerError,
+    RegistrantLimitError,
+    ScopeError,
+    UnprovenListingError,
+    ZoomRequestError,
+)
 from batchzoom.zoom.ratelimit import RateLimits
+from batchzoom.zoom.registrants import RegistrantCalls
 from batchzoom.zoom.retry import (
     MAYBE_SENT,
     NOT_SENT,
@@ -48,19 +62,26 @@ from batchzoom.zoom.retry import (
     parse_retry_after,
 )
 from batchzoom.zoom.settings import DEFAULT_API_URL, ZoomSettings
+from batchzoom.zoom.users import UserCalls
+from batchzoom.zoom.webinars import WebinarCalls
 from batchzoom.zoomspec import OperationId
 
-CATEGORY = {
-    "meetingCreate": "LIGHT",
-    "meeting": "LIGHT",
-    "meetingUpdate": "LIGHT",
-    "meetingDelete": "LIGHT",
-    "meetings": "MEDIUM",
-}
+# The errors were defined here before ``errors``; importing them from here still works.
+__all__ = [
+    "DailyLimitError",
+    "InDoubtError",
+    "MalformedAnswerError",
+    "RegistrantLimitError",
+    "ScopeError",
+    "UnprovenListingError",
+    "ZoomClient",
+    "ZoomRequestError",
+]
 PAGE_SIZE = 300  # the most Zoom returns per page of a meeting list
 MAX_PAGES = 1000  # 300 000 meetings of one host: more means the pages never end
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=120.0)
 DEFAULT_DEADLINE = 90.0  # seconds for one request, from sending to the answer's last byte
+_REGISTRANT = re.compile(r"\(([^()\s]+@[^()\s]+)\)")  # the email a registrant 429 names
 LISTING_LAG = 2.0  # seconds to wait before listing again when a meeting is not listed
 ACTIONS = {
     "meetingCreate": "create meetings",
@@ -68,79 +89,37 @@ ACTIONS = {
     "meetingUpdate": "update meetings",
     "meetingDelete": "delete meetings",
     "meetings": "list a host's meetings",
+    "user": "look up users",
+    "userSettings": "read users' settings",
+    "meetingRegistrantCreate": "register attendees",
+    "addBatchRegistrants": "register attendees",
+    "meetingRegistrants": "list registrants",
+    "meetingRegistrantStatus": "cancel or approve registrants",
+    "webinarCreate": "create webinars",
+    "webinar": "read webinars",
+    "webinarUpdate": "update webinars",
+    "webinarDelete": "delete webinars",
+    "webinars": "list a host's webinars",
+    "webinarRegistrantCreate": "register webinar attendees",
+    "webinarRegistrants": "list webinar registrants",
+    "webinarRegistrantStatus": "cancel or approve webinar registrants",
+    "webinarPanelistCreate": "add panelists",
+    "webinarPanelists": "list panelists",
 }
 
 
-class ZoomRequestError(ZoomError):
-    """Zoom refused one request; the rest of the run can go on."""
-
-    def __init__(
-        self,
-        status: int,
-        code: int | None,
-        message: str,
-        *,
-        fields: list[str] | None = None,
-        sent: Any = None,
-    ) -> None:
-        self.status = status
-        self.code = code
-        self.zoom_message = message
-        self.fields = list(fields or [])
-        label = f"code {code}" if code is not None else f"HTTP {status}"
-        explanation = answers.explain_fields(self.fields, sent)
-        if explanation:
-            # Zoom's own words ("Validation Failed.", "Invalid field.") explain nothing.
-            super().__init__(f"{explanation} ({label}).")
-        else:
-            super().__init__(f"Zoom refused the request ({label}): {message}")
-
-
-class MalformedAnswerError(ZoomRequestError):
-    """Zoom's API answered something that is not a Zoom answer (HTML, no id, not JSON)."""
-
-    def __init__(self, status: int, what: str) -> None:
-        super().__init__(status, None, what)
-        self.args = (f"Zoom's answer could not be used: {what}.",)
-
-
-class UnprovenListingError(ZoomError):
-    """A host's meeting list was not a complete Zoom listing: absence is not proven."""
-
-
-class ScopeError(AuthError):
-    """The app's token lacks a scope an operation needs (Zoom's 4711)."""
-
-
-class DailyLimitError(ZoomError):
-    """A daily request limit is used up until ``resume_at`` (UTC)."""
-
-    def __init__(self, host: str | None, resume_at: datetime, message: str) -> None:
-        self.host = host
-        self.resume_at = resume_at
-        who = f"host {host}" if host else "this Zoom account"
-        super().__init__(
-            f"Zoom's daily limit for {who} is used up ({message}); "
-            f"run again after {resume_at:%Y-%m-%d %H:%M} UTC."
-        )
-
-
-class InDoubtError(ZoomError):
-    """A create may have happened on Zoom's side without us seeing the answer."""
-
-    def __init__(self, cause: str) -> None:
-        self.cause = cause
-        super().__init__(
-            f"Zoom did not confirm the meeting ({cause}); it may exist already, so batchzoom "
-            "will look for it before creating it again."
-        )
-
-
 @cache
-def _not_found_codes(operation: str) -> frozenset[int]:
-    """The codes Zoom documents for the operation's 404 answers."""
+def _not_found_codes() -> frozenset[int]:
+    """The codes Zoom documents for 404 answers: the operation's and every other one's.
+
+    Zoom's descriptions are not consistent (meetingRegistrantCreate documents "Meeting
+    does not exist" as 1001, the other meeting operations as 3001), so any code Zoom
+    documents for a 404 shows the answer came from Zoom.
+    """
     return frozenset(
-        int(error["code"]) for error in zoomspec.error_codes(cast(OperationId, operation), 404)
+        int(error["code"])
+        for name in typing.get_args(OperationId)
+        for error in zoomspec.error_codes(name, 404)
     )
 
 
@@ -158,8 +137,24 @@ def _next_utc_midnight(now: datetime) -> datetime:
     return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-class ZoomClient:
-    """Talks to one Zoom account. Thread-safe: share one instance among workers."""
+def _server_now(response: httpx.Response, now: datetime) -> datetime:
+    """Zoom's time by its ``Date`` header, or ours when it has none or one past any calendar.
+
+    A ``Date`` in the year 9999 is no clock skew but a broken header: its next midnight
+    would lie outside any calendar, so this machine's clock is used instead.
+    """
+    said = parse_moment(response.headers.get("Date", ""))
+    if said is None or said.astimezone(UTC).date() >= date.max - timedelta(days=1):
+        return now.astimezone(UTC)
+    return said.astimezone(UTC)
+
+
+class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
+    """Talks to one Zoom account. Thread-safe: share one instance among workers.
+
+    Meetings are here; registrants, webinars and users come from the mixins
+    (``registrants``, ``webinars``, ``users``), sent through the same ``_call``.
+    """
 
     def __init__(
         self,
@@ -390,7 +385,8 @@ class ZoomClient:
         known = self._scope_errors.get(operation)
         if known is not None:
             raise known
-        pacer = self.limits.pacer(CATEGORY[operation])
+        # Paced in the operation's rate-limit category, as Zoom's description labels it.
+        pacer = self.limits.pacer(zoomspec.rate_limit_label(cast(OperationId, operation)))
         attempts = 0
 
         def attempt() -> httpx.Response:
@@ -496,7 +492,7 @@ class ZoomClient:
                 raise InDoubtError(f"HTTP {status} from Zoom")
             raise RetryableResponseError(response, parse_retry_after(response, now=self._now()))
         code = answers.zoom_code(body)
-        if status == 404 and code not in _not_found_codes(operation):
+        if status == 404 and code not in _not_found_codes():
             # Zoom's own "not found" answers carry the code its description documents
             # (1001 no such user, 3001 no such meeting): this one is about the URL itself,
             # so every request would fail alike.
@@ -526,12 +522,18 @@ class ZoomClient:
         Retry-After (devforum 18928); a Retry-After that is not a time, is past, or lies
         beyond the next midnight (the year 9999) is replaced by that midnight.
         """
-        server_now = (parse_moment(response.headers.get("Date", "")) or self._now()).astimezone(UTC)
+        server_now = _server_now(response, self._now())
         midnight = _next_utc_midnight(server_now)
         resume = midnight
         delay = parse_retry_after(response, now=server_now)
         if delay is not None and 0 < delay < (midnight - server_now).total_seconds():
             resume = server_now + timedelta(seconds=delay)
         lowered = message.lower()
+        if "registrant" in lowered:
+            # Per registrant, not per host or account: "... for the registrant (a@b.c) ..."
+            # (devforum.zoom.us/t/141856) or "... permitted for (a@b.c) this particular
+            # registrant" (devforum.zoom.us/t/57798).
+            named = _REGISTRANT.search(message)
+            return RegistrantLimitError(named.group(1) if named else "", resume, message)
         per_host = "create/update" in lowered or "this particular user" in lowered
         return DailyLimitError(host if per_host else None, resume, message)

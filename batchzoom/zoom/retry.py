@@ -168,8 +168,12 @@ def parse_retry_after(response: httpx.Response, *, now: datetime | None = None) 
 
 
 def _number(value: str) -> float | None:
-    """A non-negative finite number of (up to 12 digits) seconds, or None."""
-    if not value.isdigit() or len(value) > 12:
+    """A non-negative finite number of (up to 12 ASCII digits) seconds, or None.
+
+    ``str.isdigit`` alone also accepts digits ``float`` cannot read (superscripts such as
+    ``²``), so the digits must be ASCII too.
+    """
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         return None
     number = float(value)
     return number if math.isfinite(number) else None

@@ -79,6 +79,12 @@ def _read_env_file(path: Path) -> dict[str, str]:
     return parse_env_file(text)
 
 
+def env_places(cwd: Path | None, roster_dir: Path | None) -> list[Path]:
+    """The ``.env`` files looked for, in order: the working directory's, the roster's."""
+    folders = [folder.absolute() for folder in (cwd, roster_dir) if folder is not None]
+    return [folder / ".env" for folder in dict.fromkeys(folders)]
+
+
 def _check_url(name: str, url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
@@ -91,15 +97,19 @@ def load_settings(
     *,
     env_file: Path | None = None,
     cwd: Path | None = None,
+    roster_dir: Path | None = None,
     token_url: str | None = None,
     api_url: str | None = None,
     allow_insecure_http: bool = False,
 ) -> ZoomSettings:
     """Collect credentials and URLs: option > environment > ``.env`` file > default.
 
-    ``env_file`` is the file given by ``--env-file`` (it must exist); without it a
-    ``.env`` in ``cwd`` is read when present.
+    ``env_file`` is the file given by ``--env-file`` (it must exist). Without it, a ``.env``
+    in ``cwd`` and one in ``roster_dir`` (the roster's folder, where ``batchzoom.toml`` is
+    found too) are read when present, the working directory's values winning: a cron job
+    that starts in ``/`` still finds the credentials kept beside its roster.
     """
+    places = env_places(cwd, roster_dir)
     file_values: dict[str, str] = {}
     if env_file is not None:
         try:
@@ -108,17 +118,21 @@ def load_settings(
             raise ConfigError(
                 f"Cannot read the env file {env_file} ({error.strerror}); check the --env-file path."
             ) from None
-    elif cwd is not None and (cwd / ".env").is_file():
-        file_values = _read_env_file(cwd / ".env")
+    else:
+        for place in reversed(places):  # the working directory's last, so that it wins
+            if place.is_file():
+                file_values |= _read_env_file(place)
 
     def value(name: str) -> str:
         return (environ.get(name) or file_values.get(name) or "").strip()
 
     missing = [name for name in CREDENTIAL_VARIABLES if not value(name)]
     if missing:
+        looked = [str(env_file)] if env_file is not None else [str(p) for p in places]
+        where = f" (looked in the environment and in {', '.join(looked)})" if looked else ""
         raise ConfigError(
             f"Missing Zoom credentials: set {', '.join(missing)} in the environment or in a .env "
-            "file (or pass --env-file PATH), or try batchzoom with --sandbox."
+            f"file{where} (or pass --env-file PATH), or try batchzoom with --sandbox."
         )
     settings = ZoomSettings(
         account_id=value("ZOOM_ACCOUNT_ID"),

@@ -34,6 +34,7 @@ OperationId = Literal[
     "webinarRegistrantStatus",
     "webinarPanelistCreate",
     "webinarPanelists",
+    "webinarPanelistsDelete",
     "userSettings",
 ]
 
@@ -74,6 +75,11 @@ def scopes(operation_id: OperationId) -> list[str]:
     """The OAuth scopes Zoom documents for the operation; a token needs any one of them."""
     names: list[str] = operation(operation_id)["scopes"]
     return names
+
+
+def admin_scope(operation_id: OperationId) -> str:
+    """The granular admin scope of the operation, the kind a Server-to-Server app is given."""
+    return max(scopes(operation_id), key=lambda scope: (scope.endswith(":admin"), scope.count(":")))
 
 
 def error_codes(operation_id: OperationId, status: int) -> list[dict[str, Any]]:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from batchzoom import zoomspec
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from tests.sandbox.test_sandbox_contract import from_schema
 
 START = "2031-09-01T08:30:00Z"
 
@@ -321,3 +325,104 @@ def test_webinar_alternative_hosts_must_be_licensed(
         },
     )
     assert refused.status_code == 400 and refused.json()["code"] == 300
+
+
+def test_registrant_quota_survives_a_restart_with_a_state_file(
+    sandbox_factory: Callable[[SandboxConfig], Sandbox],
+    client_for: Callable[[Sandbox], httpx.Client],
+    tmp_path: Path,
+) -> None:
+    """The day's additions are kept in the state file, as Zoom keeps them across runs."""
+    config = SandboxConfig(
+        users=[SandboxUser("bob@school.example")], state_file=tmp_path / "s.json"
+    )
+    first = sandbox_factory(config)
+    api = client_for(first)
+    meeting = _meeting(api)
+    for _ in range(3):
+        assert api.post(f"meetings/{meeting['id']}/registrants", json=_person(1)).status_code == 201
+    first.stop()
+    again = client_for(sandbox_factory(config))
+    refused = again.post(f"meetings/{meeting['id']}/registrants", json=_person(1))
+    assert refused.status_code == 429
+    assert [
+        r["email"] for r in again.get(f"meetings/{meeting['id']}/registrants").json()["registrants"]
+    ] == ["p1@mail.example"]
+
+
+def test_status_updates_are_limited_to_10_a_day_per_registrant(api: httpx.Client) -> None:
+    """The 11th status change of one person that day is Zoom's 429, in the Medium category."""
+    meeting = _meeting(api)
+    added = api.post(f"meetings/{meeting['id']}/registrants", json=_person(1)).json()
+    url = f"meetings/{meeting['id']}/registrants/status"
+    who = {"registrants": [{"id": added["registrant_id"]}]}
+    for n in range(10):
+        action = "cancel" if n % 2 == 0 else "approve"
+        assert api.put(url, json={"action": action, **who}).status_code == 204
+    refused = api.put(url, json={"action": "cancel", **who})
+    assert refused.status_code == 429
+    assert "daily rate limit of (10)" in refused.json()["message"]
+    assert refused.headers["X-RateLimit-Category"] == "Medium"
+
+
+def test_webinar_host_and_panelists_cannot_register(
+    webinar_sandbox: Sandbox, client_for: Callable[[Sandbox], httpx.Client]
+) -> None:
+    """Zoom's 3027 for the host and 3000 for an invited panelist."""
+    api = client_for(webinar_sandbox)
+    body = {"topic": "Talk", "start_time": START, "settings": {"approval_type": 0}}
+    wid = api.post("users/dana@school.example/webinars", json=body).json()["id"]
+    api.post(
+        f"webinars/{wid}/panelists", json={"panelists": [{"name": "E", "email": "e@x.example"}]}
+    )
+    host = api.post(
+        f"webinars/{wid}/registrants", json=_person(1) | {"email": "dana@school.example"}
+    )
+    assert host.status_code == 400 and host.json() == {
+        "code": 3027,
+        "message": "Host cannot register.",
+    }
+    panelist = api.post(f"webinars/{wid}/registrants", json=_person(1) | {"email": "E@x.example"})
+    assert panelist.status_code == 400 and panelist.json()["code"] == 3000
+
+
+def _registrant_bodies() -> st.SearchStrategy[dict[str, Any]]:
+    """Bodies valid per Zoom's meetingRegistrantCreate schema (its allOf parts merged)."""
+    merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+    for part in zoomspec.request_schema("meetingRegistrantCreate")["allOf"]:
+        merged["properties"].update(part.get("properties", {}))
+        merged["required"] += part.get("required", [])
+    return from_schema(merged)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(body=_registrant_bodies())
+def test_valid_registrant_bodies_are_accepted_and_listed_as_sent(
+    api: httpx.Client, body: dict[str, Any]
+) -> None:
+    """Any schema-valid registrant is added (201, Zoom's answer schema) and listed as sent."""
+    meeting = _meeting(api)
+    added = api.post(f"meetings/{meeting['id']}/registrants", json=body)
+    assert added.status_code == 201, added.text
+    assert_schema("meetingRegistrantCreate", added)
+    listed = api.get(f"meetings/{meeting['id']}/registrants")
+    assert_schema("meetingRegistrants", listed)
+    (registrant,) = listed.json()["registrants"]
+    for key in ("email", "first_name", "last_name", "city", "org", "custom_questions"):
+        if key in body:
+            assert registrant[key] == body[key]
+    assert api.delete(f"meetings/{meeting['id']}").status_code == 204
+
+
+def test_invalid_registrant_is_zooms_validation_error(api: httpx.Client) -> None:
+    """A registrant without first_name, or with a bad email, is Zoom's 400 code 300."""
+    meeting = _meeting(api)
+    url = f"meetings/{meeting['id']}/registrants"
+    for body in ({"email": "a@x.example"}, {"email": "not-an-email", "first_name": "A"}):
+        refused = api.post(url, json=body)
+        assert refused.status_code == 400 and refused.json()["code"] == 300
+    assert api.get(url).json()["total_records"] == 0

@@ -123,6 +123,8 @@ def test_zoomus_webinar_component(sandbox_factory: Callable[[SandboxConfig], San
     assert panel.status_code == 201
     panelists = client.webinar.list_panelists(id=webinar["id"]).json()["panelists"]
     assert [p["email"] for p in panelists] == ["finn@mail.example"]
+    assert client.webinar.remove_panelists(id=webinar["id"]).status_code == 204
+    assert client.webinar.list_panelists(id=webinar["id"]).json()["panelists"] == []
 
     assert client.webinar.delete(id=webinar["id"]).status_code == 204
     assert client.webinar.get(id=webinar["id"]).status_code == 404

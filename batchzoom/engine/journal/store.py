@@ -347,6 +347,30 @@ class Journal:
                 ),
             )
 
+    def record_move_undone(
+        self, row_key: str, *, host: str, meeting: dict[str, Any], body: dict[str, Any]
+    ) -> None:
+        """A host move taken back before it finished: the replaced meeting (hosted by
+        ``host``, now showing ``body``) is the row's again; the new one is deleted."""
+        with self._write() as db:
+            db.execute(
+                """UPDATE entries SET meeting_id = old_meeting_id, old_meeting_id = NULL,
+                       host = ?, body = ?, pending = NULL, updated_at = ?
+                   WHERE account = ? AND row_key = ? AND old_meeting_id = ?""",
+                (host, to_json(body), self._stamp(), self.account, row_key, int(meeting["id"])),
+            )
+            self._set_created(db, row_key, meeting)
+
+    def record_gone_on_zoom(self, row_key: str) -> None:
+        """The row's meeting was deleted on Zoom's side: the row has none until re-created."""
+        with self._write() as db:
+            db.execute(
+                """UPDATE entries SET meeting_id = NULL, join_url = NULL, password = NULL,
+                       start_time = NULL, state = 'absent', pending = NULL, updated_at = ?
+                   WHERE account = ? AND row_key = ?""",
+                (self._stamp(), self.account, row_key),
+            )
+
     def record_old_deleted(self, row_key: str) -> None:
         """The meeting replaced by a host change is gone from Zoom."""
         with self._write() as db:
@@ -380,6 +404,21 @@ class Journal:
             db.executemany(
                 "UPDATE entries SET reported = 1 WHERE account = ? AND row_key = ? AND state = 'created'",
                 [(self.account, key) for key in row_keys],
+            )
+
+    def roster_written(self) -> str | None:
+        """The SHA-256 of the roster as batchzoom last wrote it in place, if it ever did."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'in_place'").fetchone()
+        return None if row is None else str(row["value"])
+
+    def record_roster_written(self, sha256: str) -> None:
+        """Remember the roster's content after an in-place write (see ``roster_written``)."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('in_place', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (sha256,),
             )
 
     def record_failed(self, row_key: str, error: str) -> None:

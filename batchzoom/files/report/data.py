@@ -88,6 +88,8 @@ class ReportInput:
     quota_used: Mapping[str, Mapping[date, int]] = field(default_factory=dict)
     daily_limit: int = DAILY_CREATE_LIMIT
     include_password: bool = False
+    # session (roster id) -> attendees registering for it; shown when the roster has any
+    registrants: Mapping[str, int] = field(default_factory=dict)
 
 
 def row_of(session: Session, status: str, **facts: Any) -> ReportRow:

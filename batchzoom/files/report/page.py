@@ -164,6 +164,9 @@ def _row_line(
     ]
     if data.include_password:
         cells.append((escape(row.password or ""), None))
+    if data.registrants:
+        count = data.registrants.get(row.key or "", 0) if row.key else 0
+        cells.append((str(count) if count else "", str(count)))
     cells.append((f"<span{lang(row.detail)}>{escape(row.detail or '')}</span>", None))
     tds = "".join(
         f'<td data-v="{value}">{html}</td>' if value is not None else f"<td>{html}</td>"
@@ -190,6 +193,8 @@ def _rows_table(data: ReportInput, found: list[Occurrence], zone: str) -> str:
     columns = list(ROW_COLUMNS)
     if data.include_password:
         columns.append(("Passcode", "text"))
+    if data.registrants:
+        columns.append(("Registrants", "num"))
     columns.append(("Detail", "text"))
     head = "".join(
         f'<th scope="col" aria-sort="none"><button type="button" data-col="{n}" '

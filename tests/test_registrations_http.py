@@ -1,0 +1,215 @@
+"""Registering attendees against the sandbox over HTTP: links written back, a crash and a rerun."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+from pathlib import Path
+
+from batchzoom.engine.batch import schedule
+from batchzoom.engine.planning import load
+from batchzoom.sandbox import Sandbox
+from tests.conftest import MakeSettings, quick_client, zoom_settings
+from tests.crashes import Crash, CrashingTransport
+from tests.rosters import write_csv
+
+HEADERS = (
+    "ID",
+    "Topic",
+    "Start",
+    "Time zone",
+    "Duration",
+    "Host",
+    "Registration",
+    "Repeat",
+    "Until",
+)
+ROSTER = [
+    [
+        "ONE",
+        "Open day",
+        "2027-05-03 09:00",
+        "Asia/Seoul",
+        "50",
+        "alice@school.example",
+        "yes",
+        "",
+        "",
+    ],
+    [
+        "SERIES",
+        "Weekly class",
+        "2027-05-04 09:00",
+        "Asia/Seoul",
+        "50",
+        "bob@school.example",
+        "등록",
+        "weekly",
+        "2027-05-25",
+    ],
+    ["PLAIN", "Staff", "2027-05-05 09:00", "Asia/Seoul", "50", "bob@school.example", "", "", ""],
+]
+
+
+def files(tmp_path: Path, one: int, series: int) -> tuple[Path, Path]:
+    roster = write_csv(tmp_path / "roster.csv", ROSTER, HEADERS)
+    rows = [["ONE", f"one{n}@example.com", f"One{n}", "Kim"] for n in range(one)]
+    rows += [["SERIES", f"series{n}@example.com", f"Series{n}", "Lee"] for n in range(series)]
+    rows.append(["all", "both@example.com", "Both", "Park"])
+    people = write_csv(tmp_path / "people.csv", rows, ("id", "email", "first_name", "last_name"))
+    return roster, people
+
+
+def registered(sb: Sandbox, meeting_id: int) -> list[str]:
+    with quick_client(zoom_settings(sb)) as client:
+        return sorted(r.email for r in client.list_registrants(meeting_id))
+
+
+def results(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_attendees_get_their_own_links_written_back(
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
+) -> None:
+    roster, people = files(tmp_path, one=35, series=2)
+    settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+    loaded = load(roster, settings)
+    report = schedule(loaded, settings)
+    assert report.registered is not None
+    assert (report.registered.added, report.registered.failed) == (35 + 2 + 2, 0)
+    ids = {o.key: o.meeting_id for o in report.outcomes}
+    assert ids["ONE"] is not None and ids["SERIES"] is not None
+    assert registered(sandbox, ids["ONE"]) == sorted(
+        [f"one{n}@example.com" for n in range(35)] + ["both@example.com"]
+    )
+    assert registered(sandbox, ids["SERIES"]) == sorted(
+        ["series0@example.com", "series1@example.com", "both@example.com"]
+    )
+    counters = sandbox.counters()
+    # 36 people of the one-off meeting in two batch calls; the series' 3 one by one.
+    assert counters["addBatchRegistrants"]["requests"] == 2
+    assert counters["meetingRegistrantCreate"]["requests"] == 3
+    written = results(tmp_path / "people.registered.csv")
+    assert [row["zoom_status"] for row in written] == ["registered"] * 38
+    links = [row["zoom_join_url"] for row in written[:37]]
+    assert all(links) and len(set(links)) == 37  # each person's own link
+    assert written[-1]["zoom_join_url"].count("; ") == 1  # "all": one link per session
+    assert all(row["zoom_registrant_id"] for row in written)
+
+
+def test_a_crash_mid_registration_and_a_rerun_register_everyone_exactly_once(
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
+) -> None:
+    roster, people = files(tmp_path, one=40, series=3)
+    # The process dies once Zoom has taken the second batch, before its answer is read;
+    # then, on the next run, after the second one-by-one addition was made.
+    crashes = [
+        CrashingTransport("POST", "/batch_registrants", nth=2, after_response=True),
+        CrashingTransport("POST", "/registrants", nth=2, after_response=True),
+    ]
+    for transport in crashes:
+        settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+        with contextlib.suppress(Crash):
+            schedule(load(roster, settings), settings, transport=transport)
+    settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+    report = schedule(load(roster, settings), settings)
+    assert report.registered is not None
+    assert (report.registered.failed, report.registered.in_doubt) == (0, 0)
+    ids = {o.key: o.meeting_id for o in report.outcomes}
+    assert ids["ONE"] is not None and ids["SERIES"] is not None
+    one = registered(sandbox, ids["ONE"])
+    series = registered(sandbox, ids["SERIES"])
+    assert one == sorted([f"one{n}@example.com" for n in range(40)] + ["both@example.com"])
+    assert series == sorted([f"series{n}@example.com" for n in range(3)] + ["both@example.com"])
+    # Nobody was added twice: one addition per person, the lost answers settled from the list.
+    counters = sandbox.counters()
+    batch_people = 30 + 11  # two batches sent in the first run (the second's answer lost)
+    assert counters["addBatchRegistrants"]["requests"] == 2
+    assert counters["meetingRegistrantCreate"]["requests"] == 4
+    assert len(one) == batch_people
+    written = results(tmp_path / "people.registered.csv")
+    assert {row["zoom_status"] for row in written} == {"registered"}
+
+
+def test_ics_per_attendee_writes_each_person_a_calendar_with_their_own_link(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from click.testing import CliRunner
+    from icalendar import Calendar
+
+    from batchzoom.cli import cli
+    from tests.conftest import sandbox_env
+
+    roster, people = files(tmp_path, one=2, series=1)
+    folder = tmp_path / "calendars"
+    result = CliRunner().invoke(
+        cli,
+        ["schedule", str(roster), "--attendees", str(people), "--ics-per-attendee", str(folder)],
+        env=sandbox_env(sandbox),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Wrote 4 attendee calendars to" in result.stdout
+    assert "Attendees: 5 attendees registered.\n" in result.stdout  # "all" counts per session
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == [
+        "both@example.com.ics",
+        "one0@example.com.ics",
+        "one1@example.com.ics",
+        "series0@example.com.ics",
+    ]
+    links = {
+        row["email"]: row["zoom_join_url"] for row in results(tmp_path / "people.registered.csv")
+    }
+    calendar = Calendar.from_ical((folder / "one0@example.com.ics").read_bytes())
+    events = [part for part in calendar.walk("VEVENT")]
+    assert [str(event.get("summary")) for event in events] == ["Open day"]
+    assert links["one0@example.com"] in calendar.to_ical().decode().replace("\r\n ", "")
+    both = Calendar.from_ical((folder / "both@example.com.ics").read_bytes())
+    assert sorted(str(e.get("summary")) for e in both.walk("VEVENT")) == [
+        "Open day",
+        "Weekly class",
+    ]
+
+
+def test_sync_adds_new_attendees_and_cancels_removed_ones_but_not_those_added_by_hand(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from click.testing import CliRunner
+
+    from batchzoom.cli import cli
+    from tests.conftest import sandbox_env
+
+    roster, people = files(tmp_path, one=3, series=0)
+    env = sandbox_env(sandbox)
+    first = CliRunner().invoke(cli, ["schedule", str(roster), "--attendees", str(people)], env=env)
+    assert first.exit_code == 0, first.output
+    meeting = int(results(tmp_path / "roster.scheduled.csv")[0]["zoom_meeting_id"])
+    with quick_client(zoom_settings(sandbox)) as client:
+        client.add_registrant(meeting, {"email": "walkin@example.com", "first_name": "Walk"})
+    # one0 leaves the sheet; new@ joins it.
+    rows = [["ONE", f"one{n}@example.com", f"One{n}", "Kim"] for n in (1, 2)]
+    rows.append(["ONE", "new@example.com", "New", "Choi"])
+    write_csv(people, rows, ("id", "email", "first_name", "last_name"))
+    second = CliRunner().invoke(
+        cli, ["sync", str(roster), "--attendees", str(people), "--yes"], env=env
+    )
+    assert second.exit_code == 0, second.output
+    assert (
+        "Attendees: 1 attendee registered, 2 already registered, 3 cancelled (no longer on the "
+        "sheet).\n" in second.stdout  # one0, and "both" of both sessions
+    )
+    assert registered(sandbox, meeting) == [
+        "new@example.com",
+        "one1@example.com",
+        "one2@example.com",
+        "walkin@example.com",
+    ]
+    assert "both@example.com" not in registered(sandbox, meeting)  # removed: cancelled
+    written = results(tmp_path / "people.registered.csv")
+    assert [(row["email"], row["zoom_status"]) for row in written] == [
+        ("one1@example.com", "registered"),
+        ("one2@example.com", "registered"),
+        ("new@example.com", "registered"),
+    ]
