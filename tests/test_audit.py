@@ -412,7 +412,13 @@ def test_reconcile_cli_exits_4_and_names_the_rows_to_look_at(
     assert lines[2].endswith("topic 'Korean 2 국어' -> 'Renamed'")
     assert lines[3] == "5 meetings checked: 3 match, 1 deleted, 1 changed."
     assert len(lines) == 4
-    assert err == "Nothing was changed on Zoom or in the journal; look at these meetings in Zoom.\n"
+    assert err.splitlines() == [  # issue 18.9: it says which command repairs what
+        "Nothing was changed on Zoom or in the journal; look at these meetings in Zoom.",
+        "To repair them: 'batchzoom sync --yes' re-creates a meeting deleted on Zoom "
+        "(new id and link, written to the sheet).",
+        "To repair them: 'batchzoom sync --force --yes' puts the sheet's values back on "
+        "a meeting changed on Zoom.",
+    ]
     assert sandbox.client_secret not in out + err
 
 

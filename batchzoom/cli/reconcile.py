@@ -14,6 +14,7 @@ import click
 
 from batchzoom.cli.app import INCOMPLETE, OK, cli, finish
 from batchzoom.cli.status import text_table
+from batchzoom.core.i18n import _
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import MeetingCheck, ReconcileReport
@@ -206,4 +207,20 @@ def reconcile_command(
             "Nothing was changed on Zoom or in the journal; look at these meetings in Zoom.",
             err=True,
         )
+        if any(c.verdict == "deleted" for c in trouble):
+            click.echo(
+                _(
+                    "To repair them: 'batchzoom sync --yes' re-creates a meeting deleted on "
+                    "Zoom (new id and link, written to the sheet)."
+                ),
+                err=True,
+            )
+        if any(c.verdict == "changed" for c in trouble):
+            click.echo(
+                _(
+                    "To repair them: 'batchzoom sync --force --yes' puts the sheet's values "
+                    "back on a meeting changed on Zoom."
+                ),
+                err=True,
+            )
     finish(exit_code)
