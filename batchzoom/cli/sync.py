@@ -13,6 +13,7 @@ import click
 from batchzoom.cli.app import EXIT_CODES, INCOMPLETE, OK, cli, finish, outcome_exit
 from batchzoom.cli.common import (
     connect,
+    echo_registrations,
     print_report,
     progress_line,
     refuse_invalid,
@@ -161,6 +162,7 @@ def sync_command(
         applied=report.applied,
         missing_rows=missing,
     )
+    echo_registrations(report, quiet=quiet or as_json)
     if html is not None:
         account = settings.zoom.account_id if settings.zoom is not None else None
         report_run(html, loaded, report, settings=settings, quiet=silent, account=account)

@@ -164,6 +164,8 @@ def schedule(
         options,
         account=account,
         create=not options.dry_run,  # a dry run never creates a journal
+        sessions=validation.sessions,
+        notes=report.warnings,
     ) as journal:
         entries = journal.entries() if journal else {}
         settled, doubtful, new, unverified = _classify(validation.sessions, entries, now())
@@ -177,7 +179,7 @@ def schedule(
         # foreign journal from causing duplicates.
         sent_earlier = {key for _, key in doubtful}  # a create sent, its answer not recorded
         doubtful, new = doubtful + new, []
-        report.warnings = [
+        report.warnings += [
             *map(row_warning, validation.warnings),
             *quota_warnings(
                 [s for s, _ in new + doubtful],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -29,7 +29,7 @@ from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Loaded, RunReport
 from batchzoom.files.roster import SourceInfo
 from batchzoom.files.writeback import WriteOutcome, remove_stale_temporaries, write_results
-from batchzoom.model.outcomes import RowOutcome, row_outcome
+from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import Session
 
 NO_ACCOUNT = "-"  # the journal's account of a dry run that knows none
@@ -95,9 +95,19 @@ def holding_lock(paths: RunPaths, options: Settings, *, create: bool = True) -> 
 
 @contextmanager
 def locked_journal(
-    source: SourceInfo, options: Settings, *, account: str, create: bool = True
+    source: SourceInfo,
+    options: Settings,
+    *,
+    account: str,
+    create: bool = True,
+    sessions: Sequence[Session] = (),
+    notes: list[str] | None = None,
 ) -> Iterator[Journal | None]:
-    """Hold the roster's lock and open its journal (None when ``create`` is off and there is none)."""
+    """Hold the roster's lock and open its journal (None when ``create`` is off and there is none).
+
+    A journal whose roster moved or was renamed is adopted when ``sessions`` match its rows
+    (``Journal.check_roster``); the one line saying so goes to ``notes``.
+    """
     paths = RunPaths.for_settings(source.path, options)
     with holding_lock(paths, options, create=create) as held:
         if held:
@@ -108,7 +118,10 @@ def locked_journal(
         with Journal(
             paths.journal, account=account, now=options.now, read_only=not create
         ) as journal:
-            journal.check_roster(source.path, record=create)
+            rows = {row_key(s): s.meeting_id for s in sessions}
+            note = journal.check_roster(source.path, record=create, sheet=source.sheet, rows=rows)
+            if note is not None and notes is not None:
+                notes.append(note)
             yield journal
 
 

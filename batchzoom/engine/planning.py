@@ -22,6 +22,7 @@ from batchzoom.engine.lifecycle import RunPaths
 from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Loaded
 from batchzoom.files.roster import Roster, read_roster
+from batchzoom.files.targets import refuse_in_place
 from batchzoom.model import pools, recurrence
 from batchzoom.model.missing_columns import missing_column_warnings
 from batchzoom.model.outcomes import row_key
@@ -40,6 +41,8 @@ def load(path: Path, settings: Settings) -> Loaded:
     roster = read_roster(
         path, sheet=settings.sheet, encoding=settings.encoding, aliases=settings.aliases
     )
+    if settings.in_place:
+        refuse_in_place(roster.source)  # an .xls or .ods roster: before anything is sent
     options = settings.validation()
     paths = RunPaths.for_settings(path, settings)
     sent = set() if options.allow_past else sent_row_keys(paths.journal)
