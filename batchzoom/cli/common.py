@@ -29,7 +29,9 @@ from batchzoom.core.errors import ConfigError, InterruptedRunError
 # not load the HTTP stack, the workbook readers or the sandbox.
 if TYPE_CHECKING:
     from batchzoom.cli.progress import RunProgress
+    from batchzoom.engine.events import ScheduleReport
     from batchzoom.engine.settings import Settings
+    from batchzoom.engine.sync import SyncReport
     from batchzoom.files.results import Loaded, RunReport
     from batchzoom.sandbox import Sandbox
     from batchzoom.zoom import Plan
@@ -288,7 +290,7 @@ def print_report(
     click.echo(summary_line(report))
 
 
-def echo_registrations(report: RunReport, *, quiet: bool) -> None:
+def echo_registrations(report: ScheduleReport | SyncReport, *, quiet: bool) -> None:
     """One line on what registering attendees did, when the roster had any."""
     done = report.registered
     if done is None or quiet:

@@ -36,14 +36,7 @@ from batchzoom.engine.journal import Entry, Journal
 from batchzoom.engine.lifecycle import interrupted, locked_journal, write_sheet
 from batchzoom.engine.looking import ZoomView, listings, look_at_zoom
 from batchzoom.engine.registrations import Registered
-from batchzoom.engine.run import (
-    Run,
-    apply_all,
-    from_entry,
-    row_info,
-    settle_all,
-    zoom_run,
-)
+from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_all, zoom_run
 from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Loaded, ProgressCallback, RunReport, invalid_outcomes
 from batchzoom.files.writeback import check_target
