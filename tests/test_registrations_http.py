@@ -151,6 +151,7 @@ def test_ics_per_attendee_writes_each_person_a_calendar_with_their_own_link(
     )
     assert result.exit_code == 0, result.output
     assert "Wrote 4 attendee calendars to" in result.stdout
+    assert "Attendees: 5 attendees registered.\n" in result.stdout  # "all" counts per session
     names = sorted(path.name for path in folder.iterdir())
     assert names == [
         "both@example.com.ics",
@@ -195,6 +196,10 @@ def test_sync_adds_new_attendees_and_cancels_removed_ones_but_not_those_added_by
         cli, ["sync", str(roster), "--attendees", str(people), "--yes"], env=env
     )
     assert second.exit_code == 0, second.output
+    assert (
+        "Attendees: 1 attendee registered, 2 already registered, 3 cancelled (no longer on the "
+        "sheet).\n" in second.stdout  # one0, and "both" of both sessions
+    )
     assert registered(sandbox, meeting) == [
         "new@example.com",
         "one1@example.com",
