@@ -412,7 +412,13 @@ def test_reconcile_cli_exits_4_and_names_the_rows_to_look_at(
     assert lines[2].endswith("topic 'Korean 2 국어' -> 'Renamed'")
     assert lines[3] == "5 meetings checked: 3 match, 1 deleted, 1 changed."
     assert len(lines) == 4
-    assert err == "Nothing was changed on Zoom or in the journal; look at these meetings in Zoom.\n"
+    assert err.splitlines() == [  # issue 18.9: it says which command repairs what
+        "Nothing was changed on Zoom or in the journal; look at these meetings in Zoom.",
+        "To repair them: 'batchzoom sync --yes' re-creates a meeting deleted on Zoom "
+        "(new id and link, written to the sheet).",
+        "To repair them: 'batchzoom sync --force --yes' puts the sheet's values back on "
+        "a meeting changed on Zoom.",
+    ]
     assert sandbox.client_secret not in out + err
 
 
@@ -529,3 +535,40 @@ def test_the_start_recorded_at_planning_is_used_when_zoom_returned_none() -> Non
     )
     assert (check.verdict, check.changed) == ("changed", ("start_time",))
     assert compare(entry(), None).verdict == "deleted"
+
+
+def test_reconcile_sandbox_checks_the_meetings_schedule_sandbox_made(
+    tmp_path: Path, env: dict[str, str | None]
+) -> None:
+    """reconcile --sandbox reads the sandbox that schedule --sandbox kept beside the roster."""
+    roster = write_roster(
+        tmp_path / "term.csv", [line("S1", "Math", 3, ALICE), line("S2", "Art", 4, BOB)]
+    )
+    code, out, err = invoke(env, "schedule", roster, "--sandbox", "--quiet")
+    assert code == 0, out + err
+    code, out, err = invoke(env, "reconcile", roster, "--sandbox")
+    assert code == 0, out + err
+    assert out.splitlines()[-1] == "2 meetings checked: 2 match."
+    state = Sandbox(SandboxConfig(state_file=tmp_path / "term.batchzoom.sandbox.json"))
+    with state, zoom_api(state) as api:
+        deleted = state.meetings()[0]["id"]
+        assert api.delete(f"meetings/{deleted}").status_code == 204
+    code, out, err = invoke(env, "reconcile", roster, "--sandbox", "--json")
+    assert code == 4
+    assert json.loads(out)["counts"]["deleted"] == 1
+
+
+def test_reconcile_quiet_says_nothing_while_all_match_and_one_line_otherwise(
+    scheduled: tuple[Path, Path, list[dict[str, Any]]],
+    sandbox: Sandbox,
+    env: dict[str, str | None],
+) -> None:
+    roster, _, meetings = scheduled
+    code, out, err = invoke(env | sandbox_env(sandbox), "reconcile", roster, "--quiet")
+    assert (code, out, err) == (0, "", "")
+    with zoom_api(sandbox) as api:
+        api.delete(f"meetings/{meetings[1]['id']}")
+    code, out, err = invoke(env | sandbox_env(sandbox), "reconcile", roster, "--quiet")
+    assert (code, out) == (4, "")
+    assert err.count("\n") == 1
+    assert err.startswith("1 of 5 meetings were deleted or changed on Zoom (rows 3): run ")

@@ -133,7 +133,10 @@ def test_json_output_holds_every_problem(tmp_path: Path) -> None:
 
 def test_a_csv_with_a_bom_and_a_title_row_is_read(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
-    text = "Timetable\r\nTopic;Start;Duration;Time zone\r\nIntro;2027-05-03 18:24;90;UTC\r\n"
+    text = (
+        "Timetable\r\nTopic;Start;Duration;Time zone;Host\r\n"
+        "Intro;2027-05-03 18:24;90;UTC;kim@school.example\r\n"
+    )
     path.write_bytes(text.encode("utf-8-sig"))
     assert run(path) == (0, "1 row checked: 1 valid, 0 invalid.\n", "")
 
@@ -141,7 +144,8 @@ def test_a_csv_with_a_bom_and_a_title_row_is_read(tmp_path: Path) -> None:
 def test_a_csv_with_korean_headers_and_korean_times_is_read(tmp_path: Path) -> None:
     path = tmp_path / "ko.csv"
     text = (
-        "주제,날짜,시간,진행 시간(분),시간대\r\n국어,2027-05-03,오후 6:30,1시간 30분,Asia/Seoul\r\n"
+        "주제,날짜,시간,진행 시간(분),시간대,호스트\r\n"
+        "국어,2027-05-03,오후 6:30,1시간 30분,Asia/Seoul,kim@school.example\r\n"
     )
     path.write_bytes(text.encode("cp949"))
     assert run(path, "--encoding", "cp949")[0:2] == (0, "1 row checked: 1 valid, 0 invalid.\n")
@@ -151,7 +155,11 @@ def test_a_password_protected_workbook_exits_1_saying_to_remove_the_password(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "locked.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
+    # An encrypted workbook is an OLE2 file holding the streams EncryptionInfo and
+    # EncryptedPackage (names in UTF-16 in its directory).
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024) + "EncryptionInfo".encode("utf-16-le")
+    )
     assert run(path) == (
         1,
         "",

@@ -26,6 +26,8 @@ from tests.crashes import Crash, CrashingTransport
 from tests.rosters import write_csv
 from tests.test_sync import ALICE, BOB, HEADERS, changes_sent, rows_of
 
+CAROL = "carol@school.example"
+
 RunSync = Callable[..., SyncReport]
 RunSchedule = Callable[[Path, Sandbox], None]
 
@@ -261,3 +263,117 @@ def test_the_journal_keeps_the_body_a_lost_create_sent(
         entry = journal.get("id:S0000")
     assert entry is not None and entry.state == "intent"
     assert (entry.body or {})["topic"] == "Class S0" and entry.host == ALICE
+
+
+def test_undoing_an_interrupted_host_change_keeps_the_original_meeting(
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
+) -> None:
+    rows = rows_of(1)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    [original] = live(sandbox)
+    rows[0][5] = BOB
+    write_csv(roster, rows, HEADERS)
+    killed(run_sync, roster, sandbox, "POST", "/meetings")
+    assert len(live(sandbox)) == 2
+    rows[0][5] = ALICE
+    write_csv(roster, rows, HEADERS)
+    report = run_sync(roster, sandbox)
+    [meeting] = live(sandbox)
+    assert meeting["id"] == original["id"] and meeting["host_email"] == ALICE
+    assert meeting["join_url"] == original["join_url"]
+    assert report.outcomes[0].meeting_id == original["id"]
+    settled(run_sync, roster, sandbox)
+    assert [m["id"] for m in live(sandbox)] == [original["id"]]
+
+
+def test_an_interrupted_host_change_then_a_third_host_leaves_one_meeting(
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
+) -> None:
+    rows = rows_of(1)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    rows[0][5] = BOB
+    write_csv(roster, rows, HEADERS)
+    killed(run_sync, roster, sandbox, "POST", "/meetings")
+    rows[0][5] = CAROL
+    write_csv(roster, rows, HEADERS)
+    run_sync(roster, sandbox)
+    [meeting] = live(sandbox)
+    assert meeting["host_email"] == CAROL
+    settled(run_sync, roster, sandbox)
+
+
+def _delete_on_zoom(sb: Sandbox, meeting_id: int) -> None:
+    token = httpx.post(
+        sb.token_url,
+        auth=(sb.client_id, sb.client_secret),
+        data={"grant_type": "account_credentials", "account_id": sb.account_id},
+    ).json()["access_token"]
+    response = httpx.delete(
+        f"{sb.api_url}/meetings/{meeting_id}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 204
+
+
+def test_sync_re_creates_a_meeting_deleted_on_zoom_after_confirmation(
+    tmp_path: Path, sandbox: Sandbox, run_schedule: RunSchedule, make_settings: MakeSettings
+) -> None:
+    rows = rows_of(2)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    gone = next(m for m in live(sandbox) if m["topic"] == "Class S1")
+    _delete_on_zoom(sandbox, gone["id"])
+    env = sandbox_env(sandbox)
+    runner = CliRunner()
+    asked = runner.invoke(cli, ["sync", str(roster), "--allow-past"], env=env)
+    assert asked.exit_code == 1 and "re-create" in asked.stdout, asked.output
+    assert len(live(sandbox)) == 1
+    checked = runner.invoke(cli, ["reconcile", str(roster)], env=env)
+    assert checked.exit_code == 4 and "'batchzoom sync --yes' re-creates" in checked.stderr
+    applied = runner.invoke(cli, ["sync", str(roster), "--allow-past", "--yes"], env=env)
+    assert applied.exit_code == 0, applied.output
+    again = next(m for m in live(sandbox) if m["topic"] == "Class S1")
+    assert again["id"] != gone["id"] and len(live(sandbox)) == 2
+    sheet = next(tmp_path.glob("*scheduled*")).read_text(encoding="utf-8")
+    assert again["join_url"] in sheet and gone["join_url"] not in sheet
+    settings = make_settings(sandbox, allow_past=True)
+    shown = schedule(load(roster, settings), settings).outcomes[1]
+    assert (shown.status, shown.meeting_id) == ("existing", again["id"])
+    assert runner.invoke(cli, ["reconcile", str(roster)], env=env).exit_code == 0
+
+
+def test_sync_force_puts_back_fields_changed_only_on_zoom(
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
+) -> None:
+    rows = rows_of(1)
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    meeting_id = live(sandbox)[0]["id"]
+    _patch_on_zoom(sandbox, meeting_id, {"topic": "Renamed in the portal", "agenda": "Other"})
+    plain = run_sync(roster, sandbox)  # without --force the edit made on Zoom stays
+    assert plain.plan is not None and plain.plan.steps == []
+    assert live(sandbox)[0]["topic"] == "Renamed in the portal"
+    forced = run_sync(roster, sandbox, force=True)
+    assert forced.plan is not None
+    [step] = forced.plan.steps
+    assert step.action == "update" and "topic" in step.describe()
+    [meeting] = live(sandbox)
+    assert (meeting["id"], meeting["topic"], meeting["agenda"]) == (
+        meeting_id,
+        "Class S0",
+        "Unit 1",
+    )
+    settled(run_sync, roster, sandbox)
+
+
+def test_force_clears_an_agenda_added_on_zoom_to_a_row_without_one(
+    tmp_path: Path, sandbox: Sandbox, run_sync: RunSync, run_schedule: RunSchedule
+) -> None:
+    rows = rows_of(1)
+    rows[0][7] = ""
+    roster = write_csv(tmp_path / "term.csv", rows, HEADERS)
+    run_schedule(roster, sandbox)
+    _patch_on_zoom(sandbox, live(sandbox)[0]["id"], {"agenda": "Added in the portal"})
+    run_sync(roster, sandbox, force=True)
+    assert live(sandbox)[0]["agenda"] == ""

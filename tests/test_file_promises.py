@@ -153,6 +153,53 @@ def test_a_journal_copied_with_another_roster_stops_the_run_before_sending(
     assert rows_of(new / "term.scheduled.csv") == rows_of(old / "term.scheduled.csv")
 
 
+@pytest.mark.parametrize("moved_to", ["2027 1학기/term.csv", "archive/2027-spring/timetable.csv"])
+def test_a_moved_or_renamed_roster_keeps_its_journal_with_one_note(
+    tmp_path: Path, sandbox: Sandbox, moved_to: str
+) -> None:
+    """A term folder moved (or the roster renamed) is the same roster: its rows match the journal,
+    so the next run adopts it with one note line and creates nothing twice."""
+    old = tmp_path / "2027 spring"
+    old.mkdir()
+    roster = write_csv(old / "term.csv", session_rows(3))
+    assert invoke(["schedule", str(roster), "--allow-past"], sandbox, tmp_path).exit_code == 0
+    made = len(sandbox.meetings())
+    target = tmp_path / moved_to
+    target.parent.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(old, target.parent)
+    (target.parent / "term.csv").rename(target)
+    (target.parent / "term.batchzoom.db").rename(target.with_name(target.stem + ".batchzoom.db"))
+    result = invoke(["schedule", str(target), "--allow-past"], sandbox, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "3 existing" in result.stdout
+    notes = [line for line in result.stderr.splitlines() if "moved to" in line]
+    assert len(notes) == 1 and str(old / "term") in notes[0] and target.name in notes[0]
+    assert len(sandbox.meetings()) == made
+    again = invoke(["schedule", str(target), "--allow-past"], sandbox, tmp_path)
+    assert again.exit_code == 0 and "moved to" not in again.output  # adopted once, for good
+
+
+def test_a_moved_journal_whose_rows_do_not_match_still_stops_the_run(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """A journal carried beside a different roster is not adopted: both rosters are named."""
+    old = tmp_path / "2027 1학기"
+    old.mkdir()
+    roster = write_csv(old / "term.csv", session_rows(2))
+    assert invoke(["schedule", str(roster), "--allow-past"], sandbox, tmp_path).exit_code == 0
+    new = tmp_path / "2027 2학기"
+    new.mkdir()
+    (old / "term.batchzoom.db").rename(new / "term.batchzoom.db")
+    shutil.rmtree(old)
+    write_csv(new / "term.csv", session_rows(2, prefix="F"))
+    made = len(sandbox.meetings())
+    result = invoke(["schedule", str(new / "term.csv"), "--allow-past"], sandbox, tmp_path)
+    assert result.exit_code == 1
+    message = result.output.strip().splitlines()[-1]
+    assert str(old / "term") in message and "term.csv" in message
+    assert len(sandbox.meetings()) == made
+
+
 def test_a_roster_saved_in_the_other_format_keeps_its_journal(
     tmp_path: Path, sandbox: Sandbox
 ) -> None:

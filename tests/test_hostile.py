@@ -389,8 +389,8 @@ DAILY_LIMIT_BODY = json.dumps(
     [
         {"Date": "Fri, 31 Dec 9999 23:59:59 GMT"},
         {"Retry-After": "2999-01-01T00:00:00Z", "Date": "Fri, 31 Dec 9999 12:00:00 GMT"},
-        {"Retry-After": "99999999999"},
-        {"X-RateLimit-Reset": "999999999999"},
+        {"Retry-After": "99999999999", "Date": "Mon, 05 May 2031 10:00:00 GMT"},
+        {"X-RateLimit-Reset": "999999999999", "Date": "Mon, 05 May 2031 10:00:00 GMT"},
     ],
 )
 def test_a_daily_limit_whose_reset_lies_centuries_ahead_resumes_at_our_next_midnight(

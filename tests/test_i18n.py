@@ -154,3 +154,63 @@ def test_the_library_speaks_english_unless_told() -> None:
         assert _(message) == "중단되었습니다. 이어서 하려면 같은 명령을 다시 실행하세요."
         assert i18n.language() == "ko"
     assert _(message) == message
+
+
+KOREAN_ROSTER = (
+    "아이디,주제,날짜,시간,진행 시간(분),시간대,호스트,비밀번호\n"
+    "1,국어,2036-03-04,09:00,2000,Asia/Seoul,kim.minji@school.example,pass word\n"
+    "2,수학,2036-03-04,10:00,abc,Asia/Seoul,kim,ok\n"
+)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_validate_speaks_the_chosen_language(tmp_path: Path, lang: str) -> None:
+    """The problem table, its messages and the summary are in the chosen language; codes,
+    the user's own headers and the exit status are the same in both."""
+    roster = tmp_path / "bad.csv"
+    roster.write_text(KOREAN_ROSTER, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", lang])
+    assert result.exit_code == 3
+    lines = result.stdout.splitlines()
+    codes = ["duration-range", "password-format", "duration-format", "host-format"]
+    assert [next(word for word in line.split() if "-" in word) for line in lines[1:5]] == codes
+    assert all(line.split()[0] in ("2", "3") for line in lines[1:5])
+    if lang == "ko":
+        assert lines[0].split() == ["행", "열", "문제", "설명"]
+        assert "' '은(는) 쓸 수 없습니다" in lines[2]
+        assert lines[-1] == "2개 행 검사: 올바름 0, 올바르지 않음 2 (문제 4건)."
+        assert english_sentences(result.stdout) == []
+    else:
+        assert lines[0].split() == ["Row", "Column", "Problem", "Message"]
+        assert "(not ' ')" in lines[2]
+        assert lines[-1] == "2 rows checked: 0 valid, 2 invalid (4 problems)."
+
+
+def test_the_readme_shows_real_korean_validate_output(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ batchzoom validate bad.csv --lang ko\n", 1)[1].split("```", 1)[0]
+    roster = tmp_path / "bad.csv"
+    roster.write_text(KOREAN_ROSTER, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "ko"])
+    assert result.stdout == shown
+
+
+@pytest.mark.parametrize(
+    ("repeat", "days", "interval", "expected_days"),
+    [("격주", "월", None, (2,)), ("격주 월수", None, None, (2, 4)), ("격주", "화", "3", (3,))],
+)
+def test_every_other_week_is_weekly_with_interval_two(
+    repeat: str, days: str | None, interval: str | None, expected_days: tuple[int, ...]
+) -> None:
+    from batchzoom.model import recurrence
+
+    cells: list[object] = [None] * len(recurrence.FIELDS)
+    cells[recurrence.FIELDS.index("repeat")] = repeat
+    cells[recurrence.FIELDS.index("weekly_days")] = days
+    cells[recurrence.FIELDS.index("repeat_interval")] = interval
+    cells[recurrence.FIELDS.index("end_times")] = "8"
+    parsed = recurrence.parse_cells(cells)
+    assert parsed is not None
+    assert parsed.kind == recurrence.WEEKLY
+    assert parsed.interval == (int(interval) if interval else 2)
+    assert parsed.weekly_days == expected_days

@@ -144,7 +144,7 @@ def test_results_are_written_into_the_attendee_sheet_only(tmp_path: Path) -> Non
             AttendeeResult(3, "ONE", "added", "r2", "https://zoom.example/w/1?tk=2"),
         ],
         target,
-    )
+    )  # a workbook of its own: the result is a copy of it
     written = openpyxl.load_workbook(target)
     assert [[c.value for c in row] for row in written["Attendees"].iter_rows()] == [
         ["id", "email", "first_name", "Note", "zoom_registrant_id", "zoom_join_url",

@@ -151,6 +151,7 @@ def test_ics_per_attendee_writes_each_person_a_calendar_with_their_own_link(
     )
     assert result.exit_code == 0, result.output
     assert "Wrote 4 attendee calendars to" in result.stdout
+    assert "Attendees: 5 attendees registered.\n" in result.stdout  # "all" counts per session
     names = sorted(path.name for path in folder.iterdir())
     assert names == [
         "both@example.com.ics",
@@ -169,4 +170,46 @@ def test_ics_per_attendee_writes_each_person_a_calendar_with_their_own_link(
     assert sorted(str(e.get("summary")) for e in both.walk("VEVENT")) == [
         "Open day",
         "Weekly class",
+    ]
+
+
+def test_sync_adds_new_attendees_and_cancels_removed_ones_but_not_those_added_by_hand(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from click.testing import CliRunner
+
+    from batchzoom.cli import cli
+    from tests.conftest import sandbox_env
+
+    roster, people = files(tmp_path, one=3, series=0)
+    env = sandbox_env(sandbox)
+    first = CliRunner().invoke(cli, ["schedule", str(roster), "--attendees", str(people)], env=env)
+    assert first.exit_code == 0, first.output
+    meeting = int(results(tmp_path / "roster.scheduled.csv")[0]["zoom_meeting_id"])
+    with quick_client(zoom_settings(sandbox)) as client:
+        client.add_registrant(meeting, {"email": "walkin@example.com", "first_name": "Walk"})
+    # one0 leaves the sheet; new@ joins it.
+    rows = [["ONE", f"one{n}@example.com", f"One{n}", "Kim"] for n in (1, 2)]
+    rows.append(["ONE", "new@example.com", "New", "Choi"])
+    write_csv(people, rows, ("id", "email", "first_name", "last_name"))
+    second = CliRunner().invoke(
+        cli, ["sync", str(roster), "--attendees", str(people), "--yes"], env=env
+    )
+    assert second.exit_code == 0, second.output
+    assert (
+        "Attendees: 1 attendee registered, 2 already registered, 3 cancelled (no longer on the "
+        "sheet).\n" in second.stdout  # one0, and "both" of both sessions
+    )
+    assert registered(sandbox, meeting) == [
+        "new@example.com",
+        "one1@example.com",
+        "one2@example.com",
+        "walkin@example.com",
+    ]
+    assert "both@example.com" not in registered(sandbox, meeting)  # removed: cancelled
+    written = results(tmp_path / "people.registered.csv")
+    assert [(row["email"], row["zoom_status"]) for row in written] == [
+        ("one1@example.com", "registered"),
+        ("one2@example.com", "registered"),
+        ("new@example.com", "registered"),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import stat
@@ -360,16 +361,88 @@ def test_output_to_an_explicit_path(tmp_path: Path) -> None:
 
 
 def test_in_place_updates_the_roster_and_keeps_a_bak(tmp_path: Path) -> None:
-    """in_place rewrites the roster (0600) and keeps <name>.bak, byte-identical to the old one."""
+    """in_place rewrites the roster (keeping its own mode) and keeps <name>.bak (0600),
+    byte-identical to the old one."""
     source = make_workbook(tmp_path / "spring.xlsx")
+    source.path.chmod(0o644)
     original = source.path.read_bytes()
     outcome = write_results(source, {3: CREATED}, in_place=True)
-    assert outcome == type(outcome)(source.path, tmp_path / "spring.xlsx.bak", False, None)
+    assert (outcome.path, outcome.backup, outcome.diverted) == (
+        source.path, tmp_path / "spring.xlsx.bak", False
+    )  # fmt: skip
+    assert outcome.roster_sha256 == hashlib.sha256(source.path.read_bytes()).hexdigest()
     assert (tmp_path / "spring.xlsx.bak").read_bytes() == original
     assert cell(sheet_of(source.path), 3, 10).value == "created"
-    assert stat.S_IMODE(source.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(source.path.stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "spring.xlsx.bak").stat().st_mode) == 0o600
     assert leftovers(tmp_path) == []
+
+
+EXISTING = RowResult(**{**CREATED.__dict__, "status": "existing"})
+
+
+def make_csv(path: Path, text: str) -> SourceInfo:
+    write_csv(path, text, "utf-8")
+    return read_source(path)
+
+
+def read_source(path: Path) -> SourceInfo:
+    """The roster as a new run reads it (the fixtures' header rows, sheets and encodings)."""
+    if path.suffix == ".csv":
+        return source_for(path, header_row=1, encoding="utf-8", delimiter=",")
+    return source_for(path, header_row=2, sheet="Timetable")
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o600, 0o664])
+def test_a_roster_written_in_place_keeps_its_mode_and_owner(tmp_path: Path, mode: int) -> None:
+    source = make_csv(tmp_path / "spring.csv", "ID,Topic\r\nA,x\r\n")
+    source.path.chmod(mode)
+    before = source.path.stat()
+    write_results(source, {2: CREATED}, in_place=True)
+    after = source.path.stat()
+    assert stat.S_IMODE(after.st_mode) == mode
+    assert (after.st_uid, after.st_gid) == (before.st_uid, before.st_gid)
+
+
+def test_a_write_that_changes_nothing_writes_nothing(tmp_path: Path) -> None:
+    """The same results again: neither the roster nor a result sheet is rewritten."""
+    source = make_workbook(tmp_path / "spring.xlsx")
+    first = write_results(source, {3: CREATED})
+    os.utime(first.path, ns=(1_000_000_000, 1_000_000_000))
+    again = write_results(source, {3: CREATED})
+    assert again.unchanged and again.path == first.path
+    assert first.path.stat().st_mtime_ns == 1_000_000_000
+
+    roster = make_workbook(tmp_path / "term.xlsx")
+    write_results(roster, {3: CREATED}, in_place=True)
+    written = read_source(roster.path)
+    os.utime(written.path, ns=(2_000_000_000, 2_000_000_000))
+    written = read_source(roster.path)
+    outcome = write_results(written, {3: CREATED}, in_place=True)
+    assert outcome.unchanged and outcome.backup == tmp_path / "term.xlsx.bak"
+    assert written.path.stat().st_mtime_ns == 2_000_000_000
+
+
+def test_the_bak_keeps_the_users_version_while_the_roster_is_batchzooms_own_output(
+    tmp_path: Path,
+) -> None:
+    """Run after run, .bak is the roster from before batchzoom changed it, never batchzoom's output;
+    once the user saves the roster again, the next change backs up the user's new version."""
+    source = make_csv(tmp_path / "spring.csv", "ID,Topic\r\nA,x\r\n")
+    users_own = source.path.read_bytes()
+    first = write_results(source, {2: CREATED}, in_place=True)
+    second = write_results(
+        read_source(source.path), {2: EXISTING}, in_place=True, our_last=first.roster_sha256
+    )
+    assert not second.unchanged
+    assert (tmp_path / "spring.csv.bak").read_bytes() == users_own
+    edited = source.path.read_bytes() + b"B,y\r\n"  # the user adds a row and saves
+    source.path.write_bytes(edited)
+    write_results(
+        read_source(source.path), {2: EXISTING, 3: CREATED}, in_place=True,
+        our_last=second.roster_sha256,
+    )  # fmt: skip
+    assert (tmp_path / "spring.csv.bak").read_bytes() == edited
 
 
 def test_output_naming_the_roster_itself_is_in_place_with_a_bak(tmp_path: Path) -> None:

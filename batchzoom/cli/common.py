@@ -268,3 +268,21 @@ def print_report(
         if outcome.status in {"failed", "deferred", "changed"}:
             click.echo(f"Row {outcome.row} {outcome.status}: {outcome.error}")
     click.echo(summary_line(report))
+
+
+def echo_registrations(report: RunReport, *, quiet: bool) -> None:
+    """One line on what registering attendees did, when the roster had any."""
+    done = report.registered
+    if done is None or quiet:
+        return
+    parts = [f"{done.added} attendee{'s' if done.added != 1 else ''} registered"]
+    for count, what in (
+        (done.existing, "already registered"),
+        (done.deferred, "deferred by Zoom's daily limit"),
+        (done.failed, "refused by Zoom"),
+        (done.in_doubt, "unconfirmed (looked for on the next run)"),
+        (done.cancelled, "cancelled (no longer on the sheet)"),
+    ):
+        if count:
+            parts.append(f"{count} {what}")
+    click.echo("Attendees: " + ", ".join(parts) + ".")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
+from batchzoom.core.i18n import _, ngettext
 from batchzoom.engine.config import FILE_NAME
 
 # The row model is imported where it is used, so that ``--help`` starts quickly.
@@ -69,7 +70,9 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
         codecs.lookup(value)
     except LookupError:
         raise click.BadParameter(
-            f'"{value}" is not a known encoding; use utf-8, utf-8-sig or cp949.'
+            _('"{value}" is not a known encoding; use utf-8, utf-8-sig or cp949.').format(
+                value=value
+            )
         ) from None
     return value
 
@@ -175,7 +178,7 @@ def _pad(text: str, width: int) -> str:
 
 def problem_table(problems: Sequence[Problem]) -> str:
     """Problems as an aligned text table: Row, Column, Problem, Message."""
-    head = ("Row", "Column", "Problem", "Message")
+    head = (_("Row"), _("Column"), _("Problem"), _("Message"))
     lines = [
         (
             "-" if problem.row is None else str(problem.row),
@@ -197,14 +200,17 @@ def summary(validation: Validation) -> str:
     """One line: how many rows were checked, valid and invalid."""
     rows = len(validation.rows)
     invalid = len(validation.invalid_rows)
-    noun = "row" if rows == 1 else "rows"
-    text = f"{rows} {noun} checked: {rows - invalid} valid, {invalid} invalid"
+    text = ngettext(
+        "{rows} row checked: {valid} valid, {invalid} invalid",
+        "{rows} rows checked: {valid} valid, {invalid} invalid",
+        rows,
+    ).format(rows=rows, valid=rows - invalid, invalid=invalid)
     count = len(validation.problems)
     if count:
-        text += f" ({count} problem{'s' if count != 1 else ''})"
+        text += ngettext(" ({count} problem)", " ({count} problems)", count).format(count=count)
     warned = len(validation.warnings)
     if warned:
-        text += f"; {warned} warning{'s' if warned != 1 else ''}"
+        text += ngettext("; {count} warning", "; {count} warnings", warned).format(count=warned)
     return text + "."
 
 
@@ -212,13 +218,16 @@ def attendee_summary(attendees: AttendeeValidation) -> str:
     """One line: how many attendee rows were checked, and the attendees to register."""
     rows = len(attendees.rows)
     invalid = len(attendees.invalid_rows)
-    noun = "row" if rows == 1 else "rows"
     registrants = len(attendees.attendees)
-    return (
-        f"{attendees.sheet}: {rows} attendee {noun} checked: {rows - invalid} valid, "
-        f"{invalid} invalid; {registrants} registration{'s' if registrants != 1 else ''} "
-        "to make."
-    )
+    checked = ngettext(
+        "{sheet}: {rows} attendee row checked: {valid} valid, {invalid} invalid;",
+        "{sheet}: {rows} attendee rows checked: {valid} valid, {invalid} invalid;",
+        rows,
+    ).format(sheet=attendees.sheet, rows=rows, valid=rows - invalid, invalid=invalid)
+    to_make = ngettext(
+        "{count} registration to make.", "{count} registrations to make.", registrants
+    ).format(count=registrants)
+    return f"{checked} {to_make}"
 
 
 def _attendees_json(attendees: AttendeeValidation) -> dict[str, Any]:
@@ -278,15 +287,16 @@ def echo_report(
         click.echo(problems_json(roster, validation, attendees))
         return
     if roster.ignored:
-        click.echo("Ignored columns: " + ", ".join(name.strip() for name in roster.ignored))
+        names = ", ".join(name.strip() for name in roster.ignored)
+        click.echo(_("Ignored columns: {names}").format(names=names))
     if validation.problems:
         click.echo(problem_table(validation.problems))
     if validation.warnings:
-        click.echo("Warnings (these rows are still scheduled; --strict makes them errors):")
+        click.echo(_("Warnings (these rows are still scheduled; --strict makes them errors):"))
         click.echo(problem_table(validation.warnings))
     click.echo(summary(validation))
     if attendees is not None:
         if attendees.problems:
-            click.echo(f"Problems on the {attendees.sheet} sheet:")
+            click.echo(_("Problems on the {sheet} sheet:").format(sheet=attendees.sheet))
             click.echo(problem_table(attendees.problems))
         click.echo(attendee_summary(attendees))

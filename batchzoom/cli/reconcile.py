@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import ExitStack
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,9 +14,11 @@ import click
 
 from batchzoom.cli.app import INCOMPLETE, OK, cli, finish
 from batchzoom.cli.status import text_table
+from batchzoom.core.i18n import _
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import MeetingCheck, ReconcileReport
+    from batchzoom.zoom import ZoomSettings
 
 EXIT_CODES = (
     "Exit codes: 0 every meeting matches; 1 could not run (state file, credentials, Zoom "
@@ -62,6 +66,31 @@ def reconcile_json(report: ReconcileReport, journal: Path, exit_code: int) -> st
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+def _sandbox_account(
+    stack: ExitStack, journal_path: Path, now: datetime, *, quiet: bool
+) -> ZoomSettings:
+    """The account of the sandbox that ``schedule --sandbox`` kept beside this journal."""
+    from batchzoom.core.secret import Secret
+    from batchzoom.sandbox import Sandbox, SandboxConfig
+    from batchzoom.zoom import ZoomSettings
+
+    sandbox = stack.enter_context(
+        Sandbox(SandboxConfig(state_file=journal_path.with_suffix(".sandbox.json")))
+    )
+    sandbox.clock.set(now)
+    if not quiet:
+        click.echo(
+            f"Using a local Zoom sandbox at {sandbox.base_url} (no real meetings).", err=True
+        )
+    return ZoomSettings(
+        sandbox.account_id,
+        sandbox.client_id,
+        Secret(sandbox.client_secret),
+        token_url=sandbox.token_url,
+        api_url=sandbox.api_url,
+    )
+
+
 def _detail(check: MeetingCheck) -> str:
     if check.verdict == "deleted":
         return f"{check.topic!r} at {check.start_time} is no longer on Zoom"
@@ -85,7 +114,11 @@ def _detail(check: MeetingCheck) -> str:
 @click.option("--allow-insecure-http", is_flag=True,
               help="Allow http:// token/API URLs to another machine (the secret travels "
                    "unencrypted).")  # fmt: skip
+@click.option("--sandbox", "sandbox", is_flag=True,
+              help="Check against the local Zoom sandbox that schedule --sandbox used.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing while every meeting matches; else one line on stderr.")  # fmt: skip
 def reconcile_command(
     roster: Path,
     state: Path | None,
@@ -93,7 +126,9 @@ def reconcile_command(
     token_url: str | None,
     api_url: str | None,
     allow_insecure_http: bool,
+    sandbox: bool,
     as_json: bool,
+    quiet: bool,
 ) -> None:
     """Check every meeting the journal of ROSTER recorded against Zoom.
 
@@ -114,22 +149,38 @@ def reconcile_command(
     settings = resolve(state=state, env_file=env_file, token_url=token_url, api_url=api_url)
     journal_path = settings.state or default_path(roster)
     day = settings.now().date().isoformat()
+    if sandbox and (token_url or api_url):
+        raise click.UsageError("--sandbox sets its own URLs; drop --token-url/--api-url.")
     journal = read_journal(journal_path, day=day, must_exist=True)
-    zoom = load_settings(
-        os.environ,
-        env_file=env_file,
-        cwd=Path.cwd(),
-        roster_dir=roster.parent,
-        token_url=token_url,
-        api_url=api_url,
-        allow_insecure_http=allow_insecure_http,
-    )
-    report = reconcile(journal, replace(settings, zoom=zoom))
+    with ExitStack() as stack:
+        if sandbox:
+            zoom = _sandbox_account(stack, journal_path, settings.now(), quiet=quiet or as_json)
+        else:
+            zoom = load_settings(
+                os.environ,
+                env_file=env_file,
+                cwd=Path.cwd(),
+                roster_dir=roster.parent,
+                token_url=token_url,
+                api_url=api_url,
+                allow_insecure_http=allow_insecure_http,
+            )
+        report = reconcile(journal, replace(settings, zoom=zoom))
     exit_code = OK if report.all_match else INCOMPLETE
     if as_json:
         click.echo(reconcile_json(report, journal_path, exit_code))
         finish(exit_code)
     trouble = [check for check in report.checks if check.verdict != "match"]
+    if quiet:
+        if trouble:
+            rows = sorted({c.row for c in trouble if c.row is not None})
+            named = f" (rows {', '.join(map(str, rows))})" if rows else ""
+            click.echo(
+                f"{len(trouble)} of {len(report.checks)} meetings were deleted or changed on "
+                f"Zoom{named}: run batchzoom reconcile {roster} to see them.",
+                err=True,
+            )
+        finish(exit_code)
     if trouble:
         click.echo(
             text_table(
@@ -156,4 +207,20 @@ def reconcile_command(
             "Nothing was changed on Zoom or in the journal; look at these meetings in Zoom.",
             err=True,
         )
+        if any(c.verdict == "deleted" for c in trouble):
+            click.echo(
+                _(
+                    "To repair them: 'batchzoom sync --yes' re-creates a meeting deleted on "
+                    "Zoom (new id and link, written to the sheet)."
+                ),
+                err=True,
+            )
+        if any(c.verdict == "changed" for c in trouble):
+            click.echo(
+                _(
+                    "To repair them: 'batchzoom sync --force --yes' puts the sheet's values "
+                    "back on a meeting changed on Zoom."
+                ),
+                err=True,
+            )
     finish(exit_code)

@@ -12,6 +12,7 @@ from batchzoom.cli.app import cli, finish, outcome_exit
 from batchzoom.cli.common import (
     EXIT_CODES,
     connect,
+    echo_registrations,
     print_report,
     progress_line,
     refuse_invalid,
@@ -98,6 +99,7 @@ def schedule_command(
         json_include_password=json_include_password,
         **extra,
     )
+    echo_registrations(report, quiet=quiet or as_json)
     if html is not None:
         account = settings.zoom.account_id if settings.zoom is not None else None
         report_run(html, loaded, report, settings=settings, quiet=quiet or as_json, account=account)

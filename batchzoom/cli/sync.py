@@ -14,6 +14,7 @@ from batchzoom.cli.app import INCOMPLETE, OK, cli, finish, outcome_exit
 from batchzoom.cli.common import (
     EXIT_CODES,
     connect,
+    echo_registrations,
     print_report,
     progress_line,
     refuse_invalid,
@@ -131,6 +132,9 @@ def sync_command(
             report = sync(
                 loaded, settings, confirm=confirmer(silent=silent, yes=yes), progress=progress
             )
+            from batchzoom.engine.events import sync_registrations
+
+            report.registered = sync_registrations(loaded, settings, report)
         finally:
             if progress is not None:
                 progress.close()
@@ -149,6 +153,7 @@ def sync_command(
         applied=report.applied,
         missing_rows=missing,
     )
+    echo_registrations(report, quiet=quiet or as_json)
     if html is not None:
         account = settings.zoom.account_id if settings.zoom is not None else None
         report_run(html, loaded, report, settings=settings, quiet=silent, account=account)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -137,9 +137,19 @@ def _classify(
 
 @contextmanager
 def locked_journal(
-    source: SourceInfo, options: Settings, *, account: str, create: bool = True
+    source: SourceInfo,
+    options: Settings,
+    *,
+    account: str,
+    create: bool = True,
+    sessions: Sequence[Session] = (),
+    notes: list[str] | None = None,
 ) -> Iterator[Journal | None]:
-    """Hold the roster's lock and open its journal (None when ``create`` is off and there is none)."""
+    """Hold the roster's lock and open its journal (None when ``create`` is off and there is none).
+
+    A journal whose roster moved or was renamed is adopted when ``sessions`` match its rows
+    (``Journal.check_roster``); the one line saying so goes to ``notes``.
+    """
     path = options.state or default_path(source.path)
     lock = path.with_suffix(".lock")
     with contextlib.ExitStack() as stack:
@@ -151,7 +161,10 @@ def locked_journal(
             yield None
             return
         with Journal(path, account=account, now=options.now, read_only=not create) as journal:
-            journal.check_roster(source.path, record=create)
+            rows = {row_key(s): s.meeting_id for s in sessions}
+            note = journal.check_roster(source.path, record=create, sheet=source.sheet, rows=rows)
+            if note is not None and notes is not None:
+                notes.append(note)
             yield journal
 
 
@@ -189,6 +202,8 @@ def schedule(
         options,
         account=account,
         create=not options.dry_run,  # a dry run never creates a journal
+        sessions=validation.sessions,
+        notes=report.warnings,
     ) as journal:
         entries = journal.entries() if journal else {}
         settled, doubtful, new, unverified = _classify(validation.sessions, entries, now())
@@ -202,7 +217,7 @@ def schedule(
         # foreign journal from causing duplicates.
         sent_earlier = {key for _, key in doubtful}  # a create sent, its answer not recorded
         doubtful, new = doubtful + new, []
-        report.warnings = [
+        report.warnings += [
             *map(row_warning, validation.warnings),
             *quota_warnings(
                 [s for s, _ in new + doubtful],

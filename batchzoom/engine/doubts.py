@@ -18,8 +18,7 @@ from typing import Any
 
 from batchzoom.engine.journal import Entry, Journal
 from batchzoom.zoom import ZoomClient
-
-RECURRING = 8  # Zoom's type of a recurring meeting with a fixed time
+from batchzoom.zoom.meetings import RECURRING
 
 
 def in_doubt(entries: Mapping[str, Entry]) -> list[Entry]:

@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from batchzoom.engine.journal import Journal
+from batchzoom.engine.journal import Journal, default_path
 from batchzoom.engine.journal.registrants import RegistrantJournal
 from batchzoom.engine.registrations import (
     Registered,
     Registrar,
+    cancel_removed,
     register_all,
     results_of,
     targets_of,
@@ -40,9 +41,11 @@ from batchzoom.model.attendees import (
 from batchzoom.model.cells import cell_text
 from batchzoom.model.outcomes import RowOutcome
 from batchzoom.model.rows import Session, Validation
+from batchzoom.zoom import ZoomClient
 
 if TYPE_CHECKING:
     from batchzoom.engine.run import Loaded, RunReport
+    from batchzoom.engine.settings import Settings
 
 
 def attendee_table(roster: Roster, attendees: Path | None = None) -> Roster | None:
@@ -105,7 +108,7 @@ def write_registrations(loaded: Loaded, registered: Registered, roster_output: P
     assert source is not None
     same_book = source.path == loaded.roster.source.path
     target = roster_output if same_book else default_attendee_output(source)
-    return write_attendee_results(source, results_of(registered), target)
+    return write_attendee_results(source, results_of(registered), target, into=same_book)
 
 
 def attendee_calendars(
@@ -138,3 +141,39 @@ def attendee_calendars(
         name = re.sub(r"[^\w.@+-]", "_", email) + ".ics"
         write_calendar(directory / name, items, include_password=include_password, now=now)
     return len(mine)
+
+
+def sync_registrations(
+    loaded: Loaded, options: Settings, report: RunReport, *, transport: Any = None
+) -> Registered | None:
+    """After a sync: register the sheet's new attendees and cancel the removed ones.
+
+    Only registrants batchzoom added (in the journal) are ever cancelled. The attendee sheet
+    gets every registration's result. None when there is no attendee sheet or nothing ran.
+    """
+    if loaded.attendees is None or options.zoom is None or options.dry_run:
+        return None
+    if report.output is None:
+        return None
+    ids = {outcome.row: outcome.meeting_id for outcome in report.outcomes}
+    targets = targets_of(loaded.validation.sessions, ids)
+    path = options.state or default_path(loaded.roster.source.path)
+    with (
+        ZoomClient(
+            options.zoom,
+            limits=options.limits(),
+            retry=options.retry,
+            transport=transport,
+            now=options.now,
+        ) as client,
+        RegistrantJournal(path, account=options.zoom.account_id, now=options.now) as book,
+    ):
+        registered = register_all(
+            client, book, targets, loaded.attendees.attendees, now=options.now
+        )
+        # Those cancelled have left the sheet: counted, not written back.
+        registered.cancelled = len(
+            cancel_removed(client, book, targets, loaded.attendees.attendees)
+        )
+    write_registrations(loaded, registered, report.output.path)
+    return registered

@@ -21,7 +21,9 @@ from batchzoom.engine.journal import default_path, read_journal, sent_row_keys
 from batchzoom.engine.run import Loaded
 from batchzoom.engine.settings import Settings
 from batchzoom.files.roster import Roster, read_roster
+from batchzoom.files.targets import refuse_in_place
 from batchzoom.model import pools, recurrence
+from batchzoom.model.missing_columns import missing_column_warnings
 from batchzoom.model.outcomes import row_key
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Session, Validation
@@ -38,6 +40,8 @@ def load(path: Path, settings: Settings) -> Loaded:
     roster = read_roster(
         path, sheet=settings.sheet, encoding=settings.encoding, aliases=settings.aliases
     )
+    if settings.in_place:
+        refuse_in_place(roster.source)  # an .xls or .ods roster: before anything is sent
     options = settings.validation()
     journal = settings.state or default_path(path)
     sent = set() if options.allow_past else sent_row_keys(journal)
@@ -47,12 +51,24 @@ def load(path: Path, settings: Settings) -> Loaded:
         validation = validate(roster, replace(options, allow_past=True))
         validation = validation.amended(_past_starts(roster, validation, sent, settings.now()))
     validation = validation.warned(roster.warnings)  # the file's text: encodings, controls
+    validation = validation.warned(_missing_columns(roster, settings))
     validation = plan_hosts(roster, validation.amended(_copied_ids(roster, validation)), settings)
     table = attendee_table(roster, settings.attendees)
     validation, attendees = check_attendees(roster, validation, table, plan=settings.plan)
     if settings.strict:
         validation = validation.strict()
     return Loaded(roster, validation, attendees, table.source if table is not None else None)
+
+
+def _missing_columns(roster: Roster, settings: Settings) -> list[Problem]:
+    """Warnings for a roster without a host or time-zone column (the defaults then apply)."""
+    ignored = [(header, roster.cells[roster.headers.index(header)]) for header in roster.ignored]
+    return missing_column_warnings(
+        list(roster.columns),
+        ignored,
+        default_host=settings.host,
+        default_zone=settings.timezone,
+    )
 
 
 def _copied_ids(roster: Roster, validation: Validation) -> list[Problem]:

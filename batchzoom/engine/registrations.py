@@ -21,9 +21,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
 from batchzoom.files.attendee_results import AttendeeResult
@@ -78,6 +78,7 @@ class Registered:
     deferred: int = 0
     failed: int = 0
     in_doubt: int = 0
+    cancelled: int = 0  # removed from the sheet, so cancelled on Zoom (sync)
     records: list[Registrant] = field(default_factory=list)
 
     def merge(self, other: Registered) -> None:
@@ -158,11 +159,11 @@ def _plan(
         record = known.get(person.key)
         if record is not None and record.state in {"added", "cancelled"}:
             result.existing += 1
-            result.records.append(record)
+            result.records.append(replace(record, excel_row=person.row))  # the sheet's row now
             continue
         if record is not None and record.resume_at is not None and record.resume_at > now():
             result.deferred += 1  # only a deferred record has a resume_at
-            result.records.append(record)
+            result.records.append(replace(record, excel_row=person.row))
             continue
         if journal.used_today(target.meeting_id, person.email) >= ADDS_PER_DAY:
             _defer(journal, target, person, next_utc_midnight(now()), result)
@@ -311,3 +312,43 @@ def results_of(registered: Registered) -> list[AttendeeResult]:
         for record in registered.records
         if record.excel_row is not None
     ]
+
+
+class Canceller(Protocol):
+    """The Zoom call cancelling registrants (the Zoom client's registrant status update)."""
+
+    def update_registrant_status(
+        self, meeting_id: int, action: Literal["approve", "cancel", "deny"], registrants: Any
+    ) -> None: ...
+
+
+def cancel_removed(
+    zoom: Canceller,
+    journal: RegistrantJournal,
+    targets: Sequence[Target],
+    attendees: Sequence[Attendee],
+) -> list[Registrant]:
+    """Cancel on Zoom each registrant batchzoom added who is no longer on the attendee sheet.
+
+    Only the journal's own registrants are looked at, so one added by hand in Zoom is never
+    touched. Returns the records cancelled.
+    """
+    present = {(attendee.session, attendee.key) for attendee in attendees}
+    cancelled: list[Registrant] = []
+    for target in targets:
+        gone = [
+            record
+            for record in journal.of(target.meeting_id).values()
+            if record.state == "added"
+            and record.registrant_id
+            and (target.session, record.email) not in present
+        ]
+        if not gone:
+            continue
+        people = [{"id": record.registrant_id, "email": record.email} for record in gone]
+        zoom.update_registrant_status(target.meeting_id, "cancel", people)
+        for record in gone:
+            done = replace(record, state="cancelled", join_url=None)
+            journal.record(done)
+            cancelled.append(done)
+    return cancelled

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -30,10 +29,12 @@ from typing import Any, Literal
 import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
+from batchzoom.core.i18n import _
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.batch import locked_journal, write_sheet
 from batchzoom.engine.doubts import in_doubt, settle_doubts
 from batchzoom.engine.journal import Entry, Journal
+from batchzoom.engine.looking import ZoomView, listings, look_at_zoom
 from batchzoom.engine.run import (
     Loaded,
     ProgressCallback,
@@ -57,10 +58,9 @@ from batchzoom.zoom import (
     ZoomRequestError,
     default_concurrency,
 )
-from batchzoom.zoom.meetings import create_body
+from batchzoom.zoom.meetings import CLEARED, RECURRING, body_shown, cleared, create_body
 
-Action = Literal["create", "update", "restore", "recreate", "cancel", "delete"]
-RECURRING = 8  # Zoom's type of a recurring meeting with a fixed time
+Action = Literal["create", "update", "restore", "recreate", "re-create", "cancel", "delete"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class Step:
     session: Session | None  # None for a row gone from the sheet
     entry: Entry | None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (old, new)
+    on_zoom: tuple[str, ...] = ()  # fields changed on Zoom that --force puts back
 
     @property
     def row(self) -> int | None:
@@ -84,6 +85,15 @@ class Step:
         if self.action == "recreate":
             old, new = self.changes["host"]
             return f"host {old} -> {new}: new meeting, then the old one deleted"
+        if self.action == "re-create":
+            assert self.entry is not None
+            return _("meeting {id} was deleted on Zoom: a new meeting (new link)").format(
+                id=self.entry.meeting_id
+            )
+        if self.action == "update" and self.on_zoom:
+            return _("put back the sheet's {fields}, changed on Zoom").format(
+                fields=", ".join(self.on_zoom)
+            )
         if self.action == "restore":
             return "keep the meeting: its row is no longer cancelled"
         if self.action in {"cancel", "delete"}:
@@ -116,23 +126,6 @@ class SyncPlan:
         return [step for step in self.steps if step.action not in {"cancel", "delete"}]
 
 
-# How a PATCH clears a field: Zoom ignores a field sent as null, as if it were absent
-# (observed by the checker of issue 21; no public recorded response says otherwise, and
-# none was found that shows it), so a cleared string is sent empty, the only value of its
-# type meaning "none" (Meetings.json: ``agenda`` is a string). A field with no empty value
-# of its type is left out: Zoom keeps it.
-CLEARED: dict[str, Any] = {"agenda": ""}
-
-
-def cleared(patch: Mapping[str, Any]) -> dict[str, Any]:
-    """``patch`` with each field the sheet cleared (None) sent the way Zoom applies."""
-    return {
-        name: CLEARED[name] if value is None else value
-        for name, value in patch.items()
-        if value is not None or name in CLEARED
-    }
-
-
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The fields of a meeting body that differ (missing counts as empty)."""
     names = sorted(set(old) | set(new))
@@ -142,9 +135,17 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]
 
 
 def plan_sync(
-    loaded: Loaded, entries: dict[str, Entry], *, delete_missing: bool, now: datetime
+    loaded: Loaded,
+    entries: dict[str, Entry],
+    *,
+    delete_missing: bool,
+    now: datetime,
+    zoom: ZoomView | None = None,
+    force: bool = False,
 ) -> SyncPlan:
-    """Compare each valid row with the journal and list what to do."""
+    """Compare each valid row with the journal, and with Zoom when ``zoom`` is known
+    (a meeting deleted there is re-created; with ``force`` one changed there is put
+    back), and list what to do."""
     steps: list[Step] = []
     unchanged: list[tuple[Session, Entry]] = []
     settled: dict[int, RowOutcome] = {}
@@ -174,11 +175,11 @@ def plan_sync(
                 Step("recreate", key, session, entry, {"host": (entry.host, session.host)})
             )
         else:
-            changes = diff(entry.pending or entry.body or {}, create_body(session))
-            if entry.pending is not None or changes or entry.old_meeting_id is not None:
-                steps.append(Step("update", key, session, entry, changes))
-            else:
+            step = _step_for_live_row(key, session, entry, zoom, force=force)
+            if step is None:
                 unchanged.append((session, entry))
+            else:
+                steps.append(step)
     if delete_missing:
         for key, entry in entries.items():
             if (
@@ -190,6 +191,21 @@ def plan_sync(
             ):
                 steps.append(Step("delete", key, None, entry))
     return SyncPlan(steps, unchanged, settled)
+
+
+def _step_for_live_row(
+    key: str, session: Session, entry: Entry, zoom: ZoomView | None, *, force: bool
+) -> Step | None:
+    """What a row with a live meeting under its host needs (None: nothing)."""
+    changes = diff(entry.pending or entry.body or {}, create_body(session))
+    shown = zoom.shown(entry) if zoom is not None else ()
+    if shown is None:  # deleted on Zoom: a new meeting for the row
+        return Step("re-create", key, session, entry)
+    if entry.pending is not None or changes or entry.old_meeting_id is not None:
+        return Step("update", key, session, entry, changes)
+    if force and shown:
+        return Step("update", key, session, entry, on_zoom=shown)
+    return None
 
 
 @dataclass
@@ -361,6 +377,8 @@ class _Sync:
     def recreate(self, step: Step) -> RowOutcome:
         session, entry = step.session, step.entry
         assert session is not None and entry is not None
+        if entry.old_meeting_id is not None and entry.meeting_id is not None:
+            return self.undo_move(step)
         if entry.old_meeting_id is None:
             meeting, conflict, _ = self.guard(step)
             if conflict and meeting is not None:
@@ -372,6 +390,40 @@ class _Sync:
         if outcome.status == "created":
             self.finish_replacement(step.key, entry)
         return outcome
+
+    def undo_move(self, step: Step) -> RowOutcome:
+        """A host move left half done (both meetings live) and the host changed again.
+
+        The meeting made for the move is deleted and the original one is the row's again
+        (its link is the one people have); then the row goes on from there: an update if
+        the sheet's host is the original's, else a move from the original."""
+        session, entry = step.session, step.entry
+        assert session is not None and entry is not None
+        assert entry.meeting_id is not None and entry.old_meeting_id is not None
+        original = self.client.get_meeting(entry.old_meeting_id)
+        self._delete_if_there(entry.meeting_id)
+        if original is None:  # the original is gone too: the row has no meeting left
+            self.journal.record_old_deleted(step.key)
+            self.journal.record_deleted(step.key)
+            return self.run.create(session, step.key)
+        host = str(original.get("host_email") or entry.host)
+        self.journal.record_move_undone(
+            step.key, host=host, meeting=original, body=body_shown(original)
+        )
+        current = self.journal.get(step.key)
+        assert current is not None
+        if host.lower() == session.host.lower():
+            return self.update(Step("update", step.key, session, current))
+        return self.recreate(
+            Step("recreate", step.key, session, current, {"host": (host, session.host)})
+        )
+
+    def _delete_if_there(self, meeting_id: int) -> None:
+        try:
+            self.client.delete_meeting(meeting_id, notify=False)
+        except ZoomRequestError as refused:
+            if refused.status != 404:
+                raise
 
 
 def _failed(session: Session, entry: Entry, message: str) -> RowOutcome:
@@ -431,7 +483,13 @@ def sync(
         None if options.in_place else options.output,
         writable=not options.dry_run,  # a dry run in a read-only folder still shows its plan
     )
-    with locked_journal(loaded.roster.source, options, account=settings.account_id) as journal:
+    with locked_journal(
+        loaded.roster.source,
+        options,
+        account=settings.account_id,
+        sessions=validation.sessions,
+        notes=report.warnings,
+    ) as journal:
         assert journal is not None
         # A row that is invalid is still in the sheet: its meeting is not "missing".
         delete_missing = options.delete_missing and not validation.invalid_rows
@@ -443,31 +501,44 @@ def sync(
             )
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
         claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
-        if not options.dry_run and in_doubt(journal.entries()):
-            # Settled first, by what was sent, before the sheet is compared (engine/doubts.py).
-            with zoom_run(
-                options, journal, claimed, report, workers=workers, transport=transport
-            ) as run:
-                settle_doubts(run.client, journal, claimed)
-        plan = plan_sync(loaded, journal.entries(), delete_missing=delete_missing, now=now())
-        report.plan = plan
-        outcomes = invalid | plan.settled
-        for session, entry in plan.unchanged:
-            outcomes[session.row] = from_entry(session, entry, "unchanged")
-        if options.dry_run or (plan.steps and not confirm(plan)):
-            for step in plan.steps:
-                if step.session is not None:
-                    outcomes[step.session.row] = row_outcome(step.session, "planned")
-            report.outcomes = [outcomes[row] for row in sorted(outcomes)]
-            return report
-        if not plan.steps:  # nothing to change: the result sheet still shows every row
-            write_sheet(report, loaded, outcomes, journal, options)
-            return report
-        report.applied = True
-        with zoom_run(
-            options, journal, claimed, report, workers=workers, transport=transport
-        ) as run:
-            syncer = _Sync(run, journal, options, listed_meetings(run, plan, workers))
+        with contextlib.ExitStack() as stack:
+            run: Run | None = None
+            view: ZoomView | None = None
+            if not options.dry_run:  # a dry run asks Zoom nothing: it plans from the journal
+                run = stack.enter_context(
+                    zoom_run(
+                        options, journal, claimed, report, workers=workers, transport=transport
+                    )
+                )
+                # Settled first, by what was sent, before the sheet is compared (doubts.py).
+                if in_doubt(journal.entries()):
+                    settle_doubts(run.client, journal, claimed)
+                view = look_at_zoom(run, journal.entries(), workers)
+            plan = plan_sync(
+                loaded,
+                journal.entries(),
+                delete_missing=delete_missing,
+                now=now(),
+                zoom=view,
+                force=options.force,
+            )
+            report.plan = plan
+            outcomes = invalid | plan.settled
+            for session, entry in plan.unchanged:
+                outcomes[session.row] = from_entry(session, entry, "unchanged")
+            if options.dry_run or (plan.steps and not confirm(plan)):
+                for step in plan.steps:
+                    if step.session is not None:
+                        outcomes[step.session.row] = row_outcome(step.session, "planned")
+                report.outcomes = [outcomes[row] for row in sorted(outcomes)]
+                return report
+            if not plan.steps:  # nothing to change: the result sheet still shows every row
+                write_sheet(report, loaded, outcomes, journal, options)
+                return report
+            report.applied = True
+            assert run is not None and view is not None
+            listed = {i: m for i, m in view.meetings.items() if i in view.listed and m is not None}
+            syncer = _Sync(run, journal, options, listed)
             _apply(plan, run, syncer, outcomes, report, workers, progress)
         write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:
@@ -502,6 +573,10 @@ def _apply(
                 return syncer.update(step)
             if step.action == "recreate":
                 return syncer.recreate(step)
+            if step.action == "re-create":
+                assert step.session is not None
+                syncer.journal.record_gone_on_zoom(step.key)
+                return run.create(step.session, step.key)
             return syncer.delete(step)
         except (AuthError, ZoomUnreachableError) as error:
             run.stop(error)
@@ -526,24 +601,4 @@ def listed_meetings(run: Run, plan: SyncPlan, workers: int) -> dict[int, dict[st
         for step in plan.steps
         if step.action != "create" and step.entry is not None and step.entry.meeting_id
     }
-
-    def listing(host: str) -> list[dict[str, Any]]:
-        if run.fatal is not None:
-            return []
-        try:
-            return run.client.listing(host)
-        except (AuthError, ZoomUnreachableError) as error:
-            run.stop(error)
-        except BatchzoomError:
-            pass
-        return []
-
-    listed: dict[int, dict[str, Any]] = {}
-    if not hosts:
-        return listed
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(hosts)))) as pool:
-        for meetings in pool.map(listing, sorted(hosts, key=str.lower)):
-            for meeting in meetings:
-                with contextlib.suppress(KeyError, TypeError, ValueError):
-                    listed[int(meeting["id"])] = meeting
-    return listed
+    return listings(run, sorted(hosts, key=str.lower), workers).meetings

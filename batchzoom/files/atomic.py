@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,15 +26,21 @@ def atomic_write(
     content: bytes,
     *,
     mode: int = 0o600,
+    keep: os.stat_result | None = None,
     still: Callable[[], bool] | None = None,
     elsewhere: str = "write the results elsewhere with --output",
 ) -> None:
     """Write ``content`` to ``target`` through a temporary file (``mode``) renamed over it.
 
-    ``still``, when given, is asked right before the rename; if it says no, nothing is
-    replaced and ``RosterChangedError`` is raised. A failure is an ``OutputError`` whose
-    sentence ends with ``elsewhere`` (what the user can do instead).
+    ``keep``, the ``stat`` of a user's own file being replaced, gives the new file that
+    file's mode, owner and group instead (as far as this process may set them), so that
+    updating a roster in place does not change who may read it. ``still``, when given, is
+    asked right before the rename; if it says no, nothing is replaced and
+    ``RosterChangedError`` is raised. A failure is an ``OutputError`` whose sentence ends
+    with ``elsewhere`` (what the user can do instead).
     """
+    if keep is not None:
+        mode = stat.S_IMODE(keep.st_mode)
     temp: str | None = None
     try:
         # mkstemp creates the file with mode 0600 before any data is written.
@@ -41,6 +48,8 @@ def atomic_write(
         with os.fdopen(fd, "wb") as handle:
             if hasattr(os, "fchmod"):
                 os.fchmod(handle.fileno(), mode)
+            if keep is not None:
+                _keep_owner(handle.fileno(), keep)
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
@@ -55,6 +64,20 @@ def atomic_write(
             with contextlib.suppress(OSError):
                 os.unlink(temp)
     _fsync_directory(target.parent)
+
+
+def _keep_owner(fd: int, keep: os.stat_result) -> None:
+    """Give the file ``keep``'s owner and group where this process may (root, or its group)."""
+    if not hasattr(os, "fchown"):
+        return
+    here = os.fstat(fd)
+    if (here.st_uid, here.st_gid) == (keep.st_uid, keep.st_gid):
+        return
+    with contextlib.suppress(OSError):
+        os.fchown(fd, keep.st_uid, keep.st_gid)
+        return
+    with contextlib.suppress(OSError):  # not allowed to give it away: keep at least its group
+        os.fchown(fd, -1, keep.st_gid)
 
 
 def write_failure(target: Path, error: OSError, elsewhere: str) -> str:

@@ -79,15 +79,16 @@ def cell_values(results: Sequence[AttendeeResult]) -> dict[int, dict[str, str | 
 
 
 def write_attendee_results(
-    source: SourceInfo, results: Sequence[AttendeeResult], target: Path
+    source: SourceInfo, results: Sequence[AttendeeResult], target: Path, *, into: bool = False
 ) -> Path:
     """Write ``results`` into the attendee sheet read from ``source``, saved as ``target``.
 
-    ``target`` may be the roster's result workbook (already written, holding the attendee
-    sheet): then only that sheet's result cells change. Raises ``OutputError``.
+    ``into``: ``target`` is the roster's result workbook, just written and holding the
+    attendee sheet, and only that sheet's result cells change; else the attendee file read
+    is the base. Raises ``OutputError``.
     """
     values = cell_values(results)
-    base = target if target.exists() else source.path
+    base = target if into else source.path
     try:
         data = base.read_bytes()
     except OSError as error:

@@ -9,7 +9,11 @@ stays byte-for-byte the same.
 Output is always written to a private (0600) temporary file in the target's folder, fsync'd and
 renamed over the target, so a crash never leaves a half-written sheet. Updating the roster in
 place keeps ``<name>.bak`` of the previous version, and is refused (the results go beside the
-roster instead) when the roster changed on disk since it was read or is open in Excel.
+roster instead) when the roster changed on disk since it was read or is open in Excel. A
+roster updated in place keeps its own mode and owner; the files batchzoom creates are 0600.
+A write that would change nothing writes nothing: the file keeps its modification time, and
+``<name>.bak`` stays the roster as it was before the run that last changed it (never a copy
+of batchzoom's own output).
 """
 
 from __future__ import annotations
@@ -32,7 +36,14 @@ from typing import Final
 from batchzoom.core.errors import OutputError
 from batchzoom.files import xlsx
 from batchzoom.files.atomic import RosterChangedError, atomic_write, write_failure
+from batchzoom.files.convert import CONVERTED, as_xlsx
 from batchzoom.files.roster import SourceInfo
+from batchzoom.files.targets import (
+    backup_path,
+    default_output_path,
+    excel_lock_path,
+    output_suffix,
+)
 from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUMN
 from batchzoom.model.outcomes import RowResult, Status
 
@@ -48,6 +59,8 @@ class WriteOutcome:
     backup: Path | None  # the .bak of the previous version (in-place only)
     diverted: bool  # in-place was asked but the result went beside the roster instead
     reason: str | None  # why it was diverted, one sentence
+    unchanged: bool = False  # the file already held exactly this result: nothing was written
+    roster_sha256: str | None = None  # the roster as this write left it (in-place only)
 
 
 # Cells of an `existing` row that keep their old content when the result has nothing new.
@@ -75,22 +88,6 @@ _KEEP: Final = _Keep()
 _Value = int | str | None
 
 
-def default_output_path(source: SourceInfo) -> Path:
-    """``<stem>.scheduled.<ext>`` beside the roster, e.g. ``spring.scheduled.xlsx``."""
-    path = source.path
-    return path.with_name(f"{path.stem}.scheduled{path.suffix}")
-
-
-def backup_path(path: Path) -> Path:
-    """``<name>.bak`` beside a file, e.g. ``spring.xlsx.bak``."""
-    return path.with_name(f"{path.name}.bak")
-
-
-def excel_lock_path(path: Path) -> Path:
-    """The owner file ``~$<name>`` Excel keeps beside a workbook while it is open."""
-    return path.with_name(f"~${path.name}")
-
-
 def check_target(
     source: SourceInfo, output: Path | None, *, writable: bool = True, workbook: bool = True
 ) -> Path:
@@ -101,10 +98,15 @@ def check_target(
     no file can be created; call it before any work whose result would then have nowhere to go.
     """
     target = output if output is not None else default_output_path(source)
-    if target.suffix.lower() != source.path.suffix.lower():
+    if target.suffix.lower() != output_suffix(source).lower():
+        what = (
+            f"use {output_suffix(source)} for the results of {source.path.name}"
+            if source.format in CONVERTED
+            else f"use the same extension as the roster {source.path.name}"
+        )
         raise OutputError(
-            f"Cannot write the results to {target} because it is not a {source.path.suffix} file; "
-            f"use the same extension as the roster {source.path.name}."
+            f"Cannot write the results to {target} because it is not a {output_suffix(source)} "
+            f"file; {what}."
         )
     if target.is_dir():
         raise OutputError(
@@ -146,9 +148,13 @@ def write_results(
     in_place: bool = False,
     include_start_url: bool = False,
     include_host: bool = False,
+    our_last: str | None = None,
 ) -> WriteOutcome:
     """Write ``results`` (Excel row number -> result) into a copy of the roster, or into it.
 
+    ``our_last`` is the SHA-256 of the roster as batchzoom last wrote it in place (the
+    outcome's ``roster_sha256``, kept by the caller): while the roster is still exactly
+    that, its ``.bak`` already holds the user's own version and is kept as it is.
     Raises OutputError when the result cannot be written; nothing is left half-done then.
     """
     _check_request(source, results, output=output, in_place=in_place)
@@ -175,13 +181,34 @@ def write_results(
     )
     if source.format == "xlsx":
         content = _write_xlsx(source, data, results, columns)
+    elif source.format in CONVERTED:
+        # A new workbook of the roster's cells, then the results written into it as into any.
+        content = _write_xlsx(source, as_xlsx(data, source.sheet), results, columns)
     else:
         content = _write_csv(source, data, results, columns)
 
+    if _holds(target, content):
+        # Nothing to change: the file and its modification time stay as they are (Excel,
+        # OneDrive and backups see no change), and the .bak keeps the roster as it was
+        # before the run that last changed it.
+        kept = backup if backup is not None and backup.exists() else None
+        ours = _sha256(content) if backup is not None else None
+        return WriteOutcome(
+            target, kept, reason is not None, reason, unchanged=True, roster_sha256=ours
+        )
     if backup is None:
         atomic_write(target, content)
         return WriteOutcome(path=target, backup=None, diverted=reason is not None, reason=reason)
-    return _replace_roster(source, data, content, target, backup)
+    still_ours = our_last is not None and our_last == _sha256(data) and backup.exists()
+    return _replace_roster(source, data, content, target, backup, keep_backup=still_ours)
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    """Whether ``path`` already holds exactly ``content``."""
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
 
 
 def _check_request(
@@ -228,15 +255,31 @@ def _in_place_refusal(source: SourceInfo, data: bytes, mtime_ns: int) -> str | N
 
 
 def _replace_roster(
-    source: SourceInfo, data: bytes, content: bytes, target: Path, backup: Path
+    source: SourceInfo,
+    data: bytes,
+    content: bytes,
+    target: Path,
+    backup: Path,
+    *,
+    keep_backup: bool = False,
 ) -> WriteOutcome:
-    """Keep a backup, then replace the roster unless it was saved meanwhile (then write a copy)."""
-    atomic_write(backup, data)
+    """Keep a backup, then replace the roster unless it was saved meanwhile (then write a copy).
+
+    ``keep_backup``: the roster is batchzoom's own last output, so the backup already holds
+    the user's version from before batchzoom changed it and is not overwritten.
+    """
+    if not keep_backup:
+        atomic_write(backup, data)
     snapshot = (source.size, source.mtime_ns, source.sha256)
     try:
         # Building the workbook takes a while: look again just before replacing the
         # roster, so that a save made meanwhile (in Excel, say) is never overwritten.
-        atomic_write(target, content, still=lambda: _fingerprint(target) == snapshot)
+        atomic_write(
+            target,
+            content,
+            keep=target.stat(),
+            still=lambda: _fingerprint(target) == snapshot,
+        )
     except (RosterChangedError, OutputError) as error:
         fallback = default_output_path(source)
         atomic_write(fallback, content)
@@ -247,7 +290,7 @@ def _replace_roster(
         )
         reason = f"{source.path} {why}; the results were written to {fallback} instead."
         return WriteOutcome(path=fallback, backup=backup, diverted=True, reason=reason)
-    return WriteOutcome(path=target, backup=backup, diverted=False, reason=None)
+    return WriteOutcome(target, backup, diverted=False, reason=None, roster_sha256=_sha256(content))
 
 
 def _fingerprint(path: Path) -> tuple[int, int, str] | None:

@@ -11,6 +11,7 @@ import math
 import re
 from datetime import datetime, time, timedelta
 
+from batchzoom.core.i18n import _
 from batchzoom.model.problems import CellError, shorten
 
 TOPIC_MAX = 200
@@ -58,7 +59,9 @@ def _whole_minutes(minutes: float, shown: str) -> int:
     if not math.isfinite(minutes) or not float(minutes).is_integer():
         raise CellError(
             "duration-format",
-            f'duration "{shown}" is not a whole number of minutes; enter minutes, e.g. 90.',
+            _(
+                'duration "{value}" is not a whole number of minutes; enter minutes, e.g. 90.'
+            ).format(value=shown),
         )
     return int(minutes)
 
@@ -88,7 +91,9 @@ def parse_duration(value: object) -> int:
             return _whole_minutes(round(minutes, 6), shown)
     raise CellError(
         "duration-format",
-        f'duration "{shorten(shown)}" is not a number of minutes; enter minutes, e.g. 90.',
+        _('duration "{value}" is not a number of minutes; enter minutes, e.g. 90.').format(
+            value=shorten(shown)
+        ),
     )
 
 
@@ -97,7 +102,10 @@ def check_duration(minutes: int) -> int:
     if not DURATION_MIN <= minutes <= DURATION_MAX:
         raise CellError(
             "duration-range",
-            f"duration {minutes} is outside 1-1440 minutes (24 hours); enter a length Zoom accepts.",
+            _(
+                "duration {minutes} is outside 1-1440 minutes (24 hours); "
+                "enter a length Zoom accepts."
+            ).format(minutes=minutes),
         )
     return minutes
 
@@ -114,18 +122,31 @@ def check_host(text: str) -> str:
         return text
     raise CellError(
         "host-format",
-        f'host "{shorten(text)}" is not an email address or Zoom user id; '
-        "enter the host's Zoom email, e.g. kim.minji@school.example.",
+        _(
+            'host "{value}" is not an email address or Zoom user id; '
+            "enter the host's Zoom email, e.g. kim.minji@school.example."
+        ).format(value=shorten(text)),
     )
 
 
 def check_password(text: str) -> str:
     """A passcode Zoom accepts: 1-10 of A-Z a-z 0-9 @ - _ *; else a ``CellError``."""
-    if len(text) > PASSWORD_MAX or not _PASSWORD.fullmatch(text):
+    if not _PASSWORD.fullmatch(text):
+        bad = " ".join(dict.fromkeys(repr(ch) for ch in text if not _PASSWORD.fullmatch(ch)))
         raise CellError(
             "password-format",
-            f"the passcode must be at most {PASSWORD_MAX} characters of letters, digits and "
-            "@ - _ *; shorten or change it.",
+            _(
+                "the passcode may hold only letters, digits and @ - _ * (not {characters}); "
+                "change it."
+            ).format(characters=bad),
+        )
+    if len(text) > PASSWORD_MAX:
+        raise CellError(
+            "password-format",
+            _(
+                "the passcode must be at most {limit} characters of letters, digits and "
+                "@ - _ *; shorten or change it."
+            ).format(limit=PASSWORD_MAX),
         )
     return text
 
@@ -141,6 +162,8 @@ def parse_meeting_id(value: object) -> int:
         return int(text)
     raise CellError(
         "meeting-id-format",
-        f'zoom_meeting_id "{shorten(cell_text(value))}" is not a Zoom meeting number; '
-        "correct it or clear the cell to schedule the row again.",
+        _(
+            'zoom_meeting_id "{value}" is not a Zoom meeting number; '
+            "correct it or clear the cell to schedule the row again."
+        ).format(value=shorten(cell_text(value))),
     )

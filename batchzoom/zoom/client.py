@@ -18,7 +18,7 @@ import threading
 import time
 import typing
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
@@ -125,17 +125,14 @@ def _next_utc_midnight(now: datetime) -> datetime:
     return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-MAX_CLOCK_SKEW = timedelta(days=1)
-
-
 def _server_now(response: httpx.Response, now: datetime) -> datetime:
-    """Zoom's time by its ``Date`` header, or ours when it has none or one a day or more off.
+    """Zoom's time by its ``Date`` header, or ours when it has none or one past any calendar.
 
-    A ``Date`` a day or more away from this machine's clock (the year 9999, say) is no clock
-    skew but a broken header, and would put the next midnight out of any calendar.
+    A ``Date`` in the year 9999 is no clock skew but a broken header: its next midnight
+    would lie outside any calendar, so this machine's clock is used instead.
     """
     said = parse_moment(response.headers.get("Date", ""))
-    if said is None or abs(said - now) >= MAX_CLOCK_SKEW:
+    if said is None or said.astimezone(UTC).date() >= date.max - timedelta(days=1):
         return now.astimezone(UTC)
     return said.astimezone(UTC)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -98,3 +99,30 @@ def _from_next_occurrence(body: dict[str, Any], session: Session, now: datetime)
     body["start_time"] = times.utc_text(ahead[0])
     if "end_times" in body["recurrence"]:
         body["recurrence"]["end_times"] = len(ahead)
+
+
+# How a PATCH clears a field: Zoom ignores a field sent as null, as if it were absent
+# (observed by the checker of issue 21; no public recorded response says otherwise, and
+# none was found that shows it), so a cleared string is sent empty, the only value of its
+# type meaning "none" (Meetings.json: ``agenda`` is a string). A field with no empty value
+# of its type is left out: Zoom keeps it.
+CLEARED: dict[str, Any] = {"agenda": ""}
+
+
+def cleared(patch: Mapping[str, Any]) -> dict[str, Any]:
+    """``patch`` with each field the sheet cleared (None) sent the way Zoom applies."""
+    return {
+        name: CLEARED[name] if value is None else value
+        for name, value in patch.items()
+        if value is not None or name in CLEARED
+    }
+
+
+# The fields of a meeting that batchzoom sets and compares (``create_body``, and
+# ``WATCHED`` in engine/audit.py).
+SHOWN_FIELDS = ("topic", "type", "start_time", "timezone", "duration", "agenda", "recurrence")
+
+
+def body_shown(meeting: Mapping[str, Any]) -> dict[str, Any]:
+    """The body a meeting shows on Zoom, as batchzoom would have sent it."""
+    return {name: meeting[name] for name in SHOWN_FIELDS if meeting.get(name) not in (None, "")}

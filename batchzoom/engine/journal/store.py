@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,28 +80,76 @@ class Journal:
             except sqlite3.Error as error:
                 raise OutputError(unwritable(self.path, error)) from None
 
-    def check_roster(self, roster: Path, *, record: bool) -> None:
+    def check_roster(
+        self,
+        roster: Path,
+        *,
+        record: bool,
+        sheet: str | None = None,
+        rows: Mapping[str, int | None] | None = None,
+    ) -> str | None:
         """Refuse a journal made for another roster (a copied folder, a shared --state).
 
-        The roster's identity is its real path without the extension (``spring.xlsx`` and
-        ``spring.csv`` share a journal); a journal without one takes this roster's (``record``).
+        The roster's recorded identity is its real path without the extension (``spring.xlsx``
+        and ``spring.csv`` share a journal); a journal without one takes this roster's
+        (``record``). A roster found under another path is adopted when it is the recorded one
+        moved or renamed: no roster is left at the recorded path, the sheet is the one recorded,
+        and its ``rows`` (row key to the sheet's meeting id) hold the journal's rows with the same
+        meeting ids. Adopting returns the one note line to tell the user; otherwise None.
         """
         identity = str(Path(os.path.realpath(roster)).with_suffix(""))
         with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'roster'").fetchone()
-        if row is None:
+            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        recorded = meta.get("roster")
+        if recorded is None:
             if record:
                 with self._write() as db:
                     db.execute("INSERT INTO meta (key, value) VALUES ('roster', ?)", (identity,))
-            return
-        if row["value"] != identity:
-            raise InputError(
-                f"The state file {self.path} belongs to the roster {row['value']}.* (a copied "
-                "folder or a shared --state?), not to "
-                f"{roster.name}; give this roster its own journal with --state, or delete "
-                f"{self.path.name} to start afresh (batchzoom then looks on Zoom before "
-                "creating anything)."
+                    if sheet is not None:
+                        db.execute("INSERT OR REPLACE INTO meta VALUES ('sheet', ?)", (sheet,))
+            return None
+        if recorded == identity:
+            return None
+        if rows is not None and self._moved_here(recorded, meta.get("sheet"), sheet, rows):
+            if record:
+                with self._write() as db:
+                    db.execute("UPDATE meta SET value = ? WHERE key = 'roster'", (identity,))
+            return (
+                f"The roster {recorded}.* moved to {Path(identity).parent / roster.name}, so its "
+                f"journal {self.path.name} follows it."
             )
+        raise InputError(
+            f"The state file {self.path} belongs to the roster {recorded}.* (a copied "
+            "folder or a shared --state?), not to "
+            f"{roster.name}; give this roster its own journal with --state, or delete "
+            f"{self.path.name} to start afresh (batchzoom then looks on Zoom before "
+            "creating anything)."
+        )
+
+    def _moved_here(
+        self,
+        recorded: str,
+        recorded_sheet: str | None,
+        sheet: str | None,
+        rows: Mapping[str, int | None],
+    ) -> bool:
+        """Is this roster the recorded one, moved or renamed? (See ``check_roster``.)"""
+        old = Path(recorded)
+        if any(p.stem == old.name and p.is_file() for p in old.parent.glob("*")):
+            return False  # the recorded roster is still there: this one is a copy
+        if recorded_sheet is not None and sheet is not None and recorded_sheet != sheet:
+            return False
+        with self._lock:
+            known = self._db.execute("SELECT row_key, meeting_id FROM entries").fetchall()
+        if not known:
+            return False
+        for row_key, meeting_id in known:
+            if row_key not in rows:
+                return False
+            in_sheet = rows[row_key]
+            if in_sheet is not None and meeting_id is not None and in_sheet != meeting_id:
+                return False
+        return True
 
     def _stamp(self) -> str:
         return self.now().astimezone(UTC).isoformat(timespec="seconds")
@@ -299,6 +347,30 @@ class Journal:
                 ),
             )
 
+    def record_move_undone(
+        self, row_key: str, *, host: str, meeting: dict[str, Any], body: dict[str, Any]
+    ) -> None:
+        """A host move taken back before it finished: the replaced meeting (hosted by
+        ``host``, now showing ``body``) is the row's again; the new one is deleted."""
+        with self._write() as db:
+            db.execute(
+                """UPDATE entries SET meeting_id = old_meeting_id, old_meeting_id = NULL,
+                       host = ?, body = ?, pending = NULL, updated_at = ?
+                   WHERE account = ? AND row_key = ? AND old_meeting_id = ?""",
+                (host, to_json(body), self._stamp(), self.account, row_key, int(meeting["id"])),
+            )
+            self._set_created(db, row_key, meeting)
+
+    def record_gone_on_zoom(self, row_key: str) -> None:
+        """The row's meeting was deleted on Zoom's side: the row has none until re-created."""
+        with self._write() as db:
+            db.execute(
+                """UPDATE entries SET meeting_id = NULL, join_url = NULL, password = NULL,
+                       start_time = NULL, state = 'absent', pending = NULL, updated_at = ?
+                   WHERE account = ? AND row_key = ?""",
+                (self._stamp(), self.account, row_key),
+            )
+
     def record_old_deleted(self, row_key: str) -> None:
         """The meeting replaced by a host change is gone from Zoom."""
         with self._write() as db:
@@ -332,6 +404,21 @@ class Journal:
             db.executemany(
                 "UPDATE entries SET reported = 1 WHERE account = ? AND row_key = ? AND state = 'created'",
                 [(self.account, key) for key in row_keys],
+            )
+
+    def roster_written(self) -> str | None:
+        """The SHA-256 of the roster as batchzoom last wrote it in place, if it ever did."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'in_place'").fetchone()
+        return None if row is None else str(row["value"])
+
+    def record_roster_written(self, sha256: str) -> None:
+        """Remember the roster's content after an in-place write (see ``roster_written``)."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('in_place', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (sha256,),
             )
 
     def record_failed(self, row_key: str, error: str) -> None:
