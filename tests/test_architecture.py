@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "engine": {"files", "zoom", "model", "core", "zoomspec"},
     "cli": {"engine", "files", "zoom", "model", "core", "zoomspec", "sandbox"},
     "sandbox": {"zoomspec"},
-    "__init__": set(),
+    "__init__": {"core"},
     "__main__": {"cli"},
 }
 
