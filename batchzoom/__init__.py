@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from batchzoom.api.zoom import Meeting, Zoom
     from batchzoom.core.errors import (
         AuthError,
         BatchzoomError,
@@ -66,6 +67,8 @@ _HOMES: dict[str, str] = {
     "ZoomError": "batchzoom.core.errors",
     "ZoomRequestError": "batchzoom.core.errors",
     "ZoomUnreachableError": "batchzoom.core.errors",
+    "Meeting": "batchzoom.api.zoom",
+    "Zoom": "batchzoom.api.zoom",
 }
 
 __all__ = [
@@ -79,6 +82,7 @@ __all__ = [
     "InvalidSessionError",
     "LockedError",
     "MalformedAnswerError",
+    "Meeting",
     "NotConfirmedError",
     "OutputError",
     "RegistrantLimitError",
@@ -86,6 +90,7 @@ __all__ = [
     "RunStoppingError",
     "ScopeError",
     "UnprovenListingError",
+    "Zoom",
     "ZoomError",
     "ZoomRequestError",
     "ZoomUnreachableError",
