@@ -28,8 +28,8 @@ from batchzoom.core.secret import Secret
 from batchzoom.model import times
 from batchzoom.model.problems import CellError, Problem
 from batchzoom.zoom.client import ZoomClient
+from batchzoom.zoom.policy import RetryPolicy
 from batchzoom.zoom.ratelimit import PLAN_LIMITS, Plan, RateLimits
-from batchzoom.zoom.retry import RetryPolicy
 from batchzoom.zoom.settings import (
     DEFAULT_API_URL,
     DEFAULT_TOKEN_URL,
