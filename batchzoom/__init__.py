@@ -1,3 +1,112 @@
-"""batchzoom: turn a spreadsheet of sessions into Zoom meetings and write the links back."""
+"""batchzoom: turn a spreadsheet of sessions into Zoom meetings and write the links back.
+
+Every public name is listed in ``__all__`` and loads on first use, so ``import batchzoom``
+stays as light as ``batchzoom --help`` (no httpx, openpyxl, pandas or sandbox until used)::
+
+    import batchzoom
+
+    try:
+        ...
+    except batchzoom.RowError as error:  # this row or request failed; go on
+        ...
+    except batchzoom.RunStoppingError:  # nothing more can be done
+        raise
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from batchzoom.api.zoom import Meeting, Zoom
+    from batchzoom.core.errors import (
+        AuthError,
+        BatchzoomError,
+        ConfigError,
+        DailyLimitError,
+        InDoubtError,
+        InputError,
+        InterruptedRunError,
+        InvalidSessionError,
+        LockedError,
+        MalformedAnswerError,
+        NotConfirmedError,
+        OutputError,
+        RegistrantLimitError,
+        RowError,
+        RunStoppingError,
+        ScopeError,
+        UnprovenListingError,
+        ZoomError,
+        ZoomRequestError,
+        ZoomUnreachableError,
+    )
+
+# Each public name and the module it lives in, imported on first use.
+_HOMES: dict[str, str] = {
+    "AuthError": "batchzoom.core.errors",
+    "BatchzoomError": "batchzoom.core.errors",
+    "ConfigError": "batchzoom.core.errors",
+    "DailyLimitError": "batchzoom.core.errors",
+    "InDoubtError": "batchzoom.core.errors",
+    "InputError": "batchzoom.core.errors",
+    "InterruptedRunError": "batchzoom.core.errors",
+    "InvalidSessionError": "batchzoom.core.errors",
+    "LockedError": "batchzoom.core.errors",
+    "MalformedAnswerError": "batchzoom.core.errors",
+    "NotConfirmedError": "batchzoom.core.errors",
+    "OutputError": "batchzoom.core.errors",
+    "RegistrantLimitError": "batchzoom.core.errors",
+    "RowError": "batchzoom.core.errors",
+    "RunStoppingError": "batchzoom.core.errors",
+    "ScopeError": "batchzoom.core.errors",
+    "UnprovenListingError": "batchzoom.core.errors",
+    "ZoomError": "batchzoom.core.errors",
+    "ZoomRequestError": "batchzoom.core.errors",
+    "ZoomUnreachableError": "batchzoom.core.errors",
+    "Meeting": "batchzoom.api.zoom",
+    "Zoom": "batchzoom.api.zoom",
+}
+
+__all__ = [
+    "AuthError",
+    "BatchzoomError",
+    "ConfigError",
+    "DailyLimitError",
+    "InDoubtError",
+    "InputError",
+    "InterruptedRunError",
+    "InvalidSessionError",
+    "LockedError",
+    "MalformedAnswerError",
+    "Meeting",
+    "NotConfirmedError",
+    "OutputError",
+    "RegistrantLimitError",
+    "RowError",
+    "RunStoppingError",
+    "ScopeError",
+    "UnprovenListingError",
+    "Zoom",
+    "ZoomError",
+    "ZoomRequestError",
+    "ZoomUnreachableError",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its module the first time it is asked for."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

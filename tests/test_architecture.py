@@ -2,7 +2,7 @@
 
 The layers, top to bottom (a module may import its own subpackage and those below it):
 
-    cli -> engine -> (files, zoom) -> model -> (core, zoomspec)
+    cli -> api -> engine -> (files, zoom) -> model -> (core, zoomspec)
 
 The sandbox stands alone beside them: it imports only ``zoomspec`` and itself, so it can
 never agree with the client by accident.
@@ -23,9 +23,10 @@ ALLOWED: dict[str, set[str]] = {
     "files": {"model", "core", "zoomspec"},
     "zoom": {"model", "core", "zoomspec"},
     "engine": {"files", "zoom", "model", "core", "zoomspec"},
-    "cli": {"engine", "files", "zoom", "model", "core", "zoomspec", "sandbox"},
+    "api": {"engine", "files", "zoom", "model", "core", "zoomspec", "sandbox"},
+    "cli": {"api", "engine", "files", "zoom", "model", "core", "zoomspec", "sandbox"},
     "sandbox": {"zoomspec"},
-    "__init__": set(),
+    "__init__": {"core", "api"},
     "__main__": {"cli"},
 }
 

@@ -193,3 +193,24 @@ def test_the_readme_shows_real_korean_validate_output(tmp_path: Path) -> None:
     roster.write_text(KOREAN_ROSTER, encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "ko"])
     assert result.stdout == shown
+
+
+@pytest.mark.parametrize(
+    ("repeat", "days", "interval", "expected_days"),
+    [("격주", "월", None, (2,)), ("격주 월수", None, None, (2, 4)), ("격주", "화", "3", (3,))],
+)
+def test_every_other_week_is_weekly_with_interval_two(
+    repeat: str, days: str | None, interval: str | None, expected_days: tuple[int, ...]
+) -> None:
+    from batchzoom.model import recurrence
+
+    cells: list[object] = [None] * len(recurrence.FIELDS)
+    cells[recurrence.FIELDS.index("repeat")] = repeat
+    cells[recurrence.FIELDS.index("weekly_days")] = days
+    cells[recurrence.FIELDS.index("repeat_interval")] = interval
+    cells[recurrence.FIELDS.index("end_times")] = "8"
+    parsed = recurrence.parse_cells(cells)
+    assert parsed is not None
+    assert parsed.kind == recurrence.WEEKLY
+    assert parsed.interval == (int(interval) if interval else 2)
+    assert parsed.weekly_days == expected_days

@@ -195,7 +195,11 @@ def test_a_folder_is_an_input_error(tmp_path: Path) -> None:
 
 def test_a_password_protected_workbook_says_to_remove_the_password(tmp_path: Path) -> None:
     path = tmp_path / "locked.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    # An encrypted workbook is an OLE2 file holding the streams EncryptionInfo and
+    # EncryptedPackage (names in UTF-16 in its directory).
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptionInfo".encode("utf-16-le")
+    )
     with pytest.raises(InputError, match=r"password-protected.*remove the password in Excel"):
         read_roster(path)
 

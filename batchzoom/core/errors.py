@@ -1,70 +1,197 @@
-"""The exception tree of batchzoom.
+"""The exception tree of batchzoom, drawn once.
 
 Every error meant for a user is a ``BatchzoomError`` whose message is one
 sentence that says what is wrong and what to do. The CLI turns it into a line
 on stderr and an exit status (its table is in ``batchzoom.cli.app``); the
-library never picks an exit status. The whole tree, subclasses defined in
-other modules included:
+library never picks an exit status. A caller tells "stop" from "this row
+failed" by the two branches:
 
-    BatchzoomError                  the run could not be done at all
-    ├── InputError                  the roster or state file cannot be used (missing, corrupt...)
-    ├── ConfigError                 a setting is missing or wrong (credentials, URLs, options)
-    ├── ZoomError                   Zoom answered in a way the run cannot continue from
+    BatchzoomError
+    ├── RunStoppingError            the run cannot go on at all
+    │   ├── ConfigError             a setting is missing or wrong (credentials, URLs, options)
     │   ├── AuthError               credentials rejected, or a token rejected twice
-    │   │   └── ScopeError          the app lacks an OAuth scope (Zoom's 4711)  (batchzoom.zoom)
+    │   │   └── ScopeError          the app lacks an OAuth scope (Zoom's 4711)
     │   ├── ZoomUnreachableError    Zoom could not be reached (or not as Zoom) after retries
-    │   ├── ZoomRequestError        Zoom refused one request: that row fails  (batchzoom.zoom)
-    │   │   └── MalformedAnswerError  an answer that is not Zoom's (HTML, no id)  (batchzoom.zoom)
-    │   ├── UnprovenListingError    a host's list was incomplete: absence unproven  (batchzoom.zoom)
-    │   ├── DailyLimitError         a daily limit: the row waits for ``resume_at``  (batchzoom.zoom)
-    │   └── InDoubtError            a create may or may not have happened  (batchzoom.zoom)
-    ├── OutputError                 the result sheet or state file could not be written
-    ├── LockedError                 another run holds the roster's lock
-    ├── InterruptedRunError         the user stopped the run (Ctrl-C); what was done is journalled
-    └── NotConfirmedError           changes needed a yes, and there was nobody to ask
+    │   ├── LockedError             another run holds the roster's lock
+    │   ├── InputError              the roster or state file cannot be used (missing, corrupt...)
+    │   ├── OutputError             the result sheet or state file could not be written
+    │   ├── InterruptedRunError     the user stopped the run (Ctrl-C); what was done is journalled
+    │   └── NotConfirmedError       changes needed a yes, and there was nobody to ask
+    └── RowError                    one row or one request failed; the others may go on
+        ├── InvalidSessionError     a session's cells break a rule; carries ``problems``
+        ├── ZoomRequestError        Zoom refused one request
+        │   └── MalformedAnswerError  an answer that is not Zoom's (HTML, no id)
+        ├── DailyLimitError         a daily limit: the row waits for ``resume_at``
+        │   └── RegistrantLimitError  one registrant's daily limit: only that person waits
+        ├── InDoubtError            a create may or may not have happened
+        └── UnprovenListingError    a host's list was incomplete: absence unproven
 
-The Zoom request errors marked (batchzoom.zoom) live beside the client that
-raises them; every other class is defined here.
+``ZoomError`` is a second base of the classes that carry Zoom's answer (AuthError,
+ZoomUnreachableError and every RowError but InvalidSessionError), for a caller who
+wants "anything Zoom said". Every class is defined here; ``batchzoom.zoom.errors``
+re-exports the Zoom ones beside the client that raises them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
 
 
 class BatchzoomError(Exception):
     """Base class: ``str(error)`` is a single actionable sentence."""
 
 
-class InputError(BatchzoomError):
-    """The roster file cannot be read or has no usable table."""
+class RunStoppingError(BatchzoomError):
+    """An error after which the run cannot go on (nothing more is sent)."""
 
 
-class ConfigError(BatchzoomError):
-    """A setting (credential, URL, option value) is missing or wrong."""
+class RowError(BatchzoomError):
+    """An error about one row or one request: the rest of the run can go on."""
 
 
 class ZoomError(BatchzoomError):
-    """Zoom answered in a way that stops the whole run."""
+    """An error that carries what Zoom answered (or that it did not answer)."""
 
 
-class AuthError(ZoomError):
+class InputError(RunStoppingError):
+    """The roster file cannot be read or has no usable table."""
+
+
+class ConfigError(RunStoppingError):
+    """A setting (credential, URL, option value) is missing or wrong."""
+
+
+class AuthError(RunStoppingError, ZoomError):
     """Zoom rejected the credentials, or rejected a freshly fetched token."""
 
 
-class ZoomUnreachableError(ZoomError):
+class ScopeError(AuthError):
+    """The app's token lacks a scope an operation needs (Zoom's 4711)."""
+
+
+class ZoomUnreachableError(RunStoppingError, ZoomError):
     """Zoom could not be reached even after retrying."""
 
 
-class OutputError(BatchzoomError):
+class OutputError(RunStoppingError):
     """The output sheet or state file could not be written."""
 
 
-class LockedError(BatchzoomError):
+class LockedError(RunStoppingError):
     """Another batchzoom run is working on the same roster."""
 
 
-class InterruptedRunError(BatchzoomError):
+class InterruptedRunError(RunStoppingError):
     """The user stopped the run (Ctrl-C); what was done is journalled."""
 
 
-class NotConfirmedError(BatchzoomError):
+class NotConfirmedError(RunStoppingError):
     """Changes need a yes, and there was nobody to ask."""
+
+
+class ProblemLike(Protocol):
+    """What an ``InvalidSessionError`` carries: ``batchzoom.model.problems.Problem``."""
+
+    @property
+    def row(self) -> int | None: ...
+    @property
+    def column(self) -> str | None: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+class InvalidSessionError(RowError):
+    """A session (a roster row, or one meeting asked for in code) breaks a rule.
+
+    ``problems`` holds every problem found, each with a stable ``code`` (``"dst-gap"``,
+    ``"naive-start"``...) and its sentence; ``str(error)`` joins the sentences.
+    """
+
+    def __init__(self, problems: Iterable[ProblemLike]) -> None:
+        self.problems: tuple[ProblemLike, ...] = tuple(problems)
+        super().__init__(" ".join(problem.message for problem in self.problems))
+
+
+class ZoomRequestError(RowError, ZoomError):
+    """Zoom refused one request; the rest of the run can go on.
+
+    ``explanation`` is the sentence to show instead of Zoom's own words when the client
+    can say which field was refused (``batchzoom.zoom.answers.explain_fields``).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: int | None,
+        message: str,
+        *,
+        fields: list[str] | None = None,
+        explanation: str = "",
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.zoom_message = message
+        self.fields = list(fields or [])
+        label = f"code {code}" if code is not None else f"HTTP {status}"
+        if explanation:
+            # Zoom's own words ("Validation Failed.", "Invalid field.") explain nothing.
+            super().__init__(f"{explanation} ({label}).")
+        else:
+            super().__init__(f"Zoom refused the request ({label}): {message}")
+
+
+class MalformedAnswerError(ZoomRequestError):
+    """Zoom's API answered something that is not a Zoom answer (HTML, no id, not JSON)."""
+
+    def __init__(self, status: int, what: str) -> None:
+        super().__init__(status, None, what)
+        self.args = (f"Zoom's answer could not be used: {what}.",)
+
+
+class UnprovenListingError(RowError, ZoomError):
+    """A host's meeting list was not a complete Zoom listing: absence is not proven."""
+
+
+class DailyLimitError(RowError, ZoomError):
+    """A daily request limit is used up until ``resume_at`` (UTC)."""
+
+    def __init__(self, host: str | None, resume_at: datetime, message: str) -> None:
+        self.host = host
+        self.resume_at = resume_at
+        who = f"host {host}" if host else "this Zoom account"
+        super().__init__(
+            f"Zoom's daily limit for {who} is used up ({message}); "
+            f"run again after {resume_at:%Y-%m-%d %H:%M} UTC."
+        )
+
+
+class RegistrantLimitError(DailyLimitError):
+    """Zoom's per-registrant daily limit (3 additions, 10 status updates) is used up for one person.
+
+    Only that person waits until ``resume_at`` (00:00 UTC); other registrants go on.
+    """
+
+    def __init__(self, registrant: str, resume_at: datetime, message: str) -> None:
+        self.registrant = registrant
+        self.host = None
+        self.resume_at = resume_at
+        BatchzoomError.__init__(
+            self,
+            f"Zoom's daily limit for registrant {registrant or 'this person'} is used up "
+            f"({message}); run again after {resume_at:%Y-%m-%d %H:%M} UTC.",
+        )
+
+
+class InDoubtError(RowError, ZoomError):
+    """A create may have happened on Zoom's side without us seeing the answer."""
+
+    def __init__(self, cause: str, *, subject: str = "the meeting") -> None:
+        self.cause = cause
+        super().__init__(
+            f"Zoom did not confirm {subject} ({cause}); it may exist already, so batchzoom "
+            "will look for it before creating it again."
+        )

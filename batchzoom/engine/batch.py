@@ -295,7 +295,8 @@ def write_sheet(
 ) -> RunReport:
     report.outcomes = [outcomes[row] for row in sorted(outcomes)]
     try:
-        report.output = _write_results(loaded, report, options)
+        our_last = journal.roster_written() if journal is not None else None
+        report.output = _write_results(loaded, report, options, our_last)
     except OutputError as error:
         if options.dry_run:  # the plan is the point of a dry run; the sheet is a bonus
             report.warnings.append(f"The planned sheet was not written: {error}")
@@ -305,13 +306,17 @@ def write_sheet(
             "running again once this is fixed writes the sheet without creating anything twice."
         ) from None
     if journal is not None and not options.dry_run:
+        if report.output is not None and report.output.roster_sha256 is not None:
+            journal.record_roster_written(report.output.roster_sha256)
         journal.mark_reported(
             [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
         )
     return report
 
 
-def _write_results(loaded: Loaded, report: RunReport, options: Settings) -> WriteOutcome:
+def _write_results(
+    loaded: Loaded, report: RunReport, options: Settings, our_last: str | None
+) -> WriteOutcome:
     return write_results(
         loaded.roster.source,
         {outcome.row: outcome.result() for outcome in report.outcomes},
@@ -319,4 +324,5 @@ def _write_results(loaded: Loaded, report: RunReport, options: Settings) -> Writ
         in_place=options.in_place,
         include_start_url=options.include_start_url,
         include_host=any(session.pool for session in loaded.validation.sessions),
+        our_last=our_last,
     )

@@ -21,6 +21,7 @@ from batchzoom.engine.journal import default_path, read_journal, sent_row_keys
 from batchzoom.engine.run import Loaded
 from batchzoom.engine.settings import Settings
 from batchzoom.files.roster import Roster, read_roster
+from batchzoom.files.targets import refuse_in_place
 from batchzoom.model import pools, recurrence
 from batchzoom.model.missing_columns import missing_column_warnings
 from batchzoom.model.outcomes import row_key
@@ -39,6 +40,8 @@ def load(path: Path, settings: Settings) -> Loaded:
     roster = read_roster(
         path, sheet=settings.sheet, encoding=settings.encoding, aliases=settings.aliases
     )
+    if settings.in_place:
+        refuse_in_place(roster.source)  # an .xls or .ods roster: before anything is sent
     options = settings.validation()
     journal = settings.state or default_path(path)
     sent = set() if options.allow_past else sent_row_keys(journal)

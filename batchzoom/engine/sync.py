@@ -34,7 +34,7 @@ from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.batch import locked_journal, write_sheet
 from batchzoom.engine.doubts import in_doubt, settle_doubts
 from batchzoom.engine.journal import Entry, Journal
-from batchzoom.engine.looking import ZoomView, listings, look_at_zoom
+from batchzoom.engine.looking import ZoomView, look_at_zoom
 from batchzoom.engine.run import (
     Loaded,
     ProgressCallback,
@@ -586,14 +586,3 @@ def _apply(
             outcomes[outcome.row] = outcome
 
     apply_all(run, steps, one, record, workers, progress)
-
-
-def listed_meetings(run: Run, plan: SyncPlan, workers: int) -> dict[int, dict[str, Any]]:
-    """The meetings of every host whose meeting a step checks, from one listing per host
-    (hosts in parallel). A host whose listing fails has its meetings read one by one."""
-    hosts = {
-        step.entry.host
-        for step in plan.steps
-        if step.action != "create" and step.entry is not None and step.entry.meeting_id
-    }
-    return listings(run, sorted(hosts, key=str.lower), workers).meetings

@@ -24,6 +24,7 @@ from typing import Literal, cast
 from batchzoom.core.errors import InputError
 from batchzoom.files.cell_formats import is_date_only, with_midnight_times
 from batchzoom.files.input_text import decode_mixed, without_controls
+from batchzoom.files.sniff import NAMES, Kind, kind_of
 from batchzoom.model.cells import is_blank
 from batchzoom.model.columns import (
     ALIASES,
@@ -35,8 +36,10 @@ from batchzoom.model.columns import (
 from batchzoom.model.problems import Problem
 
 HEADER_SCAN_ROWS = 30  # the header row is looked for among this many rows from the top
-CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 container: encrypted workbooks, old .xls
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+# Read as workbooks too (python-calamine reads both); results go to <name>.scheduled.xlsx.
+CONVERTED_SUFFIXES = (".xls", ".ods")
+WORKBOOK_KINDS: tuple[Kind, ...] = ("xlsx", "xls", "ods")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 DELIMITERS = (",", ";", "\t")
 
@@ -46,7 +49,7 @@ class SourceInfo:
     """How a roster file was read; write-back re-opens the file with this."""
 
     path: Path
-    format: Literal["xlsx", "csv"]
+    format: Literal["xlsx", "xls", "ods", "csv"]
     sheet: str | None  # xlsx: title of the sheet read; csv: None
     header_row: int  # 1-based row number, as Excel shows it, of the header row
     encoding: str | None  # csv: codec used ("utf-8", "utf-8-sig", "cp949"); xlsx: None
@@ -104,17 +107,8 @@ def _load(path: Path) -> tuple[bytes, int, int]:
 
 
 def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> tuple[list[list[object]], str]:
-    """The grid of one worksheet, from A1, and the sheet's title."""
-    if data.startswith(CFB_MAGIC):
-        raise InputError(
-            f"{path.name} is password-protected (encrypted); remove the password in Excel "
-            "(File > Info > Protect Workbook) and save it again."
-        )
-    if not data.startswith(b"PK\x03\x04"):
-        raise InputError(
-            f"{path.name} is not an Excel workbook even though its name ends in {path.suffix}; "
-            "open it in Excel and save it as .xlsx or .csv."
-        )
+    """The grid of one worksheet (of an .xlsx, .xls or .ods workbook), from A1, and its title."""
+    _check_workbook(path, kind_of(data))
     try:
         from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -149,6 +143,20 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> tuple[list[list[ob
             "open it in Excel and save it again."
         ) from None
     return grid, title
+
+
+def _check_workbook(path: Path, kind: Kind) -> None:
+    """Refuse, naming what it really is, a file that is no workbook batchzoom reads."""
+    if kind == "encrypted":
+        raise InputError(
+            f"{path.name} is password-protected (encrypted); remove the password in Excel "
+            "(File > Info > Protect Workbook) and save it again."
+        )
+    if kind not in WORKBOOK_KINDS:
+        raise InputError(
+            f"{path.name} is not an Excel workbook even though its name ends in {path.suffix} "
+            f"(it is {NAMES[kind]}); open it in Excel and save it as .xlsx or .csv."
+        )
 
 
 def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, list[Problem]]:
@@ -354,7 +362,7 @@ def _check_required(path: Path, columns: dict[str, str], headers: list[str], row
 class _Format:
     """How a file's grid was read (see ``SourceInfo``)."""
 
-    format: Literal["xlsx", "csv"]
+    format: Literal["xlsx", "xls", "ods", "csv"]
     sheet: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
@@ -363,7 +371,7 @@ class _Format:
 
 def _open(path: Path) -> tuple[bytes, int, int]:
     """The bytes of a roster file of a known kind, its size and mtime; else ``InputError``."""
-    if path.suffix.lower() not in XLSX_SUFFIXES + CSV_SUFFIXES:
+    if path.suffix.lower() not in XLSX_SUFFIXES + CONVERTED_SUFFIXES + CSV_SUFFIXES:
         if not path.exists():
             raise InputError(f"{path} does not exist; check the file name and folder.")
         raise InputError(
@@ -379,9 +387,11 @@ def _read_grid(
     path: Path, data: bytes, sheet: str | None, encoding: str | None
 ) -> tuple[list[list[object]], _Format]:
     """Every row of the file's table, from its first row, and how it was read."""
-    if path.suffix.lower() in XLSX_SUFFIXES:
+    kind = kind_of(data)
+    if path.suffix.lower() in XLSX_SUFFIXES + CONVERTED_SUFFIXES or kind != "text":
         grid, title = _read_xlsx(path, data, sheet)
-        return grid, _Format("xlsx", sheet=title)
+        # Named by its content: an .ods saved as .xlsx is still OpenDocument.
+        return grid, _Format(cast(Literal["xlsx", "xls", "ods"], kind), sheet=title)
     text, codec, warnings = _decode(path, data, encoding)
     text = text.removeprefix("\ufeff")
     delimiter = sniff_delimiter(text)
@@ -448,7 +458,12 @@ def read_roster(
     rows, cells = layout.rows, layout.cells
     warnings = [*how.warnings, *without_controls(headers, rows, cells)]
     start = positions.get("start")
-    if how.sheet is not None and start is not None and any(map(is_date_only, cells[start])):
+    if (
+        how.format == "xlsx"
+        and how.sheet is not None
+        and start is not None
+        and any(map(is_date_only, cells[start]))
+    ):
         # A date-time cell at midnight reads as a date: its number format tells.
         cells[start] = with_midnight_times(data, how.sheet, start, rows, cells[start])
     if not rows:

@@ -36,7 +36,14 @@ from typing import Final
 from batchzoom.core.errors import OutputError
 from batchzoom.files import xlsx
 from batchzoom.files.atomic import RosterChangedError, atomic_write, write_failure
+from batchzoom.files.convert import CONVERTED, as_xlsx
 from batchzoom.files.roster import SourceInfo
+from batchzoom.files.targets import (
+    backup_path,
+    default_output_path,
+    excel_lock_path,
+    output_suffix,
+)
 from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUMN
 from batchzoom.model.outcomes import RowResult, Status
 
@@ -81,22 +88,6 @@ _KEEP: Final = _Keep()
 _Value = int | str | None
 
 
-def default_output_path(source: SourceInfo) -> Path:
-    """``<stem>.scheduled.<ext>`` beside the roster, e.g. ``spring.scheduled.xlsx``."""
-    path = source.path
-    return path.with_name(f"{path.stem}.scheduled{path.suffix}")
-
-
-def backup_path(path: Path) -> Path:
-    """``<name>.bak`` beside a file, e.g. ``spring.xlsx.bak``."""
-    return path.with_name(f"{path.name}.bak")
-
-
-def excel_lock_path(path: Path) -> Path:
-    """The owner file ``~$<name>`` Excel keeps beside a workbook while it is open."""
-    return path.with_name(f"~${path.name}")
-
-
 def check_target(
     source: SourceInfo, output: Path | None, *, writable: bool = True, workbook: bool = True
 ) -> Path:
@@ -107,10 +98,15 @@ def check_target(
     no file can be created; call it before any work whose result would then have nowhere to go.
     """
     target = output if output is not None else default_output_path(source)
-    if target.suffix.lower() != source.path.suffix.lower():
+    if target.suffix.lower() != output_suffix(source).lower():
+        what = (
+            f"use {output_suffix(source)} for the results of {source.path.name}"
+            if source.format in CONVERTED
+            else f"use the same extension as the roster {source.path.name}"
+        )
         raise OutputError(
-            f"Cannot write the results to {target} because it is not a {source.path.suffix} file; "
-            f"use the same extension as the roster {source.path.name}."
+            f"Cannot write the results to {target} because it is not a {output_suffix(source)} "
+            f"file; {what}."
         )
     if target.is_dir():
         raise OutputError(
@@ -185,6 +181,9 @@ def write_results(
     )
     if source.format == "xlsx":
         content = _write_xlsx(source, data, results, columns)
+    elif source.format in CONVERTED:
+        # A new workbook of the roster's cells, then the results written into it as into any.
+        content = _write_xlsx(source, as_xlsx(data, source.sheet), results, columns)
     else:
         content = _write_csv(source, data, results, columns)
 

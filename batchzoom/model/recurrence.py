@@ -52,6 +52,9 @@ FIELDS = (
     "end_date",
 )
 
+# Korean "every other week": a weekly series with interval 2 (``_Reading``).
+EVERY_OTHER_WEEK = "격주"
+
 _KINDS: dict[str, int | None] = {
     **dict.fromkeys(("daily", "day", "every day", "매일", "일간", "날마다"), DAILY),
     **dict.fromkeys(("weekly", "week", "every week", "매주", "주간", "주마다"), WEEKLY),
@@ -197,6 +200,19 @@ class _Reading:
     def __init__(self, cells: Sequence[object]) -> None:
         self.given = {name: cell for name, cell in zip(FIELDS, cells, strict=True) if _text(cell)}
         self.errors: list[CellError] = []
+        self._every_other_week()
+
+    def _every_other_week(self) -> None:
+        """``격주`` (every other week) is weekly with interval 2; ``격주 월수`` also names the
+        days. A filled repeat_interval or weekly_days cell wins over what repeat implies."""
+        text = " ".join((_text(self.given.get("repeat")) or "").split())
+        if text != EVERY_OTHER_WEEK and not text.startswith(EVERY_OTHER_WEEK + " "):
+            return
+        self.given["repeat"] = "weekly"
+        self.given.setdefault("repeat_interval", "2")
+        days = text.removeprefix(EVERY_OTHER_WEEK).strip()
+        if days:
+            self.given.setdefault("weekly_days", days)
 
     def attempt(self, parse: Callable[[], _T]) -> _T | None:
         """``parse()``, or None after recording the problem it raised."""

@@ -1,21 +1,9 @@
 """The Zoom API client: one httpx client, one token, paced, retried by policy.
 
-Outcomes a caller has to tell apart are exceptions with meaning:
-
-    ZoomError (batchzoom.core.errors)
-    ├── ZoomRequestError     Zoom refused this request (4xx, or 5xx after retries);
-    │                        other requests may go on. Carries status, code, message.
-    ├── DailyLimitError      a daily limit is used up: for one host (``host``) or for the
-    │   │                    whole account (``host is None``); carries ``resume_at``.
-    │   └── RegistrantLimitError  one registrant's daily additions or status updates are
-    │                        used up (``registrant``); only that person waits.
-    ├── InDoubtError         a create (or a registration) may or may not have happened
-    │                        (timeout, dropped connection, 5xx); settle it by listing first.
-    ├── UnprovenListingError a host's meetings could not be listed completely, so the
-    │                        absence of a meeting is not proven: create nothing for it.
-    ├── AuthError            credentials rejected, or a fresh token rejected: stop the run.
-    │   └── ScopeError       the app lacks an OAuth scope (Zoom's 4711): stop the run.
-    └── ZoomUnreachableError Zoom never answered (or not as Zoom): stop the run.
+Outcomes a caller has to tell apart are exceptions with meaning, drawn in
+``batchzoom.core.errors``: a ``RowError`` (ZoomRequestError, DailyLimitError,
+InDoubtError, UnprovenListingError) fails one request and others may go on; a
+``RunStoppingError`` (AuthError, ScopeError, ZoomUnreachableError) stops the run.
 
 Every request has a total deadline (``deadline`` seconds from sending to the last
 byte of the answer), not only a timeout per read, so a server that trickles its
@@ -502,7 +490,9 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
             )
         if not body:
             message = f"{message}, with {answers.content_kind(response)} instead of Zoom's JSON"
-        raise ZoomRequestError(status, code, message, fields=answers.error_fields(body), sent=sent)
+        fields = answers.error_fields(body)
+        explanation = answers.explain_fields(fields, sent)
+        raise ZoomRequestError(status, code, message, fields=fields, explanation=explanation)
 
     @staticmethod
     def _scope_error(operation: str, scopes: list[str]) -> ScopeError:
