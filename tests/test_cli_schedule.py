@@ -198,10 +198,11 @@ def test_deferred_rows_exit_4(tmp_path: Path, sandbox_factory: Callable[..., San
     result = invoke(["schedule", str(roster)], env_for(sb), tmp_path)
     assert result.exit_code == 4
     assert "4 rows: 2 created, 2 deferred." in result.stdout
-    assert (
-        result.stdout.count("deferred: Deferred: Zoom's daily limit for host alice@school.example")
-        == 2
-    )
+    assert "Deferred:" not in result.output  # no line per deferred row
+    held = [line for line in result.stderr.splitlines() if "is held back by" in line]
+    assert len(held) == 1, result.stderr
+    assert held[0].startswith("Host alice@school.example is held back by Zoom's daily limit until")
+    assert "2 rows wait" in held[0]
 
 
 def test_a_second_run_on_the_same_roster_exits_5(tmp_path: Path, sandbox: Sandbox) -> None:

@@ -31,6 +31,24 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def held_back(outcomes: Sequence[RowOutcome]) -> list[str]:
+    """One line per host the daily limit holds back: how many rows wait, and until when."""
+    held: dict[str, list[RowOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        if outcome.status == "deferred":
+            held[outcome.host or "?"].append(outcome)
+    lines = []
+    for host in sorted(held, key=str.lower):
+        resume = [o.resume_at for o in held[host] if o.resume_at is not None]
+        until = f"until {max(resume).astimezone(UTC):%Y-%m-%d %H:%M} UTC" if resume else ""
+        lines.append(
+            f"Host {host} is held back by Zoom's daily limit {until}".rstrip()
+            + f": {_count(len(held[host]), 'row waits', 'rows wait')}; the next run after "
+            "that sends them"
+        )
+    return lines
+
+
 def alerts(outcomes: Sequence[RowOutcome], roster: str, *, command: str = "schedule") -> list[str]:
     """One sentence per condition an administrator must act on, in a stable order."""
     name = shlex.quote(roster)
@@ -45,17 +63,7 @@ def alerts(outcomes: Sequence[RowOutcome], roster: str, *, command: str = "sched
             f"{'its meeting was' if len(changed) == 1 else 'their meetings were'} created "
             f"({_rows(changed)}): run batchzoom sync {name}"
         )
-    held: dict[str, list[RowOutcome]] = defaultdict(list)
-    for outcome in by_status.get("deferred", []):
-        held[outcome.host or "?"].append(outcome)
-    for host in sorted(held, key=str.lower):
-        resume = [o.resume_at for o in held[host] if o.resume_at is not None]
-        until = f"until {max(resume).astimezone(UTC):%Y-%m-%d %H:%M} UTC" if resume else ""
-        lines.append(
-            f"Host {host} is held back by Zoom's daily limit {until}".rstrip()
-            + f": {_count(len(held[host]), 'row waits', 'rows wait')}; the next run after "
-            "that sends them"
-        )
+    lines += held_back(by_status.get("deferred", []))
     invalid = by_status.get("invalid", [])
     if invalid:
         lines.append(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.cli.alerts import alerts
+from batchzoom.cli.alerts import alerts, held_back
 from batchzoom.cli.app import INVALID_ROWS, finish, outcome_exit
 from batchzoom.cli.options import add_flags, echo_report, problem_table
 
@@ -265,8 +265,11 @@ def print_report(
     if report.problems:
         click.echo(problem_table(report.problems))
     for outcome in report.outcomes:
-        if outcome.status in {"failed", "deferred", "changed"}:
+        if outcome.status in {"failed", "changed"}:
             click.echo(f"Row {outcome.row} {outcome.status}: {outcome.error}")
+    # Deferred rows are said once per host; the rows are listed in --json, the sheet and the report.
+    for line in held_back(report.outcomes):
+        click.echo(line, err=True)
     click.echo(summary_line(report))
 
 

@@ -483,13 +483,8 @@ def sync(
         None if options.in_place else options.output,
         writable=not options.dry_run,  # a dry run in a read-only folder still shows its plan
     )
-    with locked_journal(
-        loaded.roster.source,
-        options,
-        account=settings.account_id,
-        sessions=validation.sessions,
-        notes=report.warnings,
-    ) as journal:
+    with locked_journal(loaded.roster.source, options, account=settings.account_id,
+                        sessions=validation.sessions, notes=report.warnings) as journal:  # fmt: skip
         assert journal is not None
         # A row that is invalid is still in the sheet: its meeting is not "missing".
         delete_missing = options.delete_missing and not validation.invalid_rows
