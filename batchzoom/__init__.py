@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from batchzoom.api.sandbox import Sandbox
     from batchzoom.api.zoom import Meeting, Zoom
     from batchzoom.core.errors import (
         AuthError,
@@ -68,6 +69,7 @@ _HOMES: dict[str, str] = {
     "ZoomRequestError": "batchzoom.core.errors",
     "ZoomUnreachableError": "batchzoom.core.errors",
     "Meeting": "batchzoom.api.zoom",
+    "Sandbox": "batchzoom.api.sandbox",
     "Zoom": "batchzoom.api.zoom",
 }
 
@@ -88,6 +90,7 @@ __all__ = [
     "RegistrantLimitError",
     "RowError",
     "RunStoppingError",
+    "Sandbox",
     "ScopeError",
     "UnprovenListingError",
     "Zoom",

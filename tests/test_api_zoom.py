@@ -103,3 +103,15 @@ def test_from_env_reads_the_cli_variables(sandbox: Sandbox) -> None:
         assert meeting.id > 0
     with pytest.raises(batchzoom.ConfigError):
         batchzoom.Zoom.from_env(environ={}, env_file=None)
+
+
+def test_sandbox_gives_a_zoom_for_its_account() -> None:
+    with batchzoom.Sandbox(users=["alice@example.com", "bob@example.com"]) as sandbox:
+        sandbox.clock.set(datetime(2040, 1, 1, tzinfo=UTC))
+        with sandbox.zoom() as zoom:
+            made = zoom.create_meeting(
+                "Mine", datetime(2040, 5, 7, 9), 30, timezone="UTC", host="bob@example.com"
+            )
+            assert [m.id for m in zoom.list_meetings("bob@example.com")] == [made.id]
+            assert list(zoom.list_meetings("me")) == []
+        assert [m["id"] for m in sandbox.meetings()] == [made.id]

@@ -230,3 +230,25 @@ def test_no_module_is_over_the_line_limit() -> None:
     }
     over = {name for name, count in lengths.items() if count > MAX_LINES}
     assert over == TO_SPLIT, {name: lengths.get(name) for name in over ^ TO_SPLIT}
+
+
+def test_the_library_never_prints_or_exits() -> None:
+    """Only the command line prints and picks an exit status; the library raises."""
+    offenders = []
+    for path in _modules():
+        if _top(path) in ("cli", "__main__"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else f"{getattr(func.value, 'id', '')}.{func.attr}"
+                if isinstance(func, ast.Attribute)
+                else ""
+            )
+            if name in ("print", "exit", "quit", "sys.exit", "os._exit"):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} calls {name}")
+    assert offenders == []

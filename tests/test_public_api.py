@@ -115,3 +115,36 @@ def test_py_typed_ships() -> None:
     assert (PACKAGE / "py.typed").is_file()
     text = (PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8")
     assert '"py.typed"' in text
+
+
+USER_SCRIPT = """
+from datetime import datetime
+
+import batchzoom
+
+
+def book(zoom: batchzoom.Zoom) -> str:
+    try:
+        meeting: batchzoom.Meeting = zoom.create_meeting(
+            "Office hours", datetime(2040, 5, 7, 14), 45, timezone="Asia/Seoul"
+        )
+    except batchzoom.RowError as error:
+        return str(error)
+    return meeting.join_url
+
+
+with batchzoom.Sandbox(users=["alice@example.com"]) as sandbox:
+    url: str = book(sandbox.zoom())
+"""
+
+
+def test_a_user_script_type_checks_strictly(tmp_path: Path) -> None:
+    """py.typed lets a caller's strict mypy see the API's types (and catch a wrong one)."""
+    script = tmp_path / "user_script.py"
+    script.write_text(USER_SCRIPT, encoding="utf-8")
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(script)]
+    ok = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert ok.returncode == 0, ok.stdout
+    script.write_text(USER_SCRIPT.replace("url: str", "url: int"), encoding="utf-8")
+    bad = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert bad.returncode == 1 and "incompatible types" in bad.stdout.lower(), bad.stdout
