@@ -19,33 +19,13 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-OPERATIONS = (
-    "meetingCreate",
-    "meeting",
-    "meetingUpdate",
-    "meetingDelete",
-    "meetings",
-    "user",
-    # Events (issue 20): registrants, webinars, panelists, user settings.
-    "meetingRegistrantCreate",
-    "addBatchRegistrants",
-    "meetingRegistrants",
-    "meetingRegistrantStatus",
-    "webinarCreate",
-    "webinar",
-    "webinarUpdate",
-    "webinarDelete",
-    "webinars",
-    "webinarRegistrantCreate",
-    "webinarRegistrants",
-    "webinarRegistrantStatus",
-    "webinarPanelistCreate",
-    "webinarPanelists",
-    "webinarPanelistsDelete",
-    "userSettings",
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from batchzoom.zoomspec import OperationId
+
+# The operations batchzoom uses: the one list is zoomspec's ``OperationId``.
+OPERATIONS = get_args(OperationId)
 
 # Schema keywords that carry facts; everything else (description, example...) is prose.
 KEEP = {

@@ -187,7 +187,7 @@ def write_results(
     else:
         content = _write_csv(source, data, results, columns)
 
-    if _holds(target, content):
+    if (content == data) if target == source.path else _holds(target, content):
         # Nothing to change: the file and its modification time stay as they are (Excel,
         # OneDrive and backups see no change), and the .bak keeps the roster as it was
         # before the run that last changed it.
