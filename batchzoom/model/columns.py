@@ -122,6 +122,7 @@ ATTENDEE_ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": ("first name", "given name", "name", "firstname", "이름"),
     "last_name": ("last name", "family name", "surname", "lastname", "성"),
     "language": ("language", "lang", "언어"),
+    "status": ALIASES["status"],  # cancelled (취소): not registered, cancelled by sync
     **{name: (name,) for name in ATTENDEE_OUTPUT_COLUMNS},
 }
 ATTENDEE_INPUT_FIELDS = tuple(name for name in ATTENDEE_ALIASES if not name.startswith("zoom_"))
