@@ -24,6 +24,7 @@ from batchzoom.cli.alerts import alerts, held_back
 from batchzoom.cli.app import INTERRUPTED, INVALID_ROWS, finish, outcome_exit
 from batchzoom.cli.options import add_flags, echo_report, problem_table
 from batchzoom.core.errors import ConfigError, InterruptedRunError
+from batchzoom.core.i18n import _
 
 # The library is imported inside the functions that use it: ``batchzoom --help`` must
 # not load the HTTP stack, the workbook readers or the sandbox.
@@ -272,9 +273,9 @@ def print_report(
         click.echo(report_json(report, loaded, include_password=json_include_password, **extra))
         return
     for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(_("Warning: {warning}").format(warning=warning), err=True)
     if report.output is not None and report.output.diverted and report.output.reason:
-        click.echo(f"Note: {report.output.reason}", err=True)
+        click.echo(_("Note: {reason}").format(reason=report.output.reason), err=True)
     if quiet:
         # Cron mails stderr: what needs a person still gets one line per condition.
         command = click.get_current_context().info_name or "schedule"
