@@ -25,6 +25,16 @@ OUTPUT_COLUMNS: Final = (
 START_URL_COLUMN: Final = "zoom_start_url"  # a host credential: written only when asked for
 HOST_COLUMN: Final = "zoom_host"  # written when some row's host was picked from a pool
 
+
+def result_columns(*, include_host: bool, include_start_url: bool) -> tuple[str, ...]:
+    """The result columns a sheet gets: ``OUTPUT_COLUMNS``, then host and start URL if asked."""
+    return (
+        *OUTPUT_COLUMNS,
+        *((HOST_COLUMN,) if include_host else ()),
+        *((START_URL_COLUMN,) if include_start_url else ()),
+    )
+
+
 # Canonical field -> header texts that mean it. Matching ignores case, spaces and punctuation,
 # so "Start time", "start_time" and "START-TIME" are one alias. Extend here (one place).
 ALIASES: dict[str, tuple[str, ...]] = {
