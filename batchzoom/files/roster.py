@@ -50,7 +50,7 @@ class SourceInfo:
     """How a roster file was read; write-back re-opens the file with this."""
 
     path: Path
-    format: Literal["xlsx", "xls", "ods", "csv"]
+    format: Literal["xlsx", "xls", "ods", "csv", "records"]  # records: files/records.py
     sheet: str | None  # xlsx: title of the sheet read; csv: None
     header_row: int  # 1-based row number, as Excel shows it, of the header row
     encoding: str | None  # csv: codec used ("utf-8", "utf-8-sig", "cp949"); xlsx: None
