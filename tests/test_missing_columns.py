@@ -102,3 +102,19 @@ def test_the_warning_speaks_korean_with_lang_ko(tmp_path: Path) -> None:
     assert code == 0
     assert "명단에 호스트 열이 없어 모든 행이 계정 소유자(me)의 회의로 예약됩니다." in out
     assert 'host = ["담당교사"]' in out
+
+
+def test_schedule_says_a_whole_roster_warning_without_a_row_number(tmp_path: Path) -> None:
+    """The warning is about the roster, not a row: no ``row None`` before it, in either language."""
+    roster = korean_roster(tmp_path / "term.csv")
+    for lang, start in (("en", "Warning: The roster has no host column"), ("ko", "경고: 명단에")):
+        result = CliRunner().invoke(
+            cli, ["schedule", str(roster), "--dry-run", "--host", "office@school.example",
+                  "--lang", lang],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        warnings = [
+            line for line in result.stderr.splitlines() if "host" in line or "호스트" in line
+        ]
+        assert warnings and all(line.startswith(start) for line in warnings), result.stderr
+        assert "None" not in result.stderr

@@ -70,6 +70,9 @@ class FakeZoom:
         self.calls.append(("list", meeting_id, 0))
         return [r for (m, _), r in self.registrants.items() if m == meeting_id]
 
+    def update_registrant_status(self, meeting_id: int, action: str, registrants: Any) -> None:
+        self.calls.append((action, meeting_id, len(registrants)))
+
 
 def people(session: str, count: int) -> list[Attendee]:
     return [Attendee(n + 2, session, f"P{n}@example.com", f"P{n}") for n in range(count)]

@@ -213,3 +213,102 @@ def test_sync_adds_new_attendees_and_cancels_removed_ones_but_not_those_added_by
         ("one2@example.com", "registered"),
         ("new@example.com", "registered"),
     ]
+
+
+def test_a_cancelled_attendee_is_not_registered_and_sync_cancels_one_registered_before(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from click.testing import CliRunner
+
+    from batchzoom.cli import cli
+    from tests.conftest import sandbox_env
+
+    roster = write_csv(tmp_path / "roster.csv", ROSTER[:1], HEADERS)
+    header = ("id", "email", "first_name", "상태")
+    people = tmp_path / "people.csv"
+    write_csv(
+        people, [["ONE", "a@example.com", "A", ""], ["ONE", "b@example.com", "B", "취소"]], header
+    )
+    env = sandbox_env(sandbox)
+    first = CliRunner().invoke(cli, ["schedule", str(roster), "--attendees", str(people)], env=env)
+    assert first.exit_code == 0, first.output
+    meeting = int(results(tmp_path / "roster.scheduled.csv")[0]["zoom_meeting_id"])
+    assert registered(sandbox, meeting) == ["a@example.com"]  # b is cancelled: never added
+    written = results(tmp_path / "people.registered.csv")
+    assert [(row["email"], row["zoom_status"]) for row in written] == [
+        ("a@example.com", "registered"),
+        ("b@example.com", "cancelled"),
+    ]
+    assert written[1]["zoom_join_url"] == "" and written[1]["zoom_registrant_id"] == ""
+    # Now a is cancelled too: sync cancels the registrant batchzoom added.
+    write_csv(
+        people,
+        [["ONE", "a@example.com", "A", "cancelled"], ["ONE", "b@example.com", "B", "취소"]],
+        header,
+    )
+    second = CliRunner().invoke(
+        cli, ["sync", str(roster), "--attendees", str(people), "--yes"], env=env
+    )
+    assert second.exit_code == 0, second.output
+    assert registered(sandbox, meeting) == []
+    assert "cancelled (no longer on the sheet)" not in second.stdout  # both are still on it
+    with quick_client(zoom_settings(sandbox)) as client:
+        denied = client.list_registrants(meeting, status="denied")  # Zoom files cancelled here
+    assert [r.email for r in denied] == ["a@example.com"]
+    written = results(tmp_path / "people.registered.csv")
+    assert [(row["email"], row["zoom_status"]) for row in written] == [
+        ("a@example.com", "cancelled"),
+        ("b@example.com", "cancelled"),
+    ]
+    assert written[0]["zoom_join_url"] == ""
+    assert sandbox.counters()["meetingRegistrantStatus"]["requests"] == 1
+
+
+def test_someone_cancelled_and_put_back_is_registered_again_exactly_once(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from click.testing import CliRunner
+
+    from batchzoom.cli import cli
+    from tests.conftest import sandbox_env
+
+    roster = write_csv(tmp_path / "roster.csv", ROSTER[:1], HEADERS)
+    header = ("id", "email", "first_name", "status")
+    people = tmp_path / "people.csv"
+    everyone = [
+        ["ONE", "a@example.com", "A", ""],
+        ["ONE", "b@example.com", "B", ""],
+        ["ONE", "c@example.com", "C", ""],
+    ]
+    write_csv(people, everyone, header)
+    env = sandbox_env(sandbox)
+    sync = ["sync", str(roster), "--attendees", str(people), "--yes"]
+    first = CliRunner().invoke(cli, ["schedule", str(roster), "--attendees", str(people)], env=env)
+    assert first.exit_code == 0, first.output
+    meeting = int(results(tmp_path / "roster.scheduled.csv")[0]["zoom_meeting_id"])
+    links = {
+        row["email"]: row["zoom_join_url"] for row in results(tmp_path / "people.registered.csv")
+    }
+    # a leaves the sheet, b is marked cancelled; both are cancelled on Zoom.
+    write_csv(people, [["ONE", "b@example.com", "B", "cancelled"], everyone[2]], header)
+    second = CliRunner().invoke(cli, sync, env=env)
+    assert second.exit_code == 0, second.output
+    assert registered(sandbox, meeting) == ["c@example.com"]
+    # Both come back: approved again, with their links, and nobody is added anew.
+    write_csv(people, everyone, header)
+    for _ in range(2):  # a second sync changes nothing
+        again = CliRunner().invoke(cli, sync, env=env)
+        assert again.exit_code == 0, again.output
+    assert registered(sandbox, meeting) == ["a@example.com", "b@example.com", "c@example.com"]
+    with quick_client(zoom_settings(sandbox)) as client:
+        assert client.list_registrants(meeting, status="denied") == []
+    counters = sandbox.counters()
+    assert counters["addBatchRegistrants"]["requests"] == 1  # the first schedule only
+    assert (
+        "meetingRegistrantCreate" not in counters
+        or not counters["meetingRegistrantCreate"]["requests"]
+    )
+    assert counters["meetingRegistrantStatus"]["requests"] == 2  # one cancel, one approve
+    written = results(tmp_path / "people.registered.csv")
+    assert [row["zoom_status"] for row in written] == ["registered"] * 3
+    assert {row["email"]: row["zoom_join_url"] for row in written} == links

@@ -207,7 +207,8 @@ def test_validate_writes_a_report_with_its_problems_and_keeps_its_exit_code(tmp_
     assert message.replace('"', "&quot;") in page
     assert 'href="#row-3"' in page  # the problem links to its row
     assert "batchzoom validate" in page and "--report" in page
-    assert f"Report written to {target}." in result.output
+    assert f"Report written to {target}." in result.stdout  # a "written to" line: stdout
+    assert "Report written" not in result.stderr
 
 
 def test_schedule_dry_run_report_shows_the_plan_and_a_host_double_booked(

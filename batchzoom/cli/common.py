@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -24,6 +25,7 @@ from batchzoom.cli.alerts import alerts, held_back
 from batchzoom.cli.app import INTERRUPTED, INVALID_ROWS, finish, outcome_exit
 from batchzoom.cli.options import add_flags, echo_report, problem_table
 from batchzoom.core.errors import ConfigError, InterruptedRunError
+from batchzoom.core.i18n import _, ngettext
 
 # The library is imported inside the functions that use it: ``batchzoom --help`` must
 # not load the HTTP stack, the workbook readers or the sandbox.
@@ -177,8 +179,14 @@ def until_interrupted(
         return cast(R, stop.report), stop
 
 
-def refuse_invalid(loaded: Loaded, settings: Settings, *, as_json: bool, verb: str) -> None:
-    """Print the problems and exit 3 when a row is invalid (unless --skip-invalid)."""
+def refuse_invalid(
+    loaded: Loaded, settings: Settings, *, as_json: bool, verb: str, quiet: bool = False
+) -> None:
+    """Print the problems and exit 3 when a row is invalid (unless --skip-invalid).
+
+    Under ``--quiet`` (cron) nothing goes to stdout: one line on stderr says which rows
+    stopped the run and what to run, as every other condition a person must act on.
+    """
     from batchzoom.files.results import RunReport
 
     validation = loaded.validation
@@ -188,11 +196,36 @@ def refuse_invalid(loaded: Loaded, settings: Settings, *, as_json: bool, verb: s
     if as_json:
         document = json.loads(report_json(RunReport([], validation.problems), loaded))
         click.echo(json.dumps(document | {"exit_code": INVALID_ROWS}, ensure_ascii=False, indent=2))
+    elif quiet and not validation.invalid_rows:  # a whole-file problem, or the attendee sheet's
+        click.echo(
+            _(
+                "The roster or its attendee sheet has problems and nothing was sent to Zoom: "
+                "run batchzoom validate {roster}"
+            ).format(roster=shlex.quote(str(loaded.roster.source.path))),
+            err=True,
+        )
+    elif quiet:
+        rows = sorted(validation.invalid_rows)
+        shown = ", ".join(str(row) for row in rows[:5]) + (", ..." if len(rows) > 5 else "")
+        click.echo(
+            ngettext(
+                "{count} row is invalid ({rows}) and nothing was sent to Zoom: run batchzoom "
+                "validate {roster}, fix it, or pass --skip-invalid",
+                "{count} rows are invalid ({rows}) and nothing was sent to Zoom: run batchzoom "
+                "validate {roster}, fix them, or pass --skip-invalid",
+                len(rows),
+            ).format(
+                count=len(rows), rows=shown, roster=shlex.quote(str(loaded.roster.source.path))
+            ),
+            err=True,
+        )
     else:
         echo_report(loaded.roster, validation, attendees=attendees)
         click.echo(
-            f"Nothing was sent to Zoom: fix the rows above, or pass --skip-invalid to {verb} "
-            "only the valid rows.",
+            _(
+                "Nothing was sent to Zoom: fix the rows above, or pass --skip-invalid to {verb} "
+                "only the valid rows."
+            ).format(verb=verb),
             err=True,
         )
     finish(INVALID_ROWS)
@@ -272,9 +305,9 @@ def print_report(
         click.echo(report_json(report, loaded, include_password=json_include_password, **extra))
         return
     for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(_("Warning: {warning}").format(warning=warning), err=True)
     if report.output is not None and report.output.diverted and report.output.reason:
-        click.echo(f"Note: {report.output.reason}", err=True)
+        click.echo(_("Note: {reason}").format(reason=report.output.reason), err=True)
     if quiet:
         # Cron mails stderr: what needs a person still gets one line per condition.
         command = click.get_current_context().info_name or "schedule"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from batchzoom.cli.app import EXIT_MEANINGS
+from batchzoom.core.i18n import _
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import StatusReport
@@ -185,7 +186,7 @@ def write(choice: ReportChoice, data: ReportInput, *, quiet: bool) -> None:
 
     write_report(choice.path, data)
     if not quiet:
-        click.echo(f"Report written to {choice.path}.", err=True)
+        click.echo(_("Report written to {path}.").format(path=choice.path))
 
 
 def journal_facts(

@@ -76,7 +76,7 @@ def schedule_command(
         loaded = load(roster, settings)
         if html is not None and not (loaded.validation.ok or settings.skip_invalid):
             report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
-        refuse_invalid(loaded, settings, as_json=as_json, verb="schedule")
+        refuse_invalid(loaded, settings, as_json=as_json, verb="schedule", quiet=quiet)
         progress = progress_line(quiet=quiet, as_json=as_json)
         with ExitStack() as stack:
             settings = connect(
@@ -86,7 +86,7 @@ def schedule_command(
                 from batchzoom.engine.hosts import look_up_hosts
 
                 loaded = look_up_hosts(loaded, settings)
-                refuse_invalid(loaded, settings, as_json=as_json, verb="schedule")
+                refuse_invalid(loaded, settings, as_json=as_json, verb="schedule", quiet=quiet)
             try:
                 report, stop = until_interrupted(schedule, loaded, settings, progress=progress)
             finally:

@@ -127,7 +127,7 @@ def sync_command(
         loaded = load(roster, settings)
         if html is not None and not (loaded.validation.ok or settings.skip_invalid):
             report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
-        refuse_invalid(loaded, settings, as_json=as_json, verb="sync")
+        refuse_invalid(loaded, settings, as_json=as_json, verb="sync", quiet=quiet)
         silent = quiet or as_json
         progress = progress_line(quiet=quiet, as_json=as_json)
         with ExitStack() as stack:

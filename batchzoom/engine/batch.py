@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from batchzoom.core.i18n import _
 from batchzoom.engine.events import ScheduleReport, register_run, write_registrations
 from batchzoom.engine.journal import Entry
 from batchzoom.engine.lifecycle import (
@@ -63,8 +64,13 @@ DELETING = (
 
 def row_warning(warning: Problem) -> str:
     """A warning about one row, as one line."""
-    where = f"row {warning.row}, {warning.column}" if warning.column else f"row {warning.row}"
-    return f"{where}: {warning.message}"
+    if warning.row is None:  # about the whole roster (a missing column), not one row
+        return warning.message
+    if warning.column:
+        return _("row {row}, {column}: {message}").format(
+            row=warning.row, column=warning.column, message=warning.message
+        )
+    return _("row {row}: {message}").format(row=warning.row, message=warning.message)
 
 
 def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]) -> list[str]:

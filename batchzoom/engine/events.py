@@ -23,6 +23,7 @@ from batchzoom.engine.registrations import (
     Registered,
     Registrar,
     cancel_removed,
+    cancelled_rows,
     register_all,
     results_of,
     targets_of,
@@ -88,7 +89,9 @@ def check_attendees(
     if checked is not None:
         kept = {session.key for session in validation.sessions}
         checked = replace(
-            checked, attendees=[item for item in checked.attendees if item.session in kept]
+            checked,
+            attendees=[item for item in checked.attendees if item.session in kept],
+            cancelled=[item for item in checked.cancelled if item.session in kept],
         )
     return validation, checked
 
@@ -106,7 +109,11 @@ def register_run(
     ids = {row: outcome.meeting_id for row, outcome in outcomes.items()}
     targets = targets_of(loaded.validation.sessions, ids)
     with RegistrantJournal(journal.path, account=journal.account, now=journal.now) as book:
-        return register_all(client, book, targets, loaded.attendees.attendees, now=journal.now)
+        registered = register_all(
+            client, book, targets, loaded.attendees.attendees, now=journal.now
+        )
+        registered.records += cancelled_rows(book, targets, loaded.attendees.cancelled)
+    return registered
 
 
 def write_registrations(loaded: Loaded, registered: Registered, roster_output: Path) -> Path:
@@ -156,8 +163,11 @@ def sync_registrations(
 ) -> Registered | None:
     """After a sync: register the sheet's new attendees and cancel the removed ones.
 
-    Only registrants batchzoom added (in the journal) are ever cancelled. The attendee sheet
-    gets every registration's result. None when there is no attendee sheet or nothing ran.
+    Only registrants batchzoom added (in the journal) are ever cancelled: those no longer on
+    the sheet and those whose status says cancelled (``--notify`` has no say here: see
+    ``cancel_removed``). Someone cancelled and back on the sheet is approved again. The
+    attendee sheet gets every registration's result, a cancelled row ``cancelled``. None
+    when there is no attendee sheet or nothing ran.
     """
     if loaded.attendees is None or options.zoom is None or options.dry_run:
         return None
@@ -181,9 +191,11 @@ def sync_registrations(
         registered = register_all(
             client, book, targets, loaded.attendees.attendees, now=options.now
         )
-        # Those cancelled have left the sheet: counted, not written back.
-        registered.cancelled = len(
-            cancel_removed(client, book, targets, loaded.attendees.attendees)
-        )
+        gone = cancel_removed(client, book, targets, loaded.attendees.attendees)
+        marked = {(person.session, person.key) for person in loaded.attendees.cancelled}
+        # Those cancelled who have left the sheet: counted, not written back; a row whose
+        # status says cancelled gets its record.
+        registered.cancelled = sum((r.session, r.email) not in marked for r in gone)
+        registered.records += cancelled_rows(book, targets, loaded.attendees.cancelled)
     write_registrations(loaded, registered, report.output.path)
     return registered

@@ -26,9 +26,15 @@ from batchzoom.engine.journal import Journal, default_path, read_journal
 from batchzoom.engine.journal.reading import JournalContents
 from batchzoom.engine.lock import RunLock
 from batchzoom.engine.settings import Settings
+from batchzoom.files.records import RECORDS, write_records
 from batchzoom.files.results import Loaded, RunReport
 from batchzoom.files.roster import SourceInfo
-from batchzoom.files.writeback import WriteOutcome, remove_stale_temporaries, write_results
+from batchzoom.files.writeback import (
+    WriteOutcome,
+    remove_stale_temporaries,
+    write_results,
+)
+from batchzoom.model.columns import result_columns
 from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import Session
 
@@ -202,13 +208,24 @@ def write_sheet(
 
 def _write_results(
     loaded: Loaded, report: RunReport, options: Settings, our_last: str | None
-) -> WriteOutcome:
+) -> WriteOutcome | None:
+    """The result sheet written; a DataFrame's or records' results only to an explicit output."""
+    results = {outcome.row: outcome.result() for outcome in report.outcomes}
+    include_host = any(session.pool for session in loaded.validation.sessions)
+    if loaded.roster.source.format == RECORDS:
+        if options.output is None:
+            return None
+        columns = result_columns(
+            include_host=include_host, include_start_url=options.include_start_url
+        )
+        path = write_records(loaded.roster, results, options.output, columns)
+        return WriteOutcome(path, None, False, None)
     return write_results(
         loaded.roster.source,
-        {outcome.row: outcome.result() for outcome in report.outcomes},
+        results,
         output=options.output,
         in_place=options.in_place,
         include_start_url=options.include_start_url,
-        include_host=any(session.pool for session in loaded.validation.sessions),
+        include_host=include_host,
         our_last=our_last,
     )

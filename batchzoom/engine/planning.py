@@ -15,11 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from batchzoom.engine.events import attendee_table, check_attendees
 from batchzoom.engine.journal import sent_row_keys
 from batchzoom.engine.lifecycle import RunPaths
 from batchzoom.engine.settings import Settings
+from batchzoom.files.records import is_records, read_records, records_path, refuse_records_in_place
 from batchzoom.files.results import Loaded
 from batchzoom.files.roster import Roster, read_roster
 from batchzoom.files.targets import refuse_in_place
@@ -31,20 +33,32 @@ from batchzoom.model.rows import Session, Validation
 from batchzoom.model.validation import validate
 
 
-def load(path: Path, settings: Settings) -> Loaded:
+def load(path: Path | object, settings: Settings) -> Loaded:
     """Read, validate and plan the roster at ``path`` (raises ``InputError`` if unusable).
+
+    ``path`` may also be a pandas DataFrame or an iterable of mappings
+    (``batchzoom.files.records``): read with the same headers and checks as a file.
 
     With ``settings.strict`` (--strict, or ``strict = true`` in the file) every warning is
     a problem. A session already past is an error only while Zoom has no meeting for it: once a
     run has created it, later runs (cron, all term) go on even after it has started.
     """
-    roster = read_roster(
-        path, sheet=settings.sheet, encoding=settings.encoding, aliases=settings.aliases
-    )
+    if is_records(path):
+        name = records_path(settings.state, settings.output)
+        roster = read_records(path, path=name, aliases=settings.aliases)
+        if settings.in_place:
+            refuse_records_in_place()
+    else:
+        roster = read_roster(
+            Path(cast(Path, path)),
+            sheet=settings.sheet,
+            encoding=settings.encoding,
+            aliases=settings.aliases,
+        )
     if settings.in_place:
         refuse_in_place(roster.source)  # an .xls or .ods roster: before anything is sent
     options = settings.validation()
-    paths = RunPaths.for_settings(path, settings)
+    paths = RunPaths.for_settings(roster.source.path, settings)
     sent = set() if options.allow_past else sent_row_keys(paths.journal)
     if not sent:
         validation = validate(roster, options)

@@ -5,7 +5,8 @@ For each meeting, in attendee-sheet order:
 1. An ``intent`` left by an earlier run (a crash, a lost answer) is settled from the
    meeting's registrant list (``GET /meetings/{id}/registrants``, which spends no
    person's quota): listed means added; not listed means it is added again below.
-2. A person already ``added`` (or ``cancelled``) is left alone; one deferred by a daily
+2. A person already ``added`` is left alone; one batchzoom ``cancelled`` who is back on the
+   sheet is approved again (``_approve``); one deferred by a daily
    limit waits until its ``resume_at``; one whose additions today reached Zoom's 3 per
    registrant and meeting is deferred to 00:00 UTC without sending.
 3. The others are added: through Zoom's batch endpoint (up to 30 a call) for a scheduled
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Literal, Protocol
 
+from batchzoom.core.errors import UnprovenListingError
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
 from batchzoom.files.attendee_results import AttendeeResult
 from batchzoom.model.attendees import Attendee
@@ -58,6 +60,10 @@ class Registrar(Protocol):
     ) -> Sequence[Answer]: ...
 
     def list_registrants(self, meeting_id: int) -> Sequence[Answer]: ...
+
+    def update_registrant_status(
+        self, meeting_id: int, action: Literal["approve", "cancel", "deny"], registrants: Any
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -155,8 +161,12 @@ def _plan(
     if any(record.state == "intent" for record in known.values()):
         known = _settle(zoom, journal, target, known)
     todo: list[Attendee] = []
+    back: list[tuple[Attendee, Registrant]] = []
     for person in people:
         record = known.get(person.key)
+        if record is not None and record.state == "cancelled" and record.registrant_id:
+            back.append((person, record))
+            continue
         if record is not None and record.state in {"added", "cancelled"}:
             result.existing += 1
             result.records.append(replace(record, excel_row=person.row))  # the sheet's row now
@@ -169,6 +179,8 @@ def _plan(
             _defer(journal, target, person, next_utc_midnight(now()), result)
             continue
         todo.append(person)
+    if back:
+        todo += _approve(zoom, journal, target, back, result)
     size = BATCH_MAX if target.batch else 1
     return [(target, todo[start : start + size]) for start in range(0, len(todo), size)]
 
@@ -200,6 +212,52 @@ def _settle(
         journal.record(done)
         settled[email] = done
     return settled
+
+
+def _approve(
+    zoom: Registrar,
+    journal: RegistrantJournal,
+    target: Target,
+    back: Sequence[tuple[Attendee, Registrant]],
+    result: Registered,
+) -> list[Attendee]:
+    """Registrants batchzoom cancelled, back on the sheet: approved again, their links listed.
+
+    Zoom keeps a cancelled registrant (listed under ``denied``), and re-adding the same email
+    returns it as it is, so it is approved through the status update (``action`` approve,
+    Meetings.json ``meetingRegistrantStatus``), then read from the approved list for its
+    link. Returns those Zoom does not list as approved afterwards: they are added anew.
+    A refusal leaves the journal saying cancelled, so the next run tries again.
+    """
+    people = [{"id": record.registrant_id or "", "email": record.email} for _, record in back]
+    try:
+        zoom.update_registrant_status(target.meeting_id, "approve", people)
+        listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
+    except (ZoomRequestError, DailyLimitError, InDoubtError, UnprovenListingError) as error:
+        for person, record in back:
+            result.failed += 1
+            result.records.append(
+                replace(record, excel_row=person.row, state="failed", error=str(error))
+            )
+        return []
+    missing = []
+    for person, record in back:
+        found = listed.get(person.key)
+        if found is None:
+            missing.append(person)
+            continue
+        done = replace(
+            record,
+            excel_row=person.row,
+            state="added",
+            registrant_id=found.registrant_id,
+            join_url=found.join_url,
+            error=None,
+        )
+        journal.record(done)
+        result.added += 1
+        result.records.append(done)
+    return missing
 
 
 def _send(
@@ -332,6 +390,13 @@ def cancel_removed(
 
     Only the journal's own registrants are looked at, so one added by hand in Zoom is never
     touched. Returns the records cancelled.
+
+    ``sync --notify`` cannot reach this call: Zoom's status update takes only ``action`` and
+    ``registrants`` (Meetings.json ``meetingRegistrantStatus``), with no flag to email the
+    person or not. Whether Zoom emails a cancelled registrant is the meeting's own
+    ``settings.registrants_email_notification`` ("Whether to send registrants email
+    notifications about their registration approval, cancellation, or rejection"), which
+    batchzoom leaves as the roster set it.
     """
     present = {(attendee.session, attendee.key) for attendee in attendees}
     cancelled: list[Registrant] = []
@@ -352,3 +417,26 @@ def cancel_removed(
             journal.record(done)
             cancelled.append(done)
     return cancelled
+
+
+def cancelled_rows(
+    journal: RegistrantJournal, targets: Sequence[Target], cancelled: Sequence[Attendee]
+) -> list[Registrant]:
+    """What to write on each attendee row whose status says cancelled.
+
+    The journal's record when batchzoom registered the person (``cancelled`` once sync
+    cancelled it; ``added`` while only ``schedule`` ran, which cancels nobody), else a
+    record saying cancelled: such a person is never registered.
+    """
+    meetings = {target.session: target.meeting_id for target in targets}
+    rows = []
+    for person in cancelled:
+        meeting_id = meetings.get(person.session)
+        if meeting_id is None:
+            continue
+        record = journal.of(meeting_id).get(person.key)
+        if record is not None and record.state in {"added", "cancelled"}:
+            rows.append(replace(record, excel_row=person.row))
+        else:
+            rows.append(Registrant(meeting_id, person.key, person.session, person.row, "cancelled"))
+    return rows

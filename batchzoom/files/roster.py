@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal, cast
 
 from batchzoom.core.errors import InputError
+from batchzoom.core.i18n import _
 from batchzoom.files.cell_formats import is_date_only, with_midnight_times
 from batchzoom.files.input_text import decode_mixed, without_controls
 from batchzoom.files.sniff import NAMES, Kind, kind_of
@@ -49,7 +50,7 @@ class SourceInfo:
     """How a roster file was read; write-back re-opens the file with this."""
 
     path: Path
-    format: Literal["xlsx", "xls", "ods", "csv"]
+    format: Literal["xlsx", "xls", "ods", "csv", "records"]  # records: files/records.py
     sheet: str | None  # xlsx: title of the sheet read; csv: None
     header_row: int  # 1-based row number, as Excel shows it, of the header row
     encoding: str | None  # csv: codec used ("utf-8", "utf-8-sig", "cp949"); xlsx: None
@@ -374,6 +375,12 @@ def _open(path: Path) -> tuple[bytes, int, int]:
     if path.suffix.lower() not in XLSX_SUFFIXES + CONVERTED_SUFFIXES + CSV_SUFFIXES:
         if not path.exists():
             raise InputError(f"{path} does not exist; check the file name and folder.")
+        if path.is_dir():
+            raise InputError(
+                _(
+                    "{path} is a folder, not a roster; name the roster file in it (.xlsx or .csv)."
+                ).format(path=path.resolve())
+            )
         raise InputError(
             f"{path.name} is not a roster batchzoom can read; save it from Excel as .xlsx or .csv."
         )

@@ -44,7 +44,7 @@ from batchzoom.files.targets import (
     excel_lock_path,
     output_suffix,
 )
-from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUMN
+from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUMN, result_columns
 from batchzoom.model.outcomes import RowResult, Status
 
 # Statuses whose row keeps the meeting cells it has when the result leaves them empty.
@@ -97,6 +97,8 @@ def check_target(
     workbook whose results could not be written into it, and (``writable``) a folder where
     no file can be created; call it before any work whose result would then have nowhere to go.
     """
+    if source.format == "records" and output is None:  # files/records.py: results go nowhere
+        return source.path
     target = output if output is not None else default_output_path(source)
     if target.suffix.lower() != output_suffix(source).lower():
         what = (
@@ -174,18 +176,14 @@ def write_results(
             f"close it there (or delete a stale {excel_lock_path(target).name}) and run again."
         )
 
-    columns = (
-        *OUTPUT_COLUMNS,
-        *((HOST_COLUMN,) if include_host else ()),
-        *((START_URL_COLUMN,) if include_start_url else ()),
-    )
+    columns = result_columns(include_host=include_host, include_start_url=include_start_url)
     if source.format == "xlsx":
         content = _write_xlsx(source, data, results, columns)
     elif source.format in CONVERTED:
         # A new workbook of the roster's cells, then the results written into it as into any.
         content = _write_xlsx(source, as_xlsx(data, source.sheet), results, columns)
     else:
-        content = _write_csv(source, data, results, columns)
+        content = csv_with_results(source, data, results, columns)
 
     if (content == data) if target == source.path else _holds(target, content):
         # Nothing to change: the file and its modification time stay as they are (Excel,
@@ -440,7 +438,7 @@ class _Record:
     fields: list[str]  # its cells as the csv module reads them
 
 
-def _write_csv(
+def csv_with_results(
     source: SourceInfo,
     data: bytes,
     results: Mapping[int, RowResult],

@@ -3,7 +3,8 @@
 Pure logic, no I/O. The attendee sheet (``Attendees``/``참석자``, read by
 ``batchzoom.files.attendees``) has one row per person per session: the session's roster
 ``id`` (or ``all`` for every session that takes registration), ``email``, ``first_name``, ``last_name`` and an optional
-``language``. ``validate_attendees`` checks it against the roster's valid sessions and
+``language`` and ``status`` (``cancelled``/``취소``, read as for roster rows: such a person is
+not registered, and ``sync`` cancels their registration). ``validate_attendees`` checks it against the roster's valid sessions and
 returns every attendee plus every problem, each named by the attendee sheet's row and
 column; ``registration_problems`` finds the roster rows that take attendees without a
 ``registration`` column saying so. ``with_registration`` gives each registering session
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from batchzoom.model.cells import cell_text
-from batchzoom.model.problems import Found, Problem, shorten
+from batchzoom.model.extras import parse_status
+from batchzoom.model.problems import CellError, Found, Problem, shorten
 from batchzoom.model.rows import WEBINAR, Session, Table, Validation
 
 ALL_SESSIONS = "all"  # an attendee row's id that means every session of the roster
@@ -96,6 +98,8 @@ class AttendeeValidation:
     problems: list[Problem]
     rows: list[int]
     invalid_rows: set[int] = field(default_factory=set)
+    # valid rows whose status says cancelled: never registered, cancelled on Zoom by sync
+    cancelled: list[Attendee] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -126,7 +130,7 @@ def parse_language(cell: object) -> str:
     return found
 
 
-_CELLS = ("id", "email", "first_name", "last_name", "language")
+_CELLS = ("id", "email", "first_name", "last_name", "language", "status")
 
 
 def validate_attendees(
@@ -156,12 +160,14 @@ def validate_attendees(
     rank = {name: position for position, name in enumerate(columns)}
     present = {name: table.values(name) for name in _CELLS if name in columns}
     attendees: list[Attendee] = []
+    cancelled: list[Attendee] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
     for index, row in enumerate(table.rows):
         found = Found(row, columns, rank)
         cells = {name: values[index] for name, values in present.items() if values is not None}
         person = _person(row, cells, set(roster_ids), found)
+        off = _cancelled(cells.get("status"), found)
         if person is not None:
             keys = registering if person.session.casefold() == ALL_SESSIONS else [person.session]
             if not keys:
@@ -181,7 +187,7 @@ def validate_attendees(
                         f'{shorten(key)}" in row {first}; delete one of the rows.',
                     )
                 elif key in valid:
-                    attendees.append(replace(person, session=key))
+                    (cancelled if off else attendees).append(replace(person, session=key))
         problems.extend(found.problems)
     problems += _over_limit(attendees, columns["id"])
     bad = {problem.row for problem in problems if problem.row is not None}
@@ -191,7 +197,19 @@ def validate_attendees(
         problems,
         list(table.rows),
         bad,
+        [attendee for attendee in cancelled if attendee.row not in bad],
     )
+
+
+def _cancelled(cell: object, found: Found) -> bool:
+    """Whether a row's ``status`` cell says cancelled (the roster's words, ``parse_status``)."""
+    if cell_text(cell) is None:
+        return False
+    try:
+        return parse_status(cell)
+    except CellError as error:
+        found.error("status", error)
+        return False
 
 
 def _person(

@@ -25,6 +25,16 @@ OUTPUT_COLUMNS: Final = (
 START_URL_COLUMN: Final = "zoom_start_url"  # a host credential: written only when asked for
 HOST_COLUMN: Final = "zoom_host"  # written when some row's host was picked from a pool
 
+
+def result_columns(*, include_host: bool, include_start_url: bool) -> tuple[str, ...]:
+    """The result columns a sheet gets: ``OUTPUT_COLUMNS``, then host and start URL if asked."""
+    return (
+        *OUTPUT_COLUMNS,
+        *((HOST_COLUMN,) if include_host else ()),
+        *((START_URL_COLUMN,) if include_start_url else ()),
+    )
+
+
 # Canonical field -> header texts that mean it. Matching ignores case, spaces and punctuation,
 # so "Start time", "start_time" and "START-TIME" are one alias. Extend here (one place).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -122,6 +132,7 @@ ATTENDEE_ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": ("first name", "given name", "name", "firstname", "이름"),
     "last_name": ("last name", "family name", "surname", "lastname", "성"),
     "language": ("language", "lang", "언어"),
+    "status": ALIASES["status"],  # cancelled (취소): not registered, cancelled by sync
     **{name: (name,) for name in ATTENDEE_OUTPUT_COLUMNS},
 }
 ATTENDEE_INPUT_FIELDS = tuple(name for name in ATTENDEE_ALIASES if not name.startswith("zoom_"))

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from batchzoom.core import tzdb
+from batchzoom.core.i18n import _
+from batchzoom.model.city_zones import zones_of_place
 from batchzoom.model.problems import shorten
 
 
@@ -137,6 +139,16 @@ def not_a_zone(text: str) -> str:
             shown = format_offset(offset)
             what = f'"{shorten(text)}" is a UTC offset ({shown}), not a time zone'
             return _choose(_zones_at(offset), what)
+    places = zones_of_place(text)
+    if len(places) == 1:
+        return _(
+            '"{text}" is a place, not a time zone name; write the zone name {zone} instead.'
+        ).format(text=shorten(text), zone=places[0])
+    if places:
+        return _(
+            '"{text}" is a place with several time zones; write the zone name of the one meant: '
+            "{zones}."
+        ).format(text=shorten(text), zones=", ".join(places))
     return (
         f'"{shorten(text)}" is not an IANA time zone; use a name such as Asia/Seoul, '
         "America/New_York or UTC."
