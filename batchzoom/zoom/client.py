@@ -542,8 +542,8 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
     ) -> DailyLimitError:
         """The daily limit, resuming at the time Zoom gives, but never after the next 00:00 UTC.
 
-        Zoom documents the reset as 00:00 UTC (FACTS 4.3), and the per-user 429 carries no
-        Retry-After (devforum 18928); a Retry-After that is not a time, is past, or lies
+        Zoom documents the reset as 00:00 UTC (docs/zoom-facts.md#daily-limit), and the per-user 429 carries no
+        Retry-After (docs/zoom-facts.md#rate-limit-headers); a Retry-After that is not a time, is past, or lies
         beyond the next midnight (the year 9999) is replaced by that midnight.
         """
         server_now = _server_now(response, self._now())
