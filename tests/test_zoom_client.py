@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from batchzoom.cli.common import sandbox_for
+from batchzoom.api.accounts import sandbox_for
 from batchzoom.core.errors import AuthError, ZoomUnreachableError
 from batchzoom.core.secret import Secret
 from batchzoom.engine.batch import schedule

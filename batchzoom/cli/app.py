@@ -1,21 +1,11 @@
-"""The click group every command registers on, and the one table of exit codes.
+"""The click group every command registers on, and the exit codes in words for ``--help``.
 
-Every exit status batchzoom returns is chosen here (documented in the README and
-``batchzoom --help``); the library only raises errors and reports outcomes:
-
-    0    success
-    1    the run could not be done (input unusable, credentials, Zoom unreachable)
-    2    bad command-line usage (click's own)
-    3    some rows are invalid
-    4    some rows failed or were deferred (run again later); for reconcile, some
-         meetings were deleted or changed on Zoom, or could not be checked
-    5    another run holds the roster's lock
-    130  interrupted (Ctrl-C)
+The statuses themselves are in ``batchzoom.core.exits`` (the library's results carry the
+one the command returns); the README has the same table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, NoReturn
 
 import click
@@ -23,25 +13,35 @@ import click
 from batchzoom import __version__
 from batchzoom.cli import language
 from batchzoom.core import tzdb
-from batchzoom.core.errors import BatchzoomError, InterruptedRunError, LockedError
+from batchzoom.core.errors import BatchzoomError
+from batchzoom.core.exits import (
+    COULD_NOT_RUN,
+    EXIT_MEANINGS,
+    INCOMPLETE,
+    INTERRUPTED,
+    INVALID_ROWS,
+    LOCKED,
+    OK,
+    error_exit,
+    outcome_exit,
+)
 from batchzoom.core.i18n import _
 
-OK = 0
-COULD_NOT_RUN = 1
-INVALID_ROWS = 3
-INCOMPLETE = 4
-LOCKED = 5
-INTERRUPTED = 130
-
-# What each status tells a person reading a report of the run.
-EXIT_MEANINGS = {
-    OK: "every row is done (created or existing).",
-    COULD_NOT_RUN: "the run could not be done (input unusable, credentials, Zoom unreachable).",
-    INVALID_ROWS: "some rows are invalid: nothing was sent for them; fix them (see Problems).",
-    INCOMPLETE: "some rows failed or were deferred: run the same command again later.",
-    LOCKED: "another run holds the roster's lock.",
-    INTERRUPTED: "the run was interrupted; run the same command again to continue.",
-}
+# The statuses, for the commands that pick theirs here.
+__all__ = [
+    "COULD_NOT_RUN",
+    "EXIT_CODES",
+    "EXIT_MEANINGS",
+    "INCOMPLETE",
+    "INTERRUPTED",
+    "INVALID_ROWS",
+    "LOCKED",
+    "OK",
+    "cli",
+    "error_exit",
+    "finish",
+    "outcome_exit",
+]
 
 # The exit codes in one sentence, for ``--help`` (the README has the same table).
 EXIT_CODES = (
@@ -50,27 +50,6 @@ EXIT_CODES = (
     "later); 5 another run holds the roster's lock; 130 interrupted (Ctrl-C): the results of "
     "what was done are written."
 )
-
-# An error's exit status: the first class it is an instance of.
-ERROR_EXITS: tuple[tuple[type[BatchzoomError], int], ...] = (
-    (LockedError, LOCKED),
-    (InterruptedRunError, INTERRUPTED),
-    (BatchzoomError, COULD_NOT_RUN),
-)
-
-
-def error_exit(error: BatchzoomError) -> int:
-    """The exit status for a library error."""
-    return next(code for kind, code in ERROR_EXITS if isinstance(error, kind))
-
-
-def outcome_exit(counts: Mapping[str, int]) -> int:
-    """The exit status for a run's row counts: invalid rows first, then unfinished ones."""
-    if counts.get("invalid"):
-        return INVALID_ROWS
-    if counts.get("failed") or counts.get("deferred"):
-        return INCOMPLETE
-    return OK
 
 
 def finish(code: int) -> NoReturn:

@@ -2,41 +2,35 @@
 
 ``run_options`` adds the options every such command takes: their values join the
 command's ``flags`` (``--json`` and ``--quiet``, which only shape the output, stay
-arguments of their own); ``connect`` fills the settings' Zoom account from the
-environment, or from a sandbox started for ``--sandbox``; the rest renders reports.
+arguments of their own), which the command passes to the library (``batchzoom.api.runs``);
+the rest renders what the library hands back.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 import shlex
 import sys
 from collections.abc import Callable
-from contextlib import ExitStack
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from batchzoom.cli.alerts import alerts, held_back
 from batchzoom.cli.app import INTERRUPTED, INVALID_ROWS, finish, outcome_exit
 from batchzoom.cli.options import add_flags, echo_report, problem_table
-from batchzoom.core.errors import ConfigError, InterruptedRunError
+from batchzoom.core.errors import InterruptedRunError
 from batchzoom.core.i18n import _, ngettext
 
 # The library is imported inside the functions that use it: ``batchzoom --help`` must
 # not load the HTTP stack, the workbook readers or the sandbox.
 if TYPE_CHECKING:
+    from batchzoom.api.results import Result
     from batchzoom.cli.progress import RunProgress
-    from batchzoom.engine.events import ScheduleReport
     from batchzoom.engine.settings import Settings
-    from batchzoom.engine.sync import SyncReport
-    from batchzoom.files.results import Loaded, RunReport
-    from batchzoom.sandbox import Sandbox
-    from batchzoom.zoom import Plan
+    from batchzoom.files.results import Loaded, Progress, RunReport
 
 
 _OPTIONS = [
@@ -98,85 +92,51 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return add_flags(_RUN_FLAGS, _OPTIONS)(check)
 
 
-def sandbox_for(loaded: Loaded, state_file: Path, plan: Plan) -> Sandbox:
-    """A sandbox account whose users are the roster's hosts (and co-hosts), keeping its meetings."""
-    from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
-
-    sessions = loaded.validation.sessions
-    named = {s.host for s in sessions} | {a for s in sessions for a in s.alternative_hosts}
-    hosts = sorted(named - {"me"}, key=str.lower)
-    users = [SandboxUser(email="owner@sandbox.example", first_name="Sandbox", last_name="Owner")]
-    for host in hosts:
-        if "@" in host:
-            users.append(SandboxUser(email=host))
-        else:
-            users.append(SandboxUser(email=f"{host.lower()}@sandbox.example", id=host))
-    return Sandbox(SandboxConfig(users=users, plan=plan, state_file=state_file))
+def sandbox_said(text: str) -> None:
+    """Say on stderr which local sandbox a run uses."""
+    click.echo(text, err=True)
 
 
-def connect(
-    stack: ExitStack, loaded: Loaded, settings: Settings, *, quiet: bool, required: bool = True
-) -> Settings:
-    """``settings`` with the Zoom account filled: from a sandbox started for ``--sandbox``,
-    else from the environment (left empty when not ``required`` and no sandbox was asked for).
-    """
-    from batchzoom.core.secret import Secret
-    from batchzoom.engine.lifecycle import RunPaths
-    from batchzoom.zoom import ZoomSettings, load_settings
+class _Display:
+    """A progress display made at the first row that needs Zoom (none is drawn for a run
+    that stops before sending anything)."""
 
-    if settings.sandbox:
-        paths = RunPaths.for_settings(loaded.roster.source.path, settings)
-        sandbox = stack.enter_context(sandbox_for(loaded, paths.sandbox_state, settings.plan))
-        sandbox.clock.set(settings.now())  # the stand-in keeps the run's time
-        if not quiet:
-            click.echo(
-                f"Using a local Zoom sandbox at {sandbox.base_url} (no real meetings).", err=True
-            )
-        zoom = ZoomSettings(
-            sandbox.account_id,
-            sandbox.client_id,
-            Secret(sandbox.client_secret),
-            token_url=sandbox.token_url,
-            api_url=sandbox.api_url,
-        )
-        return replace(settings, zoom=zoom)
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.shown: RunProgress | None = None
 
-    def account(*, insecure: bool) -> ZoomSettings:
-        return load_settings(
-            os.environ,
-            env_file=settings.env_file,
-            cwd=Path.cwd(),
-            roster_dir=loaded.roster.source.path.parent,
-            token_url=settings.token_url,
-            api_url=settings.api_url,
-            allow_insecure_http=insecure,
-        )
+    def __call__(self, progress: Progress) -> None:
+        from batchzoom.cli.progress import display
 
-    if not required:  # a dry run: the account, when set, tells whose journal entries to show
-        try:
-            return replace(settings, zoom=account(insecure=True))  # nothing is sent
-        except ConfigError:
-            return settings
-    zoom = account(insecure=settings.allow_insecure_http)
-    return replace(settings, zoom=zoom)
+        if self.shown is None:
+            self.shown = display(sys.stderr, quiet=self.quiet)
+        if self.shown is not None:
+            self.shown(progress)
 
-
-R = TypeVar("R", bound="RunReport")
+    def close(self) -> None:
+        if self.shown is not None:
+            self.shown.close()
 
 
 def until_interrupted(
-    run: Callable[..., R], *args: Any, **kwargs: Any
-) -> tuple[R, InterruptedRunError | None]:
-    """``run(*args, **kwargs)``'s report; after Ctrl-C, the report of what was done (its
+    run: Callable[..., Result],
+    *args: Any,
+    progress_display: _Display | None = None,
+    **kwargs: Any,
+) -> tuple[Result, InterruptedRunError | None]:
+    """``run(*args, **kwargs)``'s result; after Ctrl-C, the result of what was done (its
     results already written) with the error to end on once it is printed (exit 130)."""
-    from batchzoom.files.results import RunReport
+    from batchzoom.api.results import Result
 
     try:
-        return run(*args, **kwargs), None
+        return run(*args, progress=progress_display, **kwargs), None
     except InterruptedRunError as stop:
-        if not isinstance(stop.report, RunReport):
+        if not isinstance(stop.result, Result):
             raise
-        return cast(R, stop.report), stop
+        return stop.result, stop
+    finally:
+        if progress_display is not None:
+            progress_display.close()
 
 
 def refuse_invalid(
@@ -231,11 +191,9 @@ def refuse_invalid(
     finish(INVALID_ROWS)
 
 
-def progress_line(*, quiet: bool, as_json: bool) -> RunProgress | None:
+def progress_line(*, quiet: bool, as_json: bool) -> _Display | None:
     """A progress bar on a terminal, lines in a log, nothing when quiet or JSON."""
-    from batchzoom.cli.progress import display
-
-    return display(sys.stderr, quiet=quiet or as_json)
+    return None if quiet or as_json else _Display(quiet=False)
 
 
 def report_json(
@@ -246,7 +204,7 @@ def report_json(
     Passcodes follow the calendar file's rule: none, and join links without ``pwd=``
     (which lets anyone in without the passcode), unless ``include_password``.
     """
-    from batchzoom.files.ics import without_passcode
+    from batchzoom.api.results import outcome_record
 
     document: dict[str, Any] = {
         "roster": str(loaded.roster.source.path),
@@ -258,23 +216,7 @@ def report_json(
         "tokens_fetched": report.tokens_fetched,
         "requests": report.requests,
         "rate_limited": report.rate_limited,
-        "rows": [
-            {
-                "row": o.row,
-                "id": o.key,
-                "status": o.status,
-                "host": o.host,
-                "topic": o.topic,
-                "start_time": o.start_time or o.start_utc,
-                "meeting_id": o.meeting_id,
-                "join_url": o.join_url
-                if include_password or o.join_url is None
-                else without_passcode(o.join_url),
-                **({"password": o.password} if include_password else {}),
-                "error": o.error,
-            }
-            for o in report.outcomes
-        ],
+        "rows": [outcome_record(o, include_password=include_password) for o in report.outcomes],
         "problems": [
             {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
             for p in report.problems
@@ -326,9 +268,12 @@ def print_report(
     click.echo(summary_line(report))
 
 
-def echo_registrations(report: ScheduleReport | SyncReport, *, quiet: bool) -> None:
+def echo_registrations(report: RunReport, *, quiet: bool) -> None:
     """One line on what registering attendees did, when the roster had any."""
-    done = report.registered
+    from batchzoom.engine.events import ScheduleReport
+    from batchzoom.engine.sync import SyncReport
+
+    done = report.registered if isinstance(report, ScheduleReport | SyncReport) else None
     if done is None or quiet:
         return
     parts = [f"{done.added} attendee{'s' if done.added != 1 else ''} registered"]

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.cli.app import EXIT_CODES, cli, finish, outcome_exit
+from batchzoom.cli.app import EXIT_CODES, cli, finish
 from batchzoom.cli.common import (
-    connect,
     echo_registrations,
     print_report,
     progress_line,
     refuse_invalid,
     run_options,
+    sandbox_said,
     until_interrupted,
 )
 from batchzoom.cli.options import reading_options
-from batchzoom.cli.report import ReportChoice, report_options, report_run
+from batchzoom.cli.report import report_arguments, report_options, written
+
+if TYPE_CHECKING:
+    from batchzoom.api.reports import ReportChoice
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -60,38 +62,29 @@ def schedule_command(
         batchzoom schedule spring.xlsx --timezone Asia/Seoul
         batchzoom schedule samples/timetable.xlsx --sandbox
     """
+    from batchzoom.api.runs import schedule
     from batchzoom.engine import preview
-    from batchzoom.engine.batch import schedule
-    from batchzoom.engine.lifecycle import RunPaths, holding_lock
-    from batchzoom.engine.planning import load
-    from batchzoom.engine.settings import resolve
-    from batchzoom.files.ics import pair, write_calendar
 
     if ics is not None and not ics.parent.is_dir():
         raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
-    settings = resolve(roster, **flags)
-    paths = RunPaths.for_settings(roster, settings)
-    # The roster's lock is held from before the journal is first read (``load`` reads it).
-    with holding_lock(paths, settings, create=not settings.dry_run):
-        loaded = load(roster, settings)
-        if html is not None and not (loaded.validation.ok or settings.skip_invalid):
-            report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
+    silent = quiet or as_json
+    result, stop = until_interrupted(
+        schedule,
+        roster,
+        **flags,
+        check_hosts=check_hosts,
+        ics=ics,
+        ics_per_attendee=ics_per_attendee,
+        ics_include_password=ics_include_password,
+        **report_arguments(html),
+        said=None if silent else sandbox_said,
+        progress_display=progress_line(quiet=quiet, as_json=as_json),
+    )
+    loaded, settings, report = result.loaded, result.settings, result.run
+    assert loaded is not None and settings is not None and report is not None
+    if not result.sent:
+        written(result.report, quiet=silent)
         refuse_invalid(loaded, settings, as_json=as_json, verb="schedule", quiet=quiet)
-        progress = progress_line(quiet=quiet, as_json=as_json)
-        with ExitStack() as stack:
-            settings = connect(
-                stack, loaded, settings, quiet=quiet or as_json, required=not settings.dry_run
-            )
-            if check_hosts and settings.zoom is not None:
-                from batchzoom.engine.hosts import look_up_hosts
-
-                loaded = look_up_hosts(loaded, settings)
-                refuse_invalid(loaded, settings, as_json=as_json, verb="schedule", quiet=quiet)
-            try:
-                report, stop = until_interrupted(schedule, loaded, settings, progress=progress)
-            finally:
-                if progress is not None:
-                    progress.close()
     shown = settings.dry_run and as_json  # the bodies that would be sent
     sent = preview.requests(loaded.validation.sessions, now=settings.now()) if shown else None
     extra = {"planned_requests": sent} if shown else {}
@@ -103,31 +96,12 @@ def schedule_command(
         json_include_password=json_include_password,
         **extra,
     )
-    echo_registrations(report, quiet=quiet or as_json)
-    if html is not None:
-        account = settings.zoom.account_id if settings.zoom is not None else None
-        report_run(html, loaded, report, settings=settings, quiet=quiet or as_json, account=account)
-    if ics is not None and not settings.dry_run:
-        count = write_calendar(
-            ics,
-            pair(loaded.validation.sessions, report.outcomes),
-            include_password=ics_include_password,
-            now=settings.now(),
-        )
-        if not (quiet or as_json):
-            click.echo(f"Wrote {count} events to {ics}.")
-    if ics_per_attendee is not None and not settings.dry_run:
-        from batchzoom.engine.events import attendee_calendars
-
-        written = attendee_calendars(
-            loaded,
-            report,
-            ics_per_attendee,
-            include_password=ics_include_password,
-            now=settings.now(),
-        )
-        if not (quiet or as_json):
-            click.echo(f"Wrote {written} attendee calendars to {ics_per_attendee}.")
+    echo_registrations(report, quiet=silent)
+    written(result.report, quiet=silent)
+    if result.calendar_events is not None and not silent:
+        click.echo(f"Wrote {result.calendar_events} events to {ics}.")
+    if result.attendee_calendars is not None and not silent:
+        click.echo(f"Wrote {result.attendee_calendars} attendee calendars to {ics_per_attendee}.")
     if stop is not None:
         raise stop
-    finish(outcome_exit(report.counts()))
+    finish(result.exit_code)

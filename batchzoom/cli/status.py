@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,11 +12,11 @@ import click
 
 from batchzoom.cli.app import cli
 from batchzoom.cli.options import reading_options
-from batchzoom.cli.report import ReportChoice, report_options, report_status
-from batchzoom.core.errors import ConfigError
+from batchzoom.cli.report import report_arguments, report_options, written
 from batchzoom.core.i18n import _
 
 if TYPE_CHECKING:
+    from batchzoom.api.reports import ReportChoice
     from batchzoom.engine.audit import RowStatus, StatusReport
     from batchzoom.files.results import Loaded
 
@@ -37,30 +35,6 @@ def text_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         cells = [text + " " * (widths[i] - _width(text)) for i, text in enumerate(line[:-1])]
         out.append("  ".join([*cells, line[-1]]).rstrip())
     return "\n".join(out)
-
-
-def current_account(env_file: Path | None, roster: Path) -> str | None:
-    """The Zoom account of the current settings, or None when no credentials are set."""
-    from batchzoom.zoom import load_settings
-
-    try:
-        # Only the account id is read here: nothing is sent, so plain http is no risk.
-        settings = load_settings(
-            os.environ,
-            env_file=env_file,
-            cwd=Path.cwd(),
-            roster_dir=roster.parent,
-            allow_insecure_http=True,
-        )
-        return settings.account_id
-    except ConfigError:
-        if env_file is not None:
-            raise
-        return None
-
-
-def _utc(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def _line(row: RowStatus, report: StatusReport, with_account: bool) -> list[str]:
@@ -100,22 +74,7 @@ def quota_line(report: StatusReport) -> str:
 
 def status_json(report: StatusReport, loaded: Loaded) -> str:
     """The status as a JSON document (no passcodes, join or start URLs)."""
-
-    def row_json(row: RowStatus) -> dict[str, Any]:
-        return {
-            "row": row.row,
-            "id": row.key,
-            "status": row.status,
-            "account": row.account,
-            "host": row.host,
-            "topic": row.topic,
-            "start_utc": row.start_utc,
-            "meeting_id": row.meeting_id,
-            "start_time": row.start_time,
-            "resume_at": _utc(row.resume_at),
-            "error": row.error,
-            "detail": row.detail(report.now),
-        }
+    from batchzoom.api.results import status_record
 
     document = {
         "roster": str(loaded.roster.source.path),
@@ -124,8 +83,10 @@ def status_json(report: StatusReport, loaded: Loaded) -> str:
         "account": report.account,
         "today_utc": report.journal.day,
         "counts": report.counts(),
-        "rows": [row_json(row) for row in report.rows if row.in_roster],
-        "not_in_roster": [row_json(row) for row in report.rows if not row.in_roster],
+        "rows": [status_record(row, report.now) for row in report.rows if row.in_roster],
+        "not_in_roster": [
+            status_record(row, report.now) for row in report.rows if not row.in_roster
+        ],
         "quota": [
             {"account": q.account, "host": q.host, "used": q.used, "limit": q.limit}
             for q in report.quota
@@ -171,21 +132,13 @@ def status_command(
         batchzoom status spring.xlsx --timezone Asia/Seoul
         batchzoom status spring.xlsx --json
     """
-    from batchzoom.engine.audit import status
-    from batchzoom.engine.lifecycle import RunPaths
-    from batchzoom.engine.planning import load
-    from batchzoom.engine.settings import resolve
+    from batchzoom.api.runs import status
 
-    # Sessions that have started since they were scheduled are still the same rows.
-    settings = resolve(roster, **flags | {"allow_past": True, "state": state})
-    loaded = load(roster, settings)
-    account = current_account(env_file, roster)
-    now = settings.now()
-    paths = RunPaths.of(roster, state)
-    journal = paths.read(now.date().isoformat(), must_exist=paths.explicit)
-    report = status(loaded, journal, account=account, now=now)
-    if html is not None:
-        report_status(html, loaded, report, settings=settings, quiet=as_json)
+    result = status(roster, **flags, state=state, env_file=env_file, **report_arguments(html))
+    report, loaded = result.status, result.loaded
+    assert report is not None and loaded is not None
+    journal, account = report.journal, report.account
+    written(result.report, quiet=as_json)
     if as_json:
         click.echo(status_json(report, loaded))
         return

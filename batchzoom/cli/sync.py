@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.cli.app import EXIT_CODES, INCOMPLETE, OK, cli, finish, outcome_exit
+from batchzoom.cli.app import EXIT_CODES, cli, finish
 from batchzoom.cli.common import (
-    connect,
     echo_registrations,
     print_report,
     progress_line,
     refuse_invalid,
     run_options,
+    sandbox_said,
     until_interrupted,
 )
 from batchzoom.cli.options import reading_options
-from batchzoom.cli.report import ReportChoice, report_options, report_run
+from batchzoom.cli.report import report_arguments, report_options, written
 from batchzoom.core.errors import NotConfirmedError
 
 if TYPE_CHECKING:
+    from batchzoom.api.reports import ReportChoice
     from batchzoom.engine.sync import Step, SyncPlan
 
 
@@ -114,39 +114,26 @@ def sync_command(
         batchzoom sync spring.xlsx --dry-run
         batchzoom sync spring.xlsx --yes --delete-missing
     """
-    from batchzoom.engine.lifecycle import RunPaths, holding_lock
-    from batchzoom.engine.planning import load
-    from batchzoom.engine.settings import resolve
-    from batchzoom.engine.sync import sync
+    from batchzoom.api.runs import sync
+    from batchzoom.engine.sync import SyncReport
 
     flags.update(delete_missing=delete_missing, notify=notify, force=force)
-    settings = resolve(roster, **flags)
-    paths = RunPaths.for_settings(roster, settings)
-    # The roster's lock is held from before the journal is first read (``load`` reads it).
-    with holding_lock(paths, settings, create=not settings.dry_run):
-        loaded = load(roster, settings)
-        if html is not None and not (loaded.validation.ok or settings.skip_invalid):
-            report_run(html, loaded, None, settings=settings, quiet=quiet or as_json)
+    silent = quiet or as_json
+    result, stop = until_interrupted(
+        sync,
+        roster,
+        **flags,
+        confirm=confirmer(silent=silent, yes=yes),
+        **report_arguments(html),
+        said=None if silent else sandbox_said,
+        progress_display=progress_line(quiet=quiet, as_json=as_json),
+    )
+    loaded, settings, report = result.loaded, result.settings, result.run
+    assert loaded is not None and settings is not None and report is not None
+    if not result.sent:
+        written(result.report, quiet=silent)
         refuse_invalid(loaded, settings, as_json=as_json, verb="sync", quiet=quiet)
-        silent = quiet or as_json
-        progress = progress_line(quiet=quiet, as_json=as_json)
-        with ExitStack() as stack:
-            settings = connect(stack, loaded, settings, quiet=silent)
-            try:
-                report, stop = until_interrupted(
-                    sync,
-                    loaded,
-                    settings,
-                    confirm=confirmer(silent=silent, yes=yes),
-                    progress=progress,
-                )
-                if stop is None:
-                    from batchzoom.engine.events import sync_registrations
-
-                    report.registered = sync_registrations(loaded, settings, report)
-            finally:
-                if progress is not None:
-                    progress.close()
+    assert isinstance(report, SyncReport)
     if report.plan is not None and settings.dry_run and not silent:
         show_plan(report.plan)
     missing = [
@@ -162,19 +149,14 @@ def sync_command(
         applied=report.applied,
         missing_rows=missing,
     )
-    echo_registrations(report, quiet=quiet or as_json)
-    if html is not None:
-        account = settings.zoom.account_id if settings.zoom is not None else None
-        report_run(html, loaded, report, settings=settings, quiet=silent, account=account)
+    echo_registrations(report, quiet=silent)
+    written(result.report, quiet=silent)
     for outcome in report.missing:
         line = f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
         if not silent:
             click.echo(line)
         elif outcome.status == "failed" and not as_json:  # said even under --quiet
             click.echo(line, err=True)
-    code = outcome_exit(report.counts())
-    if code == OK and any(o.status == "failed" for o in report.missing):
-        code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
     if stop is not None:
         raise stop
-    finish(code)
+    finish(result.exit_code)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.cli.app import INVALID_ROWS, cli, finish
+from batchzoom.cli.app import cli, finish
+from batchzoom.cli.common import sandbox_said
 from batchzoom.cli.options import echo_report, reading_options
-from batchzoom.cli.report import ReportChoice, report_options, report_validation
+from batchzoom.cli.report import report_arguments, report_options, written
 
 if TYPE_CHECKING:
+    from batchzoom.api.reports import ReportChoice
     from batchzoom.model.rows import Validation
 
 
@@ -59,28 +60,31 @@ def validate(
     Example:
         batchzoom validate timetable.xlsx --timezone Asia/Seoul --host kim.minji@school.example
     """
-    from batchzoom.engine.planning import load
-    from batchzoom.engine.settings import resolve
+    from batchzoom.api.runs import validate as validate_roster
 
     if sandbox and not check_hosts:
         raise click.UsageError("--sandbox only goes with --check-hosts.")
-    settings = resolve(roster, **flags, sandbox=sandbox or None)
-    loaded = load(roster, settings)
-    if check_hosts:
-        from batchzoom.cli.common import connect
-        from batchzoom.engine.hosts import look_up_hosts
-
-        with ExitStack() as stack:
-            loaded = look_up_hosts(loaded, connect(stack, loaded, settings, quiet=as_json))
-    table, validation = loaded.roster, loaded.validation
-    attendees = loaded.attendees
-    echo_report(table, validation, output="json" if as_json else "table", attendees=attendees)
+    result = validate_roster(
+        roster,
+        **flags,
+        sandbox=sandbox or None,
+        check_hosts=check_hosts,
+        **report_arguments(html),
+        said=None if as_json else sandbox_said,
+    )
+    loaded = result.loaded
+    assert loaded is not None
+    echo_report(
+        loaded.roster,
+        loaded.validation,
+        output="json" if as_json else "table",
+        attendees=loaded.attendees,
+    )
     if show_occurrences and not as_json:
-        echo_occurrences(validation)
-    if html is not None:
-        report_validation(html, loaded, settings=settings, quiet=as_json)
-    if not validation.ok or (attendees is not None and not attendees.ok):
-        finish(INVALID_ROWS)
+        echo_occurrences(loaded.validation)
+    written(result.report, quiet=as_json)
+    if result.exit_code:
+        finish(result.exit_code)
 
 
 def echo_occurrences(validation: Validation) -> None:

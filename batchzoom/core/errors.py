@@ -87,12 +87,14 @@ class InterruptedRunError(RunStoppingError):
     """The user stopped the run (Ctrl-C); what was done is journalled.
 
     ``report`` is the run's report of what was done when the run got that far
-    (its results are then written as the run's options say), else None.
+    (its results are then written as the run's options say), else None; from
+    ``batchzoom.schedule`` or ``sync``, ``result`` is the same as a ``Result``.
     """
 
     def __init__(self, message: str, *, report: object = None) -> None:
         super().__init__(message)
         self.report = report
+        self.result: object = None
 
 
 class NotConfirmedError(RunStoppingError):

@@ -384,15 +384,10 @@ def reconcile(
     if not entries:
         return report
     # The HTTP stack loads only here: ``status`` and the rest of this module read the journal.
-    from batchzoom.zoom.client import ZoomClient, ZoomRequestError
+    from batchzoom.engine.connection import zoom_client
+    from batchzoom.zoom.client import ZoomRequestError
 
-    with ZoomClient(
-        settings,
-        limits=options.limits(),
-        retry=options.retry,
-        max_connections=max(1, workers),
-        now=options.now,
-    ) as client:
+    with zoom_client(options, workers=workers) as client:
         done = 0
         lock = threading.Lock()
 

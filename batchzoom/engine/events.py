@@ -175,17 +175,11 @@ def sync_registrations(
         return None
     ids = {outcome.row: outcome.meeting_id for outcome in report.outcomes}
     targets = targets_of(loaded.validation.sessions, ids)
-    from batchzoom.zoom.client import ZoomClient  # the HTTP stack, only once it is needed
+    from batchzoom.engine.connection import zoom_client  # the HTTP stack, once it is needed
 
     path = RunPaths.for_settings(loaded.roster.source.path, options).journal
     with (
-        ZoomClient(
-            options.zoom,
-            limits=options.limits(),
-            retry=options.retry,
-            transport=transport,
-            now=options.now,
-        ) as client,
+        zoom_client(options, transport=transport) as client,
         RegistrantJournal(path, account=options.zoom.account_id, now=options.now) as book,
     ):
         registered = register_all(

@@ -22,10 +22,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from batchzoom.engine.connection import zoom_client
 from batchzoom.engine.settings import Settings
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import WEBINAR, Validation
-from batchzoom.zoom import ZoomClient
 
 if TYPE_CHECKING:
     import httpx
@@ -194,13 +194,7 @@ def look_up_hosts(
     """
     assert options.zoom is not None
     validation = loaded.validation
-    with ZoomClient(
-        options.zoom,
-        limits=options.limits(),
-        retry=options.retry,
-        transport=transport,
-        now=options.now,
-    ) as client:
+    with zoom_client(options, transport=transport) as client:
 
         def lookup(user: str) -> Mapping[str, Any] | None:
             found = client.get_user(user)

@@ -26,6 +26,7 @@ from batchzoom.core.errors import (
     InterruptedRunError,
     ZoomUnreachableError,
 )
+from batchzoom.engine.connection import zoom_client
 from batchzoom.engine.journal import Entry, Journal, RowInfo
 from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Progress, ProgressCallback, RunReport
@@ -256,21 +257,19 @@ def zoom_run(
 ) -> Iterator[Run]:
     """One Zoom client for the run, with the settings' account, pacing, retry policy and
     clock; its request counts land in ``report`` however it ends."""
-    assert options.zoom is not None
-    with ZoomClient(
-        options.zoom,
-        limits=options.limits(),
-        retry=options.retry,
-        max_connections=workers,
-        transport=transport,
-        now=options.now,
-    ) as client:
+    with zoom_client(options, workers=workers, transport=transport) as client:
+        # A shared client has counted earlier steps' requests: this run adds its own.
+        tokens, requests, limited = (
+            client.tokens_fetched,
+            client.stats["requests"],
+            client.stats["qps_429"],
+        )
         try:
             yield Run(client, journal, claimed, probes, now=options.now)
         finally:
-            report.tokens_fetched += client.tokens_fetched
-            report.requests += client.stats["requests"]
-            report.rate_limited += client.stats["qps_429"]
+            report.tokens_fetched += client.tokens_fetched - tokens
+            report.requests += client.stats["requests"] - requests
+            report.rate_limited += client.stats["qps_429"] - limited
 
 
 def settle_all(

@@ -19,13 +19,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from batchzoom.core.errors import ConfigError
 from batchzoom.engine import config as configuration
 from batchzoom.model.rows import ValidationOptions
 from batchzoom.model.times import DateOrder
 from batchzoom.zoom import Plan, RateLimits, RetryPolicy, ZoomSettings
+
+if TYPE_CHECKING:
+    from batchzoom.zoom.client import ZoomClient
 
 DEFAULT_HOST = "me"  # the account owner
 INSTANT_RETRIES = "BATCHZOOM_INSTANT_RETRIES"
@@ -97,6 +100,9 @@ class Settings:
     api_url: str | None = None
     allow_insecure_http: bool = False  # http:// to another machine (ZoomSettings)
     zoom: ZoomSettings | None = None  # the account to use (None: only a dry run)
+    # The client every step of the run shares (one token, one pacer); None: each step opens
+    # its own on ``zoom`` (see ``batchzoom.engine.connection``).
+    client: ZoomClient | None = field(default=None, repr=False, compare=False)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # The run
     output: Path | None = None

@@ -1,0 +1,174 @@
+"""What ``batchzoom.validate``, ``schedule``, ``sync`` and ``status`` hand back.
+
+A ``Result`` holds each row with its status, the problems and warnings, the counts and the
+exit status the command line would give; ``to_records()`` and ``to_pandas()`` convert it.
+A row becomes a record in exactly one way (``outcome_record``, ``status_record``), which the
+command line's ``--json`` output uses too, so the two never disagree::
+
+    result = batchzoom.schedule("spring.xlsx", sandbox=True)
+    if result.exit_code:            # 3 invalid rows, 4 failed or deferred rows
+        for problem in result.problems:
+            print(problem.row, problem.column, problem.message)
+    frame = result.to_pandas()      # one row per roster row (pip install 'batchzoom[pandas]')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, get_args
+
+if TYPE_CHECKING:
+    import pandas
+
+    from batchzoom.engine.audit import HostQuota, RowStatus, StatusReport
+    from batchzoom.engine.settings import Settings
+    from batchzoom.files.results import Loaded, RunReport
+    from batchzoom.model.outcomes import RowOutcome
+    from batchzoom.model.problems import Problem
+
+
+def outcome_record(outcome: RowOutcome, *, include_password: bool = False) -> dict[str, Any]:
+    """One row's outcome as a record: no start URL; without ``include_password`` no passcode
+    and a join link without ``pwd=`` (which lets anyone in without the passcode)."""
+    from batchzoom.files.ics import without_passcode
+
+    join_url = outcome.join_url
+    if join_url is not None and not include_password:
+        join_url = without_passcode(join_url)
+    return {
+        "row": outcome.row,
+        "id": outcome.key,
+        "status": outcome.status,
+        "host": outcome.host,
+        "topic": outcome.topic,
+        "start_time": outcome.start_time or outcome.start_utc,
+        "meeting_id": outcome.meeting_id,
+        "join_url": join_url,
+        **({"password": outcome.password} if include_password else {}),
+        "error": outcome.error,
+    }
+
+
+def utc_text(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def status_record(row: RowStatus, now: datetime) -> dict[str, Any]:
+    """One row's state in the journal as a record (no passcodes, join or start URLs)."""
+    return {
+        "row": row.row,
+        "id": row.key,
+        "status": row.status,
+        "account": row.account,
+        "host": row.host,
+        "topic": row.topic,
+        "start_utc": row.start_utc,
+        "meeting_id": row.meeting_id,
+        "start_time": row.start_time,
+        "resume_at": utc_text(row.resume_at),
+        "error": row.error,
+        "detail": row.detail(now),
+    }
+
+
+def _frame(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> pandas.DataFrame:
+    import pandas
+
+    return pandas.DataFrame.from_records(list(records), columns=list(columns))
+
+
+OUTCOME_COLUMNS = (
+    "row", "id", "status", "host", "topic", "start_time", "meeting_id", "join_url", "error",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Result:
+    """The result of ``validate``, ``schedule`` or ``sync`` on one roster.
+
+    ``rows`` holds every row's outcome, in roster order: for ``validate`` and a run refused
+    for invalid rows, each row is ``planned`` (valid) or ``invalid``. ``exit_code`` is the
+    command line's: 0 done, 3 invalid rows, 4 rows failed or deferred (run again later).
+    """
+
+    command: str
+    roster: str
+    rows: tuple[RowOutcome, ...]
+    problems: tuple[Problem, ...]
+    warnings: tuple[str, ...]
+    exit_code: int
+    dry_run: bool = False
+    sent: bool = False  # whether the run went on to Zoom (False: refused for invalid rows)
+    output: Path | None = None  # the result sheet written, if any
+    report: Path | None = None  # the HTML report written, if any
+    calendar_events: int | None = None  # events written to ``ics``, if asked for
+    attendee_calendars: int | None = None  # files written to ``ics_per_attendee``
+    tokens_fetched: int = 0
+    requests: int = 0
+    # What the command line renders its output from.
+    loaded: Loaded | None = field(default=None, repr=False, compare=False)
+    run: RunReport | None = field(default=None, repr=False, compare=False)
+    settings: Settings | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """Every row is done (or, for ``validate``, valid)."""
+        return self.exit_code == 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many rows ended in each status (every status, zero included, as ``--json``)."""
+        from batchzoom.model.outcomes import Status
+
+        return {status: sum(r.status == status for r in self.rows) for status in get_args(Status)}
+
+    def to_records(self, *, include_password: bool = False) -> list[dict[str, Any]]:
+        """One dict per row, as ``--json`` prints them (passcodes only when asked for)."""
+        return [outcome_record(row, include_password=include_password) for row in self.rows]
+
+    def to_pandas(self, *, include_password: bool = False) -> pandas.DataFrame:
+        """The records as a DataFrame (needs the ``pandas`` extra)."""
+        columns = list(OUTCOME_COLUMNS)
+        if include_password:
+            columns.insert(columns.index("join_url") + 1, "password")
+        return _frame(self.to_records(include_password=include_password), columns)
+
+
+STATUS_COLUMNS = (
+    "row", "id", "status", "account", "host", "topic", "start_utc", "meeting_id",
+    "start_time", "resume_at", "error", "detail",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    """Where each row of a roster stands in the journal (``batchzoom.status``); no Zoom call."""
+
+    roster: str
+    journal: Path
+    journal_exists: bool
+    account: str | None  # the account shown (None: every account)
+    rows: tuple[RowStatus, ...]  # the roster's rows
+    not_in_roster: tuple[RowStatus, ...]  # journal entries whose row is gone
+    quota: tuple[HostQuota, ...]  # today's creates and updates per host
+    now: datetime
+    exit_code: int = 0
+    report: Path | None = None
+    status: StatusReport | None = field(default=None, repr=False, compare=False)
+    loaded: Loaded | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many of the roster's rows are in each state (every state, as ``--json``)."""
+        from batchzoom.engine.audit import ROW_STATES
+
+        return {state: sum(r.status == state for r in self.rows) for state in ROW_STATES}
+
+    def to_records(self) -> list[dict[str, Any]]:
+        return [status_record(row, self.now) for row in self.rows]
+
+    def to_pandas(self) -> pandas.DataFrame:
+        return _frame(self.to_records(), STATUS_COLUMNS)

@@ -1,0 +1,399 @@
+"""The commands' work as functions: ``validate``, ``schedule``, ``sync`` and ``status``.
+
+Each takes a roster (a path, a pandas DataFrame, or any iterable of mappings) and the
+command line's options under the same names and defaults (``dry_run``, ``skip_invalid``,
+``output``, ``in_place``, ``plan``, ``state``, ``sandbox``, ``timezone``...), and returns a
+result (``batchzoom.api.results``); what stops a run is raised as a ``RunStoppingError``.
+Nothing is printed: progress reaches ``progress``, a function called after every row::
+
+    import batchzoom
+
+    result = batchzoom.schedule("spring.xlsx", timezone="Asia/Seoul", skip_invalid=True)
+    print(result.counts, result.exit_code)
+
+The HTTP stack loads only for a run that sends (``status`` reads the journal alone).
+A run holds the roster's lock from before its journal is first read until its result
+sheet is written, and sends every request through one Zoom client (one token): ``zoom=``
+lends it a ``batchzoom.Zoom`` the caller keeps open, else one is opened for the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from batchzoom.api.reports import ReportChoice, report_run, report_status, report_validation
+from batchzoom.api.results import Result, StatusResult
+from batchzoom.core.errors import InterruptedRunError
+from batchzoom.core.exits import INCOMPLETE, INTERRUPTED, INVALID_ROWS, OK, outcome_exit
+from batchzoom.engine.lifecycle import RunPaths, holding_lock
+from batchzoom.engine.planning import load
+from batchzoom.engine.settings import Settings, resolve
+from batchzoom.files.records import is_records, records_path
+from batchzoom.files.results import Loaded, ProgressCallback, RunReport, invalid_outcomes
+from batchzoom.model.outcomes import RowOutcome, row_outcome
+
+if TYPE_CHECKING:
+    from batchzoom.api.zoom import Zoom
+    from batchzoom.engine.sync import SyncPlan
+
+Said = Callable[[str], None]
+
+
+def _path_of(source: object) -> Path | None:
+    return None if is_records(source) else Path(str(source))
+
+
+def _resolve(source: object, options: dict[str, Any], zoom: Zoom | None) -> Settings:
+    """The run's settings: the options (None: not given), the configuration file, defaults."""
+    if zoom is not None and options.get("plan") is None:
+        options = options | {"plan": zoom.plan}
+    if zoom is not None and options.get("sandbox"):
+        raise TypeError("pass either zoom= or sandbox=True, not both")
+    return resolve(_path_of(source), **options)
+
+
+def _run_paths(source: object, settings: Settings) -> RunPaths:
+    """Where the run's journal and lock live (a records roster goes by ``records_path``)."""
+    path = _path_of(source)
+    if path is None:
+        path = records_path(settings.state, settings.output)
+    return RunPaths.for_settings(path, settings)
+
+
+def _report_choice(
+    report: Path | str | None, include_password: bool, command: str
+) -> ReportChoice | None:
+    if report is None:
+        return None
+    return ReportChoice(Path(report), include_password, command)
+
+
+def _sessions_only(loaded: Loaded) -> tuple[RowOutcome, ...]:
+    """Every row of a roster nothing was sent for: ``planned`` (valid) or ``invalid``."""
+    outcomes = invalid_outcomes(loaded.validation)
+    for session in loaded.validation.sessions:
+        outcomes.setdefault(session.row, row_outcome(session, "planned"))
+    return tuple(outcomes[row] for row in sorted(outcomes))
+
+
+def _refused(command: str, loaded: Loaded, settings: Settings, report: Path | None) -> Result:
+    """The result of a run that sent nothing because rows are invalid (exit status 3)."""
+    validation = loaded.validation
+    return Result(
+        command=command,
+        roster=str(loaded.roster.source.path),
+        rows=_sessions_only(loaded),
+        problems=tuple(validation.problems),
+        warnings=(),
+        exit_code=INVALID_ROWS,
+        dry_run=settings.dry_run,
+        report=report,
+        loaded=loaded,
+        run=RunReport([], list(validation.problems)),
+        settings=settings,
+    )
+
+
+def _must_refuse(loaded: Loaded, settings: Settings) -> bool:
+    attendees = loaded.attendees
+    valid = loaded.validation.ok and (attendees is None or attendees.ok)
+    return not (valid or settings.skip_invalid)
+
+
+def _finished(
+    command: str,
+    loaded: Loaded,
+    settings: Settings,
+    run: RunReport,
+    *,
+    exit_code: int,
+    **extra: Any,
+) -> Result:
+    return Result(
+        command=command,
+        roster=str(loaded.roster.source.path),
+        rows=tuple(run.outcomes),
+        problems=tuple(run.problems),
+        warnings=tuple(run.warnings),
+        exit_code=INTERRUPTED if run.interrupted else exit_code,
+        dry_run=run.dry_run,
+        sent=True,
+        output=run.output.path if run.output is not None else None,
+        tokens_fetched=run.tokens_fetched,
+        requests=run.requests,
+        loaded=loaded,
+        run=run,
+        settings=settings,
+        **extra,
+    )
+
+
+@contextmanager
+def _counting(settings: Settings, run: Sequence[RunReport]) -> Iterator[None]:
+    """Once the run ends: its report counts every request of the run's client, host checks
+    and registrations included (a lent ``Zoom`` counts only this run's)."""
+    client = settings.client
+    if client is None:
+        yield
+        return
+    tokens, requests, limited = (
+        client.tokens_fetched,
+        client.stats["requests"],
+        client.stats["qps_429"],
+    )
+    try:
+        yield
+    finally:
+        if run:
+            run[0].tokens_fetched = client.tokens_fetched - tokens
+            run[0].requests = client.stats["requests"] - requests
+            run[0].rate_limited = client.stats["qps_429"] - limited
+
+
+def validate(
+    source: object,
+    *,
+    check_hosts: bool = False,
+    zoom: Zoom | None = None,
+    report: Path | str | None = None,
+    report_include_password: bool = False,
+    said: Said | None = None,
+    command_line: str = "batchzoom.validate()",
+    **options: Any,
+) -> Result:
+    """Check every row; nothing is sent to Zoom unless ``check_hosts`` looks the users up.
+
+    ``exit_code`` is 0 when every row (and attendee) is valid, else 3; ``problems`` name each
+    row and column. Raises ``InputError`` when the roster cannot be read at all.
+    """
+    settings = _resolve(source, options, zoom)
+    loaded = load(source, settings)
+    if check_hosts:
+        from batchzoom.api.accounts import connect
+        from batchzoom.engine.hosts import look_up_hosts
+
+        with ExitStack() as stack:
+            account = connect(stack, loaded, settings, zoom=zoom, said=said)
+            loaded = look_up_hosts(loaded, account)
+    choice = _report_choice(report, report_include_password, command_line)
+    written = report_validation(choice, loaded, settings=settings) if choice else None
+    attendees = loaded.attendees
+    valid = loaded.validation.ok and (attendees is None or attendees.ok)
+    problems = [*loaded.validation.problems, *(attendees.problems if attendees else ())]
+    return Result(
+        command="validate",
+        roster=str(loaded.roster.source.path),
+        rows=_sessions_only(loaded),
+        problems=tuple(problems),
+        warnings=tuple(p.message for p in loaded.validation.warnings),
+        exit_code=OK if valid else INVALID_ROWS,
+        report=written,
+        loaded=loaded,
+        settings=settings,
+    )
+
+
+def schedule(
+    source: object,
+    *,
+    check_hosts: bool = False,
+    zoom: Zoom | None = None,
+    progress: ProgressCallback | None = None,
+    ics: Path | str | None = None,
+    ics_per_attendee: Path | str | None = None,
+    ics_include_password: bool = False,
+    report: Path | str | None = None,
+    report_include_password: bool = False,
+    said: Said | None = None,
+    command_line: str = "batchzoom.schedule()",
+    **options: Any,
+) -> Result:
+    """Create a meeting for every new row, exactly once, and write the result sheet.
+
+    Rows are validated first: with an invalid row and no ``skip_invalid=True`` nothing is
+    sent and the result has ``exit_code`` 3. A run stopped by Ctrl-C raises
+    ``InterruptedRunError`` whose ``result`` holds what was done (already written).
+    """
+    from batchzoom.api.accounts import connect
+    from batchzoom.engine.batch import schedule as run_schedule
+    from batchzoom.engine.connection import sharing_client
+    from batchzoom.engine.events import ScheduleReport
+
+    settings = _resolve(source, options, zoom)
+    choice = _report_choice(report, report_include_password, command_line)
+    reports: list[ScheduleReport] = []
+    with holding_lock(_run_paths(source, settings), settings, create=not settings.dry_run):
+        loaded = load(source, settings)
+        if _must_refuse(loaded, settings):
+            written = report_run(choice, loaded, None, settings=settings) if choice else None
+            return _refused("schedule", loaded, settings, written)
+        with ExitStack() as stack:
+            settings = connect(
+                stack, loaded, settings, required=not settings.dry_run, zoom=zoom, said=said
+            )
+            settings = stack.enter_context(sharing_client(settings))
+            stack.enter_context(_counting(settings, reports))
+            if check_hosts and settings.zoom is not None:
+                from batchzoom.engine.hosts import look_up_hosts
+
+                loaded = look_up_hosts(loaded, settings)
+                if _must_refuse(loaded, settings):
+                    written = (
+                        report_run(choice, loaded, None, settings=settings) if choice else None
+                    )
+                    return _refused("schedule", loaded, settings, written)
+            try:
+                reports.append(run_schedule(loaded, settings, progress=progress))
+                stop = None
+            except InterruptedRunError as error:
+                if not isinstance(error.report, ScheduleReport):
+                    raise
+                reports.append(error.report)
+                stop = error
+    done = reports[0]
+    extra: dict[str, Any] = {}
+    if choice is not None:
+        account = settings.zoom.account_id if settings.zoom is not None else None
+        extra["report"] = report_run(choice, loaded, done, settings=settings, account=account)
+    if ics is not None and not settings.dry_run:
+        from batchzoom.files.ics import pair, write_calendar
+
+        extra["calendar_events"] = write_calendar(
+            Path(ics),
+            pair(loaded.validation.sessions, done.outcomes),
+            include_password=ics_include_password,
+            now=settings.now(),
+        )
+    if ics_per_attendee is not None and not settings.dry_run:
+        from batchzoom.engine.events import attendee_calendars
+
+        extra["attendee_calendars"] = attendee_calendars(
+            loaded,
+            done,
+            Path(ics_per_attendee),
+            include_password=ics_include_password,
+            now=settings.now(),
+        )
+    result = _finished(
+        "schedule", loaded, settings, done, exit_code=outcome_exit(done.counts()), **extra
+    )
+    if stop is not None:
+        stop.result = result
+        raise stop
+    return result
+
+
+def sync(
+    source: object,
+    *,
+    confirm: Callable[[SyncPlan], bool] | None = None,
+    zoom: Zoom | None = None,
+    progress: ProgressCallback | None = None,
+    report: Path | str | None = None,
+    report_include_password: bool = False,
+    said: Said | None = None,
+    command_line: str = "batchzoom.sync()",
+    **options: Any,
+) -> Result:
+    """Bring Zoom in step with the sheet: create new rows, update changed ones, delete
+    cancelled ones (and, with ``delete_missing=True``, those gone from the sheet).
+
+    ``confirm(plan)`` sees the plan first and may trim ``plan.steps``; it returns whether to
+    apply (default: apply, as ``--yes``). Registers the attendee sheet's new people and
+    cancels those removed. ``exit_code`` as ``schedule``'s; a removed row whose meeting
+    could not be deleted also gives 4.
+    """
+    from batchzoom.api.accounts import connect
+    from batchzoom.engine.connection import sharing_client
+    from batchzoom.engine.events import sync_registrations
+    from batchzoom.engine.sync import SyncReport
+    from batchzoom.engine.sync import sync as run_sync
+
+    settings = _resolve(source, options, zoom)
+    choice = _report_choice(report, report_include_password, command_line)
+    reports: list[SyncReport] = []
+    with holding_lock(_run_paths(source, settings), settings, create=not settings.dry_run):
+        loaded = load(source, settings)
+        if _must_refuse(loaded, settings):
+            written = report_run(choice, loaded, None, settings=settings) if choice else None
+            return _refused("sync", loaded, settings, written)
+        with ExitStack() as stack:
+            settings = connect(stack, loaded, settings, zoom=zoom, said=said)
+            settings = stack.enter_context(sharing_client(settings))
+            stack.enter_context(_counting(settings, reports))
+            try:
+                done: SyncReport = run_sync(
+                    loaded, settings, confirm=confirm or _yes, progress=progress
+                )
+                reports.append(done)
+                done.registered = sync_registrations(loaded, settings, done)
+                stop = None
+            except InterruptedRunError as error:
+                if not isinstance(error.report, SyncReport):
+                    raise
+                done = error.report
+                reports.append(done)
+                stop = error
+    extra: dict[str, Any] = {}
+    if choice is not None:
+        account = settings.zoom.account_id if settings.zoom is not None else None
+        extra["report"] = report_run(choice, loaded, done, settings=settings, account=account)
+    code = outcome_exit(done.counts())
+    if code == OK and any(o.status == "failed" for o in done.missing):
+        code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
+    result = _finished("sync", loaded, settings, done, exit_code=code, **extra)
+    if stop is not None:
+        stop.result = result
+        raise stop
+    return result
+
+
+def _yes(plan: SyncPlan) -> bool:
+    return True
+
+
+def status(
+    source: object,
+    *,
+    env_file: Path | str | None = None,
+    report: Path | str | None = None,
+    report_include_password: bool = False,
+    command_line: str = "batchzoom.status()",
+    **options: Any,
+) -> StatusResult:
+    """Where each row stands in the journal (created, deferred, failed, in doubt, new), and
+    today's creates and updates per host; Zoom is not called.
+
+    With Zoom credentials set (or ``env_file``) only that account's entries are shown.
+    """
+    from batchzoom.api.accounts import current_account
+    from batchzoom.engine.audit import status as journal_status
+
+    env = Path(env_file) if env_file is not None else None
+    # Sessions that have started since they were scheduled are still the same rows.
+    settings = resolve(_path_of(source), **options | {"allow_past": True})
+    loaded = load(source, settings)
+    roster = loaded.roster.source.path
+    account = current_account(env, roster)
+    now = settings.now()
+    paths = _run_paths(source, settings)
+    journal = paths.read(now.date().isoformat(), must_exist=paths.explicit)
+    found = journal_status(loaded, journal, account=account, now=now)
+    choice = _report_choice(report, report_include_password, command_line)
+    written = report_status(choice, loaded, found, settings=settings) if choice else None
+    return StatusResult(
+        roster=str(roster),
+        journal=journal.path,
+        journal_exists=journal.exists,
+        account=found.account,
+        rows=tuple(row for row in found.rows if row.in_roster),
+        not_in_roster=tuple(row for row in found.rows if not row.in_roster),
+        quota=tuple(found.quota),
+        now=now,
+        report=written,
+        status=found,
+        loaded=loaded,
+    )
