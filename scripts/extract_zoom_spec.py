@@ -8,7 +8,10 @@ examples, and writes ``batchzoom/zoomspec/operations.json``.
 
 Usage::
 
-    python scripts/extract_zoom_spec.py ../shared/zoom-api/Meetings.json ../shared/zoom-api/Users.json
+    python scripts/extract_zoom_spec.py PATH/TO/Meetings.json PATH/TO/Users.json
+
+The two files are Zoom's OpenAPI descriptions; where to get them is in
+docs/zoom-facts.md.
 """
 
 from __future__ import annotations

@@ -197,6 +197,24 @@ def test_status_counts_todays_creates_per_host(
     assert status(load(roster, make_settings()), later, now=sb.clock.now()).quota == []
 
 
+def test_status_says_its_daily_count_is_of_creates_and_updates(
+    mixed: tuple[Path, Path, Sandbox], env: dict[str, str | None]
+) -> None:
+    # Zoom's daily limit and the journal's count take creates and updates alike, so the
+    # line says both: an update (a PATCH sync sends) adds one to Alice's three creates.
+    roster, journal, sb = mixed
+    with Journal(journal, account=sb.account_id, now=sb.clock.now) as j:
+        j.record_update_intent("id:A-1", {"topic": "Algebra I"}, host=ALICE)
+    code, out, _ = invoke(env, "status", roster, "--state", journal)
+    assert code == 0
+    quota = out.splitlines()[-2]
+    assert quota.startswith(f"Creates and updates today (UTC {today()}, per host, ")
+    assert f"{ALICE} 4/100" in quota
+    fresh = write_roster(roster.parent / "fresh.csv", [line("F-1", "French", 3, ALICE)])
+    code, out, _ = invoke(env, "status", fresh)
+    assert out.splitlines()[-2] == f"Creates and updates today (UTC {today()}): none."
+
+
 def test_status_cli_prints_a_table_without_credentials(
     mixed: tuple[Path, Path, Sandbox], env: dict[str, str | None]
 ) -> None:
@@ -211,7 +229,7 @@ def test_status_cli_prints_a_table_without_credentials(
     assert lines[7].split()[:3] == ["7", "D-1", "failed"]
     assert lines[8].split()[:4] == ["8", "C-1", "in", "doubt"]
     assert lines[9].split() == ["9", "C-2", "new", "-"]
-    assert lines[-2].startswith(f"Creates today (UTC {today()}")
+    assert lines[-2].startswith(f"Creates and updates today (UTC {today()}")
     assert f"{ALICE} 3/100" in lines[-2]
     assert lines[-1] == "8 rows: 4 created, 1 deferred, 1 failed, 1 in doubt, 1 new."
     assert sb.client_secret not in out

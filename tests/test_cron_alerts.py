@@ -115,3 +115,28 @@ def test_quiet_skip_invalid_says_which_rows_were_skipped(tmp_path: Path) -> None
     assert result.stderr == (
         f"1 row is invalid and skipped (row 3): run batchzoom validate {roster}\n"
     )
+
+
+def test_the_cron_lines_are_whole_korean_sentences() -> None:
+    """With --lang ko every alert is one Korean sentence, the row numbers and roster kept."""
+    from batchzoom.core.i18n import use_language
+
+    resume = datetime(2040, 5, 2, tzinfo=UTC)
+    outcomes = [
+        RowOutcome(row=3, status="changed"),
+        RowOutcome(row=5, status="deferred", host=KIM, resume_at=resume),
+        RowOutcome(row=8, status="invalid"),
+        RowOutcome(row=9, status="failed", error="Zoom refused the agenda."),
+    ]
+    with use_language("ko"):
+        lines = alerts(outcomes, "봄학기.xlsx")
+    english = alerts(outcomes, "봄학기.xlsx")
+    assert len(lines) == len(english) == 4
+    for line, original in zip(lines, english, strict=True):
+        assert line != original
+        assert sum("\uac00" <= ch <= "\ud7a3" for ch in line) > 5  # Hangul, not English words
+        assert "\n" not in line
+    assert "3" in lines[0] and "batchzoom sync '봄학기.xlsx'" in lines[0]
+    assert KIM in lines[1] and "2040-05-02 00:00 UTC" in lines[1]
+    assert "8" in lines[2] and "batchzoom validate '봄학기.xlsx'" in lines[2]
+    assert "Zoom refused the agenda." in lines[3]

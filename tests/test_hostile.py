@@ -207,7 +207,7 @@ def test_a_trickled_listing_stops_the_run_with_one_sentence() -> None:
         pytest.raises(ZoomUnreachableError) as caught,
     ):
         client.listing(HOST)
-    assert "did not answer in time" in one_sentence(caught.value)
+    assert "GET /users/{userId}/meetings answered too slowly" in one_sentence(caught.value)
 
 
 def test_a_trickled_token_stops_the_run_with_one_sentence() -> None:

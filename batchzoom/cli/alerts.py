@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import TYPE_CHECKING
 
+from batchzoom.core.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from batchzoom.model.outcomes import RowOutcome
 
@@ -21,14 +23,10 @@ SHOWN_ROWS = 5  # row numbers listed in one line before "..."
 
 
 def _rows(outcomes: Sequence[RowOutcome]) -> str:
+    """The rows' numbers, the first few of them (``3, 4, 5, ...``)."""
     numbers = sorted(o.row for o in outcomes)
     listed = ", ".join(str(n) for n in numbers[:SHOWN_ROWS])
-    more = ", ..." if len(numbers) > SHOWN_ROWS else ""
-    return f"{'row' if len(numbers) == 1 else 'rows'} {listed}{more}"
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return listed + (", ..." if len(numbers) > SHOWN_ROWS else "")
 
 
 def held_back(outcomes: Sequence[RowOutcome]) -> list[str]:
@@ -40,12 +38,26 @@ def held_back(outcomes: Sequence[RowOutcome]) -> list[str]:
     lines = []
     for host in sorted(held, key=str.lower):
         resume = [o.resume_at for o in held[host] if o.resume_at is not None]
-        until = f"until {max(resume).astimezone(UTC):%Y-%m-%d %H:%M} UTC" if resume else ""
-        lines.append(
-            f"Host {host} is held back by Zoom's daily limit {until}".rstrip()
-            + f": {_count(len(held[host]), 'row waits', 'rows wait')}; the next run after "
-            "that sends them"
-        )
+        n = len(held[host])
+        if resume:
+            line = ngettext(
+                "Host {host} is held back by Zoom's daily limit until {until} UTC: {n} row "
+                "waits; the next run after that sends them",
+                "Host {host} is held back by Zoom's daily limit until {until} UTC: {n} rows "
+                "wait; the next run after that sends them",
+                n,
+            )
+            until = f"{max(resume).astimezone(UTC):%Y-%m-%d %H:%M}"
+        else:
+            line = ngettext(
+                "Host {host} is held back by Zoom's daily limit: {n} row waits; the next run "
+                "after that sends them",
+                "Host {host} is held back by Zoom's daily limit: {n} rows wait; the next run "
+                "after that sends them",
+                n,
+            )
+            until = ""
+        lines.append(line.format(host=host, until=until, n=n))
     return lines
 
 
@@ -58,23 +70,36 @@ def alerts(outcomes: Sequence[RowOutcome], roster: str, *, command: str = "sched
     lines = []
     changed = by_status.get("changed", [])
     if changed:
-        lines.append(
-            f"{_count(len(changed), 'row', 'rows')} changed since "
-            f"{'its meeting was' if len(changed) == 1 else 'their meetings were'} created "
-            f"({_rows(changed)}): run batchzoom sync {name}"
+        line = ngettext(
+            "{n} row changed since its meeting was created (row {rows}): run batchzoom sync "
+            "{roster}",
+            "{n} rows changed since their meetings were created (rows {rows}): run batchzoom "
+            "sync {roster}",
+            len(changed),
         )
+        lines.append(line.format(n=len(changed), rows=_rows(changed), roster=name))
     lines += held_back(by_status.get("deferred", []))
     invalid = by_status.get("invalid", [])
     if invalid:
-        lines.append(
-            f"{_count(len(invalid), 'row is', 'rows are')} invalid and skipped "
-            f"({_rows(invalid)}): run batchzoom validate {name}"
+        line = ngettext(
+            "{n} row is invalid and skipped (row {rows}): run batchzoom validate {roster}",
+            "{n} rows are invalid and skipped (rows {rows}): run batchzoom validate {roster}",
+            len(invalid),
         )
+        lines.append(line.format(n=len(invalid), rows=_rows(invalid), roster=name))
     failed = by_status.get("failed", [])
     if failed:
-        first = failed[0].error or "Zoom gave no reason."
+        first = failed[0].error or _("Zoom gave no reason.")
+        line = ngettext(
+            "{n} row failed (row {rows}): run batchzoom {command} {roster} again; the first "
+            "error: {error}",
+            "{n} rows failed (rows {rows}): run batchzoom {command} {roster} again; the first "
+            "error: {error}",
+            len(failed),
+        )
         lines.append(
-            f"{_count(len(failed), 'row', 'rows')} failed ({_rows(failed)}): run batchzoom "
-            f"{command} {name} again; the first error: {first}"
+            line.format(
+                n=len(failed), rows=_rows(failed), command=command, roster=name, error=first
+            )
         )
     return lines

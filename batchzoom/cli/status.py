@@ -16,6 +16,7 @@ from batchzoom.cli.app import cli
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import ReportChoice, report_options, report_status
 from batchzoom.core.errors import ConfigError
+from batchzoom.core.i18n import _
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import RowStatus, StatusReport
@@ -84,12 +85,17 @@ def summary_line(report: StatusReport) -> str:
 def quota_line(report: StatusReport) -> str:
     day = report.journal.day
     if not report.quota:
-        return f"Creates today (UTC {day}): none."
+        return _("Creates and updates today (UTC {day}): none.").format(day=day)
     multi = len({q.account for q in report.quota}) > 1
     parts = [
         (f"{q.account}/" if multi else "") + f"{q.host} {q.used}/{q.limit}" for q in report.quota
     ]
-    return f"Creates today (UTC {day}, per host, out of Zoom's daily limit): " + ", ".join(parts)
+    # Zoom's daily limit counts creates and updates alike ("100 meetings can be created or
+    # updated for one individual userID", https://devforum.zoom.us/t/rate-limits-which-ones-apply/19474),
+    # and so does the journal's quota (record_intent and record_update_intent count both).
+    return _(
+        "Creates and updates today (UTC {day}, per host, out of Zoom's daily limit): {hosts}"
+    ).format(day=day, hosts=", ".join(parts))
 
 
 def status_json(report: StatusReport, loaded: Loaded) -> str:
@@ -157,7 +163,7 @@ def status_command(
 
     Rows are created, deferred (and until when), failed (and why), in doubt (a
     create was sent but never confirmed), or new (not scheduled yet). Also shows
-    how many creates each host used today out of Zoom's daily limit. With Zoom
+    how many creates and updates each host used today out of Zoom's daily limit. With Zoom
     credentials set, only that account's entries are shown; otherwise all.
 
     \b

@@ -268,7 +268,7 @@ WATCHED = ("topic", "duration", "timezone", "agenda")
 UNCOMPARED_RECURRENCE = ("end_times",)
 # Zoom's listing of a host's meetings cuts ``agenda`` to 250 characters ("The length of
 # agenda gets truncated to 250 characters when you list all of a user's meetings",
-# GET /users/{userId}/meetings, /work/shared/zoom-api/FACTS.md).
+# GET /users/{userId}/meetings, docs/zoom-facts.md#meeting-list).
 LISTED_AGENDA = 250
 
 

@@ -177,7 +177,7 @@ class ZoomApi:
             response = error.response(detailed=self.config.detailed_errors)
         response.headers.setdefault("X-RateLimit-Category", HEADER_NAMES[category])
         if host_id is not None and response.status < 400:
-            # Observed: successful create/update responses count down from 100 (FACTS 4.4).
+            # Observed: successful create/update responses count down from 100 (docs/zoom-facts.md#rate-limit-headers).
             response.headers["X-RateLimit-Limit"] = str(self.limiter.daily_per_host)
             response.headers["X-RateLimit-Remaining"] = str(self.limiter.host_remaining(host_id))
         if response.status < 300 and operation in COMMITTING:
@@ -205,7 +205,7 @@ class ZoomApi:
 
         Observed: HTTP 400 ``{"code": 4711, "message": "Invalid access token, does not
         contain scopes:[user:read:list_users:admin]."}`` (JubaerHossain/zoom-laravel issue
-        15; FACTS 1.5 [S29], [S30]). The scope named is the granular admin one, the kind a
+        15; docs/zoom-facts.md#api-errors). The scope named is the granular admin one, the kind a
         Server-to-Server app is given.
         """
         if self.config.scopes is None:

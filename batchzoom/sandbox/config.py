@@ -96,7 +96,7 @@ class SandboxConfig:
     carries (None: all the app could need); a request needing another answers
     Zoom's 4711. ``shared_qps`` is spent every second by a simulated second app on
     the same account, in every category (Zoom's per-second limits are per account,
-    FACTS 4.1). ``listing_delay`` seconds pass before a new meeting shows in a
+    docs/zoom-facts.md#rate-limits). ``listing_delay`` seconds pass before a new meeting shows in a
     host's meeting list.
     """
 

@@ -1,12 +1,12 @@
 """Zoom's rate limits: per-account limits by category, and the per-host daily limit.
 
-Numbers are Zoom's published table (FACTS 4.2): Light/Medium/Heavy are
+Numbers are Zoom's published table (docs/zoom-facts.md#rate-limits): Light/Medium/Heavy are
 per-second, Resource-intensive per minute; Free has daily caps on every
 category, Pro and Business share one daily pool between Heavy and
 Resource-intensive. Per-second limits are counted in a sliding window on the
 sandbox clock: with a limit of N per second, the (N+1)th admitted request in
 any window of one second is refused. A refused request is not counted, so it
-changes nothing (FACTS 4.1, "a rejected request changes nothing").
+changes nothing (docs/zoom-facts.md#rate-limits).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Rate:
     window: float
 
 
-# (rate, daily pool name or None, daily cap) per category and plan. FACTS 4.2.
+# (rate, daily pool name or None, daily cap) per category and plan: docs/zoom-facts.md#rate-limits.
 _PLANS: dict[str, dict[str, tuple[Rate, str | None, int]]] = {
     "free": {
         "LIGHT": (Rate(4, 1.0), "LIGHT", 6000),
@@ -93,7 +93,7 @@ class Rejection:
     account_budget: tuple[int, int] = (0, 0)  # the category's daily (limit, remaining)
 
     def headers(self, *, user_type_header: bool = False) -> dict[str, str]:
-        """Zoom's 429 headers (FACTS 4.4)."""
+        """Zoom's 429 headers (docs/zoom-facts.md#rate-limit-headers)."""
         headers = {
             "X-RateLimit-Category": HEADER_NAMES[self.category],
             "X-RateLimit-Limit": str(self.limit),

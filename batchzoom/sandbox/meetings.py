@@ -137,7 +137,7 @@ def render(
         meeting["encrypted_password"] = identity["encrypted"]
     else:
         meeting["join_url"] = f"{config.link_base}/j/{meeting_id}"
-    # A field of Zoom's 2026 create/get answers (FACTS section 2, response fields; present
+    # A field of Zoom's 2026 create/get answers (docs/zoom-facts.md#meeting-fields; present
     # in a 2026 capture of a create answer). The URL's shape here is an assumption.
     meeting["chat_join_url"] = f"{config.link_base}/launch/jc/{meeting_id}"
     meeting["pre_schedule"] = spec.get("pre_schedule", False)

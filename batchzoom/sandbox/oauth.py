@@ -1,8 +1,8 @@
 """``POST /oauth/token``: Server-to-Server OAuth with ``grant_type=account_credentials``.
 
 Client authentication is HTTP Basic; ``grant_type`` and ``account_id`` come
-from the form body, or from the query string (Zoom's docs show both; FACTS 1.1).
-Errors use Zoom's ``{"reason", "error"}`` body with status 400 (FACTS 1.4).
+from the form body, or from the query string (Zoom's docs show both; docs/zoom-facts.md#token-request).
+Errors use Zoom's ``{"reason", "error"}`` body with status 400 (docs/zoom-facts.md#token-errors).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from batchzoom.sandbox.state import Store
 SCOPES = " ".join(dict.fromkeys(zoomspec.admin_scope(op) for op in get_args(zoomspec.OperationId)))
 INVALID_CLIENT = {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
 UNSUPPORTED_GRANT = {"reason": "unsupported grant type", "error": "unsupported_grant_type"}
-# No observed body exists for a wrong account_id (FACTS 1.4, UNCONFIRMED); this follows
+# No observed body exists for a wrong account_id (docs/zoom-facts.md#token-errors); this follows
 # the same {"reason","error"} shape with OAuth's invalid_request.
 INVALID_ACCOUNT = {"reason": "Invalid account_id", "error": "invalid_request"}
 

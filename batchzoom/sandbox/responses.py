@@ -8,7 +8,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 # Zoom's validation error: a generic message and, per field, only "Invalid field."
-# (kyleboe/zoom_rb spec fixtures; Zoom's error page, FACTS [S31]).
+# (docs/zoom-facts.md#api-errors).
 VALIDATION_FAILED = "Validation Failed."
 INVALID_FIELD = "Invalid field."
 

@@ -31,7 +31,7 @@ from batchzoom.zoom.retry import TokenUnavailableError
 from batchzoom.zoom.settings import DEFAULT_TOKEN_URL, ZoomSettings
 
 RENEW_BEFORE = 60.0  # seconds before expiry at which a token is renewed
-DOCUMENTED_LIFETIME = 3600.0  # "valid 1hr" (FACTS 1.2)
+DOCUMENTED_LIFETIME = 3600.0  # "valid 1hr" (docs/zoom-facts.md#token-lifetime)
 MIN_LIFETIME = 120.0  # shorter than this is not a lifetime Zoom gives: use the documented one
 MAX_LIFETIME = 86400.0  # keep no token longer than a day, whatever the answer says
 TOKEN_DEADLINE = 60.0

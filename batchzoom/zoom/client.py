@@ -26,6 +26,7 @@ import httpx
 
 from batchzoom import __version__, zoomspec
 from batchzoom.core.errors import ZoomUnreachableError
+from batchzoom.core.i18n import _
 from batchzoom.zoom import answers
 from batchzoom.zoom.auth import S2SAuth, read_within, unreachable
 from batchzoom.zoom.errors import (
@@ -68,7 +69,11 @@ __all__ = [
 PAGE_SIZE = 300  # the most Zoom returns per page of a meeting list
 MAX_PAGES = 1000  # 300 000 meetings of one host: more means the pages never end
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=120.0)
-DEFAULT_DEADLINE = 90.0  # seconds for one request, from sending to the answer's last byte
+DEFAULT_DEADLINE = 30.0  # seconds for one request, from sending to the answer's last byte
+# Answers of one endpoint that overran the deadline in a row before the run stops sending:
+# Zoom answers in about a second, so three overruns mean that endpoint is too slow today,
+# and waiting on it again and again would hold a cron job for hours.
+OVERRUNS_TO_STOP = 3
 _REGISTRANT = re.compile(r"\(([^()\s]+@[^()\s]+)\)")  # the email a registrant 429 names
 LISTING_LAG = 2.0  # seconds to wait before listing again when a meeting is not listed
 ACTIONS = {
@@ -181,6 +186,8 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
         self._stats_lock = threading.Lock()
         # A token lacks a scope for the whole run: once Zoom said so, send no more of those.
         self._scope_errors: dict[str, ScopeError] = {}
+        # Deadline overruns in a row, by operation; a timely answer of it starts again at 0.
+        self._overruns: dict[str, int] = {}
         self.stats: dict[str, int] = {"requests": 0, "qps_429": 0, "retries": 0, "in_doubt": 0}
 
     # -- lifecycle -------------------------------------------------------------
@@ -231,7 +238,7 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
         found: list[dict[str, Any]] = []
         token = ""
         seen: set[str] = set()
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             params: dict[str, str | int] = {"type": kind, "page_size": PAGE_SIZE}
             if token:
                 params["next_page_token"] = token
@@ -387,10 +394,14 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
             try:
                 response = self._send(method, path, params=params, json=json)
             except MAYBE_SENT as error:
+                if isinstance(error, httpx.ReadTimeout):
+                    self._overran(operation)
                 if not idempotent:
                     self._count("in_doubt")
                     raise InDoubtError(f"{type(error).__name__} after sending") from None
                 raise
+            with self._stats_lock:
+                self._overruns.pop(operation, None)
             return self._check(
                 response,
                 operation,
@@ -424,6 +435,29 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
                 response.status_code, answers.zoom_code(body), str(message)
             ) from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _overran(self, operation: str) -> None:
+        """Count an answer that overran the deadline; stop the run at the third in a row.
+
+        The request that overran stays what it was (a create in doubt is settled by the
+        next run from the journal); raising a run-stopping error sends nothing more.
+        """
+        with self._stats_lock:
+            count = self._overruns.get(operation, 0) + 1
+            self._overruns[operation] = count
+        if count >= OVERRUNS_TO_STOP:
+            spec = zoomspec.operation(cast(OperationId, operation))
+            raise ZoomUnreachableError(
+                _(
+                    "Zoom's {endpoint} answered too slowly: {count} requests in a row overran "
+                    "the {deadline:g}-second deadline, so nothing more was sent; the rows not "
+                    "sent are left for the next run."
+                ).format(
+                    endpoint=f"{spec['method']} {spec['path']}",
+                    count=count,
+                    deadline=self.deadline,
+                )
+            )
 
     def _send(
         self, method: str, path: str, *, params: dict[str, Any] | None, json: Any
@@ -508,8 +542,8 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
     ) -> DailyLimitError:
         """The daily limit, resuming at the time Zoom gives, but never after the next 00:00 UTC.
 
-        Zoom documents the reset as 00:00 UTC (FACTS 4.3), and the per-user 429 carries no
-        Retry-After (devforum 18928); a Retry-After that is not a time, is past, or lies
+        Zoom documents the reset as 00:00 UTC (docs/zoom-facts.md#daily-limit), and the per-user 429 carries no
+        Retry-After (docs/zoom-facts.md#rate-limit-headers); a Retry-After that is not a time, is past, or lies
         beyond the next midnight (the year 9999) is replaced by that midnight.
         """
         server_now = _server_now(response, self._now())

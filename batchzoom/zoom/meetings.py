@@ -25,7 +25,7 @@ def create_body(session: Session, *, now: datetime | None = None) -> dict[str, A
     change repeats; ``timezone`` names the row's zone, in which Zoom shows the meeting
     and keeps a series' local time of day. (Zoom reads a start ending in ``Z`` as GMT
     whatever ``timezone`` says: "To set time as GMT the format should be
-    yyyy-MM-ddTHH:mm:ssZ", meetingCreate, /work/shared/zoom-api/FACTS.md.) A repeating session is a
+    yyyy-MM-ddTHH:mm:ssZ", meetingCreate, docs/zoom-facts.md#meeting-times.) A repeating session is a
     recurring meeting with a fixed time (type 8) carrying Zoom's ``recurrence``
     object; settings columns and alternative hosts go in ``settings``
     (alternative hosts as Zoom's ``"a@x;b@y"``).

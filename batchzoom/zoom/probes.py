@@ -2,7 +2,7 @@
 
 Zoom documents the per-host limit (100 creates and updates a day) as resetting
 at 00:00 UTC, but Zoom staff have also described a sliding 24-hour window
-(FACTS 4.3, [S40]), and a client's clock may drift. So a run does not trust the
+(docs/zoom-facts.md#daily-limit), and a client's clock may drift. So a run does not trust the
 remembered "not before": for each such host it sends one create, even before
 that time. If Zoom accepts it the host's other rows go on in this run; if Zoom
 answers the daily 429 again, the host's rows wait, having cost one 429.
