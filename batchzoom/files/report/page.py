@@ -60,13 +60,14 @@ def _header(data: ReportInput, zone: str, over: int) -> str:
         (_("Times shown in"), f"{escape(zone)}"),
     ]
     if data.plan:
-        plan = _("{plan}: a host may run {n} at once").format(
-            plan=data.plan, n=data.concurrency
-        )
+        plan = _("{plan}: a host may run {n} at once").format(plan=data.plan, n=data.concurrency)
         facts.append((_("Zoom plan"), escape(plan)))
     if data.exit_code is not None:
         facts.append(
-            (_("Exit code"), f'<span class="exit">{data.exit_code}</span> {escape(data.exit_meaning)}')
+            (
+                _("Exit code"),
+                f'<span class="exit">{data.exit_code}</span> {escape(data.exit_meaning)}',
+            )
         )
     dl = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in facts)
     notes = [escape(w) for w in data.warnings]
@@ -83,22 +84,26 @@ def _header(data: ReportInput, zone: str, over: int) -> str:
             )
         )
     if data.problems:
-        link = f'<a href="#problems">{escape(_("Problems"))}</a>'
+        problems = escape(_("Problems"))
+        link = f'<a href="#problems">{problems}</a>'
         count = len(data.problems)
         notes.append(
             escape(
-                ngettext("{n} problem to fix: see {link}.", "{n} problems to fix: see {link}.", count)
+                ngettext(
+                    "{n} problem to fix: see {link}.", "{n} problems to fix: see {link}.", count
+                )
             ).format(n=count, link=link)
         )
     warned = "".join(f"<li>{note}</li>" for note in notes)
     rows = sum(counts.values())
     title = _("batchzoom report: {name}").format(name=data.roster.rsplit("/", 1)[-1])
     counted = ngettext("{n} row:", "{n} rows:", rows).format(n=rows)
+    counts_heading, by_status = escape(_("Counts by status")), escape(_("Rows by status"))
     return (
         f"<header><h1>{escape(title)}</h1>"
         f'<dl class="facts">{dl}</dl>'
-        f'<h2 class="sr">{escape(_("Counts by status"))}</h2><p>{escape(counted)}</p>'
-        f'<ul class="badges" aria-label="{escape(_("Rows by status"))}">{badges}</ul>'
+        f'<h2 class="sr">{counts_heading}</h2><p>{escape(counted)}</p>'
+        f'<ul class="badges" aria-label="{by_status}">{badges}</ul>'
         + (f'<ul class="notes">{warned}</ul>' if warned else "")
         + "</header>"
     )
@@ -108,19 +113,20 @@ def _legend() -> str:
     items = "".join(
         f"<li>{status_badge(s)} {escape(_(words))}</li>" for s, (_g, words) in STATUS_LABELS.items()
     )
+    summary = escape(_("What the marks mean"))
+    beyond = escape(_("beyond what the host may run at once"))
     return (
-        f'<details class="legend"><summary>{escape(_("What the marks mean"))}</summary>'
-        f'<ul>{items}<li><span class="badge over">⚠</span> '
-        f"{escape(_('beyond what the host may run at once'))}</li></ul></details>"
+        f'<details class="legend"><summary>{summary}</summary>'
+        f'<ul>{items}<li><span class="badge over">⚠</span> {beyond}</li></ul></details>'
     )
 
 
 def _problems(data: ReportInput, rows_shown: set[int]) -> str:
     if not data.problems and not data.row_warnings:
-        return f'<p class="ok">{escape(_("No problems: every row is valid."))}</p>'
+        return '<p class="ok">' + escape(_("No problems: every row is valid.")) + "</p>"
     lines = []
     listed = [(p, "") for p in data.problems]
-    warning = f' <span class="warn">{escape(_("warning"))}</span>'
+    warning = ' <span class="warn">' + escape(_("warning")) + "</span>"
     listed += [(p, warning) for p in data.row_warnings]
     for problem, kind in sorted(listed, key=lambda item: item[0].row or 0):
         if problem.row is None:
@@ -134,9 +140,7 @@ def _problems(data: ReportInput, rows_shown: set[int]) -> str:
             f"<td><code>{escape(problem.code)}</code>{kind}</td>"
             f"<td{lang(problem.message)}>{escape(problem.message)}</td></tr>"
         )
-    head = "".join(
-        f'<th scope="col">{escape(_(name))}</th>' for name in PROBLEM_COLUMNS
-    )
+    head = "".join(f'<th scope="col">{escape(_(name))}</th>' for name in PROBLEM_COLUMNS)
     return (
         f'<table class="problems"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(lines)}</tbody></table>"
@@ -229,18 +233,25 @@ def _rows_table(data: ReportInput, found: list[Occurrence], zone: str) -> str:
         for s in sorted({row.status for row in data.rows})
     )
     day_options = "".join(f'<option value="{d}">{d}</option>' for d in sorted(all_days))
-    every = f'<option value="">{escape(_("all"))}</option>'
+    every = '<option value="">' + escape(_("all")) + "</option>"
     total = len(data.rows)
-    # The script rewrites the count from this template, so it speaks the page's language.
+    # report.js rewrites the count from this template, so it speaks the page's language.
     of = _("{shown} of {total} rows")
+    label = {
+        "form": escape(_("Filter rows")),
+        "host": escape(_("Host")),
+        "status": escape(_("Status")),
+        "day": escape(_("Day ({zone})").format(zone=zone)),
+        "reset": escape(_("Show all")),
+    }
     return (
-        f'<form class="filters" id="filters" role="search" aria-label="{escape(_("Filter rows"))}">'
-        f'<label>{escape(_("Host"))} <select name="host">{every}{hosts}</select></label>'
-        f'<label>{escape(_("Status"))} <select name="status">{every}{statuses}'
+        f'<form class="filters" id="filters" role="search" aria-label="{label["form"]}">'
+        f'<label>{label["host"]} <select name="host">{every}{hosts}</select></label>'
+        f'<label>{label["status"]} <select name="status">{every}{statuses}'
         "</select></label>"
-        f'<label>{escape(_("Day ({zone})").format(zone=zone))} <select name="day">{every}'
+        f'<label>{label["day"]} <select name="day">{every}'
         f"{day_options}</select></label>"
-        f'<button type="reset">{escape(_("Show all"))}</button>'
+        f'<button type="reset">{label["reset"]}</button>'
         f'<output id="shown" aria-live="polite" data-template="{escape(of)}">'
         f"{escape(of.format(shown=total, total=total))}</output>"
         "</form>"
@@ -271,6 +282,13 @@ def render(data: ReportInput) -> str:
     )
     shown = {row.row for row in data.rows if row.row is not None}
     title = _("batchzoom report: {name}").format(name=data.roster.rsplit("/", 1)[-1])
+    heading = {
+        "skip": escape(_("Skip to the rows table")),
+        "timetable": escape(_("Timetable")),
+        "quota": escape(_("Daily quota")),
+        "problems": escape(_("Problems")),
+        "rows": escape(_("Rows")),
+    }
     return (
         f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
@@ -278,10 +296,10 @@ def render(data: ReportInput) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="color-scheme" content="light dark">'
         f"<title>{escape(title)}</title><style>{style}</style></head><body>"
-        f'<a class="skip" href="#rows">{escape(_("Skip to the rows table"))}</a>'
+        f'<a class="skip" href="#rows">{heading["skip"]}</a>'
         f"{HATCH}"
         f"{_header(data, zone, over)}<main>"
-        f'<section id="timetable" aria-labelledby="h-tt"><h2 id="h-tt">{escape(_("Timetable"))}'
+        f'<section id="timetable" aria-labelledby="h-tt"><h2 id="h-tt">{heading["timetable"]}'
         "</h2><p>"
         + escape(
             _(
@@ -291,7 +309,7 @@ def render(data: ReportInput) -> str:
         ).format(zone=f"<strong>{escape(zone)}</strong>")
         + "</p>"
         f"{_legend()}{timetable(found, data, zone, hosts)}</section>"
-        f'<section id="quota" aria-labelledby="h-q"><h2 id="h-q">{escape(_("Daily quota"))}</h2>'
+        f'<section id="quota" aria-labelledby="h-q"><h2 id="h-q">{heading["quota"]}</h2>'
         "<p>"
         + escape(
             _(
@@ -301,9 +319,9 @@ def render(data: ReportInput) -> str:
         )
         + "</p>"
         f"{quota_section(quota_days(data), data.daily_limit)}</section>"
-        f'<section id="problems" aria-labelledby="h-p"><h2 id="h-p">{escape(_("Problems"))}</h2>'
+        f'<section id="problems" aria-labelledby="h-p"><h2 id="h-p">{heading["problems"]}</h2>'
         f"{_problems(data, shown)}</section>"
-        f'<section id="rows" aria-labelledby="h-r"><h2 id="h-r">{escape(_("Rows"))}</h2>'
+        f'<section id="rows" aria-labelledby="h-r"><h2 id="h-r">{heading["rows"]}</h2>'
         f"{_rows_table(data, found, zone)}</section>"
         f"</main><script>{script}</script></body></html>\n"
     )

@@ -23,8 +23,18 @@ from batchzoom.files.report.data import (
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 MONTHS = (
-    N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
-    N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
 )
 
 
@@ -57,7 +67,9 @@ def _tip(item: Occurrence, data: ReportInput, shown_zone: str) -> str:
     row = item.row
     zone = row.zone or "UTC"
     lines = [
-        "<b>" + _("Row {row}").format(row=row.row) + "</b>"
+        "<b>"
+        + escape(_("Row {row}").format(row=row.row))
+        + "</b>"
         + (f" · {escape(row.key)}" if row.key else ""),
         f"<span{lang(row.topic)}>{escape(row.topic or '')}</span>",
         f"{escape(row.status)}: {escape(_(STATUS_LABELS.get(row.status, ('', row.status))[1]))}",
@@ -100,7 +112,8 @@ def _tip(item: Occurrence, data: ReportInput, shown_zone: str) -> str:
         links.append(f'<a href="#row-{row.row}">{words}</a>')
     link = row.join_url if data.include_password else without_password(row.join_url)
     if link:
-        links.append(f'<a href="{escape(link)}" rel="noreferrer">{escape(_("join link"))}</a>')
+        words = escape(_("join link"))
+        links.append(f'<a href="{escape(link)}" rel="noreferrer">{words}</a>')
     if links:
         lines.append(" · ".join(links))
     return '<span class="tip" role="tooltip">' + "<br>".join(lines) + "</span>"
@@ -111,9 +124,9 @@ def _chip(item: Occurrence, data: ReportInput, zone: str) -> str:
     glyph = STATUS_LABELS.get(row.status, ("•", ""))[0]
     local = item.start.astimezone(tz_zone(zone))
     over = " over" if item.over_limit else ""
-    flag = (
-        f'<span class="flag">⚠ {escape(_("too many at once"))}</span>' if item.over_limit else ""
-    )
+    flag = ""
+    if item.over_limit:
+        flag = '<span class="flag">⚠ ' + escape(_("too many at once")) + "</span>"
     return (
         f'<div class="ev s-{_css(row.status)}{over}" tabindex="0" data-row="{row.row}">'
         f'<span class="g" aria-hidden="true">{glyph}</span>'
@@ -159,7 +172,7 @@ def timetable(found: Sequence[Occurrence], data: ReportInput, zone: str, hosts: 
         ).format(monday=f"{monday:%Y-%m-%d}", count=count)
         parts.append(
             f'<table class="week"><caption>{escape(caption)}</caption>'
-            f'<thead><tr><th scope="col">{escape(_("Host"))}</th>{head}</tr></thead>'
+            '<thead><tr><th scope="col">' + escape(_("Host")) + f"</th>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>"
         )
     return "\n".join(parts)
@@ -178,9 +191,7 @@ def quota_chart(host: str, days: Sequence[QuotaDay], limit: int) -> str:
     limit_y = base - limit * scale
     summary = "; ".join(
         (
-            _("{day}: {used} sent, {pending} to send")
-            if d.pending
-            else _("{day}: {used} sent")
+            _("{day}: {used} sent, {pending} to send") if d.pending else _("{day}: {used} sent")
         ).format(day=f"{d.day:%Y-%m-%d}", used=d.used, pending=d.pending)
         for d in days
     )
@@ -199,16 +210,22 @@ def quota_chart(host: str, days: Sequence[QuotaDay], limit: int) -> str:
         used_h = item.used * scale
         pend_h = item.pending * scale
         day = f"{item.day:%Y-%m-%d}"
-        if item.pending:
+        # A day resumes only when it has rows to send (``quota_days``): three whole sentences.
+        if item.resume_at is not None:
+            title = _(
+                "{day} UTC: {used} sent, {pending} still to send (resumes {when} UTC)"
+            ).format(
+                day=day,
+                used=item.used,
+                pending=item.pending,
+                when=f"{item.resume_at.astimezone(UTC):%Y-%m-%d %H:%M}",
+            )
+        elif item.pending:
             title = _("{day} UTC: {used} sent, {pending} still to send").format(
                 day=day, used=item.used, pending=item.pending
             )
         else:
             title = _("{day} UTC: {used} sent").format(day=day, used=item.used)
-        if item.resume_at is not None:
-            title += " " + _("(resumes {when} UTC)").format(
-                when=f"{item.resume_at.astimezone(UTC):%Y-%m-%d %H:%M}"
-            )
         out.append(f"<g><title>{escape(title)}</title>")
         if used_h:
             out.append(
