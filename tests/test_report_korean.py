@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from batchzoom.cli import cli
 from batchzoom.core.i18n import use_language
 from batchzoom.files.report import ReportInput, render
 from batchzoom.model.problems import Problem
 from tests.report_data import NOW, term_input
+from tests.rosters import write_csv
 
 HANGUL = re.compile(r"[\uac00-\ud7af]")
 
@@ -152,3 +156,38 @@ def test_an_empty_korean_report_says_so_in_korean() -> None:
     assert '<p class="ok">문제가 없습니다. 모든 행이 올바릅니다.</p>' in page
     assert "No problems" in _page("en", empty)
     assert "No problems" not in page
+
+
+@pytest.mark.parametrize(
+    "command", [["validate"], ["status"], ["schedule", "--sandbox"], ["sync", "--sandbox"]]
+)
+def test_each_command_writes_its_report_in_korean_under_lang_ko(
+    tmp_path: Path, command: list[str]
+) -> None:
+    rows = [
+        ["A1", "대수 Algebra", "2030-05-06 09:00", "Asia/Seoul", "60", "kim@school.example", ""],
+        ["A2", "Biology", "2030-05-06 10:30", "Asia/Seoul", "two", "kim@school.example", ""],
+    ]
+    roster = write_csv(tmp_path / "spring.csv", rows)
+    target = tmp_path / "report.html"
+    name, *rest = command
+    result = CliRunner().invoke(
+        cli, [name, str(roster), *rest, "--lang", "ko", "--report", str(target)]
+    )
+    assert result.exit_code in (0, 3), result.output
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="ko">')
+    assert '<h2 id="h-tt">시간표</h2>' in page
+    assert "전체 2개 행 중 2개</output>" in page
+    assert 'data-status="invalid"' in page
+    assert "Timetable" not in page and "of 2 rows" not in page
+
+
+def test_text_not_in_the_pages_language_is_marked_as_what_it_is() -> None:
+    data = term_input(rows=60, hosts=3)
+    korean, english = _page("ko", data), _page("en", data)
+    # term_input's topics: "World Literature 2" (English), "국어 읽기 1" (Korean)
+    assert '<span lang="en">World Literature 2</span>' in korean
+    assert "<span>국어 읽기 1</span>" in korean
+    assert "<span>World Literature 2</span>" in english
+    assert '<span lang="ko">국어 읽기 1</span>' in english

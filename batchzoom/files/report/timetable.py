@@ -4,12 +4,13 @@ daily-quota chart (inline SVG). Both return HTML text; every value is escaped.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 
-from batchzoom.core.i18n import N_, _, ngettext
+from batchzoom.core.i18n import N_, _, language, ngettext
 from batchzoom.core.tzdb import zone as tz_zone
 from batchzoom.files.report.data import (
     STATUS_LABELS,
@@ -21,6 +22,7 @@ from batchzoom.files.report.data import (
     without_password,
 )
 
+_LATIN = re.compile("[A-Za-z]")
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 MONTHS = (
     N_("Jan"),
@@ -39,7 +41,10 @@ MONTHS = (
 
 
 def lang(text: str | None) -> str:
-    """A ``lang`` attribute for Korean text, so it is read and broken as Korean."""
+    """A ``lang`` attribute for text not in the page's language, so it is read (and broken)
+    as what it is: Korean text on an English page, Latin-only text on a Korean page."""
+    if language() == "ko":
+        return ' lang="en"' if text and not is_korean(text) and _LATIN.search(text) else ""
     return ' lang="ko"' if is_korean(text) else ""
 
 
