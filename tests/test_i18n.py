@@ -3,6 +3,7 @@ chosen the documented way, and a command's Korean output has no English sentence
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import string
@@ -58,6 +59,33 @@ def test_the_catalogs_are_in_step_with_the_code() -> None:
         if path.suffix != ".pot" and (not path.exists() or path.read_bytes() != content)
     ]
     assert stale == []
+
+
+def _literal_messages() -> Iterator[tuple[str, str]]:
+    """(where, message) of every literal given to ``_``, ``N_`` or ``ngettext`` in the package,
+    found in the syntax tree, so also inside an f-string's braces (where an extractor reading
+    tokens does not look)."""
+    for path in sorted((ROOT / "batchzoom").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "N_", "ngettext")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                yield f"{path.relative_to(ROOT)}:{node.lineno}", node.args[0].value
+
+
+def test_every_message_in_the_code_reaches_the_catalog() -> None:
+    """A message written inside an f-string's braces is never extracted, so never translated:
+    each one must be in the catalog (write it outside the f-string)."""
+    with (ROOT / "batchzoom" / "locale" / "batchzoom.pot").open("rb") as source:
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(source) if m.id}
+    messages = list(_literal_messages())
+    assert len(messages) > 100  # the walk finds the package's messages
+    assert [where for where, message in messages if message not in known] == []
 
 
 def test_every_message_has_a_korean_translation() -> None:

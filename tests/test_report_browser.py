@@ -17,6 +17,7 @@ from typing import ClassVar
 import pytest
 from PIL import Image, ImageStat
 
+from batchzoom.core.i18n import use_language
 from batchzoom.files.report import ReportInput, write_report
 from tests.browser import Browser, find_chromium
 from tests.report_data import term_input
@@ -251,3 +252,20 @@ def test_print_shows_every_row_without_the_controls_and_dark_mode_stays_readable
     finally:
         browser.call("Emulation.setEmulatedMedia", features=[])
     assert colours == ["rgb(20, 20, 20)", "rgb(236, 236, 236)"]
+
+
+def test_a_korean_page_counts_its_filtered_rows_in_korean(browser: Browser, tmp_path: Path) -> None:
+    """The script takes its words from the page, so the count it rewrites stays Korean."""
+    data = term_input(rows=60, hosts=3)
+    path = tmp_path / "ko.html"
+    with use_language("ko"):
+        write_report(path, data)
+    browser.open(path)
+    assert browser.js("document.documentElement.lang") == "ko"
+    host = "teacher01@school.example"
+    _choose(browser, "host", host)
+    expected = [str(r.row) for r in data.rows if r.host == host]
+    assert expected and rows_shown(browser) == expected
+    assert browser.js("document.getElementById('shown').textContent") == (
+        f"전체 {len(data.rows)}개 행 중 {len(expected)}개"
+    )

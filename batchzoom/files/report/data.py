@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from batchzoom.core.i18n import N_
 from batchzoom.files.ics import without_passcode
 from batchzoom.model import recurrence
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome
@@ -21,19 +22,20 @@ from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Session
 
 # status -> (glyph, words): the glyph and the word travel with the colour, never the colour alone.
+# The words are marked ``N_`` and shown through ``_``; the status itself stays as it is.
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "created": ("✓", "created by this run"),
-    "existing": ("●", "created before"),
-    "updated": ("↻", "updated on Zoom"),
-    "unchanged": ("=", "same as on Zoom"),
-    "changed": ("Δ", "edited since its meeting was created: run sync"),
-    "deferred": ("‖", "held back by Zoom's daily limit: the next run sends it"),
-    "failed": ("✗", "failed"),
-    "invalid": ("!", "invalid row: nothing sent"),
-    "planned": ("○", "planned (dry run): nothing sent"),
-    "cancelled": ("⊘", "cancelled"),
-    "new": ("+", "not scheduled yet"),
-    "in doubt": ("?", "sent but never confirmed"),
+    "created": ("✓", N_("created by this run")),
+    "existing": ("●", N_("created before")),
+    "updated": ("↻", N_("updated on Zoom")),
+    "unchanged": ("=", N_("same as on Zoom")),
+    "changed": ("Δ", N_("edited since its meeting was created: run sync")),
+    "deferred": ("‖", N_("held back by Zoom's daily limit: the next run sends it")),
+    "failed": ("✗", N_("failed")),
+    "invalid": ("!", N_("invalid row: nothing sent")),
+    "planned": ("○", N_("planned (dry run): nothing sent")),
+    "cancelled": ("⊘", N_("cancelled")),
+    "new": ("+", N_("not scheduled yet")),
+    "in doubt": ("?", N_("sent but never confirmed")),
 }
 # Zoom statuses that will send a create when the run (or the next one) goes ahead.
 PENDING_STATUSES = frozenset({"planned", "deferred", "new"})

@@ -14,6 +14,7 @@ from datetime import UTC
 from html import escape
 from importlib import resources
 
+from batchzoom.core.i18n import N_, _, language, ngettext
 from batchzoom.core.tzdb import zone as tz_zone
 from batchzoom.files.report.data import (
     STATUS_LABELS,
@@ -50,40 +51,59 @@ def _header(data: ReportInput, zone: str, over: int) -> str:
     badges = "".join(f"<li>{status_badge(s, counts[s])}</li>" for s in order)
     generated = data.generated_at
     facts = [
-        ("Roster", f"<code>{escape(data.roster)}</code>"),
-        ("Command", f"<code>{escape(data.command)}</code>"),
+        (_("Roster"), f"<code>{escape(data.roster)}</code>"),
+        (_("Command"), f"<code>{escape(data.command)}</code>"),
         (
-            "Generated",
+            _("Generated"),
             f"{escape(when(generated, zone))} ({generated.astimezone(UTC):%Y-%m-%d %H:%M} UTC)",
         ),
-        ("Times shown in", f"{escape(zone)}"),
+        (_("Times shown in"), f"{escape(zone)}"),
     ]
     if data.plan:
-        facts.append(
-            ("Zoom plan", f"{escape(data.plan)}: a host may run {data.concurrency} at once")
-        )
+        plan = _("{plan}: a host may run {n} at once").format(plan=data.plan, n=data.concurrency)
+        facts.append((_("Zoom plan"), escape(plan)))
     if data.exit_code is not None:
         facts.append(
-            ("Exit code", f'<span class="exit">{data.exit_code}</span> {escape(data.exit_meaning)}')
+            (
+                _("Exit code"),
+                f'<span class="exit">{data.exit_code}</span> {escape(data.exit_meaning)}',
+            )
         )
-    dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
+    dl = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in facts)
     notes = [escape(w) for w in data.warnings]
     if over:
         notes.append(
-            f"{over} session sitting(s) go beyond what one host may run at once; they are "
-            "marked ⚠ in the timetable."
+            escape(
+                ngettext(
+                    "{n} session sitting goes beyond what one host may run at once; it is "
+                    "marked ⚠ in the timetable.",
+                    "{n} session sittings go beyond what one host may run at once; they are "
+                    "marked ⚠ in the timetable.",
+                    over,
+                ).format(n=over)
+            )
         )
     if data.problems:
+        problems = escape(_("Problems"))
+        link = f'<a href="#problems">{problems}</a>'
+        count = len(data.problems)
         notes.append(
-            f'{len(data.problems)} problem(s) to fix: see <a href="#problems">Problems</a>.'
+            escape(
+                ngettext(
+                    "{n} problem to fix: see {link}.", "{n} problems to fix: see {link}.", count
+                )
+            ).format(n=count, link=link)
         )
     warned = "".join(f"<li>{note}</li>" for note in notes)
     rows = sum(counts.values())
+    title = _("batchzoom report: {name}").format(name=data.roster.rsplit("/", 1)[-1])
+    counted = ngettext("{n} row:", "{n} rows:", rows).format(n=rows)
+    counts_heading, by_status = escape(_("Counts by status")), escape(_("Rows by status"))
     return (
-        f"<header><h1>batchzoom report: {escape(data.roster.rsplit('/', 1)[-1])}</h1>"
+        f"<header><h1>{escape(title)}</h1>"
         f'<dl class="facts">{dl}</dl>'
-        f'<h2 class="sr">Counts by status</h2><p>{rows} rows:</p>'
-        f'<ul class="badges" aria-label="Rows by status">{badges}</ul>'
+        f'<h2 class="sr">{counts_heading}</h2><p>{escape(counted)}</p>'
+        f'<ul class="badges" aria-label="{by_status}">{badges}</ul>'
         + (f'<ul class="notes">{warned}</ul>' if warned else "")
         + "</header>"
     )
@@ -91,21 +111,23 @@ def _header(data: ReportInput, zone: str, over: int) -> str:
 
 def _legend() -> str:
     items = "".join(
-        f"<li>{status_badge(s)} {escape(words)}</li>" for s, (_, words) in STATUS_LABELS.items()
+        f"<li>{status_badge(s)} {escape(_(words))}</li>" for s, (_g, words) in STATUS_LABELS.items()
     )
+    summary = escape(_("What the marks mean"))
+    beyond = escape(_("beyond what the host may run at once"))
     return (
-        '<details class="legend"><summary>What the marks mean</summary>'
-        f'<ul>{items}<li><span class="badge over">⚠</span> beyond what the host may run at '
-        "once</li></ul></details>"
+        f'<details class="legend"><summary>{summary}</summary>'
+        f'<ul>{items}<li><span class="badge over">⚠</span> {beyond}</li></ul></details>'
     )
 
 
 def _problems(data: ReportInput, rows_shown: set[int]) -> str:
     if not data.problems and not data.row_warnings:
-        return '<p class="ok">No problems: every row is valid.</p>'
+        return '<p class="ok">' + escape(_("No problems: every row is valid.")) + "</p>"
     lines = []
     listed = [(p, "") for p in data.problems]
-    listed += [(p, ' <span class="warn">warning</span>') for p in data.row_warnings]
+    warning = ' <span class="warn">' + escape(_("warning")) + "</span>"
+    listed += [(p, warning) for p in data.row_warnings]
     for problem, kind in sorted(listed, key=lambda item: item[0].row or 0):
         if problem.row is None:
             where = "-"
@@ -118,25 +140,27 @@ def _problems(data: ReportInput, rows_shown: set[int]) -> str:
             f"<td><code>{escape(problem.code)}</code>{kind}</td>"
             f"<td{lang(problem.message)}>{escape(problem.message)}</td></tr>"
         )
+    head = "".join(f'<th scope="col">{escape(_(name))}</th>' for name in PROBLEM_COLUMNS)
     return (
-        '<table class="problems"><thead><tr><th scope="col">Row</th><th scope="col">Column</th>'
-        '<th scope="col">Problem</th><th scope="col">Message</th></tr></thead>'
+        f'<table class="problems"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(lines)}</tbody></table>"
     )
 
 
+# The headers of the problems table and the rows table (marked here, shown through ``_``).
+PROBLEM_COLUMNS = (N_("Row"), N_("Column"), N_("Problem"), N_("Message"))
 ROW_COLUMNS = (
-    ("Row", "num"),
-    ("ID", "text"),
-    ("Status", "text"),
-    ("Host", "text"),
-    ("Topic", "text"),
-    ("Start", "text"),
-    ("Local start", "text"),
-    ("Minutes", "num"),
-    ("Sittings", "num"),
-    ("Meeting", "num"),
-    ("Join link", "text"),
+    (N_("Row"), "num"),
+    (N_("ID"), "text"),
+    (N_("Status"), "text"),
+    (N_("Host"), "text"),
+    (N_("Topic"), "text"),
+    (N_("Start"), "text"),
+    (N_("Local start"), "text"),
+    (N_("Minutes"), "num"),
+    (N_("Sittings"), "num"),
+    (N_("Meeting"), "num"),
+    (N_("Join link"), "text"),
 )
 
 
@@ -192,13 +216,13 @@ def _rows_table(data: ReportInput, found: list[Occurrence], zone: str) -> str:
         all_days |= days
     columns = list(ROW_COLUMNS)
     if data.include_password:
-        columns.append(("Passcode", "text"))
+        columns.append((N_("Passcode"), "text"))
     if data.registrants:
-        columns.append(("Registrants", "num"))
-    columns.append(("Detail", "text"))
+        columns.append((N_("Registrants"), "num"))
+    columns.append((N_("Detail"), "text"))
     head = "".join(
         f'<th scope="col" aria-sort="none"><button type="button" data-col="{n}" '
-        f'data-type="{kind}">{name}</button></th>'
+        f'data-type="{kind}">{escape(_(name))}</button></th>'
         for n, (name, kind) in enumerate(columns)
     )
     hosts = "".join(
@@ -209,15 +233,27 @@ def _rows_table(data: ReportInput, found: list[Occurrence], zone: str) -> str:
         for s in sorted({row.status for row in data.rows})
     )
     day_options = "".join(f'<option value="{d}">{d}</option>' for d in sorted(all_days))
+    every = '<option value="">' + escape(_("all")) + "</option>"
+    total = len(data.rows)
+    # report.js rewrites the count from this template, so it speaks the page's language.
+    of = _("{shown} of {total} rows")
+    label = {
+        "form": escape(_("Filter rows")),
+        "host": escape(_("Host")),
+        "status": escape(_("Status")),
+        "day": escape(_("Day ({zone})").format(zone=zone)),
+        "reset": escape(_("Show all")),
+    }
     return (
-        '<form class="filters" id="filters" role="search" aria-label="Filter rows">'
-        f'<label>Host <select name="host"><option value="">all</option>{hosts}</select></label>'
-        f'<label>Status <select name="status"><option value="">all</option>{statuses}'
+        f'<form class="filters" id="filters" role="search" aria-label="{label["form"]}">'
+        f'<label>{label["host"]} <select name="host">{every}{hosts}</select></label>'
+        f'<label>{label["status"]} <select name="status">{every}{statuses}'
         "</select></label>"
-        f'<label>Day ({escape(zone)}) <select name="day"><option value="">all</option>{day_options}'
-        "</select></label>"
-        '<button type="reset">Show all</button>'
-        f'<output id="shown" aria-live="polite">{len(data.rows)} of {len(data.rows)} rows</output>'
+        f'<label>{label["day"]} <select name="day">{every}'
+        f"{day_options}</select></label>"
+        f'<button type="reset">{label["reset"]}</button>'
+        f'<output id="shown" aria-live="polite" data-template="{escape(of)}">'
+        f"{escape(of.format(shown=total, total=total))}</output>"
         "</form>"
         f'<table class="rows" id="rows-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(lines)}</tbody></table>"
@@ -245,28 +281,47 @@ def render(data: ReportInput) -> str:
         "img-src data:; form-action 'none'; base-uri 'none'"
     )
     shown = {row.row for row in data.rows if row.row is not None}
-    title = f"batchzoom report: {data.roster.rsplit('/', 1)[-1]}"
+    title = _("batchzoom report: {name}").format(name=data.roster.rsplit("/", 1)[-1])
+    heading = {
+        "skip": escape(_("Skip to the rows table")),
+        "timetable": escape(_("Timetable")),
+        "quota": escape(_("Daily quota")),
+        "problems": escape(_("Problems")),
+        "rows": escape(_("Rows")),
+    }
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
         '<meta name="referrer" content="no-referrer">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="color-scheme" content="light dark">'
         f"<title>{escape(title)}</title><style>{style}</style></head><body>"
-        '<a class="skip" href="#rows">Skip to the rows table</a>'
+        f'<a class="skip" href="#rows">{heading["skip"]}</a>'
         f"{HATCH}"
         f"{_header(data, zone, over)}<main>"
-        f'<section id="timetable" aria-labelledby="h-tt"><h2 id="h-tt">Timetable</h2>'
-        f"<p>Times in <strong>{escape(zone)}</strong>, one lane per host; each sitting of a "
-        "repeating session is drawn. Hover over or tab to a session for its details.</p>"
+        f'<section id="timetable" aria-labelledby="h-tt"><h2 id="h-tt">{heading["timetable"]}'
+        "</h2><p>"
+        + escape(
+            _(
+                "Times in {zone}, one lane per host; each sitting of a repeating session is "
+                "drawn. Hover over or tab to a session for its details."
+            )
+        ).format(zone=f"<strong>{escape(zone)}</strong>")
+        + "</p>"
         f"{_legend()}{timetable(found, data, zone, hosts)}</section>"
-        '<section id="quota" aria-labelledby="h-q"><h2 id="h-q">Daily quota</h2>'
-        f"<p>Creates and updates per host per UTC day, out of Zoom's {data.daily_limit}. "
-        "Solid: sent; hatched: still to send (a later day resumes at 00:00 UTC).</p>"
+        f'<section id="quota" aria-labelledby="h-q"><h2 id="h-q">{heading["quota"]}</h2>'
+        "<p>"
+        + escape(
+            _(
+                "Creates and updates per host per UTC day, out of Zoom's {limit}. Solid: sent; "
+                "hatched: still to send (a later day resumes at 00:00 UTC)."
+            ).format(limit=data.daily_limit)
+        )
+        + "</p>"
         f"{quota_section(quota_days(data), data.daily_limit)}</section>"
-        '<section id="problems" aria-labelledby="h-p"><h2 id="h-p">Problems</h2>'
+        f'<section id="problems" aria-labelledby="h-p"><h2 id="h-p">{heading["problems"]}</h2>'
         f"{_problems(data, shown)}</section>"
-        '<section id="rows" aria-labelledby="h-r"><h2 id="h-r">Rows</h2>'
+        f'<section id="rows" aria-labelledby="h-r"><h2 id="h-r">{heading["rows"]}</h2>'
         f"{_rows_table(data, found, zone)}</section>"
         f"</main><script>{script}</script></body></html>\n"
     )

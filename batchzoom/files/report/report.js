@@ -20,7 +20,10 @@
       row.hidden = !keep;
       if (keep) { count += 1; }
     });
-    shown.textContent = count + " of " + rows.length + " rows";
+    // The words come from the page (data-template, in the page's language), not from here.
+    var template = shown.getAttribute("data-template") || "{shown} / {total}";
+    shown.textContent = template.split("{shown}").join(String(count))
+      .split("{total}").join(String(rows.length));
   }
 
   function value(row, col, numeric) {

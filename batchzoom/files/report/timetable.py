@@ -4,11 +4,13 @@ daily-quota chart (inline SVG). Both return HTML text; every value is escaped.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 
+from batchzoom.core.i18n import N_, _, language, ngettext
 from batchzoom.core.tzdb import zone as tz_zone
 from batchzoom.files.report.data import (
     STATUS_LABELS,
@@ -20,11 +22,29 @@ from batchzoom.files.report.data import (
     without_password,
 )
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_LATIN = re.compile("[A-Za-z]")
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
 
 
 def lang(text: str | None) -> str:
-    """A ``lang`` attribute for Korean text, so it is read and broken as Korean."""
+    """A ``lang`` attribute for text not in the page's language, so it is read (and broken)
+    as what it is: Korean text on an English page, Latin-only text on a Korean page."""
+    if language() == "ko":
+        return ' lang="en"' if text and not is_korean(text) and _LATIN.search(text) else ""
     return ' lang="ko"' if is_korean(text) else ""
 
 
@@ -33,7 +53,7 @@ def status_badge(status: str, count: int | None = None) -> str:
     glyph, words = STATUS_LABELS.get(status, ("•", status))
     number = f' <span class="n">{count}</span>' if count is not None else ""
     return (
-        f'<span class="badge s-{_css(status)}" title="{escape(words)}">'
+        f'<span class="badge s-{_css(status)}" title="{escape(_(words))}">'
         f'<span aria-hidden="true">{glyph}</span> {escape(status)}{number}</span>'
     )
 
@@ -45,39 +65,60 @@ def _css(status: str) -> str:
 def when(moment: datetime, zone: str) -> str:
     """``2027-03-02 Tue 18:00 KST``: a moment in ``zone`` as people read it."""
     local = moment.astimezone(tz_zone(zone))
-    return f"{local:%Y-%m-%d} {WEEKDAYS[local.weekday()]} {local:%H:%M} {local:%Z}"
+    return f"{local:%Y-%m-%d} {_(WEEKDAYS[local.weekday()])} {local:%H:%M} {local:%Z}"
 
 
 def _tip(item: Occurrence, data: ReportInput, shown_zone: str) -> str:
     row = item.row
     zone = row.zone or "UTC"
     lines = [
-        f"<b>Row {row.row}</b>" + (f" · {escape(row.key)}" if row.key else ""),
+        "<b>"
+        + escape(_("Row {row}").format(row=row.row))
+        + "</b>"
+        + (f" · {escape(row.key)}" if row.key else ""),
         f"<span{lang(row.topic)}>{escape(row.topic or '')}</span>",
-        f"{escape(row.status)}: {escape(STATUS_LABELS.get(row.status, ('', row.status))[1])}",
-        f"Local: {escape(when(item.start, zone))} ({escape(zone)})",
-        f"UTC: {item.start_utc:%Y-%m-%d %H:%M}",
+        f"{escape(row.status)}: {escape(_(STATUS_LABELS.get(row.status, ('', row.status))[1]))}",
+        escape(_("Local: {when} ({zone})").format(when=when(item.start, zone), zone=zone)),
+        escape(_("UTC: {when}").format(when=f"{item.start_utc:%Y-%m-%d %H:%M}")),
     ]
     if zone != shown_zone:
-        lines.append(f"Shown in {escape(shown_zone)}: {escape(when(item.start, shown_zone))}")
-    extra = f"{row.duration} min" if row.duration else ""
+        lines.append(
+            escape(
+                _("Shown in {zone}: {when}").format(
+                    zone=shown_zone, when=when(item.start, shown_zone)
+                )
+            )
+        )
+    extra = _("{minutes} min").format(minutes=row.duration) if row.duration else ""
     if item.of > 1:
-        extra += f" · sitting {item.number} of {item.of}"
+        sitting = _("sitting {number} of {total}").format(number=item.number, total=item.of)
+        extra += (" · " if extra else "") + sitting
     if extra:
         lines.append(extra)
     if item.over_limit:
-        lines.append(
-            f"Beyond the {data.concurrency} meeting(s) this host may run at once"
-            + (f" on the {escape(data.plan)} plan" if data.plan else "")
-        )
+        if data.plan:
+            beyond = ngettext(
+                "Beyond the {n} meeting this host may run at once on the {plan} plan",
+                "Beyond the {n} meetings this host may run at once on the {plan} plan",
+                data.concurrency,
+            ).format(n=data.concurrency, plan=data.plan)
+        else:
+            beyond = ngettext(
+                "Beyond the {n} meeting this host may run at once",
+                "Beyond the {n} meetings this host may run at once",
+                data.concurrency,
+            ).format(n=data.concurrency)
+        lines.append(escape(beyond))
     if row.host:
-        lines.append(f"Host: {escape(row.host)}")
+        lines.append(escape(_("Host: {host}").format(host=row.host)))
     links = []
     if row.row is not None:
-        links.append(f'<a href="#row-{row.row}">row {row.row} in the table</a>')
+        words = escape(_("row {row} in the table").format(row=row.row))
+        links.append(f'<a href="#row-{row.row}">{words}</a>')
     link = row.join_url if data.include_password else without_password(row.join_url)
     if link:
-        links.append(f'<a href="{escape(link)}" rel="noreferrer">join link</a>')
+        words = escape(_("join link"))
+        links.append(f'<a href="{escape(link)}" rel="noreferrer">{words}</a>')
     if links:
         lines.append(" · ".join(links))
     return '<span class="tip" role="tooltip">' + "<br>".join(lines) + "</span>"
@@ -88,7 +129,9 @@ def _chip(item: Occurrence, data: ReportInput, zone: str) -> str:
     glyph = STATUS_LABELS.get(row.status, ("•", ""))[0]
     local = item.start.astimezone(tz_zone(zone))
     over = " over" if item.over_limit else ""
-    flag = '<span class="flag">⚠ too many at once</span>' if item.over_limit else ""
+    flag = ""
+    if item.over_limit:
+        flag = '<span class="flag">⚠ ' + escape(_("too many at once")) + "</span>"
     return (
         f'<div class="ev s-{_css(row.status)}{over}" tabindex="0" data-row="{row.row}">'
         f'<span class="g" aria-hidden="true">{glyph}</span>'
@@ -102,7 +145,7 @@ def _chip(item: Occurrence, data: ReportInput, zone: str) -> str:
 def timetable(found: Sequence[Occurrence], data: ReportInput, zone: str, hosts: list[str]) -> str:
     """One table per week, one lane (table row) per host, one column per day, in ``zone``."""
     if not found:
-        return "<p>No session has a start to draw (every row is invalid).</p>"
+        return "<p>" + escape(_("No session has a start to draw (every row is invalid).")) + "</p>"
     where = tz_zone(zone)
     weeks: dict[date, dict[tuple[str, date], list[Occurrence]]] = defaultdict(
         lambda: defaultdict(list)
@@ -116,7 +159,7 @@ def timetable(found: Sequence[Occurrence], data: ReportInput, zone: str, hosts: 
         days = [monday + timedelta(days=n) for n in range(7)]
         count = sum(len(items) for items in cells.values())
         head = "".join(
-            f'<th scope="col">{WEEKDAYS[n]} <span class="d">{day:%m-%d}</span></th>'
+            f'<th scope="col">{_(WEEKDAYS[n])} <span class="d">{day:%m-%d}</span></th>'
             for n, day in enumerate(days)
         )
         body = []
@@ -129,11 +172,12 @@ def timetable(found: Sequence[Occurrence], data: ReportInput, zone: str, hosts: 
                 for items in lane
             )
             body.append(f'<tr><th scope="row" class="host">{escape(host)}</th>{tds}</tr>')
-        noun = "session" if count == 1 else "sessions"
+        caption = ngettext(
+            "Week of {monday} ({count} session)", "Week of {monday} ({count} sessions)", count
+        ).format(monday=f"{monday:%Y-%m-%d}", count=count)
         parts.append(
-            f'<table class="week"><caption>Week of {monday:%Y-%m-%d} '
-            f"({count} {noun})</caption>"
-            f'<thead><tr><th scope="col">Host</th>{head}</tr></thead>'
+            f'<table class="week"><caption>{escape(caption)}</caption>'
+            '<thead><tr><th scope="col">' + escape(_("Host")) + f"</th>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>"
         )
     return "\n".join(parts)
@@ -151,13 +195,17 @@ def quota_chart(host: str, days: Sequence[QuotaDay], limit: int) -> str:
     base = CHART_H + 8
     limit_y = base - limit * scale
     summary = "; ".join(
-        f"{d.day:%Y-%m-%d}: {d.used} sent" + (f", {d.pending} to send" if d.pending else "")
+        (
+            _("{day}: {used} sent, {pending} to send") if d.pending else _("{day}: {used} sent")
+        ).format(day=f"{d.day:%Y-%m-%d}", used=d.used, pending=d.pending)
         for d in days
+    )
+    label = _("{host}, creates and updates per UTC day out of {limit}: {summary}").format(
+        host=host, limit=limit, summary=summary
     )
     out = [
         f'<svg class="quota" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(host)}, creates and updates per UTC day out of '
-        f'{limit}: {escape(summary)}">',
+        f'role="img" aria-label="{escape(label)}">',
         f'<line class="limit" x1="{LEFT - 4}" x2="{width}" y1="{limit_y:.1f}" y2="{limit_y:.1f}"/>',
         f'<text class="axis" x="{LEFT - 6}" y="{limit_y + 3:.1f}" text-anchor="end">{limit}</text>',
         f'<text class="axis" x="{LEFT - 6}" y="{base:.1f}" text-anchor="end">0</text>',
@@ -166,11 +214,23 @@ def quota_chart(host: str, days: Sequence[QuotaDay], limit: int) -> str:
         x = LEFT + GAP + n * (BAR + GAP)
         used_h = item.used * scale
         pend_h = item.pending * scale
-        title = f"{item.day:%Y-%m-%d} UTC: {item.used} sent"
-        if item.pending:
-            title += f", {item.pending} still to send"
+        day = f"{item.day:%Y-%m-%d}"
+        # A day resumes only when it has rows to send (``quota_days``): three whole sentences.
         if item.resume_at is not None:
-            title += f" (resumes {item.resume_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
+            title = _(
+                "{day} UTC: {used} sent, {pending} still to send (resumes {when} UTC)"
+            ).format(
+                day=day,
+                used=item.used,
+                pending=item.pending,
+                when=f"{item.resume_at.astimezone(UTC):%Y-%m-%d %H:%M}",
+            )
+        elif item.pending:
+            title = _("{day} UTC: {used} sent, {pending} still to send").format(
+                day=day, used=item.used, pending=item.pending
+            )
+        else:
+            title = _("{day} UTC: {used} sent").format(day=day, used=item.used)
         out.append(f"<g><title>{escape(title)}</title>")
         if used_h:
             out.append(
@@ -186,7 +246,7 @@ def quota_chart(host: str, days: Sequence[QuotaDay], limit: int) -> str:
             f'<text class="axis" x="{x + BAR / 2}" y="{base + 12}" text-anchor="middle">'
             f"{item.day:%d}</text>"
             f'<text class="axis" x="{x + BAR / 2}" y="{base + 22}" text-anchor="middle">'
-            f"{item.day:%b}</text></g>"
+            f"{escape(_(MONTHS[item.day.month - 1]))}</text></g>"
         )
     out.append("</svg>")
     return "".join(out)
@@ -195,7 +255,7 @@ def quota_chart(host: str, days: Sequence[QuotaDay], limit: int) -> str:
 def quota_section(days: Sequence[QuotaDay], limit: int) -> str:
     """Every host's chart, with the days it is held back and when it resumes, in words."""
     if not days:
-        return "<p>No creates or updates recorded, and none to send.</p>"
+        return "<p>" + escape(_("No creates or updates recorded, and none to send.")) + "</p>"
     by_host: dict[str, list[QuotaDay]] = defaultdict(list)
     for item in days:
         by_host[item.host].append(item)
@@ -203,8 +263,15 @@ def quota_section(days: Sequence[QuotaDay], limit: int) -> str:
     for host, items in by_host.items():
         held = [d for d in items if d.resume_at is not None]
         words = "".join(
-            f"<li>{d.pending} held back to {d.day:%Y-%m-%d}: resumes "
-            f"{d.resume_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC</li>"
+            "<li>"
+            + escape(
+                _("{pending} held back to {day}: resumes {when} UTC").format(
+                    pending=d.pending,
+                    day=f"{d.day:%Y-%m-%d}",
+                    when=f"{d.resume_at.astimezone(UTC):%Y-%m-%d %H:%M}",
+                )
+            )
+            + "</li>"
             for d in held
             if d.resume_at is not None
         )
