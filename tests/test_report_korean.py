@@ -191,3 +191,18 @@ def test_text_not_in_the_pages_language_is_marked_as_what_it_is() -> None:
     assert "<span>국어 읽기 1</span>" in korean
     assert "<span>World Literature 2</span>" in english
     assert '<span lang="ko">국어 읽기 1</span>' in english
+
+
+def test_the_exit_meaning_and_the_outcome_are_korean() -> None:
+    """The report's exit-code sentence and its "every row is valid" speak the run's language."""
+    from batchzoom.api.reports import DRY_RUN_DONE, meaning
+
+    assert (
+        meaning(3) == "some rows are invalid: nothing was sent for them; fix them (see Problems)."
+    )
+    assert meaning(0, done=DRY_RUN_DONE) == "every row is valid; a dry run sends nothing."
+    with use_language("ko"):
+        for code in (0, 1, 3, 4, 5, 130):
+            text = meaning(code)
+            assert text and sum("\uac00" <= ch <= "\ud7a3" for ch in text) > 5, (code, text)
+        assert "시험 실행" in meaning(0, done=DRY_RUN_DONE)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from batchzoom.core.exits import EXIT_MEANINGS, INVALID_ROWS, OK, outcome_exit
+from batchzoom.core.i18n import N_, _
 
 # The command line imports ``ReportChoice`` at start-up: the rest loads when a report is made.
 if TYPE_CHECKING:
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from batchzoom.files.results import Loaded, RunReport
     from batchzoom.model.problems import Problem
     from batchzoom.model.rows import Validation
+
+
+VALID_DONE = N_("every row is valid.")
+DRY_RUN_DONE = N_("every row is valid; a dry run sends nothing.")
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,8 @@ class ReportChoice:
 def meaning(exit_code: int, *, done: str | None = None) -> str:
     """What ``exit_code`` says, in words (``done`` overrides the meaning of 0)."""
     if exit_code == 0 and done:
-        return done
-    return EXIT_MEANINGS.get(exit_code, "")
+        return _(done)
+    return _(EXIT_MEANINGS[exit_code]) if exit_code in EXIT_MEANINGS else ""
 
 
 def concurrency(plan: str | None) -> int:
@@ -185,7 +190,7 @@ def report_run(
         problems=run.problems if run is not None else loaded.validation.problems,
         now=now,
         exit_code=outcome_exit(run.counts()) if run is not None else INVALID_ROWS,
-        done="every row is valid; a dry run sends nothing." if run and run.dry_run else None,
+        done=DRY_RUN_DONE if run and run.dry_run else None,
         warnings=run.warnings if run is not None else (),
         default_zone=settings.timezone,
         plan=settings.plan,
@@ -209,7 +214,7 @@ def report_validation(html: ReportChoice, loaded: Loaded, *, settings: Settings)
         problems=validation.problems,
         now=settings.now(),
         exit_code=code,
-        done="every row is valid.",
+        done=VALID_DONE,
         default_zone=settings.timezone,
         plan=settings.plan,
         include_password=html.include_password,

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from batchzoom.core.errors import BatchzoomError, InterruptedRunError, LockedError
+from batchzoom.core.i18n import N_
 
 OK = 0
 COULD_NOT_RUN = 1
@@ -24,14 +25,14 @@ INCOMPLETE = 4
 LOCKED = 5
 INTERRUPTED = 130
 
-# What each status tells a person reading a report of the run.
+# What each status tells a person reading a report of the run (translated where shown).
 EXIT_MEANINGS = {
-    OK: "every row is done (created or existing).",
-    COULD_NOT_RUN: "the run could not be done (input unusable, credentials, Zoom unreachable).",
-    INVALID_ROWS: "some rows are invalid: nothing was sent for them; fix them (see Problems).",
-    INCOMPLETE: "some rows failed or were deferred: run the same command again later.",
-    LOCKED: "another run holds the roster's lock.",
-    INTERRUPTED: "the run was interrupted; run the same command again to continue.",
+    OK: N_("every row is done (created or existing)."),
+    COULD_NOT_RUN: N_("the run could not be done (input unusable, credentials, Zoom unreachable)."),
+    INVALID_ROWS: N_("some rows are invalid: nothing was sent for them; fix them (see Problems)."),
+    INCOMPLETE: N_("some rows failed or were deferred: run the same command again later."),
+    LOCKED: N_("another run holds the roster's lock."),
+    INTERRUPTED: N_("the run was interrupted; run the same command again to continue."),
 }
 
 # An error's exit status: the first class it is an instance of.
