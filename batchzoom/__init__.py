@@ -5,12 +5,17 @@ stays as light as ``batchzoom --help`` (no httpx, openpyxl, pandas or sandbox un
 
     import batchzoom
 
+    result = batchzoom.schedule("spring.xlsx", sandbox=True)   # as `batchzoom schedule`
+    print(result.counts["created"], result.exit_code)
+
     try:
         ...
     except batchzoom.RowError as error:  # this row or request failed; go on
         ...
     except batchzoom.RunStoppingError:  # nothing more can be done
         raise
+
+The README's "Use from Python" shows each of them at work.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from batchzoom.api.results import Problem, Progress, Result, RowOutcome, StatusResult
+    from batchzoom.api.runs import schedule, status, sync, validate
     from batchzoom.api.sandbox import Sandbox
     from batchzoom.api.zoom import Meeting, Zoom
     from batchzoom.core.errors import (
@@ -69,8 +76,17 @@ _HOMES: dict[str, str] = {
     "ZoomRequestError": "batchzoom.core.errors",
     "ZoomUnreachableError": "batchzoom.core.errors",
     "Meeting": "batchzoom.api.zoom",
+    "Problem": "batchzoom.api.results",
+    "Progress": "batchzoom.api.results",
+    "Result": "batchzoom.api.results",
+    "RowOutcome": "batchzoom.api.results",
     "Sandbox": "batchzoom.api.sandbox",
+    "StatusResult": "batchzoom.api.results",
     "Zoom": "batchzoom.api.zoom",
+    "schedule": "batchzoom.api.runs",
+    "status": "batchzoom.api.runs",
+    "sync": "batchzoom.api.runs",
+    "validate": "batchzoom.api.runs",
 }
 
 __all__ = [
@@ -87,17 +103,26 @@ __all__ = [
     "Meeting",
     "NotConfirmedError",
     "OutputError",
+    "Problem",
+    "Progress",
     "RegistrantLimitError",
+    "Result",
     "RowError",
+    "RowOutcome",
     "RunStoppingError",
     "Sandbox",
     "ScopeError",
+    "StatusResult",
     "UnprovenListingError",
     "Zoom",
     "ZoomError",
     "ZoomRequestError",
     "ZoomUnreachableError",
     "__version__",
+    "schedule",
+    "status",
+    "sync",
+    "validate",
 ]
 
 
@@ -112,4 +137,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public names, as ``__all__`` and the README's "Use from Python" list them."""
+    return sorted(__all__)

@@ -102,6 +102,25 @@ def test_library_modules_do_not_print() -> None:
     assert offenders == []
 
 
+def test_library_modules_never_exit() -> None:
+    """A library caller gets an exception, never a ``sys.exit`` (the CLI picks exit codes)."""
+    offenders = []
+    for path in _modules():
+        if _top(path) in {"cli", "__main__"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            owner = getattr(func, "value", None)
+            if name in {"exit", "_exit", "quit"} and (
+                isinstance(func, ast.Name) or getattr(owner, "id", None) in {"sys", "os"}
+            ):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []
+
+
 # ---- the import graph, module by module
 
 MAX_LINES = 600

@@ -133,6 +133,13 @@ def book(zoom: batchzoom.Zoom) -> str:
     return meeting.join_url
 
 
+def term(path: str) -> int:
+    result: batchzoom.Result = batchzoom.schedule(path, sandbox=True, skip_invalid=True)
+    first: batchzoom.RowOutcome = result.rows[0]
+    problems: tuple[batchzoom.Problem, ...] = result.problems
+    return result.exit_code + len(problems) + first.row + len(result.to_records())
+
+
 with batchzoom.Sandbox(users=["alice@example.com"]) as sandbox:
     url: str = book(sandbox.zoom())
 """

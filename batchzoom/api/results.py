@@ -20,14 +20,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
+# The types a result is made of, public as ``batchzoom.RowOutcome``, ``Problem``, ``Progress``.
+from batchzoom.files.results import Progress
+from batchzoom.model.outcomes import RowOutcome
+from batchzoom.model.problems import Problem
+
 if TYPE_CHECKING:
     import pandas
 
     from batchzoom.engine.audit import HostQuota, RowStatus, StatusReport
     from batchzoom.engine.settings import Settings
     from batchzoom.files.results import Loaded, RunReport
-    from batchzoom.model.outcomes import RowOutcome
-    from batchzoom.model.problems import Problem
+
+__all__ = [
+    "Problem",
+    "Progress",
+    "Result",
+    "RowOutcome",
+    "StatusResult",
+    "outcome_record",
+    "status_record",
+]
 
 
 def outcome_record(outcome: RowOutcome, *, include_password: bool = False) -> dict[str, Any]:

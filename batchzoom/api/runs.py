@@ -46,10 +46,23 @@ def _path_of(source: object) -> Path | None:
     return None if is_records(source) else Path(str(source))
 
 
+PATH_OPTIONS = ("output", "state", "config", "env_file", "attendees")
+
+
+def _paths(options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` with a path given as text made a ``Path``."""
+    return options | {
+        name: Path(options[name]) for name in PATH_OPTIONS if isinstance(options.get(name), str)
+    }
+
+
 def _resolve(source: object, options: dict[str, Any], zoom: Zoom | None) -> Settings:
     """The run's settings: the options (None: not given), the configuration file, defaults."""
+    options = _paths(options)
     if zoom is not None and options.get("plan") is None:
         options = options | {"plan": zoom.plan}
+    if zoom is not None and options.get("now") is None:
+        options = options | {"now": zoom.now}
     if zoom is not None and options.get("sandbox"):
         raise TypeError("pass either zoom= or sandbox=True, not both")
     return resolve(_path_of(source), **options)
@@ -374,7 +387,7 @@ def status(
 
     env = Path(env_file) if env_file is not None else None
     # Sessions that have started since they were scheduled are still the same rows.
-    settings = resolve(_path_of(source), **options | {"allow_past": True})
+    settings = resolve(_path_of(source), **_paths(options) | {"allow_past": True})
     loaded = load(source, settings)
     roster = loaded.roster.source.path
     account = current_account(env, roster)

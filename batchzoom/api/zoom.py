@@ -137,11 +137,13 @@ class Zoom:
         )
         self.plan: Plan = plan
         self.settings = settings
+        # The clock of this account's runs too (journal, quota days), unless a run gets ``now``.
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
         self._client = ZoomClient(
             settings,
             limits=RateLimits.for_plan(plan),
             retry=RetryPolicy.for_tests() if instant_retries else None,
-            now=now or (lambda: datetime.now(UTC)),
+            now=self.now,
         )
 
     @classmethod
