@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 # The types a result is made of, public as ``batchzoom.RowOutcome``, ``Problem``, ``Progress``.
 from batchzoom.files.results import Progress
+from batchzoom.model import times
 from batchzoom.model.outcomes import RowOutcome
 from batchzoom.model.problems import Problem
 
@@ -65,10 +66,6 @@ def outcome_record(outcome: RowOutcome, *, include_password: bool = False) -> di
     }
 
 
-def utc_text(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
-
-
 def status_record(row: RowStatus, now: datetime) -> dict[str, Any]:
     """One row's state in the journal as a record (no passcodes, join or start URLs)."""
     return {
@@ -81,7 +78,7 @@ def status_record(row: RowStatus, now: datetime) -> dict[str, Any]:
         "start_utc": row.start_utc,
         "meeting_id": row.meeting_id,
         "start_time": row.start_time,
-        "resume_at": utc_text(row.resume_at),
+        "resume_at": times.utc_text(row.resume_at) if row.resume_at else None,
         "error": row.error,
         "detail": row.detail(now),
     }

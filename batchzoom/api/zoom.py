@@ -27,7 +27,9 @@ from batchzoom.core.errors import ConfigError, InvalidSessionError
 from batchzoom.core.secret import Secret
 from batchzoom.model import times
 from batchzoom.model.problems import CellError, Problem
+from batchzoom.model.validation import one_meeting
 from batchzoom.zoom.client import ZoomClient
+from batchzoom.zoom.meetings import create_body
 from batchzoom.zoom.policy import RetryPolicy
 from batchzoom.zoom.ratelimit import PLAN_LIMITS, Plan, RateLimits
 from batchzoom.zoom.settings import (
@@ -36,9 +38,6 @@ from batchzoom.zoom.settings import (
     ZoomSettings,
     load_settings,
 )
-
-RECURRING_MEETING = 8  # Zoom's meeting type for a series with a fixed time
-SCHEDULED_MEETING = 2
 
 
 @dataclass(frozen=True)
@@ -200,35 +199,19 @@ class Zoom:
         >>> zoom.create_meeting("Demo", datetime(2040, 5, 7, 14), 30, timezone="UTC")  # doctest: +SKIP
         """
         instant, zone_name = start_of(start, timezone)
-        problems = []
-        if not topic.strip():
-            problems.append(Problem(None, "topic", "topic-missing", "The topic is empty."))
-        if not 1 <= duration <= 1440:
-            problems.append(
-                Problem(
-                    None,
-                    "duration",
-                    "duration-range",
-                    f"The duration {duration} is not 1 to 1440 minutes.",
-                )
-            )
-        if problems:
-            raise InvalidSessionError(problems)
-        body: dict[str, Any] = {
-            "topic": topic,
-            "type": RECURRING_MEETING if recurrence else SCHEDULED_MEETING,
-            "start_time": times.utc_text(instant),
-            "timezone": zone_name,
-            "duration": duration,
-        }
-        for key, value in (
-            ("agenda", agenda),
-            ("password", password),
-            ("recurrence", dict(recurrence) if recurrence else None),
-            ("settings", dict(settings) if settings else None),
-        ):
-            if value is not None:
-                body[key] = value
+        session = one_meeting(
+            topic=topic,
+            start=instant.astimezone(times.zone(zone_name)),
+            timezone=zone_name,
+            duration=duration,
+            now=self.now(),
+            host=host,
+            agenda=agenda,
+            password=password,
+            recurrence=recurrence,
+            settings=settings,
+        )
+        body = create_body(session, now=self.now())
         return Meeting.from_answer(self._client.create_meeting(host, body))
 
     def get_meeting(self, meeting_id: int) -> Meeting | None:

@@ -13,12 +13,13 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal, cast
 
 from batchzoom.engine.journal import Entry, JournalContents
 from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Loaded, invalid_outcomes
+from batchzoom.model import times
 from batchzoom.model.cells import cell_text
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key
 
@@ -80,7 +81,7 @@ class RowStatus:
         if self.status == "deferred":
             if self.resume_at is None or self.resume_at <= now:
                 return "deferred by a daily limit; the next run sends it"
-            return f"until {_utc_text(self.resume_at)}"
+            return f"until {times.utc_text(self.resume_at)}"
         if self.status == "in doubt":
             return (
                 "a create was sent but never confirmed; the next run checks Zoom before creating it"
@@ -421,7 +422,3 @@ def reconcile(
             report.tokens_fetched = client.tokens_fetched
             report.requests = client.stats["requests"]
     return report
-
-
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

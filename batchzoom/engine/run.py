@@ -39,20 +39,21 @@ from batchzoom.zoom import (
     ZoomClient,
     ZoomRequestError,
 )
-from batchzoom.zoom.meetings import create_body, fingerprint
+from batchzoom.zoom.meetings import create_body, fingerprint, sent_body
 from batchzoom.zoom.probes import HostProbes
 
 CREATE_TRIES = 5  # creates of one row in one run while each ends in doubt and is not found
 
 
-def row_info(session: Session, key: str) -> RowInfo:
-    """What the journal keeps about a row besides its meeting."""
+def row_info(session: Session, key: str, body: dict[str, Any] | None = None) -> RowInfo:
+    """What the journal keeps about a row besides its meeting (``body``: its create body,
+    when the caller has built it already)."""
     return RowInfo(
         row_key=key,
         host=session.host,
         topic=session.topic,
         start_utc=session.start_utc,
-        fingerprint=fingerprint(create_body(session)),
+        fingerprint=fingerprint(body if body is not None else create_body(session)),
         excel_row=session.row,
     )
 
@@ -176,10 +177,11 @@ class Run:
         parked = self.parked_for(session.host)
         if parked is not None:
             return self._defer(session, key, parked)
-        body = create_body(session)
-        sent = create_body(session, now=self.now())
+        body = create_body(session)  # once per row: journalled, and sent (as of now)
+        sent = sent_body(body, session, self.now())
+        info = row_info(session, key, body)
         for _ in range(CREATE_TRIES):
-            self.journal.record_intent(row_info(session, key), body=body)
+            self.journal.record_intent(info, body=body)
             try:
                 meeting = self.client.create_meeting(session.host, sent)
             except InDoubtError as doubt:

@@ -176,7 +176,7 @@ def _weekly_days(rule: Mapping[str, Any]) -> list[int]:
 
 
 def _end(rule: Mapping[str, Any]) -> datetime:
-    return datetime.strptime(str(rule["end_date_time"]), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return times.parse_utc(str(rule["end_date_time"]))
 
 
 def _zoom_weekday(day: date) -> int:

@@ -522,7 +522,7 @@ def occurrences(
     end = None
     count = limit
     if "end_date_time" in rule:
-        end = datetime.strptime(rule["end_date_time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        end = times.parse_utc(rule["end_date_time"])
     else:
         count = min(limit, int(rule.get("end_times", 1)))
     found: list[datetime] = []

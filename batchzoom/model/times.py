@@ -409,9 +409,19 @@ def _hm(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M}"
 
 
+UTC_FORMAT = (
+    "%Y-%m-%dT%H:%M:%SZ"  # Zoom's "yyyy-MM-ddTHH:mm:ssZ" (docs/zoom-facts.md#meeting-times)
+)
+
+
 def utc_text(moment: datetime) -> str:
     """An aware instant as Zoom's UTC form, ``YYYY-MM-DDTHH:MM:SSZ``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime(UTC_FORMAT)
+
+
+def parse_utc(text: str) -> datetime:
+    """Zoom's UTC form back to an aware instant (``ValueError`` for any other form)."""
+    return datetime.strptime(text, UTC_FORMAT).replace(tzinfo=UTC)
 
 
 def local_text(moment: datetime) -> str:

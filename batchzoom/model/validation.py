@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
+from batchzoom.core.errors import InvalidSessionError
 from batchzoom.model import extras, times
 from batchzoom.model.cells import (
     AGENDA_MAX,
@@ -204,14 +206,74 @@ class RowCheck:
 
     def _not_past(self, start: tuple[datetime, str], found: Found) -> None:
         """A row not yet scheduled must start in the future, unless past starts are allowed."""
-        if self.options.allow_past or start[0] >= self.now:
-            return
-        found.add(
-            self.start_name,
-            "start-in-past",
-            f"the start {start[0]:%Y-%m-%d %H:%M} ({start[1]}) is in the past; "
-            "correct the date or run with --allow-past.",
+        if not self.options.allow_past:
+            not_past(
+                start,
+                self.now,
+                found,
+                self.start_name,
+                "correct the date or run with --allow-past.",
+            )
+
+
+def not_past(
+    start: tuple[datetime, str], now: datetime, found: Found, column: str, fix: str
+) -> None:
+    """The one rule on a start: a session not yet scheduled starts in the future."""
+    if start[0] >= now:
+        return
+    found.add(
+        column,
+        "start-in-past",
+        f"the start {start[0]:%Y-%m-%d %H:%M} ({start[1]}) is in the past; {fix}",
+    )
+
+
+def one_meeting(
+    *,
+    topic: str,
+    start: datetime,
+    timezone: str,
+    duration: int,
+    now: datetime,
+    host: str = "me",
+    agenda: str | None = None,
+    password: str | None = None,
+    recurrence: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> Session:
+    """The session of one meeting asked for in code (``batchzoom.Zoom.create_meeting``),
+    under the rules of a roster row; each problem is named by its argument.
+
+    ``start`` is aware (``times.localize`` has already refused a wall time a DST change
+    skips or repeats). Raises ``InvalidSessionError`` with every problem found.
+    """
+    found = Found(0, {}, {})
+    checked_topic = _topic(topic, found)
+    minutes = _duration(duration, found)
+    _check(found, "host", check_host, host)
+    checked_agenda = _agenda(agenda, found)
+    if password is not None:
+        _check(found, "password", check_password, password)
+    not_past((start, timezone), now, found, "start", "pass a later start.")
+    if found.ranked or checked_topic is None or minutes is None:
+        raise InvalidSessionError(
+            Problem(None, p.column, p.code, p.message[:1].upper() + p.message[1:])
+            for p in found.problems
         )
+    return Session(
+        row=0,
+        key=None,
+        topic=checked_topic,
+        start=start,
+        timezone=timezone,
+        duration=minutes,
+        host=host,
+        agenda=checked_agenda,
+        password=password,
+        recurrence=dict(recurrence) if recurrence else None,
+        settings=dict(settings or {}),
+    )
 
 
 def _check(found: Found, name: str, rule: Callable[[str], str], value: str) -> None:

@@ -6,7 +6,7 @@ import copy
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from batchzoom.model import recurrence, times
@@ -50,14 +50,22 @@ def create_body(session: Session, *, now: datetime | None = None) -> dict[str, A
     if session.recurrence:
         body["type"] = RECURRING
         body["recurrence"] = copy.deepcopy(dict(session.recurrence))
-        if now is not None and session.start < now:
-            _from_next_occurrence(body, session, now)
     settings: dict[str, Any] = copy.deepcopy(dict(session.settings))
     if session.alternative_hosts:
         settings["alternative_hosts"] = ";".join(session.alternative_hosts)
     if settings:
         body["settings"] = settings
-    return body
+    return body if now is None else sent_body(body, session, now)
+
+
+def sent_body(body: dict[str, Any], session: Session, now: datetime) -> dict[str, Any]:
+    """``body`` as it is sent at ``now``: itself, or for a recurring series whose start has
+    passed, a copy from its first occurrence still ahead (see ``create_body``)."""
+    if not session.recurrence or session.start >= now:
+        return body
+    sent = copy.deepcopy(body)
+    _from_next_occurrence(sent, session, now)
+    return sent
 
 
 def fingerprint(body: dict[str, Any]) -> str:
@@ -77,7 +85,7 @@ def fingerprint(body: dict[str, Any]) -> str:
 
 def _digest_start(start: str, zone: str) -> str:
     try:
-        instant = datetime.strptime(start, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        instant = times.parse_utc(start)
         where = times.zone(zone)
     except (ValueError, CellError):
         return start
