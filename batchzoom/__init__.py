@@ -26,8 +26,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from batchzoom.api.results import Problem, Progress, Result, RowOutcome, StatusResult
-    from batchzoom.api.runs import schedule, status, sync, validate
+    from batchzoom.api.results import (
+        Problem,
+        Progress,
+        ReconcileResult,
+        Result,
+        RowOutcome,
+        StatusResult,
+    )
+    from batchzoom.api.runs import reconcile, schedule, status, sync, validate
     from batchzoom.api.sandbox import Sandbox
     from batchzoom.api.zoom import Meeting, Zoom
     from batchzoom.core.errors import (
@@ -78,11 +85,13 @@ _HOMES: dict[str, str] = {
     "Meeting": "batchzoom.api.zoom",
     "Problem": "batchzoom.api.results",
     "Progress": "batchzoom.api.results",
+    "ReconcileResult": "batchzoom.api.results",
     "Result": "batchzoom.api.results",
     "RowOutcome": "batchzoom.api.results",
     "Sandbox": "batchzoom.api.sandbox",
     "StatusResult": "batchzoom.api.results",
     "Zoom": "batchzoom.api.zoom",
+    "reconcile": "batchzoom.api.runs",
     "schedule": "batchzoom.api.runs",
     "status": "batchzoom.api.runs",
     "sync": "batchzoom.api.runs",
@@ -105,6 +114,7 @@ __all__ = [
     "OutputError",
     "Problem",
     "Progress",
+    "ReconcileResult",
     "RegistrantLimitError",
     "Result",
     "RowError",
@@ -119,6 +129,7 @@ __all__ = [
     "ZoomRequestError",
     "ZoomUnreachableError",
     "__version__",
+    "reconcile",
     "schedule",
     "status",
     "sync",

@@ -193,3 +193,28 @@ def test_a_run_stopping_error_is_raised_not_printed(
 def test_the_cli_sandbox_server_is_the_same_class() -> None:
     """``batchzoom.Sandbox`` is the server the command line's --sandbox starts."""
     assert issubclass(batchzoom.Sandbox, Server)
+
+
+def test_reconcile_finds_a_meeting_deleted_on_zoom(
+    tmp_path: Path, sandbox: batchzoom.Sandbox, zoom: batchzoom.Zoom
+) -> None:
+    path = roster(tmp_path, 2)
+    made = batchzoom.schedule(path, zoom=zoom)
+    assert batchzoom.reconcile(path, zoom=zoom).exit_code == 0
+    gone = made.rows[0].meeting_id
+    assert gone is not None
+    zoom.delete_meeting(gone)
+    result = batchzoom.reconcile(path, zoom=zoom)
+    assert isinstance(result, batchzoom.ReconcileResult)
+    assert result.exit_code == 4 and result.counts["deleted"] == 1
+    assert [
+        (r["meeting_id"], r["result"]) for r in result.to_records() if r["result"] != "match"
+    ] == [(gone, "deleted")]
+    assert list(result.to_pandas()["result"]).count("match") == 1
+
+
+def test_a_dry_run_hands_back_the_bodies_it_would_send(tmp_path: Path) -> None:
+    result = batchzoom.schedule(roster(tmp_path, 2), dry_run=True)
+    assert result.counts["planned"] == 2 and not (tmp_path / "term.batchzoom.db").exists()
+    assert [plan["body"]["topic"] for plan in result.planned_requests] == ["Class S0", "Class S1"]
+    assert all(plan["body"]["start_time"].endswith("Z") for plan in result.planned_requests)

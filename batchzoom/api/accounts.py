@@ -43,6 +43,47 @@ def sandbox_for(loaded: Loaded, state_file: Path, plan: Plan) -> Sandbox:
     return Sandbox(SandboxConfig(users=users, plan=plan, state_file=state_file))
 
 
+def started(
+    stack: ExitStack, sandbox: Sandbox, settings: Settings, said: Callable[[str], None] | None
+) -> ZoomSettings:
+    """Start ``sandbox`` until ``stack`` closes, on the run's clock; its account."""
+    stack.enter_context(sandbox)
+    sandbox.clock.set(settings.now())  # the stand-in keeps the run's time
+    if said is not None:
+        said(
+            _("Using a local Zoom sandbox at {url} (no real meetings).").format(
+                url=sandbox.base_url
+            )
+        )
+    return ZoomSettings(
+        sandbox.account_id,
+        sandbox.client_id,
+        Secret(sandbox.client_secret),
+        token_url=sandbox.token_url,
+        api_url=sandbox.api_url,
+    )
+
+
+def kept_sandbox(state_file: Path) -> Sandbox:
+    """The sandbox that ``schedule --sandbox`` kept in ``state_file`` (its users and meetings)."""
+    from batchzoom.sandbox import Sandbox, SandboxConfig
+
+    return Sandbox(SandboxConfig(state_file=state_file))
+
+
+def from_environment(settings: Settings, roster: Path) -> ZoomSettings:
+    """The account the ``ZOOM_*`` settings name (environment, ``.env``, ``env_file``)."""
+    return load_settings(
+        os.environ,
+        env_file=settings.env_file,
+        cwd=Path.cwd(),
+        roster_dir=roster.parent,
+        token_url=settings.token_url,
+        api_url=settings.api_url,
+        allow_insecure_http=settings.allow_insecure_http,
+    )
+
+
 def connect(
     stack: ExitStack,
     loaded: Loaded,
@@ -60,40 +101,17 @@ def connect(
         return replace(settings, zoom=zoom.settings, client=zoom.client)
     if settings.sandbox:
         paths = RunPaths.for_settings(loaded.roster.source.path, settings)
-        sandbox = stack.enter_context(sandbox_for(loaded, paths.sandbox_state, settings.plan))
-        sandbox.clock.set(settings.now())  # the stand-in keeps the run's time
-        if said is not None:
-            said(
-                _("Using a local Zoom sandbox at {url} (no real meetings).").format(
-                    url=sandbox.base_url
-                )
-            )
-        account = ZoomSettings(
-            sandbox.account_id,
-            sandbox.client_id,
-            Secret(sandbox.client_secret),
-            token_url=sandbox.token_url,
-            api_url=sandbox.api_url,
-        )
-        return replace(settings, zoom=account)
+        sandbox = sandbox_for(loaded, paths.sandbox_state, settings.plan)
+        return replace(settings, zoom=started(stack, sandbox, settings, said))
 
-    def account_of(*, insecure: bool) -> ZoomSettings:
-        return load_settings(
-            os.environ,
-            env_file=settings.env_file,
-            cwd=Path.cwd(),
-            roster_dir=loaded.roster.source.path.parent,
-            token_url=settings.token_url,
-            api_url=settings.api_url,
-            allow_insecure_http=insecure,
-        )
-
+    roster = loaded.roster.source.path
     if not required:  # a dry run: the account, when set, tells whose journal entries to show
-        try:
-            return replace(settings, zoom=account_of(insecure=True))  # nothing is sent
+        try:  # nothing is sent, so plain http is no risk
+            account = from_environment(replace(settings, allow_insecure_http=True), roster)
         except ConfigError:
             return settings
-    return replace(settings, zoom=account_of(insecure=settings.allow_insecure_http))
+        return replace(settings, zoom=account)
+    return replace(settings, zoom=from_environment(settings, roster))
 
 
 def current_account(env_file: Path | None, roster: Path) -> str | None:

@@ -29,16 +29,24 @@ from batchzoom.model.problems import Problem
 if TYPE_CHECKING:
     import pandas
 
-    from batchzoom.engine.audit import HostQuota, RowStatus, StatusReport
+    from batchzoom.engine.audit import (
+        HostQuota,
+        MeetingCheck,
+        ReconcileReport,
+        RowStatus,
+        StatusReport,
+    )
     from batchzoom.engine.settings import Settings
     from batchzoom.files.results import Loaded, RunReport
 
 __all__ = [
     "Problem",
     "Progress",
+    "ReconcileResult",
     "Result",
     "RowOutcome",
     "StatusResult",
+    "check_record",
     "outcome_record",
     "status_record",
 ]
@@ -118,6 +126,7 @@ class Result:
     attendee_calendars: int | None = None  # files written to ``ics_per_attendee``
     tokens_fetched: int = 0
     requests: int = 0
+    planned_requests: tuple[dict[str, Any], ...] = ()  # a dry run: host, body (passcode masked)
     # What the command line renders its output from.
     loaded: Loaded | None = field(default=None, repr=False, compare=False)
     run: RunReport | None = field(default=None, repr=False, compare=False)
@@ -182,3 +191,49 @@ class StatusResult:
 
     def to_pandas(self) -> pandas.DataFrame:
         return _frame(self.to_records(), STATUS_COLUMNS)
+
+
+def check_record(check: MeetingCheck) -> dict[str, Any]:
+    """One journalled meeting checked against Zoom, as a record."""
+    return {
+        "row": check.row,
+        "meeting_id": check.meeting_id,
+        "host": check.host,
+        "result": check.verdict,
+        "topic": check.topic,
+        "start_time": check.start_time,
+        "zoom_topic": check.zoom_topic,
+        "zoom_start_time": check.zoom_start_time,
+        "changed": list(check.changed),
+        "error": check.error,
+    }
+
+
+CHECK_COLUMNS = (
+    "row", "meeting_id", "host", "result", "topic", "start_time", "zoom_topic",
+    "zoom_start_time", "changed", "error",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    """Every meeting the journal recorded, checked against Zoom (``batchzoom.reconcile``);
+    nothing on Zoom or in the journal is changed. ``exit_code`` 4: some were deleted or
+    changed there, or could not be checked."""
+
+    journal: Path
+    account: str
+    checks: tuple[MeetingCheck, ...]
+    other_accounts: int  # meetings journalled under other accounts (not checked)
+    exit_code: int
+    report: ReconcileReport = field(repr=False, compare=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.report.counts()
+
+    def to_records(self) -> list[dict[str, Any]]:
+        return [check_record(check) for check in self.checks]
+
+    def to_pandas(self) -> pandas.DataFrame:
+        return _frame(self.to_records(), CHECK_COLUMNS)

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from batchzoom.api.reports import ReportChoice, report_run, report_status, report_validation
-from batchzoom.api.results import Result, StatusResult
+from batchzoom.api.results import ReconcileResult, Result, StatusResult
 from batchzoom.core.errors import InterruptedRunError
 from batchzoom.core.exits import INCOMPLETE, INTERRUPTED, INVALID_ROWS, OK, outcome_exit
 from batchzoom.engine.lifecycle import RunPaths, holding_lock
@@ -290,6 +291,11 @@ def schedule(
             include_password=ics_include_password,
             now=settings.now(),
         )
+    if settings.dry_run:
+        from batchzoom.engine import preview
+
+        sessions = loaded.validation.sessions
+        extra["planned_requests"] = tuple(preview.requests(sessions, now=settings.now()))
     result = _finished(
         "schedule", loaded, settings, done, exit_code=outcome_exit(done.counts()), **extra
     )
@@ -409,4 +415,42 @@ def status(
         report=written,
         status=found,
         loaded=loaded,
+    )
+
+
+def reconcile(
+    source: object,
+    *,
+    zoom: Zoom | None = None,
+    said: Said | None = None,
+    **options: Any,
+) -> ReconcileResult:
+    """Ask Zoom for every meeting the roster's journal recorded as created (one
+    ``GET /meetings/{id}`` each): deleted there, changed there, or matching. Only reads.
+
+    Options as the command's: ``state``, ``env_file``, ``token_url``, ``api_url``,
+    ``allow_insecure_http``, ``sandbox`` (the sandbox ``schedule(sandbox=True)`` kept).
+    """
+    from batchzoom.api.accounts import from_environment, kept_sandbox, started
+    from batchzoom.engine.audit import reconcile as check_all
+
+    settings = _resolve(source, options, zoom)
+    paths = _run_paths(source, settings)
+    journal = paths.read(settings.now().date().isoformat(), must_exist=True)
+    with ExitStack() as stack:
+        if zoom is not None:
+            settings = replace(settings, zoom=zoom.settings, client=zoom.client)
+        elif settings.sandbox:
+            sandbox = kept_sandbox(paths.sandbox_state)
+            settings = replace(settings, zoom=started(stack, sandbox, settings, said))
+        else:
+            settings = replace(settings, zoom=from_environment(settings, paths.roster))
+        report = check_all(journal, settings)
+    return ReconcileResult(
+        journal=paths.journal,
+        account=report.account,
+        checks=tuple(report.checks),
+        other_accounts=report.other_accounts,
+        exit_code=OK if report.all_match else INCOMPLETE,
+        report=report,
     )

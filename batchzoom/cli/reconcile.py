@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-from contextlib import ExitStack
-from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from batchzoom.cli.app import INCOMPLETE, OK, cli, finish
+from batchzoom.cli.app import cli, finish
+from batchzoom.cli.common import sandbox_said
 from batchzoom.cli.status import text_table
 from batchzoom.core.i18n import _
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import MeetingCheck, ReconcileReport
-    from batchzoom.zoom import ZoomSettings
 
 EXIT_CODES = (
     "Exit codes: 0 every meeting matches; 1 could not run (state file, credentials, Zoom "
@@ -36,57 +32,21 @@ def summary_line(report: ReconcileReport) -> str:
     return text
 
 
-def _check_json(check: MeetingCheck) -> dict[str, object]:
-    return {
-        "row": check.row,
-        "meeting_id": check.meeting_id,
-        "host": check.host,
-        "result": check.verdict,
-        "topic": check.topic,
-        "start_time": check.start_time,
-        "zoom_topic": check.zoom_topic,
-        "zoom_start_time": check.zoom_start_time,
-        "changed": list(check.changed),
-        "error": check.error,
-    }
-
-
 def reconcile_json(report: ReconcileReport, journal: Path, exit_code: int) -> str:
+    from batchzoom.api.results import check_record
+
     document = {
         "journal": str(journal),
         "account": report.account,
         "exit_code": exit_code,
         "counts": report.counts(),
-        "meetings": [_check_json(check) for check in report.checks],
+        "meetings": [check_record(check) for check in report.checks],
         "other_accounts_meetings": report.other_accounts,
         "tokens_fetched": report.tokens_fetched,
         "requests": report.requests,
         "summary": summary_line(report),
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
-
-
-def _sandbox_account(
-    stack: ExitStack, state_file: Path, now: datetime, *, quiet: bool
-) -> ZoomSettings:
-    """The account of the sandbox that ``schedule --sandbox`` kept in ``state_file``."""
-    from batchzoom.core.secret import Secret
-    from batchzoom.sandbox import Sandbox, SandboxConfig
-    from batchzoom.zoom import ZoomSettings
-
-    sandbox = stack.enter_context(Sandbox(SandboxConfig(state_file=state_file)))
-    sandbox.clock.set(now)
-    if not quiet:
-        click.echo(
-            f"Using a local Zoom sandbox at {sandbox.base_url} (no real meetings).", err=True
-        )
-    return ZoomSettings(
-        sandbox.account_id,
-        sandbox.client_id,
-        Secret(sandbox.client_secret),
-        token_url=sandbox.token_url,
-        api_url=sandbox.api_url,
-    )
 
 
 def _detail(check: MeetingCheck) -> str:
@@ -139,34 +99,21 @@ def reconcile_command(
         batchzoom reconcile spring.xlsx
         batchzoom reconcile spring.xlsx --json
     """
-    from batchzoom.engine.audit import reconcile
-    from batchzoom.engine.lifecycle import RunPaths
-    from batchzoom.engine.settings import resolve
-    from batchzoom.zoom import load_settings
+    from batchzoom.api.runs import reconcile
 
-    settings = resolve(state=state, env_file=env_file, token_url=token_url, api_url=api_url)
-    paths = RunPaths.for_settings(roster, settings)
-    journal_path = paths.journal
     if sandbox and (token_url or api_url):
         raise click.UsageError("--sandbox sets its own URLs; drop --token-url/--api-url.")
-    journal = paths.read(settings.now().date().isoformat(), must_exist=True)
-    with ExitStack() as stack:
-        if sandbox:
-            zoom = _sandbox_account(
-                stack, paths.sandbox_state, settings.now(), quiet=quiet or as_json
-            )
-        else:
-            zoom = load_settings(
-                os.environ,
-                env_file=env_file,
-                cwd=Path.cwd(),
-                roster_dir=roster.parent,
-                token_url=token_url,
-                api_url=api_url,
-                allow_insecure_http=allow_insecure_http,
-            )
-        report = reconcile(journal, replace(settings, zoom=zoom))
-    exit_code = OK if report.all_match else INCOMPLETE
+    result = reconcile(
+        roster,
+        state=state,
+        env_file=env_file,
+        token_url=token_url,
+        api_url=api_url,
+        allow_insecure_http=allow_insecure_http or None,
+        sandbox=sandbox or None,
+        said=None if quiet or as_json else sandbox_said,
+    )
+    report, journal_path, exit_code = result.report, result.journal, result.exit_code
     if as_json:
         click.echo(reconcile_json(report, journal_path, exit_code))
         finish(exit_code)

@@ -63,7 +63,6 @@ def schedule_command(
         batchzoom schedule samples/timetable.xlsx --sandbox
     """
     from batchzoom.api.runs import schedule
-    from batchzoom.engine import preview
 
     if ics is not None and not ics.parent.is_dir():
         raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
@@ -86,8 +85,7 @@ def schedule_command(
         written(result.report, quiet=silent)
         refuse_invalid(loaded, settings, as_json=as_json, verb="schedule", quiet=quiet)
     shown = settings.dry_run and as_json  # the bodies that would be sent
-    sent = preview.requests(loaded.validation.sessions, now=settings.now()) if shown else None
-    extra = {"planned_requests": sent} if shown else {}
+    extra = {"planned_requests": list(result.planned_requests)} if shown else {}
     print_report(
         report,
         loaded,
