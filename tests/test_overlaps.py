@@ -185,3 +185,24 @@ def test_validate_json_lists_warnings_apart_from_problems(tmp_path: Path) -> Non
     assert document["problems"] == []
     # Row 3 (01:30 EDT) is within row 2's hour; row 4 (01:30 EST) is after it ended.
     assert [(w["row"], w["code"]) for w in document["warnings"]] == [(3, "host-overlap")]
+
+
+def test_validate_plan_sets_how_many_sessions_a_host_may_run_at_once(tmp_path: Path) -> None:
+    """``validate --plan business`` (two meetings at once) drops the warning Pro gives."""
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["A-1", "Maths", "2040-05-07 09:00", NEW_YORK, "60", HOST, ""],
+            ["B-1", "Art", "2040-05-07 09:30", NEW_YORK, "60", HOST, ""],
+        ],
+    )
+
+    def warnings(*plan: str) -> list[tuple[int, str]]:
+        shown = CliRunner().invoke(cli, ["validate", str(path), "--json", *plan])
+        assert shown.exit_code == 0, shown.output
+        return [(w["row"], w["code"]) for w in json.loads(shown.stdout)["warnings"]]
+
+    assert warnings() == warnings("--plan", "pro") == [(3, "host-overlap")]
+    assert warnings("--plan", "business") == []
+    bad = CliRunner().invoke(cli, ["validate", str(path), "--plan", "gold"])
+    assert bad.exit_code == 2

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     is_flag=True,
     help="With --check-hosts: look the users up in a local Zoom sandbox.",
 )
+@click.option("--plan", type=click.Choice(["free", "pro", "business"]),
+              help="Your Zoom plan, for the warnings that depend on it (a host with more "
+                   "sessions at once than the plan runs; default: the configuration "
+                   "file's, else pro).")  # fmt: skip
 @report_options
 def validate(
     roster: Path,
@@ -46,6 +50,7 @@ def validate(
     show_occurrences: bool,
     check_hosts: bool,
     sandbox: bool,
+    plan: str | None,
     html: ReportChoice | None,
 ) -> None:
     """Check every row of ROSTER (.xlsx or .csv) and list what to fix; Zoom is not contacted.
@@ -68,6 +73,7 @@ def validate(
         roster,
         **flags,
         sandbox=sandbox or None,
+        plan=plan,
         check_hosts=check_hosts,
         **report_arguments(html),
         said=None if as_json else sandbox_said,
