@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 from dateutil.rrule import rrulestr
 from dateutil.tz import resolve_imaginary, tzical
 from hypothesis import assume, given, settings
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar, Event
 from icalendar.prop import vDDDLists, vDDDTypes
 
+from batchzoom.cli import cli
 from batchzoom.cli.app import outcome_exit
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.planning import load
@@ -448,3 +450,45 @@ def test_a_series_starting_at_the_second_side_of_a_fold_starts_there(tmp_path: P
     assert [utc_text(w) for w in recurrence.occurrences(start, zone, rule)] == [
         utc_text(moment) for moment in series
     ]
+
+
+def test_sync_ics_writes_deleted_meetings_as_cancelled_events(tmp_path: Path) -> None:
+    """``sync --ics``: a cancelled row and a removed row keep their UIDs, as cancelled events
+    with a higher SEQUENCE, so calendars that imported them take them out (RFC 5545)."""
+    headers = ("ID", "Topic", "Start", "Time zone", "Duration", "Host", "Status")
+    rows = [
+        [f"C{n}", f"Class {n}", f"2040-05-0{n + 1} 09:00", "Asia/Seoul", "50", "me", ""]
+        for n in range(3)
+    ]
+    path = write_csv(tmp_path / "term.csv", rows, headers=headers)
+    runner = CliRunner()
+    first = runner.invoke(
+        cli, ["schedule", str(path), "--sandbox", "--ics", str(tmp_path / "a.ics")]
+    )
+    assert first.exit_code == 0, first.output
+    before = {str(e["summary"]): str(e["uid"]) for e in events(read_calendar(tmp_path / "a.ics"))}
+    rows[1][6] = "취소"
+    write_csv(path, rows[:2], headers=headers)  # row 3 removed from the sheet
+    synced = runner.invoke(
+        cli,
+        [
+            "sync",
+            str(path),
+            "--sandbox",
+            "--yes",
+            "--delete-missing",
+            "--ics",
+            str(tmp_path / "b.ics"),
+        ],
+    )
+    assert synced.exit_code == 0, synced.output
+    assert f"Wrote 3 events to {tmp_path / 'b.ics'}." in synced.stdout
+    after = {str(e["summary"]): e for e in events(read_calendar(tmp_path / "b.ics"))}
+    assert {name: str(e["uid"]) for name, e in after.items()} == before
+    assert "status" not in after["Class 0"] and after["Class 0"].get("sequence", 0) == 0
+    for name in ("Class 1", "Class 2"):
+        assert str(after[name]["status"]) == "CANCELLED"
+        assert int(after[name]["sequence"]) == 1
+        assert after[name].decoded("dtstart") == datetime(
+            2040, 5, int(name[-1]) + 1, 0, 0, tzinfo=UTC
+        )

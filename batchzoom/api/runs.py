@@ -311,6 +311,8 @@ def sync(
     confirm: Callable[[SyncPlan], bool] | None = None,
     zoom: Zoom | None = None,
     progress: ProgressCallback | None = None,
+    ics: Path | str | None = None,
+    ics_include_password: bool = False,
     report: Path | str | None = None,
     report_include_password: bool = False,
     said: Said | None = None,
@@ -321,7 +323,8 @@ def sync(
     cancelled ones (and, with ``delete_missing=True``, those gone from the sheet).
 
     ``confirm(plan)`` sees the plan first and may trim ``plan.steps``; it returns whether to
-    apply (default: apply, as ``--yes``). Registers the attendee sheet's new people and
+    apply (default: apply, as ``--yes``). ``ics`` writes the calendar as ``schedule``'s,
+    each deleted meeting as a cancelled event. Registers the attendee sheet's new people and
     cancels those removed. ``exit_code`` as ``schedule``'s; a removed row whose meeting
     could not be deleted also gives 4.
     """
@@ -360,6 +363,16 @@ def sync(
     if choice is not None:
         account = settings.zoom.account_id if settings.zoom is not None else None
         extra["report"] = report_run(choice, loaded, done, settings=settings, account=account)
+    if ics is not None and not settings.dry_run:
+        from batchzoom.files.ics import pair, write_calendar
+
+        extra["calendar_events"] = write_calendar(
+            Path(ics),
+            pair(loaded.validation.sessions, done.outcomes),
+            include_password=ics_include_password,
+            now=settings.now(),
+            removed=done.missing,
+        )
     code = outcome_exit(done.counts())
     if code == OK and any(o.status == "failed" for o in done.missing):
         code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too

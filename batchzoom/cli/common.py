@@ -92,6 +92,18 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return add_flags(_RUN_FLAGS, _OPTIONS)(check)
 
 
+def check_folder(path: Path | None, option: str) -> None:
+    """Refuse an output path whose folder does not exist, before anything runs."""
+    if path is not None and not path.parent.is_dir():
+        raise click.BadParameter(f"the folder {path.parent} does not exist.", param_hint=option)
+
+
+def echo_calendar(count: int | None, path: Path | None, *, quiet: bool) -> None:
+    """Say how many events went into the calendar file, when one was written."""
+    if count is not None and not quiet:
+        click.echo(f"Wrote {count} events to {path}.")
+
+
 def sandbox_said(text: str) -> None:
     """Say on stderr which local sandbox a run uses."""
     click.echo(text, err=True)

@@ -9,6 +9,8 @@ import click
 
 from batchzoom.cli.app import EXIT_CODES, cli, finish
 from batchzoom.cli.common import (
+    check_folder,
+    echo_calendar,
     echo_registrations,
     print_report,
     progress_line,
@@ -64,8 +66,7 @@ def schedule_command(
     """
     from batchzoom.api.runs import schedule
 
-    if ics is not None and not ics.parent.is_dir():
-        raise click.BadParameter(f"the folder {ics.parent} does not exist.", param_hint="--ics")
+    check_folder(ics, "--ics")
     silent = quiet or as_json
     result, stop = until_interrupted(
         schedule,
@@ -96,8 +97,7 @@ def schedule_command(
     )
     echo_registrations(report, quiet=silent)
     written(result.report, quiet=silent)
-    if result.calendar_events is not None and not silent:
-        click.echo(f"Wrote {result.calendar_events} events to {ics}.")
+    echo_calendar(result.calendar_events, ics, quiet=silent)
     if result.attendee_calendars is not None and not silent:
         click.echo(f"Wrote {result.attendee_calendars} attendee calendars to {ics_per_attendee}.")
     if stop is not None:

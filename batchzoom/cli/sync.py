@@ -11,6 +11,8 @@ import click
 
 from batchzoom.cli.app import EXIT_CODES, cli, finish
 from batchzoom.cli.common import (
+    check_folder,
+    echo_calendar,
     echo_registrations,
     print_report,
     progress_line,
@@ -87,6 +89,11 @@ def confirmer(*, silent: bool, yes: bool) -> Callable[[SyncPlan], bool]:
 @click.option(
     "--notify", is_flag=True, help="Let Zoom email the cancellation to host and registrants."
 )
+@click.option("--ics", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the meetings to this iCalendar (.ics) file; a deleted meeting "
+                   "is written as cancelled, so calendars that imported it remove it.")  # fmt: skip
+@click.option("--ics-include-password", is_flag=True,
+              help="Put passcodes (and passcode-bearing join links) into the .ics file.")  # fmt: skip
 @click.option("--force", is_flag=True,
               help="Overwrite meetings that were changed on Zoom since batchzoom last saw them.")  # fmt: skip
 @report_options
@@ -99,6 +106,8 @@ def sync_command(
     yes: bool,
     delete_missing: bool,
     notify: bool,
+    ics: Path | None,
+    ics_include_password: bool,
     force: bool,
     html: ReportChoice | None,
 ) -> None:
@@ -117,6 +126,7 @@ def sync_command(
     from batchzoom.api.runs import sync
     from batchzoom.engine.sync import SyncReport
 
+    check_folder(ics, "--ics")
     flags.update(delete_missing=delete_missing, notify=notify, force=force)
     silent = quiet or as_json
     result, stop = until_interrupted(
@@ -124,6 +134,8 @@ def sync_command(
         roster,
         **flags,
         confirm=confirmer(silent=silent, yes=yes),
+        ics=ics,
+        ics_include_password=ics_include_password,
         **report_arguments(html),
         said=None if silent else sandbox_said,
         progress_display=progress_line(quiet=quiet, as_json=as_json),
@@ -151,6 +163,7 @@ def sync_command(
     )
     echo_registrations(report, quiet=silent)
     written(result.report, quiet=silent)
+    echo_calendar(result.calendar_events, ics, quiet=silent)
     for outcome in report.missing:
         line = f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
         if not silent:

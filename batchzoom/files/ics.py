@@ -43,11 +43,15 @@ def write_calendar(
     *,
     include_password: bool,
     now: datetime | None = None,
+    removed: Iterable[RowOutcome] = (),
 ) -> int:
     """Write an .ics file with one event per scheduled meeting of ``items``; return how many.
 
-    Rows whose outcome has no meeting (invalid, failed, deferred, planned,
-    cancelled) are left out, as is a second row naming a meeting already written.
+    A meeting cancelled (its row marked cancelled, or among the ``removed`` rows whose
+    meeting a sync deleted) is written as a cancelled event (``cancelled_event``), so a
+    calendar that imported it before takes it out. Rows whose outcome has no meeting
+    (invalid, failed, deferred, planned) are left out, as is a second row naming a
+    meeting already written.
     """
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     cal = Calendar()
@@ -57,6 +61,13 @@ def write_calendar(
     cal.add("method", "PUBLISH")
     seen: set[int] = set()
     spans: dict[str, tuple[date, date]] = {}  # zone -> first and last day of its events
+    gone = [outcome for _, outcome in items if outcome.status == "cancelled"]
+    for outcome in [*gone, *removed]:
+        number = outcome.meeting_id
+        if outcome.status != "cancelled" or number is None or number in seen:
+            continue
+        seen.add(number)
+        cal.add_component(cancelled_event(outcome, stamp))
     for session, outcome in items:
         if outcome.status not in SCHEDULED or outcome.meeting_id is None or not outcome.join_url:
             continue
@@ -122,6 +133,25 @@ def meeting_event(
         lines += ["", session.agenda]
     event.add("description", "\n".join(lines))
     return event, (start.date(), last)
+
+
+# RFC 5545 3.8.7.4: an event whose SEQUENCE is higher than the one a calendar holds
+# replaces it; batchzoom writes live events with the default 0, so a cancellation is 1.
+CANCELLED_SEQUENCE = 1
+
+
+def cancelled_event(outcome: RowOutcome, stamp: datetime) -> Event:
+    """The event of a deleted meeting: its UID, ``STATUS:CANCELLED`` (RFC 5545 3.8.1.11)
+    and a higher ``SEQUENCE``, which calendar programs take as "remove this event"."""
+    event = Event()
+    event.add("uid", f"{outcome.meeting_id}@batchzoom")
+    event.add("summary", outcome.topic or "")
+    if outcome.start_utc:
+        event.add("dtstart", times.parse_utc(outcome.start_utc))
+    event.add("status", "CANCELLED")
+    event.add("sequence", CANCELLED_SEQUENCE)
+    event.add("dtstamp", stamp)
+    return event
 
 
 def _repeated_wall_time(start: datetime) -> bool:
