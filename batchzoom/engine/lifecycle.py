@@ -118,17 +118,35 @@ def locked_journal(
     with holding_lock(paths, options, create=create) as held:
         if held:
             remove_stale_temporaries(source)  # left by a run that was killed while writing
-        if not create and not paths.journal.exists():
+        existed = paths.journal.exists()
+        if not create and not existed:
             yield None
             return
-        with Journal(
-            paths.journal, account=account, now=options.now, read_only=not create
-        ) as journal:
-            rows = {row_key(s): s.meeting_id for s in sessions}
-            note = journal.check_roster(source.path, record=create, sheet=source.sheet, rows=rows)
-            if note is not None and notes is not None:
-                notes.append(note)
-            yield journal
+        left_empty = False
+        try:
+            with Journal(
+                paths.journal, account=account, now=options.now, read_only=not create
+            ) as journal:
+                try:
+                    rows = {row_key(s): s.meeting_id for s in sessions}
+                    note = journal.check_roster(
+                        source.path, record=create, sheet=source.sheet, rows=rows
+                    )
+                    if note is not None and notes is not None:
+                        notes.append(note)
+                    yield journal
+                finally:
+                    left_empty = create and not existed and journal.holds_nothing()
+        finally:
+            if left_empty:  # a run that recorded nothing (refused credentials) leaves no journal
+                remove_journal(paths.journal)
+
+
+def remove_journal(path: Path) -> None:
+    """Delete a journal this run made and left empty, with SQLite's side files."""
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            part.unlink()
 
 
 INTERRUPTED = N_("The run was interrupted; run the same command again to continue.")
