@@ -24,9 +24,7 @@ def test_a_dry_run_leaves_no_lock_and_no_journal(tmp_path: Path, sandbox: Sandbo
     assert leftovers(tmp_path) == []
 
 
-def test_refused_credentials_leave_no_lock_and_no_journal(
-    tmp_path: Path, sandbox: Sandbox
-) -> None:
+def test_refused_credentials_leave_no_lock_and_no_journal(tmp_path: Path, sandbox: Sandbox) -> None:
     roster = write_csv(tmp_path / "r.csv", session_rows(2))
     for command in (["schedule", str(roster)], ["sync", str(roster), "--yes"]):
         result = invoke(command, env_for(sandbox, secret="not-the-secret"), tmp_path)

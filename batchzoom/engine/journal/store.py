@@ -426,7 +426,10 @@ class Journal:
                 for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
             for table in ("entries", "quota", "registrants", "registrant_quota"):
-                if table in tables and self._db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+                if (
+                    table in tables
+                    and self._db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+                ):
                     return False
             return self._db.execute("SELECT 1 FROM meta WHERE key = 'in_place'").fetchone() is None
 
