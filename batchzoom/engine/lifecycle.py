@@ -39,7 +39,9 @@ from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import Session
 
 NO_ACCOUNT = "-"
-REACHED_SHEET = frozenset({"created", "updated"})  # outcomes whose news the sheet now shows  # the journal's account of a dry run that knows none
+REACHED_SHEET = frozenset(
+    {"created", "updated"}
+)  # outcomes whose news the sheet now shows  # the journal's account of a dry run that knows none
 
 
 @dataclass(frozen=True)
