@@ -40,6 +40,7 @@ from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_al
 from batchzoom.engine.settings import Settings
 from batchzoom.files.results import (
     Loaded,
+    Progress,
     ProgressCallback,
     RunReport,
     cancelled_outcomes,
@@ -505,6 +506,10 @@ def sync(
                 # Settled first, by what was sent, before the sheet is compared (doubts.py).
                 if in_doubt(journal.entries()):
                     settle_doubts(run.client, journal, claimed)
+                live = [e for e in journal.entries().values() if e.meeting_id is not None]
+                hosts = {entry.host.lower() for entry in live}
+                if progress is not None and hosts:
+                    progress(Progress(len(live), 0, 0, 0, 0, stage="looking", hosts=len(hosts)))
                 view = look_at_zoom(run, journal.entries(), workers)
             plan = plan_sync(
                 loaded,
