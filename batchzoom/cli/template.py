@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from batchzoom.cli.app import cli
+from batchzoom.core.i18n import _
 
 
 @cli.command()
@@ -27,4 +28,8 @@ def template(path: Path, force: bool) -> None:
     from batchzoom.files.template import write_template
 
     write_template(path, force=force, today=resolve().now().date())
-    click.echo(f"Wrote {path}: fill in the Sessions sheet, then run: batchzoom validate {path}")
+    click.echo(
+        _("Wrote {path}: fill in the Sessions sheet, then run: batchzoom validate {path}").format(
+            path=path
+        )
+    )
