@@ -518,10 +518,7 @@ def sync(
                 # Settled first, by what was sent, before the sheet is compared (doubts.py).
                 if in_doubt(journal.entries()):
                     settle_doubts(run.client, journal, claimed)
-                live = [e for e in journal.entries().values() if e.meeting_id is not None]
-                hosts = {entry.host.lower() for entry in live}
-                if progress is not None and hosts:
-                    progress(Progress(len(live), 0, 0, 0, 0, stage="looking", hosts=len(hosts)))
+                _looking(progress, journal.entries())
                 view = look_at_zoom(run, journal.entries(), workers)
             plan = plan_sync(
                 loaded,
@@ -555,6 +552,14 @@ def sync(
         if run.fatal is not None:
             raise run.fatal
         return report
+
+
+def _looking(progress: ProgressCallback | None, entries: dict[str, Entry]) -> None:
+    """Tell ``progress`` that the run lists the meetings of the journal's hosts first."""
+    live = [entry for entry in entries.values() if entry.meeting_id is not None]
+    hosts = {entry.host.lower() for entry in live}
+    if progress is not None and hosts:
+        progress(Progress(len(live), 0, 0, 0, 0, stage="looking", hosts=len(hosts)))
 
 
 def _apply(
