@@ -209,3 +209,23 @@ def test_every_drop_down_only_warns(template: Path) -> None:
     assert len(rules) >= 8
     assert {rule.errorStyle for rule in rules} == {"warning"}
     assert all(rule.showErrorMessage and rule.prompt for rule in rules)
+
+
+def test_registration_kind_and_panelists_columns_are_offered_and_explained(template: Path) -> None:
+    """Issue #20: the event columns read as their fields; the example orientation takes
+    registration as a meeting; the Help sheet says what kind accepts."""
+    assert [match_header(header) for header in ("Registration", "Kind", "Panelists")] == [
+        "registration",
+        "kind",
+        "panelists",
+    ]
+    sheet = sessions(template)
+    assert rule_for(sheet, "Registration") == ("list", '"yes,no"')
+    assert rule_for(sheet, "Kind") == ("list", '"meeting,webinar"')
+    rows = [dict(zip(HEADERS, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)]
+    registering = [row for row in rows if row["Registration"] == "yes"]
+    assert [row["Kind"] for row in registering] == ["meeting"]
+    assert not any(row["Kind"] == "webinar" or row["Panelists"] for row in rows)
+    help_sheet = openpyxl.load_workbook(template)["Help"]
+    help_rows = {row[0]: row for row in help_sheet.iter_rows(values_only=True)}
+    assert "webinar" in str(help_rows["Kind"][1]) and "webinar" in str(help_rows["Kind"][2])

@@ -171,6 +171,29 @@ COLUMNS: tuple[Column, ...] = (
         "비우거나 cancelled(취소): 취소된 세션은 만들지 않음",
     ),
     Column(
+        "Registration",
+        12,
+        "yes: people register for the session; batchzoom registers the Attendees sheet's "
+        "people for it and writes each one's own join link there. Empty: no registration.",
+        "yes or no (예/아니오). Needs a licensed (paid) Zoom plan.",
+        "참가 등록: yes(예)면 참석자 시트의 사람들을 등록하고 각자의 참가 링크를 적음",
+    ),
+    Column(
+        "Kind",
+        10,
+        "What the session is on Zoom. Empty: a meeting. This version of batchzoom checks "
+        "webinar rows but does not create webinars yet: validate reports each one.",
+        "meeting or webinar (회의/웨비나).",
+        "종류: meeting(회의) 또는 webinar(웨비나); 비우면 회의. 웨비나는 아직 만들지 않음",
+    ),
+    Column(
+        "Panelists",
+        30,
+        "For a webinar: the panelists, who present next to the host; a meeting has none.",
+        "Emails separated by ; or , e.g. choi@school.example; jung@school.example.",
+        "웨비나 패널리스트 이메일 (; 또는 , 로 구분); 회의에는 없음",
+    ),
+    Column(
         "settings.waiting_room",
         14,
         "Zoom setting: participants wait until the host admits them.",
@@ -193,8 +216,11 @@ HELP_NOTES = (
     "do not type in them.",
     "Other settings: add a column named settings.<field>, e.g. settings.join_before_host. "
     "Monthly series: add Monthly day, or Monthly week with Monthly week day.",
+    "Registration = yes: list the people on the Attendees sheet, one row per person per "
+    "session (the session's ID, email, first_name, last_name); batchzoom registers them.",
     "Check the sheet without contacting Zoom: batchzoom validate roster.xlsx",
     "한 행에 세션 하나를 입력하세요. 학기 동안 매주 하는 수업은 Repeat = weekly 인 한 행입니다.",
+    "참가 등록이 yes(예)인 세션의 참석자는 참석자(Attendees) 시트에 한 사람당 한 행씩 적으세요.",
     "실행 후 추가되는 zoom_ 으로 시작하는 열은 직접 입력하지 마세요.",
     "Zoom에 연결하지 않고 확인: batchzoom validate roster.xlsx",
 )
@@ -298,6 +324,8 @@ def example_rows(today: date, home: str = HOME_ZONE) -> list[list[object]]:
             "Time zone": home,
             "Host": "me",
             "Agenda": "Welcome session",
+            "Registration": "yes",
+            "Kind": "meeting",
             "settings.auto_recording": "local",
         },
     ]
@@ -394,6 +422,14 @@ def _add_drop_downs(sheet: Worksheet, zone_range: str) -> None:
         (
             _list('"cancelled"', "Status", "Empty, or cancelled to cancel the session."),
             ("Status",),
+        ),
+        (
+            _list('"yes,no"', "Registration", "yes: attendees register; empty: they do not."),
+            ("Registration",),
+        ),
+        (
+            _list('"meeting,webinar"', "Kind", "meeting or webinar; empty: a meeting."),
+            ("Kind",),
         ),
     ]
     whole = [
