@@ -34,10 +34,6 @@ from batchzoom.model.problems import CellError, CellsError
 from batchzoom.model.recurrence_cells import (
     Names,
     column,
-    parse_day,
-    parse_days,
-    parse_kind,
-    parse_week,
     plain_text,
     refused,
     whole_number,
@@ -46,6 +42,10 @@ from batchzoom.model.recurrence_cells import (
 _T = TypeVar("_T")
 
 DAILY, WEEKLY, MONTHLY = recurrence_cells.DAILY, recurrence_cells.WEEKLY, recurrence_cells.MONTHLY
+parse_kind = recurrence_cells.parse_kind
+parse_day = recurrence_cells.parse_day
+parse_days = recurrence_cells.parse_days
+parse_week = recurrence_cells.parse_week
 
 MAX_INTERVAL = {DAILY: 99, WEEKLY: 50, MONTHLY: 10}
 MAX_OCCURRENCES = 60
