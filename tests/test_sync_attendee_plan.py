@@ -4,6 +4,8 @@ cancel (Zoom may email them). A dry run lists them; nothing changes without a ye
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner, Result
 
@@ -17,7 +19,9 @@ from tests.test_registrations_http import files, registered, results
 PEOPLE = ("id", "email", "first_name", "last_name")
 
 
-def _changed_sheet(tmp_path, sandbox: Sandbox) -> tuple[list[str], int, dict[str, str | None]]:  # type: ignore[no-untyped-def]
+def _changed_sheet(
+    tmp_path: Path, sandbox: Sandbox
+) -> tuple[list[str], int, dict[str, str | None]]:
     roster, people = files(tmp_path, one=2, series=0)
     env = sandbox_env(sandbox)
     first = CliRunner().invoke(cli, ["schedule", str(roster), "--attendees", str(people)], env=env)
@@ -36,7 +40,9 @@ def _sync(args: list[str], env: dict[str, str | None], input: str | None = None)
 BEFORE = ["both@example.com", "one0@example.com", "one1@example.com"]
 
 
-def test_a_dry_run_lists_the_registrations_it_would_cancel(tmp_path, sandbox: Sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_a_dry_run_lists_the_registrations_it_would_cancel(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
     args, meeting, env = _changed_sheet(tmp_path, sandbox)
     shown = _sync([*args, "--dry-run"], env)
     assert shown.exit_code == 0, shown.output
@@ -51,7 +57,7 @@ def test_a_dry_run_lists_the_registrations_it_would_cancel(tmp_path, sandbox: Sa
     assert registered(sandbox, meeting) == BEFORE
 
 
-def test_without_a_yes_no_registration_is_cancelled(tmp_path, sandbox: Sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_yes_no_registration_is_cancelled(tmp_path: Path, sandbox: Sandbox) -> None:
     args, meeting, env = _changed_sheet(tmp_path, sandbox)
     refused = _sync(args, env)  # cron without --yes: nobody to ask
     assert refused.exit_code != 0
