@@ -66,9 +66,7 @@ def test_without_a_yes_no_registration_is_cancelled(tmp_path: Path, sandbox: San
 
 
 def test_each_half_of_the_attendee_plan_has_its_own_yes(
-    tmp_path,
-    sandbox: Sandbox,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sync_command, "can_ask", lambda: True)  # as at a terminal
     args, meeting, env = _changed_sheet(tmp_path, sandbox)
