@@ -7,6 +7,11 @@ a little under the limit, shared by every worker of the run; when a 429 still
 arrives (another app on the same account is using the quota) it slows down, and
 while 429s keep coming it keeps slowing, so the run settles at what the account
 has left (benchmarks/bench_hostile.py measures it).
+
+A pacer that has sent nothing for a second lets the requests of its next second go at
+once, each in the slot the even spacing gives it (``burst``): the one-second windows hold
+no more than before, but a few requests that hold up the rest of a run (one listing per
+host before anything is created or updated) are answered together instead of one by one.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ SLOWDOWN_SPACING = 0.25
 # so that a budget another app keeps spending is not overrun again at once.
 RECOVERY = 0.25
 MINIMUM_RATE = 0.5
+WINDOW = 1.0  # seconds: Zoom counts requests per second
 
 
 class Pacer:
@@ -45,6 +51,12 @@ class Pacer:
 
     Thread-safe: ``acquire`` takes the next free moment under a lock and sleeps
     outside it, so workers do not hold each other up.
+
+    With ``burst``, a pacer idle for a second (no request's slot in it) starts a burst:
+    until its slots reach a second past the burst's start, each request takes the next slot
+    as usual but goes at once instead of waiting for it. Every request still has a slot of
+    its own, no earlier than when it goes, spaced ``1 / rate`` apart, so no one-second
+    window holds more than the even pace puts in it. A 429 ends the burst.
     """
 
     def __init__(
@@ -53,6 +65,7 @@ class Pacer:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        burst: bool = False,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
@@ -62,6 +75,9 @@ class Pacer:
         self._slowed_at: float | None = None  # the last slowdown
         self._refused_at: float | None = None  # the last 429
         self._recovered_at: float | None = None  # the last recovery step
+        self._burst = burst
+        self._burst_from: float | None = None  # the start of the current burst
+        self._slot: float | None = None  # the last request's slot (never before it went)
         self._lock = threading.Lock()
         self._clock = clock
         self._sleep = sleep
@@ -84,10 +100,20 @@ class Pacer:
                 now = self._clock()
                 self._recover(now)
                 wait = self._next - now
-                if wait <= 1e-9:
-                    self._next = max(now, self._next) + 1.0 / self._rate
+                early = self._bursting(now)
+                if wait <= 1e-9 or early:
+                    self._slot = max(now, self._next)
+                    self._next = self._slot + 1.0 / self._rate
                     return now
             self._sleep(wait)
+
+    def _bursting(self, now: float) -> bool:
+        """Whether a request may go now, ahead of its slot (caller holds the lock)."""
+        if not self._burst:
+            return False
+        if self._slot is None or now - self._slot >= WINDOW:  # a second without a request
+            self._burst_from = now
+        return self._burst_from is not None and self._next < self._burst_from + WINDOW
 
     def slow_down(self, sent_at: float | None = None) -> None:
         """Zoom said 429 despite pacing: send less often for a while.
@@ -104,6 +130,7 @@ class Pacer:
             ):
                 return
             self._slowed_at = now
+            self._burst_from = None
             self._rate = max(MINIMUM_RATE, self._rate * SLOWDOWN)
             self._next = max(self._next, now + 1.0 / self._rate)
             self.slowdowns += 1
@@ -126,11 +153,13 @@ class Pacer:
 
 @dataclass
 class RateLimits:
-    """One pacer per rate-limit category, sized from a plan or a fixed rate."""
+    """One pacer per rate-limit category, sized from a plan or a fixed rate; each starts
+    its idle seconds with a burst (``Pacer``) unless ``burst`` is off."""
 
     limits: Mapping[str, float]
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    burst: bool = True
     _pacers: dict[str, Pacer] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -146,7 +175,9 @@ class RateLimits:
         with self._lock:
             if category not in self._pacers:
                 rate = self.limits.get(category, min(self.limits.values()))
-                self._pacers[category] = Pacer(rate, clock=self.clock, sleep=self.sleep)
+                self._pacers[category] = Pacer(
+                    rate, clock=self.clock, sleep=self.sleep, burst=self.burst
+                )
             return self._pacers[category]
 
     def slowdowns(self) -> int:
