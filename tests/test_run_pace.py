@@ -1,5 +1,6 @@
-"""A run's fixed costs: an idle pacer's burst, one listing per host for rows never sent,
-and no workbook or calendar library loaded for a CSV run that writes neither."""
+"""A run's fixed costs: the requests a run waits for go at once from an idle pacer, one
+listing per host for rows never sent, and no workbook or calendar library loaded for a
+CSV run that writes neither."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from batchzoom.engine.planning import load
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import RateLimits, RetryPolicy
 from batchzoom.zoom.ratelimit import HEADROOM, Pacer
-from tests.conftest import MakeSettings
+from tests.conftest import MakeSettings, quick_client, zoom_settings
 from tests.rosters import session_rows, write_csv
 
 HOSTS = ("alice@school.example", "bob@school.example", "carol@school.example")
@@ -34,51 +35,74 @@ class FakeTime:
         self.now += seconds
 
 
-def test_an_idle_pacer_sends_its_next_second_at_once_then_keeps_the_pace() -> None:
+def test_an_idle_pacer_sends_its_next_second_of_early_requests_at_once() -> None:
     fake = FakeTime()
-    pacer = Pacer(20, clock=fake.clock, sleep=fake.sleep, burst=True)
-    sent = [pacer.acquire() for _ in range(25)]
+    pacer = Pacer(20, clock=fake.clock, sleep=fake.sleep)
+    sent = [pacer.acquire(early=True) for _ in range(25)]
     per_second = 20 * HEADROOM  # 19 slots in the first second
     assert sent[:19] == [100.0] * 19  # the burst: each took its slot, none waited for it
     assert sent[19] == pytest.approx(100.0 + 19 / per_second)  # then the even pace
     assert sent[-1] == pytest.approx(100.0 + 24 / per_second)  # the same end as without it
     fake.now += 5  # a quiet while: the next second goes at once again
-    assert [pacer.acquire() for _ in range(3)] == [fake.now] * 3
+    assert [pacer.acquire(early=True) for _ in range(3)] == [fake.now] * 3
 
 
-def test_a_busy_pacer_does_not_burst_and_a_429_ends_a_burst() -> None:
+def test_other_requests_keep_the_even_pace_and_a_429_ends_a_burst() -> None:
     fake = FakeTime()
-    pacer = Pacer(10, clock=fake.clock, sleep=fake.sleep, burst=True)
-    pacer.acquire()
+    pacer = Pacer(10, clock=fake.clock, sleep=fake.sleep)
+    assert len({pacer.acquire() for _ in range(3)}) == 3  # creates: one slot after another
+    fake.now += 5
+    pacer.acquire(early=True)
     pacer.slow_down()
-    second = pacer.acquire()
-    assert second > 100.0  # after the 429 the request waited for its slot
+    second = pacer.acquire(early=True)
+    assert second > fake.now - 1e-9 > 105.0  # after the 429 the request waited for its slot
     fake.now += 0.5  # sent within the last second: not idle, no burst
-    assert pacer.acquire() >= second + 1 / pacer.rate - 1e-9
+    assert pacer.acquire(early=True) >= second + 1 / pacer.rate - 1e-9
 
 
-def test_rate_limits_pacers_burst_by_default() -> None:
+def test_listings_and_user_lookups_go_early_and_creates_keep_the_pace(
+    three_hosts: Sandbox,
+) -> None:
     fake = FakeTime()
-    limits = RateLimits({"LIGHT": 10.0}, clock=fake.clock, sleep=fake.sleep)
-    assert [limits.pacer("LIGHT").acquire() for _ in range(3)] == [100.0] * 3
-    quiet = RateLimits({"LIGHT": 10.0}, clock=fake.clock, sleep=fake.sleep, burst=False)
-    assert len(set(quiet.pacer("LIGHT").acquire() for _ in range(3))) == 3
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        fake.sleep(seconds)
+
+    limits = RateLimits({"LIGHT": 10.0, "MEDIUM": 10.0}, clock=fake.clock, sleep=sleep)
+    with quick_client(zoom_settings(three_hosts), limits=limits) as client:
+        for host in HOSTS:
+            client.listing(host)
+        fake.now += 5  # LIGHT idle too
+        for host in HOSTS:
+            client.get_user(host)
+        assert slept == []  # each went at once, in its own slot
+        fake.now += 5
+        for n in range(3):
+            body = {"topic": f"T{n}", "type": 2, "start_time": "2027-05-03T00:00:00Z"}
+            client.create_meeting(HOSTS[0], body)
+        assert len(slept) == 2  # the second and third create waited for their slots
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     rate=st.integers(min_value=1, max_value=100),
-    gaps=st.lists(st.sampled_from([0.0, 0.0, 0.0, 0.01, 0.3, 1.0, 2.5]), min_size=2, max_size=300),
+    calls=st.lists(
+        st.tuples(st.sampled_from([0.0, 0.0, 0.0, 0.01, 0.3, 1.0, 2.5]), st.booleans()),
+        min_size=2,
+        max_size=300,
+    ),
 )
-def test_a_bursting_pacer_never_puts_more_than_the_limit_in_any_second(
-    rate: int, gaps: list[float]
+def test_early_requests_never_put_more_than_the_limit_in_any_second(
+    rate: int, calls: list[tuple[float, bool]]
 ) -> None:
     fake = FakeTime()
-    pacer = Pacer(rate, clock=fake.clock, sleep=fake.sleep, burst=True)
+    pacer = Pacer(rate, clock=fake.clock, sleep=fake.sleep)
     times = []
-    for gap in gaps:
+    for gap, early in calls:
         fake.now += gap  # callers arrive now and then, some after a quiet while
-        times.append(pacer.acquire())
+        times.append(pacer.acquire(early=early))
     for i, start in enumerate(times):
         assert sum(1 for t in times[i:] if t < start + 1.0) <= rate
 

@@ -486,7 +486,8 @@ def sync(
                 "fix them and sync again to delete the meetings of removed rows."
             )
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
-        claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
+        entries = journal.entries()  # read again only once settling doubts has changed it
+        claimed = {e.meeting_id for e in entries.values() if e.meeting_id is not None}
         with contextlib.ExitStack() as stack:
             run: Run | None = None
             view: ZoomView | None = None
@@ -497,12 +498,13 @@ def sync(
                     )
                 )
                 # Settled first, by what was sent, before the sheet is compared (doubts.py).
-                if in_doubt(journal.entries()):
+                if in_doubt(entries):
                     settle_doubts(run.client, journal, claimed)
-                view = look_at_zoom(run, journal.entries(), workers)
+                    entries = journal.entries()
+                view = look_at_zoom(run, entries, workers)
             plan = plan_sync(
                 loaded,
-                journal.entries(),
+                entries,
                 delete_missing=delete_missing,
                 now=now(),
                 zoom=view,

@@ -535,6 +535,8 @@ def _raw_fields(raw: str, delimiter: str) -> list[str]:
 
 def _cut(raw: str, delimiter: str) -> tuple[list[str], bool]:
     """The record's raw cells, and whether its text ends inside an open quote."""
+    if '"' not in raw:  # nothing quoted: the cells are the text between delimiters
+        return raw.split(delimiter), False
     fields: list[str] = []
     start = 0
     state = "start"  # start | plain | quoted | quote-in-quoted

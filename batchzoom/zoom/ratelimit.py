@@ -8,10 +8,11 @@ arrives (another app on the same account is using the quota) it slows down, and
 while 429s keep coming it keeps slowing, so the run settles at what the account
 has left (benchmarks/bench_hostile.py measures it).
 
-A pacer that has sent nothing for a second lets the requests of its next second go at
-once, each in the slot the even spacing gives it (``burst``): the one-second windows hold
-no more than before, but a few requests that hold up the rest of a run (one listing per
-host before anything is created or updated) are answered together instead of one by one.
+A request the rest of a run waits for (one listing per host before anything is created
+or updated, a host's lookup) may go ahead of its turn when its pacer has been idle for a
+second (``acquire(early=True)``): it still takes the slot the even spacing gives it, so
+the one-second windows hold no more than before, but the few such requests are answered
+together instead of one by one while the creates and updates keep their even pace.
 """
 
 from __future__ import annotations
@@ -52,11 +53,11 @@ class Pacer:
     Thread-safe: ``acquire`` takes the next free moment under a lock and sleeps
     outside it, so workers do not hold each other up.
 
-    With ``burst``, a pacer idle for a second (no request's slot in it) starts a burst:
-    until its slots reach a second past the burst's start, each request takes the next slot
-    as usual but goes at once instead of waiting for it. Every request still has a slot of
-    its own, no earlier than when it goes, spaced ``1 / rate`` apart, so no one-second
-    window holds more than the even pace puts in it. A 429 ends the burst.
+    A pacer idle for a second (no request's slot in it) starts a burst: until its slots
+    reach a second past the burst's start, an ``early`` request takes the next slot as usual
+    but goes at once instead of waiting for it. Every request still has a slot of its own,
+    no earlier than when it goes, spaced ``1 / rate`` apart, so no one-second window holds
+    more than the even pace puts in it. A 429 ends the burst.
     """
 
     def __init__(
@@ -65,7 +66,6 @@ class Pacer:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        burst: bool = False,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
@@ -75,7 +75,6 @@ class Pacer:
         self._slowed_at: float | None = None  # the last slowdown
         self._refused_at: float | None = None  # the last 429
         self._recovered_at: float | None = None  # the last recovery step
-        self._burst = burst
         self._burst_from: float | None = None  # the start of the current burst
         self._slot: float | None = None  # the last request's slot (never before it went)
         self._lock = threading.Lock()
@@ -88,8 +87,10 @@ class Pacer:
         """Current pace in requests per second."""
         return self._rate
 
-    def acquire(self) -> float:
+    def acquire(self, *, early: bool = False) -> float:
         """Block until this caller may send its request; returns the time it may send.
+
+        ``early``: others wait for this request, so it goes at once during a burst.
 
         Nothing is reserved ahead: a waiting caller checks again when its turn may have
         come, so a change of pace (a slowdown, a recovery) applies to every waiting
@@ -100,17 +101,15 @@ class Pacer:
                 now = self._clock()
                 self._recover(now)
                 wait = self._next - now
-                early = self._bursting(now)
-                if wait <= 1e-9 or early:
+                ahead = self._bursting(now) and early
+                if wait <= 1e-9 or ahead:
                     self._slot = max(now, self._next)
                     self._next = self._slot + 1.0 / self._rate
                     return now
             self._sleep(wait)
 
     def _bursting(self, now: float) -> bool:
-        """Whether a request may go now, ahead of its slot (caller holds the lock)."""
-        if not self._burst:
-            return False
+        """Whether an early request may go now, ahead of its slot (caller holds the lock)."""
         if self._slot is None or now - self._slot >= WINDOW:  # a second without a request
             self._burst_from = now
         return self._burst_from is not None and self._next < self._burst_from + WINDOW
@@ -153,13 +152,11 @@ class Pacer:
 
 @dataclass
 class RateLimits:
-    """One pacer per rate-limit category, sized from a plan or a fixed rate; each starts
-    its idle seconds with a burst (``Pacer``) unless ``burst`` is off."""
+    """One pacer per rate-limit category, sized from a plan or a fixed rate."""
 
     limits: Mapping[str, float]
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
-    burst: bool = True
     _pacers: dict[str, Pacer] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -175,9 +172,7 @@ class RateLimits:
         with self._lock:
             if category not in self._pacers:
                 rate = self.limits.get(category, min(self.limits.values()))
-                self._pacers[category] = Pacer(
-                    rate, clock=self.clock, sleep=self.sleep, burst=self.burst
-                )
+                self._pacers[category] = Pacer(rate, clock=self.clock, sleep=self.sleep)
             return self._pacers[category]
 
     def slowdowns(self) -> int:
