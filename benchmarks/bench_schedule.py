@@ -32,8 +32,10 @@ RATE`` creates every row; then, a UTC day later on the sandbox's clock, every to
 changed and ``batchzoom sync ROSTER --yes --rate RATE`` updates every meeting. Each prints
 rows/s and its ratio to the limit (rows / seconds / rate; target >= 0.93), its phases as the
 sandbox's counters saw them (process start to first request, to first create/update, the
-creates/updates, the last of them to exit) and the requests by endpoint (``user``: host
-checks, with ``--check-hosts``; ``meetings``: listings). The fixed costs measured apart:
+creates/updates, the last of them to exit), the 429s the sandbox answered and the requests
+by endpoint (``user``: host checks, with ``--check-hosts``; ``meetings``: listings). Every
+process runs batchzoom byte-compiled, as an installed package is (a cache in the temporary
+folder, whatever ``PYTHONDONTWRITEBYTECODE`` says). The fixed costs measured apart:
 start-up (``python -c pass``, ``python -m batchzoom --version`` and the imports of a run, each
 a whole process), reading and validation (``planning.load`` in-process) and the write-back
 (``write_sheet`` timed inside the in-process runs above). ``--whole-only`` runs just this.

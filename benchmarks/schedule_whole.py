@@ -95,6 +95,7 @@ class Phases:
     writing: float | None  # first to last create / update request
     after_last_write: float | None  # last create / update request to exit
     requests: dict[str, int]
+    refused: int = 0  # 429s the sandbox answered
     output: str = ""
 
     @property
@@ -167,8 +168,12 @@ def run_cli(
         watch.first.get(endpoint),
         watch.last.get(endpoint),
     )
-    committed = sb.counters().get(endpoint, {}).get("committed", 0)
+    after = sb.counters()
+    committed = after.get(endpoint, {}).get("committed", 0)
     committed -= watch.before.get(endpoint, {}).get("committed", 0)
+    refused = sum(sum(e.get("rate_limited", {}).values()) for e in after.values()) - sum(
+        sum(e.get("rate_limited", {}).values()) for e in watch.before.values()
+    )
     return Phases(
         command=args[0],
         rows=rows,
@@ -180,6 +185,7 @@ def run_cli(
         writing=None if first is None or last is None else last - first,
         after_last_write=None if last is None else ended - last,
         requests=watch.requests(),
+        refused=refused,
         output=log.read_text(encoding="utf-8"),
     )
 
@@ -275,7 +281,7 @@ def report(results: list[Phases], costs: FixedCosts, rate: float, *, target: flo
     """Lines for the whole-run table and the fixed costs; the last says whether it met."""
     head = (
         f"{'command':<10}{'rows':>6}{'done':>6}{'seconds':>9}{'rows/s':>8}{'/limit':>8}"
-        f"{'to 1st req':>12}{'to 1st write':>14}{'writes':>8}{'after last':>12}  requests"
+        f"{'to 1st req':>12}{'to 1st write':>14}{'writes':>8}{'after last':>12}{'429s':>6}  requests"
     )
     lines = [head, "-" * len(head)]
     for r in results:
@@ -284,7 +290,7 @@ def report(results: list[Phases], costs: FixedCosts, rate: float, *, target: flo
             f"{r.command:<10}{r.rows:>6}{r.done:>6}{r.seconds:>9.2f}{r.rate:>8.2f}"
             f"{r.rate / rate:>8.3f}{seconds(r.to_first_request):>12}"
             f"{seconds(r.to_first_write):>14}{seconds(r.writing):>8}"
-            f"{seconds(r.after_last_write):>12}  {counted}"
+            f"{seconds(r.after_last_write):>12}{r.refused:>6}  {counted}"
         )
     for r in results:
         if r.code != 0 or r.done != r.rows:
