@@ -35,12 +35,13 @@ from batchzoom.engine.run import (
     Run,
     create_all,
     from_entry,
+    looking,
     row_info,
     settle_all,
     zoom_run,
 )
 from batchzoom.engine.settings import Settings
-from batchzoom.files.results import Loaded, ProgressCallback, invalid_outcomes
+from batchzoom.files.results import Loaded, ProgressCallback, cancelled_outcomes, invalid_outcomes
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, row_key, row_outcome
 from batchzoom.model.problems import Problem
@@ -175,7 +176,7 @@ def schedule(
     ) as journal:
         entries = journal.entries() if journal else {}
         settled, doubtful, new, unverified = _classify(validation.sessions, entries, now())
-        outcomes = invalid | settled
+        outcomes = invalid | cancelled_outcomes(validation) | settled
         # Rows a daily limit deferred go again: one probe create per host (zoom/probes.py).
         deferred = [(s, row_key(s)) for s in validation.sessions
                     if s.row in settled and settled[s.row].status == "deferred"]  # fmt: skip
@@ -206,8 +207,10 @@ def schedule(
         with stopped, zoom_run(options, journal, claimed, report, workers=workers,
                                transport=transport, probes=probes) as run:  # fmt: skip
             doubtful += verify_sheet_ids(run, unverified, outcomes)
+            looking(progress, doubtful)
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
-            create_all(run, new, outcomes, workers, progress)
+            done_before = sum(1 for s in validation.sessions if s.row in outcomes)
+            create_all(run, new, outcomes, workers, progress, earlier=done_before)
             if loaded.attendees is not None and run.fatal is None:
                 report.registered = register_run(run.client, journal, loaded, outcomes)
         write_sheet(report, loaded, outcomes, journal, options)

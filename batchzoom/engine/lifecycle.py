@@ -38,7 +38,10 @@ from batchzoom.model.columns import result_columns
 from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import Session
 
-NO_ACCOUNT = "-"  # the journal's account of a dry run that knows none
+NO_ACCOUNT = "-"
+REACHED_SHEET = frozenset(
+    {"created", "updated"}
+)  # outcomes whose news the sheet now shows  # the journal's account of a dry run that knows none
 
 
 @dataclass(frozen=True)
@@ -118,17 +121,35 @@ def locked_journal(
     with holding_lock(paths, options, create=create) as held:
         if held:
             remove_stale_temporaries(source)  # left by a run that was killed while writing
-        if not create and not paths.journal.exists():
+        existed = paths.journal.exists()
+        if not create and not existed:
             yield None
             return
-        with Journal(
-            paths.journal, account=account, now=options.now, read_only=not create
-        ) as journal:
-            rows = {row_key(s): s.meeting_id for s in sessions}
-            note = journal.check_roster(source.path, record=create, sheet=source.sheet, rows=rows)
-            if note is not None and notes is not None:
-                notes.append(note)
-            yield journal
+        left_empty = False
+        try:
+            with Journal(
+                paths.journal, account=account, now=options.now, read_only=not create
+            ) as journal:
+                try:
+                    rows = {row_key(s): s.meeting_id for s in sessions}
+                    note = journal.check_roster(
+                        source.path, record=create, sheet=source.sheet, rows=rows
+                    )
+                    if note is not None and notes is not None:
+                        notes.append(note)
+                    yield journal
+                finally:
+                    left_empty = create and not existed and journal.holds_nothing()
+        finally:
+            if left_empty:  # a run that recorded nothing (refused credentials) leaves no journal
+                remove_journal(paths.journal)
+
+
+def remove_journal(path: Path) -> None:
+    """Delete a journal this run made and left empty, with SQLite's side files."""
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            part.unlink()
 
 
 INTERRUPTED = N_("The run was interrupted; run the same command again to continue.")
@@ -200,8 +221,10 @@ def write_sheet(
     if journal is not None and not options.dry_run:
         if report.output is not None and report.output.roster_sha256 is not None:
             journal.record_roster_written(report.output.roster_sha256)
+        # A row created or updated now has its link and details in this sheet: the next
+        # ``schedule`` calls it ``existing``.
         journal.mark_reported(
-            [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
+            [o.row_key for o in report.outcomes if o.status in REACHED_SHEET and o.row_key]
         )
     return report
 

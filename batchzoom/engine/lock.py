@@ -7,6 +7,7 @@ Windows): the operating system releases it when the process ends in any way,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -50,10 +51,35 @@ class RunLock:
         self._fd: int | None = None
 
     def __enter__(self) -> RunLock:
+        deadline = time.monotonic() + self.wait
+        while True:
+            fd = self._open()
+            while not _try_lock(fd):
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    hint = "" if self.wait else ", or pass --wait SECONDS to wait for it"
+                    raise LockedError(
+                        f"Another batchzoom run is already working on {self.what}; try again "
+                        f"when it finishes{hint}."
+                    )
+                time.sleep(POLL)
+            if self._still_at_path(fd):
+                break
+            # The run that held it removed the file as it finished: lock the one there now.
+            os.close(fd)
+        try:  # the PID is for people looking; on a full disk the lock holds without it
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass
+        self._fd = fd
+        return self
+
+    def _open(self) -> int:
         try:
             # O_NOFOLLOW: a symbolic link planted as the lock file is refused, never written through.
             flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(self.path, flags, 0o600)
+            return os.open(self.path, flags, 0o600)
         except OSError as error:
             if self.path.is_symlink():
                 raise OutputError(
@@ -64,23 +90,15 @@ class RunLock:
                 f"Cannot create the lock file {self.path} ({error.strerror}); choose a writable "
                 "place with --state."
             ) from None
-        deadline = time.monotonic() + self.wait
-        while not _try_lock(fd):
-            if time.monotonic() >= deadline:
-                os.close(fd)
-                hint = "" if self.wait else ", or pass --wait SECONDS to wait for it"
-                raise LockedError(
-                    f"Another batchzoom run is already working on {self.what}; try again when it "
-                    f"finishes{hint}."
-                )
-            time.sleep(POLL)
-        try:  # the PID is for people looking; on a full disk the lock holds without it
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
-        except OSError:
-            pass
-        self._fd = fd
-        return self
+
+    def _still_at_path(self, fd: int) -> bool:
+        """Whether the locked file is still the one at ``path`` (not removed meanwhile)."""
+        try:
+            there = os.stat(self.path, follow_symlinks=False)
+        except FileNotFoundError:
+            return False
+        held = os.fstat(fd)
+        return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
 
     def __exit__(
         self,
@@ -88,6 +106,20 @@ class RunLock:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing the descriptor releases the lock
-            self._fd = None
+        """Release the lock and remove its file: a finished run leaves no lock file behind.
+
+        On Unix the file is removed while still locked, so a run waiting on it finds it gone
+        and locks the new one (``_still_at_path``); Windows refuses to remove a file another
+        run holds open, so there it is removed after closing, when no one else has it open.
+        """
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        os.close(fd)  # closing the descriptor releases the lock

@@ -23,13 +23,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
-from batchzoom.core.i18n import _
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.doubts import in_doubt, settle_doubts
 from batchzoom.engine.journal import Entry, Journal
@@ -38,9 +36,17 @@ from batchzoom.engine.looking import ZoomView, look_at_zoom
 from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_all, zoom_run
 from batchzoom.engine.settings import Settings
-from batchzoom.files.results import Loaded, ProgressCallback, RunReport, invalid_outcomes
+from batchzoom.engine.sync_plan import Step, SyncPlan, diff, plan_sync
+from batchzoom.files.results import (
+    Loaded,
+    Progress,
+    ProgressCallback,
+    RunReport,
+    cancelled_outcomes,
+    invalid_outcomes,
+)
 from batchzoom.files.writeback import check_target
-from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
+from batchzoom.model.outcomes import RowOutcome, row_outcome
 from batchzoom.model.rows import Session
 from batchzoom.zoom import (
     DailyLimitError,
@@ -49,153 +55,6 @@ from batchzoom.zoom import (
     default_concurrency,
 )
 from batchzoom.zoom.meetings import CLEARED, RECURRING, body_shown, cleared, create_body
-
-Action = Literal["create", "update", "restore", "recreate", "re-create", "cancel", "delete"]
-
-
-@dataclass(frozen=True)
-class Step:
-    """One change to make on Zoom."""
-
-    action: Action
-    key: str
-    session: Session | None  # None for a row gone from the sheet
-    entry: Entry | None
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (old, new)
-    on_zoom: tuple[str, ...] = ()  # fields changed on Zoom that --force puts back
-
-    @property
-    def row(self) -> int | None:
-        return self.session.row if self.session else self.entry.excel_row if self.entry else None
-
-    def describe(self) -> str:
-        """What changes, in a few words, for the plan table."""
-        if self.action == "create":
-            return "new meeting"
-        if self.action == "recreate":
-            old, new = self.changes["host"]
-            return f"host {old} -> {new}: new meeting, then the old one deleted"
-        if self.action == "re-create":
-            assert self.entry is not None
-            return _("meeting {id} was deleted on Zoom: a new meeting (new link)").format(
-                id=self.entry.meeting_id
-            )
-        if self.action == "update" and self.on_zoom:
-            return _("put back the sheet's {fields}, changed on Zoom").format(
-                fields=", ".join(self.on_zoom)
-            )
-        if self.action == "restore":
-            return "keep the meeting: its row is no longer cancelled"
-        if self.action in {"cancel", "delete"}:
-            assert self.entry is not None
-            why = "marked cancelled" if self.action == "cancel" else "row gone from the sheet"
-            ids = [i for i in (self.entry.meeting_id, self.entry.old_meeting_id) if i is not None]
-            return f"delete meeting {' and '.join(map(str, ids))} ({why})"
-        return "; ".join(
-            f"{name}: {_short(old)} -> {_short(new)}" for name, (old, new) in self.changes.items()
-        )
-
-
-def _short(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-@dataclass
-class SyncPlan:
-    steps: list[Step]
-    unchanged: list[tuple[Session, Entry]]
-    settled: dict[int, RowOutcome]  # rows with nothing to do now (deferred, cancelled...)
-
-    @property
-    def deletions(self) -> list[Step]:
-        return [step for step in self.steps if step.action in {"cancel", "delete"}]
-
-    @property
-    def changes(self) -> list[Step]:
-        return [step for step in self.steps if step.action not in {"cancel", "delete"}]
-
-
-def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """The fields of a meeting body that differ (missing counts as empty)."""
-    names = sorted(set(old) | set(new))
-    return {
-        name: (old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)
-    }
-
-
-def plan_sync(
-    loaded: Loaded,
-    entries: dict[str, Entry],
-    *,
-    delete_missing: bool,
-    now: datetime,
-    zoom: ZoomView | None = None,
-    force: bool = False,
-) -> SyncPlan:
-    """Compare each valid row with the journal, and with Zoom when ``zoom`` is known
-    (a meeting deleted there is re-created; with ``force`` one changed there is put
-    back), and list what to do."""
-    steps: list[Step] = []
-    unchanged: list[tuple[Session, Entry]] = []
-    settled: dict[int, RowOutcome] = {}
-    keys = set()
-    for session in loaded.validation.sessions:
-        key = row_key(session)
-        keys.add(key)
-        entry = entries.get(key)
-        live = (
-            entry is not None
-            and entry.state in {"created", "deleting"}
-            and entry.meeting_id is not None
-        )
-        if session.cancelled:
-            if live or (entry is not None and entry.old_meeting_id is not None):
-                steps.append(Step("cancel", key, session, entry))
-            else:
-                settled[session.row] = row_outcome(session, "cancelled")
-        elif entry is not None and entry.deferred_until_after(now):
-            settled[session.row] = from_entry(session, entry, "deferred")
-        elif not live or entry is None:
-            steps.append(Step("create", key, session, entry))
-        elif entry.state == "deleting":  # cancelled, then restored before the delete finished
-            steps.append(Step("restore", key, session, entry))
-        elif entry.host.lower() != session.host.lower():
-            steps.append(
-                Step("recreate", key, session, entry, {"host": (entry.host, session.host)})
-            )
-        else:
-            step = _step_for_live_row(key, session, entry, zoom, force=force)
-            if step is None:
-                unchanged.append((session, entry))
-            else:
-                steps.append(step)
-    if delete_missing:
-        for key, entry in entries.items():
-            if (
-                key not in keys and entry.old_meeting_id is not None and entry.meeting_id is None
-            ) or (
-                key not in keys
-                and entry.state in {"created", "deleting"}
-                and entry.meeting_id is not None
-            ):
-                steps.append(Step("delete", key, None, entry))
-    return SyncPlan(steps, unchanged, settled)
-
-
-def _step_for_live_row(
-    key: str, session: Session, entry: Entry, zoom: ZoomView | None, *, force: bool
-) -> Step | None:
-    """What a row with a live meeting under its host needs (None: nothing)."""
-    changes = diff(entry.pending or entry.body or {}, create_body(session))
-    shown = zoom.shown(entry) if zoom is not None else ()
-    if shown is None:  # deleted on Zoom: a new meeting for the row
-        return Step("re-create", key, session, entry)
-    if entry.pending is not None or changes or entry.old_meeting_id is not None:
-        return Step("update", key, session, entry, changes)
-    if force and shown:
-        return Step("update", key, session, entry, on_zoom=shown)
-    return None
 
 
 @dataclass
@@ -501,6 +360,7 @@ def sync(
                 if in_doubt(entries):
                     settle_doubts(run.client, journal, claimed)
                     entries = journal.entries()
+                _looking(progress, entries)
                 view = look_at_zoom(run, entries, workers)
             plan = plan_sync(
                 loaded,
@@ -511,7 +371,7 @@ def sync(
                 force=options.force,
             )
             report.plan = plan
-            outcomes = invalid | plan.settled
+            outcomes = invalid | cancelled_outcomes(validation) | plan.settled
             for session, entry in plan.unchanged:
                 outcomes[session.row] = from_entry(session, entry, "unchanged")
             if options.dry_run or (plan.steps and not confirm(plan)):
@@ -534,6 +394,14 @@ def sync(
         if run.fatal is not None:
             raise run.fatal
         return report
+
+
+def _looking(progress: ProgressCallback | None, entries: dict[str, Entry]) -> None:
+    """Tell ``progress`` that the run lists the meetings of the journal's hosts first."""
+    live = [entry for entry in entries.values() if entry.meeting_id is not None]
+    hosts = {entry.host.lower() for entry in live}
+    if progress is not None and hosts:
+        progress(Progress(len(live), 0, 0, 0, 0, stage="looking", hosts=len(hosts)))
 
 
 def _apply(

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from batchzoom.core.errors import OutputError
-from batchzoom.engine.journal.schema import open_journal, unwritable
+from batchzoom.engine.journal.schema import close_journal, open_journal, unwritable
 
 # intent     an addition was sent (or is about to be); its answer is not recorded yet
 # added      Zoom has the registrant (``registrant_id``, ``join_url``)
@@ -97,7 +97,7 @@ class RegistrantJournal:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            close_journal(self._db)
 
     def __enter__(self) -> RegistrantJournal:
         return self

@@ -154,6 +154,16 @@ def open_journal(path: Path) -> sqlite3.Connection:
     return db
 
 
+def close_journal(db: sqlite3.Connection) -> None:
+    """Close a journal opened by ``open_journal``. The last connection to close turns WAL
+    off, so that the file stands alone between runs (no ``-wal``/``-shm`` files beside it,
+    none made by a later read-only look); one that is not the last leaves it on."""
+    with suppress(sqlite3.Error):
+        db.execute("PRAGMA busy_timeout=0")  # never wait: another connection keeps WAL on
+        db.execute("PRAGMA journal_mode=DELETE")
+    db.close()
+
+
 class DamagedEntryError(ValueError):
     """A journal row whose values cannot be read; its message names the value."""
 

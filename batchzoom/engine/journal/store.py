@@ -17,6 +17,7 @@ from batchzoom.engine.journal.schema import (
     Entry,
     RowInfo,
     State,
+    close_journal,
     entry_from_row,
     open_journal,
     open_read_only,
@@ -42,6 +43,7 @@ class Journal:
     ) -> None:
         self.path = path
         self.account = account
+        self.read_only = read_only
         self.now = now  # the run's clock: stamps every change and names the quota's UTC day
         self._lock = threading.Lock()
         try:
@@ -63,7 +65,10 @@ class Journal:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self.read_only:
+                self._db.close()
+            else:
+                close_journal(self._db)
 
     def __enter__(self) -> Journal:
         return self
@@ -411,6 +416,22 @@ class Journal:
         with self._lock:
             row = self._db.execute("SELECT value FROM meta WHERE key = 'in_place'").fetchone()
         return None if row is None else str(row["value"])
+
+    def holds_nothing(self) -> bool:
+        """Whether the journal records nothing a later run needs: no row, no quota used, no
+        registrant and no in-place write (so a run that sent nothing may leave no journal)."""
+        with self._lock:
+            tables = {
+                str(row[0])
+                for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            for table in ("entries", "quota", "registrants", "registrant_quota"):
+                if (
+                    table in tables
+                    and self._db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+                ):
+                    return False
+            return self._db.execute("SELECT 1 FROM meta WHERE key = 'in_place'").fetchone() is None
 
     def record_roster_written(self, sha256: str) -> None:
         """Remember the roster's content after an in-place write (see ``roster_written``)."""
