@@ -27,11 +27,12 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, Literal, Protocol
 
 from batchzoom.core.errors import UnprovenListingError
+from batchzoom.core.i18n import _
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
 from batchzoom.files.attendee_results import AttendeeResult
 from batchzoom.model.attendees import Attendee
 from batchzoom.model.rows import MEETING, Session
-from batchzoom.zoom import DailyLimitError, InDoubtError, ZoomRequestError
+from batchzoom.zoom import DailyLimitError, InDoubtError, RegistrantLimitError, ZoomRequestError
 
 BATCH_MAX = 30  # registrants per batch call (Meetings.json ``addBatchRegistrants``)
 ADDS_PER_DAY = 3  # additions per registrant and meeting a day, reset at 00:00 UTC
@@ -56,7 +57,7 @@ class Registrar(Protocol):
     def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> Answer: ...
 
     def batch_registrants(
-        self, meeting_id: int, registrants: Sequence[Mapping[str, Any]]
+        self, meeting_id: int, registrants: Sequence[Mapping[str, Any]], *, auto_approve: bool
     ) -> Sequence[Answer]: ...
 
     def list_registrants(self, meeting_id: int) -> Sequence[Answer]: ...
@@ -73,6 +74,7 @@ class Target:
     session: str  # roster id
     meeting_id: int
     batch: bool  # a scheduled one-off meeting (type 2)
+    approve: bool = True  # Zoom approves registrants automatically (``approval_type`` 0)
 
 
 @dataclass
@@ -133,12 +135,18 @@ def register_all(
         if people:
             meetings.append(_plan(zoom, journal, target, people, now, result))
     lock = threading.Lock()
+    held = _Held()
 
     def send(calls: list[tuple[Target, list[Attendee]]]) -> None:
         done = Registered()
         try:
             for target, group in calls:  # one meeting's calls in sheet order
-                _send(zoom, journal, target, group, done)
+                resume_at = held.until(target.batch)
+                if resume_at is not None:  # the account's daily limit for these calls: wait
+                    for person in group:
+                        _defer(journal, target, person, resume_at, done, account=True)
+                    continue
+                _send(zoom, journal, target, group, done, held)
         finally:
             with lock:
                 result.merge(done)
@@ -160,6 +168,8 @@ def _plan(
     known = journal.of(target.meeting_id)
     if any(record.state == "intent" for record in known.values()):
         known = _settle(zoom, journal, target, known)
+    if any(_awaiting(record) for record in known.values()):
+        known = _approved_links(zoom, journal, target, known)
     todo: list[Attendee] = []
     back: list[tuple[Attendee, Registrant]] = []
     for person in people:
@@ -214,6 +224,29 @@ def _settle(
     return settled
 
 
+def _awaiting(record: Registrant) -> bool:
+    """Registered, but awaiting the host's approval: Zoom gives no link until then."""
+    return record.state == "added" and not record.join_url
+
+
+def _approved_links(
+    zoom: Registrar,
+    journal: RegistrantJournal,
+    target: Target,
+    known: Mapping[str, Registrant],
+) -> dict[str, Registrant]:
+    """The links of registrants the host has approved since they were added (a meeting
+    with manual approval), read from Zoom's list of the meeting's approved registrants."""
+    listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
+    found = dict(known)
+    for email, record in known.items():
+        approved = listed.get(email)
+        if _awaiting(record) and approved is not None and approved.join_url:
+            found[email] = replace(record, join_url=approved.join_url)
+            journal.record(found[email])
+    return found
+
+
 def _approve(
     zoom: Registrar,
     journal: RegistrantJournal,
@@ -260,17 +293,39 @@ def _approve(
     return missing
 
 
+class _Held:
+    """The calls Zoom's account-wide daily limit stopped, until when: one refusal of the batch
+    endpoint (or of the one-by-one one) holds back every later call of that kind this run,
+    instead of each being sent to be refused again."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until: dict[bool, datetime] = {}
+
+    def until(self, batch: bool) -> datetime | None:
+        with self._lock:
+            return self._until.get(batch)
+
+    def hold(self, batch: bool, resume_at: datetime) -> None:
+        with self._lock:
+            self._until[batch] = resume_at
+
+
 def _send(
     zoom: Registrar,
     journal: RegistrantJournal,
     target: Target,
     people: Sequence[Attendee],
     result: Registered,
+    held: _Held | None = None,
 ) -> None:
     journal.intend(target.meeting_id, [(p.email, p.session, p.row) for p in people])
     try:
         if target.batch:
-            answers = list(zoom.batch_registrants(target.meeting_id, [p.body() for p in people]))
+            bodies = [p.body() for p in people]
+            answers = list(
+                zoom.batch_registrants(target.meeting_id, bodies, auto_approve=target.approve)
+            )
         else:
             answers = [zoom.add_registrant(target.meeting_id, people[0].body())]
     except InDoubtError:
@@ -278,8 +333,11 @@ def _send(
         result.records += [_record(target, person, "intent", error=_IN_DOUBT) for person in people]
         return
     except DailyLimitError as error:
+        account = not isinstance(error, RegistrantLimitError)
+        if account and held is not None:
+            held.hold(target.batch, error.resume_at)
         for person in people:
-            _defer(journal, target, person, error.resume_at, result)
+            _defer(journal, target, person, error.resume_at, result, account=account)
         return
     except ZoomRequestError as error:
         for person in people:
@@ -313,14 +371,28 @@ def _defer(
     person: Attendee,
     resume_at: datetime,
     result: Registered,
+    *,
+    account: bool = False,
 ) -> None:
+    """Leave one person for a later run: their own daily limit (3 additions), or with
+    ``account`` the account's daily limit of these calls."""
+    if account:
+        why = _(
+            "Zoom's daily limit of this account's registration requests was reached; the next "
+            "run after {until} UTC registers them."
+        )
+    else:
+        why = _(
+            "Zoom's daily limit of {count} additions for this person was reached; the next run "
+            "after {until} UTC registers them."
+        )
+    until = f"{resume_at:%Y-%m-%d %H:%M}"
     record = _record(
         target,
         person,
         "deferred",
         resume_at=resume_at,
-        error=f"Zoom's daily limit of {ADDS_PER_DAY} additions for this person was reached; "
-        f"the next run after {resume_at:%Y-%m-%d %H:%M} UTC registers them.",
+        error=why.format(count=ADDS_PER_DAY, until=until),
     )
     journal.record(record)
     result.deferred += 1
@@ -349,7 +421,8 @@ def targets_of(sessions: Sequence[Session], meeting_ids: Mapping[int, int | None
         meeting_id = meeting_ids.get(session.row)
         if session.registration and session.key is not None and meeting_id is not None:
             batch = session.recurrence is None and session.kind == MEETING
-            targets.append(Target(session.key, meeting_id, batch))
+            approve = session.settings.get("approval_type", 0) == 0
+            targets.append(Target(session.key, meeting_id, batch, approve))
     return targets
 
 
@@ -362,7 +435,7 @@ def results_of(registered: Registered) -> list[AttendeeResult]:
         AttendeeResult(
             row=record.excel_row or 0,
             session=record.session,
-            status=_STATUS.get(record.state, record.state),
+            status="pending" if _awaiting(record) else _STATUS.get(record.state, record.state),
             registrant_id=record.registrant_id,
             join_url=record.join_url,
             error=record.error,
