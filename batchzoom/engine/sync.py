@@ -357,12 +357,7 @@ def sync(
                         options, journal, claimed, report, workers=workers, transport=transport
                     )
                 )
-                # Settled first, by what was sent, before the sheet is compared (doubts.py).
-                if in_doubt(entries):
-                    settle_doubts(run.client, journal, claimed)
-                    entries = journal.entries()
-                _looking(progress, entries)
-                view = look_at_zoom(run, entries, workers)
+                entries, view = _zoom_view(run, journal, entries, claimed, workers, progress)
             plan = plan_sync(
                 loaded,
                 entries,
@@ -396,6 +391,23 @@ def sync(
         if run.fatal is not None:
             raise run.fatal
         return report
+
+
+def _zoom_view(
+    run: Run,
+    journal: Journal,
+    entries: dict[str, Entry],
+    claimed: set[int],
+    workers: int,
+    progress: ProgressCallback | None,
+) -> tuple[dict[str, Entry], ZoomView]:
+    """The journal's entries with its doubts settled first, by what was sent, before the sheet
+    is compared (doubts.py), and Zoom's meetings as one listing per host shows them."""
+    if in_doubt(entries):
+        settle_doubts(run.client, journal, claimed)
+        entries = journal.entries()
+    _looking(progress, entries)
+    return entries, look_at_zoom(run, entries, workers)
 
 
 def _looking(progress: ProgressCallback | None, entries: dict[str, Entry]) -> None:
