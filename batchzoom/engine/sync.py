@@ -38,6 +38,7 @@ from batchzoom.engine.looking import ZoomView, look_at_zoom
 from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_all, zoom_run
 from batchzoom.engine.settings import Settings
+from batchzoom.engine.step_words import describe
 from batchzoom.files.results import (
     Loaded,
     ProgressCallback,
@@ -76,47 +77,7 @@ class Step:
 
     def describe(self) -> str:
         """What changes, in a few words, for the plan table."""
-        if self.action == "create":
-            return _("new meeting")
-        if self.action == "recreate":
-            old, new = self.changes["host"]
-            return _("host {old} -> {new}: new meeting, then the old one deleted").format(
-                old=old, new=new
-            )
-        if self.action == "re-create":
-            assert self.entry is not None
-            return _("meeting {id} was deleted on Zoom: a new meeting (new link)").format(
-                id=self.entry.meeting_id
-            )
-        if self.action == "update" and self.on_zoom:
-            return _("put back the sheet's {fields}, changed on Zoom").format(
-                fields=", ".join(self.on_zoom)
-            )
-        if self.action == "restore":
-            return _("keep the meeting: its row is no longer cancelled")
-        if self.action in {"cancel", "delete"}:
-            assert self.entry is not None
-            ids = [i for i in (self.entry.meeting_id, self.entry.old_meeting_id) if i is not None]
-            return _delete_words()[self.action, len(ids) > 1].format(
-                id=" ".join(map(str, ids[:1])), old=" ".join(map(str, ids[1:]))
-            )
-        return "; ".join(
-            f"{name}: {_short(old)} -> {_short(new)}" for name, (old, new) in self.changes.items()
-        )
-
-
-def _delete_words() -> dict[tuple[str, bool], str]:
-    return {
-        ("cancel", False): _("delete meeting {id} (marked cancelled)"),
-        ("cancel", True): _("delete meeting {id} and {old} (marked cancelled)"),
-        ("delete", False): _("delete meeting {id} (row gone from the sheet)"),
-        ("delete", True): _("delete meeting {id} and {old} (row gone from the sheet)"),
-    }
-
-
-def _short(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+        return describe(self)
 
 
 @dataclass
@@ -363,7 +324,7 @@ class _Sync:
         label = step.session or entry
         if entry.meeting_id is not None and entry.state != "deleted":
             if entry.state != "deleting":
-                meeting, conflict, _ = self.guard(step)
+                meeting, conflict, _body = self.guard(step)
                 if conflict and meeting is not None:
                     return _failed_any(
                         step,
@@ -400,7 +361,7 @@ class _Sync:
         if entry.old_meeting_id is not None and entry.meeting_id is not None:
             return self.undo_move(step)
         if entry.old_meeting_id is None:
-            meeting, conflict, _ = self.guard(step)
+            meeting, conflict, _body = self.guard(step)
             if conflict and meeting is not None:
                 return _failed(
                     session,
