@@ -12,7 +12,6 @@ import functools
 import json
 import shlex
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -120,15 +119,12 @@ class _Display:
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self.shown: RunProgress | None = None
-        self.started = time.monotonic()  # the rate counts from the run's start
 
     def __call__(self, progress: Progress) -> None:
         from batchzoom.cli.progress import display
 
         if self.shown is None:
             self.shown = display(sys.stderr, quiet=self.quiet)
-            if self.shown is not None:
-                self.shown.started = self.started
         if self.shown is not None:
             self.shown(progress)
 

@@ -35,6 +35,7 @@ from batchzoom.engine.run import (
     Run,
     create_all,
     from_entry,
+    looking,
     row_info,
     settle_all,
     zoom_run,
@@ -206,8 +207,10 @@ def schedule(
         with stopped, zoom_run(options, journal, claimed, report, workers=workers,
                                transport=transport, probes=probes) as run:  # fmt: skip
             doubtful += verify_sheet_ids(run, unverified, outcomes)
+            looking(progress, doubtful)
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
-            create_all(run, new, outcomes, workers, progress)
+            done_before = sum(1 for s in validation.sessions if s.row in outcomes)
+            create_all(run, new, outcomes, workers, progress, earlier=done_before)
             if loaded.attendees is not None and run.fatal is None:
                 report.registered = register_run(run.client, journal, loaded, outcomes)
         write_sheet(report, loaded, outcomes, journal, options)

@@ -41,6 +41,7 @@ from batchzoom.engine.settings import Settings
 from batchzoom.engine.step_words import describe
 from batchzoom.files.results import (
     Loaded,
+    Progress,
     ProgressCallback,
     RunReport,
     cancelled_outcomes,
@@ -495,6 +496,7 @@ def sync(
                 # Settled first, by what was sent, before the sheet is compared (doubts.py).
                 if in_doubt(journal.entries()):
                     settle_doubts(run.client, journal, claimed)
+                _looking(progress, journal.entries())
                 view = look_at_zoom(run, journal.entries(), workers)
             plan = plan_sync(
                 loaded,
@@ -528,6 +530,14 @@ def sync(
         if run.fatal is not None:
             raise run.fatal
         return report
+
+
+def _looking(progress: ProgressCallback | None, entries: dict[str, Entry]) -> None:
+    """Tell ``progress`` that the run lists the meetings of the journal's hosts first."""
+    live = [entry for entry in entries.values() if entry.meeting_id is not None]
+    hosts = {entry.host.lower() for entry in live}
+    if progress is not None and hosts:
+        progress(Progress(len(live), 0, 0, 0, 0, stage="looking", hosts=len(hosts)))
 
 
 def _apply(
