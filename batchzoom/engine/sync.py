@@ -23,8 +23,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
@@ -38,7 +37,7 @@ from batchzoom.engine.looking import ZoomView, look_at_zoom
 from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_all, zoom_run
 from batchzoom.engine.settings import Settings
-from batchzoom.engine.step_words import describe
+from batchzoom.engine.sync_plan import Step, SyncPlan, diff, plan_sync
 from batchzoom.files.results import (
     Loaded,
     Progress,
@@ -48,7 +47,7 @@ from batchzoom.files.results import (
     invalid_outcomes,
 )
 from batchzoom.files.writeback import check_target
-from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
+from batchzoom.model.outcomes import RowOutcome, row_outcome
 from batchzoom.model.rows import Session
 from batchzoom.zoom import (
     DailyLimitError,
@@ -57,125 +56,6 @@ from batchzoom.zoom import (
     default_concurrency,
 )
 from batchzoom.zoom.meetings import CLEARED, RECURRING, body_shown, cleared, create_body
-
-Action = Literal["create", "update", "restore", "recreate", "re-create", "cancel", "delete"]
-
-
-@dataclass(frozen=True)
-class Step:
-    """One change to make on Zoom."""
-
-    action: Action
-    key: str
-    session: Session | None  # None for a row gone from the sheet
-    entry: Entry | None
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (old, new)
-    on_zoom: tuple[str, ...] = ()  # fields changed on Zoom that --force puts back
-
-    @property
-    def row(self) -> int | None:
-        return self.session.row if self.session else self.entry.excel_row if self.entry else None
-
-    def describe(self) -> str:
-        """What changes, in a few words, for the plan table."""
-        return describe(self)
-
-
-@dataclass
-class SyncPlan:
-    steps: list[Step]
-    unchanged: list[tuple[Session, Entry]]
-    settled: dict[int, RowOutcome]  # rows with nothing to do now (deferred, cancelled...)
-
-    @property
-    def deletions(self) -> list[Step]:
-        return [step for step in self.steps if step.action in {"cancel", "delete"}]
-
-    @property
-    def changes(self) -> list[Step]:
-        return [step for step in self.steps if step.action not in {"cancel", "delete"}]
-
-
-def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """The fields of a meeting body that differ (missing counts as empty)."""
-    names = sorted(set(old) | set(new))
-    return {
-        name: (old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)
-    }
-
-
-def plan_sync(
-    loaded: Loaded,
-    entries: dict[str, Entry],
-    *,
-    delete_missing: bool,
-    now: datetime,
-    zoom: ZoomView | None = None,
-    force: bool = False,
-) -> SyncPlan:
-    """Compare each valid row with the journal, and with Zoom when ``zoom`` is known
-    (a meeting deleted there is re-created; with ``force`` one changed there is put
-    back), and list what to do."""
-    steps: list[Step] = []
-    unchanged: list[tuple[Session, Entry]] = []
-    settled: dict[int, RowOutcome] = {}
-    keys = set()
-    for session in loaded.validation.sessions:
-        key = row_key(session)
-        keys.add(key)
-        entry = entries.get(key)
-        live = (
-            entry is not None
-            and entry.state in {"created", "deleting"}
-            and entry.meeting_id is not None
-        )
-        if session.cancelled:
-            if live or (entry is not None and entry.old_meeting_id is not None):
-                steps.append(Step("cancel", key, session, entry))
-            else:
-                settled[session.row] = row_outcome(session, "cancelled")
-        elif entry is not None and entry.deferred_until_after(now):
-            settled[session.row] = from_entry(session, entry, "deferred")
-        elif not live or entry is None:
-            steps.append(Step("create", key, session, entry))
-        elif entry.state == "deleting":  # cancelled, then restored before the delete finished
-            steps.append(Step("restore", key, session, entry))
-        elif entry.host.lower() != session.host.lower():
-            steps.append(
-                Step("recreate", key, session, entry, {"host": (entry.host, session.host)})
-            )
-        else:
-            step = _step_for_live_row(key, session, entry, zoom, force=force)
-            if step is None:
-                unchanged.append((session, entry))
-            else:
-                steps.append(step)
-    if delete_missing:
-        for key, entry in entries.items():
-            if (
-                key not in keys and entry.old_meeting_id is not None and entry.meeting_id is None
-            ) or (
-                key not in keys
-                and entry.state in {"created", "deleting"}
-                and entry.meeting_id is not None
-            ):
-                steps.append(Step("delete", key, None, entry))
-    return SyncPlan(steps, unchanged, settled)
-
-
-def _step_for_live_row(
-    key: str, session: Session, entry: Entry, zoom: ZoomView | None, *, force: bool
-) -> Step | None:
-    """What a row with a live meeting under its host needs (None: nothing)."""
-    changes = diff(entry.pending or entry.body or {}, create_body(session))
-    shown = zoom.shown(entry) if zoom is not None else ()
-    if shown is None:  # deleted on Zoom: a new meeting for the row
-        return Step("re-create", key, session, entry)
-    if entry.pending is not None or changes or entry.old_meeting_id is not None:
-        return Step("update", key, session, entry, changes)
-    if force and shown:
-        return Step("update", key, session, entry, on_zoom=shown)
-    return None
 
 
 @dataclass
@@ -289,7 +169,7 @@ class _Sync:
         if self.options.force:  # make Zoom match the sheet, whatever was changed there
             patch = {**{name: None for name in CLEARED}, **new_body}
         else:
-            patch = {name: new for name, (_, new) in diff(base, new_body).items()}
+            patch = {name: new for name, (_old, new) in diff(base, new_body).items()}
         patch = cleared(patch)
         if "start_time" in patch or "timezone" in patch:
             patch["start_time"], patch["timezone"] = new_body["start_time"], new_body["timezone"]
