@@ -12,9 +12,9 @@ from typing import Any
 from batchzoom.model import recurrence, times
 from batchzoom.model.problems import CellError
 from batchzoom.model.rows import Session
+from batchzoom.zoomspec import RECURRING, SCHEDULED
 
-SCHEDULED = 2  # Zoom meeting type: a scheduled meeting with a fixed time
-RECURRING = 8  # Zoom meeting type: a recurring meeting with a fixed time
+__all__ = ["RECURRING", "SCHEDULED"]  # also from here, beside the bodies that use them
 
 
 def create_body(session: Session, *, now: datetime | None = None) -> dict[str, Any]:
