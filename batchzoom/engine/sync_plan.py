@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from batchzoom.core.i18n import _
 from batchzoom.engine.journal import Entry
@@ -19,6 +19,9 @@ from batchzoom.files.results import Loaded
 from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import Session
 from batchzoom.zoom.meetings import create_body
+
+if TYPE_CHECKING:
+    from batchzoom.engine.events import AttendeePlan
 
 Action = Literal["create", "update", "restore", "recreate", "re-create", "cancel", "delete"]
 
@@ -88,6 +91,15 @@ class SyncPlan:
     steps: list[Step]
     unchanged: list[tuple[Session, Entry]]
     settled: dict[int, RowOutcome]  # rows with nothing to do now (deferred, cancelled...)
+    attendees: AttendeePlan | None = None  # None: no attendee sheet
+    # What a confirmation approved of the attendee plan (``confirm`` may turn either off).
+    register_new: bool = True
+    cancel_removed: bool = True
+
+    @property
+    def asks(self) -> bool:
+        """Whether there is anything to confirm: a step, or an attendee to register or cancel."""
+        return bool(self.steps) or (self.attendees is not None and not self.attendees.empty)
 
     @property
     def deletions(self) -> list[Step]:
