@@ -315,3 +315,11 @@ def test_optional_column_and_setting_problems_are_korean(tmp_path: Path) -> None
     assert '"kim"은(는) 이메일 주소가 아닙니다' in _line(lines, "alternative-hosts-format")
     assert "예/아니오가 아닙니다" in _line(lines, "settings-value")
     assert "settings.waiting_room을(를) 뜻했나요?" in _line(lines, "settings-unknown")
+
+
+def test_a_removed_control_character_is_reported_in_korean(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(HEADER + "\n1,국어\x07,2036-05-06,25:00,60,Asia/Seoul\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "ko"])
+    assert "보이지 않는 제어 문자 U+0007을(를) 지웠습니다" in result.stdout
+    assert english_sentences(result.stdout) == []
