@@ -232,10 +232,7 @@ def report_json(
         "requests": report.requests,
         "rate_limited": report.rate_limited,
         "rows": [outcome_record(o, include_password=include_password) for o in report.outcomes],
-        "problems": [
-            {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
-            for p in report.problems
-        ],
+        "problems": [p.record() for p in report.problems],
         **extra,
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
