@@ -79,7 +79,7 @@ def validate(
     from batchzoom.api.runs import validate as validate_roster
 
     if sandbox and not check_hosts:
-        raise click.UsageError("--sandbox only goes with --check-hosts.")
+        raise click.UsageError(_("--sandbox only goes with --check-hosts."))
     if credentials_given(flags) and not check_hosts:
         raise click.UsageError(
             _("--env-file, --token-url, --api-url and --allow-insecure-http go with --check-hosts.")
