@@ -30,7 +30,7 @@ from batchzoom.core.errors import UnprovenListingError
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
 from batchzoom.files.attendee_results import AttendeeResult
 from batchzoom.model.attendees import Attendee
-from batchzoom.model.rows import MEETING, Session
+from batchzoom.model.rows import MEETING, WEBINAR, Session
 from batchzoom.zoom import DailyLimitError, InDoubtError, ZoomRequestError
 
 BATCH_MAX = 30  # registrants per batch call (Meetings.json ``addBatchRegistrants``)
@@ -53,16 +53,23 @@ class Answer(Protocol):
 class Registrar(Protocol):
     """The Zoom calls registering needs (the Zoom client's registrant methods)."""
 
-    def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> Answer: ...
+    def add_registrant(
+        self, meeting_id: int, body: Mapping[str, Any], *, webinar: bool = False
+    ) -> Answer: ...
 
     def batch_registrants(
         self, meeting_id: int, registrants: Sequence[Mapping[str, Any]]
     ) -> Sequence[Answer]: ...
 
-    def list_registrants(self, meeting_id: int) -> Sequence[Answer]: ...
+    def list_registrants(self, meeting_id: int, *, webinar: bool = False) -> Sequence[Answer]: ...
 
     def update_registrant_status(
-        self, meeting_id: int, action: Literal["approve", "cancel", "deny"], registrants: Any
+        self,
+        meeting_id: int,
+        action: Literal["approve", "cancel", "deny"],
+        registrants: Any,
+        *,
+        webinar: bool = False,
     ) -> None: ...
 
 
@@ -73,6 +80,7 @@ class Target:
     session: str  # roster id
     meeting_id: int
     batch: bool  # a scheduled one-off meeting (type 2)
+    webinar: bool = False  # a webinar: its registrants are ``/webinars/{id}/registrants``
 
 
 @dataclass
@@ -192,7 +200,10 @@ def _settle(
     known: Mapping[str, Registrant],
 ) -> dict[str, Registrant]:
     """Intents resolved from Zoom's list of the meeting's registrants."""
-    listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
+    listed = {
+        item.email.casefold(): item
+        for item in zoom.list_registrants(target.meeting_id, webinar=target.webinar)
+    }
     settled = dict(known)
     for email, record in known.items():
         if record.state != "intent":
@@ -231,8 +242,11 @@ def _approve(
     """
     people = [{"id": record.registrant_id or "", "email": record.email} for _, record in back]
     try:
-        zoom.update_registrant_status(target.meeting_id, "approve", people)
-        listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
+        zoom.update_registrant_status(target.meeting_id, "approve", people, webinar=target.webinar)
+        listed = {
+            item.email.casefold(): item
+            for item in zoom.list_registrants(target.meeting_id, webinar=target.webinar)
+        }
     except (ZoomRequestError, DailyLimitError, InDoubtError, UnprovenListingError) as error:
         for person, record in back:
             result.failed += 1
@@ -272,7 +286,9 @@ def _send(
         if target.batch:
             answers = list(zoom.batch_registrants(target.meeting_id, [p.body() for p in people]))
         else:
-            answers = [zoom.add_registrant(target.meeting_id, people[0].body())]
+            answers = [
+                zoom.add_registrant(target.meeting_id, people[0].body(), webinar=target.webinar)
+            ]
     except InDoubtError:
         result.in_doubt += len(people)  # the intents stay: the next run settles them
         result.records += [_record(target, person, "intent", error=_IN_DOUBT) for person in people]
@@ -342,14 +358,15 @@ def targets_of(sessions: Sequence[Session], meeting_ids: Mapping[int, int | None
     """The meetings that take registrants: each registering session whose meeting exists.
 
     ``meeting_ids`` maps a roster row to its meeting's id; the batch endpoint applies to a
-    scheduled one-off meeting (Meetings.json ``addBatchRegistrants``: type 2 only).
+    scheduled one-off meeting (Meetings.json ``addBatchRegistrants``: type 2 only). A
+    webinar's attendees go to the webinar's registrants (``webinarRegistrantCreate``).
     """
     targets = []
     for session in sessions:
         meeting_id = meeting_ids.get(session.row)
         if session.registration and session.key is not None and meeting_id is not None:
             batch = session.recurrence is None and session.kind == MEETING
-            targets.append(Target(session.key, meeting_id, batch))
+            targets.append(Target(session.key, meeting_id, batch, session.kind == WEBINAR))
     return targets
 
 
@@ -376,7 +393,12 @@ class Canceller(Protocol):
     """The Zoom call cancelling registrants (the Zoom client's registrant status update)."""
 
     def update_registrant_status(
-        self, meeting_id: int, action: Literal["approve", "cancel", "deny"], registrants: Any
+        self,
+        meeting_id: int,
+        action: Literal["approve", "cancel", "deny"],
+        registrants: Any,
+        *,
+        webinar: bool = False,
     ) -> None: ...
 
 
@@ -411,7 +433,7 @@ def cancel_removed(
         if not gone:
             continue
         people = [{"id": record.registrant_id, "email": record.email} for record in gone]
-        zoom.update_registrant_status(target.meeting_id, "cancel", people)
+        zoom.update_registrant_status(target.meeting_id, "cancel", people, webinar=target.webinar)
         for record in gone:
             done = replace(record, state="cancelled", join_url=None)
             journal.record(done)

@@ -41,7 +41,8 @@ from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Loaded, ProgressCallback, RunReport, invalid_outcomes
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
-from batchzoom.model.rows import Session
+from batchzoom.model.problems import Problem
+from batchzoom.model.rows import WEBINAR, Session
 from batchzoom.zoom import (
     DailyLimitError,
     ZoomClient,
@@ -462,6 +463,7 @@ def sync(
     settings, now = options.zoom, options.now
     if settings is None:
         raise ValueError("sync needs the Zoom settings (options.zoom)")
+    loaded = _without_webinars(loaded)
     validation = loaded.validation
     invalid = invalid_outcomes(validation)
     report = SyncReport(outcomes=[], problems=list(validation.problems), dry_run=options.dry_run)
@@ -532,6 +534,28 @@ def sync(
         if run.fatal is not None:
             raise run.fatal
         return report
+
+
+def _without_webinars(loaded: Loaded) -> Loaded:
+    """``loaded`` with each webinar row refused: sync does not change webinars yet, and must
+    never send them to the meetings' endpoints."""
+    column = loaded.roster.columns.get("kind", "kind")
+    refused = [
+        Problem(
+            session.row,
+            column,
+            "webinar-not-synced",
+            _(
+                "sync does not change webinars yet; run schedule for a new webinar row, and "
+                "change or cancel this webinar in Zoom."
+            ),
+        )
+        for session in loaded.validation.sessions
+        if session.kind == WEBINAR
+    ]
+    if not refused:
+        return loaded
+    return replace(loaded, validation=loaded.validation.amended(refused))
 
 
 def _apply(
