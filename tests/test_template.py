@@ -14,7 +14,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 import batchzoom.cli.template  # noqa: F401  (registers the command)
 from batchzoom.cli import cli
 from batchzoom.core.errors import OutputError
-from batchzoom.files.template import HEADERS, time_zones, write_template
+from batchzoom.files.template import (
+    COMMON_ZONES,
+    HEADERS,
+    place_zones,
+    time_zones,
+    write_template,
+)
 from batchzoom.model import times
 from batchzoom.model.columns import match_header
 
@@ -147,3 +153,59 @@ def test_help_explains_every_header_in_english_and_korean(template: Path) -> Non
         meaning, formats, korean = described[header]
         assert meaning and formats, header
         assert HANGUL.search(str(korean)), header
+
+
+def test_the_zone_list_starts_with_the_default_then_the_common_zones() -> None:
+    """The default zone first, then the zones schools use most, then every place once."""
+    zones = time_zones("Europe/Berlin")
+    assert zones[0] == "Europe/Berlin"
+    assert zones[1 : 1 + len(COMMON_ZONES)] == list(COMMON_ZONES)
+    assert len(zones) == len(set(zones))
+    assert set(place_zones()) <= set(zones)
+    assert time_zones()[: len(COMMON_ZONES)] == list(COMMON_ZONES)
+    assert time_zones("asia/tokyo")[0] == "Asia/Tokyo"  # the database's spelling, once
+    assert time_zones("asia/tokyo").count("Asia/Tokyo") == 1
+
+
+def test_the_full_zone_list_keeps_every_place_but_no_deprecated_alias() -> None:
+    """Every country's zones (zone.tab) and UTC are offered; old links are not."""
+    zones = set(time_zones())
+    assert {
+        "Asia/Kolkata",
+        "Europe/Kyiv",
+        "America/Argentina/Buenos_Aires",
+        "Africa/Accra",
+    } <= zones
+    assert len(zones) > 400
+    deprecated = {"Asia/Calcutta", "Europe/Kiev", "US/Eastern", "America/Buenos_Aires", "GB"}
+    assert not deprecated & zones
+    assert not [name for name in zones if name.startswith(("Etc/", "SystemV/"))]
+
+
+def test_a_configured_zone_comes_first_and_is_the_examples_zone(tmp_path: Path) -> None:
+    """--timezone, else batchzoom.toml's timezone beside the file, heads the drop-down."""
+    runner = CliRunner()
+    given = tmp_path / "given.xlsx"
+    assert runner.invoke(cli, ["template", str(given), "--timezone", "Asia/Tokyo"]).exit_code == 0
+    (tmp_path / "batchzoom.toml").write_text(
+        '[defaults]\ntimezone = "Europe/London"\n', encoding="utf-8"
+    )
+    configured = tmp_path / "configured.xlsx"
+    assert runner.invoke(cli, ["template", str(configured)]).exit_code == 0
+    for path, first in ((given, "Asia/Tokyo"), (configured, "Europe/London")):
+        workbook = openpyxl.load_workbook(path)
+        assert workbook["Lists"]["A1"].value == first
+        rows = list(sessions(path).iter_rows(2, values_only=True))
+        column = HEADERS.index("Time zone")
+        assert {row[column] for row in rows} == {first, "America/New_York"}
+    refused = runner.invoke(cli, ["template", str(tmp_path / "x.xlsx"), "--timezone", "KST"])
+    assert refused.exit_code == 2 and "Asia/Seoul" in refused.output
+
+
+def test_every_drop_down_only_warns(template: Path) -> None:
+    """A value outside a list or range gets Excel's warning, never its stop: a value
+    batchzoom understands (1:30, 격주, a zone typed in) can always be kept."""
+    rules = sessions(template).data_validations.dataValidation
+    assert len(rules) >= 8
+    assert {rule.errorStyle for rule in rules} == {"warning"}
+    assert all(rule.showErrorMessage and rule.prompt for rule in rules)

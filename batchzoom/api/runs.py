@@ -33,7 +33,13 @@ from batchzoom.engine.lifecycle import RunPaths, holding_lock
 from batchzoom.engine.planning import load
 from batchzoom.engine.settings import Settings, resolve
 from batchzoom.files.records import is_records, records_path
-from batchzoom.files.results import Loaded, ProgressCallback, RunReport, invalid_outcomes
+from batchzoom.files.results import (
+    Loaded,
+    ProgressCallback,
+    RunReport,
+    cancelled_outcomes,
+    invalid_outcomes,
+)
 from batchzoom.model.outcomes import RowOutcome, row_outcome
 
 if TYPE_CHECKING:
@@ -87,7 +93,7 @@ def _report_choice(
 
 def _sessions_only(loaded: Loaded) -> tuple[RowOutcome, ...]:
     """Every row of a roster nothing was sent for: ``planned`` (valid) or ``invalid``."""
-    outcomes = invalid_outcomes(loaded.validation)
+    outcomes = invalid_outcomes(loaded.validation) | cancelled_outcomes(loaded.validation)
     for session in loaded.validation.sessions:
         outcomes.setdefault(session.row, row_outcome(session, "planned"))
     return tuple(outcomes[row] for row in sorted(outcomes))

@@ -7,12 +7,20 @@ from pathlib import Path
 import click
 
 from batchzoom.cli.app import cli
+from batchzoom.cli.options import _check_zone
 
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-def template(path: Path, force: bool) -> None:
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    callback=_check_zone,
+    help="Time zone offered first in the drop-down and used by the example rows "
+    "(default: timezone in batchzoom.toml beside PATH, else Asia/Seoul first).",
+)
+def template(path: Path, force: bool, timezone: str | None) -> None:
     """Write an empty roster to PATH (.xlsx) with example rows, drop-downs and a Help sheet.
 
     Replace the example rows with your sessions (the Help sheet explains every
@@ -26,5 +34,6 @@ def template(path: Path, force: bool) -> None:
     from batchzoom.engine.settings import resolve
     from batchzoom.files.template import write_template
 
-    write_template(path, force=force, today=resolve().now().date())
+    settings = resolve(path, timezone=timezone)
+    write_template(path, force=force, today=settings.now().date(), timezone=settings.timezone)
     click.echo(f"Wrote {path}: fill in the Sessions sheet, then run: batchzoom validate {path}")

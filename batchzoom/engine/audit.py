@@ -162,6 +162,8 @@ def status(
         ]
         for row, outcome in invalid_outcomes(loaded.validation).items()
     }
+    for row in loaded.validation.cancelled_rows:  # cancelled before any meeting was made
+        rows[row] = [RowStatus(row=row, status="cancelled", key=cell_text(ids.get(row)))]
     seen: set[tuple[str, str]] = set()
     for session in loaded.validation.sessions:
         key = row_key(session)
@@ -175,7 +177,11 @@ def status(
             found.append(
                 RowStatus(
                     row=session.row,
-                    status="new" if session.meeting_id is None else "existing",
+                    status="cancelled"
+                    if session.cancelled
+                    else "new"
+                    if session.meeting_id is None
+                    else "existing",
                     account=account,
                     key=session.key,
                     row_key=key,

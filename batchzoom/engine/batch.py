@@ -41,7 +41,7 @@ from batchzoom.engine.run import (
 )
 from batchzoom.engine.settings import Settings
 from batchzoom.engine.webinars import add_panelists_all
-from batchzoom.files.results import Loaded, ProgressCallback, invalid_outcomes
+from batchzoom.files.results import Loaded, ProgressCallback, cancelled_outcomes, invalid_outcomes
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, row_key, row_outcome
 from batchzoom.model.problems import Problem
@@ -176,7 +176,7 @@ def schedule(
     ) as journal:
         entries = journal.entries() if journal else {}
         settled, doubtful, new, unverified = _classify(validation.sessions, entries, now())
-        outcomes = invalid | settled
+        outcomes = invalid | cancelled_outcomes(validation) | settled
         # Rows a daily limit deferred go again: one probe create per host (zoom/probes.py).
         deferred = [(s, row_key(s)) for s in validation.sessions
                     if s.row in settled and settled[s.row].status == "deferred"]  # fmt: skip

@@ -38,7 +38,10 @@ from batchzoom.model.columns import result_columns
 from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import Session
 
-NO_ACCOUNT = "-"  # the journal's account of a dry run that knows none
+NO_ACCOUNT = "-"
+REACHED_SHEET = frozenset(
+    {"created", "updated"}
+)  # outcomes whose news the sheet now shows  # the journal's account of a dry run that knows none
 
 
 @dataclass(frozen=True)
@@ -218,8 +221,10 @@ def write_sheet(
     if journal is not None and not options.dry_run:
         if report.output is not None and report.output.roster_sha256 is not None:
             journal.record_roster_written(report.output.roster_sha256)
+        # A row created or updated now has its link and details in this sheet: the next
+        # ``schedule`` calls it ``existing``.
         journal.mark_reported(
-            [o.row_key for o in report.outcomes if o.status == "created" and o.row_key]
+            [o.row_key for o in report.outcomes if o.status in REACHED_SHEET and o.row_key]
         )
     return report
 

@@ -19,16 +19,19 @@ from typing import cast
 
 from batchzoom.engine.events import attendee_table, check_attendees
 from batchzoom.engine.journal import sent_row_keys
+from batchzoom.engine.journal.schema import Entry
 from batchzoom.engine.lifecycle import RunPaths
 from batchzoom.engine.settings import Settings
 from batchzoom.files.records import is_records, read_records, records_path, refuse_records_in_place
 from batchzoom.files.results import Loaded
 from batchzoom.files.roster import Roster, read_roster
 from batchzoom.files.targets import refuse_in_place
-from batchzoom.model import pools, recurrence
+from batchzoom.model import pools, recurrence, times
+from batchzoom.model.cells import cell_text, is_blank
+from batchzoom.model.extras import parse_status
 from batchzoom.model.missing_columns import missing_column_warnings
 from batchzoom.model.outcomes import row_key
-from batchzoom.model.problems import Problem
+from batchzoom.model.problems import CellError, Problem
 from batchzoom.model.rows import Session, Validation
 from batchzoom.model.validation import validate
 
@@ -68,6 +71,7 @@ def load(path: Path | object, settings: Settings) -> Loaded:
     validation = validation.warned(roster.warnings)  # the file's text: encodings, controls
     validation = validation.warned(_missing_columns(roster, settings))
     validation = plan_hosts(roster, validation.amended(_copied_ids(roster, validation)), settings)
+    validation = _cancelled_by_id(roster, validation, paths, settings.now())
     table = attendee_table(roster, settings.attendees)
     validation, attendees = check_attendees(roster, validation, table, plan=settings.plan)
     if settings.strict:
@@ -190,3 +194,88 @@ def _journal_hosts(roster: Roster, settings: Settings) -> tuple[dict[str, str], 
         for host, count in quota.items():
             used[host] = max(used.get(host, 0), count)
     return previous, used
+
+
+def _cancelled_by_id(
+    roster: Roster, validation: Validation, paths: RunPaths, now: datetime
+) -> Validation:
+    """A cancelled row needs only its id: an invalid row whose status says cancelled and
+    whose id is its own is cancelled, whatever its other cells (a bad date) say.
+
+    Its meeting is the one the journal recorded for that id: the row becomes that session,
+    marked cancelled, so that ``sync`` deletes it and the calendar drops it. A row no meeting
+    was ever made for needs nothing at all (``Validation.cancelled_rows``).
+    """
+    if "status" not in roster.columns or "id" not in roster.columns:
+        return validation
+    repeated = {p.row for p in validation.problems if p.code == "id-duplicate"}
+    ids = dict(zip(roster.rows, roster.values("id") or (), strict=False))
+    statuses = dict(zip(roster.rows, roster.values("status") or (), strict=False))
+    keys: dict[int, str] = {}
+    for row in sorted(validation.invalid_rows - repeated):
+        key = cell_text(ids.get(row))
+        if key is not None and _says_cancelled(statuses.get(row)):
+            keys[row] = key
+    if not keys:
+        return validation
+    recorded = _recorded(paths, now)
+    sessions = list(validation.sessions)
+    cancelled_rows = set(validation.cancelled_rows)
+    for row, key in keys.items():
+        entry = recorded.get(f"id:{key}")
+        if entry is None:
+            cancelled_rows.add(row)
+        else:
+            sessions.append(_session_of(row, key, entry))
+    return replace(
+        validation,
+        sessions=sorted(sessions, key=lambda session: session.row),
+        problems=[p for p in validation.problems if p.row not in keys],
+        invalid_rows=validation.invalid_rows - keys.keys(),
+        warnings=[w for w in validation.warnings if w.row not in keys],
+        cancelled_rows=cancelled_rows,
+    )
+
+
+def _says_cancelled(cell: object) -> bool:
+    if cell is None or is_blank(cell):
+        return False
+    try:
+        return parse_status(cell)
+    except CellError:
+        return False
+
+
+def _recorded(paths: RunPaths, now: datetime) -> dict[str, Entry]:
+    """Each row key's entry in the journal, of any account (one with a meeting first)."""
+    if not paths.journal.exists():
+        return {}
+    found: dict[str, Entry] = {}
+    for entries in paths.read(now.date().isoformat()).entries.values():
+        for key, entry in entries.items():
+            if key not in found or found[key].meeting_id is None:
+                found[key] = entry
+    return found
+
+
+def _session_of(row: int, key: str, entry: Entry) -> Session:
+    """A cancelled row as the session the journal recorded for it."""
+    body = entry.body or {}
+    zone = body.get("timezone") if isinstance(body.get("timezone"), str) else None
+    start = times.parse_utc(entry.start_utc)
+    try:
+        local = start.astimezone(times.zone(zone)) if zone else start
+    except (CellError, ValueError):  # a zone the tz database no longer has
+        zone, local = None, start
+    duration = body.get("duration")
+    return Session(
+        row=row,
+        key=key,
+        topic=entry.topic,
+        start=local,
+        timezone=zone or "UTC",
+        duration=duration if isinstance(duration, int) and duration > 0 else 60,
+        host=entry.host,
+        meeting_id=entry.meeting_id,
+        cancelled=True,
+    )

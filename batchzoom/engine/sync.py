@@ -38,7 +38,13 @@ from batchzoom.engine.looking import ZoomView, look_at_zoom
 from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_all, zoom_run
 from batchzoom.engine.settings import Settings
-from batchzoom.files.results import Loaded, ProgressCallback, RunReport, invalid_outcomes
+from batchzoom.files.results import (
+    Loaded,
+    ProgressCallback,
+    RunReport,
+    cancelled_outcomes,
+    invalid_outcomes,
+)
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.problems import Problem
@@ -511,7 +517,7 @@ def sync(
                 force=options.force,
             )
             report.plan = plan
-            outcomes = invalid | plan.settled
+            outcomes = invalid | cancelled_outcomes(validation) | plan.settled
             for session, entry in plan.unchanged:
                 outcomes[session.row] = from_entry(session, entry, "unchanged")
             if options.dry_run or (plan.steps and not confirm(plan)):

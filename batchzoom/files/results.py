@@ -78,3 +78,8 @@ def invalid_outcomes(validation: Validation) -> dict[int, RowOutcome]:
         )
         for row in validation.invalid_rows
     }
+
+
+def cancelled_outcomes(validation: Validation) -> dict[int, RowOutcome]:
+    """``cancelled`` for each cancelled row that never had a meeting (nothing to send)."""
+    return {row: RowOutcome(row=row, status="cancelled") for row in validation.cancelled_rows}

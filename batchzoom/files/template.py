@@ -11,10 +11,13 @@ characters.
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from importlib import resources
 from pathlib import Path
+from typing import Final
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -25,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from batchzoom.core import tzdb
 from batchzoom.core.errors import OutputError
 from batchzoom.files.atomic import atomic_write
+from batchzoom.model import times
 from batchzoom.model.columns import ATTENDEE_SHEETS
 
 SESSIONS, HELP, LISTS = "Sessions", "Help", "Lists"
@@ -38,6 +42,7 @@ ATTENDEE_HEADERS = (
     ("language", 10),
 )
 LAST_ROW = 1000  # rows the drop-downs and formats cover
+HOME_ZONE = "Asia/Seoul"  # the example rows' zone when no default zone is configured
 
 
 @dataclass(frozen=True)
@@ -194,20 +199,52 @@ HELP_NOTES = (
     "Zoom에 연결하지 않고 확인: batchzoom validate roster.xlsx",
 )
 
+# Excel only warns about a cell outside a drop-down's list (or a number's range), so that a
+# value batchzoom also understands (1:30 for 90 minutes, 격주, a zone typed in) is kept.
+WARNING: Final = "warning"
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="2D5F9A")
 _EXAMPLE_FONT = Font(italic=True, color="555555")
 
 
-def time_zones() -> list[str]:
-    """The IANA zones offered in the drop-down: region/city names and UTC, sorted."""
-    names = {name for name in tzdb.names() if "/" in name}
-    names = {name for name in names if not name.startswith(("Etc/", "SystemV/", "posix/"))}
-    return ["UTC", *sorted(names)]
+# The zones a school's sessions are most often held in, offered right after the default
+# zone: Korea and its neighbours first, then the zones of the schools' partners abroad.
+COMMON_ZONES = (
+    "Asia/Seoul",
+    "Asia/Tokyo",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "UTC",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Paris",
+    "Australia/Sydney",
+)
 
 
-def example_rows(today: date) -> list[list[object]]:
-    """Example sessions starting two weeks after ``today`` (a Monday), one of them weekly."""
+@functools.cache
+def place_zones() -> tuple[str, ...]:
+    """UTC and every zone of the database's ``zone.tab`` (each country's zones under their
+    current names, without the deprecated aliases such as ``Asia/Calcutta`` or ``US/Eastern``),
+    sorted."""
+    table = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
+    listed = {
+        line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")
+    }
+    return ("UTC", *sorted(listed & tzdb.names()))
+
+
+def time_zones(default: str | None = None) -> list[str]:
+    """The IANA zones offered in the drop-down: ``default`` first (the zone rows without one
+    are read in), then ``COMMON_ZONES``, then every place's zone (``place_zones``), each once."""
+    first = [times.zone(default).key] if default else []
+    return list(dict.fromkeys([*first, *COMMON_ZONES, *place_zones()]))
+
+
+def example_rows(today: date, home: str = HOME_ZONE) -> list[list[object]]:
+    """Example sessions starting two weeks after ``today`` (a Monday), one of them weekly;
+    all but one (in New York) are held in the ``home`` zone."""
     monday = today + timedelta(days=14 - today.weekday())
     examples: list[dict[str, object]] = [
         {
@@ -216,7 +253,7 @@ def example_rows(today: date) -> list[list[object]]:
             "Date": monday,
             "Time": time(18, 0),
             "Duration": 90,
-            "Time zone": "Asia/Seoul",
+            "Time zone": home,
             "Host": "kim.minji@school.example",
             "Agenda": "Chapter 1: limits",
             "Alternative hosts": "lee.jun@school.example",
@@ -233,7 +270,7 @@ def example_rows(today: date) -> list[list[object]]:
             "Date": monday + timedelta(days=1),
             "Time": time(9, 30),
             "Duration": 50,
-            "Time zone": "Asia/Seoul",
+            "Time zone": home,
             "Host": "park.soyeon@school.example",
             "Passcode": "read101",
             "settings.waiting_room": "no",
@@ -258,7 +295,7 @@ def example_rows(today: date) -> list[list[object]]:
             "Date": monday + timedelta(days=4),
             "Time": time(14, 0),
             "Duration": 45,
-            "Time zone": "Asia/Seoul",
+            "Time zone": home,
             "Host": "me",
             "Agenda": "Welcome session",
             "settings.auto_recording": "local",
@@ -267,8 +304,14 @@ def example_rows(today: date) -> list[list[object]]:
     return [[example.get(header) for header in HEADERS] for example in examples]
 
 
-def write_template(path: Path, *, force: bool = False, today: date | None = None) -> None:
-    """Write a ready-to-fill roster to ``path`` (.xlsx); an existing file only with ``force``."""
+def write_template(
+    path: Path, *, force: bool = False, today: date | None = None, timezone: str | None = None
+) -> None:
+    """Write a ready-to-fill roster to ``path`` (.xlsx); an existing file only with ``force``.
+
+    ``timezone`` (the configured default zone) comes first in the time-zone drop-down and is
+    the zone of the example rows held at home (default: Asia/Seoul).
+    """
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"The template must be an .xlsx file; name it e.g. {path.stem}.xlsx.")
     if path.exists() and not force:
@@ -277,11 +320,12 @@ def write_template(path: Path, *, force: bool = False, today: date | None = None
     sessions = workbook.active
     assert sessions is not None
     sessions.title = SESSIONS
-    _fill_sessions(sessions, today or date.today())
+    home = times.zone(timezone).key if timezone else HOME_ZONE
+    _fill_sessions(sessions, today or date.today(), home)
     _fill_attendees(workbook.create_sheet(ATTENDEES))
     _fill_help(workbook.create_sheet(HELP))
     lists = workbook.create_sheet(LISTS)
-    zones = time_zones()
+    zones = time_zones(timezone)
     for index, name in enumerate(zones, start=1):
         lists.cell(row=index, column=1, value=name)
     lists.sheet_state = "hidden"
@@ -293,14 +337,14 @@ def _column(header: str) -> str:
     return get_column_letter(HEADERS.index(header) + 1)
 
 
-def _fill_sessions(sheet: Worksheet, today: date) -> None:
+def _fill_sessions(sheet: Worksheet, today: date, home: str) -> None:
     sheet.append(list(HEADERS))
     for cell in sheet[1]:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[1].height = 30
-    for row in example_rows(today):
+    for row in example_rows(today, home):
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
             cell.font = _EXAMPLE_FONT
@@ -317,7 +361,12 @@ def _fill_sessions(sheet: Worksheet, today: date) -> None:
 
 
 def _list(formula: str, header: str, prompt: str) -> DataValidation:
-    rule = DataValidation(type="list", formula1=formula, allow_blank=True)
+    rule = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle=WARNING)
+    return _explained(rule, header, prompt)
+
+
+def _explained(rule: DataValidation, header: str, prompt: str) -> DataValidation:
+    """``rule`` showing ``prompt`` when its cell is picked, and as its warning."""
     rule.errorTitle = header
     rule.error = prompt
     rule.promptTitle = header
@@ -354,12 +403,14 @@ def _add_drop_downs(sheet: Worksheet, zone_range: str) -> None:
     ]
     for header, low, high, prompt in whole:
         rule = DataValidation(
-            type="whole", operator="between", formula1=str(low), formula2=str(high)
+            type="whole",
+            operator="between",
+            formula1=str(low),
+            formula2=str(high),
+            errorStyle=WARNING,
         )
         rule.allow_blank = True
-        rule.errorTitle = rule.promptTitle = header
-        rule.error = rule.prompt = prompt
-        rules.append((rule, (header,)))
+        rules.append((_explained(rule, header, prompt), (header,)))
     for rule, headers in rules:
         sheet.add_data_validation(rule)
         for header in headers:

@@ -79,6 +79,9 @@ class Validation:
     # Doubts about valid rows that do not stop them (e.g. a host with more sessions at once
     # than the plan runs); ``strict`` makes them problems.
     warnings: list[Problem] = field(default_factory=list)
+    # Rows marked cancelled that need nothing more: a cancelled row needs only its id, and
+    # no meeting was ever made for these (``batchzoom.engine.planning``).
+    cancelled_rows: set[int] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -108,6 +111,7 @@ class Validation:
             invalid_rows=self.invalid_rows | bad,
             rows=self.rows,
             warnings=[warning for warning in self.warnings if warning.row not in bad],
+            cancelled_rows=self.cancelled_rows,
         )
 
 
