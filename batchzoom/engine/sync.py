@@ -38,6 +38,7 @@ from batchzoom.engine.looking import ZoomView, look_at_zoom
 from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_all, zoom_run
 from batchzoom.engine.settings import Settings
+from batchzoom.engine.webinars import without_webinars
 from batchzoom.files.results import (
     Loaded,
     ProgressCallback,
@@ -47,8 +48,7 @@ from batchzoom.files.results import (
 )
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
-from batchzoom.model.problems import Problem
-from batchzoom.model.rows import WEBINAR, Session
+from batchzoom.model.rows import Session
 from batchzoom.zoom import (
     DailyLimitError,
     ZoomClient,
@@ -469,7 +469,7 @@ def sync(
     settings, now = options.zoom, options.now
     if settings is None:
         raise ValueError("sync needs the Zoom settings (options.zoom)")
-    loaded = _without_webinars(loaded)
+    loaded = without_webinars(loaded)
     validation = loaded.validation
     invalid = invalid_outcomes(validation)
     report = SyncReport(outcomes=[], problems=list(validation.problems), dry_run=options.dry_run)
@@ -540,28 +540,6 @@ def sync(
         if run.fatal is not None:
             raise run.fatal
         return report
-
-
-def _without_webinars(loaded: Loaded) -> Loaded:
-    """``loaded`` with each webinar row refused: sync does not change webinars yet, and must
-    never send them to the meetings' endpoints."""
-    column = loaded.roster.columns.get("kind", "kind")
-    refused = [
-        Problem(
-            session.row,
-            column,
-            "webinar-not-synced",
-            _(
-                "sync does not change webinars yet; run schedule for a new webinar row, and "
-                "change or cancel this webinar in Zoom."
-            ),
-        )
-        for session in loaded.validation.sessions
-        if session.kind == WEBINAR
-    ]
-    if not refused:
-        return loaded
-    return replace(loaded, validation=loaded.validation.amended(refused))
 
 
 def _apply(
