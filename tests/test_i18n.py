@@ -4,13 +4,20 @@ chosen the documented way, and a command's Korean output has no English sentence
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib.util
+import os
 import re
+import shutil
+import signal
 import string
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
@@ -18,6 +25,7 @@ from click.testing import CliRunner
 from batchzoom.cli import cli
 from batchzoom.core import i18n
 from batchzoom.core.i18n import _, resolve_language, use_language
+from tests.rosters import session_rows, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 _SPEC = importlib.util.spec_from_file_location("messages", ROOT / "scripts" / "messages.py")
@@ -242,3 +250,215 @@ def test_every_other_week_is_weekly_with_interval_two(
     assert parsed.kind == recurrence.WEEKLY
     assert parsed.interval == (int(interval) if interval else 2)
     assert parsed.weekly_days == expected_days
+
+
+# ---------------------------------------------------------------------------------------------
+# The commands that talk to Zoom (the local sandbox), each run with --lang ko
+
+SAMPLES = ROOT / "samples"
+SYNC_HEADERS = (
+    "ID",
+    "Topic",
+    "Start",
+    "Time zone",
+    "Duration",
+    "Host",
+    "Notes",
+    "Agenda",
+    "Status",
+)
+
+
+def _run(args: list[str], cwd: Path, **options: Any) -> Any:
+    """``batchzoom *args`` in ``cwd`` (no stray .env), without Zoom credentials."""
+    no_credentials = {name: None for name in ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID",
+                      "ZOOM_CLIENT_SECRET", "ZOOM_TOKEN_URL", "ZOOM_API_URL")}  # fmt: skip
+    with contextlib.chdir(cwd):
+        return CliRunner().invoke(cli, args, env=no_credentials, catch_exceptions=False, **options)
+
+
+def _timetable(folder: Path) -> Path:
+    folder.mkdir(exist_ok=True)
+    roster = folder / "timetable.xlsx"
+    shutil.copy(SAMPLES / "timetable.xlsx", roster)
+    return roster
+
+
+def test_schedule_status_and_reconcile_speak_korean(tmp_path: Path) -> None:
+    roster = _timetable(tmp_path)
+    first = _run(["schedule", str(roster), "--sandbox", "--lang", "ko"], tmp_path)
+    assert first.exit_code == 0, first.output
+    written_to = tmp_path / "timetable.scheduled.xlsx"
+    assert first.stdout.splitlines()[-1] == f"24개 행: 생성 24. 결과를 {written_to}에 기록했습니다."
+    assert english_sentences(first.stdout) == []
+    assert "로컬 Zoom 샌드박스" in first.stderr
+
+    again = _run(["schedule", str(roster), "--sandbox", "--lang", "ko"], tmp_path)
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[-1].startswith("24개 행: 기존 24. 결과를 ")
+    assert english_sentences(again.stdout) == []
+
+    status = _run(["status", str(roster), "--lang", "ko"], tmp_path)
+    assert status.exit_code == 0, status.output
+    lines = status.stdout.splitlines()
+    assert lines[0] == f"저널: {tmp_path / 'timetable.batchzoom.db'} (모든 계정)"
+    assert lines[1].split() == ["행", "ID", "상태", "회의", "번호", "자세한", "내용"]
+    assert lines[2].endswith("2036-05-05T00:00:00Z 시작")
+    assert lines[-1] == "24개 행: 생성 24."
+    assert english_sentences(status.stdout) == []
+
+    checked = _run(["reconcile", str(roster), "--sandbox", "--lang", "ko"], tmp_path)
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.splitlines()[-1] == "회의 24개 확인: 일치 24."
+    assert english_sentences(checked.stdout + checked.stderr) == []
+
+
+def test_schedule_output_stays_english_without_lang(tmp_path: Path) -> None:
+    roster = _timetable(tmp_path)
+    result = _run(["schedule", str(roster), "--sandbox"], tmp_path)
+    written_to = tmp_path / "timetable.scheduled.xlsx"
+    assert (
+        result.stdout.splitlines()[-1] == f"24 rows: 24 created. Results written to {written_to}."
+    )
+    status = _run(["status", str(roster)], tmp_path)
+    assert status.stdout.splitlines()[0].startswith("Journal: ")
+    assert status.stdout.splitlines()[1].split() == ["Row", "ID", "Status", "Meeting", "Detail"]
+    assert status.stdout.splitlines()[-1] == "24 rows: 24 created."
+    checked = _run(["reconcile", str(roster), "--sandbox"], tmp_path)
+    assert checked.stdout.splitlines()[-1] == "24 meetings checked: 24 match."
+
+
+def test_a_dry_run_and_no_journal_speak_korean(tmp_path: Path) -> None:
+    roster = _timetable(tmp_path)
+    status = _run(["status", str(roster), "--lang", "ko"], tmp_path)
+    assert status.stdout.splitlines()[0].startswith(f"{tmp_path / 'timetable.batchzoom.db'}에 아직")
+    assert status.stdout.splitlines()[-1] == "24개 행: 새 행 24."
+    assert english_sentences(status.stdout) == []
+    dry = _run(["schedule", str(roster), "--sandbox", "--dry-run", "--lang", "ko"], tmp_path)
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.splitlines()[-1] == "24개 행: 계획됨 24."
+    assert english_sentences(dry.stdout) == []
+
+
+def _scheduled_for_sync(folder: Path) -> Path:
+    """A three-row roster scheduled on the sandbox, then edited: row 2 renamed, row 3
+    marked cancelled (취소)."""
+    rows = [[*row, "Unit 1", ""] for row in session_rows(3, ["alice@school.example"])]
+    roster = write_csv(folder / "term.csv", rows, SYNC_HEADERS)
+    scheduled = _run(["schedule", str(roster), "--sandbox", "--allow-past"], folder)
+    assert scheduled.exit_code == 0, scheduled.output
+    rows[0][1] = "Renamed class"
+    rows[1][8] = "취소"
+    write_csv(roster, rows, SYNC_HEADERS)
+    return roster
+
+
+@pytest.fixture
+def at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """sync asks its questions as on a terminal (CliRunner's input answers them)."""
+    from batchzoom.cli import sync
+
+    monkeypatch.setattr(sync, "can_ask", lambda: True)
+
+
+@pytest.mark.usefixtures("at_a_terminal")
+def test_sync_shows_its_plan_and_takes_a_korean_yes(tmp_path: Path) -> None:
+    roster = _scheduled_for_sync(tmp_path)
+    args = ["sync", str(roster), "--sandbox", "--allow-past", "--lang", "ko"]
+    result = _run(args, tmp_path, input="예\n네\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "생성·수정:\n행  작업  바뀌는 내용\n2   수정  topic: Class S0 -> Renamed class\n" in out
+    assert "삭제:\n" in out and "취소  회의 " in out and " 삭제(취소로 표시됨)\n" in out
+    assert "계획: 생성·수정 1, 삭제 1, 변경 없음 1.\n" in out
+    assert "생성·수정 1건을 적용할까요? [y/N]: 예\n" in out
+    assert "Zoom에서 회의 1개를 삭제할까요? 되돌릴 수 없습니다 [y/N]: 네\n" in out
+    assert "3개 행: 수정 1, 변경 없음 1, 취소 1." in out
+    assert english_sentences(out) == []
+
+
+@pytest.mark.usefixtures("at_a_terminal")
+@pytest.mark.parametrize("no", ["아니요", "아니오", "n", ""])
+def test_sync_takes_a_korean_no(tmp_path: Path, no: str) -> None:
+    roster = _scheduled_for_sync(tmp_path)
+    args = ["sync", str(roster), "--sandbox", "--allow-past", "--lang", "ko"]
+    result = _run(args, tmp_path, input=f"그래\n{no}\n{no}\n")
+    assert "생성·수정 1건을 적용할까요? [y/N]: 그래\n오류: 잘못된 입력입니다.\n" in result.stdout
+    assert "Zoom에서 회의 1개를 삭제할까요?" in result.stdout
+    assert english_sentences(result.output) == []
+    again = _run(["status", str(roster), "--lang", "ko"], tmp_path)
+    assert again.stdout.splitlines()[-1] == "3개 행: 생성 3."  # nothing was applied
+
+
+@pytest.mark.usefixtures("at_a_terminal")
+def test_sync_in_english_asks_as_before_and_takes_no_korean(tmp_path: Path) -> None:
+    roster = _scheduled_for_sync(tmp_path)
+    args = ["sync", str(roster), "--sandbox", "--allow-past"]
+    result = _run(args, tmp_path, input="예\ny\nn\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Changes:\nRow  Action  Changes\n2    update  topic: Class S0 -> Renamed class\n" in out
+    assert "Plan: 1 to create or update, 1 to delete, 1 unchanged.\n" in out
+    assert "Apply 1 creates/updates? [y/N]: 예\nError: invalid input\n" in out
+    assert "Apply 1 creates/updates? [y/N]: y\n" in out
+    assert "Delete 1 meetings on Zoom? This cannot be undone [y/N]: n\n" in out
+    assert (
+        "2 rows: 1 updated, 1 unchanged. Results written to " in out
+    )  # the declined delete: left out
+
+
+def test_validate_show_occurrences_speaks_korean(tmp_path: Path) -> None:
+    for name in ("term.xlsx", "batchzoom.toml"):
+        shutil.copy(SAMPLES / "term" / name, tmp_path / name)
+    args = ["validate", str(tmp_path / "term.xlsx"), "--show-occurrences", "--lang", "ko"]
+    result = _run(args, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "   2  2036-03-06 목 18:00 EST  2036-03-06 23:00Z\n" in result.stdout
+    assert re.search(r"^\d+행 .+: \d+회 \(America/New_York\)$", result.stdout, re.MULTILINE)
+    assert english_sentences(result.stdout) == []
+    english = _run(args[:-2], tmp_path)
+    assert "   2  2036-03-06 Thu 18:00 EST  2036-03-06 23:00Z\n" in english.stdout
+    assert re.search(r"^Row \d+ .+: \d+ occurrences \(America/New_York\)$", english.stdout, re.M)
+
+
+def test_template_speaks_korean(tmp_path: Path) -> None:
+    path = tmp_path / "spring.xlsx"
+    result = _run(["template", str(path), "--lang", "ko"], tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"{path}을(를) 만들었습니다: Sessions 시트를 채운 뒤 다음을 실행하세요: "
+        f"batchzoom validate {path}\n"
+    )
+    assert english_sentences(result.stdout) == []
+
+
+def test_the_sandbox_command_speaks_korean() -> None:
+    """What ``batchzoom sandbox --lang ko`` prints before and after serving."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "batchzoom", "sandbox", "--port", "0", "--lang", "ko",
+         "--users", "kim@school.example", "--unlicensed", "lee@school.example"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    assert process.stdout is not None
+    printed = []
+    try:
+        for line in process.stdout:
+            printed.append(line)
+            if line.startswith("사용자:"):
+                break
+        url = re.search(r"http://[\d.:]+", printed[0])
+        assert url is not None
+        httpx.get(url.group(0), timeout=10)  # answered once it serves, so Ctrl-C stops a server
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert printed[0].startswith("Zoom 샌드박스가 http://127.0.0.1:")
+    assert (
+        printed[1]
+        == "다음 줄들을 다른 터미널에 붙여 넣은 뒤 그 터미널에서 batchzoom schedule을 실행하세요:\n"
+    )
+    assert printed[-1] == "사용자: kim@school.example, lee@school.example (라이선스 없음)\n"
+    assert rest == "샌드박스를 멈췄습니다.\n"
+    assert english_sentences("".join(printed) + rest) == []

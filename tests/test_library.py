@@ -141,7 +141,15 @@ def test_progress_reaches_the_callback_and_nothing_is_printed(
     said: list[str] = []
     batchzoom.schedule(roster(tmp_path), zoom=zoom, progress=seen.append, said=said.append)
     batchzoom.schedule(roster(tmp_path, name="other.csv"), sandbox=True, said=said.append)
-    assert [p.done for p in seen] == [1, 2, 3] and seen[-1].created == 3
+    # First the look at the hosts' meetings, then the start of sending, then each row.
+    assert [(p.stage, p.done) for p in seen] == [
+        ("looking", 0),
+        ("sending", 0),
+        ("sending", 1),
+        ("sending", 2),
+        ("sending", 3),
+    ]
+    assert seen[0].hosts == 2 and seen[0].total == 3 and seen[-1].created == 3
     assert len(said) == 1 and "sandbox" in said[0]  # only the run on its own sandbox says so
     assert capsys.readouterr() == ("", "")
 

@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from batchzoom.cli.progress import RunProgress, display, duration_text, fit
+from batchzoom.core.i18n import use_language
 from batchzoom.files.results import Progress
 from batchzoom.model.outcomes import RowOutcome
 
@@ -105,3 +106,75 @@ def test_a_sync_counts_its_updates_and_cancellations_once_it_has_any() -> None:
         "1/4 rows, 1.0 rows/s, ETA 3s: created 0 · updated 1 · failed 0 · deferred 0",
         "4/4 rows, 2.0 rows/s, ETA -: created 1 · updated 2 · cancelled 1 · failed 0 · deferred 0",
     ]
+
+
+def test_on_a_terminal_the_look_before_the_first_row_is_said_then_gives_way_to_the_bar() -> None:
+    out, clock = io.StringIO(), Clock()
+    shown = RunProgress(out, live=True, clock=clock, width=140)
+    shown(Progress(24, 0, 0, 0, 0, stage="looking", hosts=3))
+    assert shown.status is not None and shown.bar is None
+    assert "Looking at the meetings of 3 hosts on Zoom first" in str(shown.status.status)
+    shown(Progress(24, 0, 0, 0, 0))
+    assert shown.status is None and shown.bar is not None
+    shown.close()
+
+
+def test_a_log_says_nothing_of_the_look_and_nothing_until_a_row_is_done() -> None:
+    out, clock = io.StringIO(), Clock()
+    shown = RunProgress(out, live=False, every=5, clock=clock)
+    shown(Progress(2, 0, 0, 0, 0, stage="looking", hosts=1))
+    shown(Progress(2, 0, 0, 0, 0))
+    assert out.getvalue() == ""
+    shown.close()
+    assert out.getvalue() == ""
+
+
+def test_the_rate_counts_from_when_sending_began() -> None:
+    """A sync that waited two minutes at its prompt still shows the rate it sends at."""
+    out, clock = io.StringIO(), Clock()
+    shown = RunProgress(out, live=False, every=60, clock=clock)
+    clock.now += 120  # the plan, the prompt
+    shown(Progress(4, 0, 0, 0, 0))
+    for done in range(1, 5):
+        clock.now += 0.5
+        shown(Progress(4, done, 0, 0, 0, _outcome("updated"), updated=done))
+    shown.close()
+    assert out.getvalue().splitlines() == [
+        "1/4 rows, 2.0 rows/s, ETA 2s: created 0 · updated 1 · failed 0 · deferred 0",
+        "4/4 rows, 2.0 rows/s, ETA -: created 0 · updated 4 · failed 0 · deferred 0",
+    ]
+
+
+def test_a_resumed_run_counts_the_rows_earlier_runs_did() -> None:
+    out, clock = io.StringIO(), Clock()
+    shown = RunProgress(out, live=False, every=60, clock=clock)
+    shown(Progress(122, 0, 0, 0, 0, earlier=178))
+    clock.now += 1
+    shown(Progress(122, 20, 20, 0, 0, _outcome("created"), earlier=178))
+    shown.close()
+    assert out.getvalue().splitlines() == [
+        "198/300 rows, 20.0 rows/s, ETA 5s: created 20 · failed 0 · deferred 0",
+    ]
+
+
+def test_the_last_line_is_not_written_twice() -> None:
+    out, clock = io.StringIO(), Clock()
+    shown = RunProgress(out, live=False, every=5, clock=clock)
+    clock.now += 1
+    shown(Progress(1, 1, 1, 0, 0, _outcome("created")))
+    clock.now += 1
+    shown.close()
+    assert len(out.getvalue().splitlines()) == 1
+
+
+def test_the_display_speaks_korean() -> None:
+    out, clock = io.StringIO(), Clock()
+    with use_language("ko"):
+        shown = RunProgress(out, live=False, every=60, clock=clock)
+        shown(Progress(2, 0, 0, 0, 0))
+        clock.now += 1
+        shown(Progress(2, 1, 0, 0, 1, _outcome("deferred")))
+        shown.close()
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("호스트 kim@school.example") and "2027-03-03 00:00 UTC" in lines[0]
+    assert lines[1] == "1/2행, 초당 1.0행, 남은 시간 1s: 생성 0 · 실패 0 · 미룸 1"

@@ -84,7 +84,8 @@ def test_scheduling_a_dataframe(
     assert list(scope["links"]["row"]) == [0, 1]
     assert all(url.startswith("http") for url in scope["links"]["join_url"])
     assert (tmp_path / "results.csv").is_file()
-    assert capsys.readouterr().out.count("Progress(") == 2  # progress=print, once per row
+    printed = capsys.readouterr().out  # progress=print: the look, the start, each row
+    assert printed.count("Progress(") == 4 and printed.count("stage='looking'") == 1
 
 
 def test_testing_with_the_sandbox() -> None:

@@ -12,7 +12,6 @@ import functools
 import json
 import shlex
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ import click
 from batchzoom.cli.alerts import alerts, held_back
 from batchzoom.cli.app import INTERRUPTED, INVALID_ROWS, finish, outcome_exit
 from batchzoom.cli.options import add_flags, echo_report, problem_table
+from batchzoom.cli.words import counted
 from batchzoom.core.errors import InterruptedRunError
 from batchzoom.core.i18n import _, ngettext
 
@@ -102,7 +102,7 @@ def check_folder(path: Path | None, option: str) -> None:
 def echo_calendar(count: int | None, path: Path | None, *, quiet: bool) -> None:
     """Say how many events went into the calendar file, when one was written."""
     if count is not None and not quiet:
-        click.echo(f"Wrote {count} events to {path}.")
+        click.echo(_("Wrote {count} events to {path}.").format(count=count, path=path))
 
 
 def sandbox_said(text: str) -> None:
@@ -117,15 +117,12 @@ class _Display:
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self.shown: RunProgress | None = None
-        self.started = time.monotonic()  # the rate counts from the run's start
 
     def __call__(self, progress: Progress) -> None:
         from batchzoom.cli.progress import display
 
         if self.shown is None:
             self.shown = display(sys.stderr, quiet=self.quiet)
-            if self.shown is not None:
-                self.shown.started = self.started
         if self.shown is not None:
             self.shown(progress)
 
@@ -243,10 +240,15 @@ def report_json(
 
 
 def summary_line(report: RunReport) -> str:
-    shown = [f"{n} {status}" for status, n in report.counts().items() if n]
-    text = f"{len(report.outcomes)} rows: " + (", ".join(shown) or "nothing to do") + "."
+    """``24 rows: 24 created. Results written to X.``, in the run's language."""
+    total = len(report.outcomes)
+    shown = counted(report.counts())
+    if shown:
+        text = _("{count} rows: {counts}.").format(count=total, counts=shown)
+    else:
+        text = _("{count} rows: nothing to do.").format(count=total)
     if report.output is not None:
-        text += f" Results written to {report.output.path}."
+        text += " " + _("Results written to {path}.").format(path=report.output.path)
     return text
 
 
@@ -276,8 +278,10 @@ def print_report(
     if report.problems:
         click.echo(problem_table(report.problems))
     for outcome in report.outcomes:
-        if outcome.status in {"failed", "changed"}:
-            click.echo(f"Row {outcome.row} {outcome.status}: {outcome.error}")
+        if outcome.status == "failed":
+            click.echo(_("Row {row} failed: {error}").format(row=outcome.row, error=outcome.error))
+        elif outcome.status == "changed":
+            click.echo(_("Row {row} changed: {error}").format(row=outcome.row, error=outcome.error))
     # Deferred rows are said once per host; the rows are listed in --json, the sheet and the report.
     for line in held_back(report.outcomes):
         click.echo(line, err=True)

@@ -58,6 +58,7 @@ CLICK_WORDS = (
     N_("Could not open file {filename!r}: {message}"),
     N_("Repeat for confirmation"),
     N_("Error: The two entered values do not match."),
+    N_("Error: invalid input"),
 )
 
 # Click's words that change with a count: (singular, plural).

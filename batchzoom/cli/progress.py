@@ -15,6 +15,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from batchzoom.core.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from batchzoom.files.results import Progress
 
@@ -44,7 +46,12 @@ def fit(text: str, cells: int) -> str:
 
 
 class RunProgress:
-    """The progress callback of a run; call ``close`` when the run ends."""
+    """The progress callback of a run; call ``close`` when the run ends.
+
+    On a terminal, before the first row, it says what the run is doing (looking at each
+    host's meetings on Zoom), in a line that gives way to the bar; the rate counts from when sending began, so that time spent before (the
+    look, a ``sync`` waiting at its prompt) does not drag it down.
+    """
 
     def __init__(
         self,
@@ -61,8 +68,10 @@ class RunProgress:
         self.every = every
         self.clock = clock
         self.started = clock()
+        self.sending_since: float | None = None
         self.last_line: float | None = None
         self.latest: Progress | None = None
+        self.printed: Progress | None = None  # the progress of the last plain line
         self.held: dict[str, datetime | None] = {}
         self.console = Console(
             file=stream,
@@ -74,9 +83,12 @@ class RunProgress:
         )
         self.bar: Any = None
         self.task: Any = None
-        if live:
-            self.bar, self.task = self._bar()
-            self.bar.start()
+        self.status: Any = None  # what the run does before its first row, on a terminal
+
+    def _end_status(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
 
     def _bar(self) -> tuple[Any, Any]:
         from rich.progress import (
@@ -91,7 +103,7 @@ class RunProgress:
             BarColumn(bar_width=16),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
-            TextColumn("ETA"),
+            TextColumn(_("ETA")),
             TimeRemainingColumn(compact=True),
             TextColumn("{task.fields[counts]}"),
         ]
@@ -104,68 +116,107 @@ class RunProgress:
     # -- what a run reports ---------------------------------------------------------------
 
     def __call__(self, progress: Progress) -> None:
+        if progress.stage == "looking":
+            if self.live and self.status is None:  # on a terminal, until the first row
+                self.status = self.console.status(self.looking(progress.hosts))
+                self.status.start()
+            return
+        self._end_status()
+        if self.sending_since is None:  # the run's first word that sending began
+            self.sending_since = self.clock() if progress.done == 0 else self.started
         self.latest = progress
         outcome = progress.outcome
         if outcome is not None and outcome.status == "deferred" and outcome.host:
             self.deferred(outcome.host, outcome.resume_at)
         if self.live:
+            if self.bar is None:
+                self.bar, self.task = self._bar()
+                self.bar.start()
             topic = (outcome.topic or "") if outcome is not None else ""
             self.bar.update(
                 self.task,
-                total=progress.total,
-                completed=progress.done,
+                total=progress.total + progress.earlier,
+                completed=progress.done + progress.earlier,
                 counts=self.counts(progress),
-                rate=f"{self.rate(progress):.1f}/s",
+                rate=_("{rate:.1f}/s").format(rate=self.rate(progress)),
                 topic=fit(topic, TOPIC_CELLS),
             )
+            return
+        if progress.done == 0:  # sending begins: the first row's line says more
             return
         now = self.clock()
         if self.last_line is None or now - self.last_line >= self.every:
             self.last_line = now
-            self.console.print(self.line(progress))
+            self.printed = progress
+            self.console.print(self.line(progress), markup=False)
+
+    @staticmethod
+    def looking(hosts: int) -> str:
+        return ngettext(
+            "Looking at the meetings of {count} host on Zoom first (for any an earlier run "
+            "made)...",
+            "Looking at the meetings of {count} hosts on Zoom first (for any an earlier run "
+            "made)...",
+            hosts,
+        ).format(count=hosts)
 
     def deferred(self, host: str, resume_at: datetime | None) -> None:
         """Say once per host that Zoom's daily limit holds it back, and until when."""
         if host.lower() in self.held:
             return
         self.held[host.lower()] = resume_at
-        until = f"{resume_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if resume_at else "tomorrow"
-        self.console.print(
-            f"Host {host} reached Zoom's daily limit: its rows are deferred until {until}.",
-            markup=False,
-        )
+        if resume_at is None:
+            text = _(
+                "Host {host} reached Zoom's daily limit: its rows are deferred until tomorrow."
+            )
+        else:
+            text = _("Host {host} reached Zoom's daily limit: its rows are deferred until {until}.")
+        until = f"{resume_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if resume_at else ""
+        self.console.print(text.format(host=host, until=until), markup=False)
 
     def close(self) -> None:
-        """Stop the bar (it stays on screen); in a log, write the last line."""
-        if self.live:
+        """Stop the bar (it stays on screen); in a log, write the last line unless it is
+        already the last one written."""
+        self._end_status()
+        if self.bar is not None:
             self.bar.stop()
-        elif self.latest is not None and self.last_line != self.clock():
-            self.console.print(self.line(self.latest))
+            return
+        latest = self.latest
+        if not self.live and latest is not None and latest is not self.printed and latest.done:
+            self.console.print(self.line(latest), markup=False)
 
     # -- words ----------------------------------------------------------------------------
 
     def rate(self, progress: Progress) -> float:
-        return progress.done / max(self.clock() - self.started, 1e-6)
+        since = self.started if self.sending_since is None else self.sending_since
+        return progress.done / max(self.clock() - since, 1e-6)
 
     @staticmethod
     def counts(progress: Progress) -> str:
         """Counts by outcome; a sync's updates and cancellations once it has any."""
-        shown = [f"created {progress.created}"]
+        shown = [_("created {count}").format(count=progress.created)]
         if progress.updated:
-            shown.append(f"updated {progress.updated}")
+            shown.append(_("updated {count}").format(count=progress.updated))
         if progress.cancelled:
-            shown.append(f"cancelled {progress.cancelled}")
-        shown += [f"failed {progress.failed}", f"deferred {progress.deferred}"]
+            shown.append(_("cancelled {count}").format(count=progress.cancelled))
+        shown += [
+            _("failed {count}").format(count=progress.failed),
+            _("deferred {count}").format(count=progress.deferred),
+        ]
         return " · ".join(shown)
 
     def line(self, progress: Progress) -> str:
-        """One plain line for a log: done of total, rate, time left, counts."""
+        """One plain line for a log: done of total (earlier runs' rows included), rate,
+        time left, counts."""
         rate = self.rate(progress)
         left = progress.total - progress.done
         eta = duration_text(left / rate) if rate > 0 and left else "-"
-        return (
-            f"{progress.done}/{progress.total} rows, {rate:.1f} rows/s, ETA {eta}: "
-            f"{self.counts(progress)}"
+        return _("{done}/{total} rows, {rate:.1f} rows/s, ETA {eta}: {counts}").format(
+            done=progress.done + progress.earlier,
+            total=progress.total + progress.earlier,
+            rate=rate,
+            eta=eta,
+            counts=self.counts(progress),
         )
 
 

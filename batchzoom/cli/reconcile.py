@@ -11,11 +11,13 @@ import click
 from batchzoom.cli.app import cli, finish
 from batchzoom.cli.common import sandbox_said
 from batchzoom.cli.status import text_table
-from batchzoom.core.i18n import _
+from batchzoom.cli.words import counted
+from batchzoom.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import MeetingCheck, ReconcileReport
 
+RECONCILE_HEAD = (N_("Row"), N_("Meeting"), N_("Result"), N_("Detail"))
 EXIT_CODES = (
     "Exit codes: 0 every meeting matches; 1 could not run (state file, credentials, Zoom "
     "unreachable); 2 usage; 4 some meetings were deleted or changed on Zoom, or could not be "
@@ -25,11 +27,14 @@ EXIT_CODES = (
 
 def summary_line(report: ReconcileReport) -> str:
     total = len(report.checks)
-    noun = "meeting" if total == 1 else "meetings"
-    counts = report.counts()
-    shown = [f"{n} {verdict}" for verdict, n in counts.items() if n]
-    text = f"{total} {noun} checked" + (": " + ", ".join(shown) if shown else "") + "."
-    return text
+    shown = counted(report.counts())
+    if shown:
+        return ngettext(
+            "{count} meeting checked: {counts}.", "{count} meetings checked: {counts}.", total
+        ).format(count=total, counts=shown)
+    return ngettext("{count} meeting checked.", "{count} meetings checked.", total).format(
+        count=total
+    )
 
 
 def reconcile_json(report: ReconcileReport, journal: Path, exit_code: int) -> str:
@@ -51,7 +56,9 @@ def reconcile_json(report: ReconcileReport, journal: Path, exit_code: int) -> st
 
 def _detail(check: MeetingCheck) -> str:
     if check.verdict == "deleted":
-        return f"{check.topic!r} at {check.start_time} is no longer on Zoom"
+        return _("{topic} at {start} is no longer on Zoom").format(
+            topic=repr(check.topic), start=check.start_time
+        )
     return check.detail()
 
 
@@ -121,17 +128,28 @@ def reconcile_command(
     if quiet:
         if trouble:
             rows = sorted({c.row for c in trouble if c.row is not None})
-            named = f" (rows {', '.join(map(str, rows))})" if rows else ""
-            click.echo(
-                f"{len(trouble)} of {len(report.checks)} meetings were deleted or changed on "
-                f"Zoom{named}: run batchzoom reconcile {roster} to see them.",
-                err=True,
-            )
+            values = {
+                "count": len(trouble),
+                "total": len(report.checks),
+                "rows": ", ".join(map(str, rows)),
+                "roster": roster,
+            }
+            if rows:
+                line = _(
+                    "{count} of {total} meetings were deleted or changed on Zoom (rows {rows}): "
+                    "run batchzoom reconcile {roster} to see them."
+                )
+            else:
+                line = _(
+                    "{count} of {total} meetings were deleted or changed on Zoom: "
+                    "run batchzoom reconcile {roster} to see them."
+                )
+            click.echo(line.format(**values), err=True)
         finish(exit_code)
     if trouble:
         click.echo(
             text_table(
-                ["Row", "Meeting", "Result", "Detail"],
+                [_(word) for word in RECONCILE_HEAD],
                 [
                     [
                         "-" if c.row is None else str(c.row),
@@ -145,13 +163,15 @@ def reconcile_command(
         )
     if report.other_accounts:
         click.echo(
-            f"Note: {report.other_accounts} meetings in the journal belong to other Zoom "
-            "accounts and were not checked."
+            _(
+                "Note: {count} meetings in the journal belong to other Zoom accounts and were "
+                "not checked."
+            ).format(count=report.other_accounts)
         )
     click.echo(summary_line(report))
     if trouble:
         click.echo(
-            "Nothing was changed on Zoom or in the journal; look at these meetings in Zoom.",
+            _("Nothing was changed on Zoom or in the journal; look at these meetings in Zoom."),
             err=True,
         )
         if any(c.verdict == "deleted" for c in trouble):

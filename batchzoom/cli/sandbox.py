@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING
 import click
 
 from batchzoom.cli.app import cli
+from batchzoom.core.i18n import N_, _
 from batchzoom.sandbox.limits import PLANS
+
+# How a user's Zoom status reads on the Users line (the status itself is Zoom's word).
+USER_STATUS_WORDS = {"pending": N_("pending"), "inactive": N_("inactive")}
 
 if TYPE_CHECKING:
     from batchzoom.sandbox import SandboxUser
@@ -37,7 +41,9 @@ def _users(
     for raw, licensed in [(e, True) for e in emails] + [(e, False) for e in unlicensed]:
         for email in _emails(raw, "--users"):
             if email.lower() in seen:
-                raise click.BadParameter(f"{email} is listed twice.", param_hint="--users")
+                raise click.BadParameter(
+                    _("{email} is listed twice.").format(email=email), param_hint="--users"
+                )
             seen.add(email.lower())
             users.append(SandboxUser(email=email, licensed=licensed))
     marks = [("--webinar", webinar), ("--pending", pending), ("--deactivated", deactivated)]
@@ -59,7 +65,9 @@ def _emails(raw: str, option: str) -> list[str]:
     found = [part.strip() for part in raw.split(",") if part.strip()]
     for email in found:
         if "@" not in email:
-            raise click.BadParameter(f"{email!r} is not an email address.", param_hint=option)
+            raise click.BadParameter(
+                _("{email} is not an email address.").format(email=repr(email)), param_hint=option
+            )
     return found
 
 
@@ -157,20 +165,30 @@ def sandbox(
         server = Sandbox(config)
     except (OSError, ValueError) as error:  # the state file: unreadable, or not the sandbox's
         raise click.ClickException(
-            f"The sandbox cannot use its state file {state} ({error}); delete it or choose "
-            "another --state."
+            _(
+                "The sandbox cannot use its state file {state} ({error}); delete it or choose "
+                "another --state."
+            ).format(state=state, error=error)
         ) from None
     try:
         server.bind()
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise click.ClickException(
-                f"Port {port} is already in use; choose another --port, or 0 for any free port."
+                _(
+                    "Port {port} is already in use; choose another --port, or 0 for any free port."
+                ).format(port=port)
             ) from None
         raise click.ClickException(
-            f"The sandbox could not listen on port {port} ({error.strerror}); choose another --port."
+            _(
+                "The sandbox could not listen on port {port} ({error}); choose another --port."
+            ).format(port=port, error=error.strerror)
         ) from None
-    click.echo(f"Zoom sandbox listening on {server.base_url} (plan {plan}); Ctrl-C stops it.")
+    click.echo(
+        _("Zoom sandbox listening on {url} (plan {plan}); Ctrl-C stops it.").format(
+            url=server.base_url, plan=plan
+        )
+    )
     settings = {
         "ZOOM_ACCOUNT_ID": server.account_id,
         "ZOOM_CLIENT_ID": server.client_id,
@@ -179,18 +197,18 @@ def sandbox(
         "ZOOM_API_URL": server.api_url,
     }
     if print_env:
-        click.echo("Save these lines as .env beside the roster (or pass --env-file):")
+        click.echo(_("Save these lines as .env beside the roster (or pass --env-file):"))
     else:
-        click.echo("Paste these lines into another terminal, then run batchzoom schedule there:")
+        click.echo(_("Paste these lines into another terminal, then run batchzoom schedule there:"))
     for line in settings_lines(settings, dotenv=print_env):
         click.echo(line)
     hosts = ", ".join(u.email + _marks(u) for u in server.users())
-    click.echo(f"Users: {hosts}")
+    click.echo(_("Users: {users}").format(users=hosts))
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop too
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        click.echo("Sandbox stopped.")
+        click.echo(_("Sandbox stopped."))
 
 
 def settings_lines(settings: dict[str, str], *, dotenv: bool) -> list[str]:
@@ -214,9 +232,9 @@ def _dotenv_value(value: str) -> str:
 def _marks(user: SandboxUser) -> str:
     """What sets a user apart, for the Users line: " (unlicensed, webinar)"."""
     marks = [
-        *(["unlicensed"] if not user.licensed else []),
-        *(["webinar"] if user.webinar else []),
-        *([user.status] if user.status != "active" else []),
+        *([_("unlicensed")] if not user.licensed else []),
+        *([_("webinar")] if user.webinar else []),
+        *([_(USER_STATUS_WORDS.get(user.status, user.status))] if user.status != "active" else []),
     ]
     return f" ({', '.join(marks)})" if marks else ""
 

@@ -13,13 +13,16 @@ import click
 from batchzoom.cli.app import cli
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
-from batchzoom.core.i18n import _
+from batchzoom.cli.words import counted
+from batchzoom.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from batchzoom.api.reports import ReportChoice
     from batchzoom.engine.audit import RowStatus, StatusReport
     from batchzoom.files.results import Loaded
 
+STATUS_HEAD = (N_("Row"), N_("ID"), N_("Status"), N_("Meeting"), N_("Detail"))
+ACCOUNT_HEAD = (N_("Account"),)
 EXIT_CODES = "Exit codes: 0 status shown; 1 the roster or the state file cannot be read; 2 usage."
 
 
@@ -50,10 +53,15 @@ def _line(row: RowStatus, report: StatusReport, with_account: bool) -> list[str]
 
 def summary_line(report: StatusReport) -> str:
     rows = [row for row in report.rows if row.in_roster]
-    numbered = {row.row for row in rows}
-    shown = [f"{n} {state}" for state, n in report.counts().items() if n]
-    noun = "row" if len(numbered) == 1 else "rows"
-    return f"{len(numbered)} {noun}: " + (", ".join(shown) or "nothing to show") + "."
+    total = len({row.row for row in rows})
+    shown = counted(report.counts())
+    if shown:
+        return ngettext("{count} row: {counts}.", "{count} rows: {counts}.", total).format(
+            count=total, counts=shown
+        )
+    return ngettext(
+        "{count} row: nothing to show.", "{count} rows: nothing to show.", total
+    ).format(count=total)
 
 
 def quota_line(report: StatusReport) -> str:
@@ -142,26 +150,33 @@ def status_command(
     if as_json:
         click.echo(status_json(report, loaded))
         return
-    where = f"account {account}" if account else "all accounts"
-    if journal.exists:
-        click.echo(f"Journal: {journal.path} ({where})")
+    if journal.exists and account:
+        click.echo(
+            _("Journal: {path} (account {account})").format(path=journal.path, account=account)
+        )
+    elif journal.exists:
+        click.echo(_("Journal: {path} (all accounts)").format(path=journal.path))
     else:
-        click.echo(f"No journal at {journal.path} yet: nothing from this roster was scheduled.")
+        click.echo(
+            _("No journal at {path} yet: nothing from this roster was scheduled.").format(
+                path=journal.path
+            )
+        )
     with_account = len(report.accounts()) > 1
-    head = ["Row", "ID", "Status", "Meeting", "Detail"]
-    if with_account:
-        head = ["Account", *head]
+    head = [_(word) for word in (ACCOUNT_HEAD if with_account else ()) + STATUS_HEAD]
     listed = [_line(row, report, with_account) for row in report.rows if row.in_roster]
     if listed:
         click.echo(text_table(head, listed))
     orphans = [_line(row, report, with_account) for row in report.rows if not row.in_roster]
     if orphans:
-        click.echo("In the journal but no longer in the roster:")
+        click.echo(_("In the journal but no longer in the roster:"))
         click.echo(text_table(head, orphans))
     click.echo(quota_line(report))
     if report.hidden:
         click.echo(
-            f"Note: {report.hidden} journal entries of other Zoom accounts are not shown "
-            "(they belong to other credentials, such as the sandbox)."
+            _(
+                "Note: {count} journal entries of other Zoom accounts are not shown (they "
+                "belong to other credentials, such as the sandbox)."
+            ).format(count=report.hidden)
         )
     click.echo(summary_line(report))

@@ -23,34 +23,79 @@ from batchzoom.cli.common import (
 )
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
+from batchzoom.cli.status import text_table
+from batchzoom.core import i18n
 from batchzoom.core.errors import NotConfirmedError
+from batchzoom.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from batchzoom.api.reports import ReportChoice
     from batchzoom.engine.sync import Step, SyncPlan
 
 
+# What each step of a plan does, as the plan table shows it (the action itself stays as it is).
+ACTION_WORDS = {
+    "create": N_("create"),
+    "update": N_("update"),
+    "restore": N_("restore"),
+    "recreate": N_("recreate"),
+    "re-create": N_("re-create"),
+    "cancel": N_("cancel"),
+    "delete": N_("delete"),
+}
+PLAN_HEAD = (N_("Row"), N_("Action"), N_("Changes"))
+# The answers a yes/no question takes, besides click's y/yes and n/no, in each language.
+ANSWERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "ko": (frozenset({"예", "네", "ㅇ", "응"}), frozenset({"아니요", "아니오", "아니", "ㄴ"})),
+}
+
+
 def plan_table(steps: list[Step]) -> str:
-    head = ("Row", "Action", "Changes")
-    lines = [("-" if s.row is None else str(s.row), s.action, s.describe()) for s in steps]
-    widths = [max(len(line[i]) for line in [head, *lines]) for i in range(2)]
-    return "\n".join(
-        f"{line[0]:<{widths[0]}}  {line[1]:<{widths[1]}}  {line[2]}".rstrip()
-        for line in [head, *lines]
-    )
+    lines = [
+        [
+            "-" if s.row is None else str(s.row),
+            _(ACTION_WORDS.get(s.action, s.action)),
+            s.describe(),
+        ]
+        for s in steps
+    ]
+    return text_table([_(word) for word in PLAN_HEAD], lines)
 
 
 def show_plan(plan: SyncPlan) -> None:
     if plan.changes:
-        click.echo("Changes:")
+        click.echo(_("Changes:"))
         click.echo(plan_table(plan.changes))
     if plan.deletions:
-        click.echo("Deletions:")
+        click.echo(_("Deletions:"))
         click.echo(plan_table(plan.deletions))
     click.echo(
-        f"Plan: {len(plan.changes)} to create or update, {len(plan.deletions)} to delete, "
-        f"{len(plan.unchanged)} unchanged."
+        _(
+            "Plan: {changes} to create or update, {deletions} to delete, {unchanged} unchanged."
+        ).format(
+            changes=len(plan.changes), deletions=len(plan.deletions), unchanged=len(plan.unchanged)
+        )
     )
+
+
+def can_ask() -> bool:
+    """Whether someone at a terminal can answer the plan's questions."""
+    return sys.stdin.isatty()
+
+
+def ask(question: str) -> bool:
+    """``click.confirm(question)`` (default no), also taking the run's language's answers
+    (Korean: 예, 네, ㅇ or 아니요, 아니오), its error in that language."""
+    yes, no = ANSWERS.get(i18n.language(), (frozenset(), frozenset()))
+    while True:
+        answer = click.prompt(
+            question, default="", show_default=False, prompt_suffix=" [y/N]: "
+        ).strip()
+        if answer.lower() in {"y", "yes"} or answer in yes:
+            return True
+        if not answer or answer.lower() in {"n", "no"} or answer in no:
+            return False
+        click.echo(_("Error: invalid input"))
 
 
 def confirmer(*, silent: bool, yes: bool) -> Callable[[SyncPlan], bool]:
@@ -61,16 +106,18 @@ def confirmer(*, silent: bool, yes: bool) -> Callable[[SyncPlan], bool]:
             show_plan(plan)
         if yes:
             return True
-        if not sys.stdin.isatty():
+        if not can_ask():
             raise NotConfirmedError(
-                "Nothing was changed: sync applies its plan only after a yes; run it on a terminal "
-                "to confirm, or pass --yes."
+                _(
+                    "Nothing was changed: sync applies its plan only after a yes; run it on a "
+                    "terminal to confirm, or pass --yes."
+                )
             )
         changes, deletions = plan.changes, plan.deletions
-        if changes and not click.confirm(f"Apply {len(changes)} creates/updates?"):
+        if changes and not ask(_("Apply {count} creates/updates?").format(count=len(changes))):
             changes = []
-        if deletions and not click.confirm(
-            f"Delete {len(deletions)} meetings on Zoom? This cannot be undone"
+        if deletions and not ask(
+            _("Delete {count} meetings on Zoom? This cannot be undone").format(count=len(deletions))
         ):
             deletions = []
         plan.steps[:] = changes + deletions

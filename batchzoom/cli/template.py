@@ -8,6 +8,7 @@ import click
 
 from batchzoom.cli.app import cli
 from batchzoom.cli.options import _check_zone
+from batchzoom.core.i18n import _
 
 
 @cli.command()
@@ -36,4 +37,8 @@ def template(path: Path, force: bool, timezone: str | None) -> None:
 
     settings = resolve(path, timezone=timezone)
     write_template(path, force=force, today=settings.now().date(), timezone=settings.timezone)
-    click.echo(f"Wrote {path}: fill in the Sessions sheet, then run: batchzoom validate {path}")
+    click.echo(
+        _("Wrote {path}: fill in the Sessions sheet, then run: batchzoom validate {path}").format(
+            path=path
+        )
+    )

@@ -12,10 +12,14 @@ from batchzoom.cli.app import cli, finish
 from batchzoom.cli.common import sandbox_said
 from batchzoom.cli.options import echo_report, reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
+from batchzoom.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from batchzoom.api.reports import ReportChoice
     from batchzoom.model.rows import Validation
+
+# Weekday names as --show-occurrences prints them (Monday first, as ``date.weekday()``).
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 @cli.command()
@@ -102,10 +106,16 @@ def echo_occurrences(validation: Validation) -> None:
             continue
         starts = recurrence.occurrences(session.start, session.timezone, session.recurrence)
         click.echo(
-            f"Row {session.row} {session.topic}: {len(starts)} occurrences ({session.timezone})"
+            ngettext(
+                "Row {row} {topic}: {count} occurrence ({zone})",
+                "Row {row} {topic}: {count} occurrences ({zone})",
+                len(starts),
+            ).format(row=session.row, topic=session.topic, count=len(starts), zone=session.timezone)
         )
         for number, start in enumerate(starts, 1):
             utc = start.astimezone(UTC)
+            day = _(WEEKDAYS[start.weekday()])
             click.echo(
-                f"  {number:>2}  {start:%Y-%m-%d %a %H:%M} {start:%Z}  {utc:%Y-%m-%d %H:%M}Z"
+                f"  {number:>2}  {start:%Y-%m-%d} {day} {start:%H:%M} {start:%Z}  "
+                f"{utc:%Y-%m-%d %H:%M}Z"
             )

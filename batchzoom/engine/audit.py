@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
+from batchzoom.core.i18n import _
 from batchzoom.engine.journal import Entry, JournalContents
 from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Loaded, invalid_outcomes
@@ -77,13 +78,15 @@ class RowStatus:
     def detail(self, now: datetime) -> str:
         """What a person needs to know about this row, in a few words."""
         if self.status in {"created", "existing"}:
-            return f"starts {self.start_time or self.start_utc}" if self.start_utc else ""
+            if not self.start_utc:
+                return ""
+            return _("starts {start}").format(start=self.start_time or self.start_utc)
         if self.status == "deferred":
             if self.resume_at is None or self.resume_at <= now:
-                return "deferred by a daily limit; the next run sends it"
-            return f"until {times.utc_text(self.resume_at)}"
+                return _("deferred by a daily limit; the next run sends it")
+            return _("until {time}").format(time=times.utc_text(self.resume_at))
         if self.status == "in doubt":
-            return (
+            return _(
                 "a create was sent but never confirmed; the next run checks Zoom before creating it"
             )
         if self.status in {"failed", "invalid"}:
@@ -227,15 +230,23 @@ class MeetingCheck:
 
     def detail(self) -> str:
         if self.verdict == "deleted":
-            return "no longer on Zoom (deleted there)"
+            return _("no longer on Zoom (deleted there)")
         if self.verdict == "unchecked":
-            return f"could not check: {self.error}"
+            return _("could not check: {error}").format(error=self.error)
         parts = []
         if "topic" in self.changed:
-            parts.append(f"topic {self.topic!r} -> {self.zoom_topic!r}")
+            parts.append(
+                _("topic {old} -> {new}").format(old=repr(self.topic), new=repr(self.zoom_topic))
+            )
         if "start_time" in self.changed:
-            parts.append(f"start {self.start_time} -> {self.zoom_start_time}")
-        parts += [f"{name} changed" for name in self.changed if name not in {"topic", "start_time"}]
+            parts.append(
+                _("start {old} -> {new}").format(old=self.start_time, new=self.zoom_start_time)
+            )
+        parts += [
+            _("{field} changed").format(field=name)
+            for name in self.changed
+            if name not in {"topic", "start_time"}
+        ]
         return "; ".join(parts)
 
 

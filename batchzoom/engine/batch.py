@@ -35,6 +35,7 @@ from batchzoom.engine.run import (
     Run,
     create_all,
     from_entry,
+    looking,
     row_info,
     settle_all,
     zoom_run,
@@ -207,8 +208,10 @@ def schedule(
         with stopped, zoom_run(options, journal, claimed, report, workers=workers,
                                transport=transport, probes=probes) as run:  # fmt: skip
             doubtful += verify_sheet_ids(run, unverified, outcomes)
+            looking(progress, doubtful)
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
-            create_all(run, new, outcomes, workers, progress)
+            done_before = sum(1 for s in validation.sessions if s.row in outcomes)
+            create_all(run, new, outcomes, workers, progress, earlier=done_before)
             if run.fatal is None:
                 added = add_panelists_all(run.client, validation.sessions, outcomes)
                 report.panelists_added = added.added

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import cast
 
+from batchzoom.core.i18n import _
 from batchzoom.engine.events import attendee_table, check_attendees
 from batchzoom.engine.journal import sent_row_keys
 from batchzoom.engine.journal.schema import Entry
@@ -104,8 +105,10 @@ def _copied_ids(roster: Roster, validation: Validation) -> list[Problem]:
                     session.row,
                     roster.columns.get("zoom_meeting_id", "zoom_meeting_id"),
                     "meeting-id-copied",
-                    f"this row has the meeting id of row {row} (copied with it?); clear its "
-                    "zoom_* cells so that it gets a meeting of its own.",
+                    _(
+                        "this row has the meeting id of row {row} (copied with it?); clear its "
+                        "zoom_* cells so that it gets a meeting of its own."
+                    ).format(row=row),
                 )
             )
     return problems
@@ -121,8 +124,10 @@ def _past_starts(
             session.row,
             column,
             "start-in-past",
-            f"the start {session.start:%Y-%m-%d %H:%M} ({session.timezone}) is in the past; "
-            "correct the date or run with --allow-past.",
+            _(
+                "the start {start} ({zone}) is in the past; "
+                "correct the date or run with --allow-past."
+            ).format(start=f"{session.start:%Y-%m-%d %H:%M}", zone=session.timezone),
         )
         for session in validation.sessions
         if session.start < now and session.meeting_id is None and row_key(session) not in sent

@@ -381,6 +381,7 @@ def apply_all(
     record: Callable[[T, RowOutcome], None],
     workers: int,
     progress: ProgressCallback | None,
+    earlier: int = 0,
 ) -> None:
     """``do`` every item on one pool of ``workers`` (creates, updates, deletes alike),
     ``record`` each outcome and report progress after each; under the run's token,
@@ -403,10 +404,13 @@ def apply_all(
                 outcome=outcome,
                 updated=tally["updated"],
                 cancelled=tally["cancelled"],
+                earlier=earlier,
             )
         if progress is not None:
             progress(snapshot)
 
+    if progress is not None and items:  # sending begins
+        progress(Progress(len(items), 0, 0, 0, 0, earlier=earlier))
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="batchzoom")
     try:
         for future in [pool.submit(one, item) for item in items]:
@@ -428,10 +432,20 @@ def create_all(
     outcomes: dict[int, RowOutcome],
     workers: int,
     progress: ProgressCallback | None,
+    earlier: int = 0,
 ) -> None:
-    """Create the meetings of ``new`` rows; each outcome lands in ``outcomes``."""
+    """Create the meetings of ``new`` rows; each outcome lands in ``outcomes``.
+
+    ``earlier``: the rows of the roster done by earlier runs, for the progress shown."""
 
     def record(item: tuple[Session, str], outcome: RowOutcome) -> None:
         outcomes[outcome.row] = outcome
 
-    apply_all(run, new, lambda item: run.create(*item), record, workers, progress)
+    apply_all(run, new, lambda item: run.create(*item), record, workers, progress, earlier)
+
+
+def looking(progress: ProgressCallback | None, rows: Sequence[tuple[Session, str]]) -> None:
+    """Tell ``progress`` that the run lists the meetings of these rows' hosts first."""
+    if progress is not None and rows:
+        hosts = len({session.host.lower() for session, _ in rows})
+        progress(Progress(len(rows), 0, 0, 0, 0, stage="looking", hosts=hosts))

@@ -41,6 +41,7 @@ from batchzoom.engine.settings import Settings
 from batchzoom.engine.webinars import without_webinars
 from batchzoom.files.results import (
     Loaded,
+    Progress,
     ProgressCallback,
     RunReport,
     cancelled_outcomes,
@@ -78,10 +79,12 @@ class Step:
     def describe(self) -> str:
         """What changes, in a few words, for the plan table."""
         if self.action == "create":
-            return "new meeting"
+            return _("new meeting")
         if self.action == "recreate":
             old, new = self.changes["host"]
-            return f"host {old} -> {new}: new meeting, then the old one deleted"
+            return _("host {old} -> {new}: new meeting, then the old one deleted").format(
+                old=old, new=new
+            )
         if self.action == "re-create":
             assert self.entry is not None
             return _("meeting {id} was deleted on Zoom: a new meeting (new link)").format(
@@ -92,15 +95,25 @@ class Step:
                 fields=", ".join(self.on_zoom)
             )
         if self.action == "restore":
-            return "keep the meeting: its row is no longer cancelled"
+            return _("keep the meeting: its row is no longer cancelled")
         if self.action in {"cancel", "delete"}:
             assert self.entry is not None
-            why = "marked cancelled" if self.action == "cancel" else "row gone from the sheet"
             ids = [i for i in (self.entry.meeting_id, self.entry.old_meeting_id) if i is not None]
-            return f"delete meeting {' and '.join(map(str, ids))} ({why})"
+            return _delete_words()[self.action, len(ids) > 1].format(
+                id=" ".join(map(str, ids[:1])), old=" ".join(map(str, ids[1:]))
+            )
         return "; ".join(
             f"{name}: {_short(old)} -> {_short(new)}" for name, (old, new) in self.changes.items()
         )
+
+
+def _delete_words() -> dict[tuple[str, bool], str]:
+    return {
+        ("cancel", False): _("delete meeting {id} (marked cancelled)"),
+        ("cancel", True): _("delete meeting {id} and {old} (marked cancelled)"),
+        ("delete", False): _("delete meeting {id} (row gone from the sheet)"),
+        ("delete", True): _("delete meeting {id} and {old} (row gone from the sheet)"),
+    }
 
 
 def _short(value: Any) -> str:
@@ -507,6 +520,7 @@ def sync(
                 # Settled first, by what was sent, before the sheet is compared (doubts.py).
                 if in_doubt(journal.entries()):
                     settle_doubts(run.client, journal, claimed)
+                _looking(progress, journal.entries())
                 view = look_at_zoom(run, journal.entries(), workers)
             plan = plan_sync(
                 loaded,
@@ -540,6 +554,14 @@ def sync(
         if run.fatal is not None:
             raise run.fatal
         return report
+
+
+def _looking(progress: ProgressCallback | None, entries: dict[str, Entry]) -> None:
+    """Tell ``progress`` that the run lists the meetings of the journal's hosts first."""
+    live = [entry for entry in entries.values() if entry.meeting_id is not None]
+    hosts = {entry.host.lower() for entry in live}
+    if progress is not None and hosts:
+        progress(Progress(len(live), 0, 0, 0, 0, stage="looking", hosts=len(hosts)))
 
 
 def _apply(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import get_args
+from typing import Literal, get_args
 
 from batchzoom.files.roster import Roster, SourceInfo
 from batchzoom.files.writeback import WriteOutcome
@@ -32,7 +32,14 @@ class Loaded:
 
 @dataclass(frozen=True)
 class Progress:
-    """Sent to the progress callback after every row that needed Zoom."""
+    """Sent to the progress callback: once before the run looks on Zoom for what earlier
+    runs made (``stage`` ``"looking"``, with the number of ``hosts`` listed), then after
+    every row sent (``stage`` ``"sending"``).
+
+    ``total`` and ``done`` count this run's rows to send; ``earlier`` counts the roster's
+    rows an earlier run already did (``existing``), so that a resumed run can be shown as
+    ``done + earlier`` of ``total + earlier``.
+    """
 
     total: int
     done: int
@@ -42,6 +49,12 @@ class Progress:
     outcome: RowOutcome | None = None  # the row just settled
     updated: int = 0  # sync only
     cancelled: int = 0  # sync only
+    stage: Stage = "sending"
+    hosts: int = 0  # "looking": the hosts whose meetings are listed
+    earlier: int = 0  # rows of the roster that earlier runs did
+
+
+Stage = Literal["looking", "sending"]
 
 
 ProgressCallback = Callable[[Progress], None]

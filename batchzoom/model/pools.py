@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from batchzoom.core.i18n import _, ngettext
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Session
@@ -210,7 +211,6 @@ def host_overlaps(
     ``--strict`` makes them errors.
     """
     limit = concurrent_meetings(plan)
-    at_once = "1 meeting" if limit == 1 else f"{limit} meetings"
     problems: list[Problem] = []
     warned: set[int] = set()
     for item in crowded(sessions, occurrences=occurrences, plan=plan):
@@ -223,10 +223,25 @@ def host_overlaps(
                 session.row,
                 column,
                 "host-overlap",
-                f"this session ({_when(span)}, {session.duration} min) overlaps row "
-                f"{busy.row} ({_when(busy)}) with the same host {session.host}, who can "
-                f"host {at_once} at a time on a {plan} plan (Zoom accepts both, but only "
-                f"{at_once} can run); change the time or the host of one of them.",
+                ngettext(
+                    "this session ({when}, {minutes} min) overlaps row {row} ({other}) with the "
+                    "same host {host}, who can host {n} meeting at a time on a {plan} plan (Zoom "
+                    "accepts both, but only {n} meeting can run); change the time or the host "
+                    "of one of them.",
+                    "this session ({when}, {minutes} min) overlaps row {row} ({other}) with the "
+                    "same host {host}, who can host {n} meetings at a time on a {plan} plan "
+                    "(Zoom accepts both, but only {n} meetings can run); change the time or the "
+                    "host of one of them.",
+                    limit,
+                ).format(
+                    when=_when(span),
+                    minutes=session.duration,
+                    row=busy.row,
+                    other=_when(busy),
+                    host=session.host,
+                    n=limit,
+                    plan=plan,
+                ),
             )
         )
     return problems
@@ -282,13 +297,15 @@ def assign(
             continue
         members = pools.get(session.pool)
         if not members:
-            known = ", ".join(sorted(pools)) or "none"
+            known = ", ".join(sorted(pools)) or _("none")
             problems[index] = Problem(
                 session.row,
                 column,
                 "pool-unknown",
-                f'host "{session.host}" names no pool of the configuration (pools: {known}); '
-                "correct the name or add the pool to batchzoom.toml.",
+                _(
+                    'host "{host}" names no pool of the configuration (pools: {pools}); '
+                    "correct the name or add the pool to batchzoom.toml."
+                ).format(host=session.host, pools=known),
             )
             continue
         earlier = previous.get(key(session) or "")
@@ -338,17 +355,16 @@ def _full(
 ) -> Problem:
     at_limit = all(creates[_fold(host)] >= limit for host in members)
     if at_limit and _is_create(session):
-        why = (
-            f"every member of pool {session.pool} already has {limit} meetings to create today, "
-            "Zoom's daily limit"
+        message = _(
+            "this session cannot be placed: every member of pool {pool} already has {limit} "
+            "meetings to create today, Zoom's daily limit; add hosts to the pool in "
+            "batchzoom.toml or schedule this row tomorrow."
         )
-        todo = "add hosts to the pool in batchzoom.toml or schedule this row tomorrow"
     else:
-        why = (
-            f"every member of pool {session.pool} hosts another session at "
-            f"{session.start:%Y-%m-%d %H:%M} or has reached Zoom's daily limit of {limit} creates"
+        message = _(
+            "this session cannot be placed: every member of pool {pool} hosts another session "
+            "at {start} or has reached Zoom's daily limit of {limit} creates; add hosts to the "
+            "pool in batchzoom.toml, or move the session."
         )
-        todo = "add hosts to the pool in batchzoom.toml, or move the session"
-    return Problem(
-        session.row, column, "pool-full", f"this session cannot be placed: {why}; {todo}."
-    )
+    text = message.format(pool=session.pool, limit=limit, start=f"{session.start:%Y-%m-%d %H:%M}")
+    return Problem(session.row, column, "pool-full", text)

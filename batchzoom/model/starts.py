@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from batchzoom.core.i18n import _
 from batchzoom.model import times
 from batchzoom.model.cells import cell_text
 from batchzoom.model.problems import CellError, Found
@@ -38,10 +39,11 @@ class StartReader:
             zone_name = self._zone(cells.get("timezone"))
         except CellError as error:
             found.error("timezone", error)
+            self._wall(cells, found)  # the row's date and time problems are shown as well
             return None
         wall, offset, time_column = self._wall(cells, found)
         if zone_name is None:  # an offset alone is not enough: Zoom shows the zone
-            found.add("timezone", "timezone-missing", times.MISSING_ZONE)
+            found.add("timezone", "timezone-missing", _(times.MISSING_ZONE))
             return None
         if wall is None:
             return None
@@ -73,7 +75,7 @@ class StartReader:
         found.add(
             "start",
             "start-missing",
-            "the start is empty; enter the date and time, e.g. 2027-05-03 18:30.",
+            _("the start is empty; enter the date and time, e.g. 2027-05-03 18:30."),
         )
         return None, None, "start"
 
@@ -105,14 +107,16 @@ class StartReader:
         day: date | None = None
         clock: time | None = None
         if day_cell is None:
-            found.add("date", "date-missing", "the date is empty; enter it as YYYY-MM-DD.")
+            found.add("date", "date-missing", _("the date is empty; enter it as YYYY-MM-DD."))
         else:
             try:
                 day = times.to_date(day_cell, date_order=self.date_order)
             except CellError as error:
                 found.error("date", error)
         if clock_cell is None:
-            found.add("time", "time-missing", "the time is empty; enter it as HH:MM, e.g. 18:30.")
+            found.add(
+                "time", "time-missing", _("the time is empty; enter it as HH:MM, e.g. 18:30.")
+            )
         else:
             try:
                 clock = times.to_time(clock_cell)

@@ -18,6 +18,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from batchzoom.core import tzdb
+from batchzoom.core.i18n import N_, _
+from batchzoom.model.date_words import WEEKDAY_NAMES, describe, neither_a_month, not_a_real_date
 from batchzoom.model.problems import CellError, shorten
 from batchzoom.model.zone_names import (
     FIXED_ABBREVIATIONS,
@@ -51,7 +53,6 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH_NAMES = [datetime(2000, month, 1).strftime("%B") for month in range(1, 13)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -75,7 +76,6 @@ _WEEKDAYS = {
     )
     for name in names
 }
-_WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(_WEEKDAY_BEFORE + pattern + _WEEKDAY_AFTER))
     for kind, pattern in [
@@ -116,7 +116,9 @@ def from_serial(serial: float) -> datetime:
     if isinstance(serial, bool) or not math.isfinite(serial) or not 0 <= serial <= _MAX_SERIAL:
         raise CellError(
             "start-format",
-            f"{serial!r} is not an Excel date number; enter a date such as 2027-05-03.",
+            _("{value} is not an Excel date number; enter a date such as 2027-05-03.").format(
+                value=repr(serial)
+            ),
         )
     seconds = round(serial * 86400)
     return EXCEL_EPOCH + timedelta(seconds=seconds)
@@ -130,13 +132,7 @@ def _build_date(year: int, month: int, day: int, text: str, code: str = "date-fo
     try:
         return date(year, month, day)
     except ValueError:
-        raise CellError(
-            code, f'"{text}" is not a real date; enter it as YYYY-MM-DD, e.g. 2027-05-03.'
-        ) from None
-
-
-def _describe(day: date) -> str:
-    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+        raise CellError(code, not_a_real_date(text, year, month, day)) from None
 
 
 def _match_date(text: str, order: DateOrder | None, code: str) -> tuple[date, int] | None:
@@ -153,8 +149,15 @@ def _match_date(text: str, order: DateOrder | None, code: str) -> tuple[date, in
         if number is not None and number != day.weekday():
             raise CellError(
                 "date-weekday",
-                f'"{shorten(text)}" says {_WEEKDAY_NAMES[number]}, but {day.isoformat()} is a '
-                f"{_WEEKDAY_NAMES[day.weekday()]}; correct the date or the weekday.",
+                _(
+                    '"{value}" says {written}, but {date} is a {weekday}; '
+                    "correct the date or the weekday."
+                ).format(
+                    value=shorten(text),
+                    written=_(WEEKDAY_NAMES[number]),
+                    date=day.isoformat(),
+                    weekday=_(WEEKDAY_NAMES[day.weekday()]),
+                ),
             )
     return day, end
 
@@ -190,14 +193,25 @@ def _match_date_only(
         if len(readings) == 1:
             return readings.pop(), found.end(), written
         if not readings:
-            _build_date(year, 13, 1, text, code)  # raises "not a real date"
-        shown = " or ".join(_describe(d) for d in sorted(readings))
+            raise CellError(code, _no_reading(found.group(0), year, first, second))
+        earlier, later = sorted(readings)
         raise CellError(
             "date-ambiguous",
-            f'"{found.group(0)}" could mean {shown}; write it as YYYY-MM-DD '
-            "or run with --date-order DMY (or MDY).",
+            _(
+                '"{value}" could mean {first} or {second}; write it as YYYY-MM-DD '
+                "or run with --date-order DMY (or MDY)."
+            ).format(value=found.group(0), first=describe(earlier), second=describe(later)),
         )
     return None
+
+
+def _no_reading(text: str, year: int, first: int, second: int) -> str:
+    """Why day/month/year text of an unknown order (``31/04/2036``) is no date either way."""
+    months = [number for number in (first, second) if 1 <= number <= 12]
+    if not months:
+        return neither_a_month(text, first, second)
+    month = months[0]
+    return not_a_real_date(text, year, month, second if month == first else first)
 
 
 def to_date(value: object, *, date_order: DateOrder | None = None) -> date:
@@ -206,8 +220,10 @@ def to_date(value: object, *, date_order: DateOrder | None = None) -> date:
         if value.time() != time(0):
             raise CellError(
                 "date-format",
-                f"the date cell also holds a time ({value:%H:%M}); "
-                "put only the date here and the time in the time column.",
+                _(
+                    "the date cell also holds a time ({time}); "
+                    "put only the date here and the time in the time column."
+                ).format(time=f"{value:%H:%M}"),
             )
         return value.date()
     if isinstance(value, date):
@@ -217,8 +233,10 @@ def to_date(value: object, *, date_order: DateOrder | None = None) -> date:
         if moment.time() != time(0):
             raise CellError(
                 "date-format",
-                f"the date cell holds {value!r}, which is not a whole day; enter a date such as "
-                "2027-05-03.",
+                _(
+                    "the date cell holds {value}, which is not a whole day; enter a date such as "
+                    "2027-05-03."
+                ).format(value=repr(value)),
             )
         return moment.date()
     if isinstance(value, str):
@@ -229,7 +247,10 @@ def to_date(value: object, *, date_order: DateOrder | None = None) -> date:
         if found is not None and found[1] == len(text):
             return found[0]
     raise CellError(
-        "date-format", f'"{shorten(value)}" is not a date; enter it as YYYY-MM-DD, e.g. 2027-05-03.'
+        "date-format",
+        _('"{value}" is not a date; enter it as YYYY-MM-DD, e.g. 2027-05-03.').format(
+            value=shorten(value)
+        ),
     )
 
 
@@ -244,7 +265,10 @@ def _serial(value: float, code: str) -> datetime:
         return from_serial(value)
     except CellError:
         raise CellError(
-            code, f"{value!r} is not an Excel date number; enter a date such as 2027-05-03."
+            code,
+            _("{value} is not an Excel date number; enter a date such as 2027-05-03.").format(
+                value=repr(value)
+            ),
         ) from None
 
 
@@ -258,12 +282,15 @@ def _time_from_parts(hour: int, minute: int, second: int, ampm: str | None, text
         if not 0 <= hour <= 12:  # 0:30 AM (오전 0:30) is 00:30, as clocks show it in Korea
             raise CellError(
                 "time-format",
-                f'"{text}" has hour {hour} with AM/PM; use 0-12 with AM/PM or 0-23 without.',
+                _(
+                    '"{value}" has hour {hour} with AM/PM; use 0-12 with AM/PM or 0-23 without.'
+                ).format(value=text, hour=hour),
             )
         hour = hour % 12 + (12 if pm else 0)
     if hour > 23 or minute > 59 or second > 59:
         raise CellError(
-            "time-format", f'"{text}" is not a time of day; enter it as HH:MM, e.g. 18:30.'
+            "time-format",
+            _('"{value}" is not a time of day; enter it as HH:MM, e.g. 18:30.').format(value=text),
         )
     return time(hour, minute, second)
 
@@ -288,7 +315,7 @@ def to_time(value: object) -> time:
             return value.time().replace(microsecond=0)  # a time cell some writers store this way
         raise CellError(
             "time-format",
-            "the time cell holds a whole date and time; put only the time of day here.",
+            _("the time cell holds a whole date and time; put only the time of day here."),
         )
     if isinstance(value, time):
         return value.replace(microsecond=0, tzinfo=None)
@@ -309,7 +336,9 @@ def to_time(value: object) -> time:
             return found[0]
     raise CellError(
         "time-format",
-        f'"{shorten(value)}" is not a time of day; enter it as HH:MM (24-hour), e.g. 18:30.',
+        _('"{value}" is not a time of day; enter it as HH:MM (24-hour), e.g. 18:30.').format(
+            value=shorten(value)
+        ),
     )
 
 
@@ -325,7 +354,10 @@ def _parse_offset(text: str) -> timedelta:
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
     if hours > 23 or minutes > 59:
-        raise CellError("start-format", f'"{text}" is not a UTC offset; write e.g. +09:00.')
+        raise CellError(
+            "start-format",
+            _('"{value}" is not a UTC offset; write e.g. +09:00.').format(value=text),
+        )
     return sign * timedelta(hours=hours, minutes=minutes)
 
 
@@ -343,8 +375,9 @@ def to_start(
     if isinstance(value, date):
         raise CellError(
             "start-format",
-            f"the start cell holds only a date ({value.isoformat()}); add the time, "
-            "e.g. 2027-05-03 18:30.",
+            _(
+                "the start cell holds only a date ({date}); add the time, e.g. 2027-05-03 18:30."
+            ).format(date=value.isoformat()),
         )
     if isinstance(value, int | float) and not isinstance(value, bool):
         moment = _serial(value, "start-format")
@@ -367,15 +400,18 @@ def to_start(
             if not rest:
                 raise CellError(
                     "start-format",
-                    f'"{shorten(value)}" has a date but no time; add the time, e.g. 2027-05-03 18:30.',
+                    _(
+                        '"{value}" has a date but no time; add the time, e.g. 2027-05-03 18:30.'
+                    ).format(value=shorten(value)),
                 )
             found_time = _match_time(rest)
             if found_time is not None and found_time[1] == len(rest):
                 return datetime.combine(day, found_time[0]), offset
     raise CellError(
         "start-format",
-        f'"{shorten(value)}" is not a date and time; enter it as YYYY-MM-DD HH:MM, '
-        "e.g. 2027-05-03 18:30.",
+        _(
+            '"{value}" is not a date and time; enter it as YYYY-MM-DD HH:MM, e.g. 2027-05-03 18:30.'
+        ).format(value=shorten(value)),
     )
 
 
@@ -399,7 +435,7 @@ def zone(name: str) -> ZoneInfo:
     raise CellError("timezone-unknown", not_a_zone(text))
 
 
-MISSING_ZONE = (
+MISSING_ZONE = N_(
     "no time zone for this row; fill in the time zone column or run with "
     "--timezone, e.g. --timezone Asia/Seoul."
 )
@@ -441,22 +477,34 @@ def localize(wall: datetime, where: tzinfo, *, zone_name: str | None = None) -> 
     if first.utcoffset() == second.utcoffset():
         return first
     both = sorted({first.astimezone(UTC), second.astimezone(UTC)})
-    shown = " or ".join(
+    earlier, later = (
         f"{utc_text(instant)} ({instant.astimezone(where):%H:%M %Z})" for instant in both
     )
     exists = first.astimezone(UTC).astimezone(where).replace(tzinfo=None) == wall
     if not exists:
         raise CellError(
             "dst-gap",
-            f"{_hm(wall)} does not exist in {name} (clocks jump forward then); it could mean "
-            f"{shown}; enter a time that exists.",
+            _(
+                "{wall} does not exist in {zone} (clocks jump forward then); it could mean "
+                "{first} or {second}; enter a time that exists."
+            ).format(wall=_hm(wall), zone=name, first=earlier, second=later),
         )
-    offsets = " or ".join(_offset_text(instant.astimezone(where)) for instant in both)
+    first_offset, second_offset = (_offset_text(instant.astimezone(where)) for instant in both)
     raise CellError(
         "dst-fold",
-        f"{_hm(wall)} happens twice in {name} (clocks go back then): {shown}; "
-        f"add the UTC offset you mean ({offsets}) to the start, e.g. {wall:%Y-%m-%dT%H:%M}"
-        f"{_offset_text(both[0].astimezone(where))}.",
+        _(
+            "{wall} happens twice in {zone} (clocks go back then): {first} or {second}; "
+            "add the UTC offset you mean ({first_offset} or {second_offset}) to the start, "
+            "e.g. {example}."
+        ).format(
+            wall=_hm(wall),
+            zone=name,
+            first=earlier,
+            second=later,
+            first_offset=first_offset,
+            second_offset=second_offset,
+            example=f"{wall:%Y-%m-%dT%H:%M}{first_offset}",
+        ),
     )
 
 
@@ -481,11 +529,12 @@ def resolve(
         # to UTC; no session is held then.
         raise CellError(
             "start-range",
-            f"{wall.isoformat(sep=' ', timespec='minutes')} is outside the years {FIRST_YEAR}-"
-            f"{LAST_YEAR}; enter the session's real date.",
+            _("{start} is outside the years {first}-{last}; enter the session's real date.").format(
+                start=wall.isoformat(sep=" ", timespec="minutes"), first=FIRST_YEAR, last=LAST_YEAR
+            ),
         )
     if zone_name is None:
-        raise CellError("timezone-missing", MISSING_ZONE)
+        raise CellError("timezone-missing", _(MISSING_ZONE))
     where = zone(zone_name)
     name = where.key
     if offset is None:
@@ -495,7 +544,9 @@ def resolve(
         given = format_offset(offset)
         raise CellError(
             "offset-mismatch",
-            f"the start says UTC{given} but {name} is not at that offset on {wall:%Y-%m-%d %H:%M}; "
-            "remove the offset or correct the time zone.",
+            _(
+                "the start says UTC{offset} but {zone} is not at that offset on {start}; "
+                "remove the offset or correct the time zone."
+            ).format(offset=given, zone=name, start=f"{wall:%Y-%m-%d %H:%M}"),
         )
     return instant, name

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from batchzoom.core.errors import InvalidSessionError
+from batchzoom.core.i18n import _
 from batchzoom.model import extras, times
 from batchzoom.model.cells import (
     AGENDA_MAX,
@@ -77,15 +78,18 @@ def file_problems(columns: Mapping[str, str]) -> list[Problem]:
     """The columns a roster cannot do without, as whole-file problems."""
     problems: list[Problem] = []
     if "topic" not in columns:
-        problems.append(_column_missing("topic", "the roster has no topic column; add one."))
+        problems.append(_column_missing("topic", _("the roster has no topic column; add one.")))
     if "start" not in columns and not {"date", "time"} <= columns.keys():
         problems.append(
             _column_missing(
-                "start", "the roster has no start column (nor date and time columns); add one."
+                "start",
+                _("the roster has no start column (nor date and time columns); add one."),
             )
         )
     if "duration" not in columns:
-        problems.append(_column_missing("duration", "the roster has no duration column; add one."))
+        problems.append(
+            _column_missing("duration", _("the roster has no duration column; add one."))
+        )
     return problems
 
 
@@ -123,7 +127,11 @@ class Firsts:
         first = self.ids.setdefault(key, row)
         if first != row:
             found.add(
-                "id", "id-duplicate", f'id "{key}" is also used in row {first}; make ids unique.'
+                "id",
+                "id-duplicate",
+                _('id "{id}" is also used in row {row}; make ids unique.').format(
+                    id=key, row=first
+                ),
             )
 
     def check_session(
@@ -134,8 +142,10 @@ class Firsts:
             found.add(
                 column,
                 "duplicate-session",
-                f"this row repeats row {first} (same host, topic and start); "
-                "delete one of them or change it.",
+                _(
+                    "this row repeats row {row} (same host, topic and start); "
+                    "delete one of them or change it."
+                ).format(row=first),
             )
 
 
@@ -212,21 +222,23 @@ class RowCheck:
                 self.now,
                 found,
                 self.start_name,
-                "correct the date or run with --allow-past.",
+                _(
+                    "the start {start} ({zone}) is in the past; "
+                    "correct the date or run with --allow-past."
+                ),
             )
 
 
 def not_past(
-    start: tuple[datetime, str], now: datetime, found: Found, column: str, fix: str
+    start: tuple[datetime, str], now: datetime, found: Found, column: str, message: str
 ) -> None:
-    """The one rule on a start: a session not yet scheduled starts in the future."""
+    """The one rule on a start: a session not yet scheduled starts in the future.
+
+    ``message`` is the sentence saying so, with ``{start}`` and ``{zone}`` to fill in."""
     if start[0] >= now:
         return
-    found.add(
-        column,
-        "start-in-past",
-        f"the start {start[0]:%Y-%m-%d %H:%M} ({start[1]}) is in the past; {fix}",
-    )
+    text = message.format(start=f"{start[0]:%Y-%m-%d %H:%M}", zone=start[1])
+    found.add(column, "start-in-past", text)
 
 
 def one_meeting(
@@ -255,7 +267,8 @@ def one_meeting(
     checked_agenda = _agenda(agenda, found)
     if password is not None:
         _check(found, "password", check_password, password)
-    not_past((start, timezone), now, found, "start", "pass a later start.")
+    past = _("the start {start} ({zone}) is in the past; pass a later start.")
+    not_past((start, timezone), now, found, "start", past)
     if found.ranked or checked_topic is None or minutes is None:
         raise InvalidSessionError(
             Problem(None, p.column, p.code, p.message[:1].upper() + p.message[1:])
@@ -287,19 +300,23 @@ def _check(found: Found, name: str, rule: Callable[[str], str], value: str) -> N
 def _topic(cell: object, found: Found) -> str | None:
     topic = cell_text(cell)
     if topic is None:
-        found.add("topic", "topic-missing", "the topic is empty; enter the session's title.")
+        found.add("topic", "topic-missing", _("the topic is empty; enter the session's title."))
     elif len(topic) > TOPIC_MAX:
         found.add(
             "topic",
             "topic-length",
-            f"the topic has {len(topic)} characters, more than Zoom's {TOPIC_MAX}; shorten it.",
+            _("the topic has {length} characters, more than Zoom's {limit}; shorten it.").format(
+                length=len(topic), limit=TOPIC_MAX
+            ),
         )
     return topic
 
 
 def _duration(cell: object, found: Found) -> int | None:
     if cell is None:
-        found.add("duration", "duration-missing", "the duration is empty; enter minutes, e.g. 90.")
+        found.add(
+            "duration", "duration-missing", _("the duration is empty; enter minutes, e.g. 90.")
+        )
         return None
     try:
         return check_duration(parse_duration(cell))
@@ -314,7 +331,9 @@ def _agenda(cell: object, found: Found) -> str | None:
         found.add(
             "agenda",
             "agenda-length",
-            f"the agenda has {len(agenda)} characters, more than Zoom's {AGENDA_MAX}; shorten it.",
+            _("the agenda has {length} characters, more than Zoom's {limit}; shorten it.").format(
+                length=len(agenda), limit=AGENDA_MAX
+            ),
         )
     return agenda
 

@@ -1,0 +1,142 @@
+"""With ``--lang ko`` every validation message a person reads is Korean, names the columns as
+the roster's own header does, and says which part of a refused date is wrong, in the layout
+the user wrote it in."""
+
+from __future__ import annotations
+
+import calendar
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from batchzoom.cli import cli
+from batchzoom.core.i18n import use_language
+from batchzoom.model import times
+from batchzoom.model.date_words import MONTH_NAMES
+from batchzoom.model.problems import CellError
+from tests.test_i18n import english_sentences
+
+HEADER = "아이디,주제,날짜,시간,진행 시간(분),시간대"
+
+
+def _validate(tmp_path: Path, rows: list[str], header: str = HEADER, *args: str) -> list[str]:
+    """The problem lines of ``batchzoom validate --lang ko`` on a roster of ``rows``."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "ko", *args])
+    assert result.exit_code == 3, result.output
+    assert english_sentences(result.output) == [], result.output
+    return result.stdout.splitlines()[1:-1]
+
+
+def _line(lines: list[str], code: str) -> str:
+    found = [line for line in lines if f" {code} " in line]
+    assert len(found) == 1, lines
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("row", "code", "column", "words"),
+    [
+        ("1,국어,2036-13-05,09:00,60,Asia/Seoul", "date-format", "날짜", "13월은 없습니다"),
+        (
+            "1,국어,2036-05-32,09:00,60,Asia/Seoul",
+            "date-format",
+            "날짜",
+            "2036년 5월은 31일까지 있어 32일은 없습니다",
+        ),
+        (
+            "1,국어,31/04/2036,09:00,60,Asia/Seoul",
+            "date-format",
+            "날짜",
+            "2036년 4월은 30일까지 있어 31일은 없습니다",
+        ),
+        ("1,국어,13/14/2036,09:00,60,Asia/Seoul", "date-format", "날짜", "13도 14도 월"),
+        (
+            "1,국어,05/06/2036,09:00,60,Asia/Seoul",
+            "date-ambiguous",
+            "날짜",
+            "2036년 5월 6일일 수도 2036년 6월 5일일 수도",
+        ),
+        (
+            "1,국어,2036-05-06(월),09:00,60,Asia/Seoul",
+            "date-weekday",
+            "날짜",
+            "2036-05-06은(는) 화요일입니다",
+        ),
+        ("1,국어,2036-05-06,25:00,60,Asia/Seoul", "time-format", "시간", "시각이 아닙니다"),
+        ("1,국어,2036-05-06,,60,Asia/Seoul", "time-missing", "시간", "시간이 비어 있습니다"),
+        ("1,국어,,09:00,60,Asia/Seoul", "date-missing", "날짜", "날짜가 비어 있습니다"),
+        ("1,국어,2036-05-06,09:00,60,", "timezone-missing", "시간대", "시간대가 없습니다"),
+        ("1,국어,2020-05-06,09:00,60,Asia/Seoul", "start-in-past", "날짜", "이미 지났습니다"),
+        ("1,,2036-05-06,09:00,60,Asia/Seoul", "topic-missing", "주제", "주제가 비어 있습니다"),
+        ("1,국어,2036-05-06,09:00,,Asia/Seoul", "duration-missing", "진행 시간(분)", "비어"),
+    ],
+)
+def test_a_bad_date_or_time_cell_is_explained_in_korean(
+    tmp_path: Path, row: str, code: str, column: str, words: str
+) -> None:
+    line = _line(_validate(tmp_path, [row]), code)
+    assert line.split(code)[0].split(None, 1)[1].strip() == column
+    assert words in line
+    if code == "date-format":
+        assert "YYYY-MM-DD" not in line  # the date is written in a layout already
+
+
+def test_a_repeated_id_and_session_are_korean(tmp_path: Path) -> None:
+    row = "1,국어,2036-05-06,09:00,60,Asia/Seoul"
+    lines = _validate(tmp_path, [row, row])
+    assert "2행에서도 쓰입니다" in _line(lines, "id-duplicate")
+    assert "2행과 같습니다" in _line(lines, "duplicate-session")
+
+
+_LAYOUTS = {  # how a person writes year, month, day; the --date-order it needs
+    "{y}-{m:02d}-{d:02d}": None,
+    "{y}/{m}/{d}": None,
+    "{y}. {m}. {d}.": None,
+    "{y}년 {m}월 {d}일": None,
+    "{d:02d}/{m:02d}/{y}": "DMY",
+    "{m}/{d}/{y}": "MDY",
+}
+
+
+@st.composite
+def _impossible_dates(draw: st.DrawFn) -> tuple[str, str | None, int, int, int]:
+    layout = draw(st.sampled_from(sorted(_LAYOUTS)))
+    year = draw(st.integers(1900, 2999))
+    if draw(st.booleans()):
+        month = draw(st.integers(13, 99) | st.just(0))
+        day = draw(st.integers(1, 28))
+    else:
+        month = draw(st.integers(1, 12))
+        day = draw(st.integers(calendar.monthrange(year, month)[1] + 1, 99) | st.just(0))
+    return layout.format(y=year, m=month, d=day), _LAYOUTS[layout], year, month, day
+
+
+@given(_impossible_dates())
+def test_an_impossible_date_says_which_part_is_wrong(
+    case: tuple[str, str | None, int, int, int],
+) -> None:
+    text, order, year, month, day = case
+    messages = {}
+    for lang in ("en", "ko"):
+        with use_language(lang), pytest.raises(CellError) as refused:
+            times.to_date(text, date_order=order)  # type: ignore[arg-type]
+        messages[lang] = refused.value.message
+        assert refused.value.code == "date-format"
+        assert f'"{text}"' in messages[lang]
+        assert "YYYY-MM-DD" not in messages[lang]
+    if 1 <= month <= 12:
+        days = calendar.monthrange(year, month)[1]
+        assert (
+            f"{MONTH_NAMES[month - 1]} {year} has {days} days, so there is no day {day}"
+            in (messages["en"])
+        )
+        assert f"{year}년 {month}월은 {days}일까지 있어 {day}일은 없습니다" in messages["ko"]
+    else:
+        assert f"there is no month {month} (months are 1-12)" in messages["en"]
+        assert f"{month}월은 없습니다" in messages["ko"]
+    assert english_sentences(messages["ko"]) == []
