@@ -31,6 +31,7 @@ HEADERS = (
     "Alternative hosts",
     "Repeat",
     "Until",
+    "Status",
 )
 HOST = "dana@school.example"  # holds the Webinar add-on
 PANELISTS = ("guest.speaker@outside.example", "carol@school.example")
@@ -39,11 +40,11 @@ PANELISTS = ("guest.speaker@outside.example", "carol@school.example")
 def roster_rows(host: str = HOST) -> list[list[str]]:
     return [
         ["MEET", "Staff meeting", "2027-05-03 09:00", "Asia/Seoul", "50", host, "yes", "", "",
-         "", "", ""],
+         "", "", "", ""],
         ["WEB", "Open lecture", "2027-05-04 10:00", "Asia/Seoul", "90", host, "yes", "웨비나",
-         "; ".join(PANELISTS), "bob@school.example; carol@school.example", "", ""],
+         "; ".join(PANELISTS), "bob@school.example; carol@school.example", "", "", ""],
         ["SERIES", "Weekly webinar", "2027-05-05 10:00", "Asia/Seoul", "60", host, "등록",
-         "webinar", PANELISTS[0], "", "weekly", "2027-05-26"],
+         "webinar", PANELISTS[0], "", "weekly", "2027-05-26", ""],
     ]  # fmt: skip
 
 
@@ -239,7 +240,59 @@ def test_without_the_webinar_add_on_zoom_refuses_and_the_row_says_why(
     assert listed == [outcomes["MEET"].meeting_id]
 
 
-def test_sync_refuses_webinar_rows_rather_than_send_them_to_the_meetings_endpoints(
+def test_sync_updates_and_deletes_webinars_at_the_webinars_endpoints(
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
+) -> None:
+    from batchzoom.engine.sync import sync
+
+    roster, people = files(tmp_path)
+    settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+    first = schedule(load(roster, settings), settings)
+    ids = {o.key: o.meeting_id or 0 for o in first.outcomes}
+    # Nothing changed: sync sends no change, and does not take the webinars for deleted.
+    settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+    calm = sync(load(roster, settings), settings)
+    assert {o.key: o.status for o in calm.outcomes} == dict.fromkeys(ids, "unchanged")
+    rows = roster_rows()
+    rows[1][1] = "Open lecture (moved)"  # WEB: a new topic and start
+    rows[1][2] = "2027-05-04 11:00"
+    rows[2][12] = "cancelled"  # SERIES: cancelled
+    rows.append(
+        ["NEW", "Late webinar", "2027-05-06 10:00", "Asia/Seoul", "30", HOST, "", "webinar",
+         PANELISTS[1], "", "", "", ""]
+    )  # fmt: skip
+    write_csv(roster, rows, HEADERS)
+    settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+    report = sync(load(roster, settings), settings)
+    statuses = {o.key: o.status for o in report.outcomes}
+    assert statuses == {
+        "MEET": "unchanged",
+        "WEB": "updated",
+        "SERIES": "cancelled",
+        "NEW": "created",
+    }
+    counters = sandbox.counters()
+    assert counters["webinarUpdate"]["requests"] == 1
+    assert counters["webinarDelete"]["requests"] == 1
+    assert "meetingUpdate" not in counters and "meetingDelete" not in counters
+    assert counters["webinarCreate"]["requests"] == 3
+    new_id = next(o.meeting_id for o in report.outcomes if o.key == "NEW")
+    with quick_client(zoom_settings(sandbox)) as client:
+        web = client.get_webinar(ids["WEB"])
+        assert web is not None
+        assert (web.topic, web.start_time) == ("Open lecture (moved)", "2027-05-04T02:00:00Z")
+        assert client.get_webinar(ids["SERIES"]) is None
+        assert [p.email for p in client.list_panelists(new_id or 0)] == [PANELISTS[1]]
+    # Again: nothing to do.
+    settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+    again = sync(load(roster, settings), settings)
+    assert {o.status for o in again.outcomes} == {"unchanged", "cancelled"}
+    counters = sandbox.counters()
+    assert counters["webinarUpdate"]["requests"] == 1
+    assert counters["webinarCreate"]["requests"] == 3
+
+
+def test_sync_refuses_a_row_whose_kind_changed_after_it_was_created(
     tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
 ) -> None:
     from batchzoom.engine.sync import sync
@@ -248,14 +301,69 @@ def test_sync_refuses_webinar_rows_rather_than_send_them_to_the_meetings_endpoin
     settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
     schedule(load(roster, settings), settings)
     rows = roster_rows()
-    rows[1][1] = "Open lecture (moved)"
+    rows[0][7] = "webinar"  # MEET was created as a meeting
     write_csv(roster, rows, HEADERS)
     settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
     report = sync(load(roster, settings), settings)
-    assert [(p.row, p.column, p.code) for p in report.problems] == [
-        (3, "Kind", "webinar-not-synced"),
-        (4, "Kind", "webinar-not-synced"),
-    ]
+    meet = next(o for o in report.outcomes if o.key == "MEET")
+    assert meet.status == "failed"
+    assert (meet.error or "").startswith("this row's kind changed after its session was created")
     counters = sandbox.counters()
-    assert "meetingUpdate" not in counters and "webinarUpdate" not in counters
-    assert "meetingDelete" not in counters and "webinarDelete" not in counters
+    assert counters["meetingCreate"]["requests"] == 1
+    assert counters["webinarCreate"]["requests"] == 2
+    assert "meetingDelete" not in counters and "meetingUpdate" not in counters
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/webinars"), ("PATCH", ""), ("DELETE", "")],
+)
+def test_a_sync_killed_mid_webinar_change_and_run_again_changes_each_once(
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings, method: str, path: str
+) -> None:
+    from batchzoom.engine.sync import sync
+
+    roster, people = files(tmp_path)
+    settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+    ids = {o.key: o.meeting_id or 0 for o in schedule(load(roster, settings), settings).outcomes}
+    rows = roster_rows()
+    rows[1][1] = "Open lecture (moved)"
+    rows[2][12] = "cancelled"
+    rows.append(
+        ["NEW", "Late webinar", "2027-05-06 10:00", "Asia/Seoul", "30", HOST, "", "webinar",
+         "", "", "", "", ""]
+    )  # fmt: skip
+    write_csv(roster, rows, HEADERS)
+    settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+    transport = CrashingTransport(method, path, after_response=True)
+    with pytest.raises(Crash):
+        sync(load(roster, settings), settings, transport=transport)
+    settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+    report = sync(load(roster, settings), settings)
+    statuses = {o.key: o.status for o in report.outcomes}
+    assert statuses["SERIES"] == "cancelled"
+    assert statuses["WEB"] in {"updated", "unchanged"}
+    assert statuses["NEW"] in {"created", "existing", "unchanged"}
+    _, webinars = on_zoom(sandbox)
+    new_id = next(o.meeting_id for o in report.outcomes if o.key == "NEW")
+    assert sorted(webinars) == sorted([ids["WEB"], new_id])  # the new one once, SERIES gone
+    assert sandbox.counters()["webinarCreate"]["requests"] == 3
+    with quick_client(zoom_settings(sandbox)) as client:
+        web = client.get_webinar(ids["WEB"])
+        assert web is not None and web.topic == "Open lecture (moved)"
+
+
+def test_reconcile_reads_webinars_back_from_the_webinars_endpoint(
+    tmp_path: Path, sandbox: Sandbox, make_settings: MakeSettings
+) -> None:
+    from batchzoom.engine.audit import reconcile
+    from batchzoom.engine.journal import default_path, read_journal
+
+    roster, people = files(tmp_path)
+    settings = make_settings(sandbox, roster=roster, attendees=people, rate=50)
+    ids = {o.key: o.meeting_id for o in schedule(load(roster, settings), settings).outcomes}
+    contents = read_journal(default_path(roster), day=sandbox.clock.now().date().isoformat())
+    report = reconcile(contents, make_settings(sandbox))
+    verdicts = {c.meeting_id: c.verdict for c in report.checks}
+    assert verdicts == dict.fromkeys(ids.values(), "match")
+    assert sandbox.counters()["webinar"]["requests"] == 2

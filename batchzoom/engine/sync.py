@@ -1,8 +1,9 @@
 """Keeping Zoom in step with the sheet: create new rows, update changed ones, cancel removed ones.
 
-``plan_sync`` compares every row with what the journal says batchzoom last set
-on Zoom and lists the steps; ``sync`` applies them under the roster's lock, each
-step journalled before and after its request:
+``plan_sync`` (``engine/sync_plan.py``) compares every row with what the journal says
+batchzoom last set on Zoom and lists the steps; ``sync`` applies them under the roster's
+lock, each step journalled before and after its request (a webinar's at the webinars'
+endpoints, ``/webinars/{webinarId}``, known by the type of the body it was created with):
 
 - a new row is created exactly as ``schedule`` creates it;
 - a changed row is updated with a PATCH of only the changed fields (the update
@@ -23,13 +24,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
-from batchzoom.core.i18n import _
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.doubts import in_doubt, settle_doubts
 from batchzoom.engine.journal import Entry, Journal
@@ -38,7 +37,8 @@ from batchzoom.engine.looking import ZoomView, look_at_zoom
 from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_all, zoom_run
 from batchzoom.engine.settings import Settings
-from batchzoom.engine.webinars import without_webinars
+from batchzoom.engine.sync_plan import Action, Step, SyncPlan, diff, plan_sync
+from batchzoom.engine.webinars import add_panelists_all
 from batchzoom.files.results import (
     Loaded,
     Progress,
@@ -48,7 +48,7 @@ from batchzoom.files.results import (
     invalid_outcomes,
 )
 from batchzoom.files.writeback import check_target
-from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
+from batchzoom.model.outcomes import RowOutcome, row_outcome
 from batchzoom.model.rows import Session
 from batchzoom.zoom import (
     DailyLimitError,
@@ -56,166 +56,17 @@ from batchzoom.zoom import (
     ZoomRequestError,
     default_concurrency,
 )
-from batchzoom.zoom.meetings import CLEARED, RECURRING, body_shown, cleared, create_body
+from batchzoom.zoom.meetings import (
+    CLEARED,
+    RECURRING,
+    WEBINAR_RECURRING,
+    body_shown,
+    cleared,
+    create_body,
+    is_webinar_body,
+)
 
-Action = Literal["create", "update", "restore", "recreate", "re-create", "cancel", "delete"]
-
-
-@dataclass(frozen=True)
-class Step:
-    """One change to make on Zoom."""
-
-    action: Action
-    key: str
-    session: Session | None  # None for a row gone from the sheet
-    entry: Entry | None
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (old, new)
-    on_zoom: tuple[str, ...] = ()  # fields changed on Zoom that --force puts back
-
-    @property
-    def row(self) -> int | None:
-        return self.session.row if self.session else self.entry.excel_row if self.entry else None
-
-    def describe(self) -> str:
-        """What changes, in a few words, for the plan table."""
-        if self.action == "create":
-            return _("new meeting")
-        if self.action == "recreate":
-            old, new = self.changes["host"]
-            return _("host {old} -> {new}: new meeting, then the old one deleted").format(
-                old=old, new=new
-            )
-        if self.action == "re-create":
-            assert self.entry is not None
-            return _("meeting {id} was deleted on Zoom: a new meeting (new link)").format(
-                id=self.entry.meeting_id
-            )
-        if self.action == "update" and self.on_zoom:
-            return _("put back the sheet's {fields}, changed on Zoom").format(
-                fields=", ".join(self.on_zoom)
-            )
-        if self.action == "restore":
-            return _("keep the meeting: its row is no longer cancelled")
-        if self.action in {"cancel", "delete"}:
-            assert self.entry is not None
-            ids = [i for i in (self.entry.meeting_id, self.entry.old_meeting_id) if i is not None]
-            return _delete_words()[self.action, len(ids) > 1].format(
-                id=" ".join(map(str, ids[:1])), old=" ".join(map(str, ids[1:]))
-            )
-        return "; ".join(
-            f"{name}: {_short(old)} -> {_short(new)}" for name, (old, new) in self.changes.items()
-        )
-
-
-def _delete_words() -> dict[tuple[str, bool], str]:
-    return {
-        ("cancel", False): _("delete meeting {id} (marked cancelled)"),
-        ("cancel", True): _("delete meeting {id} and {old} (marked cancelled)"),
-        ("delete", False): _("delete meeting {id} (row gone from the sheet)"),
-        ("delete", True): _("delete meeting {id} and {old} (row gone from the sheet)"),
-    }
-
-
-def _short(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-@dataclass
-class SyncPlan:
-    steps: list[Step]
-    unchanged: list[tuple[Session, Entry]]
-    settled: dict[int, RowOutcome]  # rows with nothing to do now (deferred, cancelled...)
-
-    @property
-    def deletions(self) -> list[Step]:
-        return [step for step in self.steps if step.action in {"cancel", "delete"}]
-
-    @property
-    def changes(self) -> list[Step]:
-        return [step for step in self.steps if step.action not in {"cancel", "delete"}]
-
-
-def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """The fields of a meeting body that differ (missing counts as empty)."""
-    names = sorted(set(old) | set(new))
-    return {
-        name: (old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)
-    }
-
-
-def plan_sync(
-    loaded: Loaded,
-    entries: dict[str, Entry],
-    *,
-    delete_missing: bool,
-    now: datetime,
-    zoom: ZoomView | None = None,
-    force: bool = False,
-) -> SyncPlan:
-    """Compare each valid row with the journal, and with Zoom when ``zoom`` is known
-    (a meeting deleted there is re-created; with ``force`` one changed there is put
-    back), and list what to do."""
-    steps: list[Step] = []
-    unchanged: list[tuple[Session, Entry]] = []
-    settled: dict[int, RowOutcome] = {}
-    keys = set()
-    for session in loaded.validation.sessions:
-        key = row_key(session)
-        keys.add(key)
-        entry = entries.get(key)
-        live = (
-            entry is not None
-            and entry.state in {"created", "deleting"}
-            and entry.meeting_id is not None
-        )
-        if session.cancelled:
-            if live or (entry is not None and entry.old_meeting_id is not None):
-                steps.append(Step("cancel", key, session, entry))
-            else:
-                settled[session.row] = row_outcome(session, "cancelled")
-        elif entry is not None and entry.deferred_until_after(now):
-            settled[session.row] = from_entry(session, entry, "deferred")
-        elif not live or entry is None:
-            steps.append(Step("create", key, session, entry))
-        elif entry.state == "deleting":  # cancelled, then restored before the delete finished
-            steps.append(Step("restore", key, session, entry))
-        elif entry.host.lower() != session.host.lower():
-            steps.append(
-                Step("recreate", key, session, entry, {"host": (entry.host, session.host)})
-            )
-        else:
-            step = _step_for_live_row(key, session, entry, zoom, force=force)
-            if step is None:
-                unchanged.append((session, entry))
-            else:
-                steps.append(step)
-    if delete_missing:
-        for key, entry in entries.items():
-            if (
-                key not in keys and entry.old_meeting_id is not None and entry.meeting_id is None
-            ) or (
-                key not in keys
-                and entry.state in {"created", "deleting"}
-                and entry.meeting_id is not None
-            ):
-                steps.append(Step("delete", key, None, entry))
-    return SyncPlan(steps, unchanged, settled)
-
-
-def _step_for_live_row(
-    key: str, session: Session, entry: Entry, zoom: ZoomView | None, *, force: bool
-) -> Step | None:
-    """What a row with a live meeting under its host needs (None: nothing)."""
-    changes = diff(entry.pending or entry.body or {}, create_body(session))
-    shown = zoom.shown(entry) if zoom is not None else ()
-    if shown is None:  # deleted on Zoom: a new meeting for the row
-        return Step("re-create", key, session, entry)
-    if entry.pending is not None or changes or entry.old_meeting_id is not None:
-        return Step("update", key, session, entry, changes)
-    if force and shown:
-        return Step("update", key, session, entry, on_zoom=shown)
-    return None
+__all__ = ["Action", "Step", "SyncPlan", "SyncReport", "diff", "plan_sync", "sync"]
 
 
 @dataclass
@@ -259,12 +110,12 @@ class _Sync:
         self.options = options
         self.listed = listed or {}
 
-    def current(self, meeting_id: int) -> tuple[dict[str, Any] | None, bool]:
+    def current(self, meeting_id: int, webinar: bool) -> tuple[dict[str, Any] | None, bool]:
         """Zoom's meeting now, and whether it came from the listing."""
         listed = self.listed.get(meeting_id)
         if listed is not None and listed.get("type") != RECURRING:
             return dict(listed), True
-        return self.client.get_meeting(meeting_id), False
+        return self.client.get_meeting(meeting_id, webinar=webinar), False
 
     def guard(self, step: Step) -> tuple[dict[str, Any] | None, str | None, dict[str, Any]]:
         """Zoom's meeting; a conflict message unless it is as batchzoom left it; and the
@@ -275,7 +126,7 @@ class _Sync:
         body is what Zoom holds; otherwise the journal's last confirmed one is."""
         entry = step.entry
         assert entry is not None and entry.meeting_id is not None
-        meeting, listed = self.current(entry.meeting_id)
+        meeting, listed = self.current(entry.meeting_id, is_webinar_body(entry.body))
         shown = (
             entry.pending is not None
             and meeting is not None
@@ -292,8 +143,8 @@ class _Sync:
         """The meeting as the PATCH left it. Read back only when the answer cannot be known
         here: a new passcode changes the join link, and a series lists its own start."""
         assert entry.meeting_id is not None
-        if "password" in patch or body.get("type") == RECURRING:
-            return self.client.get_meeting(entry.meeting_id)
+        if "password" in patch or body.get("type") in {RECURRING, WEBINAR_RECURRING}:
+            return self.client.get_meeting(entry.meeting_id, webinar=is_webinar_body(body))
         return {
             "id": entry.meeting_id,
             "join_url": entry.join_url,
@@ -304,8 +155,9 @@ class _Sync:
     def update(self, step: Step) -> RowOutcome:
         session, entry = step.session, step.entry
         assert session is not None and entry is not None and entry.meeting_id is not None
+        webinar = is_webinar_body(entry.body)
         if entry.state == "deleting":  # a cancellation that did not finish: keep the meeting?
-            if self.client.get_meeting(entry.meeting_id) is None:
+            if self.client.get_meeting(entry.meeting_id, webinar=webinar) is None:
                 self.journal.record_deleted(step.key)
                 return self.run.create(session, step.key)
             self.journal.record_restored(step.key)
@@ -330,7 +182,9 @@ class _Sync:
         if patch and meeting is not None:
             self.journal.record_update_intent(step.key, new_body, host=entry.host)
             try:
-                self.client.update_meeting(entry.meeting_id, patch, host=entry.host)
+                self.client.update_meeting(
+                    entry.meeting_id, patch, host=entry.host, webinar=webinar
+                )
             except DailyLimitError as limit:
                 self.journal.record_update_abandoned(step.key)
                 return self.run.defer_update(session, entry, limit)
@@ -364,7 +218,11 @@ class _Sync:
                     )
                 self.journal.record_delete_intent(step.key)
             try:
-                self.client.delete_meeting(entry.meeting_id, notify=self.options.notify)
+                self.client.delete_meeting(
+                    entry.meeting_id,
+                    notify=self.options.notify,
+                    webinar=is_webinar_body(entry.body),
+                )
             except ZoomRequestError as refused:
                 if refused.status != 404:  # already gone is what we wanted
                     return _failed_any(step, str(refused))
@@ -379,7 +237,7 @@ class _Sync:
         if old is None:
             return
         try:
-            self.client.delete_meeting(old, notify=False)
+            self.client.delete_meeting(old, notify=False, webinar=is_webinar_body(entry.body))
         except ZoomRequestError as refused:
             if refused.status != 404:
                 raise
@@ -411,8 +269,9 @@ class _Sync:
         session, entry = step.session, step.entry
         assert session is not None and entry is not None
         assert entry.meeting_id is not None and entry.old_meeting_id is not None
-        original = self.client.get_meeting(entry.old_meeting_id)
-        self._delete_if_there(entry.meeting_id)
+        webinar = is_webinar_body(entry.body)
+        original = self.client.get_meeting(entry.old_meeting_id, webinar=webinar)
+        self._delete_if_there(entry.meeting_id, webinar)
         if original is None:  # the original is gone too: the row has no meeting left
             self.journal.record_old_deleted(step.key)
             self.journal.record_deleted(step.key)
@@ -429,9 +288,9 @@ class _Sync:
             Step("recreate", step.key, session, current, {"host": (host, session.host)})
         )
 
-    def _delete_if_there(self, meeting_id: int) -> None:
+    def _delete_if_there(self, meeting_id: int, webinar: bool) -> None:
         try:
-            self.client.delete_meeting(meeting_id, notify=False)
+            self.client.delete_meeting(meeting_id, notify=False, webinar=webinar)
         except ZoomRequestError as refused:
             if refused.status != 404:
                 raise
@@ -482,7 +341,6 @@ def sync(
     settings, now = options.zoom, options.now
     if settings is None:
         raise ValueError("sync needs the Zoom settings (options.zoom)")
-    loaded = without_webinars(loaded)
     validation = loaded.validation
     invalid = invalid_outcomes(validation)
     report = SyncReport(outcomes=[], problems=list(validation.problems), dry_run=options.dry_run)
@@ -609,3 +467,6 @@ def _apply(
             outcomes[outcome.row] = outcome
 
     apply_all(run, steps, one, record, workers, progress)
+    if run.fatal is None:  # the panelists of the webinars created or updated
+        sessions = [step.session for step in plan.steps if step.session is not None]
+        report.warnings += add_panelists_all(run.client, sessions, outcomes).warnings

@@ -14,20 +14,17 @@ gives emails only, so a panelist is named by the part of the email before the ``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from batchzoom.core.errors import BatchzoomError, RunStoppingError
 from batchzoom.core.i18n import _
 from batchzoom.model.outcomes import RowOutcome
-from batchzoom.model.problems import Problem
 from batchzoom.model.rows import WEBINAR, Session
 from batchzoom.zoom.webinars import Panelist
 
-if TYPE_CHECKING:
-    from batchzoom.files.results import Loaded
-
-LIVE = frozenset({"created", "existing", "changed"})  # outcomes whose webinar is on Zoom
+# The outcomes whose webinar is on Zoom (``sync``'s updated rows included).
+LIVE = frozenset({"created", "existing", "changed", "updated"})
 
 
 class PanelistCalls(Protocol):
@@ -79,25 +76,3 @@ def add_panelists_all(
             continue
         done.added += len(missing)
     return done
-
-
-def without_webinars(loaded: Loaded) -> Loaded:
-    """``loaded`` with each webinar row refused: sync does not change webinars yet, and must
-    never send them to the meetings' endpoints."""
-    column = loaded.roster.columns.get("kind", "kind")
-    refused = [
-        Problem(
-            session.row,
-            column,
-            "webinar-not-synced",
-            _(
-                "sync does not change webinars yet; run schedule for a new webinar row, and "
-                "change or cancel this webinar in Zoom."
-            ),
-        )
-        for session in loaded.validation.sessions
-        if session.kind == WEBINAR
-    ]
-    if not refused:
-        return loaded
-    return replace(loaded, validation=loaded.validation.amended(refused))

@@ -165,9 +165,15 @@ class WebinarCalls(ApiCaller):
             host=host,
         )
 
-    def delete_webinar(self, webinar_id: int) -> None:
-        """Delete a webinar."""
-        self._call("webinarDelete", "DELETE", f"webinars/{webinar_id}", idempotent=True)
+    def delete_webinar(self, webinar_id: int, *, notify: bool = False) -> None:
+        """Delete a webinar (``notify``: Zoom emails the panelists and registrants)."""
+        self._call(
+            "webinarDelete",
+            "DELETE",
+            f"webinars/{webinar_id}",
+            idempotent=True,
+            params={"cancel_webinar_reminder": str(notify).lower()},
+        )
 
     def list_webinars(self, user_id: str) -> list[Webinar]:
         """Every webinar of a host (all pages); raises UnprovenListingError if incomplete."""

@@ -1,0 +1,190 @@
+"""A sync's plan: each row compared with what the journal says batchzoom last set on Zoom.
+
+``plan_sync`` lists the steps (``Step``) that ``batchzoom.engine.sync`` applies: create a
+new row, update a changed one, move one whose host changed, re-create one deleted on Zoom,
+delete one cancelled or gone from the sheet. A row whose ``kind`` changed (meeting to
+webinar or back) is refused: Zoom cannot turn one into the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from batchzoom.core.i18n import N_, _
+from batchzoom.engine.journal import Entry
+from batchzoom.engine.looking import ZoomView
+from batchzoom.engine.run import from_entry
+from batchzoom.files.results import Loaded
+from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
+from batchzoom.model.rows import WEBINAR, Session
+from batchzoom.zoom.meetings import create_body, is_webinar_body
+
+KIND_CHANGED = N_(
+    "this row's kind changed after its session was created, and Zoom cannot turn a meeting "
+    "into a webinar or back; restore the kind, or mark the row cancelled, sync, then add it "
+    "again as a new row."
+)
+Action = Literal["create", "update", "restore", "recreate", "re-create", "cancel", "delete"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change to make on Zoom."""
+
+    action: Action
+    key: str
+    session: Session | None  # None for a row gone from the sheet
+    entry: Entry | None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (old, new)
+    on_zoom: tuple[str, ...] = ()  # fields changed on Zoom that --force puts back
+
+    @property
+    def row(self) -> int | None:
+        return self.session.row if self.session else self.entry.excel_row if self.entry else None
+
+    def describe(self) -> str:
+        """What changes, in a few words, for the plan table."""
+        if self.action == "create":
+            return _("new meeting")
+        if self.action == "recreate":
+            old, new = self.changes["host"]
+            return _("host {old} -> {new}: new meeting, then the old one deleted").format(
+                old=old, new=new
+            )
+        if self.action == "re-create":
+            assert self.entry is not None
+            return _("meeting {id} was deleted on Zoom: a new meeting (new link)").format(
+                id=self.entry.meeting_id
+            )
+        if self.action == "update" and self.on_zoom:
+            return _("put back the sheet's {fields}, changed on Zoom").format(
+                fields=", ".join(self.on_zoom)
+            )
+        if self.action == "restore":
+            return _("keep the meeting: its row is no longer cancelled")
+        if self.action in {"cancel", "delete"}:
+            assert self.entry is not None
+            ids = [i for i in (self.entry.meeting_id, self.entry.old_meeting_id) if i is not None]
+            return _delete_words()[self.action, len(ids) > 1].format(
+                id=" ".join(map(str, ids[:1])), old=" ".join(map(str, ids[1:]))
+            )
+        return "; ".join(
+            f"{name}: {_short(old)} -> {_short(new)}" for name, (old, new) in self.changes.items()
+        )
+
+
+def _delete_words() -> dict[tuple[str, bool], str]:
+    return {
+        ("cancel", False): _("delete meeting {id} (marked cancelled)"),
+        ("cancel", True): _("delete meeting {id} and {old} (marked cancelled)"),
+        ("delete", False): _("delete meeting {id} (row gone from the sheet)"),
+        ("delete", True): _("delete meeting {id} and {old} (row gone from the sheet)"),
+    }
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@dataclass
+class SyncPlan:
+    steps: list[Step]
+    unchanged: list[tuple[Session, Entry]]
+    settled: dict[int, RowOutcome]  # rows with nothing to do now (deferred, cancelled...)
+
+    @property
+    def deletions(self) -> list[Step]:
+        return [step for step in self.steps if step.action in {"cancel", "delete"}]
+
+    @property
+    def changes(self) -> list[Step]:
+        return [step for step in self.steps if step.action not in {"cancel", "delete"}]
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The fields of a meeting body that differ (missing counts as empty)."""
+    names = sorted(set(old) | set(new))
+    return {
+        name: (old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)
+    }
+
+
+def plan_sync(
+    loaded: Loaded,
+    entries: dict[str, Entry],
+    *,
+    delete_missing: bool,
+    now: datetime,
+    zoom: ZoomView | None = None,
+    force: bool = False,
+) -> SyncPlan:
+    """Compare each valid row with the journal, and with Zoom when ``zoom`` is known
+    (a meeting deleted there is re-created; with ``force`` one changed there is put
+    back), and list what to do."""
+    steps: list[Step] = []
+    unchanged: list[tuple[Session, Entry]] = []
+    settled: dict[int, RowOutcome] = {}
+    keys = set()
+    for session in loaded.validation.sessions:
+        key = row_key(session)
+        keys.add(key)
+        entry = entries.get(key)
+        live = (
+            entry is not None
+            and entry.state in {"created", "deleting"}
+            and entry.meeting_id is not None
+        )
+        if session.cancelled:
+            if live or (entry is not None and entry.old_meeting_id is not None):
+                steps.append(Step("cancel", key, session, entry))
+            else:
+                settled[session.row] = row_outcome(session, "cancelled")
+        elif entry is not None and entry.deferred_until_after(now):
+            settled[session.row] = from_entry(session, entry, "deferred")
+        elif not live or entry is None:
+            steps.append(Step("create", key, session, entry))
+        elif is_webinar_body(entry.body) != (session.kind == WEBINAR):
+            settled[session.row] = replace(
+                from_entry(session, entry, "failed"), error=_(KIND_CHANGED)
+            )
+        elif entry.state == "deleting":  # cancelled, then restored before the delete finished
+            steps.append(Step("restore", key, session, entry))
+        elif entry.host.lower() != session.host.lower():
+            steps.append(
+                Step("recreate", key, session, entry, {"host": (entry.host, session.host)})
+            )
+        else:
+            step = _step_for_live_row(key, session, entry, zoom, force=force)
+            if step is None:
+                unchanged.append((session, entry))
+            else:
+                steps.append(step)
+    if delete_missing:
+        for key, entry in entries.items():
+            if (
+                key not in keys and entry.old_meeting_id is not None and entry.meeting_id is None
+            ) or (
+                key not in keys
+                and entry.state in {"created", "deleting"}
+                and entry.meeting_id is not None
+            ):
+                steps.append(Step("delete", key, None, entry))
+    return SyncPlan(steps, unchanged, settled)
+
+
+def _step_for_live_row(
+    key: str, session: Session, entry: Entry, zoom: ZoomView | None, *, force: bool
+) -> Step | None:
+    """What a row with a live meeting under its host needs (None: nothing)."""
+    changes = diff(entry.pending or entry.body or {}, create_body(session))
+    shown = zoom.shown(entry) if zoom is not None else ()
+    if shown is None:  # deleted on Zoom: a new meeting for the row
+        return Step("re-create", key, session, entry)
+    if entry.pending is not None or changes or entry.old_meeting_id is not None:
+        return Step("update", key, session, entry, changes)
+    if force and shown:
+        return Step("update", key, session, entry, on_zoom=shown)
+    return None
