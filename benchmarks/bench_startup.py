@@ -1,8 +1,9 @@
-"""How fast the CLI starts: whole-process time of ``batchzoom --help`` and of ``validate`` on a
-small CSV, and the import time of each module (``python -X importtime``).
+"""How fast the CLI starts: whole-process time of ``batchzoom --help`` (in English, and in
+Korean both by ``--lang ko`` and by a Korean locale, which loads the Korean catalog) and of
+``validate`` on a small CSV, and the import time of each module (``python -X importtime``).
 
-Target: ``batchzoom --help`` in at most 0.3 s as a whole process, loading none of pandas,
-numpy, openpyxl or httpx. Run from the project root:
+Target: ``batchzoom --help`` in at most 0.3 s as a whole process in either language, loading
+none of pandas, numpy, openpyxl or httpx. Run from the project root:
 
     .venv/bin/python benchmarks/bench_startup.py [--runs 7] [--top 15]
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import subprocess
 import sys
@@ -20,11 +22,14 @@ from pathlib import Path
 
 TARGET = 0.3  # seconds, ``batchzoom --help`` as a whole process
 HEAVY = ("pandas", "numpy", "openpyxl", "httpx")
+LANGUAGE_VARIABLES = ("BATCHZOOM_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
 CLI = "from batchzoom.cli import main; import sys; sys.argv[0] = 'batchzoom'; main()"
 
 
-def whole_process(args: list[str], runs: int) -> float:
-    """The median wall time of ``batchzoom ARGS`` in a fresh interpreter."""
+def whole_process(args: list[str], runs: int, env: dict[str, str] | None = None) -> float:
+    """The median wall time of ``batchzoom ARGS`` in a fresh interpreter (``env`` added to
+    the environment, without any language setting of this shell)."""
+    base = {k: v for k, v in os.environ.items() if k not in LANGUAGE_VARIABLES}
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -33,6 +38,7 @@ def whole_process(args: list[str], runs: int) -> float:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             check=False,
+            env=base | (env or {}),
         )
         times.append(time.perf_counter() - started)
     return statistics.median(times)
@@ -80,6 +86,8 @@ def main() -> None:
     python_alone = (time.perf_counter() - started) / options.runs
 
     help_time = whole_process(["--help"], options.runs)
+    korean_flag = whole_process(["--help", "--lang", "ko"], options.runs)
+    korean_locale = whole_process(["--help"], options.runs, {"LANG": "ko_KR.UTF-8"})
     with tempfile.TemporaryDirectory() as folder:
         validate_time = whole_process(["validate", str(small_csv(Path(folder)))], options.runs)
 
@@ -92,6 +100,15 @@ def main() -> None:
         f"(target {TARGET} s: {'met' if help_time <= TARGET else 'NOT met'}; "
         f"{help_time / TARGET:.2f} of it)"
     )
+    for label, seconds in (
+        ("batchzoom --help --lang ko:", korean_flag),
+        ("LANG=ko_KR.UTF-8 batchzoom --help:", korean_locale),
+    ):
+        print(
+            f"{label:<35}{seconds:.3f} s  "
+            f"(target {TARGET} s: {'met' if seconds <= TARGET else 'NOT met'}; "
+            f"{seconds / TARGET:.2f} of it)"
+        )
     print(f"batchzoom validate (10-row CSV):   {validate_time:.3f} s")
     print(f"heavy modules loaded by --help:    {', '.join(heavy) or 'none'}")
     print(f"\nThe {options.top} slowest imports of --help (cumulative, ms):")

@@ -140,3 +140,48 @@ def test_an_impossible_date_says_which_part_is_wrong(
         assert f"there is no month {month} (months are 1-12)" in messages["en"]
         assert f"{month}월은 없습니다" in messages["ko"]
     assert english_sentences(messages["ko"]) == []
+
+
+REPEATS = "아이디,주제,날짜,시간,진행 시간(분),시간대,반복,반복 간격,요일,반복 횟수,종료일"
+
+
+@pytest.mark.parametrize(
+    ("cells", "code", "column", "words"),
+    [
+        (
+            "매주,,,x,",
+            "end_times-format",
+            "반복 횟수",
+            "'반복 횟수' 열의 \"x\"은(는) 횟수가 아닙니다",
+        ),
+        ("매주,,,100,", "end_times-range", "반복 횟수", "'반복 횟수' 열의 100은(는)"),
+        ("매주,,,,", "end-missing", "반복 횟수", "'반복 횟수'(1-60) 또는 '종료일' 열을 채우세요"),
+        ("매주,,,5,2036-06-01", "end-conflict", "종료일", "'반복 횟수'과(와) '종료일' 중 하나만"),
+        ("매주,99,,5,", "repeat_interval-range", "반복 간격", "'반복 간격' 열의 99은(는)"),
+        ("매주,x,,5,", "repeat_interval-format", "반복 간격", "정수가 아닙니다"),
+        ("매주,,목금토x,5,", "weekly_days-format", "요일", "요일이 아닙니다"),
+        ("매일,,월,5,", "weekly_days-unused", "요일", "'요일' 열은 '반복'이(가) 매주일 때만"),
+        (",,,5,", "repeat-missing", "반복", "'반복 횟수' 열은 채워져 있지만 '반복' 열이 비어"),
+        ("가끔,,,5,", "repeat-unknown", "반복", "'반복' 열의 \"가끔\"을(를) 알 수 없습니다"),
+        ("매주,,,,2036-05-01", "end_date-before-start", "종료일", "'종료일' 2036-05-01이(가)"),
+        ("매일,,,,2036-12-31", "end_date-too-many", "종료일", "한도인 60회를 넘습니다"),
+        ("매주,,,,2036-13-01", "end_date-format", "종료일", "13월은 없습니다"),
+    ],
+)
+def test_a_bad_repeat_cell_names_the_users_column_in_korean(
+    tmp_path: Path, cells: str, code: str, column: str, words: str
+) -> None:
+    row = "1,국어,2036-05-06,09:00,60,Asia/Seoul," + cells
+    line = _line(_validate(tmp_path, [row], REPEATS), code)
+    assert line.split(code)[0].split(None, 1)[1].strip() == column
+    assert words in line
+    message = line.split(code, 1)[1]
+    for field in ("end_times", "end_date", "repeat_interval", "weekly_days", "repeat"):
+        assert field not in message
+
+
+def test_english_repeat_messages_name_the_users_column_too(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(REPEATS + "\n1,국어,2036-05-06,09:00,60,Asia/Seoul,매주,,,100,\n")
+    result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "en"])
+    assert "반복 횟수 100 is outside 1-60, the number of occurrences Zoom allows." in result.stdout

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import batchzoom
 from batchzoom.cli import cli
-from batchzoom.engine.sync import SyncPlan
+from batchzoom.engine.sync_plan import SyncPlan
 from batchzoom.sandbox import Sandbox as Server
 from tests.conftest import TEST_NOW, sandbox_env
 from tests.rosters import HEADERS, session_rows, write_csv

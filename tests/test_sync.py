@@ -17,7 +17,8 @@ from batchzoom.cli.app import outcome_exit
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import Journal, default_path
 from batchzoom.engine.planning import load
-from batchzoom.engine.sync import SyncPlan, SyncReport, diff, sync
+from batchzoom.engine.sync import SyncReport, sync
+from batchzoom.engine.sync_plan import SyncPlan, diff
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from tests.conftest import MakeSettings, sandbox_env
 from tests.crashes import Crash, CrashingTransport

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 import batchzoom.cli.template  # noqa: F401  (registers the command)
 from batchzoom.cli import cli
 from batchzoom.core.errors import OutputError
+from batchzoom.core.i18n import use_language
 from batchzoom.files.template import (
     COMMON_ZONES,
     HEADERS,
@@ -21,8 +23,8 @@ from batchzoom.files.template import (
     time_zones,
     write_template,
 )
-from batchzoom.model import times
-from batchzoom.model.columns import match_header
+from batchzoom.model import extras, meeting_settings, recurrence, times
+from batchzoom.model.columns import ATTENDEE_SHEETS, match_attendee_header, match_header
 
 TODAY = date(2027, 2, 10)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -37,6 +39,13 @@ def template(tmp_path: Path) -> Path:
 
 def sessions(path: Path) -> Worksheet:
     sheet = openpyxl.load_workbook(path)["Sessions"]
+    assert isinstance(sheet, Worksheet)
+    return sheet
+
+
+def sessions_of(path: Path) -> Worksheet:
+    """The first sheet, whatever its language calls it."""
+    sheet = openpyxl.load_workbook(path).worksheets[0]
     assert isinstance(sheet, Worksheet)
     return sheet
 
@@ -209,3 +218,162 @@ def test_every_drop_down_only_warns(template: Path) -> None:
     assert len(rules) >= 8
     assert {rule.errorStyle for rule in rules} == {"warning"}
     assert all(rule.showErrorMessage and rule.prompt for rule in rules)
+
+
+def test_registration_kind_and_panelists_columns_are_offered_and_explained(template: Path) -> None:
+    """Issue #20: the event columns read as their fields; the example orientation takes
+    registration as a meeting; the Help sheet says what kind accepts."""
+    assert [match_header(header) for header in ("Registration", "Kind", "Panelists")] == [
+        "registration",
+        "kind",
+        "panelists",
+    ]
+    sheet = sessions(template)
+    assert rule_for(sheet, "Registration") == ("list", '"yes,no"')
+    assert rule_for(sheet, "Kind") == ("list", '"meeting,webinar"')
+    rows = [dict(zip(HEADERS, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)]
+    registering = [row for row in rows if row["Registration"] == "yes"]
+    assert [row["Kind"] for row in registering] == ["meeting"]
+    assert not any(row["Kind"] == "webinar" or row["Panelists"] for row in rows)
+    help_sheet = openpyxl.load_workbook(template)["Help"]
+    help_rows = {row[0]: row for row in help_sheet.iter_rows(values_only=True)}
+    assert "webinar" in str(help_rows["Kind"][1]) and "webinar" in str(help_rows["Kind"][2])
+
+
+def korean_template(path: Path) -> Path:
+    with use_language("ko"):
+        write_template(path, today=TODAY)
+    return path
+
+
+def test_the_korean_template_has_korean_sheets_and_headers_read_as_the_same_fields(
+    tmp_path: Path,
+) -> None:
+    """Korean sheet names the reader finds (세션 first, 참석자 for attendees) and Korean
+    headers that batchzoom reads as the English template's fields."""
+    path = korean_template(tmp_path / "명단.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["세션", "참석자", "도움말", "목록"]
+    assert workbook["참석자"].title in ATTENDEE_SHEETS
+    assert workbook["목록"].sheet_state == "hidden"
+    headers = [cell.value for cell in workbook["세션"][1]]
+    assert all(HANGUL.search(str(header)) for header in headers)
+    assert [match_header(header) for header in headers] == [match_header(h) for h in HEADERS]
+    assert None not in [match_header(header) for header in headers]
+    attendee_headers = [cell.value for cell in workbook["참석자"][1]]
+    assert [match_attendee_header(h) for h in attendee_headers] == [
+        "id",
+        "email",
+        "first_name",
+        "last_name",
+        "language",
+    ]
+
+
+def test_the_korean_help_sheet_explains_every_column_in_korean(tmp_path: Path) -> None:
+    """도움말: a row per Korean header whose meaning and formats are Korean; Korean notes."""
+    sheet = openpyxl.load_workbook(korean_template(tmp_path / "명단.xlsx"))["도움말"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert all(HANGUL.search(str(title)) for title in rows[0])
+    described = {str(row[0]): row[1:] for row in rows[1:] if row[0]}
+    korean_headers = [str(cell.value) for cell in sessions_of(tmp_path / "명단.xlsx")[1]]
+    assert list(described) == korean_headers
+    for header, english in zip(korean_headers, HEADERS, strict=True):
+        meaning, formats, named = described[header]
+        assert HANGUL.search(str(meaning)) and HANGUL.search(str(formats)), header
+        assert named == english
+    notes = [row[1] for row in rows[1:] if not row[0] and row[1]]
+    assert notes and all(HANGUL.search(str(note)) for note in notes)
+    assert "웨비나" in str(described["종류"][0])
+
+
+def test_korean_drop_downs_offer_korean_words_batchzoom_reads(tmp_path: Path) -> None:
+    """Each Korean list word is one batchzoom reads for its column; every rule only warns."""
+    sheet = sessions_of(korean_template(tmp_path / "명단.xlsx"))
+    lists = {
+        "Repeat": '"매일,매주,매월,격주"',
+        "settings.waiting_room": '"예,아니오"',
+        "settings.auto_recording": '"없음,로컬,클라우드"',
+        "Status": '"취소"',
+        "Registration": '"예,아니오"',
+        "Kind": '"회의,웨비나"',
+    }
+    for header, formula in lists.items():
+        assert rule_for(sheet, header) == ("list", formula), header
+    kind, formula = rule_for(sheet, "Time zone")
+    assert kind == "list" and re.fullmatch(r"'?목록'?!\$A\$1:\$A\$\d+", formula)
+    rules = sheet.data_validations.dataValidation
+    assert {rule.errorStyle for rule in rules} == {"warning"}
+    assert all(HANGUL.search(str(rule.prompt)) for rule in rules)
+    words = {header: formula.strip('"').split(",") for header, formula in lists.items()}
+    assert [recurrence.parse_kind(word) for word in words["Repeat"][:3]] == [1, 2, 3]
+    assert words["Repeat"][3] == recurrence.EVERY_OTHER_WEEK
+    assert [meeting_settings.parse_bool(word) for word in words["settings.waiting_room"]] == [
+        True,
+        False,
+    ]
+    recording = [meeting_settings.VALUE_WORDS[w] for w in words["settings.auto_recording"]]
+    assert recording == ["none", "local", "cloud"]
+    assert extras.parse_status("취소") is True
+    assert [extras.parse_registration(word) for word in words["Registration"]] == [True, False]
+    assert [extras.parse_kind(word) for word in words["Kind"]] == ["meeting", "webinar"]
+
+
+def test_the_english_template_is_unchanged_by_the_korean_one(tmp_path: Path) -> None:
+    """English sheet names, headers, lists and examples, whatever was written before."""
+    korean_template(tmp_path / "명단.xlsx")
+    path = tmp_path / "roster.xlsx"
+    write_template(path, today=TODAY)
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["Sessions", "Attendees", "Help", "Lists"]
+    sheet = sessions(path)
+    assert tuple(cell.value for cell in sheet[1]) == HEADERS
+    assert rule_for(sheet, "Repeat") == ("list", '"daily,weekly,monthly"')
+    assert rule_for(sheet, "Kind") == ("list", '"meeting,webinar"')
+    assert not any(
+        HANGUL.search(str(rule.prompt)) for rule in sheet.data_validations.dataValidation
+    )
+    rows = [dict(zip(HEADERS, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)]
+    assert rows[0]["Repeat"] == "weekly" and rows[0]["Agenda"] == "Chapter 1: limits"
+    assert workbook["Attendees"]["A1"].value == "id"
+
+
+@pytest.mark.parametrize(
+    ("how", "sheet"),
+    [
+        (["template"], "Sessions"),
+        (["--lang", "ko", "template"], "세션"),
+        (["template", "--lang", "ko"], "세션"),
+    ],
+)
+def test_the_template_in_either_language_validates_without_a_warning(
+    tmp_path: Path, how: list[str], sheet: str
+) -> None:
+    """Written and validated as is: every example row valid, no problem, no warning, no
+    ignored column, nothing said about the (empty) attendee sheet."""
+    path = tmp_path / "spring.xlsx"
+    runner = CliRunner()
+    made = runner.invoke(cli, [*how, str(path)])
+    assert made.exit_code == 0, made.output
+    checked = runner.invoke(cli, ["validate", str(path), "--json"])
+    assert checked.exit_code == 0, checked.output
+    result = json.loads(checked.stdout)
+    assert result["sheet"] == sheet
+    assert (result["valid"], result["invalid"]) == (4, 0)
+    assert result["ignored_columns"] == result["problems"] == result["warnings"] == []
+    assert result.get("attendees", {}).get("problems", []) == []
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"BATCHZOOM_LANG": "ko"}, {"BATCHZOOM_LANG": None, "LC_ALL": None, "LANG": "ko_KR.UTF-8"}],
+)
+def test_the_language_of_the_environment_makes_a_korean_template(
+    tmp_path: Path, env: dict[str, str | None]
+) -> None:
+    """BATCHZOOM_LANG=ko or a Korean locale, without --lang, writes the Korean template."""
+    path = tmp_path / "spring.xlsx"
+    env = {"LC_MESSAGES": None, **env}
+    made = CliRunner().invoke(cli, ["template", str(path)], env=env)
+    assert made.exit_code == 0, made.output
+    assert openpyxl.load_workbook(path).sheetnames[0] == "세션"

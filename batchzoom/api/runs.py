@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,7 @@ from batchzoom.model.outcomes import RowOutcome, row_outcome
 
 if TYPE_CHECKING:
     from batchzoom.api.zoom import Zoom
-    from batchzoom.engine.sync import SyncPlan
+    from batchzoom.engine.sync_plan import SyncPlan
 
 Said = Callable[[str], None]
 
@@ -216,6 +216,85 @@ def validate(
     )
 
 
+@dataclass
+class _Run:
+    """One ``schedule`` or ``sync`` as it goes: the roster, the settings (with the run's
+    one client once connected), the engine's report, and how it ended."""
+
+    loaded: Loaded
+    settings: Settings
+    report: RunReport | None = None
+    stop: InterruptedRunError | None = None  # Ctrl-C: the report holds what was done
+    refused: Result | None = None  # invalid rows: nothing was sent
+
+
+def _lifecycle(
+    command: str,
+    source: object,
+    settings: Settings,
+    choice: ReportChoice | None,
+    work: Callable[[_Run], None],
+    *,
+    zoom: Zoom | None,
+    said: Said | None,
+    required: bool,
+) -> _Run:
+    """The one run lifecycle of ``schedule`` and ``sync``: take the roster's lock before its
+    journal is first read, load and validate (invalid rows refuse the run), connect one
+    Zoom client for every request (the account ``required`` or not), ``work``, count the
+    requests; Ctrl-C keeps its report."""
+    from batchzoom.api.accounts import connect
+    from batchzoom.engine.connection import sharing_client
+
+    with holding_lock(_run_paths(source, settings), settings, create=not settings.dry_run):
+        run = _Run(load(source, settings), settings)
+        if _must_refuse(run.loaded, settings):
+            run.refused = _refusal(command, run, choice)
+            return run
+        reports: list[RunReport] = []
+        with ExitStack() as stack:
+            run.settings = connect(
+                stack, run.loaded, settings, required=required, zoom=zoom, said=said
+            )
+            run.settings = stack.enter_context(sharing_client(run.settings))
+            stack.enter_context(_counting(run.settings, reports))
+            try:
+                work(run)
+            except InterruptedRunError as error:
+                if not isinstance(error.report, RunReport):
+                    raise
+                run.report, run.stop = error.report, error
+            if run.report is not None:
+                reports.append(run.report)
+    return run
+
+
+def _refusal(command: str, run: _Run, choice: ReportChoice | None) -> Result:
+    written = report_run(choice, run.loaded, None, settings=run.settings) if choice else None
+    return _refused(command, run.loaded, run.settings, written)
+
+
+def _report_of(run: _Run, choice: ReportChoice | None) -> dict[str, Any]:
+    """The HTML report of a finished run, when one is asked for."""
+    if choice is None or run.report is None:
+        return {}
+    zoom = run.settings.zoom
+    account = zoom.account_id if zoom is not None else None
+    return {
+        "report": report_run(choice, run.loaded, run.report, settings=run.settings, account=account)
+    }
+
+
+def _ended(command: str, run: _Run, exit_code: int, extra: dict[str, Any]) -> Result:
+    """The run's result; after Ctrl-C, raised with it (its results already written)."""
+    assert run.report is not None
+    result = _finished(command, run.loaded, run.settings, run.report, exit_code=exit_code, **extra)
+    if run.stop is not None:
+        run.stop.result = result
+        raise run.stop
+    return result
+
+
 def schedule(
     source: object,
     *,
@@ -237,47 +316,38 @@ def schedule(
     sent and the result has ``exit_code`` 3. A run stopped by Ctrl-C raises
     ``InterruptedRunError`` whose ``result`` holds what was done (already written).
     """
-    from batchzoom.api.accounts import connect
     from batchzoom.engine.batch import schedule as run_schedule
-    from batchzoom.engine.connection import sharing_client
     from batchzoom.engine.events import ScheduleReport
 
-    settings = _resolve(source, options, zoom)
     choice = _report_choice(report, report_include_password, command_line)
-    reports: list[ScheduleReport] = []
-    with holding_lock(_run_paths(source, settings), settings, create=not settings.dry_run):
-        loaded = load(source, settings)
-        if _must_refuse(loaded, settings):
-            written = report_run(choice, loaded, None, settings=settings) if choice else None
-            return _refused("schedule", loaded, settings, written)
-        with ExitStack() as stack:
-            settings = connect(
-                stack, loaded, settings, required=not settings.dry_run, zoom=zoom, said=said
-            )
-            settings = stack.enter_context(sharing_client(settings))
-            stack.enter_context(_counting(settings, reports))
-            if check_hosts and settings.zoom is not None:
-                from batchzoom.engine.hosts import look_up_hosts
 
-                loaded = look_up_hosts(loaded, settings)
-                if _must_refuse(loaded, settings):
-                    written = (
-                        report_run(choice, loaded, None, settings=settings) if choice else None
-                    )
-                    return _refused("schedule", loaded, settings, written)
-            try:
-                reports.append(run_schedule(loaded, settings, progress=progress))
-                stop = None
-            except InterruptedRunError as error:
-                if not isinstance(error.report, ScheduleReport):
-                    raise
-                reports.append(error.report)
-                stop = error
-    done = reports[0]
-    extra: dict[str, Any] = {}
-    if choice is not None:
-        account = settings.zoom.account_id if settings.zoom is not None else None
-        extra["report"] = report_run(choice, loaded, done, settings=settings, account=account)
+    def work(run: _Run) -> None:
+        if check_hosts and run.settings.zoom is not None:
+            from batchzoom.engine.hosts import look_up_hosts
+
+            run.loaded = look_up_hosts(run.loaded, run.settings)
+            if _must_refuse(run.loaded, run.settings):
+                run.refused = _refusal("schedule", run, choice)
+                return
+        run.report = run_schedule(run.loaded, run.settings, progress=progress)
+
+    settings = _resolve(source, options, zoom)
+    # A dry run needs no account; when one is set, it shows that account's journal.
+    run = _lifecycle(
+        "schedule",
+        source,
+        settings,
+        choice,
+        work,
+        zoom=zoom,
+        said=said,
+        required=not settings.dry_run,
+    )
+    if run.refused is not None:
+        return run.refused
+    done, loaded, settings = run.report, run.loaded, run.settings
+    assert isinstance(done, ScheduleReport)
+    extra = _report_of(run, choice)
     if ics is not None and not settings.dry_run:
         from batchzoom.files.ics import pair, write_calendar
 
@@ -302,13 +372,7 @@ def schedule(
 
         sessions = loaded.validation.sessions
         extra["planned_requests"] = tuple(preview.requests(sessions, now=settings.now()))
-    result = _finished(
-        "schedule", loaded, settings, done, exit_code=outcome_exit(done.counts()), **extra
-    )
-    if stop is not None:
-        stop.result = result
-        raise stop
-    return result
+    return _ended("schedule", run, outcome_exit(done.counts()), extra)
 
 
 def sync(
@@ -334,41 +398,25 @@ def sync(
     cancels those removed. ``exit_code`` as ``schedule``'s; a removed row whose meeting
     could not be deleted also gives 4.
     """
-    from batchzoom.api.accounts import connect
-    from batchzoom.engine.connection import sharing_client
     from batchzoom.engine.events import sync_registrations
     from batchzoom.engine.sync import SyncReport
     from batchzoom.engine.sync import sync as run_sync
 
-    settings = _resolve(source, options, zoom)
     choice = _report_choice(report, report_include_password, command_line)
-    reports: list[SyncReport] = []
-    with holding_lock(_run_paths(source, settings), settings, create=not settings.dry_run):
-        loaded = load(source, settings)
-        if _must_refuse(loaded, settings):
-            written = report_run(choice, loaded, None, settings=settings) if choice else None
-            return _refused("sync", loaded, settings, written)
-        with ExitStack() as stack:
-            settings = connect(stack, loaded, settings, zoom=zoom, said=said)
-            settings = stack.enter_context(sharing_client(settings))
-            stack.enter_context(_counting(settings, reports))
-            try:
-                done: SyncReport = run_sync(
-                    loaded, settings, confirm=confirm or _yes, progress=progress
-                )
-                reports.append(done)
-                done.registered = sync_registrations(loaded, settings, done)
-                stop = None
-            except InterruptedRunError as error:
-                if not isinstance(error.report, SyncReport):
-                    raise
-                done = error.report
-                reports.append(done)
-                stop = error
-    extra: dict[str, Any] = {}
-    if choice is not None:
-        account = settings.zoom.account_id if settings.zoom is not None else None
-        extra["report"] = report_run(choice, loaded, done, settings=settings, account=account)
+
+    def work(run: _Run) -> None:
+        done = run_sync(run.loaded, run.settings, confirm=confirm or _yes, progress=progress)
+        run.report = done
+        done.registered = sync_registrations(run.loaded, run.settings, done)
+
+    settings = _resolve(source, options, zoom)
+    # A sync always needs the account: even its dry run reads that account's journal.
+    run = _lifecycle("sync", source, settings, choice, work, zoom=zoom, said=said, required=True)
+    if run.refused is not None:
+        return run.refused
+    done, loaded, settings = run.report, run.loaded, run.settings
+    assert isinstance(done, SyncReport)
+    extra = _report_of(run, choice)
     if ics is not None and not settings.dry_run:
         from batchzoom.files.ics import pair, write_calendar
 
@@ -382,11 +430,7 @@ def sync(
     code = outcome_exit(done.counts())
     if code == OK and any(o.status == "failed" for o in done.missing):
         code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
-    result = _finished("sync", loaded, settings, done, exit_code=code, **extra)
-    if stop is not None:
-        stop.result = result
-        raise stop
-    return result
+    return _ended("sync", run, code, extra)
 
 
 def _yes(plan: SyncPlan) -> bool:

@@ -30,7 +30,7 @@ from batchzoom.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from batchzoom.api.reports import ReportChoice
-    from batchzoom.engine.sync import Step, SyncPlan
+    from batchzoom.engine.sync_plan import Step, SyncPlan
 
 
 # What each step of a plan does, as the plan table shows it (the action itself stays as it is).

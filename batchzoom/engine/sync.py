@@ -1,9 +1,9 @@
 """Keeping Zoom in step with the sheet: create new rows, update changed ones, cancel removed ones.
 
-``plan_sync`` (``engine/sync_plan.py``) compares every row with what the journal says
-batchzoom last set on Zoom and lists the steps; ``sync`` applies them under the roster's
-lock, each step journalled before and after its request (a webinar's at the webinars'
-endpoints, ``/webinars/{webinarId}``, known by the type of the body it was created with):
+``plan_sync`` compares every row with what the journal says batchzoom last set
+on Zoom and lists the steps; ``sync`` applies them under the roster's lock, each
+step journalled before and after its request (a webinar's at the webinars' endpoints,
+``/webinars/{webinarId}``, known by the type of the body it was created with):
 
 - a new row is created exactly as ``schedule`` creates it;
 - a changed row is updated with a PATCH of only the changed fields (the update
@@ -37,7 +37,7 @@ from batchzoom.engine.looking import ZoomView, look_at_zoom
 from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_all, zoom_run
 from batchzoom.engine.settings import Settings
-from batchzoom.engine.sync_plan import Action, Step, SyncPlan, diff, plan_sync
+from batchzoom.engine.sync_plan import Step, SyncPlan, diff, plan_sync
 from batchzoom.engine.webinars import add_panelists_all
 from batchzoom.files.results import (
     Loaded,
@@ -65,8 +65,6 @@ from batchzoom.zoom.meetings import (
     create_body,
     is_webinar_body,
 )
-
-__all__ = ["Action", "Step", "SyncPlan", "SyncReport", "diff", "plan_sync", "sync"]
 
 
 @dataclass

@@ -1,9 +1,9 @@
-"""A sync's plan: each row compared with what the journal says batchzoom last set on Zoom.
+"""What ``sync`` would do: each row compared with what the journal says batchzoom last set on
+Zoom (and with Zoom itself when it was looked at), as a plan of steps to confirm.
 
-``plan_sync`` lists the steps (``Step``) that ``batchzoom.engine.sync`` applies: create a
-new row, update a changed one, move one whose host changed, re-create one deleted on Zoom,
-delete one cancelled or gone from the sheet. A row whose ``kind`` changed (meeting to
-webinar or back) is refused: Zoom cannot turn one into the other.
+``plan_sync`` lists the steps; ``Step.describe`` says each in a few words for the plan
+table; ``engine.sync`` applies them. A row whose ``kind`` changed after its session was
+created (meeting to webinar or back) is refused: Zoom cannot turn one into the other.
 """
 
 from __future__ import annotations

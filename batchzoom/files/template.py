@@ -1,12 +1,18 @@
 """A ready-to-fill roster workbook: the canonical columns, drop-downs, examples and help.
 
 ``write_template`` writes an .xlsx with a "Sessions" sheet (styled, frozen header,
-Excel drop-downs for time zones, repeat, yes/no settings, recording and status,
-a few example rows dated in the future), an "Attendees" sheet's header row (people to
-register, one row per person per session) and a "Help" sheet that explains every
+Excel drop-downs for time zones, repeat, yes/no settings, recording, status, registration
+and kind, a few example rows dated in the future), an "Attendees" sheet's header row (people
+to register, one row per person per session) and a "Help" sheet that explains every
 column in English and Korean. The time zones sit on a hidden "Lists" sheet that
 the drop-down refers to, since a list typed into the rule is capped at 255
-characters.
+characters. Every drop-down only warns (Excel's "warning" style): a value batchzoom reads
+but the list does not offer is kept.
+
+In Korean (``core.i18n.language()`` is ``ko``: ``--lang ko``, ``BATCHZOOM_LANG``, the
+locale) the sheets are 세션, 참석자, 도움말 and 목록, the headers are Korean aliases that
+read back as the same fields, the lists and examples use Korean words batchzoom reads
+(매주, 예, 취소) and the Help sheet explains every column in Korean.
 """
 
 from __future__ import annotations
@@ -25,21 +31,28 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from batchzoom.core import tzdb
+from batchzoom.core import i18n, tzdb
 from batchzoom.core.errors import OutputError
+from batchzoom.core.i18n import N_, _
 from batchzoom.files.atomic import atomic_write
 from batchzoom.model import times
 from batchzoom.model.columns import ATTENDEE_SHEETS
 
-SESSIONS, HELP, LISTS = "Sessions", "Help", "Lists"
-ATTENDEES = ATTENDEE_SHEETS[0]
-# The attendee sheet's columns, with their widths (see ``batchzoom.model.attendees``).
+KOREAN = "ko"
+# The sheets (sessions, attendees, help, lists) by language. The roster is read from the
+# first visible sheet and the attendees from a sheet named as in ``ATTENDEE_SHEETS``.
+SHEETS = {
+    i18n.ENGLISH: ("Sessions", ATTENDEE_SHEETS[0], "Help", "Lists"),
+    KOREAN: ("세션", ATTENDEE_SHEETS[1], "도움말", "목록"),
+}
+SESSIONS, ATTENDEES, HELP, LISTS = SHEETS[i18n.ENGLISH]
+# The attendee sheet's columns: English and Korean header (``ATTENDEE_ALIASES``), width.
 ATTENDEE_HEADERS = (
-    ("id", 14),
-    ("email", 32),
-    ("first_name", 16),
-    ("last_name", 16),
-    ("language", 10),
+    ("id", "세션 ID", 14),
+    ("email", "이메일", 32),
+    ("first_name", "이름", 16),
+    ("last_name", "성", 16),
+    ("language", "언어", 10),
 )
 LAST_ROW = 1000  # rows the drop-downs and formats cover
 HOME_ZONE = "Asia/Seoul"  # the example rows' zone when no default zone is configured
@@ -49,154 +62,223 @@ HOME_ZONE = "Asia/Seoul"  # the example rows' zone when no default zone is confi
 class Column:
     """One column of the template and its help text."""
 
-    header: str
+    header: str  # in English, as the README and batchzoom's messages name it
+    korean_header: str  # a Korean alias of the field (``batchzoom.model.columns``)
     width: float
-    meaning: str
-    formats: str
-    korean: str
+    meaning: str  # marked N_, shown through the catalog in the sheet's language
+    formats: str  # marked N_
 
 
 COLUMNS: tuple[Column, ...] = (
     Column(
         "ID",
+        "세션 ID",
         10,
-        "Your own code for the session; keeps the row linked to its meeting when other cells "
-        "change. Optional but recommended.",
-        "Any short text, unique per row, e.g. MAT201-01.",
-        "세션을 구분하는 고유 코드(선택). 예: MAT201-01",
+        N_(
+            "Your own code for the session; keeps the row linked to its meeting when other cells "
+            "change. Optional but recommended."
+        ),
+        N_("Any short text, unique per row, e.g. MAT201-01."),
     ),
     Column(
         "Topic",
+        "제목",
         32,
-        "The meeting name people see in Zoom.",
-        "Text, at most 200 characters.",
-        "Zoom 회의 제목 (최대 200자)",
+        N_("The meeting name people see in Zoom."),
+        N_("Text, at most 200 characters."),
     ),
     Column(
         "Date",
+        "날짜",
         12,
-        "Day of the session (of the first session for a repeating one).",
-        "An Excel date, or 2027-03-15, 2027.3.15, 15/03/2027 (see --date-order), 2027년 3월 15일.",
-        "수업 날짜 (반복 수업은 첫 수업 날짜). 예: 2027-03-15",
+        N_("Day of the session (of the first session for a repeating one)."),
+        N_(
+            "An Excel date, or 2027-03-15, 2027.3.15, 15/03/2027 (see --date-order), 2027년 3월 15일."
+        ),
     ),
     Column(
         "Time",
+        "시작 시간",
         8,
-        "Start time, as a clock in the session's time zone.",
-        "An Excel time, or 18:00, 6:00 PM, 오후 6시 30분.",
-        "시작 시각 (해당 시간대 기준). 예: 18:00, 오후 6시",
+        N_("Start time, as a clock in the session's time zone."),
+        N_("An Excel time, or 18:00, 6:00 PM, 오후 6시 30분."),
     ),
     Column(
         "Duration",
+        "진행 시간(분)",
         10,
-        "Length of the meeting in minutes.",
-        "1-1440 minutes: 90, 1:30, 1h30m, 90분, 1시간 30분.",
-        "진행 시간(분), 1-1440. 예: 90, 1시간 30분",
+        N_("Length of the meeting in minutes."),
+        N_("1-1440 minutes: 90, 1:30, 1h30m, 90분, 1시간 30분."),
     ),
     Column(
         "Time zone",
+        "시간대",
         20,
-        "The IANA time zone the date and time are in; pick from the list.",
-        "Asia/Seoul, America/New_York, Europe/London, UTC ... (empty: --timezone or config).",
-        "시간대 (목록에서 선택). 예: Asia/Seoul",
+        N_("The IANA time zone the date and time are in; pick from the list."),
+        N_("Asia/Seoul, America/New_York, Europe/London, UTC ... (empty: --timezone or config)."),
     ),
     Column(
         "Host",
+        "호스트",
         28,
-        "Zoom account that owns the meeting; must be a licensed user of your Zoom account.",
-        "An email address, me, or pool:<name> for a host pool from the config file.",
-        "진행자 Zoom 이메일 (유료 라이선스 사용자), 또는 pool:<이름>",
+        N_("Zoom account that owns the meeting; must be a licensed user of your Zoom account."),
+        N_("An email address, me, or pool:<name> for a host pool from the config file."),
     ),
     Column(
         "Agenda",
+        "설명",
         30,
-        "Description shown with the meeting. Optional.",
-        "Text, at most 2000 characters.",
-        "회의 설명 (선택, 최대 2000자)",
+        N_("Description shown with the meeting. Optional."),
+        N_("Text, at most 2000 characters."),
     ),
     Column(
         "Passcode",
+        "암호",
         10,
-        "Meeting passcode. Empty: Zoom makes one if your account requires it.",
-        "At most 10 of A-Z a-z 0-9 @ - _ *.",
-        "회의 암호 (선택, 최대 10자: 영문, 숫자, @ - _ *)",
+        N_("Meeting passcode. Empty: Zoom makes one if your account requires it."),
+        N_("At most 10 of A-Z a-z 0-9 @ - _ *."),
     ),
     Column(
         "Alternative hosts",
+        "대체 호스트",
         30,
-        "Co-teachers who may start the meeting; licensed users of the same Zoom account.",
-        "Emails separated by ; or , e.g. lee@school.example; park@school.example.",
-        "대체 호스트 이메일 (; 또는 , 로 구분)",
+        N_("Co-teachers who may start the meeting; licensed users of the same Zoom account."),
+        N_("Emails separated by ; or , e.g. lee@school.example; park@school.example."),
     ),
     Column(
         "Repeat",
+        "반복",
         10,
-        "Makes a repeating series (one Zoom meeting with many occurrences). Empty: once.",
-        "daily, weekly, monthly (매일, 매주, 매월).",
-        "반복: daily(매일), weekly(매주), monthly(매월); 비우면 한 번",
+        N_("Makes a repeating series (one Zoom meeting with many occurrences). Empty: once."),
+        N_("daily, weekly, monthly (매일, 매주, 매월)."),
     ),
     Column(
         "Repeat interval",
+        "반복 간격",
         10,
-        "Repeat every N days, weeks or months. Empty: 1.",
-        "A whole number: daily 1-99, weekly 1-50, monthly 1-10.",
-        "반복 간격 (매일 1-99, 매주 1-50, 매월 1-10)",
+        N_("Repeat every N days, weeks or months. Empty: 1."),
+        N_("A whole number: daily 1-99, weekly 1-50, monthly 1-10."),
     ),
     Column(
         "Weekly days",
+        "반복 요일",
         14,
-        "For a weekly series: the days it meets. Empty: the day of Date.",
-        "Mon,Wed or 월,수 or Zoom's numbers 2,4 (1 = Sunday ... 7 = Saturday).",
-        "매주 반복 요일. 예: Mon,Wed 또는 월,수",
+        N_("For a weekly series: the days it meets. Empty: the day of Date."),
+        N_("Mon,Wed or 월,수 or Zoom's numbers 2,4 (1 = Sunday ... 7 = Saturday)."),
     ),
     Column(
         "End times",
+        "반복 횟수",
         10,
-        "How many sessions the series has. Fill this or End date.",
-        "A whole number 1-60.",
-        "반복 횟수 (1-60); 종료일과 둘 중 하나만",
+        N_("How many sessions the series has. Fill this or End date."),
+        N_("A whole number 1-60."),
     ),
     Column(
         "End date",
+        "반복 종료일",
         12,
-        "Last day of the series (at most 60 occurrences). Fill this or End times.",
-        "A date, as in the Date column.",
-        "반복 종료일; 반복 횟수와 둘 중 하나만",
+        N_("Last day of the series (at most 60 occurrences). Fill this or End times."),
+        N_("A date, as in the Date column."),
     ),
     Column(
         "Status",
+        "상태",
         11,
-        "cancelled takes the session off: it is not created, and sync deletes its meeting.",
-        "Empty, or cancelled (취소).",
-        "비우거나 cancelled(취소): 취소된 세션은 만들지 않음",
+        N_("cancelled takes the session off: it is not created, and sync deletes its meeting."),
+        N_("Empty, or cancelled (취소)."),
+    ),
+    Column(
+        "Registration",
+        "참가 등록",
+        12,
+        N_(
+            "yes: people register for the session; batchzoom registers the Attendees sheet's "
+            "people for it and writes each one's own join link there. Empty: no registration."
+        ),
+        N_("yes or no (예/아니오). Needs a licensed (paid) Zoom plan."),
+    ),
+    Column(
+        "Kind",
+        "종류",
+        10,
+        N_(
+            "What the session is on Zoom. Empty: a meeting. This version of batchzoom checks "
+            "webinar rows but does not create webinars yet: validate reports each one."
+        ),
+        N_("meeting or webinar (회의/웨비나)."),
+    ),
+    Column(
+        "Panelists",
+        "패널리스트",
+        30,
+        N_("For a webinar: the panelists, who present next to the host; a meeting has none."),
+        N_("Emails separated by ; or , e.g. choi@school.example; jung@school.example."),
     ),
     Column(
         "settings.waiting_room",
+        "대기실",
         14,
-        "Zoom setting: participants wait until the host admits them.",
-        "yes or no (예/아니오). Empty: the account's default.",
-        "대기실 사용 여부: yes/no (예/아니오)",
+        N_("Zoom setting: participants wait until the host admits them."),
+        N_("yes or no (예/아니오). Empty: the account's default."),
     ),
     Column(
         "settings.auto_recording",
+        "자동 녹화",
         14,
-        "Zoom setting: record automatically.",
-        "none, local (on the host's computer) or cloud. Empty: the account's default.",
-        "자동 녹화: none(안 함), local(컴퓨터), cloud(클라우드)",
+        N_("Zoom setting: record automatically."),
+        N_("none, local (on the host's computer) or cloud. Empty: the account's default."),
     ),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
+KOREAN_HEADERS = tuple(column.korean_header for column in COLUMNS)
+# The drop-downs' fixed lists by language; each word is one batchzoom reads for its column
+# (``model.recurrence``, ``model.meeting_settings``, ``model.extras``). 격주: weekly, every 2.
+CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
+    i18n.ENGLISH: {
+        "Repeat": ("daily", "weekly", "monthly"),
+        "settings.waiting_room": ("yes", "no"),
+        "settings.auto_recording": ("none", "local", "cloud"),
+        "Status": ("cancelled",),
+        "Registration": ("yes", "no"),
+        "Kind": ("meeting", "webinar"),
+    },
+    KOREAN: {
+        "Repeat": ("매일", "매주", "매월", "격주"),
+        "settings.waiting_room": ("예", "아니오"),
+        "settings.auto_recording": ("없음", "로컬", "클라우드"),
+        "Status": ("취소",),
+        "Registration": ("예", "아니오"),
+        "Kind": ("회의", "웨비나"),
+    },
+}
+# The example rows' words in Korean (batchzoom reads each as the English one).
+_KOREAN_VALUES = {
+    "weekly": "매주",
+    "monthly": "매월",
+    "Mon,Wed": "월,수",
+    "meeting": "회의",
+    "yes": "예",
+    "no": "아니오",
+    "none": "없음",
+    "local": "로컬",
+    "cloud": "클라우드",
+}
 
 HELP_NOTES = (
-    "Fill one row per session; a weekly class for a term is one row with Repeat = weekly.",
-    "Columns batchzoom writes back (zoom_meeting_id, zoom_join_url, ...) appear after a run; "
-    "do not type in them.",
-    "Other settings: add a column named settings.<field>, e.g. settings.join_before_host. "
-    "Monthly series: add Monthly day, or Monthly week with Monthly week day.",
-    "Check the sheet without contacting Zoom: batchzoom validate roster.xlsx",
-    "한 행에 세션 하나를 입력하세요. 학기 동안 매주 하는 수업은 Repeat = weekly 인 한 행입니다.",
-    "실행 후 추가되는 zoom_ 으로 시작하는 열은 직접 입력하지 마세요.",
-    "Zoom에 연결하지 않고 확인: batchzoom validate roster.xlsx",
+    N_("Fill one row per session; a weekly class for a term is one row with Repeat = weekly."),
+    N_(
+        "Columns batchzoom writes back (zoom_meeting_id, zoom_join_url, ...) appear after a "
+        "run; do not type in them."
+    ),
+    N_(
+        "Other settings: add a column named settings.<field>, e.g. settings.join_before_host. "
+        "Monthly series: add Monthly day, or Monthly week with Monthly week day."
+    ),
+    N_(
+        "Registration = yes: list the people on the Attendees sheet, one row per person per "
+        "session (the session's ID, email, first_name, last_name); batchzoom registers them."
+    ),
+    N_("Check the sheet without contacting Zoom: batchzoom validate roster.xlsx"),
 )
 
 # Excel only warns about a cell outside a drop-down's list (or a number's range), so that a
@@ -244,7 +326,7 @@ def time_zones(default: str | None = None) -> list[str]:
 
 def example_rows(today: date, home: str = HOME_ZONE) -> list[list[object]]:
     """Example sessions starting two weeks after ``today`` (a Monday), one of them weekly;
-    all but one (in New York) are held in the ``home`` zone."""
+    all but one (in New York) are held in the ``home`` zone; words in the current language."""
     monday = today + timedelta(days=14 - today.weekday())
     examples: list[dict[str, object]] = [
         {
@@ -255,7 +337,7 @@ def example_rows(today: date, home: str = HOME_ZONE) -> list[list[object]]:
             "Duration": 90,
             "Time zone": home,
             "Host": "kim.minji@school.example",
-            "Agenda": "Chapter 1: limits",
+            "Agenda": N_("Chapter 1: limits"),
             "Alternative hosts": "lee.jun@school.example",
             "Repeat": "weekly",
             "Repeat interval": 1,
@@ -284,7 +366,7 @@ def example_rows(today: date, home: str = HOME_ZONE) -> list[list[object]]:
             "Duration": 60,
             "Time zone": "America/New_York",
             "Host": "kim.minji@school.example",
-            "Agenda": "Online debate club",
+            "Agenda": N_("Online debate club"),
             "Repeat": "monthly",
             "End date": monday + timedelta(days=3 + 150),
             "settings.waiting_room": "yes",
@@ -297,15 +379,30 @@ def example_rows(today: date, home: str = HOME_ZONE) -> list[list[object]]:
             "Duration": 45,
             "Time zone": home,
             "Host": "me",
-            "Agenda": "Welcome session",
+            "Agenda": N_("Welcome session"),
+            "Registration": "yes",
+            "Kind": "meeting",
             "settings.auto_recording": "local",
         },
     ]
-    return [[example.get(header) for header in HEADERS] for example in examples]
+    return [[_example(header, example.get(header)) for header in HEADERS] for example in examples]
+
+
+def _example(header: str, value: object) -> object:
+    """An example cell in the current language (the agenda translated, list words Korean)."""
+    if header == "Agenda" and isinstance(value, str):
+        return _(value)
+    if i18n.language() == KOREAN and isinstance(value, str):
+        return _KOREAN_VALUES.get(value, value)
+    return value
 
 
 def write_template(
-    path: Path, *, force: bool = False, today: date | None = None, timezone: str | None = None
+    path: Path,
+    *,
+    force: bool = False,
+    today: date | None = None,
+    timezone: str | None = None,
 ) -> None:
     """Write a ready-to-fill roster to ``path`` (.xlsx); an existing file only with ``force``.
 
@@ -316,20 +413,23 @@ def write_template(
         raise OutputError(f"The template must be an .xlsx file; name it e.g. {path.stem}.xlsx.")
     if path.exists() and not force:
         raise OutputError(f"{path} already exists; choose another name or pass --force.")
+    korean = i18n.language() == KOREAN
+    names = SHEETS[KOREAN if korean else i18n.ENGLISH]
     workbook = Workbook()
     sessions = workbook.active
     assert sessions is not None
-    sessions.title = SESSIONS
+    sessions.title = names[0]
     home = times.zone(timezone).key if timezone else HOME_ZONE
-    _fill_sessions(sessions, today or date.today(), home)
-    _fill_attendees(workbook.create_sheet(ATTENDEES))
-    _fill_help(workbook.create_sheet(HELP))
-    lists = workbook.create_sheet(LISTS)
+    _fill_sessions(sessions, today or date.today(), home, korean)
+    _fill_attendees(workbook.create_sheet(names[1]), korean)
+    _fill_help(workbook.create_sheet(names[2]), korean)
+    lists = workbook.create_sheet(names[3])
     zones = time_zones(timezone)
     for index, name in enumerate(zones, start=1):
         lists.cell(row=index, column=1, value=name)
     lists.sheet_state = "hidden"
-    _add_drop_downs(sessions, f"{quote_sheetname(LISTS)}!$A$1:$A${len(zones)}")
+    zone_range = f"{quote_sheetname(names[3])}!$A$1:$A${len(zones)}"
+    _add_drop_downs(sessions, zone_range, korean)
     _save_atomically(workbook, path)
 
 
@@ -337,8 +437,8 @@ def _column(header: str) -> str:
     return get_column_letter(HEADERS.index(header) + 1)
 
 
-def _fill_sessions(sheet: Worksheet, today: date, home: str) -> None:
-    sheet.append(list(HEADERS))
+def _fill_sessions(sheet: Worksheet, today: date, home: str, korean: bool) -> None:
+    sheet.append(list(KOREAN_HEADERS if korean else HEADERS))
     for cell in sheet[1]:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
@@ -360,6 +460,11 @@ def _fill_sessions(sheet: Worksheet, today: date, home: str) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}1"
 
 
+def _title(header: str, korean: bool, english: str | None = None) -> str:
+    """A drop-down's title: the column's Korean header, or its English title."""
+    return KOREAN_HEADERS[HEADERS.index(header)] if korean else english or header
+
+
 def _list(formula: str, header: str, prompt: str) -> DataValidation:
     rule = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle=WARNING)
     return _explained(rule, header, prompt)
@@ -376,30 +481,39 @@ def _explained(rule: DataValidation, header: str, prompt: str) -> DataValidation
     return rule
 
 
-def _add_drop_downs(sheet: Worksheet, zone_range: str) -> None:
-    rules: list[tuple[DataValidation, tuple[str, ...]]] = [
-        (_list(zone_range, "Time zone", "Pick an IANA time zone."), ("Time zone",)),
+def _add_drop_downs(sheet: Worksheet, zone_range: str, korean: bool) -> None:
+    """The drop-downs (lists in the sheet's language) and number ranges, warnings only."""
+    choices = CHOICES[KOREAN if korean else i18n.ENGLISH]
+    lists = [
+        ("Repeat", "Repeat", _("daily, weekly or monthly; empty: once.")),
         (
-            _list('"daily,weekly,monthly"', "Repeat", "daily, weekly or monthly; empty: once."),
-            ("Repeat",),
+            "settings.waiting_room",
+            "Yes or no",
+            _("yes or no; empty: the account's default."),
         ),
+        ("settings.auto_recording", "Recording", _("none, local or cloud.")),
+        ("Status", "Status", _("Empty, or cancelled to cancel the session.")),
         (
-            _list('"yes,no"', "Yes or no", "yes or no; empty: the account's default."),
-            ("settings.waiting_room",),
+            "Registration",
+            "Registration",
+            _("yes: attendees register; empty: they do not."),
         ),
-        (
-            _list('"none,local,cloud"', "Recording", "none, local or cloud."),
-            ("settings.auto_recording",),
-        ),
-        (
-            _list('"cancelled"', "Status", "Empty, or cancelled to cancel the session."),
-            ("Status",),
-        ),
+        ("Kind", "Kind", _("meeting or webinar; empty: a meeting.")),
     ]
+    zones = _list(zone_range, _title("Time zone", korean), _("Pick an IANA time zone."))
+    rules: list[tuple[DataValidation, str]] = [(zones, "Time zone")]
+    for header, title, prompt in lists:
+        words = ",".join(choices[header])
+        rules.append((_list(f'"{words}"', _title(header, korean, title), prompt), header))
     whole = [
-        ("Duration", 1, 1440, "Minutes, 1-1440."),
-        ("Repeat interval", 1, 99, "Every N days (1-99), weeks (1-50) or months (1-10)."),
-        ("End times", 1, 60, "Number of sessions, 1-60."),
+        ("Duration", 1, 1440, _("Minutes, 1-1440.")),
+        (
+            "Repeat interval",
+            1,
+            99,
+            _("Every N days (1-99), weeks (1-50) or months (1-10)."),
+        ),
+        ("End times", 1, 60, _("Number of sessions, 1-60.")),
     ]
     for header, low, high, prompt in whole:
         rule = DataValidation(
@@ -410,33 +524,49 @@ def _add_drop_downs(sheet: Worksheet, zone_range: str) -> None:
             errorStyle=WARNING,
         )
         rule.allow_blank = True
-        rules.append((_explained(rule, header, prompt), (header,)))
-    for rule, headers in rules:
+        rules.append((_explained(rule, _title(header, korean), prompt), header))
+    for rule, header in rules:
         sheet.add_data_validation(rule)
-        for header in headers:
-            letter = _column(header)
-            rule.add(f"{letter}2:{letter}{LAST_ROW}")
+        letter = _column(header)
+        rule.add(f"{letter}2:{letter}{LAST_ROW}")
 
 
-def _fill_attendees(sheet: Worksheet) -> None:
+def _fill_attendees(sheet: Worksheet, korean: bool) -> None:
     """The attendee sheet's header row: one row per person per session goes below it."""
-    sheet.append([header for header, _ in ATTENDEE_HEADERS])
+    sheet.append([header[1] if korean else header[0] for header in ATTENDEE_HEADERS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for index, (_, width) in enumerate(ATTENDEE_HEADERS, start=1):
+    for index, (*_names, width) in enumerate(ATTENDEE_HEADERS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
 
 
-def _fill_help(sheet: Worksheet) -> None:
-    sheet.append(["Column", "What it is", "Accepted formats", "설명 (한국어)"])
+def _in_korean(message: str) -> str:
+    with i18n.use_language(KOREAN):
+        return _(message)
+
+
+def _fill_help(sheet: Worksheet, korean: bool) -> None:
+    """One row per column: its header, meaning and formats; then the notes. In English a
+    fourth column says the meaning in Korean; in Korean it names the English header."""
+    if korean:
+        sheet.append([_("Column"), _("What it is"), _("Accepted formats"), _("English header")])
+    else:
+        sheet.append(["Column", "What it is", "Accepted formats", "설명 (한국어)"])
     for cell in sheet[1]:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
     for column in COLUMNS:
-        sheet.append([column.header, column.meaning, column.formats, column.korean])
+        meaning, formats = _(column.meaning), _(column.formats)
+        if korean:
+            sheet.append([column.korean_header, meaning, formats, column.header])
+        else:
+            sheet.append([column.header, meaning, formats, _in_korean(column.meaning)])
     sheet.append([])
-    for note in HELP_NOTES:
+    notes = [_(note) for note in HELP_NOTES]
+    if not korean:
+        notes += [_in_korean(note) for note in HELP_NOTES]
+    for note in notes:
         sheet.append([None, note])
     for letter, width in zip("ABCD", (24, 60, 60, 48), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -451,5 +581,8 @@ def _save_atomically(workbook: Workbook, target: Path) -> None:
     workbook.save(buffer)
     # A roster to share and edit, not a secret: readable by others as usual.
     atomic_write(
-        target, buffer.getvalue(), mode=0o644, elsewhere="choose a folder you can write to"
+        target,
+        buffer.getvalue(),
+        mode=0o644,
+        elsewhere="choose a folder you can write to",
     )

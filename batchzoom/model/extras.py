@@ -206,7 +206,7 @@ def _recurrences(
     for index, row in enumerate(roster.rows):
         cells = [None if is_blank(column[index]) else column[index] for column in columns]
         try:
-            parsed = recurrence.parse_cells(cells)
+            parsed = recurrence.parse_cells(cells, roster.columns)
         except CellsError as errors:
             problems.extend(problem(row, error) for error in sorted(errors.errors, key=rank))
             continue
@@ -214,7 +214,7 @@ def _recurrences(
         if parsed is None or session is None:
             continue
         try:
-            rule = recurrence.rule_for(parsed, session.start, session.timezone)
+            rule = recurrence.rule_for(parsed, session.start, session.timezone, roster.columns)
         except CellError as error:
             problems.append(problem(row, error))
             continue

@@ -23,22 +23,42 @@ local before and after the change, so its UTC time moves by an hour).
 from __future__ import annotations
 
 import calendar
-import math
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from batchzoom.model import times
-from batchzoom.model.problems import CellError, CellsError, shorten
+from batchzoom.core.i18n import N_, _
+from batchzoom.model import recurrence_cells, times
+from batchzoom.model.problems import CellError, CellsError
+from batchzoom.model.recurrence_cells import (
+    Names,
+    column,
+    plain_text,
+    refused,
+    whole_number,
+)
 
 _T = TypeVar("_T")
 
-DAILY, WEEKLY, MONTHLY = 1, 2, 3
+DAILY, WEEKLY, MONTHLY = recurrence_cells.DAILY, recurrence_cells.WEEKLY, recurrence_cells.MONTHLY
+parse_kind = recurrence_cells.parse_kind
+parse_day = recurrence_cells.parse_day
+parse_days = recurrence_cells.parse_days
+parse_week = recurrence_cells.parse_week
+
 MAX_INTERVAL = {DAILY: 99, WEEKLY: 50, MONTHLY: 10}
 MAX_OCCURRENCES = 60
-KIND_NAMES = {DAILY: "daily", WEEKLY: "weekly", MONTHLY: "monthly"}
+_INTERVAL_RANGE = {
+    DAILY: N_("{column} {value} is outside 1-{limit}, Zoom's range for a daily series."),
+    WEEKLY: N_("{column} {value} is outside 1-{limit}, Zoom's range for a weekly series."),
+    MONTHLY: N_("{column} {value} is outside 1-{limit}, Zoom's range for a monthly series."),
+}
+_END_MISSING = {
+    DAILY: N_("a daily series needs an end; fill {end_times} (1-{limit}) or {end_date}."),
+    WEEKLY: N_("a weekly series needs an end; fill {end_times} (1-{limit}) or {end_date}."),
+    MONTHLY: N_("a monthly series needs an end; fill {end_times} (1-{limit}) or {end_date}."),
+}
 
 # The recurrence columns, in the order their cells are given to ``parse_cells``.
 FIELDS = (
@@ -54,46 +74,6 @@ FIELDS = (
 
 # Korean "every other week": a weekly series with interval 2 (``_Reading``).
 EVERY_OTHER_WEEK = "격주"
-
-_KINDS: dict[str, int | None] = {
-    **dict.fromkeys(("daily", "day", "every day", "매일", "일간", "날마다"), DAILY),
-    **dict.fromkeys(("weekly", "week", "every week", "매주", "주간", "주마다"), WEEKLY),
-    **dict.fromkeys(("monthly", "month", "every month", "매월", "월간", "매달"), MONTHLY),
-    **dict.fromkeys(("no", "none", "once", "never", "없음", "안 함", "한 번", "1회"), None),
-}
-
-# Zoom's day numbers: 1 Sunday ... 7 Saturday.
-_DAY_NAMES: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        ("sun", "sunday", "일", "일요일"),
-        ("mon", "monday", "월", "월요일"),
-        ("tue", "tues", "tuesday", "화", "화요일"),
-        ("wed", "wednesday", "수", "수요일"),
-        ("thu", "thur", "thurs", "thursday", "목", "목요일"),
-        ("fri", "friday", "금", "금요일"),
-        ("sat", "saturday", "토", "토요일"),
-    ),
-    start=1,
-):
-    for _name in _names:
-        _DAY_NAMES[_name] = _number
-_DAY_SPLIT = re.compile(r"[\s,;/·、]+")
-_KOREAN_DAYS = re.compile(r"[일월화수목금토]+")
-
-_WEEKS: dict[str, int] = {
-    **dict.fromkeys(("last", "마지막", "마지막 주", "-1"), -1),
-    **{str(n): n for n in range(1, 5)},
-    **dict.fromkeys(("first", "1st", "첫째", "첫째 주"), 1),
-    **dict.fromkeys(("second", "2nd", "둘째", "둘째 주"), 2),
-    **dict.fromkeys(("third", "3rd", "셋째", "셋째 주"), 3),
-    **dict.fromkeys(("fourth", "4th", "넷째", "넷째 주"), 4),
-}
-
-
-def _problem(field: str, code: str, message: str) -> CellError:
-    """A recurrence cell (or combination of cells) Zoom would not accept, in column ``field``."""
-    return CellError(code, message, field=field)
 
 
 def field_of(error: CellError) -> str:
@@ -120,92 +100,21 @@ def zoom_weekday(day: date) -> int:
     return day.isoweekday() % 7 + 1
 
 
-def _text(cell: object) -> str | None:
-    if cell is None:
-        return None
-    if isinstance(cell, float):
-        if math.isnan(cell):  # an empty cell
-            return None
-        if cell.is_integer():
-            return str(int(cell))
-    text = " ".join(str(cell).split())
-    return text or None
-
-
-def _integer(field: str, cell: object, what: str) -> int:
-    text = _text(cell) or ""
-    if isinstance(cell, bool) or not re.fullmatch(r"[+-]?\d+", text):
-        raise _problem(field, f"{field}-format", f'{field} "{shorten(text)}" is not {what}.')
-    return int(text)
-
-
-def parse_kind(cell: object) -> int | None:
-    """Zoom's recurrence type of a ``repeat`` cell (None for "once"/"none")."""
-    text = (_text(cell) or "").casefold()
-    if text in _KINDS:
-        return _KINDS[text]
-    raise _problem(
-        "repeat",
-        "repeat-unknown",
-        f'repeat "{shorten(text)}" is not understood; write daily, weekly or monthly '
-        "(매일, 매주, 매월), or leave it empty.",
-    )
-
-
-def parse_day(field: str, text: str) -> int:
-    """One day of the week: a name (Mon, 월, 월요일) or Zoom's digit (1 Sunday ... 7 Saturday)."""
-    key = text.strip().casefold().rstrip(".")
-    if key in _DAY_NAMES:
-        return _DAY_NAMES[key]
-    if re.fullmatch(r"[1-7]", key):
-        return int(key)
-    raise _problem(
-        field,
-        f"{field}-format",
-        f'{field}: "{shorten(text)}" is not a day of the week; write Mon, Wed (월, 수) '
-        "or Zoom's numbers 1 (Sunday) to 7 (Saturday).",
-    )
-
-
-def parse_days(cell: object) -> tuple[int, ...]:
-    """Days of the week of a ``weekly_days`` cell (``Mon,Wed``, ``월,수``, ``월수금``, ``2,4``)."""
-    text = _text(cell) or ""
-    parts = [part for part in _DAY_SPLIT.split(text) if part]
-    if len(parts) == 1 and _KOREAN_DAYS.fullmatch(parts[0]) and len(parts[0]) > 1:
-        parts = list(parts[0])  # 월수금
-    if len(parts) == 1 and re.fullmatch(r"[1-7]{2,7}", parts[0]):
-        parts = list(parts[0])  # a number cell such as 24 (Excel turned "2,4" into it)
-    days = sorted({parse_day("weekly_days", part) for part in parts})
-    if not days:
-        raise _problem("weekly_days", "weekly_days-format", "weekly_days is empty.")
-    return tuple(days)
-
-
-def parse_week(cell: object) -> int:
-    """A ``monthly_week`` cell: 1-4, or -1 / last (마지막) for the last week of the month."""
-    text = (_text(cell) or "").casefold()
-    if text in _WEEKS:
-        return _WEEKS[text]
-    raise _problem(
-        "monthly_week",
-        "monthly_week-format",
-        f'monthly_week "{shorten(text)}" is not a week of the month; write 1 to 4, '
-        "or last (마지막).",
-    )
-
-
 class _Reading:
     """One row's recurrence cells being read: the filled cells and the problems found so far."""
 
-    def __init__(self, cells: Sequence[object]) -> None:
-        self.given = {name: cell for name, cell in zip(FIELDS, cells, strict=True) if _text(cell)}
+    def __init__(self, cells: Sequence[object], names: Names | None) -> None:
+        self.names = names
+        self.given = {
+            name: cell for name, cell in zip(FIELDS, cells, strict=True) if plain_text(cell)
+        }
         self.errors: list[CellError] = []
         self._every_other_week()
 
     def _every_other_week(self) -> None:
         """``격주`` (every other week) is weekly with interval 2; ``격주 월수`` also names the
         days. A filled repeat_interval or weekly_days cell wins over what repeat implies."""
-        text = " ".join((_text(self.given.get("repeat")) or "").split())
+        text = " ".join((plain_text(self.given.get("repeat")) or "").split())
         if text != EVERY_OTHER_WEEK and not text.startswith(EVERY_OTHER_WEEK + " "):
             return
         self.given["repeat"] = "weekly"
@@ -222,12 +131,22 @@ class _Reading:
             self.errors.append(error)
             return None
 
-    def refuse(self, field: str, code: str, message: str) -> None:
-        self.errors.append(_problem(field, code, message))
+    def name(self, field: str) -> str:
+        """The user's header of field ``field``'s column."""
+        return column(self.names, field)
+
+    def refuse(self, field: str, code: str, message: str, **values: object) -> None:
+        """A problem in ``field``'s column: ``message`` names it ``{column}``, every recurrence
+        column by its field (``{end_times}``), and is filled with ``values``."""
+        words = {name: self.name(name) for name in FIELDS}
+        text = message.format(column=self.name(field), **words, **values)
+        self.errors.append(refused(field, code, text))
 
 
-def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
+def parse_cells(cells: Sequence[object], names: Names | None = None) -> RecurrenceCells | None:
     """The recurrence of one row's cells (in ``FIELDS`` order; blank cells as None).
+
+    ``names`` gives each field's column as the roster's header names it, for the messages.
 
     None when the row does not repeat. Raises ``CellsError`` listing every
     cell Zoom would not accept, in ``FIELDS`` order, at most one per cell. A check
@@ -236,7 +155,7 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
     judged, and a cell already refused for its value is not refused again for
     conflicting with another.
     """
-    reading = _Reading(cells)
+    reading = _Reading(cells, names)
     kind, known = _kind(reading)
     if known and kind is None:
         extra = [name for name in FIELDS if name != "repeat" and name in reading.given]
@@ -245,8 +164,11 @@ def parse_cells(cells: Sequence[object]) -> RecurrenceCells | None:
         reading.refuse(
             "repeat",
             "repeat-missing",
-            f"{extra[0]} is filled but repeat is empty; write daily, weekly or monthly in "
-            f"repeat, or clear {extra[0]}.",
+            _(
+                "{filled} is filled but {repeat} is empty; write daily, weekly or monthly in "
+                "{repeat}, or clear {filled}."
+            ),
+            filled=reading.name(extra[0]),
         )
     # From here on ``kind`` is None when the row's kind is not known (refused or missing):
     # each cell is still read, but nothing that depends on the kind is judged.
@@ -265,7 +187,7 @@ def _kind(reading: _Reading) -> tuple[int | None, bool]:
     """The kind of series the repeat cell names, and whether that is known (not refused)."""
     if "repeat" not in reading.given:
         return None, True  # the row says nothing about repeating
-    kind = reading.attempt(lambda: parse_kind(reading.given["repeat"]))
+    kind = reading.attempt(lambda: parse_kind(reading.given["repeat"], reading.names))
     return kind, not reading.errors
 
 
@@ -273,15 +195,17 @@ def _interval(reading: _Reading, kind: int | None) -> int:
     if "repeat_interval" not in reading.given:
         return 1
     cell = reading.given["repeat_interval"]
-    read = reading.attempt(lambda: _integer("repeat_interval", cell, "a whole number"))
+    message = _('{column} "{value}" is not a whole number.')
+    read = reading.attempt(lambda: whole_number("repeat_interval", cell, message, reading.names))
     if read is None:
         return 1
     if kind is not None and not 1 <= read <= MAX_INTERVAL[kind]:
         reading.refuse(
             "repeat_interval",
             "repeat_interval-range",
-            f"repeat_interval {read} is outside 1-{MAX_INTERVAL[kind]}, Zoom's "
-            f"range for a {KIND_NAMES[kind]} series.",
+            _(_INTERVAL_RANGE[kind]),
+            value=read,
+            limit=MAX_INTERVAL[kind],
         )
     return read
 
@@ -290,11 +214,10 @@ def _weekly_days(reading: _Reading, kind: int | None) -> tuple[int, ...]:
     if "weekly_days" not in reading.given:
         return ()
     if kind is not None and kind != WEEKLY:
-        reading.refuse(
-            "weekly_days", "weekly_days-unused", "weekly_days only applies when repeat is weekly."
-        )
+        message = _("{column} only applies when {repeat} is weekly.")
+        reading.refuse("weekly_days", "weekly_days-unused", message)
         return ()
-    return reading.attempt(lambda: parse_days(reading.given["weekly_days"])) or ()
+    return reading.attempt(lambda: parse_days(reading.given["weekly_days"], reading.names)) or ()
 
 
 _MONTHLY_FIELDS = ("monthly_day", "monthly_week", "monthly_week_day")
@@ -306,9 +229,8 @@ def _monthly(reading: _Reading, kind: int | None) -> tuple[int | None, int | Non
     if kind is not None and kind != MONTHLY:
         for field in _MONTHLY_FIELDS:
             if field in given:
-                reading.refuse(
-                    field, f"{field}-unused", f"{field} only applies when repeat is monthly."
-                )
+                message = _("{column} only applies when {repeat} is monthly.")
+                reading.refuse(field, f"{field}-unused", message)
         return None, None, None
     # Which of monthly_day and monthly_week with monthly_week_day is meant is judged only
     # for a monthly series (for an unknown kind, each cell is on its own).
@@ -318,7 +240,7 @@ def _monthly(reading: _Reading, kind: int | None) -> tuple[int | None, int | Non
         reading.refuse(
             "monthly_day",
             "monthly_day-conflict",
-            "fill either monthly_day, or monthly_week with monthly_week_day, not both.",
+            _("fill either {monthly_day}, or {monthly_week} with {monthly_week_day}, not both."),
         )
     elif "monthly_day" in given:
         monthly_day = _monthly_day(reading)
@@ -328,9 +250,11 @@ def _monthly(reading: _Reading, kind: int | None) -> tuple[int | None, int | Non
 
 def _monthly_day(reading: _Reading) -> int | None:
     cell = reading.given["monthly_day"]
-    day = reading.attempt(lambda: _integer("monthly_day", cell, "a day of the month"))
+    message = _('{column} "{value}" is not a day of the month.')
+    day = reading.attempt(lambda: whole_number("monthly_day", cell, message, reading.names))
     if day is not None and not 1 <= day <= 31:
-        reading.refuse("monthly_day", "monthly_day-range", f"monthly_day {day} is not 1 to 31.")
+        out_of_range = _("{column} {value} is not 1 to 31.")
+        reading.refuse("monthly_day", "monthly_day-range", out_of_range, value=day)
     return day
 
 
@@ -339,10 +263,10 @@ def _monthly_week(reading: _Reading, kind: int | None) -> tuple[int | None, int 
     given = reading.given
     week = week_day = None
     if "monthly_week" in given:
-        week = reading.attempt(lambda: parse_week(given["monthly_week"]))
+        week = reading.attempt(lambda: parse_week(given["monthly_week"], reading.names))
     if "monthly_week_day" in given:
-        text = _text(given["monthly_week_day"]) or ""
-        week_day = reading.attempt(lambda: parse_day("monthly_week_day", text))
+        text = plain_text(given["monthly_week_day"]) or ""
+        week_day = reading.attempt(lambda: parse_day("monthly_week_day", text, reading.names))
     if (
         kind == MONTHLY
         and "monthly_day" not in given
@@ -352,8 +276,10 @@ def _monthly_week(reading: _Reading, kind: int | None) -> tuple[int | None, int 
         reading.refuse(
             field,
             f"{field}-missing",
-            "monthly_week and monthly_week_day go together (e.g. 2 and Tue for the second "
-            "Tuesday); fill both.",
+            _(
+                "{monthly_week} and {monthly_week_day} go together (e.g. 2 and Tue for the "
+                "second Tuesday); fill both."
+            ),
         )
     return week, week_day
 
@@ -364,27 +290,28 @@ def _end(reading: _Reading, kind: int | None) -> tuple[int | None, date | None]:
     end_times = end_date = None
     if "end_times" in given:
         cell = given["end_times"]
-        end_times = reading.attempt(lambda: _integer("end_times", cell, "a number of occurrences"))
+        message = _('{column} "{value}" is not a number of occurrences.')
+        end_times = reading.attempt(lambda: whole_number("end_times", cell, message, reading.names))
         if end_times is not None and not 1 <= end_times <= MAX_OCCURRENCES:
             reading.refuse(
                 "end_times",
                 "end_times-range",
-                f"end_times {end_times} is outside 1-{MAX_OCCURRENCES}, the number of "
-                "occurrences Zoom allows.",
+                _("{column} {value} is outside 1-{limit}, the number of occurrences Zoom allows."),
+                value=end_times,
+                limit=MAX_OCCURRENCES,
             )
     if "end_date" in given:
         if "end_times" in given:
-            reading.refuse(
-                "end_date", "end-conflict", "fill either end_times or end_date, not both."
-            )
+            message = _("fill either {end_times} or {end_date}, not both.")
+            reading.refuse("end_date", "end-conflict", message)
         else:
             end_date = reading.attempt(lambda: _end_date(given["end_date"]))
     if kind is not None and "end_times" not in given and "end_date" not in given:
         reading.refuse(
             "end_times",
             "end-missing",
-            f"a {KIND_NAMES[kind]} series needs an end; fill end_times "
-            f"(1-{MAX_OCCURRENCES}) or end_date.",
+            _(_END_MISSING[kind]),
+            limit=MAX_OCCURRENCES,
         )
     return end_times, end_date
 
@@ -393,7 +320,7 @@ def _end_date(cell: object) -> date:
     try:
         return times.to_date(cell)
     except CellError as error:
-        raise _problem("end_date", "end_date-format", error.message) from error
+        raise refused("end_date", "end_date-format", error.message) from error
 
 
 def end_instant(day: date, zone: str) -> datetime:
@@ -407,15 +334,23 @@ def end_instant(day: date, zone: str) -> datetime:
     return next_day.astimezone(UTC) - timedelta(seconds=1)
 
 
-def rule_for(cells: RecurrenceCells, start: datetime, zone: str) -> dict[str, Any]:
+def rule_for(
+    cells: RecurrenceCells, start: datetime, zone: str, names: Names | None = None
+) -> dict[str, Any]:
     """Zoom's ``recurrence`` object for a series starting at ``start`` (aware) in ``zone``.
 
     A weekly series without days repeats on the start's weekday; a monthly one
     without a day on the start's day of the month. An end date is the end of that
     day in ``zone``. Raises ``CellError`` when the series would have no
-    occurrence or more than 60.
+    occurrence or more than 60 (naming the end date's column as ``names`` does).
     """
     local = start.astimezone(times.zone(zone))
+    words = {
+        "column": column(names, "end_date"),
+        "end": f"{cells.end_date:%Y-%m-%d}" if cells.end_date else "",
+        "start": f"{local:%Y-%m-%d}",
+        "limit": MAX_OCCURRENCES,
+    }
     rule: dict[str, Any] = {"type": cells.kind, "repeat_interval": cells.interval}
     if cells.kind == WEEKLY:
         days = cells.weekly_days or (zoom_weekday(local.date()),)
@@ -431,27 +366,30 @@ def rule_for(cells: RecurrenceCells, start: datetime, zone: str) -> dict[str, An
         return rule
     assert cells.end_date is not None
     if cells.end_date < local.date():
-        raise _problem(
+        raise refused(
             "end_date",
             "end_date-before-start",
-            f"end_date {cells.end_date:%Y-%m-%d} is before the start "
-            f"{local:%Y-%m-%d}; correct one of them.",
+            _("{column} {end} is before the start {start}; correct one of them.").format(**words),
         )
     rule["end_date_time"] = times.utc_text(end_instant(cells.end_date, zone))
     count = len(occurrences(start, zone, rule, limit=MAX_OCCURRENCES + 1))
     if count == 0:
-        raise _problem(
+        raise refused(
             "end_date",
             "end_date-no-occurrence",
-            f"no occurrence falls between the start {local:%Y-%m-%d} and end_date "
-            f"{cells.end_date:%Y-%m-%d}; move end_date later.",
+            _(
+                "no occurrence falls between the start {start} and {column} {end}; "
+                "move {column} later."
+            ).format(**words),
         )
     if count > MAX_OCCURRENCES:
-        raise _problem(
+        raise refused(
             "end_date",
             "end_date-too-many",
-            f"the series would have more than {MAX_OCCURRENCES} occurrences before end_date "
-            f"{cells.end_date:%Y-%m-%d}, Zoom's limit; move end_date earlier or split the row.",
+            _(
+                "the series would have more than {limit} occurrences before {column} {end}, "
+                "Zoom's limit; move {column} earlier or split the row."
+            ).format(**words),
         )
     return rule
 
@@ -552,15 +490,28 @@ def dst_doubts(start: datetime, zone: str, rule: Mapping[str, Any]) -> list[str]
     for number, when in enumerate(occurrences(start, zone, rule)[1:], start=2):
         wall = datetime.combine(when.date(), clock)
         if when.replace(tzinfo=None) != wall:
-            kind = "does not exist (clocks jump forward then)"
+            message = _(
+                "occurrence {number} of the series, {wall}, does not exist (clocks jump forward "
+                "then) in {zone}; it is counted at {local} ({utc}), where Zoom is expected to "
+                "hold it (Zoom documents no rule for this): check that occurrence on Zoom, or "
+                "move the series to a time that exists once."
+            )
         elif wall.replace(tzinfo=where, fold=1).utcoffset() != when.utcoffset():
-            kind = "happens twice (clocks go back then)"
+            message = _(
+                "occurrence {number} of the series, {wall}, happens twice (clocks go back then) "
+                "in {zone}; it is counted at {local} ({utc}), where Zoom is expected to hold it "
+                "(Zoom documents no rule for this): check that occurrence on Zoom, or move the "
+                "series to a time that exists once."
+            )
         else:
             continue
         found.append(
-            f"occurrence {number} of the series, {wall:%Y-%m-%d %H:%M}, {kind} in {zone}; it is "
-            f"counted at {when:%H:%M %Z} ({times.utc_text(when)}), where Zoom is expected to hold "
-            "it (Zoom documents no rule for this): check that occurrence on Zoom, or move the "
-            "series to a time that exists once."
+            message.format(
+                number=number,
+                wall=f"{wall:%Y-%m-%d %H:%M}",
+                zone=zone,
+                local=f"{when:%H:%M %Z}",
+                utc=times.utc_text(when),
+            )
         )
     return found
