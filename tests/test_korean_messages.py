@@ -185,3 +185,29 @@ def test_english_repeat_messages_name_the_users_column_too(tmp_path: Path) -> No
     roster.write_text(REPEATS + "\n1,국어,2036-05-06,09:00,60,Asia/Seoul,매주,,,100,\n")
     result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "en"])
     assert "반복 횟수 100 is outside 1-60, the number of occurrences Zoom allows." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("zone", "words"),
+    [
+        ("KST", "약어이지 시간대 이름이 아닙니다. 대신 시간대 이름 Asia/Seoul"),
+        ("EST", "약어이지 시간대 이름이 아닙니다. 그 지역 시간대의 IANA 이름(예: America/New_York"),
+        ("GMT+9", "UTC 오프셋(+09:00)이지 시간대가 아닙니다"),
+        ("UTC+5:45", "UTC 오프셋(+05:45)이지 시간대가 아닙니다. 대신 시간대 이름 Asia/Kathmandu"),
+        ("미국 동부", "IANA 시간대가 아닙니다"),
+        ("posix/Asia/Seoul", "zoneinfo 폴더에 있는 시간대의 사본"),
+        ("localtime", "zoneinfo 파일(이 컴퓨터의 시간대)"),
+    ],
+)
+def test_a_zone_that_is_no_zone_name_is_explained_in_korean(
+    tmp_path: Path, zone: str, words: str
+) -> None:
+    line = _line(_validate(tmp_path, [f"1,국어,2036-05-06,09:00,60,{zone}"]), "timezone-unknown")
+    assert line.split()[1] == "시간대"
+    assert words in line
+
+
+def test_an_unknown_zone_does_not_hide_the_rows_date_and_time_problems(tmp_path: Path) -> None:
+    lines = _validate(tmp_path, ["1,국어,2036-13-05,25:00,60,KST"])
+    codes = [line.split()[2] for line in lines if line.startswith("2 ")]
+    assert codes == ["date-format", "time-format", "timezone-unknown"]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from batchzoom.core import tzdb
-from batchzoom.core.i18n import _
+from batchzoom.core.i18n import N_, _
 from batchzoom.model.city_zones import zones_of_place
 from batchzoom.model.problems import shorten
 
@@ -34,9 +34,9 @@ def names_by_folded() -> dict[str, str]:
 
 # Names that are files of a zoneinfo directory, or zones no roster means, not places.
 _FILE_NAMES = {
-    "localtime": "the machine's own zone",
-    "posixrules": "a default rule file",
-    "factory": "a placeholder, not a place",
+    "localtime": N_("the machine's own zone"),
+    "posixrules": N_("a default rule file"),
+    "factory": N_("a placeholder, not a place"),
 }
 # Old fixed-offset names that read like abbreviations but have no daylight saving time.
 FIXED_ABBREVIATIONS = frozenset({"EST", "MST", "HST"})
@@ -103,16 +103,51 @@ def _zones_at(offset: timedelta) -> list[str]:
     return sorted(found, key=lambda name: name not in known)
 
 
-def _choose(candidates: Sequence[str], what: str) -> str:
-    if len(candidates) == 1:
-        return f"{what}; write the zone name {candidates[0]} instead."
-    if candidates:
-        shown = ", ".join(candidates[:3])
-        return (
-            f"{what}; write the IANA name of the place's zone (e.g. {shown}), which also "
-            "knows when its clocks change."
-        )
-    return f"{what}; write an IANA zone name such as Asia/Seoul or America/New_York."
+# What a zone cell that is no zone name is, by how many zones fit it: one (written as the
+# answer), several (given as examples) or none. Each a whole sentence, for the translations.
+_ONE, _SEVERAL, _NONE = 1, 2, 0
+_REFUSALS = {
+    ("copy", _ONE): N_(
+        '"{text}" is a copy of a zone in a zoneinfo folder, not a zone name; write the zone '
+        "name {zone} instead."
+    ),
+    ("copy", _NONE): N_(
+        '"{text}" is a copy of a zone in a zoneinfo folder, not a zone name; write an IANA '
+        "zone name such as Asia/Seoul or America/New_York."
+    ),
+    ("file", _NONE): N_(
+        '"{text}" is a zoneinfo file ({what}), not a zone name; write an IANA zone name such '
+        "as Asia/Seoul or America/New_York."
+    ),
+    ("abbreviation", _ONE): N_(
+        '"{text}" is an abbreviation, not a time zone name; write the zone name {zone} instead.'
+    ),
+    ("abbreviation", _SEVERAL): N_(
+        '"{text}" is an abbreviation, not a time zone name; write the IANA name of the '
+        "place's zone (e.g. {zones}), which also knows when its clocks change."
+    ),
+    ("offset", _ONE): N_(
+        '"{text}" is a UTC offset ({offset}), not a time zone; write the zone name {zone} instead.'
+    ),
+    ("offset", _SEVERAL): N_(
+        '"{text}" is a UTC offset ({offset}), not a time zone; write the IANA name of the '
+        "place's zone (e.g. {zones}), which also knows when its clocks change."
+    ),
+    ("offset", _NONE): N_(
+        '"{text}" is a UTC offset ({offset}), not a time zone; write an IANA zone name such as '
+        "Asia/Seoul or America/New_York."
+    ),
+}
+
+
+def _choose(kind: str, candidates: Sequence[str], text: str, **words: str) -> str:
+    fits = _ONE if len(candidates) == 1 else _SEVERAL if candidates else _NONE
+    return _(_REFUSALS[kind, fits]).format(
+        text=shorten(text),
+        zone=candidates[0] if candidates else "",
+        zones=", ".join(candidates[:3]),
+        **words,
+    )
 
 
 def not_a_zone(text: str) -> str:
@@ -121,24 +156,20 @@ def not_a_zone(text: str) -> str:
     if folded.startswith(("posix/", "right/")):
         rest = text.split("/", 1)[1]
         real = names_by_folded().get(rest.casefold())
-        what = f'"{shorten(text)}" is a copy of a zone in a zoneinfo folder, not a zone name'
-        return _choose([real] if real else [], what)
+        return _choose("copy", [real] if real else [], text)
     if folded in _FILE_NAMES:
-        what = f'"{text}" is a zoneinfo file ({_FILE_NAMES[folded]}), not a zone name'
-        return _choose([], what)
+        return _choose("file", [], text, what=_(_FILE_NAMES[folded]))
     upper = text.upper()
     if upper in _ABBREVIATIONS:
         fits = _ABBREVIATIONS[upper]
-        return _choose(fits, f'"{text}" is an abbreviation, not a time zone name')
+        return _choose("abbreviation", fits, text)
     typed = _TYPED_OFFSET.fullmatch(text.replace(" ", ""))
     if typed:
         sign = -1 if typed.group("sign") == "-" else 1
         hours, minutes = int(typed.group("h")), int(typed.group("m") or 0)
         if hours <= 14 and minutes < 60:
             offset = sign * timedelta(hours=hours, minutes=minutes)
-            shown = format_offset(offset)
-            what = f'"{shorten(text)}" is a UTC offset ({shown}), not a time zone'
-            return _choose(_zones_at(offset), what)
+            return _choose("offset", _zones_at(offset), text, offset=format_offset(offset))
     places = zones_of_place(text)
     if len(places) == 1:
         return _(
@@ -149,7 +180,6 @@ def not_a_zone(text: str) -> str:
             '"{text}" is a place with several time zones; write the zone name of the one meant: '
             "{zones}."
         ).format(text=shorten(text), zones=", ".join(places))
-    return (
-        f'"{shorten(text)}" is not an IANA time zone; use a name such as Asia/Seoul, '
-        "America/New_York or UTC."
-    )
+    return _(
+        '"{text}" is not an IANA time zone; use a name such as Asia/Seoul, America/New_York or UTC.'
+    ).format(text=shorten(text))

@@ -34,6 +34,7 @@ from batchzoom.sandbox.registrants import Registrants
 from batchzoom.sandbox.responses import ApiError, Request, Response, as_xml, invalid
 from batchzoom.sandbox.state import Store
 from batchzoom.sandbox.webinars import Webinars
+from batchzoom.zoomspec import RECURRING, RECURRING_NO_FIXED_TIME
 
 INVALID_TOKEN = {"code": 124, "message": "Invalid access token."}
 EXPIRED_TOKEN = {"code": 124, "message": "Access token is expired."}
@@ -332,7 +333,10 @@ class ZoomApi:
                     spec.setdefault("settings", {}).update(body["settings"])
                 else:
                     spec[key] = body[key]
-            if spec["type"] not in (3, 8) and "recurrence" not in body:
+            if (
+                spec["type"] not in (RECURRING_NO_FIXED_TIME, RECURRING)
+                and "recurrence" not in body
+            ):
                 spec.pop("recurrence", None)
             host = self.store.find_user(current["host_id"])
             assert host is not None

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from batchzoom.sandbox.config import SandboxConfig, SandboxUser
+from batchzoom.zoomspec import RECURRING, RECURRING_NO_FIXED_TIME
 
 # Fields a client sets; everything else in the representation is Zoom's.
 SPEC_KEYS = (
@@ -148,9 +149,9 @@ def render(
             {"field": f["field"], "value": f.get("value", ""), "visible": True}
             for f in spec["tracking_fields"]
         ]
-    if kind in (3, 8) and "recurrence" in spec:
+    if kind in (RECURRING_NO_FIXED_TIME, RECURRING) and "recurrence" in spec:
         meeting["recurrence"] = copy.deepcopy(spec["recurrence"])
-    if kind == 8:
+    if kind == RECURRING:
         deleted = set(identity.get("deleted_occurrences", []))
         overrides = identity.get("occurrence_overrides", {})
         meeting["occurrences"] = [
@@ -164,7 +165,7 @@ def render(
             for when in starts
         ]
     settings = copy.deepcopy(SETTING_DEFAULTS)
-    if kind == 8:
+    if kind == RECURRING:
         settings["registration_type"] = 1
     settings.update(copy.deepcopy(spec.get("settings", {})))
     meeting["settings"] = settings

@@ -20,6 +20,7 @@ from batchzoom import zoomspec
 from batchzoom.sandbox import schema, zones
 from batchzoom.sandbox.recurrence import MAX_OCCURRENCES, occurrences
 from batchzoom.sandbox.responses import ApiError, invalid
+from batchzoom.zoomspec import RECURRING, RECURRING_NO_FIXED_TIME
 
 # start_time: "yyyy-MM-ddTHH:mm:ssZ" (GMT) or "yyyy-MM-ddTHH:mm:ss" with `timezone`.
 # Offsets and fractions are not among the documented shapes: stricter reading, refused
@@ -167,7 +168,7 @@ def resolve_schedule(
             start = previous_start or now
     start = start.replace(microsecond=0)
     found: list[datetime] = []
-    if meeting["type"] == 8:
+    if meeting["type"] == RECURRING:
         rule = meeting["recurrence"]
         found = occurrences(start, tz, rule)
         endless = rule.get("end_times") == 0 and "end_date_time" not in rule
@@ -185,12 +186,12 @@ def check_meeting(meeting: dict[str, Any], host: Any, find_user: UserLookup) -> 
     kind = meeting["type"]
     if "timezone" in meeting:
         zone(meeting["timezone"])
-    if kind == 8 and "recurrence" not in meeting:
+    if kind == RECURRING and "recurrence" not in meeting:
         raise invalid(
             "recurrence", "is required for a recurring meeting with a fixed time (type 8)"
         )
     if "recurrence" in meeting:
-        if kind not in (3, 8):
+        if kind not in (RECURRING_NO_FIXED_TIME, RECURRING):
             # "recurrence ... Only for type 8" (and type 3); stricter reading: refused elsewhere.
             raise invalid("recurrence", "is only used for recurring meetings (type 3 or 8)")
         meeting["recurrence"] = check_recurrence(meeting["recurrence"], kind)

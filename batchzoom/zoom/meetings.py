@@ -12,9 +12,9 @@ from typing import Any
 from batchzoom.model import recurrence, times
 from batchzoom.model.problems import CellError
 from batchzoom.model.rows import WEBINAR, Session
+from batchzoom.zoomspec import RECURRING, SCHEDULED
 
-SCHEDULED = 2  # Zoom meeting type: a scheduled meeting with a fixed time
-RECURRING = 8  # Zoom meeting type: a recurring meeting with a fixed time
+__all__ = ["RECURRING", "SCHEDULED"]  # also from here, beside the bodies that use them
 # Zoom's webinar types (webinarCreate ``type``): 5 a webinar, 9 a recurring webinar with a
 # fixed time.
 WEBINAR_SCHEDULED = 5

@@ -13,6 +13,12 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+# Zoom's meeting types (the ``type`` of a meeting's body): the two with a fixed time that
+# batchzoom creates, and the recurring one with no fixed time that others may hold.
+SCHEDULED = 2  # a scheduled meeting
+RECURRING_NO_FIXED_TIME = 3
+RECURRING = 8  # a recurring meeting with a fixed time
+
 OperationId = Literal[
     "meetingCreate",
     "meeting",
