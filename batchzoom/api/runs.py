@@ -407,7 +407,14 @@ def sync(
     def work(run: _Run) -> None:
         done = run_sync(run.loaded, run.settings, confirm=confirm or _yes, progress=progress)
         run.report = done
-        done.registered = sync_registrations(run.loaded, run.settings, done)
+        plan = done.plan
+        done.registered = sync_registrations(
+            run.loaded,
+            run.settings,
+            done,
+            register=plan is None or plan.register_new,
+            cancel=plan is None or plan.cancel_removed,
+        )
 
     settings = _resolve(source, options, zoom)
     # A sync always needs the account: even its dry run reads that account's journal.

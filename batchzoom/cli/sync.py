@@ -76,6 +76,21 @@ def show_plan(plan: SyncPlan) -> None:
             changes=len(plan.changes), deletions=len(plan.deletions), unchanged=len(plan.unchanged)
         )
     )
+    attendees = plan.attendees
+    if attendees is not None and not attendees.empty:
+        if attendees.cancel:
+            click.echo(_("Registrations to cancel:"))
+            click.echo(
+                text_table(
+                    [_("Session"), _("Email")],
+                    [[session, email] for session, email in attendees.cancel],
+                )
+            )
+        click.echo(
+            _("Attendees: {register} to register, {cancel} to cancel.").format(
+                register=attendees.register, cancel=len(attendees.cancel)
+            )
+        )
 
 
 def can_ask() -> bool:
@@ -121,7 +136,22 @@ def confirmer(*, silent: bool, yes: bool) -> Callable[[SyncPlan], bool]:
         ):
             deletions = []
         plan.steps[:] = changes + deletions
-        return bool(plan.steps)
+        attendees = plan.attendees
+        if attendees is not None and attendees.register:
+            plan.register_new = ask(
+                _("Register {count} attendees?").format(count=attendees.register)
+            )
+        if attendees is not None and attendees.cancel:
+            plan.cancel_removed = ask(
+                _("Cancel {count} registrations on Zoom? Zoom may email those people").format(
+                    count=len(attendees.cancel)
+                )
+            )
+        return plan.asks and bool(
+            plan.steps
+            or (attendees is not None and attendees.register and plan.register_new)
+            or (attendees is not None and attendees.cancel and plan.cancel_removed)
+        )
 
     return confirm
 

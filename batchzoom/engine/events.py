@@ -42,12 +42,26 @@ from batchzoom.model.attendees import (
     with_registration,
 )
 from batchzoom.model.cells import cell_text
-from batchzoom.model.outcomes import RowOutcome
+from batchzoom.model.outcomes import RowOutcome, row_key
 from batchzoom.model.rows import Session, Validation
 
 if TYPE_CHECKING:
     from batchzoom.engine.settings import Settings
     from batchzoom.files.results import Loaded
+
+
+@dataclass(frozen=True)
+class AttendeePlan:
+    """What sync would do to registrations: the sheet's people not yet registered, and the
+    registrants batchzoom added who left the sheet or are marked cancelled (session id,
+    email), whose registrations it would cancel."""
+
+    register: int
+    cancel: tuple[tuple[str, str], ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.register and not self.cancel
 
 
 @dataclass
@@ -160,7 +174,13 @@ def attendee_calendars(
 
 
 def sync_registrations(
-    loaded: Loaded, options: Settings, report: RunReport, *, transport: Any = None
+    loaded: Loaded,
+    options: Settings,
+    report: RunReport,
+    *,
+    register: bool = True,
+    cancel: bool = True,
+    transport: Any = None,
 ) -> Registered | None:
     """After a sync: register the sheet's new attendees and cancel the removed ones.
 
@@ -168,7 +188,8 @@ def sync_registrations(
     the sheet and those whose status says cancelled (``--notify`` has no say here: see
     ``cancel_removed``). Someone cancelled and back on the sheet is approved again. The
     attendee sheet gets every registration's result, a cancelled row ``cancelled``. None
-    when there is no attendee sheet or nothing ran.
+    when there is no attendee sheet or nothing ran. ``register`` and ``cancel`` say which of
+    the two the plan's confirmation approved.
     """
     if loaded.attendees is None or options.zoom is None or options.dry_run:
         return None
@@ -183,10 +204,9 @@ def sync_registrations(
         zoom_client(options, transport=transport) as client,
         RegistrantJournal(path, account=options.zoom.account_id, now=options.now) as book,
     ):
-        registered = register_all(
-            client, book, targets, loaded.attendees.attendees, now=options.now
-        )
-        gone = cancel_removed(client, book, targets, loaded.attendees.attendees)
+        people = loaded.attendees.attendees if register else ()
+        registered = register_all(client, book, targets, people, now=options.now)
+        gone = cancel_removed(client, book, targets, loaded.attendees.attendees) if cancel else []
         marked = {(person.session, person.key) for person in loaded.attendees.cancelled}
         # Those cancelled who have left the sheet: counted, not written back; a row whose
         # status says cancelled gets its record.
@@ -194,3 +214,35 @@ def sync_registrations(
         registered.records += cancelled_rows(book, targets, loaded.attendees.cancelled)
     write_registrations(loaded, registered, report.output.path)
     return registered
+
+
+def attendee_plan(loaded: Loaded, journal: Journal) -> AttendeePlan | None:
+    """What ``sync`` would do to registrations, from the sheet and the journal alone (Zoom is
+    not asked): who would be registered, and which registrants batchzoom added would be
+    cancelled (None when there is no attendee sheet)."""
+    if loaded.attendees is None:
+        return None
+    entries = journal.entries()
+    meetings = {
+        session.key: entries[key].meeting_id
+        for session in loaded.validation.sessions
+        if (key := row_key(session)) in entries and entries[key].meeting_id is not None
+    }
+    present = {(person.session, person.key) for person in loaded.attendees.attendees}
+    with RegistrantJournal(journal.path, account=journal.account, now=journal.now) as book:
+        ours = [
+            record
+            for record in book.all()
+            if record.state == "added" and meetings.get(record.session) == record.meeting_id
+        ]
+    added = {(record.session, record.email) for record in ours}
+    return AttendeePlan(
+        register=len(present - added),
+        cancel=tuple(
+            sorted(
+                (record.session, record.email)
+                for record in ours
+                if record.registrant_id and (record.session, record.email) not in present
+            )
+        ),
+    )

@@ -27,11 +27,17 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, Literal, Protocol
 
 from batchzoom.core.errors import UnprovenListingError
+from batchzoom.core.i18n import _
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
 from batchzoom.files.attendee_results import AttendeeResult
 from batchzoom.model.attendees import Attendee
+<<<<<<< HEAD
 from batchzoom.model.rows import MEETING, WEBINAR, Session
 from batchzoom.zoom import DailyLimitError, InDoubtError, ZoomRequestError
+=======
+from batchzoom.model.rows import MEETING, Session
+from batchzoom.zoom import DailyLimitError, InDoubtError, RegistrantLimitError, ZoomRequestError
+>>>>>>> main
 
 BATCH_MAX = 30  # registrants per batch call (Meetings.json ``addBatchRegistrants``)
 ADDS_PER_DAY = 3  # additions per registrant and meeting a day, reset at 00:00 UTC
@@ -141,12 +147,18 @@ def register_all(
         if people:
             meetings.append(_plan(zoom, journal, target, people, now, result))
     lock = threading.Lock()
+    held = _Held()
 
     def send(calls: list[tuple[Target, list[Attendee]]]) -> None:
         done = Registered()
         try:
             for target, group in calls:  # one meeting's calls in sheet order
-                _send(zoom, journal, target, group, done)
+                resume_at = held.until(target.batch)
+                if resume_at is not None:  # the account's daily limit for these calls: wait
+                    for person in group:
+                        _defer(journal, target, person, resume_at, done, account=True)
+                    continue
+                _send(zoom, journal, target, group, done, held)
         finally:
             with lock:
                 result.merge(done)
@@ -274,12 +286,31 @@ def _approve(
     return missing
 
 
+class _Held:
+    """The calls Zoom's account-wide daily limit stopped, until when: one refusal of the batch
+    endpoint (or of the one-by-one one) holds back every later call of that kind this run,
+    instead of each being sent to be refused again."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until: dict[bool, datetime] = {}
+
+    def until(self, batch: bool) -> datetime | None:
+        with self._lock:
+            return self._until.get(batch)
+
+    def hold(self, batch: bool, resume_at: datetime) -> None:
+        with self._lock:
+            self._until[batch] = resume_at
+
+
 def _send(
     zoom: Registrar,
     journal: RegistrantJournal,
     target: Target,
     people: Sequence[Attendee],
     result: Registered,
+    held: _Held | None = None,
 ) -> None:
     journal.intend(target.meeting_id, [(p.email, p.session, p.row) for p in people])
     try:
@@ -294,8 +325,11 @@ def _send(
         result.records += [_record(target, person, "intent", error=_IN_DOUBT) for person in people]
         return
     except DailyLimitError as error:
+        account = not isinstance(error, RegistrantLimitError)
+        if account and held is not None:
+            held.hold(target.batch, error.resume_at)
         for person in people:
-            _defer(journal, target, person, error.resume_at, result)
+            _defer(journal, target, person, error.resume_at, result, account=account)
         return
     except ZoomRequestError as error:
         for person in people:
@@ -329,14 +363,28 @@ def _defer(
     person: Attendee,
     resume_at: datetime,
     result: Registered,
+    *,
+    account: bool = False,
 ) -> None:
+    """Leave one person for a later run: their own daily limit (3 additions), or with
+    ``account`` the account's daily limit of these calls."""
+    if account:
+        why = _(
+            "Zoom's daily limit of this account's registration requests was reached; the next "
+            "run after {until} UTC registers them."
+        )
+    else:
+        why = _(
+            "Zoom's daily limit of {count} additions for this person was reached; the next run "
+            "after {until} UTC registers them."
+        )
+    until = f"{resume_at:%Y-%m-%d %H:%M}"
     record = _record(
         target,
         person,
         "deferred",
         resume_at=resume_at,
-        error=f"Zoom's daily limit of {ADDS_PER_DAY} additions for this person was reached; "
-        f"the next run after {resume_at:%Y-%m-%d %H:%M} UTC registers them.",
+        error=why.format(count=ADDS_PER_DAY, until=until),
     )
     journal.record(record)
     result.deferred += 1

@@ -31,6 +31,7 @@ import httpx
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.doubts import in_doubt, settle_doubts
+from batchzoom.engine.events import attendee_plan
 from batchzoom.engine.journal import Entry, Journal
 from batchzoom.engine.lifecycle import interrupted, locked_journal, write_sheet
 from batchzoom.engine.looking import ZoomView, look_at_zoom
@@ -386,11 +387,12 @@ def sync(
                 zoom=view,
                 force=options.force,
             )
+            plan.attendees = attendee_plan(loaded, journal)
             report.plan = plan
             outcomes = invalid | cancelled_outcomes(validation) | plan.settled
             for session, entry in plan.unchanged:
                 outcomes[session.row] = from_entry(session, entry, "unchanged")
-            if options.dry_run or (plan.steps and not confirm(plan)):
+            if options.dry_run or (plan.asks and not confirm(plan)):
                 for step in plan.steps:
                     if step.session is not None:
                         outcomes[step.session.row] = row_outcome(step.session, "planned")

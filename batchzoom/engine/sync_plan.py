@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from batchzoom.core.i18n import N_, _
 from batchzoom.engine.journal import Entry
@@ -21,11 +21,17 @@ from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import WEBINAR, Session
 from batchzoom.zoom.meetings import create_body, is_webinar_body
 
+<<<<<<< HEAD
 KIND_CHANGED = N_(
     "this row's kind changed after its session was created, and Zoom cannot turn a meeting "
     "into a webinar or back; restore the kind, or mark the row cancelled, sync, then add it "
     "again as a new row."
 )
+=======
+if TYPE_CHECKING:
+    from batchzoom.engine.events import AttendeePlan
+
+>>>>>>> main
 Action = Literal["create", "update", "restore", "recreate", "re-create", "cancel", "delete"]
 
 
@@ -94,6 +100,15 @@ class SyncPlan:
     steps: list[Step]
     unchanged: list[tuple[Session, Entry]]
     settled: dict[int, RowOutcome]  # rows with nothing to do now (deferred, cancelled...)
+    attendees: AttendeePlan | None = None  # None: no attendee sheet
+    # What a confirmation approved of the attendee plan (``confirm`` may turn either off).
+    register_new: bool = True
+    cancel_removed: bool = True
+
+    @property
+    def asks(self) -> bool:
+        """Whether there is anything to confirm: a step, or an attendee to register or cancel."""
+        return bool(self.steps) or (self.attendees is not None and not self.attendees.empty)
 
     @property
     def deletions(self) -> list[Step]:
