@@ -31,13 +31,8 @@ from batchzoom.core.i18n import _
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
 from batchzoom.files.attendee_results import AttendeeResult
 from batchzoom.model.attendees import Attendee
-<<<<<<< HEAD
 from batchzoom.model.rows import MEETING, WEBINAR, Session
-from batchzoom.zoom import DailyLimitError, InDoubtError, ZoomRequestError
-=======
-from batchzoom.model.rows import MEETING, Session
 from batchzoom.zoom import DailyLimitError, InDoubtError, RegistrantLimitError, ZoomRequestError
->>>>>>> main
 
 BATCH_MAX = 30  # registrants per batch call (Meetings.json ``addBatchRegistrants``)
 ADDS_PER_DAY = 3  # additions per registrant and meeting a day, reset at 00:00 UTC

@@ -21,17 +21,14 @@ from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import WEBINAR, Session
 from batchzoom.zoom.meetings import create_body, is_webinar_body
 
-<<<<<<< HEAD
+if TYPE_CHECKING:
+    from batchzoom.engine.events import AttendeePlan
+
 KIND_CHANGED = N_(
     "this row's kind changed after its session was created, and Zoom cannot turn a meeting "
     "into a webinar or back; restore the kind, or mark the row cancelled, sync, then add it "
     "again as a new row."
 )
-=======
-if TYPE_CHECKING:
-    from batchzoom.engine.events import AttendeePlan
-
->>>>>>> main
 Action = Literal["create", "update", "restore", "recreate", "re-create", "cancel", "delete"]
 
 
