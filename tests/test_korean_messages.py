@@ -5,6 +5,7 @@ the user wrote it in."""
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,94 @@ def test_an_unknown_zone_does_not_hide_the_rows_date_and_time_problems(tmp_path:
     lines = _validate(tmp_path, ["1,국어,2036-13-05,25:00,60,KST"])
     codes = [line.split()[2] for line in lines if line.startswith("2 ")]
     assert codes == ["date-format", "time-format", "timezone-unknown"]
+
+
+def _refused(tmp_path: Path, roster: Path) -> str:
+    result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "ko"])
+    assert result.exit_code == 1, result.output
+    assert english_sentences(result.stderr) == [], result.stderr
+    return result.stderr
+
+
+def test_missing_columns_are_named_in_korean(tmp_path: Path) -> None:
+    roster = tmp_path / "cols.csv"
+    roster.write_text("아이디,제목2,시작\n1,a,2036-05-06 09:00\n", encoding="utf-8")
+    error = _refused(tmp_path, roster)
+    assert "cols.csv에 주제, 진행 시간 열이 없습니다" in error
+    assert '"제목2" 열이 주제(주제/제목/과목)에 가장 가깝습니다' in error
+    assert "진행 시간 열(진행 시간/진행 시간(분)/기간)을 추가하세요" in error
+    assert "duration" not in error and "topic" not in error
+    roster.write_text("아이디\n1\n", encoding="utf-8")
+    assert "주제, 시작, 진행 시간 열(또는 날짜 열과 시간 열)이 없습니다" in _refused(
+        tmp_path, roster
+    )
+
+
+def test_a_missing_or_empty_file_is_korean(tmp_path: Path) -> None:
+    assert "이(가) 없습니다. 파일 이름과 폴더를 확인하세요" in _refused(
+        tmp_path, tmp_path / "x.csv"
+    )
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert "empty.csv이(가) 비어 있습니다" in _refused(tmp_path, empty)
+
+
+@dataclass
+class _Sheet:
+    """An attendee sheet: field -> header, and each field's cells by row."""
+
+    columns: dict[str, str]
+    cells: dict[str, list[object]]
+
+    @property
+    def rows(self) -> list[int]:
+        return list(range(2, 2 + len(next(iter(self.cells.values())))))
+
+    def values(self, name: str) -> list[object] | None:
+        return self.cells.get(name)
+
+
+def test_the_attendee_sheets_problems_are_korean() -> None:
+    from batchzoom.model.attendees import validate_attendees
+    from batchzoom.model.rows import Validation
+
+    nothing = Validation(sessions=[], problems=[], invalid_rows=set(), rows=[])
+    headers = {"id": "수업 아이디", "email": "이메일", "first_name": "이름"}
+    sheet = _Sheet(
+        headers, {"id": ["B", "A"], "email": ["kim@x.example", "kim"], "first_name": ["", "민지"]}
+    )
+    without_email = _Sheet({"id": "수업 아이디"}, {"id": ["A"]})
+    with use_language("ko"):
+        problems = validate_attendees(sheet, "참석자", nothing, ["A"]).problems
+        missing = validate_attendees(without_email, "참석자", nothing, ["A"]).problems
+    assert [(p.row, p.column, p.code) for p in problems] == [
+        (2, "수업 아이디", "attendee-session-unknown"),
+        (2, "이름", "attendee-name-missing"),
+        (3, "이메일", "attendee-email-format"),
+    ]
+    assert '명단에 아이디가 "B"인 행이 없습니다' in problems[0].message
+    assert [p.message for p in missing] == ["참석자 시트에 이메일 열이 없습니다. 추가하세요."]
+    for problem in (*problems, *missing):
+        assert english_sentences(problem.message) == []
+
+
+def test_library_errors_are_korean(tmp_path: Path) -> None:
+    from batchzoom.core.errors import ConfigError, LockedError, ZoomRequestError
+    from batchzoom.engine.lock import RunLock
+    from batchzoom.zoom.settings import load_settings
+
+    with use_language("ko"):
+        with pytest.raises(ConfigError) as missing:
+            load_settings({}, cwd=tmp_path, roster_dir=tmp_path)
+        refused = str(ZoomRequestError(400, 300, "Invalid field."))
+        with (
+            RunLock(tmp_path / "lock"),
+            pytest.raises(LockedError) as locked,
+            RunLock(tmp_path / "lock"),
+        ):
+            pass
+    assert "Zoom 인증 정보가 없습니다" in str(missing.value)
+    assert refused == "Zoom이 요청을 거절했습니다(코드 300): Invalid field."
+    assert "다른 batchzoom 실행이 이미 이 명단을(를) 처리하고 있습니다" in str(locked.value)
+    for message in (str(missing.value), str(locked.value)):
+        assert english_sentences(message) == []

@@ -60,7 +60,7 @@ class FakeZoom:
         return answer
 
     def batch_registrants(
-        self, meeting_id: int, registrants: Sequence[Mapping[str, Any]]
+        self, meeting_id: int, registrants: Sequence[Mapping[str, Any]], *, auto_approve: bool
     ) -> list[Answer]:
         assert len(registrants) <= BATCH_MAX
         self.calls.append(("batch", meeting_id, len(registrants)))

@@ -38,6 +38,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
+from batchzoom.core.i18n import _
+
 
 class BatchzoomError(Exception):
     """Base class: ``str(error)`` is a single actionable sentence."""
@@ -146,12 +148,16 @@ class ZoomRequestError(RowError, ZoomError):
         self.code = code
         self.zoom_message = message
         self.fields = list(fields or [])
-        label = f"code {code}" if code is not None else f"HTTP {status}"
+        label = _("code {code}").format(code=code) if code is not None else f"HTTP {status}"
         if explanation:
             # Zoom's own words ("Validation Failed.", "Invalid field.") explain nothing.
             super().__init__(f"{explanation} ({label}).")
         else:
-            super().__init__(f"Zoom refused the request ({label}): {message}")
+            super().__init__(
+                _("Zoom refused the request ({label}): {message}").format(
+                    label=label, message=message
+                )
+            )
 
 
 class MalformedAnswerError(ZoomRequestError):
@@ -159,7 +165,7 @@ class MalformedAnswerError(ZoomRequestError):
 
     def __init__(self, status: int, what: str) -> None:
         super().__init__(status, None, what)
-        self.args = (f"Zoom's answer could not be used: {what}.",)
+        self.args = (_("Zoom's answer could not be used: {what}.").format(what=what),)
 
 
 class UnprovenListingError(RowError, ZoomError):

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from batchzoom.core.errors import LockedError, OutputError
+from batchzoom.core.i18n import _
 
 POLL = 0.2
 
@@ -44,7 +45,7 @@ class RunLock:
     lock is awaited for up to ``wait`` seconds.
     """
 
-    def __init__(self, path: Path, *, wait: float = 0.0, what: str = "this roster") -> None:
+    def __init__(self, path: Path, *, wait: float = 0.0, what: str | None = None) -> None:
         self.path = path
         self.wait = wait
         self.what = what
@@ -57,11 +58,17 @@ class RunLock:
             while not _try_lock(fd):
                 if time.monotonic() >= deadline:
                     os.close(fd)
-                    hint = "" if self.wait else ", or pass --wait SECONDS to wait for it"
-                    raise LockedError(
-                        f"Another batchzoom run is already working on {self.what}; try again "
-                        f"when it finishes{hint}."
-                    )
+                    if self.wait:
+                        message = _(
+                            "Another batchzoom run is already working on {what}; try again "
+                            "when it finishes."
+                        )
+                    else:
+                        message = _(
+                            "Another batchzoom run is already working on {what}; try again "
+                            "when it finishes, or pass --wait SECONDS to wait for it."
+                        )
+                    raise LockedError(message.format(what=self.what or _("this roster")))
                 time.sleep(POLL)
             if self._still_at_path(fd):
                 break
@@ -83,12 +90,16 @@ class RunLock:
         except OSError as error:
             if self.path.is_symlink():
                 raise OutputError(
-                    f"The lock file {self.path} is a symbolic link, which batchzoom does not "
-                    "follow; delete it and run again."
+                    _(
+                        "The lock file {path} is a symbolic link, which batchzoom does not "
+                        "follow; delete it and run again."
+                    ).format(path=self.path)
                 ) from None
             raise OutputError(
-                f"Cannot create the lock file {self.path} ({error.strerror}); choose a writable "
-                "place with --state."
+                _(
+                    "Cannot create the lock file {path} ({reason}); choose a writable "
+                    "place with --state."
+                ).format(path=self.path, reason=error.strerror)
             ) from None
 
     def _still_at_path(self, fd: int) -> bool:

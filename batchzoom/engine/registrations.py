@@ -59,7 +59,7 @@ class Registrar(Protocol):
     ) -> Answer: ...
 
     def batch_registrants(
-        self, meeting_id: int, registrants: Sequence[Mapping[str, Any]]
+        self, meeting_id: int, registrants: Sequence[Mapping[str, Any]], *, auto_approve: bool
     ) -> Sequence[Answer]: ...
 
     def list_registrants(self, meeting_id: int, *, webinar: bool = False) -> Sequence[Answer]: ...
@@ -81,6 +81,7 @@ class Target:
     session: str  # roster id
     meeting_id: int
     batch: bool  # a scheduled one-off meeting (type 2)
+    approve: bool = True  # Zoom approves registrants automatically (``approval_type`` 0)
     webinar: bool = False  # a webinar: its registrants are ``/webinars/{id}/registrants``
 
 
@@ -175,6 +176,8 @@ def _plan(
     known = journal.of(target.meeting_id)
     if any(record.state == "intent" for record in known.values()):
         known = _settle(zoom, journal, target, known)
+    if any(_awaiting(record) for record in known.values()):
+        known = _approved_links(zoom, journal, target, known)
     todo: list[Attendee] = []
     back: list[tuple[Attendee, Registrant]] = []
     for person in people:
@@ -230,6 +233,29 @@ def _settle(
         journal.record(done)
         settled[email] = done
     return settled
+
+
+def _awaiting(record: Registrant) -> bool:
+    """Registered, but awaiting the host's approval: Zoom gives no link until then."""
+    return record.state == "added" and not record.join_url
+
+
+def _approved_links(
+    zoom: Registrar,
+    journal: RegistrantJournal,
+    target: Target,
+    known: Mapping[str, Registrant],
+) -> dict[str, Registrant]:
+    """The links of registrants the host has approved since they were added (a meeting
+    with manual approval), read from Zoom's list of the meeting's approved registrants."""
+    listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
+    found = dict(known)
+    for email, record in known.items():
+        approved = listed.get(email)
+        if _awaiting(record) and approved is not None and approved.join_url:
+            found[email] = replace(record, join_url=approved.join_url)
+            journal.record(found[email])
+    return found
 
 
 def _approve(
@@ -310,7 +336,10 @@ def _send(
     journal.intend(target.meeting_id, [(p.email, p.session, p.row) for p in people])
     try:
         if target.batch:
-            answers = list(zoom.batch_registrants(target.meeting_id, [p.body() for p in people]))
+            bodies = [p.body() for p in people]
+            answers = list(
+                zoom.batch_registrants(target.meeting_id, bodies, auto_approve=target.approve)
+            )
         else:
             answers = [
                 zoom.add_registrant(target.meeting_id, people[0].body(), webinar=target.webinar)
@@ -409,7 +438,10 @@ def targets_of(sessions: Sequence[Session], meeting_ids: Mapping[int, int | None
         meeting_id = meeting_ids.get(session.row)
         if session.registration and session.key is not None and meeting_id is not None:
             batch = session.recurrence is None and session.kind == MEETING
-            targets.append(Target(session.key, meeting_id, batch, session.kind == WEBINAR))
+            approve = session.settings.get("approval_type", 0) == 0
+            targets.append(
+                Target(session.key, meeting_id, batch, approve, webinar=session.kind == WEBINAR)
+            )
     return targets
 
 
@@ -422,7 +454,7 @@ def results_of(registered: Registered) -> list[AttendeeResult]:
         AttendeeResult(
             row=record.excel_row or 0,
             session=record.session,
-            status=_STATUS.get(record.state, record.state),
+            status="pending" if _awaiting(record) else _STATUS.get(record.state, record.state),
             registrant_id=record.registrant_id,
             join_url=record.join_url,
             error=record.error,

@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Literal, cast
 
 from batchzoom.core.errors import InputError
-from batchzoom.core.i18n import _
+from batchzoom.core.i18n import N_, _
 from batchzoom.files.cell_formats import is_date_only, with_midnight_times
 from batchzoom.files.input_text import decode_mixed, without_controls
 from batchzoom.files.sniff import NAMES, Kind, kind_of
 from batchzoom.model.cells import is_blank
 from batchzoom.model.columns import (
-    ALIASES,
     INPUT_FIELDS,
     closest_header,
     match_header,
@@ -90,20 +89,28 @@ class Roster:
 
 def _load(path: Path) -> tuple[bytes, int, int]:
     if not path.exists():
-        raise InputError(f"{path} does not exist; check the file name and folder.")
+        raise InputError(
+            _("{path} does not exist; check the file name and folder.").format(path=path)
+        )
     if path.is_dir():
         raise InputError(
-            f"{path} is a folder, not a roster; give the path of an .xlsx or .csv file."
+            _("{path} is a folder, not a roster; give the path of an .xlsx or .csv file.").format(
+                path=path
+            )
         )
     try:
         stat = path.stat()
         data = path.read_bytes()
     except PermissionError:
         raise InputError(
-            f"{path} cannot be read (permission denied); check its permissions."
+            _("{path} cannot be read (permission denied); check its permissions.").format(path=path)
         ) from None
     except OSError as error:
-        raise InputError(f"{path} cannot be read ({error.strerror}); check the file.") from None
+        raise InputError(
+            _("{path} cannot be read ({reason}); check the file.").format(
+                path=path, reason=error.strerror
+            )
+        ) from None
     return data, stat.st_size, stat.st_mtime_ns
 
 
@@ -119,16 +126,22 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> tuple[list[list[ob
         if sheet is None:
             visible = [meta.name for meta in sheets if meta.visible == SheetVisibleEnum.Visible]
             if not visible:
-                raise InputError(f"{path.name} has no visible worksheet; unhide the roster sheet.")
+                raise InputError(
+                    _("{file} has no visible worksheet; unhide the roster sheet.").format(
+                        file=path.name
+                    )
+                )
             title = visible[0]
         elif sheet in names:
             title = sheet
         else:
             near = [name for name in names if name.strip().casefold() == sheet.strip().casefold()]
             if not near:
-                listed = ", ".join(names) or "none"
+                listed = ", ".join(names) or _("none")
                 raise InputError(
-                    f'{path.name} has no sheet named "{sheet}"; its sheets are: {listed}.'
+                    _('{file} has no sheet named "{sheet}"; its sheets are: {sheets}.').format(
+                        file=path.name, sheet=sheet, sheets=listed
+                    )
                 )
             title = near[0]
         grid = cast(
@@ -140,8 +153,10 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> tuple[list[list[ob
         raise
     except BaseException:  # the parser's own errors, including its Rust panics
         raise InputError(
-            f"{path.name} could not be read as an Excel workbook (it may be damaged); "
-            "open it in Excel and save it again."
+            _(
+                "{file} could not be read as an Excel workbook (it may be damaged); "
+                "open it in Excel and save it again."
+            ).format(file=path.name)
         ) from None
     return grid, title
 
@@ -150,13 +165,17 @@ def _check_workbook(path: Path, kind: Kind) -> None:
     """Refuse, naming what it really is, a file that is no workbook batchzoom reads."""
     if kind == "encrypted":
         raise InputError(
-            f"{path.name} is password-protected (encrypted); remove the password in Excel "
-            "(File > Info > Protect Workbook) and save it again."
+            _(
+                "{file} is password-protected (encrypted); remove the password in Excel "
+                "(File > Info > Protect Workbook) and save it again."
+            ).format(file=path.name)
         )
     if kind not in WORKBOOK_KINDS:
         raise InputError(
-            f"{path.name} is not an Excel workbook even though its name ends in {path.suffix} "
-            f"(it is {NAMES[kind]}); open it in Excel and save it as .xlsx or .csv."
+            _(
+                "{file} is not an Excel workbook even though its name ends in {suffix} "
+                "(it is {kind}); open it in Excel and save it as .xlsx or .csv."
+            ).format(file=path.name, suffix=path.suffix, kind=_(NAMES[kind]))
         )
 
 
@@ -167,7 +186,9 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, li
             codec = codecs.lookup(encoding).name
         except LookupError:
             raise InputError(
-                f'"{encoding}" is not a known encoding; use utf-8, utf-8-sig or cp949.'
+                _('"{encoding}" is not a known encoding; use utf-8, utf-8-sig or cp949.').format(
+                    encoding=encoding
+                )
             ) from None
         if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
             codec = "utf-8-sig"
@@ -175,8 +196,10 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, li
             return data.decode(codec), codec, []
         except UnicodeDecodeError:
             raise InputError(
-                f"{path.name} is not valid {encoding} text; check the --encoding value "
-                "or leave it out to detect the encoding."
+                _(
+                    "{file} is not valid {encoding} text; check the --encoding value "
+                    "or leave it out to detect the encoding."
+                ).format(file=path.name, encoding=encoding)
             ) from None
     if data.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
@@ -185,7 +208,9 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, li
     else:
         if b"\x00" in data[:8192]:
             raise InputError(
-                f"{path.name} is not a text CSV file; save the roster from Excel as .xlsx or .csv."
+                _(
+                    "{file} is not a text CSV file; save the roster from Excel as .xlsx or .csv."
+                ).format(file=path.name)
             )
         candidates = ["utf-8", "cp949"]
     for codec in candidates:
@@ -196,8 +221,10 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, li
                 return mixed[0], "cp949", mixed[1]  # the result is written back as CP949
             continue
     raise InputError(
-        f"{path.name} is not in a text encoding batchzoom recognises; save it from Excel as "
-        '"CSV UTF-8" or pass --encoding.'
+        _(
+            "{file} is not in a text encoding batchzoom recognises; save it from Excel as "
+            '"CSV UTF-8" or pass --encoding.'
+        ).format(file=path.name)
     )
 
 
@@ -243,12 +270,15 @@ def _csv_grid(path: Path, text: str, delimiter: str) -> list[list[object]]:
     except csv.Error as error:
         if "field limit" in str(error):
             raise InputError(
-                f"Row {reader.line_num} of {path.name} has a cell longer than "
-                f"{csv.field_size_limit():,} characters; shorten it (Zoom takes far less) and "
-                "run again."
+                _(
+                    "Row {row} of {file} has a cell longer than {limit} characters; shorten it "
+                    "(Zoom takes far less) and run again."
+                ).format(row=reader.line_num, file=path.name, limit=f"{csv.field_size_limit():,}")
             ) from None
         raise InputError(
-            f"{path.name} is not a well-formed CSV file; open it in Excel and save it again."
+            _("{file} is not a well-formed CSV file; open it in Excel and save it again.").format(
+                file=path.name
+            )
         ) from None
 
 
@@ -341,22 +371,46 @@ def _check_required(path: Path, columns: dict[str, str], headers: list[str], row
         missing.append("duration")
     if not missing:
         return
-    found = ", ".join(header.strip() for header in headers if header.strip()) or "none"
+    found = ", ".join(header.strip() for header in headers if header.strip()) or _("none")
     hints = []
     for name in missing:
         close = closest_header(name, headers)
-        alias = "/".join(ALIASES[name][:3])
+        words = {"column": _(_LABELS[name]), "aliases": _(_ALIAS_HINTS[name])}
         if close:
-            hints.append(f'"{close.strip()}" looks closest to {name} ({alias}) -- rename it')
+            hint = _('"{header}" looks closest to {column} ({aliases}) -- rename it')
+            hints.append(hint.format(header=close.strip(), **words))
         else:
-            hints.append(f"add a {name} column ({alias})")
-    what = " or ".join(missing)
-    extra = " (or date and time columns)" if "start" in missing else ""
-    raise InputError(
-        f"{path.name} has no {what} column{extra}; the header row (row {row}) has: {found}; "
-        + "; ".join(hints)
-        + "."
+            hints.append(_("add a {column} column ({aliases})").format(**words))
+    if "start" in missing:
+        message = _(
+            "{file} has no {columns} column (or date and time columns); the header row (row "
+            "{row}) has: {found}; {hints}."
+        )
+    else:
+        message = _(
+            "{file} has no {columns} column; the header row (row {row}) has: {found}; {hints}."
+        )
+    columns_named = _(" or ").join(_(_LABELS[name]) for name in missing)
+    text = message.format(
+        file=path.name, columns=columns_named, row=row, found=found, hints=_("; ").join(hints)
     )
+    raise InputError(text)
+
+
+# The columns a roster cannot do without, as a message names them, and the header texts
+# shown for each (``ALIASES``' first three, in the language of the message).
+_LABELS = {
+    "topic": N_("topic"),
+    "start": N_("start"),
+    "time": N_("time"),
+    "duration": N_("duration"),
+}
+_ALIAS_HINTS = {
+    "topic": N_("topic/title/subject"),
+    "start": N_("start/start time/starts"),
+    "time": N_("time/시간/시작 시간"),
+    "duration": N_("duration/minutes/mins"),
+}
 
 
 @dataclass(frozen=True)
@@ -374,7 +428,9 @@ def _open(path: Path) -> tuple[bytes, int, int]:
     """The bytes of a roster file of a known kind, its size and mtime; else ``InputError``."""
     if path.suffix.lower() not in XLSX_SUFFIXES + CONVERTED_SUFFIXES + CSV_SUFFIXES:
         if not path.exists():
-            raise InputError(f"{path} does not exist; check the file name and folder.")
+            raise InputError(
+                _("{path} does not exist; check the file name and folder.").format(path=path)
+            )
         if path.is_dir():
             raise InputError(
                 _(
@@ -382,11 +438,15 @@ def _open(path: Path) -> tuple[bytes, int, int]:
                 ).format(path=path.resolve())
             )
         raise InputError(
-            f"{path.name} is not a roster batchzoom can read; save it from Excel as .xlsx or .csv."
+            _(
+                "{file} is not a roster batchzoom can read; save it from Excel as .xlsx or .csv."
+            ).format(file=path.name)
         )
     data, size, mtime_ns = _load(path)
     if not data or data.isspace():  # (not data.strip(), without copying the file)
-        raise InputError(f"{path.name} is empty; add a header row and one row per session.")
+        raise InputError(
+            _("{where} is empty; add a header row and one row per session.").format(where=path.name)
+        )
     return data, size, mtime_ns
 
 
@@ -453,10 +513,16 @@ def read_roster(
     layout = _grid_layout(grid)
     del grid
 
-    where = f'sheet "{how.sheet}" of {path.name}' if how.sheet is not None else path.name
+    where = (
+        _('sheet "{sheet}" of {file}').format(sheet=how.sheet, file=path.name)
+        if how.sheet is not None
+        else path.name
+    )
     header_index = layout.header_index
     if header_index < 0:
-        raise InputError(f"{where} is empty; add a header row and one row per session.")
+        raise InputError(
+            _("{where} is empty; add a header row and one row per session.").format(where=where)
+        )
     headers = [_header_text(value) for value in layout.header_cells]
     headers += [""] * (layout.width - len(headers))
     columns, positions, ignored = _match_headers(headers, aliases or {})
@@ -475,8 +541,10 @@ def read_roster(
         cells[start] = with_midnight_times(data, how.sheet, start, rows, cells[start])
     if not rows:
         raise InputError(
-            f"{where} has a header row (row {header_index + 1}) but no sessions below it; "
-            "add one row per session."
+            _(
+                "{where} has a header row (row {row}) but no sessions below it; "
+                "add one row per session."
+            ).format(where=where, row=header_index + 1)
         )
 
     source = SourceInfo(

@@ -13,6 +13,8 @@ import io
 import zipfile
 from typing import Final, Literal
 
+from batchzoom.core.i18n import N_
+
 Kind = Literal["xlsx", "xls", "ods", "encrypted", "zip", "ole2", "text"]
 
 ZIP_MAGIC: Final = b"PK\x03\x04"
@@ -20,13 +22,13 @@ CFB_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file
 ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
 
 NAMES: Final[dict[Kind, str]] = {
-    "xlsx": "an Excel workbook (.xlsx)",
-    "xls": "an Excel 97-2003 workbook (.xls)",
-    "ods": "an OpenDocument spreadsheet (.ods)",
-    "encrypted": "a password-protected (encrypted) Excel workbook",
-    "zip": "a zip archive that is no spreadsheet",
-    "ole2": "an Office file that is no spreadsheet",
-    "text": "a text file",
+    "xlsx": N_("an Excel workbook (.xlsx)"),
+    "xls": N_("an Excel 97-2003 workbook (.xls)"),
+    "ods": N_("an OpenDocument spreadsheet (.ods)"),
+    "encrypted": N_("a password-protected (encrypted) Excel workbook"),
+    "zip": N_("a zip archive that is no spreadsheet"),
+    "ole2": N_("an Office file that is no spreadsheet"),
+    "text": N_("a text file"),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from batchzoom.core.errors import OutputError
+from batchzoom.core.i18n import _
 from batchzoom.files.convert import CONVERTED
 from batchzoom.files.roster import SourceInfo
 from batchzoom.files.sniff import NAMES
@@ -40,9 +41,14 @@ def refuse_in_place(source: SourceInfo) -> None:
     """An .xls or OpenDocument roster cannot be updated in place: one sentence, before sending."""
     if source.format in CONVERTED:
         raise OutputError(
-            f"{source.path.name} is {NAMES[source.format]}, which batchzoom reads but cannot "
-            f"update in place; drop --in-place (the results go to "
-            f"{default_output_path(source).name}), or save the roster as .xlsx first."
+            _(
+                "{file} is {kind}, which batchzoom reads but cannot update in place; drop "
+                "--in-place (the results go to {output}), or save the roster as .xlsx first."
+            ).format(
+                file=source.path.name,
+                kind=_(NAMES[source.format]),
+                output=default_output_path(source).name,
+            )
         )
 
 

@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from batchzoom import zoomspec
-from batchzoom.core.i18n import _
+from batchzoom.core.i18n import N_, _, ngettext
 from batchzoom.model.cells import cell_text
 from batchzoom.model.extras import parse_status
 from batchzoom.model.problems import CellError, Found, Problem, shorten
@@ -136,6 +136,10 @@ def parse_language(cell: object) -> str:
 _CELLS = ("id", "email", "first_name", "last_name", "language", "status")
 
 
+# The attendee sheet's required columns, as a message names them.
+_COLUMN_WORDS = {"id": N_("id"), "email": N_("email")}
+
+
 def validate_attendees(
     table: Table, sheet: str, validation: Validation, roster_ids: Sequence[str]
 ) -> AttendeeValidation:
@@ -149,7 +153,12 @@ def validate_attendees(
     if missing:
         missing_columns = [
             Problem(
-                None, name, "column-missing", f"the {sheet} sheet has no {name} column; add one."
+                None,
+                name,
+                "column-missing",
+                _("the {sheet} sheet has no {column} column; add one.").format(
+                    sheet=sheet, column=_(_COLUMN_WORDS[name])
+                ),
             )
             for name in missing
         ]
@@ -177,8 +186,10 @@ def validate_attendees(
                 found.add(
                     "id",
                     "attendee-all-empty",
-                    f'"{ALL_SESSIONS}" stands for every session that takes registration, and no '
-                    "valid session does; write yes (등록) in the roster's registration column.",
+                    _(
+                        '"{all}" stands for every session that takes registration, and no '
+                        "valid session does; write yes (등록) in the roster's registration column."
+                    ).format(all=ALL_SESSIONS),
                 )
             for key in keys:
                 first = seen.setdefault((key, person.key), row)
@@ -186,8 +197,10 @@ def validate_attendees(
                     found.add(
                         "email",
                         "attendee-duplicate",
-                        f'{shorten(person.email)} is already registered for session "'
-                        f'{shorten(key)}" in row {first}; delete one of the rows.',
+                        _(
+                            '{email} is already registered for session "{session}" in row '
+                            "{row}; delete one of the rows."
+                        ).format(email=shorten(person.email), session=shorten(key), row=first),
                     )
                 elif key in valid:
                     (cancelled if off else attendees).append(replace(person, session=key))
@@ -231,46 +244,52 @@ def _person(
             found.add(
                 "language",
                 "language-value",
-                f'language "{shorten(cells["language"])}" is not one Zoom knows; write one of '
-                + ", ".join(LANGUAGES)
-                + ", or leave it empty.",
+                _(
+                    'language "{value}" is not one Zoom knows; write one of {languages}, '
+                    "or leave it empty."
+                ).format(value=shorten(cells["language"]), languages=", ".join(LANGUAGES)),
             )
     if key is None:
         found.add(
             "id",
             "attendee-session-missing",
-            "the session id is empty; write the roster id of the session this person attends, "
-            f'or "{ALL_SESSIONS}".',
+            _(
+                "the session id is empty; write the roster id of the session this person "
+                'attends, or "{all}".'
+            ).format(all=ALL_SESSIONS),
         )
     elif key.casefold() != ALL_SESSIONS and key not in roster_ids:
         found.add(
             "id",
             "attendee-session-unknown",
-            f'no roster row has the id "{shorten(key)}"; write the id of one of the roster\'s '
-            "sessions.",
+            _(
+                'no roster row has the id "{id}"; write the id of one of the roster\'s sessions.'
+            ).format(id=shorten(key)),
         )
     if email is None:
         found.add(
-            "email", "attendee-email-missing", "the email is empty; write the person's email."
+            "email", "attendee-email-missing", _("the email is empty; write the person's email.")
         )
     elif len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
         found.add(
             "email",
             "attendee-email-format",
-            f'"{shorten(email)}" is not an email address; correct it.',
+            _('"{value}" is not an email address; correct it.').format(value=shorten(email)),
         )
     if first is None:
         found.add(
             "first_name",
             "attendee-name-missing",
-            "the first name is empty; Zoom needs one for every registrant.",
+            _("the first name is empty; Zoom needs one for every registrant."),
         )
     for name, value in (("first_name", first), ("last_name", last)):
         if value is not None and len(value) > NAME_MAX:
             found.add(
                 name,
                 "attendee-name-length",
-                f"the name has {len(value)} characters, more than Zoom's {NAME_MAX}; shorten it.",
+                _("the name has {length} characters, more than Zoom's {limit}; shorten it.").format(
+                    length=len(value), limit=NAME_MAX
+                ),
             )
     if found.ranked or key is None or email is None or first is None:
         return None
@@ -289,9 +308,10 @@ def _over_limit(attendees: Sequence[Attendee], column: str) -> list[Problem]:
                     attendee.row,
                     column,
                     "attendees-over-limit",
-                    f'session "{shorten(attendee.session)}" has more than Zoom\'s '
-                    f"{REGISTRANTS_MAX:,} registrants from this row on; split it into two "
-                    "sessions.",
+                    _(
+                        'session "{session}" has more than Zoom\'s {limit} registrants from '
+                        "this row on; split it into two sessions."
+                    ).format(session=shorten(attendee.session), limit=f"{REGISTRANTS_MAX:,}"),
                 )
             )
     return problems
@@ -321,8 +341,10 @@ def registration_problems(
                     session.row,
                     column,
                     "registration-plan",
-                    "registration needs a licensed (paid) Zoom plan; remove it from this row or "
-                    "run with the account's plan.",
+                    _(
+                        "registration needs a licensed (paid) Zoom plan; remove it from this "
+                        "row or run with the account's plan."
+                    ),
                 )
             )
         elif session.registration and approval == NO_REGISTRATION:
@@ -331,8 +353,10 @@ def registration_problems(
                     session.row,
                     columns.get("settings.approval_type", column),
                     "registration-refused",
-                    "this row asks for registration but its approval_type (2) turns "
-                    "registration off; clear one of them.",
+                    _(
+                        "this row asks for registration but its approval_type (2) turns "
+                        "registration off; clear one of them."
+                    ),
                 )
             )
         elif count and not session.registration:
@@ -341,9 +365,13 @@ def registration_problems(
                     session.row,
                     column,
                     "registration-missing",
-                    f"{count} attendee{'s' if count != 1 else ''} on the {attendees.sheet} sheet "
-                    f'register for this session but it does not take registrants; write "yes" '
-                    "(등록) in its registration column.",
+                    ngettext(
+                        "{n} attendee on the {sheet} sheet register for this session but it "
+                        'does not take registrants; write "yes" (등록) in its registration column.',
+                        "{n} attendees on the {sheet} sheet register for this session but it "
+                        'does not take registrants; write "yes" (등록) in its registration column.',
+                        count,
+                    ).format(n=count, sheet=attendees.sheet),
                 )
             )
     return problems
@@ -357,8 +385,10 @@ def panelist_problems(columns: Mapping[str, str], validation: Validation) -> lis
             session.row,
             column,
             "panelists-meeting",
-            'only a webinar has panelists; write "webinar" in this row\'s kind column or '
-            "clear its panelists.",
+            _(
+                'only a webinar has panelists; write "webinar" in this row\'s kind column or '
+                "clear its panelists."
+            ),
         )
         for session in validation.sessions
         if session.panelists and session.kind != WEBINAR

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from batchzoom.core.errors import ConfigError
+from batchzoom.core.i18n import _
 from batchzoom.core.secret import Secret
 
 DEFAULT_TOKEN_URL = "https://zoom.us/oauth/token"
@@ -129,11 +130,18 @@ def load_settings(
     missing = [name for name in CREDENTIAL_VARIABLES if not value(name)]
     if missing:
         looked = [str(env_file)] if env_file is not None else [str(p) for p in places]
-        where = f" (looked in the environment and in {', '.join(looked)})" if looked else ""
-        raise ConfigError(
-            f"Missing Zoom credentials: set {', '.join(missing)} in the environment or in a .env "
-            f"file{where} (or pass --env-file PATH), or try batchzoom with --sandbox."
-        )
+        if looked:
+            message = _(
+                "Missing Zoom credentials: set {names} in the environment or in a .env file "
+                "(looked in the environment and in {places}) (or pass --env-file PATH), or try "
+                "batchzoom with --sandbox."
+            )
+        else:
+            message = _(
+                "Missing Zoom credentials: set {names} in the environment or in a .env file "
+                "(or pass --env-file PATH), or try batchzoom with --sandbox."
+            )
+        raise ConfigError(message.format(names=", ".join(missing), places=", ".join(looked)))
     settings = ZoomSettings(
         account_id=value("ZOOM_ACCOUNT_ID"),
         client_id=value("ZOOM_CLIENT_ID"),
