@@ -100,8 +100,8 @@ def test_quiet_schedule_names_each_held_back_host_and_when_it_resumes(
     assert result.exit_code == 4
     assert result.stdout == ""
     assert result.stderr == (
-        f"Host {KIM} is held back by Zoom's daily limit until 2039-05-06 00:00 UTC: "
-        "3 rows wait; the next run after that sends them\n"
+        f"Host {KIM} is held back by Zoom's daily limit until 2039-05-06 09:00 KST "
+        "(00:00 UTC): 3 rows wait; the next run after that sends them\n"
     )
 
 

@@ -303,7 +303,7 @@ def test_schedule_status_and_reconcile_speak_korean(tmp_path: Path) -> None:
     lines = status.stdout.splitlines()
     assert lines[0] == f"저널: {tmp_path / 'timetable.batchzoom.db'} (모든 계정)"
     assert lines[1].split() == ["행", "ID", "상태", "회의", "번호", "자세한", "내용"]
-    assert lines[2].endswith("2036-05-05T00:00:00Z 시작")
+    assert lines[2].endswith("2036-05-05 09:00 KST (00:00 UTC) 시작")
     assert lines[-1] == "24개 행: 생성 24."
     assert english_sentences(status.stdout) == []
 

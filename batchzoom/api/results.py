@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, get_args
 
 # The types a result is made of, public as ``batchzoom.RowOutcome``, ``Problem``, ``Progress``.
 from batchzoom.files.results import Progress
-from batchzoom.model import times
+from batchzoom.model import local_times, times
 from batchzoom.model.outcomes import RowOutcome
 from batchzoom.model.problems import Problem
 
@@ -71,6 +71,7 @@ def outcome_record(outcome: RowOutcome, *, include_password: bool = False) -> di
         "join_url": join_url,
         **({"password": outcome.password} if include_password else {}),
         "error": outcome.error,
+        "start_local": _start_local(outcome.start_time or outcome.start_utc, outcome.timezone),
     }
 
 
@@ -88,8 +89,16 @@ def status_record(row: RowStatus, now: datetime) -> dict[str, Any]:
         "start_time": row.start_time,
         "resume_at": times.utc_text(row.resume_at) if row.resume_at else None,
         "error": row.error,
-        "detail": row.detail(now),
+        "detail": row.detail(now, local=False),
+        "start_local": _start_local(row.start_time or row.start_utc, row.timezone),
     }
+
+
+def _start_local(start: str | None, zone: str | None) -> str | None:
+    """The start as the wall time in the row's zone, ``YYYY-MM-DDTHH:MM:SS`` (None: no
+    start, or no zone)."""
+    wall = local_times.wall_time(start, zone)
+    return None if wall is None else times.local_text(wall)
 
 
 def _frame(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> pandas.DataFrame:

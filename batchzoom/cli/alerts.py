@@ -2,19 +2,19 @@
 
 Cron mails what a job writes to stderr, so under ``--quiet`` each of these prints one
 line: rows edited since their meetings were created (``changed``), hosts held back by
-Zoom's daily limit (and until when), rows skipped as invalid, rows that failed. The
-exit code stays what it always was.
+Zoom's daily limit (and until when, in the zone of the host's rows and in UTC), rows
+skipped as invalid, rows that failed. The exit code stays what it always was.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import UTC
 from typing import TYPE_CHECKING
 
 from batchzoom.core.i18n import _, ngettext
+from batchzoom.model.local_times import local_then_utc
 
 if TYPE_CHECKING:
     from batchzoom.model.outcomes import RowOutcome
@@ -29,8 +29,15 @@ def _rows(outcomes: Sequence[RowOutcome]) -> str:
     return listed + (", ..." if len(numbers) > SHOWN_ROWS else "")
 
 
+def host_zone(outcomes: Sequence[RowOutcome]) -> str | None:
+    """The zone of a host's rows: the one most of them have (the first row's on a tie)."""
+    zones = Counter(o.timezone for o in sorted(outcomes, key=lambda o: o.row) if o.timezone)
+    return zones.most_common(1)[0][0] if zones else None
+
+
 def held_back(outcomes: Sequence[RowOutcome]) -> list[str]:
-    """One line per host the daily limit holds back: how many rows wait, and until when."""
+    """One line per host the daily limit holds back: how many rows wait, and until when
+    (in the zone of the host's rows, then in UTC)."""
     held: dict[str, list[RowOutcome]] = defaultdict(list)
     for outcome in outcomes:
         if outcome.status == "deferred":
@@ -41,13 +48,13 @@ def held_back(outcomes: Sequence[RowOutcome]) -> list[str]:
         n = len(held[host])
         if resume:
             line = ngettext(
-                "Host {host} is held back by Zoom's daily limit until {until} UTC: {n} row "
+                "Host {host} is held back by Zoom's daily limit until {until}: {n} row "
                 "waits; the next run after that sends them",
-                "Host {host} is held back by Zoom's daily limit until {until} UTC: {n} rows "
+                "Host {host} is held back by Zoom's daily limit until {until}: {n} rows "
                 "wait; the next run after that sends them",
                 n,
             )
-            until = f"{max(resume).astimezone(UTC):%Y-%m-%d %H:%M}"
+            until = local_then_utc(max(resume), host_zone(held[host]))
         else:
             line = ngettext(
                 "Host {host} is held back by Zoom's daily limit: {n} row waits; the next run "

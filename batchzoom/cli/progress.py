@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from batchzoom.core.i18n import _, ngettext
+from batchzoom.model.local_times import local_then_utc
 
 if TYPE_CHECKING:
     from batchzoom.files.results import Progress
@@ -127,7 +128,7 @@ class RunProgress:
         self.latest = progress
         outcome = progress.outcome
         if outcome is not None and outcome.status == "deferred" and outcome.host:
-            self.deferred(outcome.host, outcome.resume_at)
+            self.deferred(outcome.host, outcome.resume_at, outcome.timezone)
         if self.live:
             if self.bar is None:
                 self.bar, self.task = self._bar()
@@ -160,8 +161,9 @@ class RunProgress:
             hosts,
         ).format(count=hosts)
 
-    def deferred(self, host: str, resume_at: datetime | None) -> None:
-        """Say once per host that Zoom's daily limit holds it back, and until when."""
+    def deferred(self, host: str, resume_at: datetime | None, zone: str | None = None) -> None:
+        """Say once per host that Zoom's daily limit holds it back, and until when: in the
+        zone of its rows (``zone``), then in UTC."""
         if host.lower() in self.held:
             return
         self.held[host.lower()] = resume_at
@@ -171,7 +173,7 @@ class RunProgress:
             )
         else:
             text = _("Host {host} reached Zoom's daily limit: its rows are deferred until {until}.")
-        until = f"{resume_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if resume_at else ""
+        until = local_then_utc(resume_at, zone) if resume_at else ""
         self.console.print(text.format(host=host, until=until), markup=False)
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Loaded, invalid_outcomes
 from batchzoom.model import times
 from batchzoom.model.cells import cell_text
+from batchzoom.model.local_times import local_then_utc, shown_zoom_time
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, row_key
 
 RowState = Literal[
@@ -74,17 +75,29 @@ class RowStatus:
     resume_at: datetime | None = None
     error: str | None = None
     in_roster: bool = True
+    timezone: str | None = None  # the row's zone, in which its times are shown
 
-    def detail(self, now: datetime) -> str:
-        """What a person needs to know about this row, in a few words."""
+    def detail(self, now: datetime, *, local: bool = True) -> str:
+        """What a person needs to know about this row, in a few words.
+
+        Times are shown in the row's zone, then in UTC (``starts 2036-05-05 09:00 KST
+        (00:00 UTC)``); ``local`` False keeps Zoom's UTC form, as ``--json`` gives it.
+        """
         if self.status in {"created", "existing"}:
             if not self.start_utc:
                 return ""
-            return _("starts {start}").format(start=self.start_time or self.start_utc)
+            start = self.start_time or self.start_utc
+            shown = shown_zoom_time(start, self.timezone) if local else start
+            return _("starts {start}").format(start=shown)
         if self.status == "deferred":
             if self.resume_at is None or self.resume_at <= now:
                 return _("deferred by a daily limit; the next run sends it")
-            return _("until {time}").format(time=times.utc_text(self.resume_at))
+            until = (
+                local_then_utc(self.resume_at, self.timezone)
+                if local
+                else times.utc_text(self.resume_at)
+            )
+            return _("until {time}").format(time=until)
         if self.status == "in doubt":
             return _(
                 "a create was sent but never confirmed; the next run checks Zoom before creating it"
@@ -128,6 +141,7 @@ class StatusReport:
 def _from_entry(account: str, entry: Entry, **values: Any) -> RowStatus:
     state: RowState = _SHOWN.get(entry.state, cast(RowState, entry.state))
     values.setdefault("row", entry.excel_row)
+    values.setdefault("timezone", (entry.body or {}).get("timezone"))
     return RowStatus(
         status=state,
         account=account,
@@ -175,7 +189,11 @@ def status(
             entry = journal.entries.get(name, {}).get(key)
             if entry is not None:
                 seen.add((name, key))
-                found.append(_from_entry(name, entry, row=session.row, key=session.key))
+                found.append(
+                    _from_entry(
+                        name, entry, row=session.row, key=session.key, timezone=session.timezone
+                    )
+                )
         if not found:
             found.append(
                 RowStatus(
@@ -192,6 +210,7 @@ def status(
                     topic=session.topic,
                     start_utc=session.start_utc,
                     meeting_id=session.meeting_id,
+                    timezone=session.timezone,
                 )
             )
         rows[session.row] = found

@@ -316,6 +316,7 @@ def _missing(entry: Entry, status: Any, error: str | None = None) -> RowOutcome:
         start_utc=entry.start_utc,
         meeting_id=entry.meeting_id,
         error=error,
+        timezone=(entry.body or {}).get("timezone"),
     )
 
 

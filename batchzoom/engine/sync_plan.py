@@ -17,6 +17,7 @@ from batchzoom.engine.journal import Entry
 from batchzoom.engine.looking import ZoomView
 from batchzoom.engine.run import from_entry
 from batchzoom.files.results import Loaded
+from batchzoom.model.local_times import shown_zoom_time
 from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import WEBINAR, Session
 from batchzoom.zoom.meetings import create_body, is_webinar_body
@@ -74,8 +75,19 @@ class Step:
                 id=" ".join(map(str, ids[:1])), old=" ".join(map(str, ids[1:]))
             )
         return "; ".join(
-            f"{name}: {_short(old)} -> {_short(new)}" for name, (old, new) in self.changes.items()
+            f"{name}: {self._shown(name, old, 0)} -> {self._shown(name, new, 1)}"
+            for name, (old, new) in self.changes.items()
         )
+
+    def _shown(self, name: str, value: Any, side: int) -> str:
+        """A changed field's old (``side`` 0) or new value; a start in the row's zone
+        (the old start in the old zone when the zone changes too), then in UTC."""
+        if name != "start_time" or not isinstance(value, str):
+            return _short(value)
+        zone = self.session.timezone if self.session is not None else None
+        if "timezone" in self.changes:
+            zone = self.changes["timezone"][side] or zone
+        return shown_zoom_time(value, zone)
 
 
 def _delete_words() -> dict[tuple[str, bool], str]:

@@ -41,6 +41,7 @@ class RowResult:
     error: str | None = None  # one sentence; for deferred: when it can resume
     start_url: str | None = None  # a host credential: written only with include_start_url
     host: str | None = None  # the host Zoom has: written only with include_host
+    timezone: str | None = None  # the row's zone: ``zoom_start_local`` is the start there
 
 
 def row_key(session: Session) -> str:
@@ -74,6 +75,7 @@ class RowOutcome:
     error: str | None = None
     start_url: str | None = field(default=None, repr=False)
     resume_at: datetime | None = None  # deferred: when Zoom's daily limit lets it go again
+    timezone: str | None = None  # the row's zone, in which its times are shown
 
     def result(self) -> RowResult:
         return RowResult(
@@ -85,6 +87,7 @@ class RowOutcome:
             error=self.error,
             start_url=self.start_url,
             host=self.host,
+            timezone=self.timezone,
         )
 
 
@@ -98,5 +101,6 @@ def row_outcome(session: Session, status: Status, **values: Any) -> RowOutcome:
         host=session.host,
         topic=session.topic,
         start_utc=session.start_utc,
+        timezone=session.timezone,
         **values,
     )
