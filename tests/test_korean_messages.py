@@ -303,3 +303,15 @@ def test_library_errors_are_korean(tmp_path: Path) -> None:
     assert "다른 batchzoom 실행이 이미 이 명단을(를) 처리하고 있습니다" in str(locked.value)
     for message in (str(missing.value), str(locked.value)):
         assert english_sentences(message) == []
+
+
+def test_optional_column_and_setting_problems_are_korean(tmp_path: Path) -> None:
+    header = HEADER + ",상태,종류,대체 호스트,settings.waiting_room,settings.wating_room"
+    lines = _validate(
+        tmp_path, ["1,국어,2036-05-06,09:00,60,Asia/Seoul,모름,세미나,kim,가끔,1"], header
+    )
+    assert '상태 "모름"을(를) 알 수 없습니다' in _line(lines, "status-unknown")
+    assert '종류 "세미나"을(를) 알 수 없습니다' in _line(lines, "kind-value")
+    assert '"kim"은(는) 이메일 주소가 아닙니다' in _line(lines, "alternative-hosts-format")
+    assert "예/아니오가 아닙니다" in _line(lines, "settings-value")
+    assert "settings.waiting_room을(를) 뜻했나요?" in _line(lines, "settings-unknown")

@@ -133,36 +133,46 @@ class Run:
             return self.parked.get(None) or self.parked.get(host.lower())
 
     def settle(
-        self, host: str, items: list[tuple[Session, str]]
+        self, host: str, items: list[tuple[Session, str]], *, recent: bool = True
     ) -> tuple[dict[str, dict[str, Any]], list[tuple[Session, str]]]:
         """Look for the meetings of ``items`` (all hosted by ``host``) in one listing.
 
         Returns the meetings found, by row key (now journalled as created), and
-        the items Zoom has no meeting for, which are safe to create. Webinar rows are
-        looked for in the host's webinars (``GET /users/{userId}/webinars``), in one
-        listing of their own.
+        the items Zoom has no meeting for, which are safe to create. ``recent``: a create
+        of an item may have been sent moments ago, so a meeting missing from the listing
+        is listed again after Zoom's listing lag; without it (no item was ever sent with
+        this journal, which records every create before sending it) one listing is all.
+        Webinar rows are looked for in the host's webinars (``GET /users/{userId}/webinars``),
+        in one listing of their own.
         """
         found: dict[str, dict[str, Any]] = {}
         absent: list[tuple[Session, str]] = []
         for webinar in (False, True):
             part = [(s, k) for s, k in items if (s.kind == WEBINAR) == webinar]
             if part:
-                more_found, more_absent = self._settle_kind(host, part, webinar=webinar)
+                more_found, more_absent = self._settle_kind(
+                    host, part, webinar=webinar, recent=recent
+                )
                 found |= more_found
                 absent += more_absent
         return found, absent
 
     def listed(
-        self, host: str, items: list[tuple[Session, str]], *, webinar: bool
+        self, host: str, items: list[tuple[Session, str]], *, webinar: bool, recent: bool
     ) -> list[dict[str, Any]]:
-        """The host's meetings (or webinars), listed again after a lag when one is missing."""
+        """The host's meetings (or webinars); with ``recent``, listed again after Zoom's
+        listing lag when one looked for is missing."""
 
         def complete(ms: list[dict[str, Any]]) -> bool:
             return all(any(is_meeting_of(m, s) for m in ms) for s, _ in items)
 
-        if not webinar:
+        if not webinar and recent:
             return self.client.settling_listing(host, complete)
-        return [dict(w.raw) for w in self.client.settling_webinars(host, complete)]
+        if not webinar:
+            return self.client.listing(host)
+        if recent:
+            return [dict(w.raw) for w in self.client.settling_webinars(host, complete)]
+        return [dict(w.raw) for w in self.client.list_webinars(host)]
 
     def fetch(self, session: Session, meeting_id: int) -> dict[str, Any] | None:
         """The row's meeting (or webinar) as Zoom has it now; None when it does not exist."""
@@ -172,10 +182,10 @@ class Run:
         return None if webinar is None else dict(webinar.raw)
 
     def _settle_kind(
-        self, host: str, items: list[tuple[Session, str]], *, webinar: bool
+        self, host: str, items: list[tuple[Session, str]], *, webinar: bool, recent: bool
     ) -> tuple[dict[str, dict[str, Any]], list[tuple[Session, str]]]:
         listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for meeting in self.listed(host, items, webinar=webinar):
+        for meeting in self.listed(host, items, webinar=webinar, recent=recent):
             listed[meeting.get("topic", "")].append(meeting)
         found: dict[str, dict[str, Any]] = {}
         absent = []
@@ -326,7 +336,9 @@ def settle_all(
     """Rows that may already exist on Zoom: list each host once (hosts in parallel) and match.
 
     A meeting found for a row whose create an earlier run sent is ``created`` (no sheet
-    has shown it yet); one found for any other row was there before: ``existing``.
+    has shown it yet); one found for any other row was there before: ``existing``. Only a
+    host with such a row waits for Zoom's listing lag before concluding a meeting absent:
+    a row this journal never sent has no create of moments ago to wait for.
     """
     # A host's meetings and its webinars are listed apart: a host whose webinars cannot be
     # listed (no Webinar licence) still has its meeting rows settled and created.
@@ -338,7 +350,8 @@ def settle_all(
         host, webinar = group
         items = by_host[group]
         try:
-            found, absent = run.settle(host, items)
+            recent = any(key in sent_earlier for _, key in items)
+            found, absent = run.settle(host, items, recent=recent)
         except (AuthError, ZoomUnreachableError):
             raise
         except WebinarLicenceError as error:

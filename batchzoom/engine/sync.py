@@ -365,7 +365,8 @@ def sync(
                 "fix them and sync again to delete the meetings of removed rows."
             )
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
-        claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
+        entries = journal.entries()  # read again only once settling doubts has changed it
+        claimed = {e.meeting_id for e in entries.values() if e.meeting_id is not None}
         with contextlib.ExitStack() as stack:
             run: Run | None = None
             view: ZoomView | None = None
@@ -375,14 +376,10 @@ def sync(
                         options, journal, claimed, report, workers=workers, transport=transport
                     )
                 )
-                # Settled first, by what was sent, before the sheet is compared (doubts.py).
-                if in_doubt(journal.entries()):
-                    settle_doubts(run.client, journal, claimed)
-                _looking(progress, journal.entries())
-                view = look_at_zoom(run, journal.entries(), workers)
+                entries, view = _zoom_view(run, journal, entries, claimed, workers, progress)
             plan = plan_sync(
                 loaded,
-                journal.entries(),
+                entries,
                 delete_missing=delete_missing,
                 now=now(),
                 zoom=view,
@@ -413,6 +410,23 @@ def sync(
         if run.fatal is not None:
             raise run.fatal
         return report
+
+
+def _zoom_view(
+    run: Run,
+    journal: Journal,
+    entries: dict[str, Entry],
+    claimed: set[int],
+    workers: int,
+    progress: ProgressCallback | None,
+) -> tuple[dict[str, Entry], ZoomView]:
+    """The journal's entries with its doubts settled first, by what was sent, before the sheet
+    is compared (doubts.py), and Zoom's meetings as one listing per host shows them."""
+    if in_doubt(entries):
+        settle_doubts(run.client, journal, claimed)
+        entries = journal.entries()
+    _looking(progress, entries)
+    return entries, look_at_zoom(run, entries, workers)
 
 
 def _looking(progress: ProgressCallback | None, entries: dict[str, Entry]) -> None:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Final
 
 from batchzoom.core.errors import OutputError
-from batchzoom.files import xlsx
 from batchzoom.files.atomic import atomic_write
 from batchzoom.files.roster import SourceInfo
 from batchzoom.files.writeback import (
@@ -96,6 +95,8 @@ def write_attendee_results(
             f"Cannot read {base} to write the attendees' results ({error.strerror})."
         ) from None
     if source.format == "xlsx":
+        from batchzoom.files import xlsx  # the workbook writer only for a workbook
+
         content = xlsx.write(
             data,
             str(base),

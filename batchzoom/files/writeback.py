@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Final
 
 from batchzoom.core.errors import OutputError
-from batchzoom.files import xlsx
 from batchzoom.files.atomic import RosterChangedError, atomic_write, write_failure
 from batchzoom.files.convert import CONVERTED, as_xlsx
 from batchzoom.files.roster import SourceInfo
@@ -404,6 +403,8 @@ def _write_xlsx(
     for row, result in results.items():
         chosen = _cell_values(result, columns)
         values[row] = {name: v for name, v in chosen.items() if not isinstance(v, _Keep)}
+    from batchzoom.files import xlsx  # the workbook writer only for a workbook
+
     return xlsx.write(
         data,
         str(source.path),
@@ -419,6 +420,8 @@ def _write_xlsx(
 def _check_xlsx(source: SourceInfo) -> None:
     """Refuse, before anything is sent, a workbook whose results could not be written back."""
     data, _ = _read_source(source.path)
+    from batchzoom.files import xlsx
+
     xlsx.check(
         data,
         str(source.path),
@@ -532,6 +535,8 @@ def _raw_fields(raw: str, delimiter: str) -> list[str]:
 
 def _cut(raw: str, delimiter: str) -> tuple[list[str], bool]:
     """The record's raw cells, and whether its text ends inside an open quote."""
+    if '"' not in raw:  # nothing quoted: the cells are the text between delimiters
+        return raw.split(delimiter), False
     fields: list[str] = []
     start = 0
     state = "start"  # start | plain | quoted | quote-in-quoted
