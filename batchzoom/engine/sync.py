@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
+from batchzoom.core.i18n import _
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.doubts import in_doubt, settle_doubts
 from batchzoom.engine.events import attendee_plan
@@ -81,11 +82,13 @@ def _conflict(
 ) -> str | None:
     """Why Zoom's copy differs from what batchzoom last set, or None when it does not."""
     if meeting is None:
-        return f"meeting {entry.meeting_id} was deleted on Zoom"
+        return _("meeting {id} was deleted on Zoom").format(id=entry.meeting_id)
     changed = changed_on_zoom(entry, meeting, listed=listed)
     if not changed:
         return None
-    return f"meeting {entry.meeting_id} was changed on Zoom ({', '.join(changed)})"
+    return _("meeting {id} was changed on Zoom ({fields})").format(
+        id=entry.meeting_id, fields=", ".join(changed)
+    )
 
 
 class _Sync:
@@ -166,7 +169,11 @@ class _Sync:
         meeting, conflict, base = self.guard(step)
         if conflict:
             return _failed(
-                session, entry, f"Not updated: {conflict}; check it, then sync with --force."
+                session,
+                entry,
+                _("Not updated: {conflict}; check it, then sync with --force.").format(
+                    conflict=conflict
+                ),
             )
         if meeting is not None:  # a listing has no passcode: keep the one the journal has
             meeting = {"password": entry.password, **meeting}
@@ -174,7 +181,7 @@ class _Sync:
         if self.options.force:  # make Zoom match the sheet, whatever was changed there
             patch = {**{name: None for name in CLEARED}, **new_body}
         else:
-            patch = {name: new for name, (_, new) in diff(base, new_body).items()}
+            patch = {name: new for name, (_old, new) in diff(base, new_body).items()}
         patch = cleared(patch)
         if "start_time" in patch or "timezone" in patch:
             patch["start_time"], patch["timezone"] = new_body["start_time"], new_body["timezone"]
@@ -192,7 +199,9 @@ class _Sync:
                 return _failed(session, entry, str(refused))
             meeting = self.after_update(entry, patch, new_body)
         if meeting is None:
-            return _failed(session, entry, f"meeting {entry.meeting_id} was deleted on Zoom")
+            return _failed(
+                session, entry, _("meeting {id} was deleted on Zoom").format(id=entry.meeting_id)
+            )
         self.journal.record_updated(row_info(session, step.key), body=new_body, meeting=meeting)
         self.finish_replacement(step.key, entry)
         return row_outcome(
@@ -210,10 +219,13 @@ class _Sync:
         label = step.session or entry
         if entry.meeting_id is not None and entry.state != "deleted":
             if entry.state != "deleting":
-                meeting, conflict, _ = self.guard(step)
+                meeting, conflict, _body = self.guard(step)
                 if conflict and meeting is not None:
                     return _failed_any(
-                        step, f"Not deleted: {conflict}; check it, then sync with --force."
+                        step,
+                        _("Not deleted: {conflict}; check it, then sync with --force.").format(
+                            conflict=conflict
+                        ),
                     )
                 self.journal.record_delete_intent(step.key)
             try:
@@ -248,10 +260,14 @@ class _Sync:
         if entry.old_meeting_id is not None and entry.meeting_id is not None:
             return self.undo_move(step)
         if entry.old_meeting_id is None:
-            meeting, conflict, _ = self.guard(step)
+            meeting, conflict, _body = self.guard(step)
             if conflict and meeting is not None:
                 return _failed(
-                    session, entry, f"Not moved: {conflict}; check it, then sync with --force."
+                    session,
+                    entry,
+                    _("Not moved: {conflict}; check it, then sync with --force.").format(
+                        conflict=conflict
+                    ),
                 )
             self.journal.record_replacing(row_info(session, step.key), body=create_body(session))
         outcome = self.run.create(session, step.key)
@@ -361,8 +377,10 @@ def sync(
         if options.delete_missing and not delete_missing:
             rows = ", ".join(map(str, sorted(validation.invalid_rows)))
             report.warnings.append(
-                f"No meeting of a removed row was deleted because rows {rows} are invalid; "
-                "fix them and sync again to delete the meetings of removed rows."
+                _(
+                    "No meeting of a removed row was deleted because rows {rows} are invalid; "
+                    "fix them and sync again to delete the meetings of removed rows."
+                ).format(rows=rows)
             )
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
         entries = journal.entries()  # read again only once settling doubts has changed it
@@ -455,7 +473,7 @@ def _apply(
 
     def one(step: Step) -> RowOutcome:
         if run.fatal is not None and step.action != "create":
-            return _failed_any(step, f"Not sent: {run.fatal}")
+            return _failed_any(step, _("Not sent: {error}").format(error=run.fatal))
         try:
             if step.action == "create":
                 assert step.session is not None
@@ -471,7 +489,7 @@ def _apply(
             return syncer.delete(step)
         except (AuthError, ZoomUnreachableError) as error:
             run.stop(error)
-            return _failed_any(step, f"Not sent: {error}")
+            return _failed_any(step, _("Not sent: {error}").format(error=error))
         except BatchzoomError as error:
             return _failed_any(step, str(error))
 

@@ -19,7 +19,6 @@ from typing import Final
 from batchzoom.files.ooxml import (
     RELATIONSHIPS_NS,
     Tag,
-    column_letters,
     find_element,
     parse_range,
     range_text,
@@ -46,6 +45,7 @@ from batchzoom.files.xlsx_parts import (
 )
 from batchzoom.files.xlsx_sheet import Cell, Row, int_or, merges, rows, sheet_data
 from batchzoom.files.xlsx_styles import NUMBER, TEXT, Styles
+from batchzoom.model.problems import column_letters
 
 Value = int | str | None
 
