@@ -324,3 +324,17 @@ def test_a_removed_control_character_is_reported_in_korean(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "ko"])
     assert "보이지 않는 제어 문자 U+0007을(를) 지웠습니다" in result.stdout
     assert english_sentences(result.stdout) == []
+
+
+def test_a_missing_configuration_file_is_korean(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(HEADER + "\n1,국어,2036-05-06,09:00,60,Asia/Seoul\n", encoding="utf-8")
+    nope = tmp_path / "nope.toml"
+    result = CliRunner().invoke(
+        cli, ["validate", str(roster), "--config", str(nope), "--lang", "ko"]
+    )
+    assert (
+        "설정 파일" in result.stderr
+        and "이(가) 없습니다. --config 경로를 확인하세요" in result.stderr
+    )
+    assert english_sentences(result.stderr) == []
