@@ -29,6 +29,7 @@ import tempfile
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from glob import escape as glob_escape
 from pathlib import Path
 from typing import Final
@@ -45,6 +46,7 @@ from batchzoom.files.targets import (
     output_suffix,
 )
 from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUMN, result_columns
+from batchzoom.model.local_times import wall_time
 from batchzoom.model.outcomes import RowResult, Status
 
 # Statuses whose row keeps the meeting cells it has when the result leaves them empty.
@@ -70,6 +72,7 @@ _WIDTHS: Final = {
     "zoom_join_url": 50,
     "zoom_password": 14,
     "zoom_start_time": 22,
+    "zoom_start_local": 18,
     "zoom_status": 12,
     "zoom_error": 60,
     "zoom_start_url": 50,
@@ -85,7 +88,7 @@ class _Keep:
 
 
 _KEEP: Final = _Keep()
-_Value = int | str | None
+_Value = xlsx.Value  # a naive datetime: the start's wall time (CSV: YYYY-MM-DD HH:MM)
 
 
 def check_target(
@@ -376,6 +379,7 @@ def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Valu
         "zoom_join_url": result.join_url,
         "zoom_password": result.password,
         "zoom_start_time": result.start_time,
+        "zoom_start_local": wall_time(result.start_time, result.timezone),
         "zoom_status": result.status,
         "zoom_error": result.error,
         "zoom_start_url": result.start_url,
@@ -400,7 +404,7 @@ def _write_xlsx(
     results: Mapping[int, RowResult],
     columns: tuple[str, ...],
 ) -> bytes:
-    values: dict[int, dict[str, int | str | None]] = {}
+    values: dict[int, dict[str, _Value]] = {}
     for row, result in results.items():
         chosen = _cell_values(result, columns)
         values[row] = {name: v for name, v in chosen.items() if not isinstance(v, _Keep)}
@@ -483,7 +487,7 @@ def csv_with_results(
         updates: dict[int, str] = {}
         for name, chosen in _cell_values(result, columns).items():
             if not isinstance(chosen, _Keep):
-                updates[places[name]] = "" if chosen is None else _fit(str(chosen), encoding)
+                updates[places[name]] = "" if chosen is None else _fit(chosen, encoding)
         record = records[row - 1]
         record.raw = _edit_record(record, updates, delimiter)
 
@@ -577,9 +581,11 @@ def _quote(value: str, delimiter: str) -> str:
     return value
 
 
-def _fit(value: str, encoding: str) -> str:
-    """Replace what the file's encoding cannot hold (e.g. emoji in CP949) by ``?``."""
-    return value.encode(encoding, "replace").decode(encoding, "replace")
+def _fit(value: int | str | datetime, encoding: str) -> str:
+    """A cell's text (a date-time ``YYYY-MM-DD HH:MM``), with ``?`` for what the file's
+    encoding cannot hold (e.g. emoji in CP949)."""
+    text = f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else str(value)
+    return text.encode(encoding, "replace").decode(encoding, "replace")
 
 
 __all__ = [
