@@ -130,17 +130,17 @@ def test_every_attendee_problem_is_named_by_its_row_and_column(tmp_path: Path) -
     assert out == (
         "3 rows checked: 3 valid, 0 invalid.\n"
         "Problems on the 참석자 sheet:\n"
-        "Row  Column      Problem                   Message\n"
-        "3    E-mail      attendee-duplicate        LEE@example.com is already registered for "
-        'session "KOR-1" in row 2; delete one of the rows.\n'
-        '4    Session ID  attendee-session-unknown  no roster row has the id "KOR-9"; write the '
-        "id of one of the roster's sessions.\n"
-        '5    E-mail      attendee-email-format     "not-an-email" is not an email address; '
-        "correct it.\n"
-        '5    Language    language-value            language "Klingon" is not one Zoom knows; '
-        "write one of en-US, de-DE, es-ES, fr-FR, jp-JP, pt-PT, ru-RU, zh-CN, zh-TW, ko-KO, "
-        "it-IT, vi-VN, pl-PL, Tr-TR, or leave it empty.\n"
-        "6    First name  attendee-name-missing     the first name is empty; Zoom needs one for "
+        "Row  Column                 Problem                   Message\n"
+        "3    E-mail (column B)      attendee-duplicate        LEE@example.com is already "
+        'registered for session "KOR-1" in row 2; delete one of the rows.\n'
+        '4    Session ID (column A)  attendee-session-unknown  no roster row has the id "KOR-9"; '
+        "write the id of one of the roster's sessions.\n"
+        '5    E-mail (column B)      attendee-email-format     "not-an-email" is not an email '
+        "address; correct it.\n"
+        '5    Language (column E)    language-value            language "Klingon" is not one Zoom '
+        "knows; write one of en-US, de-DE, es-ES, fr-FR, jp-JP, pt-PT, ru-RU, zh-CN, zh-TW, "
+        "ko-KO, it-IT, vi-VN, pl-PL, Tr-TR, or leave it empty.\n"
+        "6    First name (column C)  attendee-name-missing     the first name is empty; Zoom needs one for "
         "every registrant.\n"
         "참석자: 5 attendee rows checked: 1 valid, 4 invalid; 1 registration to make.\n"
     )
@@ -162,6 +162,7 @@ def test_attendees_on_a_row_without_registration_make_that_roster_row_invalid(
         {
             "row": 3,
             "column": "Registration",
+            "column_letter": "G",
             "code": "registration-missing",
             "message": "1 attendee on the people.csv sheet register for this session but it does "
             'not take registrants; write "yes" (등록) in its registration column.',

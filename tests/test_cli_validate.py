@@ -85,14 +85,14 @@ def test_invalid_rows_are_listed_as_a_table_and_exit_3(tmp_path: Path) -> None:
     assert code == 3 and err == ""
     assert out == (
         "Ignored columns: Room, Notes\n"
-        "Row  Column     Problem           Message\n"
-        "4    Duration   duration-range    duration 0 is outside 1-1440 minutes (24 hours); "
-        "enter a length Zoom accepts.\n"
-        '4    Host       host-format       host "nobody" is not an email address or Zoom user id; '
-        f"enter the host's Zoom email, e.g. {HOST}.\n"
-        '6    Date       date-ambiguous    "03/04/2027" could mean 4 March 2027 or 3 April 2027; '
-        "write it as YYYY-MM-DD or run with --date-order DMY (or MDY).\n"
-        "6    Time zone  timezone-missing  no time zone for this row; fill in the time zone "
+        "Row  Column                Problem           Message\n"
+        "4    Duration (column E)   duration-range    duration 0 is outside 1-1440 minutes "
+        "(24 hours); enter a length Zoom accepts.\n"
+        '4    Host (column G)       host-format       host "nobody" is not an email address or '
+        f"Zoom user id; enter the host's Zoom email, e.g. {HOST}.\n"
+        '6    Date (column C)       date-ambiguous    "03/04/2027" could mean 4 March 2027 or '
+        "3 April 2027; write it as YYYY-MM-DD or run with --date-order DMY (or MDY).\n"
+        "6    Time zone (column F)  timezone-missing  no time zone for this row; fill in the time zone "
         "column or run with --timezone, e.g. --timezone Asia/Seoul.\n"
         "3 rows checked: 1 valid, 2 invalid (4 problems).\n"
     )
@@ -122,6 +122,7 @@ def test_json_output_holds_every_problem(tmp_path: Path) -> None:
         {
             "row": 3,
             "column": "Topic",
+            "column_letter": "B",
             "code": "topic-missing",
             "message": "the topic is empty; enter the session's title.",
         }

@@ -25,6 +25,8 @@ from click.testing import CliRunner
 from batchzoom.cli import cli
 from batchzoom.core import i18n
 from batchzoom.core.i18n import _, resolve_language, use_language
+from batchzoom.sandbox import Sandbox
+from tests.conftest import sandbox_env
 from tests.rosters import session_rows, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -462,3 +464,59 @@ def test_the_sandbox_command_speaks_korean() -> None:
     assert printed[-1] == "사용자: kim@school.example, lee@school.example (라이선스 없음)\n"
     assert rest == "샌드박스를 멈췄습니다.\n"
     assert english_sentences("".join(printed) + rest) == []
+
+
+def test_a_meeting_changed_on_zoom_is_reported_in_korean(tmp_path: Path, sandbox: Sandbox) -> None:
+    """sync's refusal to overwrite, and reconcile's table and advice, in Korean."""
+    rows = [[*row, "Unit 1", ""] for row in session_rows(1, ["alice@school.example"])]
+    roster = write_csv(tmp_path / "term.csv", rows, SYNC_HEADERS)
+    env = sandbox_env(sandbox)
+    with contextlib.chdir(tmp_path):
+        runner = CliRunner()
+        scheduled = runner.invoke(cli, ["schedule", str(roster), "--allow-past"], env=env)
+        assert scheduled.exit_code == 0, scheduled.output
+        [meeting] = sandbox.meetings()
+        token = httpx.post(
+            sandbox.token_url,
+            auth=(sandbox.client_id, sandbox.client_secret),
+            data={"grant_type": "account_credentials", "account_id": sandbox.account_id},
+        ).json()["access_token"]
+        httpx.patch(
+            f"{sandbox.api_url}/meetings/{meeting['id']}",
+            json={"topic": "Renamed in the Zoom portal"},
+            headers={"Authorization": f"Bearer {token}"},
+        ).raise_for_status()
+        checked = runner.invoke(cli, ["reconcile", str(roster), "--lang", "ko"], env=env)
+        rows[0][7] = "Unit 2"
+        write_csv(roster, rows, SYNC_HEADERS)
+        synced = runner.invoke(
+            cli, ["sync", str(roster), "--allow-past", "--yes", "--lang", "ko"], env=env
+        )
+    assert checked.exit_code == 4, checked.output
+    assert checked.stdout.splitlines()[0].split() == [
+        "행",
+        "회의",
+        "번호",
+        "결과",
+        "자세한",
+        "내용",
+    ]
+    assert "주제 'Class S0' -> 'Renamed in the Zoom portal'" in checked.stdout
+    assert checked.stdout.splitlines()[-1] == "회의 1개 확인: 바뀜 1."
+    assert "Zoom과 저널에서 아무것도 바꾸지 않았습니다." in checked.stderr
+    assert english_sentences(checked.output) == []
+    assert synced.exit_code == 4, synced.output
+    assert (
+        f"2행 실패: 수정하지 않음: 회의 {meeting['id']}이(가) Zoom에서 바뀜(topic). "
+        "확인한 뒤 --force로 sync하세요."
+    ) in synced.stdout
+    assert "1개 행: 실패 1." in synced.stdout
+    assert english_sentences(synced.stdout) == []
+
+
+def test_clicks_usage_errors_of_a_run_are_korean(tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "r.csv", session_rows(1))
+    args = ["schedule", str(roster), "--output", "x.csv", "--in-place", "--lang", "ko"]
+    result = _run(args, tmp_path)
+    assert result.exit_code == 2
+    assert "오류: --output과 --in-place 중 하나만 쓰세요." in result.stderr

@@ -5,6 +5,7 @@ the user wrote it in."""
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def test_a_bad_date_or_time_cell_is_explained_in_korean(
     tmp_path: Path, row: str, code: str, column: str, words: str
 ) -> None:
     line = _line(_validate(tmp_path, [row]), code)
-    assert line.split(code)[0].split(None, 1)[1].strip() == column
+    assert line.split(code)[0].split(None, 1)[1].strip().startswith(f"{column} (열 ")
     assert words in line
     if code == "date-format":
         assert "YYYY-MM-DD" not in line  # the date is written in a layout already
@@ -174,7 +175,7 @@ def test_a_bad_repeat_cell_names_the_users_column_in_korean(
 ) -> None:
     row = "1,국어,2036-05-06,09:00,60,Asia/Seoul," + cells
     line = _line(_validate(tmp_path, [row], REPEATS), code)
-    assert line.split(code)[0].split(None, 1)[1].strip() == column
+    assert line.split(code)[0].split(None, 1)[1].strip().startswith(f"{column} (열 ")
     assert words in line
     message = line.split(code, 1)[1]
     for field in ("end_times", "end_date", "repeat_interval", "weekly_days", "repeat"):
@@ -210,7 +211,7 @@ def test_a_zone_that_is_no_zone_name_is_explained_in_korean(
 
 def test_an_unknown_zone_does_not_hide_the_rows_date_and_time_problems(tmp_path: Path) -> None:
     lines = _validate(tmp_path, ["1,국어,2036-13-05,25:00,60,KST"])
-    codes = [line.split()[2] for line in lines if line.startswith("2 ")]
+    codes = [re.split(r"\s{2,}", line)[2] for line in lines if line.startswith("2 ")]
     assert codes == ["date-format", "time-format", "timezone-unknown"]
 
 
@@ -303,3 +304,37 @@ def test_library_errors_are_korean(tmp_path: Path) -> None:
     assert "다른 batchzoom 실행이 이미 이 명단을(를) 처리하고 있습니다" in str(locked.value)
     for message in (str(missing.value), str(locked.value)):
         assert english_sentences(message) == []
+
+
+def test_optional_column_and_setting_problems_are_korean(tmp_path: Path) -> None:
+    header = HEADER + ",상태,종류,대체 호스트,settings.waiting_room,settings.wating_room"
+    lines = _validate(
+        tmp_path, ["1,국어,2036-05-06,09:00,60,Asia/Seoul,모름,세미나,kim,가끔,1"], header
+    )
+    assert '상태 "모름"을(를) 알 수 없습니다' in _line(lines, "status-unknown")
+    assert '종류 "세미나"을(를) 알 수 없습니다' in _line(lines, "kind-value")
+    assert '"kim"은(는) 이메일 주소가 아닙니다' in _line(lines, "alternative-hosts-format")
+    assert "예/아니오가 아닙니다" in _line(lines, "settings-value")
+    assert "settings.waiting_room을(를) 뜻했나요?" in _line(lines, "settings-unknown")
+
+
+def test_a_removed_control_character_is_reported_in_korean(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(HEADER + "\n1,국어\x07,2036-05-06,25:00,60,Asia/Seoul\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "ko"])
+    assert "보이지 않는 제어 문자 U+0007을(를) 지웠습니다" in result.stdout
+    assert english_sentences(result.stdout) == []
+
+
+def test_a_missing_configuration_file_is_korean(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(HEADER + "\n1,국어,2036-05-06,09:00,60,Asia/Seoul\n", encoding="utf-8")
+    nope = tmp_path / "nope.toml"
+    result = CliRunner().invoke(
+        cli, ["validate", str(roster), "--config", str(nope), "--lang", "ko"]
+    )
+    assert (
+        "설정 파일" in result.stderr
+        and "이(가) 없습니다. --config 경로를 확인하세요" in result.stderr
+    )
+    assert english_sentences(result.stderr) == []

@@ -17,11 +17,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
-from batchzoom.files.ooxml import column_letters, column_number, parse_range
+from batchzoom.files.ooxml import column_number, parse_range
 from batchzoom.files.package import Package
 from batchzoom.files.roster import SourceInfo
 from batchzoom.files.writeback import write_results
 from batchzoom.model.outcomes import RowResult
+from batchzoom.model.problems import column_letters
 from tests.workbooks import contents, fingerprint, stored_members
 
 JOIN = "https://us02web.zoom.us/j/85746065432?pwd=abc&x=1"

@@ -83,11 +83,11 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     def check(*args: Any, **kwargs: Any) -> Any:
         flags = kwargs["flags"]
         if flags["output"] is not None and flags["in_place"]:
-            raise click.UsageError("Use either --output or --in-place, not both.")
+            raise click.UsageError(_("Use either --output or --in-place, not both."))
         if kwargs["json_include_password"] and not kwargs["as_json"]:
-            raise click.UsageError("--json-include-password needs --json.")
+            raise click.UsageError(_("--json-include-password needs --json."))
         if flags["sandbox"] and (flags["token_url"] or flags["api_url"]):
-            raise click.UsageError("--sandbox sets its own URLs; drop --token-url/--api-url.")
+            raise click.UsageError(_("--sandbox sets its own URLs; drop --token-url/--api-url."))
         return command(*args, **kwargs)
 
     return add_flags(_RUN_FLAGS, _OPTIONS)(check)
@@ -96,7 +96,9 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def check_folder(path: Path | None, option: str) -> None:
     """Refuse an output path whose folder does not exist, before anything runs."""
     if path is not None and not path.parent.is_dir():
-        raise click.BadParameter(f"the folder {path.parent} does not exist.", param_hint=option)
+        raise click.BadParameter(
+            _("the folder {folder} does not exist.").format(folder=path.parent), param_hint=option
+        )
 
 
 def echo_calendar(count: int | None, path: Path | None, *, quiet: bool) -> None:
@@ -230,10 +232,7 @@ def report_json(
         "requests": report.requests,
         "rate_limited": report.rate_limited,
         "rows": [outcome_record(o, include_password=include_password) for o in report.outcomes],
-        "problems": [
-            {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
-            for p in report.problems
-        ],
+        "problems": [p.record() for p in report.problems],
         **extra,
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
@@ -296,14 +295,18 @@ def echo_registrations(report: RunReport, *, quiet: bool) -> None:
     done = report.registered if isinstance(report, ScheduleReport | SyncReport) else None
     if done is None or quiet:
         return
-    parts = [f"{done.added} attendee{'s' if done.added != 1 else ''} registered"]
+    parts = [
+        ngettext("{count} attendee registered", "{count} attendees registered", done.added).format(
+            count=done.added
+        )
+    ]
     for count, what in (
-        (done.existing, "already registered"),
-        (done.deferred, "deferred by Zoom's daily limit"),
-        (done.failed, "refused by Zoom"),
-        (done.in_doubt, "unconfirmed (looked for on the next run)"),
-        (done.cancelled, "cancelled (no longer on the sheet)"),
+        (done.existing, _("{count} already registered")),
+        (done.deferred, _("{count} deferred by Zoom's daily limit")),
+        (done.failed, _("{count} refused by Zoom")),
+        (done.in_doubt, _("{count} unconfirmed (looked for on the next run)")),
+        (done.cancelled, _("{count} cancelled (no longer on the sheet)")),
     ):
         if count:
-            parts.append(f"{count} {what}")
-    click.echo("Attendees: " + ", ".join(parts) + ".")
+            parts.append(what.format(count=count))
+    click.echo(_("Attendees: {counts}.").format(counts=", ".join(parts)))

@@ -182,7 +182,7 @@ def problem_table(problems: Sequence[Problem]) -> str:
     lines = [
         (
             "-" if problem.row is None else str(problem.row),
-            problem.column or "-",
+            problem.where(),
             problem.code,
             problem.message,
         )
@@ -237,10 +237,7 @@ def _attendees_json(attendees: AttendeeValidation) -> dict[str, Any]:
         "invalid": len(attendees.invalid_rows),
         "registrations": len(attendees.attendees),
         "per_session": attendees.counts(),
-        "problems": [
-            {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
-            for p in attendees.problems
-        ],
+        "problems": [p.record() for p in attendees.problems],
         "summary": attendee_summary(attendees),
     }
 
@@ -257,14 +254,8 @@ def problems_json(
         "valid": len(validation.rows) - len(validation.invalid_rows),
         "invalid": len(validation.invalid_rows),
         "ignored_columns": roster.ignored,
-        "problems": [
-            {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
-            for p in validation.problems
-        ],
-        "warnings": [
-            {"row": p.row, "column": p.column, "code": p.code, "message": p.message}
-            for p in validation.warnings
-        ],
+        "problems": [p.record() for p in validation.problems],
+        "warnings": [p.record() for p in validation.warnings],
         "summary": summary(validation),
     }
     if attendees is not None:

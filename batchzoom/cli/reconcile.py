@@ -109,7 +109,7 @@ def reconcile_command(
     from batchzoom.api.runs import reconcile
 
     if sandbox and (token_url or api_url):
-        raise click.UsageError("--sandbox sets its own URLs; drop --token-url/--api-url.")
+        raise click.UsageError(_("--sandbox sets its own URLs; drop --token-url/--api-url."))
     result = reconcile(
         roster,
         state=state,

@@ -23,10 +23,11 @@ def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         path, include = kwargs.pop("report_path"), kwargs.pop("report_include_password")
         if include and path is None:
-            raise click.UsageError("--report-include-password needs --report PATH.html.")
+            raise click.UsageError(_("--report-include-password needs --report PATH.html."))
         if path is not None and not path.parent.is_dir():
             raise click.BadParameter(
-                f"the folder {path.parent} does not exist.", param_hint="--report"
+                _("the folder {folder} does not exist.").format(folder=path.parent),
+                param_hint="--report",
             )
         choice = ReportChoice(path, include, command_line()) if path is not None else None
         return command(*args, html=choice, **kwargs)

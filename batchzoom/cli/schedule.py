@@ -21,6 +21,7 @@ from batchzoom.cli.common import (
 )
 from batchzoom.cli.options import reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
+from batchzoom.core.i18n import _
 
 if TYPE_CHECKING:
     from batchzoom.api.reports import ReportChoice
@@ -99,7 +100,11 @@ def schedule_command(
     written(result.report, quiet=silent)
     echo_calendar(result.calendar_events, ics, quiet=silent)
     if result.attendee_calendars is not None and not silent:
-        click.echo(f"Wrote {result.attendee_calendars} attendee calendars to {ics_per_attendee}.")
+        click.echo(
+            _("Wrote {count} attendee calendars to {path}.").format(
+                count=result.attendee_calendars, path=ics_per_attendee
+            )
+        )
     if stop is not None:
         raise stop
     finish(result.exit_code)

@@ -43,6 +43,11 @@ ACTION_WORDS = {
     "cancel": N_("cancel"),
     "delete": N_("delete"),
 }
+# What became of the meeting of a row removed from the sheet (the status stays in --json).
+REMOVED_WORDS = {
+    "cancelled": N_("Removed row {topic}: cancelled {error}"),
+    "failed": N_("Removed row {topic}: failed {error}"),
+}
 PLAN_HEAD = (N_("Row"), N_("Action"), N_("Changes"))
 # The answers a yes/no question takes, besides click's y/yes and n/no, in each language.
 ANSWERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -242,7 +247,12 @@ def sync_command(
     written(result.report, quiet=silent)
     echo_calendar(result.calendar_events, ics, quiet=silent)
     for outcome in report.missing:
-        line = f"Removed row {outcome.topic!r}: {outcome.status} {outcome.error or ''}".rstrip()
+        said = REMOVED_WORDS.get(outcome.status, N_("Removed row {topic}: {status} {error}"))
+        line = (
+            _(said)
+            .format(topic=repr(outcome.topic), status=outcome.status, error=outcome.error or "")
+            .rstrip()
+        )
         if not silent:
             click.echo(line)
         elif outcome.status == "failed" and not as_json:  # said even under --quiet

@@ -72,7 +72,7 @@ def validate(
     from batchzoom.api.runs import validate as validate_roster
 
     if sandbox and not check_hosts:
-        raise click.UsageError("--sandbox only goes with --check-hosts.")
+        raise click.UsageError(_("--sandbox only goes with --check-hosts."))
     result = validate_roster(
         roster,
         **flags,

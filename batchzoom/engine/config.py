@@ -34,6 +34,7 @@ from typing import Any, get_args
 
 from batchzoom import zoomspec
 from batchzoom.core.errors import ConfigError
+from batchzoom.core.i18n import _
 from batchzoom.model.cells import check_host
 from batchzoom.model.columns import INPUT_FIELDS, match_header, normalize_header
 from batchzoom.model.problems import CellError
@@ -59,7 +60,9 @@ def find(roster: Path | None, explicit: Path | None = None) -> dict[str, Any]:
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(
-                f"The configuration file {explicit} does not exist; check the --config path."
+                _("The configuration file {path} does not exist; check the --config path.").format(
+                    path=explicit
+                )
             )
         return load(explicit)
     if roster is None:
@@ -74,19 +77,24 @@ def load(path: Path) -> dict[str, Any]:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         raise ConfigError(
-            f"Cannot read the configuration file {path} ({error.strerror}); check that you may "
-            "read it."
+            _(
+                "Cannot read the configuration file {path} ({reason}); check that you may read it."
+            ).format(path=path, reason=error.strerror)
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(
-            f"The configuration file {path} is not UTF-8 text; save it as UTF-8."
+            _("The configuration file {path} is not UTF-8 text; save it as UTF-8.").format(
+                path=path
+            )
         ) from None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(
-            f"The configuration file {path} is not valid TOML ({error}); correct it, e.g. "
-            'timezone = "Asia/Seoul" under [defaults].'
+            _(
+                "The configuration file {path} is not valid TOML ({error}); correct it, e.g. "
+                'timezone = "Asia/Seoul" under [defaults].'
+            ).format(path=path, error=error)
         ) from None
     return parse(document, path)
 

@@ -32,7 +32,7 @@ from batchzoom.model.cells import cell_text, is_blank
 from batchzoom.model.extras import parse_status
 from batchzoom.model.missing_columns import missing_column_warnings
 from batchzoom.model.outcomes import row_key
-from batchzoom.model.problems import CellError, Problem
+from batchzoom.model.problems import CellError, Problem, lettered
 from batchzoom.model.rows import Session, Validation
 from batchzoom.model.validation import validate
 
@@ -77,6 +77,14 @@ def load(path: Path | object, settings: Settings) -> Loaded:
     validation, attendees = check_attendees(roster, validation, table, plan=settings.plan)
     if settings.strict:
         validation = validation.strict()
+    # Each problem names its column as the sheet does: the header, and its letter.
+    validation = replace(
+        validation,
+        problems=lettered(validation.problems, roster.headers),
+        warnings=lettered(validation.warnings, roster.headers),
+    )
+    if attendees is not None and table is not None:
+        attendees = replace(attendees, problems=lettered(attendees.problems, table.headers))
     return Loaded(roster, validation, attendees, table.source if table is not None else None)
 
 

@@ -166,10 +166,8 @@ def _plan(
 ) -> list[tuple[Target, list[Attendee]]]:
     """The calls that add one meeting's unregistered people (intents settled first)."""
     known = journal.of(target.meeting_id)
-    if any(record.state == "intent" for record in known.values()):
+    if any(record.state == "intent" or _awaiting(record) for record in known.values()):
         known = _settle(zoom, journal, target, known)
-    if any(_awaiting(record) for record in known.values()):
-        known = _approved_links(zoom, journal, target, known)
     todo: list[Attendee] = []
     back: list[tuple[Attendee, Registrant]] = []
     for person in people:
@@ -201,23 +199,23 @@ def _settle(
     target: Target,
     known: Mapping[str, Registrant],
 ) -> dict[str, Registrant]:
-    """Intents resolved from Zoom's list of the meeting's registrants."""
+    """From Zoom's list of the meeting's approved registrants: intents resolved (a person not
+    listed never reached Zoom, and is added again), and the links of people the host has
+    approved since they were added to a meeting with manual approval."""
     listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
     settled = dict(known)
     for email, record in known.items():
-        if record.state != "intent":
-            continue
         found = listed.get(email)
-        if found is None:
-            continue  # never reached Zoom: added again
-        done = Registrant(
-            meeting_id=target.meeting_id,
-            email=email,
-            session=record.session,
-            excel_row=record.excel_row,
+        if found is None or not (record.state == "intent" or _awaiting(record)):
+            continue
+        if record.state == "added" and not found.join_url:
+            continue  # still awaiting approval
+        done = replace(
+            record,
             state="added",
             registrant_id=found.registrant_id,
             join_url=found.join_url,
+            error=None,
         )
         journal.record(done)
         settled[email] = done
@@ -227,24 +225,6 @@ def _settle(
 def _awaiting(record: Registrant) -> bool:
     """Registered, but awaiting the host's approval: Zoom gives no link until then."""
     return record.state == "added" and not record.join_url
-
-
-def _approved_links(
-    zoom: Registrar,
-    journal: RegistrantJournal,
-    target: Target,
-    known: Mapping[str, Registrant],
-) -> dict[str, Registrant]:
-    """The links of registrants the host has approved since they were added (a meeting
-    with manual approval), read from Zoom's list of the meeting's approved registrants."""
-    listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
-    found = dict(known)
-    for email, record in known.items():
-        approved = listed.get(email)
-        if _awaiting(record) and approved is not None and approved.join_url:
-            found[email] = replace(record, join_url=approved.join_url)
-            journal.record(found[email])
-    return found
 
 
 def _approve(

@@ -131,17 +131,24 @@ class Run:
             return self.parked.get(None) or self.parked.get(host.lower())
 
     def settle(
-        self, host: str, items: list[tuple[Session, str]]
+        self, host: str, items: list[tuple[Session, str]], *, recent: bool = True
     ) -> tuple[dict[str, dict[str, Any]], list[tuple[Session, str]]]:
         """Look for the meetings of ``items`` (all hosted by ``host``) in one listing.
 
         Returns the meetings found, by row key (now journalled as created), and
-        the items Zoom has no meeting for, which are safe to create.
+        the items Zoom has no meeting for, which are safe to create. ``recent``: a create
+        of an item may have been sent moments ago, so a meeting missing from the listing
+        is listed again after Zoom's listing lag; without it (no item was ever sent with
+        this journal, which records every create before sending it) one listing is all.
         """
         listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for meeting in self.client.settling_listing(
-            host, lambda ms: all(any(is_meeting_of(m, s) for m in ms) for s, _ in items)
-        ):
+        if recent:
+            meetings = self.client.settling_listing(
+                host, lambda ms: all(any(is_meeting_of(m, s) for m in ms) for s, _ in items)
+            )
+        else:
+            meetings = self.client.listing(host)
+        for meeting in meetings:
             listed[meeting.get("topic", "")].append(meeting)
         found: dict[str, dict[str, Any]] = {}
         absent = []
@@ -285,7 +292,9 @@ def settle_all(
     """Rows that may already exist on Zoom: list each host once (hosts in parallel) and match.
 
     A meeting found for a row whose create an earlier run sent is ``created`` (no sheet
-    has shown it yet); one found for any other row was there before: ``existing``.
+    has shown it yet); one found for any other row was there before: ``existing``. Only a
+    host with such a row waits for Zoom's listing lag before concluding a meeting absent:
+    a row this journal never sent has no create of moments ago to wait for.
     """
     by_host: dict[str, list[tuple[Session, str]]] = defaultdict(list)
     for session, key in doubtful:
@@ -294,7 +303,8 @@ def settle_all(
     def settle(host: str) -> None:
         items = by_host[host]
         try:
-            found, absent = run.settle(host, items)
+            recent = any(key in sent_earlier for _, key in items)
+            found, absent = run.settle(host, items, recent=recent)
         except (AuthError, ZoomUnreachableError):
             raise
         except BatchzoomError as error:

@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
+from batchzoom.core.i18n import _
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.doubts import in_doubt, settle_doubts
 from batchzoom.engine.events import attendee_plan
@@ -71,11 +72,13 @@ def _conflict(
 ) -> str | None:
     """Why Zoom's copy differs from what batchzoom last set, or None when it does not."""
     if meeting is None:
-        return f"meeting {entry.meeting_id} was deleted on Zoom"
+        return _("meeting {id} was deleted on Zoom").format(id=entry.meeting_id)
     changed = changed_on_zoom(entry, meeting, listed=listed)
     if not changed:
         return None
-    return f"meeting {entry.meeting_id} was changed on Zoom ({', '.join(changed)})"
+    return _("meeting {id} was changed on Zoom ({fields})").format(
+        id=entry.meeting_id, fields=", ".join(changed)
+    )
 
 
 class _Sync:
@@ -155,7 +158,11 @@ class _Sync:
         meeting, conflict, base = self.guard(step)
         if conflict:
             return _failed(
-                session, entry, f"Not updated: {conflict}; check it, then sync with --force."
+                session,
+                entry,
+                _("Not updated: {conflict}; check it, then sync with --force.").format(
+                    conflict=conflict
+                ),
             )
         if meeting is not None:  # a listing has no passcode: keep the one the journal has
             meeting = {"password": entry.password, **meeting}
@@ -163,7 +170,7 @@ class _Sync:
         if self.options.force:  # make Zoom match the sheet, whatever was changed there
             patch = {**{name: None for name in CLEARED}, **new_body}
         else:
-            patch = {name: new for name, (_, new) in diff(base, new_body).items()}
+            patch = {name: new for name, (_old, new) in diff(base, new_body).items()}
         patch = cleared(patch)
         if "start_time" in patch or "timezone" in patch:
             patch["start_time"], patch["timezone"] = new_body["start_time"], new_body["timezone"]
@@ -179,7 +186,9 @@ class _Sync:
                 return _failed(session, entry, str(refused))
             meeting = self.after_update(entry, patch, new_body)
         if meeting is None:
-            return _failed(session, entry, f"meeting {entry.meeting_id} was deleted on Zoom")
+            return _failed(
+                session, entry, _("meeting {id} was deleted on Zoom").format(id=entry.meeting_id)
+            )
         self.journal.record_updated(row_info(session, step.key), body=new_body, meeting=meeting)
         self.finish_replacement(step.key, entry)
         return row_outcome(
@@ -197,10 +206,13 @@ class _Sync:
         label = step.session or entry
         if entry.meeting_id is not None and entry.state != "deleted":
             if entry.state != "deleting":
-                meeting, conflict, _ = self.guard(step)
+                meeting, conflict, _body = self.guard(step)
                 if conflict and meeting is not None:
                     return _failed_any(
-                        step, f"Not deleted: {conflict}; check it, then sync with --force."
+                        step,
+                        _("Not deleted: {conflict}; check it, then sync with --force.").format(
+                            conflict=conflict
+                        ),
                     )
                 self.journal.record_delete_intent(step.key)
             try:
@@ -231,10 +243,14 @@ class _Sync:
         if entry.old_meeting_id is not None and entry.meeting_id is not None:
             return self.undo_move(step)
         if entry.old_meeting_id is None:
-            meeting, conflict, _ = self.guard(step)
+            meeting, conflict, _body = self.guard(step)
             if conflict and meeting is not None:
                 return _failed(
-                    session, entry, f"Not moved: {conflict}; check it, then sync with --force."
+                    session,
+                    entry,
+                    _("Not moved: {conflict}; check it, then sync with --force.").format(
+                        conflict=conflict
+                    ),
                 )
             self.journal.record_replacing(row_info(session, step.key), body=create_body(session))
         outcome = self.run.create(session, step.key)
@@ -343,11 +359,14 @@ def sync(
         if options.delete_missing and not delete_missing:
             rows = ", ".join(map(str, sorted(validation.invalid_rows)))
             report.warnings.append(
-                f"No meeting of a removed row was deleted because rows {rows} are invalid; "
-                "fix them and sync again to delete the meetings of removed rows."
+                _(
+                    "No meeting of a removed row was deleted because rows {rows} are invalid; "
+                    "fix them and sync again to delete the meetings of removed rows."
+                ).format(rows=rows)
             )
         workers = options.concurrency or default_concurrency(min(limits.limits.values()))
-        claimed = {e.meeting_id for e in journal.entries().values() if e.meeting_id is not None}
+        entries = journal.entries()  # read again only once settling doubts has changed it
+        claimed = {e.meeting_id for e in entries.values() if e.meeting_id is not None}
         with contextlib.ExitStack() as stack:
             run: Run | None = None
             view: ZoomView | None = None
@@ -357,14 +376,10 @@ def sync(
                         options, journal, claimed, report, workers=workers, transport=transport
                     )
                 )
-                # Settled first, by what was sent, before the sheet is compared (doubts.py).
-                if in_doubt(journal.entries()):
-                    settle_doubts(run.client, journal, claimed)
-                _looking(progress, journal.entries())
-                view = look_at_zoom(run, journal.entries(), workers)
+                entries, view = _zoom_view(run, journal, entries, claimed, workers, progress)
             plan = plan_sync(
                 loaded,
-                journal.entries(),
+                entries,
                 delete_missing=delete_missing,
                 now=now(),
                 zoom=view,
@@ -397,6 +412,23 @@ def sync(
         return report
 
 
+def _zoom_view(
+    run: Run,
+    journal: Journal,
+    entries: dict[str, Entry],
+    claimed: set[int],
+    workers: int,
+    progress: ProgressCallback | None,
+) -> tuple[dict[str, Entry], ZoomView]:
+    """The journal's entries with its doubts settled first, by what was sent, before the sheet
+    is compared (doubts.py), and Zoom's meetings as one listing per host shows them."""
+    if in_doubt(entries):
+        settle_doubts(run.client, journal, claimed)
+        entries = journal.entries()
+    _looking(progress, entries)
+    return entries, look_at_zoom(run, entries, workers)
+
+
 def _looking(progress: ProgressCallback | None, entries: dict[str, Entry]) -> None:
     """Tell ``progress`` that the run lists the meetings of the journal's hosts first."""
     live = [entry for entry in entries.values() if entry.meeting_id is not None]
@@ -423,7 +455,7 @@ def _apply(
 
     def one(step: Step) -> RowOutcome:
         if run.fatal is not None and step.action != "create":
-            return _failed_any(step, f"Not sent: {run.fatal}")
+            return _failed_any(step, _("Not sent: {error}").format(error=run.fatal))
         try:
             if step.action == "create":
                 assert step.session is not None
@@ -439,7 +471,7 @@ def _apply(
             return syncer.delete(step)
         except (AuthError, ZoomUnreachableError) as error:
             run.stop(error)
-            return _failed_any(step, f"Not sent: {error}")
+            return _failed_any(step, _("Not sent: {error}").format(error=error))
         except BatchzoomError as error:
             return _failed_any(step, str(error))
 

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Final
 
 from batchzoom.core.errors import OutputError
-from batchzoom.files import xlsx
 from batchzoom.files.atomic import atomic_write
+from batchzoom.files.cell_text import fit as _fit
 from batchzoom.files.roster import SourceInfo
 from batchzoom.files.writeback import (
     _UTF8_BOM,
     _edit_record,
-    _fit,
     _header_key,
     _Record,
     _records,
@@ -96,6 +95,8 @@ def write_attendee_results(
             f"Cannot read {base} to write the attendees' results ({error.strerror})."
         ) from None
     if source.format == "xlsx":
+        from batchzoom.files import xlsx  # the workbook writer only for a workbook
+
         content = xlsx.write(
             data,
             str(base),

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from batchzoom.core.errors import InputError
+from batchzoom.core.i18n import _
 from batchzoom.files.roster import (
     XLSX_SUFFIXES,
     HeaderRules,
@@ -57,17 +58,25 @@ def read_attendees(path: Path, *, sheet: str | None = None, encoding: str | None
     grid, how = _read_grid(path, data, sheet, encoding)
     layout = _grid_layout(grid, ATTENDEE_HEADERS)
     del grid
-    where = f'sheet "{how.sheet}" of {path.name}' if how.sheet is not None else path.name
+    where = (
+        _('sheet "{sheet}" of {file}').format(sheet=how.sheet, file=path.name)
+        if how.sheet is not None
+        else path.name
+    )
     if layout.header_index < 0:
-        raise InputError(f"{where} is empty; add a header row and one row per attendee.")
+        raise InputError(
+            _("{where} is empty; add a header row and one row per attendee.").format(where=where)
+        )
     headers = [_header_text(value) for value in layout.header_cells]
     headers += [""] * (layout.width - len(headers))
     columns, positions, ignored = _match_headers(headers, {}, ATTENDEE_HEADERS)
     if "email" not in columns:
-        found = ", ".join(header.strip() for header in headers if header.strip()) or "none"
+        found = ", ".join(header.strip() for header in headers if header.strip()) or _("none")
         raise InputError(
-            f"{where} has no email column; the header row (row {layout.header_index + 1}) has: "
-            f"{found}; add id, email, first_name and last_name columns (이메일, 이름, 성)."
+            _(
+                "{where} has no email column; the header row (row {row}) has: {found}; add id, "
+                "email, first_name and last_name columns (이메일, 이름, 성)."
+            ).format(where=where, row=layout.header_index + 1, found=found)
         )
     source = SourceInfo(
         path=path,

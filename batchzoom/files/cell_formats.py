@@ -14,9 +14,6 @@ import warnings
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from openpyxl import load_workbook
-from openpyxl.styles.numbers import is_datetime
-
 
 def is_date_only(value: object) -> bool:
     """Whether a cell as read is a plain date (a date-time cell at midnight may read so)."""
@@ -31,6 +28,10 @@ def with_midnight_times(
     wanted = {row for row, value in zip(rows, values, strict=True) if is_date_only(value)}
     if not wanted:
         return list(values)
+    # openpyxl (which loads numpy when it is installed) only for a workbook that needs it.
+    from openpyxl import load_workbook
+    from openpyxl.styles.numbers import is_datetime
+
     timed: set[int] = set()
     with warnings.catch_warnings():
         # openpyxl warns about parts of a workbook it does not understand; not ours to report.

@@ -17,16 +17,17 @@ import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from icalendar import Calendar, Event
-
 from batchzoom.files.atomic import atomic_write
-from batchzoom.files.ics_zones import vtimezone
 from batchzoom.model import times
 from batchzoom.model.outcomes import RowOutcome
 from batchzoom.model.rows import Session
+
+# icalendar loads only when a calendar is written: a run without --ics starts without it.
+if TYPE_CHECKING:
+    from icalendar import Event
 
 SCHEDULED = frozenset({"created", "existing", "updated", "unchanged", "changed"})
 PRODID = "-//batchzoom//batchzoom//EN"
@@ -54,6 +55,10 @@ def write_calendar(
     meeting already written.
     """
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    from icalendar import Calendar
+
+    from batchzoom.files.ics_zones import vtimezone
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -99,6 +104,8 @@ def meeting_event(
     """The VEVENT of one meeting and the dates it spans (first start, last possible start)."""
     zone = times.zone(session.timezone)
     start = session.start.astimezone(zone)
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"{outcome.meeting_id}@batchzoom")
     event.add("summary", session.topic)
@@ -143,6 +150,8 @@ CANCELLED_SEQUENCE = 1
 def cancelled_event(outcome: RowOutcome, stamp: datetime) -> Event:
     """The event of a deleted meeting: its UID, ``STATUS:CANCELLED`` (RFC 5545 3.8.1.11)
     and a higher ``SEQUENCE``, which calendar programs take as "remove this event"."""
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"{outcome.meeting_id}@batchzoom")
     event.add("summary", outcome.topic or "")

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from batchzoom.core.i18n import _
 from batchzoom.model.problems import Problem
 
 # C0 controls but tab, line feed and carriage return; DEL; the C1 controls.
@@ -76,8 +77,10 @@ def without_controls(
                     rows[index],
                     header,
                     "control-character",
-                    f"removed the invisible control character U+{ord(found.group()):04X} "
-                    "from this cell; check its text.",
+                    _(
+                        "removed the invisible control character {character} "
+                        "from this cell; check its text."
+                    ).format(character=f"U+{ord(found.group()):04X}"),
                 )
             )
     return warnings

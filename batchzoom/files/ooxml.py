@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Final
 from xml.sax.saxutils import escape, quoteattr, unescape
 
+from batchzoom.model.problems import column_letters
+
 # A comment, CDATA section, processing instruction or declaration (group "other"), or a tag:
 # end slash, prefix, local name, attributes (quoted values may hold ">"), empty-element slash.
 _TAG: Final = re.compile(
@@ -106,15 +108,6 @@ def xml_text(value: str) -> str:
 def xml_attr(value: str) -> str:
     """An attribute value, with its quotes."""
     return quoteattr(value)
-
-
-def column_letters(column: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def column_number(letters: str) -> int:

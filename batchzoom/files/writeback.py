@@ -29,14 +29,14 @@ import tempfile
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from glob import escape as glob_escape
 from pathlib import Path
 from typing import Final
 
 from batchzoom.core.errors import OutputError
-from batchzoom.files import xlsx
 from batchzoom.files.atomic import RosterChangedError, atomic_write, write_failure
+from batchzoom.files.cell_text import Value
+from batchzoom.files.cell_text import fit as _fit
 from batchzoom.files.convert import CONVERTED, as_xlsx
 from batchzoom.files.roster import SourceInfo
 from batchzoom.files.targets import (
@@ -88,7 +88,7 @@ class _Keep:
 
 
 _KEEP: Final = _Keep()
-_Value = xlsx.Value  # a naive datetime: the start's wall time (CSV: YYYY-MM-DD HH:MM)
+_Value = Value  # a naive datetime: the start's wall time (CSV: YYYY-MM-DD HH:MM)
 
 
 def check_target(
@@ -408,6 +408,8 @@ def _write_xlsx(
     for row, result in results.items():
         chosen = _cell_values(result, columns)
         values[row] = {name: v for name, v in chosen.items() if not isinstance(v, _Keep)}
+    from batchzoom.files import xlsx  # the workbook writer only for a workbook
+
     return xlsx.write(
         data,
         str(source.path),
@@ -423,6 +425,8 @@ def _write_xlsx(
 def _check_xlsx(source: SourceInfo) -> None:
     """Refuse, before anything is sent, a workbook whose results could not be written back."""
     data, _ = _read_source(source.path)
+    from batchzoom.files import xlsx
+
     xlsx.check(
         data,
         str(source.path),
@@ -536,6 +540,8 @@ def _raw_fields(raw: str, delimiter: str) -> list[str]:
 
 def _cut(raw: str, delimiter: str) -> tuple[list[str], bool]:
     """The record's raw cells, and whether its text ends inside an open quote."""
+    if '"' not in raw:  # nothing quoted: the cells are the text between delimiters
+        return raw.split(delimiter), False
     fields: list[str] = []
     start = 0
     state = "start"  # start | plain | quoted | quote-in-quoted
@@ -579,13 +585,6 @@ def _quote(value: str, delimiter: str) -> str:
     if value.startswith('"') or any(char in value for char in (delimiter, '"', "\r", "\n")):
         return '"' + value.replace('"', '""') + '"'
     return value
-
-
-def _fit(value: int | str | datetime, encoding: str) -> str:
-    """A cell's text (a date-time ``YYYY-MM-DD HH:MM``), with ``?`` for what the file's
-    encoding cannot hold (e.g. emoji in CP949)."""
-    text = f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else str(value)
-    return text.encode(encoding, "replace").decode(encoding, "replace")
 
 
 __all__ = [

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from batchzoom.files.cell_text import Value
 from batchzoom.files.ooxml import (
     RELATIONSHIPS_NS,
     Tag,
-    column_letters,
     find_element,
     parse_range,
     range_text,
@@ -47,8 +47,8 @@ from batchzoom.files.xlsx_parts import (
 )
 from batchzoom.files.xlsx_sheet import Cell, Row, int_or, merges, rows, sheet_data
 from batchzoom.files.xlsx_styles import DATE_TIME, NUMBER, TEXT, Styles
+from batchzoom.model.problems import column_letters
 
-Value = int | str | datetime | None  # a naive datetime is a date-time cell
 EXCEL_EPOCH: Final = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from batchzoom.core.i18n import _
 from batchzoom.model import meeting_settings, pools, recurrence
 from batchzoom.model.cells import is_blank
 from batchzoom.model.columns import SETTINGS_PREFIX
@@ -40,8 +41,10 @@ def parse_status(cell: object) -> bool:
         return False
     raise CellError(
         "status-unknown",
-        f'status "{str(cell).strip()}" is not understood; leave it empty, or write "cancelled" '
-        "(취소) to cancel the session.",
+        _(
+            'status "{value}" is not understood; leave it empty, or write "cancelled" '
+            "(취소) to cancel the session."
+        ).format(value=str(cell).strip()),
     )
 
 
@@ -58,8 +61,10 @@ def parse_alternative_hosts(cell: object) -> tuple[str, ...]:
         if not _EMAIL.fullmatch(part):
             raise CellError(
                 "alternative-hosts-format",
-                f'alternative host "{part[:40]}" is not an email address; write the Zoom emails '
-                'of the alternative hosts separated by ";".',
+                _(
+                    'alternative host "{value}" is not an email address; write the Zoom emails '
+                    'of the alternative hosts separated by ";".'
+                ).format(value=part[:40]),
             )
         if part.casefold() not in (email.casefold() for email in emails):
             emails.append(part)
@@ -79,8 +84,10 @@ def parse_registration(cell: object) -> bool:
         return False
     raise CellError(
         "registration-value",
-        f'registration "{str(cell).strip()[:40]}" is not understood; write "yes" (등록) for a '
-        "session whose attendees register, or leave it empty.",
+        _(
+            'registration "{value}" is not understood; write "yes" (등록) for a '
+            "session whose attendees register, or leave it empty."
+        ).format(value=str(cell).strip()[:40]),
     )
 
 
@@ -93,8 +100,9 @@ def parse_kind(cell: object) -> str:
     if kind is None:
         raise CellError(
             "kind-value",
-            f'kind "{str(cell).strip()[:40]}" is not understood; write "meeting" (회의) or '
-            '"webinar" (웨비나).',
+            _(
+                'kind "{value}" is not understood; write "meeting" (회의) or "webinar" (웨비나).'
+            ).format(value=str(cell).strip()[:40]),
         )
     return kind
 
@@ -106,7 +114,7 @@ def parse_panelists(cell: object) -> tuple[str, ...]:
     except CellError:
         raise CellError(
             "panelists-format",
-            'a panelist is not an email address; write the panelists\' emails separated by ";".',
+            _('a panelist is not an email address; write the panelists\' emails separated by ";".'),
         ) from None
 
 
@@ -154,7 +162,8 @@ def _settings_extras(roster: Table, problems: list[Problem]) -> list[Extra]:
         try:
             setting = meeting_settings.field_for(name)
         except CellError as error:
-            problems.append(Problem(None, header, error.code, f"column {header}: {error.message}"))
+            text = _("column {column}: {message}").format(column=header, message=error.message)
+            problems.append(Problem(None, header, error.code, text))
             continue
         found.append(_setting_extra(name, setting))
     return found

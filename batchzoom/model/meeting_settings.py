@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from batchzoom import zoomspec
+from batchzoom.core.i18n import _
 from batchzoom.model.problems import CellError
 
 PREFIX = "settings."
@@ -110,19 +111,31 @@ def field_for(column: str) -> Setting:
         if path and path[0] in OWN_COLUMN:
             raise CellError(
                 "settings-own-column",
-                f'use the {OWN_COLUMN[path[0]]} column for {column}; it takes emails separated by ";".',
+                _('use the {own} column for {column}; it takes emails separated by ";".').format(
+                    own=OWN_COLUMN[path[0]], column=column
+                ),
             )
         if _scalar(node):
             return Setting(tuple(path), node)
         fields = [PREFIX + ".".join((*path, key)) for key in node.get("properties", {})]
-        hint = f" such as {fields[0]}" if fields else ""
+        if fields:
+            group = _(
+                "{column} is a group of settings, not one value; name one of its fields such "
+                "as {field}."
+            )
+        else:
+            group = _("{column} is a group of settings, not one value; name one of its fields.")
         raise CellError(
-            "settings-not-settable",
-            f"{column} is a group of settings, not one value; name one of its fields{hint}.",
+            "settings-not-settable", group.format(column=column, field=fields[0] if fields else "")
         )
     near = suggestion(column)
-    hint = f"; did you mean {near}?" if near else "; check the name in Zoom's meeting settings."
-    raise CellError("settings-unknown", f"Zoom has no meeting setting {column}{hint}")
+    if near:
+        unknown = _("Zoom has no meeting setting {column}; did you mean {near}?")
+    else:
+        unknown = _(
+            "Zoom has no meeting setting {column}; check the name in Zoom's meeting settings."
+        )
+    raise CellError("settings-unknown", unknown.format(column=column, near=near))
 
 
 def _cell_text(cell: object) -> str:
@@ -155,21 +168,34 @@ def _typed(setting: Setting, cell: object) -> Any:
         except ValueError:
             raise CellError(
                 "settings-value",
-                f'{setting.name} "{shown}" is not yes or no; write yes or no (예/아니오).',
+                _('{name} "{value}" is not yes or no; write yes or no (예/아니오).').format(
+                    name=setting.name, value=shown
+                ),
             ) from None
     if kind in {"integer", "number"}:
         try:
             number: int | float = int(text) if kind == "integer" else float(text)
         except ValueError:
             raise CellError(
-                "settings-value", f'{setting.name} "{shown}" is not a whole number.'
+                "settings-value",
+                _('{name} "{value}" is not a whole number.').format(name=setting.name, value=shown),
             ) from None
         if enum is not None and number not in enum:
             allowed = ", ".join(map(str, enum))
-            raise CellError("settings-value", f"{setting.name} {shown} is not one of {allowed}.")
+            raise CellError(
+                "settings-value",
+                _("{name} {value} is not one of {allowed}.").format(
+                    name=setting.name, value=shown, allowed=allowed
+                ),
+            )
         low, high = schema.get("minimum"), schema.get("maximum")
         if (low is not None and number < low) or (high is not None and number > high):
-            raise CellError("settings-value", f"{setting.name} {shown} is outside {low}-{high}.")
+            raise CellError(
+                "settings-value",
+                _("{name} {value} is outside {low}-{high}.").format(
+                    name=setting.name, value=shown, low=low, high=high
+                ),
+            )
         return number
     if enum is not None:
         by_key = {str(value).casefold(): value for value in enum}
@@ -179,12 +205,19 @@ def _typed(setting: Setting, cell: object) -> Any:
         if key in FALSE and "none" in by_key:
             return by_key["none"]
         allowed = ", ".join(map(str, enum))
-        raise CellError("settings-value", f'{setting.name} "{shown}" is not one of {allowed}.')
+        raise CellError(
+            "settings-value",
+            _('{name} "{value}" is not one of {allowed}.').format(
+                name=setting.name, value=shown, allowed=allowed
+            ),
+        )
     limit = schema.get("maxLength")
     if limit is not None and len(text) > limit:
         raise CellError(
             "settings-value",
-            f"{setting.name} has {len(text)} characters, more than Zoom's {limit}; shorten it.",
+            _("{name} has {length} characters, more than Zoom's {limit}; shorten it.").format(
+                name=setting.name, length=len(text), limit=limit
+            ),
         )
     return text
 

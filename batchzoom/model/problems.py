@@ -8,7 +8,9 @@ same code and sentence, tied to the Excel row and the column as the user named i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from batchzoom.core.i18n import _
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,47 @@ class Problem:
     column: str | None  # header text as the user wrote it (canonical name if the column is missing)
     code: str  # short stable code, e.g. "start-in-past", "duration-range", "dst-gap"
     message: str  # one plain sentence: what is wrong and what to do
+    letter: str | None = None  # the column's letter in the sheet (A ... Z, AA ...), when known
+
+    def where(self) -> str:
+        """The problem's column as the sheet shows it: the header, with its letter when known
+        (``Duration (column E)``); ``-`` for a problem of the whole file."""
+        if self.column is None:
+            return "-"
+        if self.letter is None:
+            return self.column
+        return _("{header} (column {letter})").format(header=self.column, letter=self.letter)
+
+    def record(self) -> dict[str, object]:
+        """The problem as JSON gives it."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "column_letter": self.letter,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def column_letters(column: int) -> str:
+    """A column's letters as Excel names it: 1 -> A, 27 -> AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def lettered(problems: Sequence[Problem], headers: Sequence[str]) -> list[Problem]:
+    """``problems`` with the letter of each one's column among ``headers`` (the sheet's
+    header texts in column order); a column the sheet lacks keeps no letter."""
+    letters: dict[str, str] = {}
+    for position, header in enumerate(headers, start=1):
+        letters.setdefault(header, column_letters(position))
+    return [
+        replace(problem, letter=letters.get(problem.column or "", problem.letter))
+        for problem in problems
+    ]
 
 
 def shorten(value: object, limit: int = 40) -> str:

@@ -25,6 +25,7 @@ class ApiCaller:
         host: str | None = None,
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
+        early: bool = False,
     ) -> httpx.Response:
         raise NotImplementedError
 

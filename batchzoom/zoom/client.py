@@ -244,7 +244,12 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
                 params["next_page_token"] = token
             try:
                 response = self._call(
-                    "meetings", "GET", f"users/{user_id}/meetings", idempotent=True, params=params
+                    "meetings",
+                    "GET",
+                    f"users/{user_id}/meetings",
+                    idempotent=True,
+                    params=params,
+                    early=True,  # what the run creates or updates waits for the listings
                 )
             except MalformedAnswerError as error:
                 raise self._unproven(user_id, str(error.zoom_message)) from None
@@ -376,6 +381,7 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
         host: str | None = None,
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
+        early: bool = False,
     ) -> httpx.Response:
         known = self._scope_errors.get(operation)
         if known is not None:
@@ -389,7 +395,7 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
             attempts += 1
             if attempts > 1:
                 self._count("retries")
-            sent_at = pacer.acquire()
+            sent_at = pacer.acquire(early=early)
             self._count("requests")
             try:
                 response = self._send(method, path, params=params, json=json)

@@ -7,6 +7,12 @@ a little under the limit, shared by every worker of the run; when a 429 still
 arrives (another app on the same account is using the quota) it slows down, and
 while 429s keep coming it keeps slowing, so the run settles at what the account
 has left (benchmarks/bench_hostile.py measures it).
+
+A request the rest of a run waits for (one listing per host before anything is created
+or updated, a host's lookup) may go ahead of its turn when its pacer has been idle for a
+second (``acquire(early=True)``): it still takes the slot the even spacing gives it, so
+the one-second windows hold no more than before, but the few such requests are answered
+together instead of one by one while the creates and updates keep their even pace.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ SLOWDOWN_SPACING = 0.25
 # so that a budget another app keeps spending is not overrun again at once.
 RECOVERY = 0.25
 MINIMUM_RATE = 0.5
+WINDOW = 1.0  # seconds: Zoom counts requests per second
 
 
 class Pacer:
@@ -45,6 +52,12 @@ class Pacer:
 
     Thread-safe: ``acquire`` takes the next free moment under a lock and sleeps
     outside it, so workers do not hold each other up.
+
+    A pacer idle for a second (no request's slot in it) starts a burst: until its slots
+    reach a second past the burst's start, an ``early`` request takes the next slot as usual
+    but goes at once instead of waiting for it. Every request still has a slot of its own,
+    no earlier than when it goes, spaced ``1 / rate`` apart, so no one-second window holds
+    more than the even pace puts in it. A 429 ends the burst.
     """
 
     def __init__(
@@ -62,6 +75,8 @@ class Pacer:
         self._slowed_at: float | None = None  # the last slowdown
         self._refused_at: float | None = None  # the last 429
         self._recovered_at: float | None = None  # the last recovery step
+        self._burst_from: float | None = None  # the start of the current burst
+        self._slot: float | None = None  # the last request's slot (never before it went)
         self._lock = threading.Lock()
         self._clock = clock
         self._sleep = sleep
@@ -72,8 +87,10 @@ class Pacer:
         """Current pace in requests per second."""
         return self._rate
 
-    def acquire(self) -> float:
+    def acquire(self, *, early: bool = False) -> float:
         """Block until this caller may send its request; returns the time it may send.
+
+        ``early``: others wait for this request, so it goes at once during a burst.
 
         Nothing is reserved ahead: a waiting caller checks again when its turn may have
         come, so a change of pace (a slowdown, a recovery) applies to every waiting
@@ -84,10 +101,18 @@ class Pacer:
                 now = self._clock()
                 self._recover(now)
                 wait = self._next - now
-                if wait <= 1e-9:
-                    self._next = max(now, self._next) + 1.0 / self._rate
+                ahead = self._bursting(now) and early
+                if wait <= 1e-9 or ahead:
+                    self._slot = max(now, self._next)
+                    self._next = self._slot + 1.0 / self._rate
                     return now
             self._sleep(wait)
+
+    def _bursting(self, now: float) -> bool:
+        """Whether an early request may go now, ahead of its slot (caller holds the lock)."""
+        if self._slot is None or now - self._slot >= WINDOW:  # a second without a request
+            self._burst_from = now
+        return self._burst_from is not None and self._next < self._burst_from + WINDOW
 
     def slow_down(self, sent_at: float | None = None) -> None:
         """Zoom said 429 despite pacing: send less often for a while.
@@ -104,6 +129,7 @@ class Pacer:
             ):
                 return
             self._slowed_at = now
+            self._burst_from = None
             self._rate = max(MINIMUM_RATE, self._rate * SLOWDOWN)
             self._next = max(self._next, now + 1.0 / self._rate)
             self.slowdowns += 1

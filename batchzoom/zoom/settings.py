@@ -45,9 +45,11 @@ class ZoomSettings:
             parts = urlsplit(url)
             if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
                 raise ConfigError(
-                    f"{name} is {url}, plain http to another machine, so the client secret and "
-                    "tokens would travel unencrypted; use https://, or pass "
-                    "--allow-insecure-http if that is really intended."
+                    _(
+                        "{name} is {url}, plain http to another machine, so the client secret "
+                        "and tokens would travel unencrypted; use https://, or pass "
+                        "--allow-insecure-http if that is really intended."
+                    ).format(name=name, url=url)
                 )
 
 
@@ -74,8 +76,10 @@ def _read_env_file(path: Path) -> dict[str, str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ConfigError(
-            f"The env file {path} is not UTF-8 text (byte {data[error.start]:#04x} at position "
-            f"{error.start}); save it as UTF-8 and run again."
+            _(
+                "The env file {path} is not UTF-8 text (byte {byte} at position {position}); "
+                "save it as UTF-8 and run again."
+            ).format(path=path, byte=f"{data[error.start]:#04x}", position=error.start)
         ) from None
     return parse_env_file(text)
 
@@ -89,7 +93,11 @@ def env_places(cwd: Path | None, roster_dir: Path | None) -> list[Path]:
 def _check_url(name: str, url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ConfigError(f"{name} must be an http(s) URL such as {DEFAULT_API_URL}; got {url!r}.")
+        raise ConfigError(
+            _("{name} must be an http(s) URL such as {example}; got {url}.").format(
+                name=name, example=DEFAULT_API_URL, url=repr(url)
+            )
+        )
     return url.rstrip("/")
 
 
@@ -117,7 +125,9 @@ def load_settings(
             file_values = _read_env_file(env_file)
         except OSError as error:
             raise ConfigError(
-                f"Cannot read the env file {env_file} ({error.strerror}); check the --env-file path."
+                _("Cannot read the env file {path} ({reason}); check the --env-file path.").format(
+                    path=env_file, reason=error.strerror
+                )
             ) from None
     else:
         for place in reversed(places):  # the working directory's last, so that it wins

@@ -57,7 +57,8 @@ class UserCalls(ApiCaller):
     def get_user(self, user_id: str) -> ZoomUser | None:
         """The user, or None when Zoom does not know them (404)."""
         try:
-            response = self._call("user", "GET", f"users/{user_id}", idempotent=True)
+            # The run waits for every host's lookup: early, in its pacer's burst.
+            response = self._call("user", "GET", f"users/{user_id}", idempotent=True, early=True)
         except ZoomRequestError as error:
             if error.status == 404:
                 return None

@@ -136,7 +136,7 @@ def _problems(data: ReportInput, rows_shown: set[int]) -> str:
         else:
             where = str(problem.row)
         lines.append(
-            f"<tr><td>{where}</td><td{lang(problem.column)}>{escape(problem.column or '-')}</td>"
+            f"<tr><td>{where}</td><td{lang(problem.column)}>{escape(problem.where())}</td>"
             f"<td><code>{escape(problem.code)}</code>{kind}</td>"
             f"<td{lang(problem.message)}>{escape(problem.message)}</td></tr>"
         )
