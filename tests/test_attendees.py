@@ -185,7 +185,7 @@ def test_more_registrants_than_zoom_takes_for_one_meeting_is_a_problem(tmp_path:
     ]
 
 
-def test_kind_and_panelists_columns_are_read_and_webinar_rows_refused_before_sending(
+def test_kind_and_panelists_columns_are_read_and_webinar_rows_checked_before_sending(
     tmp_path: Path, make_settings: MakeSettings
 ) -> None:
     headers = (*HEADERS[:6], "Kind", "Panelists")
@@ -207,10 +207,10 @@ def test_kind_and_panelists_columns_are_read_and_webinar_rows_refused_before_sen
     path = write_csv(tmp_path / "roster.csv", rows, headers)
     loaded = load(path, make_settings(roster=path))
     assert {s.key: (s.kind, s.panelists) for s in loaded.validation.sessions} == {
-        "KOR-2": ("meeting", ())
+        ROSTER[0][0]: ("webinar", ("a@example.com", "b@example.com")),
+        "KOR-2": ("meeting", ()),
     }
     assert [(p.row, p.column, p.code) for p in loaded.validation.problems] == [
-        (2, "Kind", "webinar-not-scheduled"),  # read (kind, panelists), not yet created
         (4, "Panelists", "panelists-meeting"),
         (5, "Kind", "kind-value"),
     ]
@@ -259,3 +259,29 @@ def test_the_html_report_shows_registrant_counts_per_session_only_when_there_are
     assert '<td data-v="3">3</td>' in page and '<td data-v="4999">4999</td>' in page
     empty = '<td data-v="0"></td>'
     assert page.count(empty) - plain.count(empty) == 28  # the rows without attendees
+
+
+def test_a_webinar_row_is_refused_on_the_free_plan_and_with_a_setting_only_meetings_have(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    headers = (*HEADERS[:6], "Kind", "Waiting room", "settings.question_and_answer.enable")
+    rows = [
+        [*ROSTER[0][:6], "webinar", "yes", ""],
+        [*ROSTER[1][:6], "webinar", "", "yes"],
+        [*ROSTER[2][:6], "meeting", "yes", ""],
+    ]
+    path = write_csv(tmp_path / "roster.csv", rows, headers)
+    loaded = load(path, make_settings(roster=path))
+    assert [(p.row, p.column, p.code) for p in loaded.validation.problems] == [
+        (2, "Waiting room", "webinar-setting"),
+    ]
+    assert loaded.validation.problems[0].message == (
+        "a webinar has no waiting_room setting (only meetings do); clear it in this row or "
+        "make the row a meeting."
+    )
+    assert [s.row for s in loaded.validation.sessions] == [3, 4]
+    free = load(path, make_settings(roster=path, plan="free"))
+    assert [(p.row, p.code) for p in free.validation.problems] == [
+        (2, "webinar-plan"),
+        (3, "webinar-plan"),
+    ]

@@ -61,7 +61,7 @@ def test_each_user_is_looked_up_once_and_refusals_name_the_user_and_the_fix(
         ],
         HEADERS,
     )
-    # The rows as validation reads them (webinar rows are refused later, by the run's checks).
+    # The rows as validation reads them (a webinar host's licence is checked on Zoom, below).
     validation = validate(read_roster(path), make_settings(roster=path).validation())
     asked: list[str] = []
 

@@ -51,7 +51,9 @@ class FakeZoom:
                 self.lose_after = None
                 raise InDoubtError("the connection was reset")
 
-    def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> Answer:
+    def add_registrant(
+        self, meeting_id: int, body: Mapping[str, Any], *, webinar: bool = False
+    ) -> Answer:
         self.calls.append(("add", meeting_id, 1))
         answer = self._add(meeting_id, body)
         self._maybe_lose()
@@ -66,11 +68,13 @@ class FakeZoom:
         self._maybe_lose()
         return answers
 
-    def list_registrants(self, meeting_id: int) -> list[Answer]:
+    def list_registrants(self, meeting_id: int, *, webinar: bool = False) -> list[Answer]:
         self.calls.append(("list", meeting_id, 0))
         return [r for (m, _), r in self.registrants.items() if m == meeting_id]
 
-    def update_registrant_status(self, meeting_id: int, action: str, registrants: Any) -> None:
+    def update_registrant_status(
+        self, meeting_id: int, action: str, registrants: Any, *, webinar: bool = False
+    ) -> None:
         self.calls.append((action, meeting_id, len(registrants)))
 
 

@@ -243,9 +243,13 @@ def summary_line(report: RunReport) -> str:
     total = len(report.outcomes)
     shown = counted(report.counts())
     if shown:
-        text = _("{count} rows: {counts}.").format(count=total, counts=shown)
+        text = ngettext("{count} row: {counts}.", "{count} rows: {counts}.", total).format(
+            count=total, counts=shown
+        )
     else:
-        text = _("{count} rows: nothing to do.").format(count=total)
+        text = ngettext(
+            "{count} row: nothing to do.", "{count} rows: nothing to do.", total
+        ).format(count=total)
     if report.output is not None:
         text += " " + _("Results written to {path}.").format(path=report.output.path)
     return text

@@ -423,6 +423,7 @@ def reconcile(
     # The HTTP stack loads only here: ``status`` and the rest of this module read the journal.
     from batchzoom.engine.connection import zoom_client
     from batchzoom.zoom.client import ZoomRequestError
+    from batchzoom.zoom.meetings import is_webinar_body
 
     with zoom_client(options, workers=workers) as client:
         done = 0
@@ -432,7 +433,8 @@ def reconcile(
             nonlocal done
             assert entry.meeting_id is not None
             try:
-                result = compare(entry, client.get_meeting(entry.meeting_id))
+                webinar = is_webinar_body(entry.body)
+                result = compare(entry, client.get_meeting(entry.meeting_id, webinar=webinar))
             except ZoomRequestError as refused:
                 result = MeetingCheck(
                     row=entry.excel_row,

@@ -41,6 +41,7 @@ from batchzoom.engine.run import (
     zoom_run,
 )
 from batchzoom.engine.settings import Settings
+from batchzoom.engine.webinars import add_panelists_all
 from batchzoom.files.results import Loaded, ProgressCallback, cancelled_outcomes, invalid_outcomes
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, row_key, row_outcome
@@ -211,6 +212,10 @@ def schedule(
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
             done_before = sum(1 for s in validation.sessions if s.row in outcomes)
             create_all(run, new, outcomes, workers, progress, earlier=done_before)
+            if run.fatal is None:
+                added = add_panelists_all(run.client, validation.sessions, outcomes)
+                report.panelists_added = added.added
+                report.warnings += added.warnings
             if loaded.attendees is not None and run.fatal is None:
                 report.registered = register_run(run.client, journal, loaded, outcomes)
         write_sheet(report, loaded, outcomes, journal, options)
@@ -230,7 +235,7 @@ def verify_sheet_ids(run: Run, rows: Rows, outcomes: dict[int, RowOutcome]) -> R
     missing: Rows = []
     for session, key in rows:
         assert session.meeting_id is not None
-        meeting = run.client.get_meeting(session.meeting_id)
+        meeting = run.fetch(session, session.meeting_id)
         if meeting is None or meeting.get("topic") != session.topic:
             with run.lock:
                 run.claimed.discard(session.meeting_id)

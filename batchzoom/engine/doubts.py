@@ -18,7 +18,7 @@ from typing import Any
 
 from batchzoom.engine.journal import Entry, Journal
 from batchzoom.zoom import ZoomClient
-from batchzoom.zoom.meetings import RECURRING
+from batchzoom.zoom.meetings import RECURRING, WEBINAR_RECURRING, is_webinar_body
 
 
 def in_doubt(entries: Mapping[str, Entry]) -> list[Entry]:
@@ -42,7 +42,7 @@ def is_sent_meeting(meeting: Mapping[str, Any], body: Mapping[str, Any]) -> bool
     if listed == sent:
         return True
     same_length = meeting.get("duration") == body.get("duration")
-    if body.get("type") == RECURRING:
+    if body.get("type") in {RECURRING, WEBINAR_RECURRING}:
         return same_length and listed >= sent
     created = str(meeting.get("created_at", ""))
     return bool(created) and sent < created and listed >= sent and same_length
@@ -51,16 +51,20 @@ def is_sent_meeting(meeting: Mapping[str, Any], body: Mapping[str, Any]) -> bool
 def settle_doubts(client: ZoomClient, journal: Journal, claimed: set[int]) -> int:
     """Settle every create in doubt (one listing per host); returns how many were found."""
     doubts = in_doubt(journal.entries())
-    by_host: dict[str, list[Entry]] = defaultdict(list)
+    # A host's webinars are listed apart from its meetings (``GET /users/{userId}/webinars``).
+    by_host: dict[tuple[str, bool], list[Entry]] = defaultdict(list)
     for entry in doubts:
-        by_host[entry.host].append(entry)
+        by_host[(entry.host, is_webinar_body(entry.body))].append(entry)
     found = 0
-    for host, entries in sorted(by_host.items()):
+    for (host, webinar), entries in sorted(by_host.items()):
 
         def complete(meetings: list[dict[str, Any]], entries: list[Entry] = entries) -> bool:
             return all(any(is_sent_meeting(m, e.body or {}) for m in meetings) for e in entries)
 
-        listed = client.settling_listing(host, complete)
+        if webinar:
+            listed = [dict(w.raw) for w in client.settling_webinars(host, complete)]
+        else:
+            listed = client.settling_listing(host, complete)
         for entry in entries:
             assert entry.body is not None
             candidates = [
@@ -72,7 +76,8 @@ def settle_doubts(client: ZoomClient, journal: Journal, claimed: set[int]) -> in
             meeting_id = int(candidates[0]["id"])
             claimed.add(meeting_id)
             journal.record_created(
-                entry.row_key, client.get_meeting(meeting_id) or dict(candidates[0])
+                entry.row_key,
+                client.get_meeting(meeting_id, webinar=webinar) or dict(candidates[0]),
             )
             found += 1
     return found

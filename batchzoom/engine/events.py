@@ -69,6 +69,7 @@ class ScheduleReport(RunReport):
     """A ``schedule`` run's report, with what registering its attendees did."""
 
     registered: Registered | None = None  # None: the roster has no attendees
+    panelists_added: int = 0  # webinar panelists added this run
 
 
 def attendee_table(roster: Roster, attendees: Path | None = None) -> Roster | None:
@@ -91,7 +92,7 @@ def check_attendees(
 ) -> tuple[Validation, AttendeeValidation | None]:
     """The roster's validation with its events' problems, and the attendee sheet's validation."""
     problems = panelist_problems(roster.columns, validation)
-    problems += webinar_problems(roster.columns, validation)
+    problems += webinar_problems(roster.columns, validation, plan=plan)
     checked: AttendeeValidation | None = None
     if table is not None:
         name = table.source.sheet or table.source.path.name

@@ -18,7 +18,7 @@ from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableErro
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.journal import Entry
 from batchzoom.engine.run import Run
-from batchzoom.zoom.meetings import RECURRING
+from batchzoom.zoom.meetings import RECURRING, is_webinar_body
 
 
 @dataclass
@@ -76,22 +76,26 @@ class ZoomView:
 
 
 def look_at_zoom(run: Run, entries: Mapping[str, Entry], workers: int) -> ZoomView:
-    """Every live meeting of the journal as Zoom shows it now."""
+    """Every live meeting of the journal as Zoom shows it now (a webinar is read on its own:
+    the meetings' listing does not show it)."""
     live = [e for e in entries.values() if e.state == "created" and e.meeting_id is not None]
-    hosts = sorted({e.host for e in live}, key=str.lower)
+    hosts = sorted({e.host for e in live if not is_webinar_body(e.body)}, key=str.lower)
     listed = listings(run, hosts, workers)
     view = ZoomView({}, set())
     for entry in live:
         assert entry.meeting_id is not None
-        if entry.host not in listed.hosts:
+        webinar = is_webinar_body(entry.body)
+        if not webinar and entry.host not in listed.hosts:
             continue  # the listing failed: nothing known, nothing concluded
-        meeting = listed.meetings.get(entry.meeting_id)
+        meeting = None if webinar else listed.meetings.get(entry.meeting_id)
         if meeting is not None and meeting.get("type") != RECURRING:
             view.meetings[entry.meeting_id] = meeting
             view.listed.add(entry.meeting_id)
             continue
-        try:  # past, or a series (listed at its next occurrence, without its rule)
-            view.meetings[entry.meeting_id] = run.client.get_meeting(entry.meeting_id)
+        try:  # past, or a series (listed at its next occurrence, without its rule), a webinar
+            view.meetings[entry.meeting_id] = run.client.get_meeting(
+                entry.meeting_id, webinar=webinar
+            )
         except (AuthError, ZoomUnreachableError):
             raise
         except BatchzoomError:

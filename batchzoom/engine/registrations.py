@@ -31,7 +31,7 @@ from batchzoom.core.i18n import _
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
 from batchzoom.files.attendee_results import AttendeeResult
 from batchzoom.model.attendees import Attendee
-from batchzoom.model.rows import MEETING, Session
+from batchzoom.model.rows import MEETING, WEBINAR, Session
 from batchzoom.zoom import DailyLimitError, InDoubtError, RegistrantLimitError, ZoomRequestError
 
 BATCH_MAX = 30  # registrants per batch call (Meetings.json ``addBatchRegistrants``)
@@ -54,16 +54,23 @@ class Answer(Protocol):
 class Registrar(Protocol):
     """The Zoom calls registering needs (the Zoom client's registrant methods)."""
 
-    def add_registrant(self, meeting_id: int, body: Mapping[str, Any]) -> Answer: ...
+    def add_registrant(
+        self, meeting_id: int, body: Mapping[str, Any], *, webinar: bool = False
+    ) -> Answer: ...
 
     def batch_registrants(
         self, meeting_id: int, registrants: Sequence[Mapping[str, Any]], *, auto_approve: bool
     ) -> Sequence[Answer]: ...
 
-    def list_registrants(self, meeting_id: int) -> Sequence[Answer]: ...
+    def list_registrants(self, meeting_id: int, *, webinar: bool = False) -> Sequence[Answer]: ...
 
     def update_registrant_status(
-        self, meeting_id: int, action: Literal["approve", "cancel", "deny"], registrants: Any
+        self,
+        meeting_id: int,
+        action: Literal["approve", "cancel", "deny"],
+        registrants: Any,
+        *,
+        webinar: bool = False,
     ) -> None: ...
 
 
@@ -75,6 +82,7 @@ class Target:
     meeting_id: int
     batch: bool  # a scheduled one-off meeting (type 2)
     approve: bool = True  # Zoom approves registrants automatically (``approval_type`` 0)
+    webinar: bool = False  # a webinar: its registrants are ``/webinars/{id}/registrants``
 
 
 @dataclass
@@ -202,7 +210,10 @@ def _settle(
     """From Zoom's list of the meeting's approved registrants: intents resolved (a person not
     listed never reached Zoom, and is added again), and the links of people the host has
     approved since they were added to a meeting with manual approval."""
-    listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
+    listed = {
+        item.email.casefold(): item
+        for item in zoom.list_registrants(target.meeting_id, webinar=target.webinar)
+    }
     settled = dict(known)
     for email, record in known.items():
         found = listed.get(email)
@@ -244,8 +255,11 @@ def _approve(
     """
     people = [{"id": record.registrant_id or "", "email": record.email} for _, record in back]
     try:
-        zoom.update_registrant_status(target.meeting_id, "approve", people)
-        listed = {item.email.casefold(): item for item in zoom.list_registrants(target.meeting_id)}
+        zoom.update_registrant_status(target.meeting_id, "approve", people, webinar=target.webinar)
+        listed = {
+            item.email.casefold(): item
+            for item in zoom.list_registrants(target.meeting_id, webinar=target.webinar)
+        }
     except (ZoomRequestError, DailyLimitError, InDoubtError, UnprovenListingError) as error:
         for person, record in back:
             result.failed += 1
@@ -307,7 +321,9 @@ def _send(
                 zoom.batch_registrants(target.meeting_id, bodies, auto_approve=target.approve)
             )
         else:
-            answers = [zoom.add_registrant(target.meeting_id, people[0].body())]
+            answers = [
+                zoom.add_registrant(target.meeting_id, people[0].body(), webinar=target.webinar)
+            ]
     except InDoubtError:
         result.in_doubt += len(people)  # the intents stay: the next run settles them
         result.records += [_record(target, person, "intent", error=_IN_DOUBT) for person in people]
@@ -394,7 +410,8 @@ def targets_of(sessions: Sequence[Session], meeting_ids: Mapping[int, int | None
     """The meetings that take registrants: each registering session whose meeting exists.
 
     ``meeting_ids`` maps a roster row to its meeting's id; the batch endpoint applies to a
-    scheduled one-off meeting (Meetings.json ``addBatchRegistrants``: type 2 only).
+    scheduled one-off meeting (Meetings.json ``addBatchRegistrants``: type 2 only). A
+    webinar's attendees go to the webinar's registrants (``webinarRegistrantCreate``).
     """
     targets = []
     for session in sessions:
@@ -402,7 +419,9 @@ def targets_of(sessions: Sequence[Session], meeting_ids: Mapping[int, int | None
         if session.registration and session.key is not None and meeting_id is not None:
             batch = session.recurrence is None and session.kind == MEETING
             approve = session.settings.get("approval_type", 0) == 0
-            targets.append(Target(session.key, meeting_id, batch, approve))
+            targets.append(
+                Target(session.key, meeting_id, batch, approve, webinar=session.kind == WEBINAR)
+            )
     return targets
 
 
@@ -429,7 +448,12 @@ class Canceller(Protocol):
     """The Zoom call cancelling registrants (the Zoom client's registrant status update)."""
 
     def update_registrant_status(
-        self, meeting_id: int, action: Literal["approve", "cancel", "deny"], registrants: Any
+        self,
+        meeting_id: int,
+        action: Literal["approve", "cancel", "deny"],
+        registrants: Any,
+        *,
+        webinar: bool = False,
     ) -> None: ...
 
 
@@ -464,7 +488,7 @@ def cancel_removed(
         if not gone:
             continue
         people = [{"id": record.registrant_id, "email": record.email} for record in gone]
-        zoom.update_registrant_status(target.meeting_id, "cancel", people)
+        zoom.update_registrant_status(target.meeting_id, "cancel", people, webinar=target.webinar)
         for record in gone:
             done = replace(record, state="cancelled", join_url=None)
             journal.record(done)

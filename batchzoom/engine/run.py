@@ -26,13 +26,14 @@ from batchzoom.core.errors import (
     InterruptedRunError,
     ZoomUnreachableError,
 )
+from batchzoom.core.i18n import _
 from batchzoom.engine.connection import zoom_client
 from batchzoom.engine.journal import Entry, Journal, RowInfo
 from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Progress, ProgressCallback, RunReport
 from batchzoom.model import recurrence, times
 from batchzoom.model.outcomes import RowOutcome, Status, row_outcome
-from batchzoom.model.rows import Session
+from batchzoom.model.rows import WEBINAR, Session
 from batchzoom.zoom import (
     DailyLimitError,
     InDoubtError,
@@ -41,6 +42,7 @@ from batchzoom.zoom import (
 )
 from batchzoom.zoom.meetings import create_body, fingerprint, sent_body
 from batchzoom.zoom.probes import HostProbes
+from batchzoom.zoom.webinars import WebinarLicenceError
 
 CREATE_TRIES = 5  # creates of one row in one run while each ends in doubt and is not found
 
@@ -140,15 +142,50 @@ class Run:
         of an item may have been sent moments ago, so a meeting missing from the listing
         is listed again after Zoom's listing lag; without it (no item was ever sent with
         this journal, which records every create before sending it) one listing is all.
+        Webinar rows are looked for in the host's webinars (``GET /users/{userId}/webinars``),
+        in one listing of their own.
         """
-        listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        found: dict[str, dict[str, Any]] = {}
+        absent: list[tuple[Session, str]] = []
+        for webinar in (False, True):
+            part = [(s, k) for s, k in items if (s.kind == WEBINAR) == webinar]
+            if part:
+                more_found, more_absent = self._settle_kind(
+                    host, part, webinar=webinar, recent=recent
+                )
+                found |= more_found
+                absent += more_absent
+        return found, absent
+
+    def listed(
+        self, host: str, items: list[tuple[Session, str]], *, webinar: bool, recent: bool
+    ) -> list[dict[str, Any]]:
+        """The host's meetings (or webinars); with ``recent``, listed again after Zoom's
+        listing lag when one looked for is missing."""
+
+        def complete(ms: list[dict[str, Any]]) -> bool:
+            return all(any(is_meeting_of(m, s) for m in ms) for s, _ in items)
+
+        if not webinar and recent:
+            return self.client.settling_listing(host, complete)
+        if not webinar:
+            return self.client.listing(host)
         if recent:
-            meetings = self.client.settling_listing(
-                host, lambda ms: all(any(is_meeting_of(m, s) for m in ms) for s, _ in items)
-            )
-        else:
-            meetings = self.client.listing(host)
-        for meeting in meetings:
+            return [dict(w.raw) for w in self.client.settling_webinars(host, complete)]
+        return [dict(w.raw) for w in self.client.list_webinars(host)]
+
+    def fetch(self, session: Session, meeting_id: int) -> dict[str, Any] | None:
+        """The row's meeting (or webinar) as Zoom has it now; None when it does not exist."""
+        if session.kind != WEBINAR:
+            return self.client.get_meeting(meeting_id)
+        webinar = self.client.get_webinar(meeting_id)
+        return None if webinar is None else dict(webinar.raw)
+
+    def _settle_kind(
+        self, host: str, items: list[tuple[Session, str]], *, webinar: bool, recent: bool
+    ) -> tuple[dict[str, dict[str, Any]], list[tuple[Session, str]]]:
+        listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for meeting in self.listed(host, items, webinar=webinar, recent=recent):
             listed[meeting.get("topic", "")].append(meeting)
         found: dict[str, dict[str, Any]] = {}
         absent = []
@@ -165,7 +202,7 @@ class Run:
                 self.journal.record_absent(key)
                 absent.append((session, key))
                 continue
-            meeting = self.client.get_meeting(int(candidates[0]["id"])) or candidates[0]
+            meeting = self.fetch(session, int(candidates[0]["id"])) or candidates[0]
             self.journal.record_found(
                 row_info(session, key), meeting=meeting, body=create_body(session)
             )
@@ -187,10 +224,10 @@ class Run:
         body = create_body(session)  # once per row: journalled, and sent (as of now)
         sent = sent_body(body, session, self.now())
         info = row_info(session, key, body)
-        for _ in range(CREATE_TRIES):
+        for _attempt in range(CREATE_TRIES):
             self.journal.record_intent(info, body=body)
             try:
-                meeting = self.client.create_meeting(session.host, sent)
+                meeting = self._send_create(session, sent)
             except InDoubtError as doubt:
                 try:
                     found, _ = self.settle(session.host, [(session, key)])
@@ -215,6 +252,13 @@ class Run:
         message = f"Zoom did not confirm the meeting after {CREATE_TRIES} tries; run again later."
         self.journal.record_failed(key, message)
         return row_outcome(session, "failed", error=message)
+
+    def _send_create(self, session: Session, body: dict[str, Any]) -> dict[str, Any]:
+        """One create request: ``POST /users/{userId}/meetings``, or ``/webinars`` for a
+        webinar row (the same exactly-once handling: a lost answer raises InDoubtError)."""
+        if session.kind != WEBINAR:
+            return self.client.create_meeting(session.host, body)
+        return dict(self.client.create_webinar(session.host, body).raw)
 
     def _created(self, session: Session, meeting: dict[str, Any]) -> RowOutcome:
         return row_outcome(
@@ -296,20 +340,34 @@ def settle_all(
     host with such a row waits for Zoom's listing lag before concluding a meeting absent:
     a row this journal never sent has no create of moments ago to wait for.
     """
-    by_host: dict[str, list[tuple[Session, str]]] = defaultdict(list)
+    # A host's meetings and its webinars are listed apart: a host whose webinars cannot be
+    # listed (no Webinar licence) still has its meeting rows settled and created.
+    by_host: dict[tuple[str, bool], list[tuple[Session, str]]] = defaultdict(list)
     for session, key in doubtful:
-        by_host[session.host].append((session, key))
+        by_host[(session.host, session.kind == WEBINAR)].append((session, key))
 
-    def settle(host: str) -> None:
-        items = by_host[host]
+    def settle(group: tuple[str, bool]) -> None:
+        host, webinar = group
+        items = by_host[group]
         try:
             recent = any(key in sent_earlier for _, key in items)
             found, absent = run.settle(host, items, recent=recent)
         except (AuthError, ZoomUnreachableError):
             raise
+        except WebinarLicenceError as error:
+            for session, key in items:
+                run.journal.note(row_info(session, key), state="failed", error=str(error))
+                outcomes[session.row] = row_outcome(session, "failed", error=str(error))
+            return
         except BatchzoomError as error:
             for session, key in items:
-                message = f"Zoom could not list the meetings of host {host}: {error}"
+                message = (
+                    _("Zoom could not list the webinars of host {host}: {error}").format(
+                        host=host, error=error
+                    )
+                    if webinar
+                    else f"Zoom could not list the meetings of host {host}: {error}"
+                )
                 run.journal.note(row_info(session, key), state="failed", error=message)
                 outcomes[session.row] = row_outcome(session, "failed", error=message)
             return

@@ -2,7 +2,8 @@
 
 ``plan_sync`` compares every row with what the journal says batchzoom last set
 on Zoom and lists the steps; ``sync`` applies them under the roster's lock, each
-step journalled before and after its request:
+step journalled before and after its request (a webinar's at the webinars' endpoints,
+``/webinars/{webinarId}``, known by the type of the body it was created with):
 
 - a new row is created exactly as ``schedule`` creates it;
 - a changed row is updated with a PATCH of only the changed fields (the update
@@ -39,6 +40,7 @@ from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_all, zoom_run
 from batchzoom.engine.settings import Settings
 from batchzoom.engine.sync_plan import Step, SyncPlan, diff, plan_sync
+from batchzoom.engine.webinars import add_panelists_all
 from batchzoom.files.results import (
     Loaded,
     Progress,
@@ -56,7 +58,15 @@ from batchzoom.zoom import (
     ZoomRequestError,
     default_concurrency,
 )
-from batchzoom.zoom.meetings import CLEARED, RECURRING, body_shown, cleared, create_body
+from batchzoom.zoom.meetings import (
+    CLEARED,
+    RECURRING,
+    WEBINAR_RECURRING,
+    body_shown,
+    cleared,
+    create_body,
+    is_webinar_body,
+)
 
 
 @dataclass
@@ -102,12 +112,12 @@ class _Sync:
         self.options = options
         self.listed = listed or {}
 
-    def current(self, meeting_id: int) -> tuple[dict[str, Any] | None, bool]:
+    def current(self, meeting_id: int, webinar: bool) -> tuple[dict[str, Any] | None, bool]:
         """Zoom's meeting now, and whether it came from the listing."""
         listed = self.listed.get(meeting_id)
         if listed is not None and listed.get("type") != RECURRING:
             return dict(listed), True
-        return self.client.get_meeting(meeting_id), False
+        return self.client.get_meeting(meeting_id, webinar=webinar), False
 
     def guard(self, step: Step) -> tuple[dict[str, Any] | None, str | None, dict[str, Any]]:
         """Zoom's meeting; a conflict message unless it is as batchzoom left it; and the
@@ -118,7 +128,7 @@ class _Sync:
         body is what Zoom holds; otherwise the journal's last confirmed one is."""
         entry = step.entry
         assert entry is not None and entry.meeting_id is not None
-        meeting, listed = self.current(entry.meeting_id)
+        meeting, listed = self.current(entry.meeting_id, is_webinar_body(entry.body))
         shown = (
             entry.pending is not None
             and meeting is not None
@@ -135,8 +145,8 @@ class _Sync:
         """The meeting as the PATCH left it. Read back only when the answer cannot be known
         here: a new passcode changes the join link, and a series lists its own start."""
         assert entry.meeting_id is not None
-        if "password" in patch or body.get("type") == RECURRING:
-            return self.client.get_meeting(entry.meeting_id)
+        if "password" in patch or body.get("type") in {RECURRING, WEBINAR_RECURRING}:
+            return self.client.get_meeting(entry.meeting_id, webinar=is_webinar_body(body))
         return {
             "id": entry.meeting_id,
             "join_url": entry.join_url,
@@ -147,8 +157,9 @@ class _Sync:
     def update(self, step: Step) -> RowOutcome:
         session, entry = step.session, step.entry
         assert session is not None and entry is not None and entry.meeting_id is not None
+        webinar = is_webinar_body(entry.body)
         if entry.state == "deleting":  # a cancellation that did not finish: keep the meeting?
-            if self.client.get_meeting(entry.meeting_id) is None:
+            if self.client.get_meeting(entry.meeting_id, webinar=webinar) is None:
                 self.journal.record_deleted(step.key)
                 return self.run.create(session, step.key)
             self.journal.record_restored(step.key)
@@ -177,7 +188,9 @@ class _Sync:
         if patch and meeting is not None:
             self.journal.record_update_intent(step.key, new_body, host=entry.host)
             try:
-                self.client.update_meeting(entry.meeting_id, patch, host=entry.host)
+                self.client.update_meeting(
+                    entry.meeting_id, patch, host=entry.host, webinar=webinar
+                )
             except DailyLimitError as limit:
                 self.journal.record_update_abandoned(step.key)
                 return self.run.defer_update(session, entry, limit)
@@ -216,7 +229,11 @@ class _Sync:
                     )
                 self.journal.record_delete_intent(step.key)
             try:
-                self.client.delete_meeting(entry.meeting_id, notify=self.options.notify)
+                self.client.delete_meeting(
+                    entry.meeting_id,
+                    notify=self.options.notify,
+                    webinar=is_webinar_body(entry.body),
+                )
             except ZoomRequestError as refused:
                 if refused.status != 404:  # already gone is what we wanted
                     return _failed_any(step, str(refused))
@@ -231,7 +248,7 @@ class _Sync:
         if old is None:
             return
         try:
-            self.client.delete_meeting(old, notify=False)
+            self.client.delete_meeting(old, notify=False, webinar=is_webinar_body(entry.body))
         except ZoomRequestError as refused:
             if refused.status != 404:
                 raise
@@ -267,8 +284,9 @@ class _Sync:
         session, entry = step.session, step.entry
         assert session is not None and entry is not None
         assert entry.meeting_id is not None and entry.old_meeting_id is not None
-        original = self.client.get_meeting(entry.old_meeting_id)
-        self._delete_if_there(entry.meeting_id)
+        webinar = is_webinar_body(entry.body)
+        original = self.client.get_meeting(entry.old_meeting_id, webinar=webinar)
+        self._delete_if_there(entry.meeting_id, webinar)
         if original is None:  # the original is gone too: the row has no meeting left
             self.journal.record_old_deleted(step.key)
             self.journal.record_deleted(step.key)
@@ -285,9 +303,9 @@ class _Sync:
             Step("recreate", step.key, session, current, {"host": (host, session.host)})
         )
 
-    def _delete_if_there(self, meeting_id: int) -> None:
+    def _delete_if_there(self, meeting_id: int, webinar: bool) -> None:
         try:
-            self.client.delete_meeting(meeting_id, notify=False)
+            self.client.delete_meeting(meeting_id, notify=False, webinar=webinar)
         except ZoomRequestError as refused:
             if refused.status != 404:
                 raise
@@ -482,3 +500,6 @@ def _apply(
             outcomes[outcome.row] = outcome
 
     apply_all(run, steps, one, record, workers, progress)
+    if run.fatal is None:  # the panelists of the webinars created or updated
+        sessions = [step.session for step in plan.steps if step.session is not None]
+        report.warnings += add_panelists_all(run.client, sessions, outcomes).warnings

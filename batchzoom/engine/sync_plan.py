@@ -2,28 +2,34 @@
 Zoom (and with Zoom itself when it was looked at), as a plan of steps to confirm.
 
 ``plan_sync`` lists the steps; ``Step.describe`` says each in a few words for the plan
-table; ``engine.sync`` applies them.
+table; ``engine.sync`` applies them. A row whose ``kind`` changed after its session was
+created (meeting to webinar or back) is refused: Zoom cannot turn one into the other.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from batchzoom.core.i18n import _
+from batchzoom.core.i18n import N_, _
 from batchzoom.engine.journal import Entry
 from batchzoom.engine.looking import ZoomView
 from batchzoom.engine.run import from_entry
 from batchzoom.files.results import Loaded
 from batchzoom.model.local_times import shown_zoom_time
 from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
-from batchzoom.model.rows import Session
-from batchzoom.zoom.meetings import create_body
+from batchzoom.model.rows import WEBINAR, Session
+from batchzoom.zoom.meetings import create_body, is_webinar_body
 
 if TYPE_CHECKING:
     from batchzoom.engine.events import AttendeePlan
 
+KIND_CHANGED = N_(
+    "this row's kind changed after its session was created, and Zoom cannot turn a meeting "
+    "into a webinar or back; restore the kind, or mark the row cancelled, sync, then add it "
+    "again as a new row."
+)
 Action = Literal["create", "update", "restore", "recreate", "re-create", "cancel", "delete"]
 
 
@@ -164,6 +170,10 @@ def plan_sync(
             settled[session.row] = from_entry(session, entry, "deferred")
         elif not live or entry is None:
             steps.append(Step("create", key, session, entry))
+        elif is_webinar_body(entry.body) != (session.kind == WEBINAR):
+            settled[session.row] = replace(
+                from_entry(session, entry, "failed"), error=_(KIND_CHANGED)
+            )
         elif entry.state == "deleting":  # cancelled, then restored before the delete finished
             steps.append(Step("restore", key, session, entry))
         elif entry.host.lower() != session.host.lower():

@@ -18,8 +18,10 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
+from batchzoom import zoomspec
 from batchzoom.core.i18n import N_, _, ngettext
 from batchzoom.model.cells import cell_text
 from batchzoom.model.extras import parse_status
@@ -408,24 +410,56 @@ def with_registration(session: Session) -> Session:
     return replace(session, settings=settings)
 
 
-def webinar_problems(columns: Mapping[str, str], validation: Validation) -> list[Problem]:
-    """Each webinar row, as a problem: the run creates meetings only, so far.
+def webinar_problems(
+    columns: Mapping[str, str], validation: Validation, *, plan: str = "pro"
+) -> list[Problem]:
+    """The webinar rows Zoom would refuse, as problems of those rows, before anything is sent.
 
-    Zoom creates webinars through their own endpoint (``POST /users/{userId}/webinars``);
-    until the run sends them there, a webinar row is refused before anything is sent
-    rather than created as a meeting.
+    A webinar needs a paid plan with the Webinars add-on, so every webinar row is refused
+    on the free plan; and a webinar has its own settings (webinarCreate ``settings``), so a
+    settings column only meetings have (``waiting_room``, ``join_before_host``...) is
+    refused on a webinar row. Whether the host holds the Webinar licence is checked on Zoom
+    (``--check-hosts``, ``batchzoom.engine.hosts``).
     """
-    column = columns.get("kind", "kind")
-    return [
-        Problem(
-            session.row,
-            column,
-            "webinar-not-scheduled",
-            _(
-                "this version of batchzoom checks webinar rows but does not create webinars "
-                'yet; write "meeting" in the kind column, or create this webinar in Zoom.'
-            ),
-        )
-        for session in validation.sessions
-        if session.kind == WEBINAR
-    ]
+    known = _webinar_settings()
+    problems = []
+    for session in validation.sessions:
+        if session.kind != WEBINAR:
+            continue
+        if plan == "free":
+            problems.append(
+                Problem(
+                    session.row,
+                    columns.get("kind", "kind"),
+                    "webinar-plan",
+                    _(
+                        "a webinar needs a paid Zoom plan with the Webinars add-on; make the row "
+                        "a meeting or run with the account's plan."
+                    ),
+                )
+            )
+            continue
+        for name in sorted(set(session.settings) - known):
+            column = next(
+                (text for key, text in columns.items() if key.startswith(f"settings.{name}")),
+                f"settings.{name}",
+            )
+            problems.append(
+                Problem(
+                    session.row,
+                    column,
+                    "webinar-setting",
+                    _(
+                        "a webinar has no {setting} setting (only meetings do); clear it in "
+                        "this row or make the row a meeting."
+                    ).format(setting=name),
+                )
+            )
+    return problems
+
+
+@cache
+def _webinar_settings() -> frozenset[str]:
+    """The settings a webinar takes (webinarCreate's ``settings`` properties)."""
+    schema = zoomspec.request_schema("webinarCreate")["properties"]["settings"]
+    return frozenset(schema["properties"])

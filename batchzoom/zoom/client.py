@@ -206,8 +206,11 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
         return self.auth.fetches
 
     # -- operations ------------------------------------------------------------
-    def get_meeting(self, meeting_id: int) -> dict[str, Any] | None:
-        """The meeting, or None when Zoom says it does not exist (404)."""
+    def get_meeting(self, meeting_id: int, *, webinar: bool = False) -> dict[str, Any] | None:
+        """The meeting (``webinar``: the webinar), or None when Zoom says it does not exist."""
+        if webinar:
+            found = self.get_webinar(meeting_id)
+            return None if found is None else dict(found.raw)
         try:
             response = self._call("meeting", "GET", f"meetings/{meeting_id}", idempotent=True)
         except ZoomRequestError as error:
@@ -308,8 +311,17 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
         return meeting
 
     def update_meeting(
-        self, meeting_id: int, body: dict[str, Any], *, host: str | None = None
+        self,
+        meeting_id: int,
+        body: dict[str, Any],
+        *,
+        host: str | None = None,
+        webinar: bool = False,
     ) -> None:
+        """Change a meeting (``webinar``: a webinar, ``PATCH /webinars/{webinarId}``)."""
+        if webinar:
+            self.update_webinar(meeting_id, body, host=host)
+            return
         self._call(
             "meetingUpdate",
             "PATCH",
@@ -319,7 +331,13 @@ class ZoomClient(RegistrantCalls, WebinarCalls, UserCalls):
             host=host,
         )
 
-    def delete_meeting(self, meeting_id: int, *, notify: bool = False) -> None:
+    def delete_meeting(
+        self, meeting_id: int, *, notify: bool = False, webinar: bool = False
+    ) -> None:
+        """Delete a meeting (``webinar``: a webinar, ``DELETE /webinars/{webinarId}``)."""
+        if webinar:
+            self.delete_webinar(meeting_id, notify=notify)
+            return
         params = {
             "schedule_for_reminder": str(notify).lower(),
             "cancel_meeting_reminder": str(notify).lower(),

@@ -11,10 +11,15 @@ from typing import Any
 
 from batchzoom.model import recurrence, times
 from batchzoom.model.problems import CellError
-from batchzoom.model.rows import Session
+from batchzoom.model.rows import WEBINAR, Session
 from batchzoom.zoomspec import RECURRING, SCHEDULED
 
 __all__ = ["RECURRING", "SCHEDULED"]  # also from here, beside the bodies that use them
+# Zoom's webinar types (webinarCreate ``type``): 5 a webinar, 9 a recurring webinar with a
+# fixed time.
+WEBINAR_SCHEDULED = 5
+WEBINAR_RECURRING = 9
+WEBINAR_TYPES = frozenset({WEBINAR_SCHEDULED, 6, WEBINAR_RECURRING})
 
 
 def create_body(session: Session, *, now: datetime | None = None) -> dict[str, Any]:
@@ -29,6 +34,10 @@ def create_body(session: Session, *, now: datetime | None = None) -> dict[str, A
     recurring meeting with a fixed time (type 8) carrying Zoom's ``recurrence``
     object; settings columns and alternative hosts go in ``settings``
     (alternative hosts as Zoom's ``"a@x;b@y"``).
+
+    A webinar row (``kind`` webinar) gets the ``webinarCreate`` body: the same fields, with
+    the webinar types (5, or 9 for a series) and its alternative hosts comma-separated
+    ("Multiple values separated by comma", webinarCreate ``settings.alternative_hosts``).
 
     Zoom moves a start that has passed to the time of the request ("If start_time is
     ... set to a past value, it defaults to the current time", meetingCreate), which
@@ -47,12 +56,15 @@ def create_body(session: Session, *, now: datetime | None = None) -> dict[str, A
         body["agenda"] = session.agenda
     if session.password:
         body["password"] = session.password
+    webinar = session.kind == WEBINAR
+    if webinar:
+        body["type"] = WEBINAR_SCHEDULED
     if session.recurrence:
-        body["type"] = RECURRING
+        body["type"] = WEBINAR_RECURRING if webinar else RECURRING
         body["recurrence"] = copy.deepcopy(dict(session.recurrence))
     settings: dict[str, Any] = copy.deepcopy(dict(session.settings))
     if session.alternative_hosts:
-        settings["alternative_hosts"] = ";".join(session.alternative_hosts)
+        settings["alternative_hosts"] = ("," if webinar else ";").join(session.alternative_hosts)
     if settings:
         body["settings"] = settings
     return body if now is None else sent_body(body, session, now)
@@ -134,3 +146,8 @@ SHOWN_FIELDS = ("topic", "type", "start_time", "timezone", "duration", "agenda",
 def body_shown(meeting: Mapping[str, Any]) -> dict[str, Any]:
     """The body a meeting shows on Zoom, as batchzoom would have sent it."""
     return {name: meeting[name] for name in SHOWN_FIELDS if meeting.get(name) not in (None, "")}
+
+
+def is_webinar_body(body: Mapping[str, Any] | None) -> bool:
+    """Whether a create body (as the journal keeps it) made a webinar (types 5, 6, 9)."""
+    return body is not None and body.get("type") in WEBINAR_TYPES

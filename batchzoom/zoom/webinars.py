@@ -11,7 +11,8 @@ raised as ``WebinarLicenceError`` with what to do.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +115,8 @@ def webinar_of(body: Mapping[str, Any]) -> Webinar | None:
 class WebinarCalls(ApiCaller):
     """The webinar and panelist operations of ``ZoomClient``."""
 
+    listing_lag: float = 0.0  # set by ``ZoomClient``: how long a fresh create may stay unlisted
+
     def create_webinar(self, user_id: str, body: Mapping[str, Any]) -> Webinar:
         """Create one webinar for ``user_id``. Raises InDoubtError when the outcome is unknown."""
         try:
@@ -162,9 +165,15 @@ class WebinarCalls(ApiCaller):
             host=host,
         )
 
-    def delete_webinar(self, webinar_id: int) -> None:
-        """Delete a webinar."""
-        self._call("webinarDelete", "DELETE", f"webinars/{webinar_id}", idempotent=True)
+    def delete_webinar(self, webinar_id: int, *, notify: bool = False) -> None:
+        """Delete a webinar (``notify``: Zoom emails the panelists and registrants)."""
+        self._call(
+            "webinarDelete",
+            "DELETE",
+            f"webinars/{webinar_id}",
+            idempotent=True,
+            params={"cancel_webinar_reminder": str(notify).lower()},
+        )
 
     def list_webinars(self, user_id: str) -> list[Webinar]:
         """Every webinar of a host (all pages); raises UnprovenListingError if incomplete."""
@@ -199,6 +208,18 @@ class WebinarCalls(ApiCaller):
                 raise _unproven(user_id, "Zoom sent the same next_page_token twice")
             seen.add(token)
         raise _unproven(user_id, f"the list went on past {MAX_PAGES} pages")
+
+    def settling_webinars(
+        self, user_id: str, complete: Callable[[list[dict[str, Any]]], bool]
+    ) -> list[Webinar]:
+        """The host's webinars for settling creates in doubt: listed again after
+        ``listing_lag`` seconds when ``complete`` says one being looked for is missing
+        (as ``ZoomClient.settling_listing`` does for meetings)."""
+        webinars = self.list_webinars(user_id)
+        if complete([dict(w.raw) for w in webinars]) or self.listing_lag <= 0:
+            return webinars
+        time.sleep(self.listing_lag)
+        return self.list_webinars(user_id)
 
     def add_panelists(self, webinar_id: int, panelists: Sequence[Panelist]) -> None:
         """Add panelists, 30 a call. A lost answer raises InDoubtError: check list_panelists."""
