@@ -310,3 +310,33 @@ def test_a_csv_result_gets_the_local_start_as_text(tmp_path: Path, sandbox: Sand
         ("2027-05-03T00:00:00Z", "2027-05-03T09:00:00"),
         ("2027-05-04T01:00:00Z", "2027-05-03T21:00:00"),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# reconcile
+
+
+def test_reconcile_shows_a_start_moved_on_zoom_in_the_rows_zone(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    import httpx
+
+    roster = write_csv(tmp_path / "term.csv", session_rows(1, first=datetime(2027, 5, 3, 9, 0)))
+    runner = CliRunner(env=sandbox_env(sandbox))
+    assert runner.invoke(cli, ["schedule", str(roster)]).exit_code == 0
+    (meeting,) = sandbox.meetings()
+    token = httpx.post(
+        sandbox.token_url,
+        data={"grant_type": "account_credentials", "account_id": sandbox.account_id},
+        auth=(sandbox.client_id, sandbox.client_secret),
+    ).json()["access_token"]
+    httpx.patch(  # moved an hour later in Zoom's web portal
+        f"{sandbox.api_url}/meetings/{meeting['id']}",
+        json={"start_time": "2027-05-03T01:00:00Z"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).raise_for_status()
+    checked = runner.invoke(cli, ["reconcile", str(roster)])
+    assert checked.exit_code == 4, checked.output
+    assert checked.stdout.splitlines()[1].endswith(
+        "start 2027-05-03 09:00 KST (00:00 UTC) -> 2027-05-03 10:00 KST (01:00 UTC)"
+    )
