@@ -221,7 +221,8 @@ def test_help_documents_exit_codes() -> None:
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert (
-        "4 some rows failed or were deferred" in text and "batchzoom schedule spring.xlsx" in text
+        "4 some rows or attendee registrations failed or were deferred" in text
+        and "batchzoom schedule spring.xlsx" in text
     )
 
 

@@ -150,7 +150,8 @@ class Result:
 
     ``rows`` holds every row's outcome, in roster order: for ``validate`` and a run refused
     for invalid rows, each row is ``planned`` (valid) or ``invalid``. ``exit_code`` is the
-    command line's: 0 done, 3 invalid rows, 4 rows failed or deferred (run again later).
+    command line's: 0 done, 3 invalid rows, 4 rows (or attendees' registrations) failed,
+    deferred or in doubt (run again later).
     """
 
     command: str

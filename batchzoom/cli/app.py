@@ -46,8 +46,8 @@ __all__ = [
 # The exit codes in one sentence, for ``--help`` (the README has the same table).
 EXIT_CODES = (
     "Exit codes: 0 every row done; 1 could not run (input unusable, credentials, "
-    "Zoom unreachable); 2 usage; 3 invalid rows; 4 some rows failed or were deferred (run again "
-    "later); 5 another run holds the roster's lock; 130 interrupted (Ctrl-C): the results of "
+    "Zoom unreachable); 2 usage; 3 invalid rows; 4 some rows or attendee registrations failed "
+    "or were deferred (run again later); 5 another run holds the roster's lock; 130 interrupted (Ctrl-C): the results of "
     "what was done are written."
 )
 

@@ -5,8 +5,9 @@
     1    the run could not be done (input unusable, credentials, Zoom unreachable)
     2    bad command-line usage (click's own)
     3    some rows are invalid
-    4    some rows failed or were deferred (run again later); for reconcile, some
-         meetings were deleted or changed on Zoom, or could not be checked
+    4    some rows (or attendees' registrations) failed, were deferred or are in doubt
+         (run again later); for reconcile, some meetings were deleted or changed on Zoom,
+         or could not be checked
     5    another run holds the roster's lock
     130  interrupted (Ctrl-C)
 """
