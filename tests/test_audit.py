@@ -425,7 +425,9 @@ def test_reconcile_cli_exits_4_and_names_the_rows_to_look_at(
     lines = out.splitlines()
     assert lines[0].split() == ["Row", "Meeting", "Result", "Detail"]
     assert lines[1].split()[:3] == ["3", str(meetings[1]["id"]), "deleted"]
-    assert lines[1].endswith("'Korean 1 국어' at 2027-05-04T00:00:00Z is no longer on Zoom")
+    assert lines[1].endswith(
+        "'Korean 1 국어' at 2027-05-04 09:00 KST (00:00 UTC) is no longer on Zoom"
+    )
     assert lines[2].split()[:3] == ["4", str(meetings[2]["id"]), "changed"]
     assert lines[2].endswith("topic 'Korean 2 국어' -> 'Renamed'")
     assert lines[3] == "5 meetings checked: 3 match, 1 deleted, 1 changed."

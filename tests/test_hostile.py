@@ -547,9 +547,9 @@ def test_cli_refuses_plain_http_to_another_machine(tmp_path: Path, sandbox: Sand
 def test_cli_missing_scope_is_one_sentence_and_exit_1(
     tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
 ) -> None:
-    sb = sandbox_factory(
-        SandboxConfig(users=[SandboxUser(HOST)], scopes=("meeting:read:list_meetings:admin",))
-    )
+    # The hosts are looked up first (user:read:user:admin), then the creates lack their scope.
+    scopes = ("meeting:read:list_meetings:admin", "user:read:user:admin")
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser(HOST)], scopes=scopes))
     roster = write_csv(tmp_path / "r.csv", session_rows(6, [HOST]))
     result = _cli(["schedule", str(roster), "--concurrency", "1"], _env(sb), tmp_path)
     assert result.exit_code == 1

@@ -211,3 +211,115 @@ def test_schedule_check_hosts_stops_before_anything_is_sent(
     )
     assert done.exit_code == 3, done.output  # one row invalid, the other created
     assert sb.counters()["meetingCreate"]["requests"] == 1
+
+
+def _pending_host_roster(tmp_path: Path) -> Path:
+    return write_csv(
+        tmp_path / "roster.csv",
+        [row("A", "kim@school.example"), row("BB", "lee@school.example")],
+        HEADERS,
+    )
+
+
+def _kim_and_pending_lee() -> SandboxConfig:
+    return SandboxConfig(
+        users=[
+            SandboxUser(email="kim@school.example"),
+            SandboxUser(email="lee@school.example", status="pending"),
+        ]
+    )
+
+
+def test_schedule_checks_hosts_by_default_and_counts_the_lookups(
+    tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox]
+) -> None:
+    sb = sandbox_factory(_kim_and_pending_lee())
+    path = _pending_host_roster(tmp_path)
+    env = sandbox_env(sb)
+    refused = CliRunner().invoke(cli, ["schedule", str(path)], env=env)
+    assert refused.exit_code == 3, refused.output
+    assert "user-pending" in refused.stdout and "lee@school.example" in refused.stdout
+    assert "meetingCreate" not in sb.counters()
+    assert sb.counters()["user"]["requests"] == 2
+    # The old flag still works; the valid row goes, each user looked up once more.
+    done = CliRunner().invoke(
+        cli, ["schedule", str(path), "--check-hosts", "--skip-invalid", "--json"], env=env
+    )
+    assert done.exit_code == 3, done.output
+    document = json.loads(done.stdout)
+    assert document["counts"]["created"] == 1 and document["counts"]["invalid"] == 1
+    assert document["tokens_fetched"] == 1
+    assert document["requests"] == 2 + 1 + sb.counters()["meetings"]["requests"]
+    assert sb.counters()["user"]["requests"] == 4
+
+
+def test_no_check_hosts_and_a_dry_run_look_nobody_up(
+    tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox]
+) -> None:
+    sb = sandbox_factory(_kim_and_pending_lee())
+    path = _pending_host_roster(tmp_path)
+    env = sandbox_env(sb)
+    dry = CliRunner().invoke(cli, ["schedule", str(path), "--dry-run"], env=env)
+    assert dry.exit_code == 0, dry.output
+    dry_sync = CliRunner().invoke(cli, ["sync", str(path), "--dry-run"], env=env)
+    assert dry_sync.exit_code == 0, dry_sync.output
+    assert "user" not in sb.counters()
+    # Unchecked, the pending host's meeting is created (the sandbox, as Zoom, takes it).
+    done = CliRunner().invoke(cli, ["schedule", str(path), "--no-check-hosts"], env=env)
+    assert done.exit_code == 0, done.output
+    assert "user" not in sb.counters()
+    assert sb.counters()["meetingCreate"]["requests"] == 2
+
+
+def test_sync_checks_hosts_first_and_the_library_does_too(
+    tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox]
+) -> None:
+    import batchzoom
+
+    sb = sandbox_factory(_kim_and_pending_lee())
+    path = _pending_host_roster(tmp_path)
+    result = CliRunner().invoke(cli, ["sync", str(path), "--yes"], env=sandbox_env(sb))
+    assert result.exit_code == 3, result.output
+    assert "user-pending" in result.stdout
+    assert "meetingCreate" not in sb.counters()
+    lent = batchzoom.Zoom(
+        account_id=sb.account_id,
+        client_id=sb.client_id,
+        client_secret=sb.client_secret,
+        token_url=sb.token_url,
+        api_url=sb.api_url,
+        now=sb.clock.now,
+        instant_retries=True,
+    )
+    with lent as zoom:
+        synced = batchzoom.sync(path, zoom=zoom)
+        assert (synced.exit_code, synced.sent) == (3, False)
+        assert [(p.row, p.code) for p in synced.problems] == [(3, "user-pending")]
+        scheduled = batchzoom.schedule(path, zoom=zoom, skip_invalid=True)
+        assert scheduled.counts["created"] == 1 and scheduled.requests >= 2 + 1
+        unchecked = batchzoom.sync(path, zoom=zoom, check_hosts=False)
+    assert unchecked.counts["created"] == 1  # lee's row, unchecked, goes to Zoom
+    assert sb.counters()["user"]["requests"] == 2 * 3  # the CLI's sync, the library's two runs
+    assert len(sb.store.tokens) == 1 + 1  # the CLI's run, and the lent Zoom's for its three
+
+
+def test_validate_check_hosts_takes_the_account_options(
+    tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox]
+) -> None:
+    sb = sandbox_factory(_kim_and_pending_lee())
+    path = _pending_host_roster(tmp_path)
+    env_file = tmp_path / "zoom.env"
+    env_file.write_text(
+        f"ZOOM_ACCOUNT_ID={sb.account_id}\nZOOM_CLIENT_ID={sb.client_id}\n"
+        f"ZOOM_CLIENT_SECRET={sb.client_secret}\n",
+        encoding="utf-8",
+    )
+    no_env = {name: None for name in sandbox_env(sb)}
+    args = ["validate", str(path), "--check-hosts", "--env-file", str(env_file), "--json"]
+    urls = ["--token-url", sb.token_url, "--api-url", sb.api_url]
+    result = CliRunner().invoke(cli, [*args, *urls], env=no_env)
+    assert result.exit_code == 3, result.output
+    assert [p["code"] for p in json.loads(result.stdout)["problems"]] == ["user-pending"]
+    assert sb.counters()["user"]["requests"] == 2
+    alone = CliRunner().invoke(cli, ["validate", str(path), "--env-file", str(env_file)])
+    assert alone.exit_code == 2 and "--check-hosts" in alone.output

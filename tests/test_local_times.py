@@ -237,3 +237,106 @@ def test_the_sync_plan_shows_a_moved_start_in_the_rows_zone_then_utc(
         "start_time: 2027-05-03 10:00 KST (01:00 UTC) -> 2027-05-03 10:00 BST (09:00 UTC); "
         "timezone: Asia/Seoul -> Europe/London"
     ) in plan.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# zoom_start_local in the result sheet
+
+
+def test_a_workbooks_result_gets_the_local_start_as_a_real_date_time(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.cell.cell import Cell
+
+    path = tmp_path / "term.xlsx"
+    book = Workbook()  # no number formats of its own: the date-time one is added
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ID", "Topic", "Start", "Time zone", "Duration", "Host"])
+    sheet.append(["S1", "Algebra", "2027-05-03 09:00", "Asia/Seoul", 50, "alice@school.example"])
+    sheet.append(
+        ["S2", "Biology", "2027-05-03 21:00", "America/New_York", 50, "alice@school.example"]
+    )
+    book.save(path)
+    runner = CliRunner(env=sandbox_env(sandbox))
+    assert runner.invoke(cli, ["schedule", str(path)]).exit_code == 0
+    result = tmp_path / "term.scheduled.xlsx"
+    written = load_workbook(result).active
+    assert written is not None
+    head = [c.value for c in written[1]]
+    at = head.index("zoom_start_local")
+    assert head[at - 1] == "zoom_start_time"  # beside the UTC instant
+    rows = list(written.iter_rows(min_row=2))
+    assert [(r[at - 1].value, r[at].value) for r in rows] == [
+        ("2027-05-03T00:00:00Z", datetime(2027, 5, 3, 9, 0)),
+        ("2027-05-04T01:00:00Z", datetime(2027, 5, 3, 21, 0)),
+    ]
+    assert {r[at].number_format for r in rows} == {"yyyy-mm-dd hh:mm"}
+    cells = [r[at] for r in rows]
+    assert all(isinstance(c, Cell) and c.is_date for c in cells)
+    # A second run finds its format in the workbook: nothing more is added.
+    styles = _member(result, "xl/styles.xml")
+    assert runner.invoke(cli, ["schedule", str(path)]).exit_code == 0
+    assert _member(result, "xl/styles.xml") == styles
+
+
+def _member(path: Path, name: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
+def test_a_csv_result_gets_the_local_start_as_text(tmp_path: Path, sandbox: Sandbox) -> None:
+    import csv
+
+    rows = session_rows(1, first=datetime(2027, 5, 3, 9, 0))
+    rows += session_rows(1, first=datetime(2027, 5, 3, 21, 0), zone="America/New_York", prefix="N")
+    roster = write_csv(tmp_path / "term.csv", rows)
+    result = CliRunner(env=sandbox_env(sandbox)).invoke(cli, ["schedule", str(roster), "--json"])
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "term.scheduled.csv").open(encoding="utf-8", newline="") as handle:
+        written = list(csv.DictReader(handle))
+    assert [(r["zoom_start_time"], r["zoom_start_local"]) for r in written] == [
+        ("2027-05-03T00:00:00Z", "2027-05-03 09:00"),
+        ("2027-05-04T01:00:00Z", "2027-05-03 21:00"),
+    ]
+    header = list(written[0])
+    assert header.index("zoom_start_local") == header.index("zoom_start_time") + 1
+    # --json keeps start_time in UTC and adds the start in the row's zone.
+    records = json.loads(result.stdout)["rows"]
+    assert [(r["start_time"], r["start_local"]) for r in records] == [
+        ("2027-05-03T00:00:00Z", "2027-05-03T09:00:00"),
+        ("2027-05-04T01:00:00Z", "2027-05-03T21:00:00"),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# reconcile
+
+
+def test_reconcile_shows_a_start_moved_on_zoom_in_the_rows_zone(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    import httpx
+
+    roster = write_csv(tmp_path / "term.csv", session_rows(1, first=datetime(2027, 5, 3, 9, 0)))
+    runner = CliRunner(env=sandbox_env(sandbox))
+    assert runner.invoke(cli, ["schedule", str(roster)]).exit_code == 0
+    (meeting,) = sandbox.meetings()
+    token = httpx.post(
+        sandbox.token_url,
+        data={"grant_type": "account_credentials", "account_id": sandbox.account_id},
+        auth=(sandbox.client_id, sandbox.client_secret),
+    ).json()["access_token"]
+    httpx.patch(  # moved an hour later in Zoom's web portal
+        f"{sandbox.api_url}/meetings/{meeting['id']}",
+        json={"start_time": "2027-05-03T01:00:00Z"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).raise_for_status()
+    checked = runner.invoke(cli, ["reconcile", str(roster)])
+    assert checked.exit_code == 4, checked.output
+    assert checked.stdout.splitlines()[1].endswith(
+        "start 2027-05-03 09:00 KST (00:00 UTC) -> 2027-05-03 10:00 KST (01:00 UTC)"
+    )

@@ -42,7 +42,9 @@ CREATED = RowResult(
     password="012345",
     start_time="2027-05-03T09:00:00Z",
     start_url=START,
+    timezone="Asia/Seoul",
 )
+LOCAL = datetime(2027, 5, 3, 18, 0)  # 09:00 UTC in Seoul: zoom_start_local
 HEADER_FILL = "FFFFFF00"
 ROW_FILL = "FFDDEBF7"
 
@@ -190,7 +192,9 @@ def test_xlsx_join_url_is_a_hyperlink_and_id_a_plain_number(tmp_path: Path) -> N
     """The link is clickable; the 11-digit id is an int shown with format "0", not 8.6E+10."""
     source = make_workbook(tmp_path / "spring.xlsx")
     sheet = sheet_of(write_results(source, {3: CREATED}).path)
-    meeting_id, url, password, start, status, error = (cell(sheet, 3, c) for c in range(6, 12))
+    meeting_id, url, password, start, local, status, error = (
+        cell(sheet, 3, c) for c in range(6, 13)
+    )
     assert meeting_id.value == 85746065432
     assert meeting_id.data_type == "n"
     assert meeting_id.number_format == "0"
@@ -200,6 +204,7 @@ def test_xlsx_join_url_is_a_hyperlink_and_id_a_plain_number(tmp_path: Path) -> N
     assert (url.font.underline, url.font.color.rgb) == ("single", "FF0563C1")  # looks like a link
     assert (password.value, password.number_format) == ("012345", "@")
     assert start.value == "2027-05-03T09:00:00Z"
+    assert (local.value, local.number_format) == (LOCAL, "yyyy-mm-dd hh:mm")  # a date-time
     assert (status.value, error.value) == ("created", None)
 
 
@@ -208,7 +213,7 @@ def test_xlsx_new_header_cells_copy_the_header_style_and_get_a_width(tmp_path: P
     source = make_workbook(tmp_path / "spring.xlsx")
     sheet = sheet_of(write_results(source, {3: CREATED}).path)
     left = cell(sheet, 2, 5)
-    for column in range(6, 12):
+    for column in range(6, 13):
         added = cell(sheet, 2, column)
         assert looks(added) == looks(left)
     assert sheet.column_dimensions["G"].width >= 40  # zoom_join_url
@@ -239,6 +244,7 @@ def test_xlsx_existing_zoom_columns_are_updated_in_place(tmp_path: Path) -> None
         "zoom_join_url",
         "zoom_password",
         "zoom_start_time",
+        "zoom_start_local",
     ]
     assert cell(after, 3, 6).value == 85746065432
     assert cell(after, 3, 7).value == "created"
@@ -254,8 +260,8 @@ def test_existing_row_keeps_its_meeting_cells_when_the_result_has_none(tmp_path:
         source_for(first.path, header_row=2, sheet="Timetable"), {3: RowResult(status="existing")}
     )
     sheet = sheet_of(second.path)
-    values = [cell(sheet, 3, c).value for c in range(6, 12)]
-    assert values == [85746065432, JOIN, "012345", None, "existing", None]
+    values = [cell(sheet, 3, c).value for c in range(6, 13)]
+    assert values == [85746065432, JOIN, "012345", None, None, "existing", None]
     assert cell(sheet, 3, 7).hyperlink is not None
 
 
@@ -266,8 +272,8 @@ def test_a_none_field_clears_the_cell_for_other_statuses(tmp_path: Path) -> None
     failed = RowResult(status="failed", error="Zoom refused the host; check the host email.")
     second = write_results(source_for(first.path, header_row=2, sheet="Timetable"), {3: failed})
     sheet = sheet_of(second.path)
-    values = [cell(sheet, 3, c).value for c in range(6, 12)]
-    assert values == [None, None, None, None, "failed", failed.error]
+    values = [cell(sheet, 3, c).value for c in range(6, 13)]
+    assert values == [None, None, None, None, None, "failed", failed.error]
     assert cell(sheet, 3, 7).hyperlink is None
 
 
@@ -275,9 +281,9 @@ def test_rows_not_in_results_are_left_untouched(tmp_path: Path) -> None:
     """Only rows with a result get result cells."""
     source = make_workbook(tmp_path / "spring.xlsx")
     sheet = sheet_of(write_results(source, {4: CREATED}).path)
-    assert [cell(sheet, 3, c).value for c in range(6, 12)] == [None] * 6
-    assert [cell(sheet, 5, c).value for c in range(6, 12)] == [None] * 6
-    assert cell(sheet, 4, 10).value == "created"
+    assert [cell(sheet, 3, c).value for c in range(6, 13)] == [None] * 7
+    assert [cell(sheet, 5, c).value for c in range(6, 13)] == [None] * 7
+    assert cell(sheet, 4, 11).value == "created"
 
 
 def test_start_url_is_written_only_when_asked(tmp_path: Path) -> None:
@@ -294,7 +300,7 @@ def test_start_url_is_written_only_when_asked(tmp_path: Path) -> None:
     )
     sheet = sheet_of(wanted.path)
     assert header(sheet)[-1] == "zoom_start_url"
-    assert cell(sheet, 3, 12).value == START
+    assert cell(sheet, 3, 13).value == START
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
@@ -302,7 +308,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> No
     source = make_workbook(tmp_path / "spring.xlsx")
     result = RowResult(status="failed", error='=HYPERLINK("x")\x07 bell')
     sheet = sheet_of(write_results(source, {3: result}).path)
-    error = cell(sheet, 3, 11)
+    error = cell(sheet, 3, 12)
     assert error.data_type == "s"
     assert error.value == '=HYPERLINK("x") bell'
 
@@ -337,9 +343,9 @@ def test_an_excel_table_on_the_header_row_grows_to_hold_the_result_columns(
 
     after = sheet_of(write_results(source_for(path, header_row=2), {3: CREATED}).path)
     grown = after.tables["Sessions"]
-    assert grown.ref == "A2:K5"
-    assert [c.name for c in grown.tableColumns][-6:] == list(OUTPUT_COLUMNS)
-    assert len({c.id for c in grown.tableColumns}) == 11
+    assert grown.ref == "A2:L5"
+    assert [c.name for c in grown.tableColumns][-7:] == list(OUTPUT_COLUMNS)
+    assert len({c.id for c in grown.tableColumns}) == 12
 
 
 def test_output_is_private_and_no_temporary_file_is_left(tmp_path: Path) -> None:
@@ -357,7 +363,7 @@ def test_output_to_an_explicit_path(tmp_path: Path) -> None:
     source = make_workbook(tmp_path / "spring.xlsx")
     target = tmp_path / "links.xlsx"
     assert write_results(source, {3: CREATED}, output=target).path == target
-    assert cell(sheet_of(target), 3, 10).value == "created"
+    assert cell(sheet_of(target), 3, 11).value == "created"
 
 
 def test_in_place_updates_the_roster_and_keeps_a_bak(tmp_path: Path) -> None:
@@ -372,7 +378,7 @@ def test_in_place_updates_the_roster_and_keeps_a_bak(tmp_path: Path) -> None:
     )  # fmt: skip
     assert outcome.roster_sha256 == hashlib.sha256(source.path.read_bytes()).hexdigest()
     assert (tmp_path / "spring.xlsx.bak").read_bytes() == original
-    assert cell(sheet_of(source.path), 3, 10).value == "created"
+    assert cell(sheet_of(source.path), 3, 11).value == "created"
     assert stat.S_IMODE(source.path.stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "spring.xlsx.bak").stat().st_mode) == 0o600
     assert leftovers(tmp_path) == []
@@ -470,7 +476,7 @@ def test_in_place_is_diverted_when_the_roster_changed_on_disk(tmp_path: Path) ->
     )
     assert source.path.read_bytes() == edited
     assert not (tmp_path / "spring.xlsx.bak").exists()
-    assert cell(sheet_of(outcome.path), 3, 10).value == "created"
+    assert cell(sheet_of(outcome.path), 3, 11).value == "created"
 
 
 def test_in_place_is_diverted_when_excel_has_the_roster_open(tmp_path: Path) -> None:
@@ -541,7 +547,7 @@ def test_xlsm_keeps_its_macros(tmp_path: Path) -> None:
     assert outcome.path == tmp_path / "macros.scheduled.xlsm"
     with zipfile.ZipFile(outcome.path) as archive:
         assert archive.read("xl/vbaProject.bin") == b"VBA-PROJECT-BYTES"
-    assert cell(sheet_of(outcome.path), 3, 10).value == "created"
+    assert cell(sheet_of(outcome.path), 3, 11).value == "created"
 
 
 def test_a_row_at_or_above_the_header_is_a_programming_error(tmp_path: Path) -> None:
@@ -577,11 +583,11 @@ def test_csv_untouched_cells_and_title_rows_stay_byte_identical(tmp_path: Path) 
         == (
             "Spring timetable,,\r\n"
             "ID,Topic,Note,zoom_meeting_id,zoom_join_url,zoom_password,zoom_start_time,"
-            "zoom_status,zoom_error\r\n"
+            "zoom_start_local,zoom_status,zoom_error\r\n"
             f'KOR101-01,"Korean, intro","He said ""hi""",85746065432,{JOIN},012345,'
-            "2027-05-03T09:00:00Z,created,\r\n"
+            "2027-05-03T09:00:00Z,2027-05-03 18:00,created,\r\n"
             'KOR101-02,"quoted", 007 \r\n'
-            'MAT201-01,"two\nlines",,,,,,invalid,Bad; fix.\r\n'
+            'MAT201-01,"two\nlines",,,,,,,invalid,Bad; fix.\r\n'
         ).encode()
     )
     assert stat.S_IMODE(outcome.path.stat().st_mode) == 0o600
@@ -621,8 +627,8 @@ def test_csv_cp949_keeps_korean_and_replaces_what_it_cannot_hold(tmp_path: Path)
     assert data.decode("cp949").splitlines() == [
         "시간표 2027",
         "아이디,주제,zoom_meeting_id,zoom_join_url,zoom_password,zoom_start_time,"
-        "zoom_status,zoom_error",
-        "KOR-1,국어 입문,,,,,failed,호스트를 찾을 수 없습니다 ?",
+        "zoom_start_local,zoom_status,zoom_error",
+        "KOR-1,국어 입문,,,,,,failed,호스트를 찾을 수 없습니다 ?",
     ]
 
 
@@ -652,9 +658,13 @@ def test_csv_existing_zoom_columns_are_updated_not_duplicated(tmp_path: Path) ->
         "zoom_join_url",
         "zoom_password",
         "zoom_start_time",
+        "zoom_start_local",
     ]
-    assert rows[1] == ["A", "created", "", "85746065432", JOIN, "012345", "2027-05-03T09:00:00Z"]
-    assert rows[2] == ["B", "planned", "", "", "", "", ""]
+    assert rows[1] == [
+        "A", "created", "", "85746065432", JOIN, "012345", "2027-05-03T09:00:00Z",
+        "2027-05-03 18:00",
+    ]  # fmt: skip
+    assert rows[2] == ["B", "planned", "", "", "", "", "", ""]
 
 
 def test_csv_in_place_keeps_a_bak_and_diverts_when_changed(tmp_path: Path) -> None:
@@ -715,6 +725,7 @@ def test_csv_arbitrary_cell_text_round_trips_unchanged(
                 JOIN,
                 "012345",
                 "2027-05-03T09:00:00Z",
+                "2027-05-03 18:00",
                 "created",
                 "",
             ]

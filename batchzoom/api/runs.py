@@ -274,6 +274,21 @@ def _refusal(command: str, run: _Run, choice: ReportChoice | None) -> Result:
     return _refused(command, run.loaded, run.settings, written)
 
 
+def _hosts_pass(command: str, run: _Run, choice: ReportChoice | None) -> bool:
+    """Look every user the roster names up on the run's account (``engine.hosts``) before
+    anything is sent; False when the rows naming a refused user refuse the run. A dry run
+    asks Zoom nothing, so it looks nobody up."""
+    if run.settings.zoom is None or run.settings.dry_run:
+        return True
+    from batchzoom.engine.hosts import look_up_hosts
+
+    run.loaded = look_up_hosts(run.loaded, run.settings)
+    if _must_refuse(run.loaded, run.settings):
+        run.refused = _refusal(command, run, choice)
+        return False
+    return True
+
+
 def _report_of(run: _Run, choice: ReportChoice | None) -> dict[str, Any]:
     """The HTML report of a finished run, when one is asked for."""
     if choice is None or run.report is None:
@@ -298,7 +313,7 @@ def _ended(command: str, run: _Run, exit_code: int, extra: dict[str, Any]) -> Re
 def schedule(
     source: object,
     *,
-    check_hosts: bool = False,
+    check_hosts: bool = True,
     zoom: Zoom | None = None,
     progress: ProgressCallback | None = None,
     ics: Path | str | None = None,
@@ -313,7 +328,9 @@ def schedule(
     """Create a meeting for every new row, exactly once, and write the result sheet.
 
     Rows are validated first: with an invalid row and no ``skip_invalid=True`` nothing is
-    sent and the result has ``exit_code`` 3. A run stopped by Ctrl-C raises
+    sent and the result has ``exit_code`` 3. Unless ``check_hosts=False`` (or a dry run),
+    every user the rows name is looked up on Zoom first (``GET /users/{id}``, counted in
+    ``requests``): an unknown, pending, deactivated or unlicensed one makes its rows invalid. A run stopped by Ctrl-C raises
     ``InterruptedRunError`` whose ``result`` holds what was done (already written).
     """
     from batchzoom.engine.batch import schedule as run_schedule
@@ -322,13 +339,8 @@ def schedule(
     choice = _report_choice(report, report_include_password, command_line)
 
     def work(run: _Run) -> None:
-        if check_hosts and run.settings.zoom is not None:
-            from batchzoom.engine.hosts import look_up_hosts
-
-            run.loaded = look_up_hosts(run.loaded, run.settings)
-            if _must_refuse(run.loaded, run.settings):
-                run.refused = _refusal("schedule", run, choice)
-                return
+        if check_hosts and not _hosts_pass("schedule", run, choice):
+            return
         run.report = run_schedule(run.loaded, run.settings, progress=progress)
 
     settings = _resolve(source, options, zoom)
@@ -378,6 +390,7 @@ def schedule(
 def sync(
     source: object,
     *,
+    check_hosts: bool = True,
     confirm: Callable[[SyncPlan], bool] | None = None,
     zoom: Zoom | None = None,
     progress: ProgressCallback | None = None,
@@ -395,8 +408,9 @@ def sync(
     ``confirm(plan)`` sees the plan first and may trim ``plan.steps``; it returns whether to
     apply (default: apply, as ``--yes``). ``ics`` writes the calendar as ``schedule``'s,
     each deleted meeting as a cancelled event. Registers the attendee sheet's new people and
-    cancels those removed. ``exit_code`` as ``schedule``'s; a removed row whose meeting
-    could not be deleted also gives 4.
+    cancels those removed. Users are looked up first as ``schedule``'s ``check_hosts``.
+    ``exit_code`` as ``schedule``'s; a removed row whose meeting could not be deleted also
+    gives 4.
     """
     from batchzoom.engine.events import sync_registrations
     from batchzoom.engine.sync import SyncReport
@@ -405,6 +419,8 @@ def sync(
     choice = _report_choice(report, report_include_password, command_line)
 
     def work(run: _Run) -> None:
+        if check_hosts and not _hosts_pass("sync", run, choice):
+            return
         done = run_sync(run.loaded, run.settings, confirm=confirm or _yes, progress=progress)
         run.report = done
         plan = done.plan

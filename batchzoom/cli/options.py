@@ -163,6 +163,45 @@ reading_options = add_flags(
 """Add the roster-reading options to a command; their values go into ``flags``."""
 
 
+CHECK_HOSTS = click.option(
+    "--check-hosts/--no-check-hosts",
+    default=True,
+    help="Before sending, look every host, alternative host, pool member and panelist up on "
+    "Zoom; rows naming a user Zoom refuses are invalid (default: on; a dry run looks "
+    "nobody up).",
+)
+"""``schedule`` and ``sync``: the users are looked up first unless --no-check-hosts."""
+
+_CREDENTIAL_FLAGS = ("env_file", "token_url", "api_url", "allow_insecure_http")
+credential_options = add_flags(
+    _CREDENTIAL_FLAGS,
+    [
+        click.option(
+            "--env-file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="With --check-hosts: read ZOOM_* settings from this file (default: .env in "
+            "the current folder, else beside the roster).",
+        ),
+        click.option(
+            "--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL)."
+        ),
+        click.option("--api-url", metavar="URL", help="Zoom's API base URL (env ZOOM_API_URL)."),
+        click.option(
+            "--allow-insecure-http",
+            is_flag=True,
+            help="Allow http:// token/API URLs to another machine (the secret travels "
+            "unencrypted).",
+        ),
+    ],
+)
+"""``validate --check-hosts``: the account options ``schedule`` takes; into ``flags``."""
+
+
+def credentials_given(flags: dict[str, Any]) -> bool:
+    """Whether any account option of ``credential_options`` was given."""
+    return any(flags.get(name) for name in _CREDENTIAL_FLAGS)
+
+
 # ---------------------------------------------------------------------------------------------
 # Rendering
 

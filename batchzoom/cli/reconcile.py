@@ -13,6 +13,7 @@ from batchzoom.cli.common import sandbox_said
 from batchzoom.cli.status import text_table
 from batchzoom.cli.words import counted
 from batchzoom.core.i18n import N_, _, ngettext
+from batchzoom.model.local_times import shown_zoom_time
 
 if TYPE_CHECKING:
     from batchzoom.engine.audit import MeetingCheck, ReconcileReport
@@ -57,7 +58,7 @@ def reconcile_json(report: ReconcileReport, journal: Path, exit_code: int) -> st
 def _detail(check: MeetingCheck) -> str:
     if check.verdict == "deleted":
         return _("{topic} at {start} is no longer on Zoom").format(
-            topic=repr(check.topic), start=check.start_time
+            topic=repr(check.topic), start=shown_zoom_time(check.start_time, check.timezone)
         )
     return check.detail()
 

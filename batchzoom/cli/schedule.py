@@ -19,7 +19,7 @@ from batchzoom.cli.common import (
     sandbox_said,
     until_interrupted,
 )
-from batchzoom.cli.options import reading_options
+from batchzoom.cli.options import CHECK_HOSTS, reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
 from batchzoom.core.i18n import _
 
@@ -38,9 +38,7 @@ if TYPE_CHECKING:
               "into this folder.")  # fmt: skip
 @click.option("--ics-include-password", is_flag=True,
               help="Put passcodes (and passcode-bearing join links) into the .ics file.")  # fmt: skip
-@click.option("--check-hosts", is_flag=True,
-              help="Before sending, look every host, alternative host, pool member and "
-              "panelist up on Zoom; rows naming a user Zoom refuses are invalid.")  # fmt: skip
+@CHECK_HOSTS
 @report_options
 def schedule_command(
     roster: Path,

@@ -21,7 +21,7 @@ from batchzoom.cli.common import (
     sandbox_said,
     until_interrupted,
 )
-from batchzoom.cli.options import reading_options
+from batchzoom.cli.options import CHECK_HOSTS, reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
 from batchzoom.cli.status import text_table
 from batchzoom.core import i18n
@@ -178,6 +178,7 @@ def confirmer(*, silent: bool, yes: bool) -> Callable[[SyncPlan], bool]:
               help="Put passcodes (and passcode-bearing join links) into the .ics file.")  # fmt: skip
 @click.option("--force", is_flag=True,
               help="Overwrite meetings that were changed on Zoom since batchzoom last saw them.")  # fmt: skip
+@CHECK_HOSTS
 @report_options
 def sync_command(
     roster: Path,
@@ -191,6 +192,7 @@ def sync_command(
     ics: Path | None,
     ics_include_password: bool,
     force: bool,
+    check_hosts: bool,
     html: ReportChoice | None,
 ) -> None:
     """Update Zoom to match ROSTER: create new rows, update changed ones, cancel removed ones.
@@ -216,6 +218,7 @@ def sync_command(
         roster,
         **flags,
         confirm=confirmer(silent=silent, yes=yes),
+        check_hosts=check_hosts,
         ics=ics,
         ics_include_password=ics_include_password,
         **report_arguments(html),

@@ -10,7 +10,12 @@ import click
 
 from batchzoom.cli.app import cli, finish
 from batchzoom.cli.common import sandbox_said
-from batchzoom.cli.options import echo_report, reading_options
+from batchzoom.cli.options import (
+    credential_options,
+    credentials_given,
+    echo_report,
+    reading_options,
+)
 from batchzoom.cli.report import report_arguments, report_options, written
 from batchzoom.core.i18n import N_, _, ngettext
 
@@ -42,6 +47,7 @@ WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_
     is_flag=True,
     help="With --check-hosts: look the users up in a local Zoom sandbox.",
 )
+@credential_options
 @click.option("--plan", type=click.Choice(["free", "pro", "business"]),
               help="Your Zoom plan, for the warnings that depend on it (a host with more "
                    "sessions at once than the plan runs; default: the configuration "
@@ -60,7 +66,8 @@ def validate(
     """Check every row of ROSTER (.xlsx or .csv) and list what to fix; Zoom is not contacted.
 
     With --check-hosts every user the roster names is also looked up on Zoom (one request
-    each), and an unknown, pending, deactivated or unlicensed one makes its rows invalid.
+    each, on the account of the ZOOM_* settings, --env-file or --sandbox), and an unknown,
+    pending, deactivated or unlicensed one makes its rows invalid.
     Every problem is listed with its Excel row number and column, the attendee sheet's
     (an Attendees sheet, or --attendees FILE) after the roster's. Exit status: 0 every row
     is valid, 3 some rows are invalid, 1 the file cannot be used, 2 bad usage.
@@ -73,6 +80,12 @@ def validate(
 
     if sandbox and not check_hosts:
         raise click.UsageError(_("--sandbox only goes with --check-hosts."))
+    if credentials_given(flags) and not check_hosts:
+        raise click.UsageError(
+            _("--env-file, --token-url, --api-url and --allow-insecure-http go with --check-hosts.")
+        )
+    if sandbox and (flags["token_url"] or flags["api_url"]):
+        raise click.UsageError(_("--sandbox sets its own URLs; drop --token-url/--api-url."))
     result = validate_roster(
         roster,
         **flags,

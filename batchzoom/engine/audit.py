@@ -246,6 +246,7 @@ class MeetingCheck:
     zoom_start_time: str | None = None
     changed: tuple[str, ...] = ()  # the fields ``changed_on_zoom`` names
     error: str | None = None
+    timezone: str | None = None  # the row's zone (as batchzoom last set it), to show times in
 
     def detail(self) -> str:
         if self.verdict == "deleted":
@@ -258,9 +259,9 @@ class MeetingCheck:
                 _("topic {old} -> {new}").format(old=repr(self.topic), new=repr(self.zoom_topic))
             )
         if "start_time" in self.changed:
-            parts.append(
-                _("start {old} -> {new}").format(old=self.start_time, new=self.zoom_start_time)
-            )
+            old = shown_zoom_time(self.start_time, self.timezone)
+            new = shown_zoom_time(self.zoom_start_time, self.timezone)
+            parts.append(_("start {old} -> {new}").format(old=old, new=new))
         parts += [
             _("{field} changed").format(field=name)
             for name in self.changed
@@ -369,6 +370,7 @@ def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:
         verdict="deleted",
         topic=entry.topic,
         start_time=recorded_start,
+        timezone=(entry.body or {}).get("timezone"),
     )
     if meeting is None:
         return check
@@ -386,6 +388,7 @@ def compare(entry: Entry, meeting: dict[str, Any] | None) -> MeetingCheck:
         zoom_topic=zoom_topic,
         zoom_start_time=zoom_start,
         changed=changed,
+        timezone=check.timezone,
     )
 
 
@@ -445,6 +448,7 @@ def reconcile(
                     topic=entry.topic,
                     start_time=entry.start_time or entry.start_utc,
                     error=str(refused),
+                    timezone=(entry.body or {}).get("timezone"),
                 )
             with lock:
                 done += 1

@@ -19,11 +19,11 @@ from typing import Final
 from batchzoom.core.errors import OutputError
 from batchzoom.core.i18n import _
 from batchzoom.files.atomic import atomic_write
+from batchzoom.files.cell_text import fit as _fit
 from batchzoom.files.roster import SourceInfo
 from batchzoom.files.writeback import (
     _UTF8_BOM,
     _edit_record,
-    _fit,
     _header_key,
     _Record,
     _records,

@@ -202,8 +202,8 @@ COLUMNS: tuple[Column, ...] = (
         "종류",
         10,
         N_(
-            "What the session is on Zoom. Empty: a meeting. This version of batchzoom checks "
-            "webinar rows but does not create webinars yet: validate reports each one."
+            "What the session is on Zoom. Empty: a meeting. A webinar needs a host with the "
+            "Zoom Webinars add-on, and takes panelists."
         ),
         N_("meeting or webinar (회의/웨비나)."),
     ),

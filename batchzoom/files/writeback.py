@@ -36,6 +36,8 @@ from typing import Final
 from batchzoom.core.errors import OutputError
 from batchzoom.files import writeback_text as said
 from batchzoom.files.atomic import RosterChangedError, atomic_write, write_failure
+from batchzoom.files.cell_text import Value
+from batchzoom.files.cell_text import fit as _fit
 from batchzoom.files.convert import CONVERTED, as_xlsx
 from batchzoom.files.roster import SourceInfo
 from batchzoom.files.targets import (
@@ -45,6 +47,7 @@ from batchzoom.files.targets import (
     output_suffix,
 )
 from batchzoom.model.columns import HOST_COLUMN, OUTPUT_COLUMNS, START_URL_COLUMN, result_columns
+from batchzoom.model.local_times import wall_time
 from batchzoom.model.outcomes import RowResult, Status
 
 # Statuses whose row keeps the meeting cells it has when the result leaves them empty.
@@ -70,6 +73,7 @@ _WIDTHS: Final = {
     "zoom_join_url": 50,
     "zoom_password": 14,
     "zoom_start_time": 22,
+    "zoom_start_local": 18,
     "zoom_status": 12,
     "zoom_error": 60,
     "zoom_start_url": 50,
@@ -85,7 +89,7 @@ class _Keep:
 
 
 _KEEP: Final = _Keep()
-_Value = int | str | None
+_Value = Value  # a naive datetime: the start's wall time (CSV: YYYY-MM-DD HH:MM)
 
 
 def check_target(
@@ -349,6 +353,7 @@ def _cell_values(result: RowResult, columns: tuple[str, ...]) -> dict[str, _Valu
         "zoom_join_url": result.join_url,
         "zoom_password": result.password,
         "zoom_start_time": result.start_time,
+        "zoom_start_local": wall_time(result.start_time, result.timezone),
         "zoom_status": result.status,
         "zoom_error": result.error,
         "zoom_start_url": result.start_url,
@@ -373,7 +378,7 @@ def _write_xlsx(
     results: Mapping[int, RowResult],
     columns: tuple[str, ...],
 ) -> bytes:
-    values: dict[int, dict[str, int | str | None]] = {}
+    values: dict[int, dict[str, _Value]] = {}
     for row, result in results.items():
         chosen = _cell_values(result, columns)
         values[row] = {name: v for name, v in chosen.items() if not isinstance(v, _Keep)}
@@ -457,7 +462,7 @@ def csv_with_results(
         updates: dict[int, str] = {}
         for name, chosen in _cell_values(result, columns).items():
             if not isinstance(chosen, _Keep):
-                updates[places[name]] = "" if chosen is None else _fit(str(chosen), encoding)
+                updates[places[name]] = "" if chosen is None else _fit(chosen, encoding)
         record = records[row - 1]
         record.raw = _edit_record(record, updates, delimiter)
 
@@ -551,11 +556,6 @@ def _quote(value: str, delimiter: str) -> str:
     if value.startswith('"') or any(char in value for char in (delimiter, '"', "\r", "\n")):
         return '"' + value.replace('"', '""') + '"'
     return value
-
-
-def _fit(value: str, encoding: str) -> str:
-    """Replace what the file's encoding cannot hold (e.g. emoji in CP949) by ``?``."""
-    return value.encode(encoding, "replace").decode(encoding, "replace")
 
 
 __all__ = [

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
+from batchzoom.files.cell_text import Value
 from batchzoom.files.ooxml import (
     RELATIONSHIPS_NS,
     Tag,
@@ -44,10 +46,10 @@ from batchzoom.files.xlsx_parts import (
     without_relationship,
 )
 from batchzoom.files.xlsx_sheet import Cell, Row, int_or, merges, rows, sheet_data
-from batchzoom.files.xlsx_styles import NUMBER, TEXT, Styles
+from batchzoom.files.xlsx_styles import DATE_TIME, NUMBER, TEXT, Styles
 from batchzoom.model.problems import column_letters
 
-Value = int | str | None
+EXCEL_EPOCH: Final = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system
 
 
 _CELL_LIMIT: Final = 32767  # characters Excel holds in one cell
@@ -337,6 +339,10 @@ class _SheetEdit:
             style = self.styles.with_number_format(base, NUMBER)
         elif name == "zoom_password" and value is not None:
             style = self.styles.with_number_format(base, TEXT)
+        elif isinstance(value, datetime) and self.styles.usable:
+            style = self.styles.with_format_code(base, DATE_TIME)
+        elif isinstance(value, datetime):  # no cell formats to add a date-time one to
+            value = f"{value:%Y-%m-%d %H:%M}"  # the text a CSV gets
         elif name == "zoom_join_url":
             self.links[ref] = value if isinstance(value, str) and value else None
             if value:
@@ -350,6 +356,8 @@ class _SheetEdit:
         s = f' s="{style}"' if style else ""
         if value is None:
             return f'<{p}c r="{ref}"{s}/>'
+        if isinstance(value, datetime):
+            return f'<{p}c r="{ref}"{s}><{p}v>{serial(value)}</{p}v></{p}c>'
         if isinstance(value, int):
             return f'<{p}c r="{ref}"{s}><{p}v>{value}</{p}v></{p}c>'
         clean = _ILLEGAL.sub("", value)[:_CELL_LIMIT]
@@ -512,6 +520,13 @@ _PACKAGE_RELS: Final = "http://schemas.openxmlformats.org/package/2006/relations
 @dataclass(frozen=True)
 class _Header:
     name: str
+
+
+def serial(wall: datetime) -> str:
+    """A naive date-time as an Excel serial number (days since 1899-12-30), to the second."""
+    seconds = round((wall - EXCEL_EPOCH).total_seconds())
+    days, rest = divmod(seconds, 86400)
+    return str(days) if not rest else repr(days + rest / 86400)
 
 
 def _column_styles(text: str, cols: tuple[Tag, int] | None) -> dict[int, int]:

@@ -2,18 +2,22 @@
 
 A result cell keeps the format its cell had (fill, border, alignment, number format),
 with one change where needed: an 11-digit meeting id gets the number format ``0``, a
-passcode the text format ``@``, and a join link a blue underlined font. A format already
-in the workbook is reused, so a second run adds nothing and leaves ``styles.xml`` as it is.
+passcode the text format ``@``, a local start the date-time format ``yyyy-mm-dd hh:mm``
+(added to the workbook's number formats), and a join link a blue underlined font. A format
+already in the workbook is reused, so a second run adds nothing and leaves ``styles.xml``
+as it is.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from batchzoom.files.ooxml import find_element, tags, with_attr
+from batchzoom.files.ooxml import find_element, tags, with_attr, xml_attr
 
 NUMBER: Final = "1"  # Excel's built-in number format "0"
 TEXT: Final = "49"  # Excel's built-in number format "@"
+DATE_TIME: Final = "yyyy-mm-dd hh:mm"  # a custom format: Excel's own ids stop at 163
+_FIRST_CUSTOM: Final = 164
 # Excel's own order for a font's children; each is an empty element.
 _FONT_ORDER: Final = (
     "b",
@@ -44,13 +48,20 @@ class Styles:
         # a styles.xml without cell formats (some writers leave it empty): nothing to derive from
         self._usable = text is not None and find_element(text, "cellXfs") is not None
         self._fonts = _children(text, "fonts", "font")
+        self._formats = _children(text, "numFmts", "numFmt")
+        self._added_formats: list[str] = []
         self._added_xfs: list[str] = []
         self._added_fonts: list[str] = []
         self._derived: dict[tuple[int, str], int] = {}
 
     @property
+    def usable(self) -> bool:
+        """Whether the workbook has cell formats to derive new ones from."""
+        return self._usable
+
+    @property
     def changed(self) -> bool:
-        return bool(self._added_xfs or self._added_fonts)
+        return bool(self._added_xfs or self._added_fonts or self._added_formats)
 
     def number_format(self, index: int) -> str:
         """The number format id of cell format ``index`` ("0" is General)."""
@@ -62,6 +73,28 @@ class Styles:
         if not self._usable or self.number_format(index) != "0":
             return index
         return self._derive(index, f"numFmtId={number_format}")
+
+    def with_format_code(self, index: int, code: str) -> int:
+        """A cell format like ``index`` with the custom number format ``code`` (found in the
+        workbook's number formats, or added to them), when its own is General."""
+        if not self._usable or self.number_format(index) != "0":
+            return index
+        return self.with_number_format(index, self._format_id(code))
+
+    def _format_id(self, code: str) -> str:
+        every = self._formats + self._added_formats
+        ids = [_FIRST_CUSTOM - 1]
+        for element in every:
+            attrs = _start_attrs(element)
+            if attrs.get("formatCode") == code:
+                return attrs.get("numFmtId", "0")
+            ids.append(int(attrs.get("numFmtId", "0")))
+        wanted = str(max(ids) + 1)
+        prefix = _prefix(self._text or "", "styleSheet")
+        self._added_formats.append(
+            f"<{prefix}numFmt numFmtId={xml_attr(wanted)} formatCode={xml_attr(code)}/>"
+        )
+        return wanted
 
     def as_link(self, index: int) -> int:
         """A cell format like ``index`` with the font of a link (blue, underlined)."""
@@ -75,7 +108,16 @@ class Styles:
         text = self._text
         # fonts come before cellXfs in styles.xml: edit the later one first.
         text = _append(text, "cellXfs", self._added_xfs, len(self._xfs))
-        return _append(text, "fonts", self._added_fonts, len(self._fonts))
+        text = _append(text, "fonts", self._added_fonts, len(self._fonts))
+        if not self._added_formats or find_element(text, "numFmts") is not None:
+            return _append(text, "numFmts", self._added_formats, len(self._formats))
+        # No number formats yet: numFmts is the first child of styleSheet.
+        root = find_element(text, "styleSheet")
+        assert root is not None
+        prefix = _prefix(text, "styleSheet")
+        element = f'<{prefix}numFmts count="{len(self._added_formats)}">'
+        element += "".join(self._added_formats) + f"</{prefix}numFmts>"
+        return text[: root[0].end] + element + text[root[0].end :]
 
     def _xf(self, index: int) -> str | None:
         every = self._xfs + self._added_xfs
@@ -152,6 +194,12 @@ def _append(text: str, parent: str, added: list[str], existing: int) -> str:
         + "".join(added)
         + text[closing:]
     )
+
+
+def _prefix(text: str, name: str) -> str:
+    """``x:`` when the ``name`` element of ``text`` is written with a prefix, else empty."""
+    found = find_element(text, name)
+    return f"{found[0].prefix}:" if found is not None and found[0].prefix else ""
 
 
 def _split_start(element: str) -> tuple[str, str]:

@@ -18,7 +18,8 @@ OUTPUT_COLUMNS: Final = (
     "zoom_meeting_id",
     "zoom_join_url",
     "zoom_password",
-    "zoom_start_time",
+    "zoom_start_time",  # the UTC instant, as Zoom returned it
+    "zoom_start_local",  # the same start as the wall time in the row's zone
     "zoom_status",
     "zoom_error",
 )
