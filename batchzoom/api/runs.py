@@ -44,6 +44,7 @@ from batchzoom.model.outcomes import RowOutcome, row_outcome
 
 if TYPE_CHECKING:
     from batchzoom.api.zoom import Zoom
+    from batchzoom.engine.registrations import Registered
     from batchzoom.engine.sync_plan import SyncPlan
 
 Said = Callable[[str], None]
@@ -359,6 +360,7 @@ def schedule(
         return run.refused
     done, loaded, settings = run.report, run.loaded, run.settings
     assert isinstance(done, ScheduleReport)
+    code = _with_attendees(outcome_exit(done.counts()), done)  # before the report: its warning
     extra = _report_of(run, choice)
     if ics is not None and not settings.dry_run:
         from batchzoom.files.ics import pair, write_calendar
@@ -384,7 +386,7 @@ def schedule(
 
         sessions = loaded.validation.sessions
         extra["planned_requests"] = tuple(preview.requests(sessions, now=settings.now()))
-    return _ended("schedule", run, outcome_exit(done.counts()), extra)
+    return _ended("schedule", run, code, extra)
 
 
 def sync(
@@ -439,6 +441,10 @@ def sync(
         return run.refused
     done, loaded, settings = run.report, run.loaded, run.settings
     assert isinstance(done, SyncReport)
+    code = outcome_exit(done.counts())
+    if code == OK and any(o.status == "failed" for o in done.missing):
+        code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
+    code = _with_attendees(code, done)  # before the report: its warning
     extra = _report_of(run, choice)
     if ics is not None and not settings.dry_run:
         from batchzoom.files.ics import pair, write_calendar
@@ -450,10 +456,32 @@ def sync(
             now=settings.now(),
             removed=done.missing,
         )
-    code = outcome_exit(done.counts())
-    if code == OK and any(o.status == "failed" for o in done.missing):
-        code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
     return _ended("sync", run, code, extra)
+
+
+def _with_attendees(code: int, done: RunReport) -> int:
+    """The run's exit status with its registrations: a person whose registration failed, was
+    deferred or is in doubt leaves the run unfinished (4), as a failed row does. Registrants
+    of rows changed since their meeting was created wait for sync: said once per run."""
+    registered: Registered | None = getattr(done, "registered", None)
+    if registered is None:
+        return code
+    if registered.held:
+        from batchzoom.core.i18n import ngettext
+
+        done.warnings.append(
+            ngettext(
+                "{count} attendee of rows changed since their meeting was created was not "
+                "registered: run batchzoom sync, which applies the rows (their registration "
+                "setting first) and then registers them.",
+                "{count} attendees of rows changed since their meeting was created were not "
+                "registered: run batchzoom sync, which applies the rows (their registration "
+                "setting first) and then registers them.",
+                registered.held,
+            ).format(count=registered.held)
+        )
+    unfinished = registered.failed or registered.deferred or registered.in_doubt
+    return INCOMPLETE if code == OK and unfinished else code
 
 
 def _yes(plan: SyncPlan) -> bool:

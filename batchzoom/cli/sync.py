@@ -21,7 +21,7 @@ from batchzoom.cli.common import (
     sandbox_said,
     until_interrupted,
 )
-from batchzoom.cli.options import CHECK_HOSTS, reading_options
+from batchzoom.cli.options import CHECK_HOSTS, attendees_json, reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
 from batchzoom.cli.status import text_table
 from batchzoom.core import i18n
@@ -243,6 +243,8 @@ def sync_command(
         as_json=as_json,
         quiet=quiet,
         json_include_password=json_include_password,
+        exit_code=result.exit_code,
+        **attendees_json(result, json_include_password),
         applied=report.applied,
         missing_rows=missing,
     )

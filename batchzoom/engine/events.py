@@ -121,13 +121,19 @@ def register_run(
     """
     if loaded.attendees is None:
         return None
-    ids = {row: outcome.meeting_id for row, outcome in outcomes.items()}
+    # A row changed since its meeting was created: Zoom still has the earlier settings (its
+    # meeting may not take registration yet, answering 404 "Registration has not been
+    # enabled"), so its people wait until sync has applied the row.
+    ids = {row: o.meeting_id for row, o in outcomes.items() if o.status != "changed"}
     targets = targets_of(loaded.validation.sessions, ids)
+    changed = {row for row, outcome in outcomes.items() if outcome.status == "changed"}
+    waiting = {s.key for s in loaded.validation.sessions if s.row in changed and s.registration}
     with RegistrantJournal(journal.path, account=journal.account, now=journal.now) as book:
         registered = register_all(
             client, book, targets, loaded.attendees.attendees, now=journal.now
         )
         registered.records += cancelled_rows(book, targets, loaded.attendees.cancelled)
+    registered.held = sum(person.session in waiting for person in loaded.attendees.attendees)
     return registered
 
 
