@@ -367,3 +367,31 @@ def test_reconcile_reads_webinars_back_from_the_webinars_endpoint(
     verdicts = {c.meeting_id: c.verdict for c in report.checks}
     assert verdicts == dict.fromkeys(ids.values(), "match")
     assert sandbox.counters()["webinar"]["requests"] == 2
+
+
+def test_the_command_line_names_the_unlicensed_host_and_schedules_webinars_for_a_licensed_one(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from click.testing import CliRunner
+
+    from batchzoom.cli import cli
+    from tests.conftest import sandbox_env
+
+    roster, people = files(tmp_path, host="erin@school.example")
+    refused = CliRunner().invoke(
+        cli,
+        ["schedule", str(roster), "--attendees", str(people), "--check-hosts"],
+        env=sandbox_env(sandbox),
+    )
+    assert refused.exit_code == 3, refused.output
+    assert "these hosts have no webinar licence: erin@school.example" in refused.output
+    assert "webinarCreate" not in sandbox.counters()
+    roster, people = files(tmp_path)
+    done = CliRunner().invoke(
+        cli,
+        ["schedule", str(roster), "--attendees", str(people), "--check-hosts"],
+        env=sandbox_env(sandbox),
+    )
+    assert done.exit_code == 0, done.output
+    assert sandbox.counters()["webinarCreate"]["requests"] == 2
+    assert sandbox.counters()["userSettings"]["requests"] == 2  # erin's, then dana's: once each

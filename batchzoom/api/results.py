@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         RowStatus,
         StatusReport,
     )
+    from batchzoom.engine.registrations import Registered
     from batchzoom.engine.settings import Settings
     from batchzoom.files.results import Loaded, RunReport
 
@@ -46,6 +47,7 @@ __all__ = [
     "Result",
     "RowOutcome",
     "StatusResult",
+    "attendees_record",
     "check_record",
     "outcome_record",
     "status_record",
@@ -72,6 +74,36 @@ def outcome_record(outcome: RowOutcome, *, include_password: bool = False) -> di
         **({"password": outcome.password} if include_password else {}),
         "error": outcome.error,
         "start_local": _start_local(outcome.start_time or outcome.start_utc, outcome.timezone),
+    }
+
+
+ATTENDEE_COUNTS = ("added", "existing", "deferred", "failed", "in_doubt", "cancelled", "held")
+
+
+def attendees_record(registered: Registered, *, include_password: bool = False) -> dict[str, Any]:
+    """What registering did, as ``--json``'s ``attendees``: the counts (``cancelled``: left
+    the sheet, so cancelled on Zoom; ``held``: of rows changed since their meeting was
+    created, left for sync) and one record per attendee row: its row, session, email,
+    status and error. A person's own join link lets anyone in as them, so it is there
+    only with ``include_password``, the option that puts the meetings' passcodes in."""
+    from batchzoom.engine.registrations import results_of
+
+    records = [record for record in registered.records if record.excel_row is not None]
+    people = []
+    for record, result in zip(records, results_of(registered), strict=True):
+        person: dict[str, Any] = {
+            "row": result.row,
+            "session": result.session,
+            "email": record.email,
+            "status": result.status,
+            "error": result.error,
+        }
+        if include_password:
+            person["join_url"] = result.join_url
+        people.append(person)
+    return {
+        "counts": {name: getattr(registered, name) for name in ATTENDEE_COUNTS},
+        "rows": people,
     }
 
 
@@ -152,6 +184,18 @@ class Result:
         from batchzoom.model.outcomes import Status
 
         return {status: sum(r.status == status for r in self.rows) for status in get_args(Status)}
+
+    @property
+    def registered(self) -> Registered | None:
+        """What registering the attendees did (None: no attendee sheet, or nothing sent)."""
+        return getattr(self.run, "registered", None)
+
+    def attendees(self, *, include_password: bool = False) -> dict[str, Any] | None:
+        """What registering did, as ``--json``'s ``attendees`` (``attendees_record``)."""
+        registered = self.registered
+        if registered is None:
+            return None
+        return attendees_record(registered, include_password=include_password)
 
     def to_records(self, *, include_password: bool = False) -> list[dict[str, Any]]:
         """One dict per row, as ``--json`` prints them (passcodes only when asked for)."""

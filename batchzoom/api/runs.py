@@ -28,7 +28,14 @@ from typing import TYPE_CHECKING, Any
 from batchzoom.api.reports import ReportChoice, report_run, report_status, report_validation
 from batchzoom.api.results import ReconcileResult, Result, StatusResult
 from batchzoom.core.errors import InterruptedRunError
-from batchzoom.core.exits import INCOMPLETE, INTERRUPTED, INVALID_ROWS, OK, outcome_exit
+from batchzoom.core.exits import (
+    INCOMPLETE,
+    INTERRUPTED,
+    INVALID_ROWS,
+    OK,
+    attendee_exit,
+    outcome_exit,
+)
 from batchzoom.engine.lifecycle import RunPaths, holding_lock
 from batchzoom.engine.planning import load
 from batchzoom.engine.settings import Settings, resolve
@@ -44,6 +51,7 @@ from batchzoom.model.outcomes import RowOutcome, row_outcome
 
 if TYPE_CHECKING:
     from batchzoom.api.zoom import Zoom
+    from batchzoom.engine.registrations import Registered
     from batchzoom.engine.sync_plan import SyncPlan
 
 Said = Callable[[str], None]
@@ -359,6 +367,7 @@ def schedule(
         return run.refused
     done, loaded, settings = run.report, run.loaded, run.settings
     assert isinstance(done, ScheduleReport)
+    code = _with_attendees(outcome_exit(done.counts()), done)  # before the report: its warning
     extra = _report_of(run, choice)
     if ics is not None and not settings.dry_run:
         from batchzoom.files.ics import pair, write_calendar
@@ -384,7 +393,7 @@ def schedule(
 
         sessions = loaded.validation.sessions
         extra["planned_requests"] = tuple(preview.requests(sessions, now=settings.now()))
-    return _ended("schedule", run, outcome_exit(done.counts()), extra)
+    return _ended("schedule", run, code, extra)
 
 
 def sync(
@@ -395,6 +404,7 @@ def sync(
     zoom: Zoom | None = None,
     progress: ProgressCallback | None = None,
     ics: Path | str | None = None,
+    ics_per_attendee: Path | str | None = None,
     ics_include_password: bool = False,
     report: Path | str | None = None,
     report_include_password: bool = False,
@@ -407,7 +417,8 @@ def sync(
 
     ``confirm(plan)`` sees the plan first and may trim ``plan.steps``; it returns whether to
     apply (default: apply, as ``--yes``). ``ics`` writes the calendar as ``schedule``'s,
-    each deleted meeting as a cancelled event. Registers the attendee sheet's new people and
+    each deleted meeting as a cancelled event; ``ics_per_attendee`` each registered
+    person's, as ``schedule``'s. Registers the attendee sheet's new people and
     cancels those removed. Users are looked up first as ``schedule``'s ``check_hosts``.
     ``exit_code`` as ``schedule``'s; a removed row whose meeting could not be deleted also
     gives 4.
@@ -439,6 +450,10 @@ def sync(
         return run.refused
     done, loaded, settings = run.report, run.loaded, run.settings
     assert isinstance(done, SyncReport)
+    code = outcome_exit(done.counts())
+    if code == OK and any(o.status == "failed" for o in done.missing):
+        code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
+    code = _with_attendees(code, done)  # before the report: its warning
     extra = _report_of(run, choice)
     if ics is not None and not settings.dry_run:
         from batchzoom.files.ics import pair, write_calendar
@@ -450,10 +465,40 @@ def sync(
             now=settings.now(),
             removed=done.missing,
         )
-    code = outcome_exit(done.counts())
-    if code == OK and any(o.status == "failed" for o in done.missing):
-        code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
+    if ics_per_attendee is not None and not settings.dry_run:
+        from batchzoom.engine.events import attendee_calendars
+
+        extra["attendee_calendars"] = attendee_calendars(
+            loaded,
+            done,
+            Path(ics_per_attendee),
+            include_password=ics_include_password,
+            now=settings.now(),
+        )
     return _ended("sync", run, code, extra)
+
+
+def _with_attendees(code: int, done: RunReport) -> int:
+    """The run's exit status with its registrations (``attendee_exit``). Registrants
+    of rows changed since their meeting was created wait for sync: said once per run."""
+    registered: Registered | None = getattr(done, "registered", None)
+    if registered is None:
+        return code
+    if registered.held:
+        from batchzoom.core.i18n import ngettext
+
+        done.warnings.append(
+            ngettext(
+                "{count} attendee of rows changed since their meeting was created was not "
+                "registered: run batchzoom sync, which applies the rows (their registration "
+                "setting first) and then registers them.",
+                "{count} attendees of rows changed since their meeting was created were not "
+                "registered: run batchzoom sync, which applies the rows (their registration "
+                "setting first) and then registers them.",
+                registered.held,
+            ).format(count=registered.held)
+        )
+    return attendee_exit(code, vars(registered))
 
 
 def _yes(plan: SyncPlan) -> bool:

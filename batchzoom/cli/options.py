@@ -24,6 +24,7 @@ from batchzoom.engine.config import FILE_NAME
 
 # The row model is imported where it is used, so that ``--help`` starts quickly.
 if TYPE_CHECKING:
+    from batchzoom.api.results import Result
     from batchzoom.files.roster import Roster
     from batchzoom.model.attendees import AttendeeValidation
     from batchzoom.model.problems import Problem
@@ -195,6 +196,12 @@ credential_options = add_flags(
     ],
 )
 """``validate --check-hosts``: the account options ``schedule`` takes; into ``flags``."""
+
+
+def attendees_json(result: Result, include_password: bool) -> dict[str, Any]:
+    """``--json``'s ``attendees`` of a run that registered people, else nothing."""
+    document = result.attendees(include_password=include_password)
+    return {} if document is None else {"attendees": document}
 
 
 def credentials_given(flags: dict[str, Any]) -> bool:

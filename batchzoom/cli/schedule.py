@@ -19,7 +19,7 @@ from batchzoom.cli.common import (
     sandbox_said,
     until_interrupted,
 )
-from batchzoom.cli.options import CHECK_HOSTS, reading_options
+from batchzoom.cli.options import CHECK_HOSTS, attendees_json, reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
 from batchzoom.core.i18n import _
 
@@ -92,6 +92,8 @@ def schedule_command(
         as_json=as_json,
         quiet=quiet,
         json_include_password=json_include_password,
+        exit_code=result.exit_code,
+        **attendees_json(result, json_include_password),
         **extra,
     )
     echo_registrations(report, quiet=silent)

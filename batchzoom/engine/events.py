@@ -121,13 +121,19 @@ def register_run(
     """
     if loaded.attendees is None:
         return None
-    ids = {row: outcome.meeting_id for row, outcome in outcomes.items()}
+    # A row changed since its meeting was created: Zoom still has the earlier settings (its
+    # meeting may not take registration yet, answering 404 "Registration has not been
+    # enabled"), so its people wait until sync has applied the row.
+    ids = {row: o.meeting_id for row, o in outcomes.items() if o.status != "changed"}
     targets = targets_of(loaded.validation.sessions, ids)
+    changed = {row for row, outcome in outcomes.items() if outcome.status == "changed"}
+    waiting = {s.key for s in loaded.validation.sessions if s.row in changed and s.registration}
     with RegistrantJournal(journal.path, account=journal.account, now=journal.now) as book:
         registered = register_all(
             client, book, targets, loaded.attendees.attendees, now=journal.now
         )
         registered.records += cancelled_rows(book, targets, loaded.attendees.cancelled)
+    registered.held = sum(person.session in waiting for person in loaded.attendees.attendees)
     return registered
 
 
@@ -143,7 +149,7 @@ def write_registrations(loaded: Loaded, registered: Registered, roster_output: P
 
 def attendee_calendars(
     loaded: Loaded,
-    report: ScheduleReport,
+    report: RunReport,
     directory: Path,
     *,
     include_password: bool,
@@ -152,8 +158,10 @@ def attendee_calendars(
     """One .ics file per registered attendee in ``directory``, with that person's own link.
 
     Named by the person's email (``lee.jiwoo@example.com.ics``); return how many were written.
+    ``report`` is a schedule's or a sync's (its ``registered``): a cancelled registrant has no
+    link, so no event.
     """
-    registered = report.registered
+    registered: Registered | None = getattr(report, "registered", None)
     if registered is None:
         return 0
     sessions = {session.key: session for session in loaded.validation.sessions}

@@ -95,6 +95,7 @@ class Registered:
     failed: int = 0
     in_doubt: int = 0
     cancelled: int = 0  # removed from the sheet, so cancelled on Zoom (sync)
+    held: int = 0  # of rows changed since their meeting was created: not sent (sync first)
     records: list[Registrant] = field(default_factory=list)
 
     def merge(self, other: Registered) -> None:
