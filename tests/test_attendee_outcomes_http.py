@@ -60,7 +60,10 @@ def test_a_refused_registration_gives_exit_4_and_is_in_the_json(
     stored = sandbox.store.meetings[meeting_id(tmp_path)]["meeting"]
     stored["settings"]["approval_type"] = 2
     sheet = people(tmp_path, 3)
-    second = CliRunner().invoke(cli, [*args, "--json-include-password"], env=env)
+    page = tmp_path / "report.html"
+    second = CliRunner().invoke(
+        cli, [*args, "--json-include-password", "--report", str(page)], env=env
+    )
     assert second.exit_code == 4, second.output
     document = json.loads(second.stdout)
     assert document["exit_code"] == 4 and document["counts"]["existing"] == 2
@@ -73,6 +76,12 @@ def test_a_refused_registration_gives_exit_4_and_is_in_the_json(
     assert "Registration has not been enabled" in refused["error"]
     assert refused["join_url"] is None
     assert all(p["join_url"] for p in document["attendees"]["rows"][:2])  # asked for: shown
+    # The report counts who was registered (2), not the sheet's people (3).
+    html = page.read_text(encoding="utf-8")
+    first_row = html[html.index('id="row-2"') :]
+    first_row = first_row[: first_row.index("</tr>")]
+    assert '<td data-v="2">2</td>' in first_row and 'data-v="3"' not in first_row
+    assert "some rows failed or were deferred" in html  # exit status 4's meaning
     plain = CliRunner().invoke(cli, args[:-1], env=env)
     assert plain.exit_code == 4, plain.output
     assert "1 refused by Zoom" in plain.stdout
@@ -107,3 +116,56 @@ def test_a_row_changed_to_take_registration_leaves_its_people_for_sync(
     assert synced.exit_code == 0, synced.output
     assert "2 attendees registered" in synced.stdout
     assert sandbox.counters()["addBatchRegistrants"]["requests"] == 1
+
+
+def test_sync_writes_each_registered_person_a_calendar_with_their_own_link(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    env = sandbox_env(sandbox)
+    path, sheet = roster(tmp_path, "yes"), people(tmp_path, 2)
+    assert (
+        CliRunner()
+        .invoke(cli, ["schedule", str(path), "--attendees", str(sheet)], env=env)
+        .exit_code
+        == 0
+    )
+    sheet = people(tmp_path, 3)
+    invites = tmp_path / "invites"
+    args = [
+        "sync",
+        str(path),
+        "--attendees",
+        str(sheet),
+        "--yes",
+        "--ics-per-attendee",
+        str(invites),
+    ]
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert f"Wrote 3 attendee calendars to {invites}." in result.stdout
+    with (tmp_path / "people.registered.csv").open(encoding="utf-8", newline="") as handle:
+        links = {row["email"]: row["zoom_join_url"] for row in csv.DictReader(handle)}
+    assert sorted(p.name for p in invites.iterdir()) == [f"p{n}@example.com.ics" for n in range(3)]
+    for email, link in links.items():
+        text = (invites / f"{email}.ics").read_bytes().decode("utf-8").replace("\r\n ", "")
+        assert link and link in text
+        assert all(other not in text for other in links.values() if other != link)
+    dry = CliRunner().invoke(
+        cli, [*args[:-2], "--dry-run", "--ics-per-attendee", str(tmp_path / "none")], env=env
+    )
+    assert dry.exit_code == 0, dry.output
+    assert not (tmp_path / "none").exists()
+
+
+def test_notify_says_a_cancelled_registrants_email_is_the_meetings_setting() -> None:
+    import re
+
+    shown = CliRunner().invoke(cli, ["sync", "--help"], terminal_width=200).output
+    notify = shown[shown.index("--notify") : shown.index("--ics ")]
+    assert "registrants_email_notification" in " ".join(notify.split())
+    root = Path(__file__).parent.parent
+    for name, heading in (("README.md", "## Commands"), ("README.ko.md", "## 명령")):
+        text = (root / name).read_text(encoding="utf-8")
+        attendees = text[: text.index(heading)]
+        assert re.search(r"--notify`[^`]*", attendees), name
+        assert "registrants_email_notification" in attendees, name

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from batchzoom.core.exits import EXIT_MEANINGS, INVALID_ROWS, OK, outcome_exit
+from batchzoom.core.exits import EXIT_MEANINGS, INVALID_ROWS, OK, attendee_exit, outcome_exit
 from batchzoom.core.i18n import N_, _
 
 # The command line imports ``ReportChoice`` at start-up: the rest loads when a report is made.
@@ -189,16 +189,40 @@ def report_run(
         validation=loaded.validation,
         problems=run.problems if run is not None else loaded.validation.problems,
         now=now,
-        exit_code=outcome_exit(run.counts()) if run is not None else INVALID_ROWS,
+        exit_code=_run_exit(run),
         done=DRY_RUN_DONE if run and run.dry_run else None,
         warnings=run.warnings if run is not None else (),
         default_zone=settings.timezone,
         plan=settings.plan,
         quota=quota,
         include_password=html.include_password,
-        registrants=loaded.attendees.counts() if loaded.attendees is not None else None,
+        registrants=_registered(loaded, run),
     )
     return write(html, data)
+
+
+def _run_exit(run: RunReport | None) -> int:
+    """The run's exit status, its registrations included (as the run's result)."""
+    if run is None:
+        return INVALID_ROWS
+    registered = getattr(run, "registered", None)
+    code = outcome_exit(run.counts())
+    return attendee_exit(code, vars(registered)) if registered is not None else code
+
+
+def _registered(loaded: Loaded, run: RunReport | None) -> Mapping[str, int] | None:
+    """Each session's registrants: those the run has registered (now or before) when it
+    registered, else the attendee sheet's (a run that sent nothing)."""
+    if loaded.attendees is None:
+        return None
+    registered = getattr(run, "registered", None)
+    if registered is None:
+        return loaded.attendees.counts()
+    counts = dict.fromkeys(loaded.attendees.counts(), 0)
+    for record in registered.records:
+        if record.state == "added" and record.excel_row is not None:
+            counts[record.session] = counts.get(record.session, 0) + 1
+    return counts
 
 
 def report_validation(html: ReportChoice, loaded: Loaded, *, settings: Settings) -> Path:

@@ -28,7 +28,14 @@ from typing import TYPE_CHECKING, Any
 from batchzoom.api.reports import ReportChoice, report_run, report_status, report_validation
 from batchzoom.api.results import ReconcileResult, Result, StatusResult
 from batchzoom.core.errors import InterruptedRunError
-from batchzoom.core.exits import INCOMPLETE, INTERRUPTED, INVALID_ROWS, OK, outcome_exit
+from batchzoom.core.exits import (
+    INCOMPLETE,
+    INTERRUPTED,
+    INVALID_ROWS,
+    OK,
+    attendee_exit,
+    outcome_exit,
+)
 from batchzoom.engine.lifecycle import RunPaths, holding_lock
 from batchzoom.engine.planning import load
 from batchzoom.engine.settings import Settings, resolve
@@ -397,6 +404,7 @@ def sync(
     zoom: Zoom | None = None,
     progress: ProgressCallback | None = None,
     ics: Path | str | None = None,
+    ics_per_attendee: Path | str | None = None,
     ics_include_password: bool = False,
     report: Path | str | None = None,
     report_include_password: bool = False,
@@ -409,7 +417,8 @@ def sync(
 
     ``confirm(plan)`` sees the plan first and may trim ``plan.steps``; it returns whether to
     apply (default: apply, as ``--yes``). ``ics`` writes the calendar as ``schedule``'s,
-    each deleted meeting as a cancelled event. Registers the attendee sheet's new people and
+    each deleted meeting as a cancelled event; ``ics_per_attendee`` each registered
+    person's, as ``schedule``'s. Registers the attendee sheet's new people and
     cancels those removed. Users are looked up first as ``schedule``'s ``check_hosts``.
     ``exit_code`` as ``schedule``'s; a removed row whose meeting could not be deleted also
     gives 4.
@@ -456,12 +465,21 @@ def sync(
             now=settings.now(),
             removed=done.missing,
         )
+    if ics_per_attendee is not None and not settings.dry_run:
+        from batchzoom.engine.events import attendee_calendars
+
+        extra["attendee_calendars"] = attendee_calendars(
+            loaded,
+            done,
+            Path(ics_per_attendee),
+            include_password=ics_include_password,
+            now=settings.now(),
+        )
     return _ended("sync", run, code, extra)
 
 
 def _with_attendees(code: int, done: RunReport) -> int:
-    """The run's exit status with its registrations: a person whose registration failed, was
-    deferred or is in doubt leaves the run unfinished (4), as a failed row does. Registrants
+    """The run's exit status with its registrations (``attendee_exit``). Registrants
     of rows changed since their meeting was created wait for sync: said once per run."""
     registered: Registered | None = getattr(done, "registered", None)
     if registered is None:
@@ -480,8 +498,7 @@ def _with_attendees(code: int, done: RunReport) -> int:
                 registered.held,
             ).format(count=registered.held)
         )
-    unfinished = registered.failed or registered.deferred or registered.in_doubt
-    return INCOMPLETE if code == OK and unfinished else code
+    return attendee_exit(code, vars(registered))
 
 
 def _yes(plan: SyncPlan) -> bool:

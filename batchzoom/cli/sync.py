@@ -169,11 +169,19 @@ def confirmer(*, silent: bool, yes: bool) -> Callable[[SyncPlan], bool]:
 @click.option("--delete-missing", is_flag=True,
               help="Also delete the meetings of rows that are gone from the sheet.")  # fmt: skip
 @click.option(
-    "--notify", is_flag=True, help="Let Zoom email the cancellation to host and registrants."
+    "--notify",
+    is_flag=True,
+    help="Let Zoom email the cancellation of each deleted meeting to host and registrants. "
+    "Whether a registrant sync cancels (gone from the attendee sheet, or marked cancelled) "
+    "is emailed is the meeting's own registrants_email_notification setting in Zoom, not "
+    "--notify.",
 )
 @click.option("--ics", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the meetings to this iCalendar (.ics) file; a deleted meeting "
                    "is written as cancelled, so calendars that imported it remove it.")  # fmt: skip
+@click.option("--ics-per-attendee", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write one .ics file per registered attendee, with their own link, "
+              "into this folder.")  # fmt: skip
 @click.option("--ics-include-password", is_flag=True,
               help="Put passcodes (and passcode-bearing join links) into the .ics file.")  # fmt: skip
 @click.option("--force", is_flag=True,
@@ -190,6 +198,7 @@ def sync_command(
     delete_missing: bool,
     notify: bool,
     ics: Path | None,
+    ics_per_attendee: Path | None,
     ics_include_password: bool,
     force: bool,
     check_hosts: bool,
@@ -220,6 +229,7 @@ def sync_command(
         confirm=confirmer(silent=silent, yes=yes),
         check_hosts=check_hosts,
         ics=ics,
+        ics_per_attendee=ics_per_attendee,
         ics_include_password=ics_include_password,
         **report_arguments(html),
         said=None if silent else sandbox_said,
@@ -251,6 +261,12 @@ def sync_command(
     echo_registrations(report, quiet=silent)
     written(result.report, quiet=silent)
     echo_calendar(result.calendar_events, ics, quiet=silent)
+    if result.attendee_calendars is not None and not silent:
+        click.echo(
+            _("Wrote {count} attendee calendars to {path}.").format(
+                count=result.attendee_calendars, path=ics_per_attendee
+            )
+        )
     for outcome in report.missing:
         said = REMOVED_WORDS.get(outcome.status, N_("Removed row {topic}: {status} {error}"))
         line = (

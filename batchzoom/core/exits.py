@@ -55,3 +55,10 @@ def outcome_exit(counts: Mapping[str, int]) -> int:
     if counts.get("failed") or counts.get("deferred"):
         return INCOMPLETE
     return OK
+
+
+def attendee_exit(code: int, attendees: Mapping[str, int]) -> int:
+    """``code`` with a run's registrations: one failed, deferred or in doubt leaves an
+    otherwise finished run unfinished (4), as a failed row does."""
+    unfinished = attendees.get("failed") or attendees.get("deferred") or attendees.get("in_doubt")
+    return INCOMPLETE if code == OK and unfinished else code

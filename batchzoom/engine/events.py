@@ -149,7 +149,7 @@ def write_registrations(loaded: Loaded, registered: Registered, roster_output: P
 
 def attendee_calendars(
     loaded: Loaded,
-    report: ScheduleReport,
+    report: RunReport,
     directory: Path,
     *,
     include_password: bool,
@@ -158,8 +158,10 @@ def attendee_calendars(
     """One .ics file per registered attendee in ``directory``, with that person's own link.
 
     Named by the person's email (``lee.jiwoo@example.com.ics``); return how many were written.
+    ``report`` is a schedule's or a sync's (its ``registered``): a cancelled registrant has no
+    link, so no event.
     """
-    registered = report.registered
+    registered: Registered | None = getattr(report, "registered", None)
     if registered is None:
         return 0
     sessions = {session.key: session for session in loaded.validation.sessions}

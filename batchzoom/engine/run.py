@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -32,6 +32,7 @@ from batchzoom.engine.journal import Entry, Journal, RowInfo
 from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Progress, ProgressCallback, RunReport
 from batchzoom.model import recurrence, times
+from batchzoom.model.local_times import local_then_utc
 from batchzoom.model.outcomes import RowOutcome, Status, row_outcome
 from batchzoom.model.rows import WEBINAR, Session
 from batchzoom.zoom import (
@@ -57,6 +58,17 @@ def row_info(session: Session, key: str, body: dict[str, Any] | None = None) -> 
         start_utc=session.start_utc,
         fingerprint=fingerprint(body if body is not None else create_body(session)),
         excel_row=session.row,
+    )
+
+
+def deferred_error(limit: DailyLimitError, zone: str | None) -> str:
+    """``Deferred: ...; run again after 2026-12-08 09:00 KST (00:00 UTC).``: the limit's
+    sentence, its time in the row's zone first."""
+    utc = f"{limit.resume_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return (
+        _("Deferred: {limit}")
+        .format(limit=limit)
+        .replace(utc, local_then_utc(limit.resume_at, zone))
     )
 
 
@@ -121,9 +133,8 @@ class Run:
         """An update refused by the daily limit: park the host; the meeting keeps its old details."""
         with self.lock:
             self.parked.setdefault(limit.host.lower() if limit.host else None, limit)
-        return replace(
-            from_entry(session, entry, "deferred"), error=_("Deferred: {limit}").format(limit=limit)
-        )
+        error = deferred_error(limit, session.timezone)
+        return replace(from_entry(session, entry, "deferred"), error=error)
 
     def stop(self, reason: BatchzoomError) -> None:
         """Send no more creates this run (those in flight finish)."""
@@ -278,7 +289,7 @@ class Run:
         )
 
     def _defer(self, session: Session, key: str, limit: DailyLimitError) -> RowOutcome:
-        message = _("Deferred: {limit}").format(limit=limit)
+        message = deferred_error(limit, session.timezone)
         if self.journal.get(key) is not None:
             self.journal.record_deferred(key, limit.resume_at, message)
         else:
