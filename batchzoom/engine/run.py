@@ -65,7 +65,11 @@ def deferred_error(limit: DailyLimitError, zone: str | None) -> str:
     """``Deferred: ...; run again after 2026-12-08 09:00 KST (00:00 UTC).``: the limit's
     sentence, its time in the row's zone first."""
     utc = f"{limit.resume_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-    return f"Deferred: {limit}".replace(utc, local_then_utc(limit.resume_at, zone))
+    return (
+        _("Deferred: {limit}")
+        .format(limit=limit)
+        .replace(utc, local_then_utc(limit.resume_at, zone))
+    )
 
 
 def from_entry(session: Session, entry: Entry, status: Status) -> RowOutcome:
@@ -226,7 +230,9 @@ class Run:
     def _create_now(self, session: Session, key: str) -> RowOutcome:
         """Create one row's meeting; every path leaves the journal telling the truth."""
         if self.fatal is not None:
-            return row_outcome(session, "failed", error=f"Not sent: {self.fatal}")
+            return row_outcome(
+                session, "failed", error=_("Not sent: {error}").format(error=self.fatal)
+            )
         parked = self.parked_for(session.host)
         if parked is not None:
             return self._defer(session, key, parked)
@@ -239,7 +245,7 @@ class Run:
                 meeting = self._send_create(session, sent)
             except InDoubtError as doubt:
                 try:
-                    found, _ = self.settle(session.host, [(session, key)])
+                    found, _absent = self.settle(session.host, [(session, key)])
                 except BatchzoomError as error:
                     return self._stop_or_fail(session, error, in_doubt=doubt)
                 if key in found:
@@ -258,7 +264,9 @@ class Run:
                 self.claimed.add(int(meeting["id"]))
             self.journal.record_created(key, meeting)
             return self._created(session, meeting)
-        message = f"Zoom did not confirm the meeting after {CREATE_TRIES} tries; run again later."
+        message = _(
+            "Zoom did not confirm the meeting after {tries} tries; run again later."
+        ).format(tries=CREATE_TRIES)
         self.journal.record_failed(key, message)
         return row_outcome(session, "failed", error=message)
 
@@ -298,12 +306,12 @@ class Run:
     ) -> RowOutcome:
         if isinstance(error, AuthError | ZoomUnreachableError):
             self.stop(error)
-        note = (
-            " The meeting may exist; the next run checks Zoom before creating it."
+        message = (
+            _("{error} The meeting may exist; the next run checks Zoom before creating it.")
             if in_doubt
-            else ""
+            else "{error}"
         )
-        return row_outcome(session, "failed", error=f"{error}{note}")
+        return row_outcome(session, "failed", error=message.format(error=error))
 
 
 @contextmanager
@@ -375,7 +383,9 @@ def settle_all(
                         host=host, error=error
                     )
                     if webinar
-                    else f"Zoom could not list the meetings of host {host}: {error}"
+                    else _("Zoom could not list the meetings of host {host}: {error}").format(
+                        host=host, error=error
+                    )
                 )
                 run.journal.note(row_info(session, key), state="failed", error=message)
                 outcomes[session.row] = row_outcome(session, "failed", error=message)
@@ -441,7 +451,9 @@ def apply_all(
         # Ctrl-C or a bug: finish the requests in flight (so the journal knows
         # their fate), start no new ones.
         run.stop(
-            InterruptedRunError("The run was interrupted; run the same command again to continue.")
+            InterruptedRunError(
+                _("The run was interrupted; run the same command again to continue.")
+            )
         )
         pool.shutdown(wait=True, cancel_futures=True)
         raise
