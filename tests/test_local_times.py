@@ -8,6 +8,7 @@ the ``sync`` plan, each against the sandbox.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -183,6 +184,11 @@ def test_a_run_says_when_a_held_back_host_resumes_in_its_rows_zone(
         f"Host {KIM} reached Zoom's daily limit: its rows are deferred until "
         "2039-05-06 09:00 KST (00:00 UTC)."
     ) in run.stderr.splitlines()
+    # The deferred rows' zoom_error says when to run again the same way.
+    with (roster.parent / "spring.scheduled.csv").open(encoding="utf-8", newline="") as handle:
+        errors = {row["zoom_status"]: row["zoom_error"] for row in csv.DictReader(handle)}
+    assert errors["deferred"].startswith("Deferred: Zoom's daily limit for host ")
+    assert errors["deferred"].endswith("; run again after 2039-05-06 09:00 KST (00:00 UTC).")
 
 
 def test_quiet_and_status_show_the_rows_zone_then_utc(
@@ -289,8 +295,6 @@ def _member(path: Path, name: str) -> bytes:
 
 
 def test_a_csv_result_gets_the_local_start_as_text(tmp_path: Path, sandbox: Sandbox) -> None:
-    import csv
-
     rows = session_rows(1, first=datetime(2027, 5, 3, 9, 0))
     rows += session_rows(1, first=datetime(2027, 5, 3, 21, 0), zone="America/New_York", prefix="N")
     roster = write_csv(tmp_path / "term.csv", rows)

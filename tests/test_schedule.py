@@ -23,6 +23,7 @@ from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import default_path
 from batchzoom.engine.planning import load
 from batchzoom.files.results import Loaded, RunReport
+from batchzoom.model.local_times import local_then_utc
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import ZoomSettings
 from batchzoom.zoom.meetings import create_body
@@ -199,7 +200,9 @@ def test_daily_limit_creates_exactly_100_and_defers_the_rest_quickly(
     assert 1 <= refused <= 8  # alice's host stops at once: at most the requests in flight
     deferred = [o for o in report.outcomes if o.status == "deferred"]
     resume = sb.clock.next_utc_midnight()
-    assert all(f"{resume:%Y-%m-%d %H:%M}" in (o.error or "") for o in deferred)
+    # When to run again: in the rows' zone, then in UTC.
+    until = local_then_utc(resume, "Asia/Seoul")
+    assert all(f"run again after {until}." in (o.error or "") for o in deferred)
 
     before = creates(sb)
     _, again = run(roster, sb, rate=1000)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from batchzoom.core.errors import ConfigError, InvalidSessionError
+from batchzoom.core.i18n import _
 from batchzoom.core.secret import Secret
 from batchzoom.model import times
 from batchzoom.model.problems import CellError, Problem
@@ -95,8 +96,10 @@ def start_of(start: datetime, timezone: str | None) -> tuple[datetime, str]:
         if where is None:
             raise CellError(
                 "naive-start",
-                f"The start {start:%Y-%m-%d %H:%M} has no time zone; pass timezone= "
-                '(e.g. timezone="Asia/Seoul") or an aware datetime.',
+                _(
+                    "The start {start} has no time zone; pass timezone= "
+                    '(e.g. timezone="Asia/Seoul") or an aware datetime.'
+                ).format(start=f"{start:%Y-%m-%d %H:%M}"),
             )
         return times.localize(start, where).astimezone(UTC), str(where)
     except CellError as error:
@@ -125,7 +128,11 @@ class Zoom:
         instant_retries: bool = False,
     ) -> None:
         if plan not in PLAN_LIMITS:
-            raise ConfigError(f"Unknown Zoom plan {plan!r}; use one of {', '.join(PLAN_LIMITS)}.")
+            raise ConfigError(
+                _("Unknown Zoom plan {plan}; use one of {plans}.").format(
+                    plan=repr(plan), plans=", ".join(PLAN_LIMITS)
+                )
+            )
         settings = ZoomSettings(
             account_id=account_id,
             client_id=client_id,

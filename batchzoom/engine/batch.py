@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from batchzoom.core.i18n import _
+from batchzoom.core.i18n import N_, _
 from batchzoom.engine.events import ScheduleReport, register_run, write_registrations
 from batchzoom.engine.journal import Entry
 from batchzoom.engine.lifecycle import (
@@ -53,12 +53,12 @@ from batchzoom.zoom import (
 from batchzoom.zoom.meetings import create_body, fingerprint
 from batchzoom.zoom.probes import HostProbes
 
-CHANGED = (
+CHANGED = N_(
     "This row's meeting details changed after its meeting was created; Zoom still has the "
     "earlier ones: run batchzoom sync to update Zoom, or restore the row."
 )
-CANCELLED = "Cancelled in the sheet; run batchzoom sync to delete its meeting on Zoom."
-DELETING = (
+CANCELLED = N_("Cancelled in the sheet; run batchzoom sync to delete its meeting on Zoom.")
+DELETING = N_(
     "A cancellation of this row's meeting did not finish; run batchzoom sync to finish it, "
     "or to keep the meeting if the row is no longer cancelled."
 )
@@ -84,9 +84,11 @@ def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]
         if count > left:
             days = 1 + (count - left + DAILY_CREATE_LIMIT - 1) // DAILY_CREATE_LIMIT
             warnings.append(
-                f"Host {host} needs {count} new meetings but Zoom allows {DAILY_CREATE_LIMIT} "
-                f"creates per host per UTC day ({left} left today): this takes {days} days; "
-                "the rest will be deferred, so run again after 00:00 UTC."
+                _(
+                    "Host {host} needs {count} new meetings but Zoom allows {limit} "
+                    "creates per host per UTC day ({left} left today): this takes {days} days; "
+                    "the rest will be deferred, so run again after 00:00 UTC."
+                ).format(host=host, count=count, limit=DAILY_CREATE_LIMIT, left=left, days=days)
             )
     return warnings
 
@@ -109,18 +111,18 @@ def _classify(
         if session.cancelled:
             live = entry is not None and entry.state == "created"
             outcomes[session.row] = (
-                replace(from_entry(session, entry, "cancelled"), error=CANCELLED)
+                replace(from_entry(session, entry, "cancelled"), error=_(CANCELLED))
                 if live and entry is not None
                 else row_outcome(session, "cancelled", meeting_id=session.meeting_id)
             )
         elif entry is not None and entry.state == "created":
             if entry.fingerprint != fingerprint(create_body(session)):
-                outcome = replace(from_entry(session, entry, "changed"), error=CHANGED)
+                outcome = replace(from_entry(session, entry, "changed"), error=_(CHANGED))
             else:
                 outcome = from_entry(session, entry, "existing" if entry.reported else "created")
             outcomes[session.row] = outcome
         elif entry is not None and entry.state == "deleting":
-            outcomes[session.row] = replace(from_entry(session, entry, "failed"), error=DELETING)
+            outcomes[session.row] = replace(from_entry(session, entry, "failed"), error=_(DELETING))
         elif session.meeting_id is not None:
             outcomes[session.row] = row_outcome(session, "existing", meeting_id=session.meeting_id)
             unverified.append((session, key))

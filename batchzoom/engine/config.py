@@ -105,16 +105,23 @@ def parse(document: Mapping[str, Any], path: Path) -> dict[str, Any]:
     for name, value in document.items():
         if name not in _SECTIONS:
             raise where.error(
-                name, f"is not a section batchzoom knows; use {_one_of(list(_SECTIONS), name)}"
+                name,
+                _("In {path}, {key} is not a section batchzoom knows; use {choice}."),
+                choice=_one_of(list(_SECTIONS), name),
             )
         if not isinstance(value, dict):
-            raise where.error(name, f"must be a table; write it as [{name}] on a line of its own")
+            raise where.error(
+                name,
+                _("In {path}, {key} must be a table; write it as [{name}] on a line of its own."),
+                name=name,
+            )
     defaults = document.get("defaults", {})
     for name in defaults:
         if name not in _SECTIONS["defaults"]:
             raise where.error(
                 f"defaults.{name}",
-                f"is not a default batchzoom knows; use {_one_of(_SECTIONS['defaults'], name)}",
+                _("In {path}, {key} is not a default batchzoom knows; use {choice}."),
+                choice=_one_of(_SECTIONS["defaults"], name),
             )
     values: dict[str, Any] = {
         "config": path,
@@ -138,8 +145,9 @@ def parse(document: Mapping[str, Any], path: Path) -> dict[str, Any]:
 class _Where:
     path: Path
 
-    def error(self, key: str, text: str) -> ConfigError:
-        return ConfigError(f"In {self.path}, {key} {text}.")
+    def error(self, key: str, message: str, **fields: object) -> ConfigError:
+        """The error ``message`` (a whole sentence naming ``{path}`` and ``{key}``) says."""
+        return ConfigError(message.format(path=self.path, key=key, **fields))
 
 
 def _one_of(names: Any, given: str) -> str:
@@ -147,25 +155,33 @@ def _one_of(names: Any, given: str) -> str:
     close = difflib.get_close_matches(given, names, n=1, cutoff=0.6)
     if close:
         return f'"{close[0]}"'
-    return "one of " + ", ".join(names)
+    return _("one of {names}").format(names=", ".join(names))
 
 
 def _timezone(value: object, where: _Where) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise where.error("defaults.timezone", 'must be text, e.g. timezone = "Asia/Seoul"')
+        raise where.error(
+            "defaults.timezone", _('In {path}, {key} must be text, e.g. timezone = "Asia/Seoul".')
+        )
     try:
         return zone(value).key
     except CellError as error:
-        raise where.error("defaults.timezone", f"is wrong: {error.message.rstrip('.')}") from None
+        raise where.error(
+            "defaults.timezone",
+            _("In {path}, {key} is wrong: {error}."),
+            error=error.message.rstrip("."),
+        ) from None
 
 
 def _strict(value: object, where: _Where) -> bool | None:
     if value is None:
         return None
     if not isinstance(value, bool):
-        raise where.error("defaults.strict", "must be true or false, e.g. strict = true")
+        raise where.error(
+            "defaults.strict", _("In {path}, {key} must be true or false, e.g. strict = true.")
+        )
     return value
 
 
@@ -176,18 +192,30 @@ def _plan(value: object, where: _Where) -> Plan | None:
     for plan in plans:
         if isinstance(value, str) and value.strip().lower() == plan:
             return plan
-    raise where.error("defaults.plan", f"must be one of {', '.join(plans)}, not {value!r}")
+    raise where.error(
+        "defaults.plan",
+        _("In {path}, {key} must be one of {choices}, not {value}."),
+        choices=", ".join(plans),
+        value=repr(value),
+    )
 
 
 def _host(value: object, where: _Where) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise where.error("defaults.host", 'must be text, e.g. host = "kim.minji@school.example"')
+        raise where.error(
+            "defaults.host",
+            _('In {path}, {key} must be text, e.g. host = "kim.minji@school.example".'),
+        )
     try:
         return check_host(value.strip())
     except CellError as error:
-        raise where.error("defaults.host", f"is wrong: {error.message.rstrip('.')}") from None
+        raise where.error(
+            "defaults.host",
+            _("In {path}, {key} is wrong: {error}."),
+            error=error.message.rstrip("."),
+        ) from None
 
 
 def _buffer(value: object, where: _Where) -> int | None:
@@ -196,7 +224,11 @@ def _buffer(value: object, where: _Where) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BUFFER_MAX:
         raise where.error(
             "defaults.buffer_minutes",
-            f"must be a whole number of minutes from 0 to {BUFFER_MAX}, e.g. buffer_minutes = 10",
+            _(
+                "In {path}, {key} must be a whole number of minutes from 0 to {most}, "
+                "e.g. buffer_minutes = 10."
+            ),
+            most=BUFFER_MAX,
         )
     return value
 
@@ -225,18 +257,31 @@ def _settings(section: Mapping[str, Any], where: _Where) -> dict[str, Any]:
         schema = known.get(name)
         if schema is None:
             raise where.error(
-                key, f"is not a Zoom meeting setting; use {_one_of(sorted(known), name)}"
+                key,
+                _("In {path}, {key} is not a Zoom meeting setting; use {choice}."),
+                choice=_one_of(sorted(known), name),
             )
         kind = schema.get("type")
         types = _TYPES.get(kind, (object,))
         wrong_bool = isinstance(value, bool) and kind != "boolean"
         if wrong_bool or not isinstance(value, types):
             example = {"boolean": "true", "integer": "1", "string": '"text"'}.get(kind, "a value")
-            raise where.error(key, f"must be of type {kind}, e.g. {name} = {example}")
+            raise where.error(
+                key,
+                _("In {path}, {key} must be of type {kind}, e.g. {name} = {example}."),
+                kind=kind,
+                name=name,
+                example=example,
+            )
         choices = schema.get("enum")
         if choices and value not in choices:
             listed = ", ".join(repr(choice) for choice in choices)
-            raise where.error(key, f"must be one of {listed}, not {value!r}")
+            raise where.error(
+                key,
+                _("In {path}, {key} must be one of {choices}, not {value}."),
+                choices=listed,
+                value=repr(value),
+            )
         settings[name] = value
     return settings
 
@@ -248,17 +293,29 @@ def _aliases(section: Mapping[str, Any], where: _Where) -> dict[str, tuple[str, 
         key = f"aliases.{name}"
         if name not in INPUT_FIELDS:
             raise where.error(
-                key, f"is not a column batchzoom reads; use {_one_of(INPUT_FIELDS, name)}"
+                key,
+                _("In {path}, {key} is not a column batchzoom reads; use {choice}."),
+                choice=_one_of(INPUT_FIELDS, name),
             )
         texts = [value] if isinstance(value, str) else value
         if not isinstance(texts, list) or not all(isinstance(t, str) and t.strip() for t in texts):
-            raise where.error(key, f'must be a list of header texts, e.g. {name} = ["강좌"]')
+            raise where.error(
+                key,
+                _('In {path}, {key} must be a list of header texts, e.g. {name} = ["강좌"].'),
+                name=name,
+            )
         for text in texts:
             normal = normalize_header(text)
             field_now = match_header(text) or taken.get(normal)
             if field_now is not None and field_now != name:
                 raise where.error(
-                    key, f'gives "{text}", which already names the {field_now} column; remove it'
+                    key,
+                    _(
+                        'In {path}, {key} gives "{text}", which already names the {column} '
+                        "column; remove it."
+                    ),
+                    text=text,
+                    column=field_now,
                 )
             taken[normal] = name
         aliases[name] = tuple(text.strip() for text in texts)
@@ -270,21 +327,34 @@ def _pools(section: Mapping[str, Any], where: _Where) -> dict[str, tuple[str, ..
     for name, value in section.items():
         key = f"pools.{name}"
         if not name.strip() or any(ch.isspace() or ch == ":" for ch in name):
-            raise where.error(key, "is not a usable pool name; use letters, digits, - or _")
+            raise where.error(
+                key,
+                _("In {path}, {key} is not a usable pool name; use letters, digits, - or _."),
+            )
         if not isinstance(value, list) or not value:
             raise where.error(
-                key, f'must list the pool\'s hosts, e.g. {name} = ["kim@school.example"]'
+                key,
+                _(
+                    'In {path}, {key} must list the pool\'s hosts, e.g. {name} = ["kim@school.example"].'
+                ),
+                name=name,
             )
         members: list[str] = []
         for member in value:
             if not isinstance(member, str):
-                raise where.error(key, "must list hosts as text in quotes")
+                raise where.error(key, _("In {path}, {key} must list hosts as text in quotes."))
             try:
                 host = check_host(member.strip())
             except CellError as error:
-                raise where.error(key, f"has a wrong host: {error.message.rstrip('.')}") from None
+                raise where.error(
+                    key,
+                    _("In {path}, {key} has a wrong host: {error}."),
+                    error=error.message.rstrip("."),
+                ) from None
             if host.casefold() in (m.casefold() for m in members):
-                raise where.error(key, f"lists {host} twice; remove one")
+                raise where.error(
+                    key, _("In {path}, {key} lists {host} twice; remove one."), host=host
+                )
             members.append(host)
         pools[name] = tuple(members)
     return pools

@@ -212,11 +212,15 @@ def write_sheet(
         report.output = _write_results(loaded, report, options, our_last)
     except OutputError as error:
         if options.dry_run:  # the plan is the point of a dry run; the sheet is a bonus
-            report.warnings.append(f"The planned sheet was not written: {error}")
+            report.warnings.append(
+                _("The planned sheet was not written: {error}").format(error=error)
+            )
             return report
         raise OutputError(
-            f"{str(error).rstrip('.')}; the meetings are made and kept in the journal, so "
-            "running again once this is fixed writes the sheet without creating anything twice."
+            _(
+                "{error}; the meetings are made and kept in the journal, so running again "
+                "once this is fixed writes the sheet without creating anything twice."
+            ).format(error=str(error).rstrip("."))
         ) from None
     if journal is not None and not options.dry_run:
         if report.output is not None and report.output.roster_sha256 is not None:

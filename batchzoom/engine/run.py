@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -32,6 +32,7 @@ from batchzoom.engine.journal import Entry, Journal, RowInfo
 from batchzoom.engine.settings import Settings
 from batchzoom.files.results import Progress, ProgressCallback, RunReport
 from batchzoom.model import recurrence, times
+from batchzoom.model.local_times import local_then_utc
 from batchzoom.model.outcomes import RowOutcome, Status, row_outcome
 from batchzoom.model.rows import WEBINAR, Session
 from batchzoom.zoom import (
@@ -57,6 +58,17 @@ def row_info(session: Session, key: str, body: dict[str, Any] | None = None) -> 
         start_utc=session.start_utc,
         fingerprint=fingerprint(body if body is not None else create_body(session)),
         excel_row=session.row,
+    )
+
+
+def deferred_error(limit: DailyLimitError, zone: str | None) -> str:
+    """``Deferred: ...; run again after 2026-12-08 09:00 KST (00:00 UTC).``: the limit's
+    sentence, its time in the row's zone first."""
+    utc = f"{limit.resume_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return (
+        _("Deferred: {limit}")
+        .format(limit=limit)
+        .replace(utc, local_then_utc(limit.resume_at, zone))
     )
 
 
@@ -121,7 +133,8 @@ class Run:
         """An update refused by the daily limit: park the host; the meeting keeps its old details."""
         with self.lock:
             self.parked.setdefault(limit.host.lower() if limit.host else None, limit)
-        return replace(from_entry(session, entry, "deferred"), error=f"Deferred: {limit}")
+        error = deferred_error(limit, session.timezone)
+        return replace(from_entry(session, entry, "deferred"), error=error)
 
     def stop(self, reason: BatchzoomError) -> None:
         """Send no more creates this run (those in flight finish)."""
@@ -217,7 +230,9 @@ class Run:
     def _create_now(self, session: Session, key: str) -> RowOutcome:
         """Create one row's meeting; every path leaves the journal telling the truth."""
         if self.fatal is not None:
-            return row_outcome(session, "failed", error=f"Not sent: {self.fatal}")
+            return row_outcome(
+                session, "failed", error=_("Not sent: {error}").format(error=self.fatal)
+            )
         parked = self.parked_for(session.host)
         if parked is not None:
             return self._defer(session, key, parked)
@@ -230,7 +245,7 @@ class Run:
                 meeting = self._send_create(session, sent)
             except InDoubtError as doubt:
                 try:
-                    found, _ = self.settle(session.host, [(session, key)])
+                    found, _absent = self.settle(session.host, [(session, key)])
                 except BatchzoomError as error:
                     return self._stop_or_fail(session, error, in_doubt=doubt)
                 if key in found:
@@ -249,7 +264,9 @@ class Run:
                 self.claimed.add(int(meeting["id"]))
             self.journal.record_created(key, meeting)
             return self._created(session, meeting)
-        message = f"Zoom did not confirm the meeting after {CREATE_TRIES} tries; run again later."
+        message = _(
+            "Zoom did not confirm the meeting after {tries} tries; run again later."
+        ).format(tries=CREATE_TRIES)
         self.journal.record_failed(key, message)
         return row_outcome(session, "failed", error=message)
 
@@ -272,7 +289,7 @@ class Run:
         )
 
     def _defer(self, session: Session, key: str, limit: DailyLimitError) -> RowOutcome:
-        message = f"Deferred: {limit}"
+        message = deferred_error(limit, session.timezone)
         if self.journal.get(key) is not None:
             self.journal.record_deferred(key, limit.resume_at, message)
         else:
@@ -289,12 +306,12 @@ class Run:
     ) -> RowOutcome:
         if isinstance(error, AuthError | ZoomUnreachableError):
             self.stop(error)
-        note = (
-            " The meeting may exist; the next run checks Zoom before creating it."
+        message = (
+            _("{error} The meeting may exist; the next run checks Zoom before creating it.")
             if in_doubt
-            else ""
+            else "{error}"
         )
-        return row_outcome(session, "failed", error=f"{error}{note}")
+        return row_outcome(session, "failed", error=message.format(error=error))
 
 
 @contextmanager
@@ -366,7 +383,9 @@ def settle_all(
                         host=host, error=error
                     )
                     if webinar
-                    else f"Zoom could not list the meetings of host {host}: {error}"
+                    else _("Zoom could not list the meetings of host {host}: {error}").format(
+                        host=host, error=error
+                    )
                 )
                 run.journal.note(row_info(session, key), state="failed", error=message)
                 outcomes[session.row] = row_outcome(session, "failed", error=message)
@@ -432,7 +451,9 @@ def apply_all(
         # Ctrl-C or a bug: finish the requests in flight (so the journal knows
         # their fate), start no new ones.
         run.stop(
-            InterruptedRunError("The run was interrupted; run the same command again to continue.")
+            InterruptedRunError(
+                _("The run was interrupted; run the same command again to continue.")
+            )
         )
         pool.shutdown(wait=True, cancel_futures=True)
         raise

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from batchzoom.core.errors import OutputError
+from batchzoom.core.i18n import _
 
 
 class RosterChangedError(Exception):
@@ -28,7 +29,7 @@ def atomic_write(
     mode: int = 0o600,
     keep: os.stat_result | None = None,
     still: Callable[[], bool] | None = None,
-    elsewhere: str = "write the results elsewhere with --output",
+    elsewhere: str | None = None,
 ) -> None:
     """Write ``content`` to ``target`` through a temporary file (``mode``) renamed over it.
 
@@ -37,7 +38,7 @@ def atomic_write(
     updating a roster in place does not change who may read it. ``still``, when given, is
     asked right before the rename; if it says no, nothing is replaced and
     ``RosterChangedError`` is raised. A failure is an ``OutputError`` whose sentence ends
-    with ``elsewhere`` (what the user can do instead).
+    with ``elsewhere`` (what the user can do instead; by default, ``--output``).
     """
     if keep is not None:
         mode = stat.S_IMODE(keep.st_mode)
@@ -80,24 +81,32 @@ def _keep_owner(fd: int, keep: os.stat_result) -> None:
         os.fchown(fd, -1, keep.st_gid)
 
 
-def write_failure(target: Path, error: OSError, elsewhere: str) -> str:
+def write_failure(target: Path, error: OSError, elsewhere: str | None = None) -> str:
+    """One sentence for a failed write, ending with ``elsewhere`` (a translated clause, as
+    ``_("choose another output")``; by default, ``--output``)."""
+    if elsewhere is None:
+        elsewhere = _("write the results elsewhere with --output")
     if error.errno == errno.ENOSPC or error.errno == getattr(errno, "EDQUOT", errno.ENOSPC):
-        return f"Cannot write {target} because the disk is full; free some space or {elsewhere}."
-    if error.errno == errno.EROFS:
-        return (
-            f"Cannot write {target} because its folder is on a read-only file system; {elsewhere}."
+        message = _(
+            "Cannot write {target} because the disk is full; free some space or {elsewhere}."
         )
-    if isinstance(error, PermissionError):
-        return (
-            f"Cannot write {target} because it is open in another program or its folder is "
-            f"read-only; close the file or {elsewhere}."
+    elif error.errno == errno.EROFS:
+        message = _(
+            "Cannot write {target} because its folder is on a read-only file system; {elsewhere}."
         )
-    if isinstance(error, (FileNotFoundError, NotADirectoryError)):
-        return (
-            f"Cannot write {target} because its folder {target.parent} does not exist or is not "
-            f"a folder; create the folder or {elsewhere}."
+    elif isinstance(error, PermissionError):
+        message = _(
+            "Cannot write {target} because it is open in another program or its folder is "
+            "read-only; close the file or {elsewhere}."
         )
-    return f"Cannot write {target} ({_why(error)}); free some space or {elsewhere}."
+    elif isinstance(error, (FileNotFoundError, NotADirectoryError)):
+        message = _(
+            "Cannot write {target} because its folder {folder} does not exist or is not "
+            "a folder; create the folder or {elsewhere}."
+        )
+    else:
+        message = _("Cannot write {target} ({why}); free some space or {elsewhere}.")
+    return message.format(target=target, folder=target.parent, why=_why(error), elsewhere=elsewhere)
 
 
 def _fsync_directory(directory: Path) -> None:

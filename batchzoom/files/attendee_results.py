@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from batchzoom.core.errors import OutputError
+from batchzoom.core.i18n import _
 from batchzoom.files.atomic import atomic_write
 from batchzoom.files.cell_text import fit as _fit
 from batchzoom.files.roster import SourceInfo
@@ -92,7 +93,9 @@ def write_attendee_results(
         data = base.read_bytes()
     except OSError as error:
         raise OutputError(
-            f"Cannot read {base} to write the attendees' results ({error.strerror})."
+            _("Cannot read {path} to write the attendees' results ({error}).").format(
+                path=base, error=error.strerror
+            )
         ) from None
     if source.format == "xlsx":
         from batchzoom.files import xlsx  # the workbook writer only for a workbook

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from batchzoom.core.i18n import _
 from batchzoom.files.atomic import atomic_write
 from batchzoom.model import times
 from batchzoom.model.outcomes import RowOutcome
@@ -283,4 +284,4 @@ def _last_possible(first: date, rule: Mapping[str, Any]) -> date:
 
 def _write_atomically(target: Path, content: bytes) -> None:
     """Write the calendar through a 0600 temporary file renamed over ``target``."""
-    atomic_write(target, content, elsewhere="give --ics a path in a folder you can write to")
+    atomic_write(target, content, elsewhere=_("give --ics a path in a folder you can write to"))

@@ -231,5 +231,5 @@ def write_records(
     csv_source = SourceInfo(output, "csv", None, 1, "utf-8", ",", len(data), 0, "")
     shifted = {lines[row]: result for row, result in results.items() if row in lines}
     content = csv_with_results(csv_source, data, shifted, columns)
-    atomic_write(output, content, elsewhere="choose another output")
+    atomic_write(output, content, elsewhere=_("choose another output"))
     return output

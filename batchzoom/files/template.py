@@ -584,5 +584,5 @@ def _save_atomically(workbook: Workbook, target: Path) -> None:
         target,
         buffer.getvalue(),
         mode=0o644,
-        elsewhere="choose a folder you can write to",
+        elsewhere=_("choose a folder you can write to"),
     )

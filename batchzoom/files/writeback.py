@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Final
 
 from batchzoom.core.errors import OutputError
+from batchzoom.files import writeback_text as said
 from batchzoom.files.atomic import RosterChangedError, atomic_write, write_failure
 from batchzoom.files.cell_text import Value
 from batchzoom.files.cell_text import fit as _fit
@@ -104,24 +105,14 @@ def check_target(
         return source.path
     target = output if output is not None else default_output_path(source)
     if target.suffix.lower() != output_suffix(source).lower():
-        what = (
-            f"use {output_suffix(source)} for the results of {source.path.name}"
-            if source.format in CONVERTED
-            else f"use the same extension as the roster {source.path.name}"
-        )
+        converted = source.format in CONVERTED
         raise OutputError(
-            f"Cannot write the results to {target} because it is not a {output_suffix(source)} "
-            f"file; {what}."
+            said.wrong_extension(target, output_suffix(source), source.path.name, converted)
         )
     if target.is_dir():
-        raise OutputError(
-            f"Cannot write the results to {target} because it is a folder; give a file name."
-        )
+        raise OutputError(said.is_a_folder(target))
     if not target.parent.is_dir():
-        raise OutputError(
-            f"Cannot write the results to {target} because the folder {target.parent} does not "
-            "exist; create it or choose another --output."
-        )
+        raise OutputError(said.no_folder(target))
     if workbook and source.format == "xlsx":
         _check_xlsx(source)
     if writable:
@@ -140,9 +131,7 @@ def _probe(folder: Path, target: Path) -> None:
         os.close(fd)
         os.unlink(name)
     except OSError as error:
-        raise OutputError(
-            write_failure(folder / target.name, error, "write the results elsewhere with --output")
-        ) from None
+        raise OutputError(write_failure(folder / target.name, error)) from None
 
 
 def write_results(
@@ -174,10 +163,7 @@ def write_results(
     if in_place:
         target, backup, reason = _in_place_target(source, data, mtime_ns)
     if target != source.path and excel_lock_path(target).exists():
-        raise OutputError(
-            f"Cannot write the results to {target} because it is open in Excel; "
-            f"close it there (or delete a stale {excel_lock_path(target).name}) and run again."
-        )
+        raise OutputError(said.open_in_excel(target, excel_lock_path(target).name))
 
     columns = result_columns(include_host=include_host, include_start_url=include_start_url)
     if source.format == "xlsx":
@@ -230,28 +216,23 @@ def _in_place_target(
     fallback = default_output_path(source)
     refusal = _in_place_refusal(source, data, mtime_ns)
     if refusal is not None:
-        return fallback, None, f"{refusal}; the results were written to {fallback} instead."
+        return fallback, None, said.diverted(refusal, source.path, fallback)
     # A roster reached through a symbolic link is updated where it really is, so the
     # link keeps pointing at the updated file (and its .bak sits beside that file).
     real = _real_path(source.path)
     if real != source.path and excel_lock_path(real).exists():
-        return (
-            fallback,
-            None,
-            f"{real} is open in Excel, so it was not overwritten; "
-            f"the results were written to {fallback} instead.",
-        )
+        return fallback, None, said.diverted("excel", real, fallback)
     return real, backup_path(real), None
 
 
-def _in_place_refusal(source: SourceInfo, data: bytes, mtime_ns: int) -> str | None:
+def _in_place_refusal(source: SourceInfo, data: bytes, mtime_ns: int) -> said.Diversion | None:
     """Why the roster itself must not be overwritten, or None when it may be."""
     if (len(data), mtime_ns, _sha256(data)) != (source.size, source.mtime_ns, source.sha256):
-        return f"{source.path} was changed while batchzoom was running"
+        return "changed"
     if excel_lock_path(source.path).exists():
-        return f"{source.path} is open in Excel, so it was not overwritten"
+        return "excel"
     if not stat.S_IMODE(source.path.stat().st_mode) & stat.S_IWUSR:
-        return f"{source.path} is read-only, so it was not overwritten"
+        return "read-only"
     return None
 
 
@@ -284,12 +265,8 @@ def _replace_roster(
     except (RosterChangedError, OutputError) as error:
         fallback = default_output_path(source)
         atomic_write(fallback, content)
-        why = (
-            "was saved while batchzoom was writing to it"
-            if isinstance(error, RosterChangedError)
-            else "could not be replaced (is it open in another program?)"
-        )
-        reason = f"{source.path} {why}; the results were written to {fallback} instead."
+        why: said.Diversion = "saved" if isinstance(error, RosterChangedError) else "not-replaced"
+        reason = said.diverted(why, source.path, fallback)
         return WriteOutcome(path=fallback, backup=backup, diverted=True, reason=reason)
     return WriteOutcome(target, backup, diverted=False, reason=None, roster_sha256=_sha256(content))
 
@@ -343,10 +320,7 @@ def _read_source(path: Path) -> tuple[bytes, int]:
             mtime_ns = os.fstat(handle.fileno()).st_mtime_ns
             return handle.read(), mtime_ns
     except OSError as error:
-        raise OutputError(
-            f"Cannot read {path} again to write the results into it ({_why(error)}); "
-            "make sure it is still there and run again."
-        ) from error
+        raise OutputError(said.cannot_reread(path, _why(error))) from error
 
 
 def _sha256(data: bytes) -> str:
@@ -459,10 +433,7 @@ def csv_with_results(
     try:
         records = _records(text, delimiter)
     except csv.Error as error:
-        raise OutputError(
-            f"Cannot read {source.path} again as CSV to write the results into it ({error}); "
-            "make sure it is still the roster that was read and run again."
-        ) from error
+        raise OutputError(said.cannot_reread_csv(source.path, error)) from error
     while len(records) < max([source.header_row, *results], default=0):
         records.append(_Record("", []))
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from batchzoom.core.errors import InputError
+from batchzoom.core.i18n import _
 from batchzoom.engine.journal.schema import (
     SCHEMA_VERSION,
     DamagedEntryError,
@@ -43,8 +44,10 @@ def read_journal(path: Path, *, day: str, must_exist: bool = False) -> JournalCo
     if not path.is_file():
         if must_exist or path.exists():
             raise InputError(
-                f"There is no state file at {path}; check the --state path, or run "
-                "batchzoom schedule first."
+                _(
+                    "There is no state file at {path}; check the --state path, or run "
+                    "batchzoom schedule first."
+                ).format(path=path)
             )
         return JournalContents(path, False, {}, {}, day)
     try:
@@ -53,8 +56,10 @@ def read_journal(path: Path, *, day: str, must_exist: bool = False) -> JournalCo
             version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if version is not None and int(version["value"]) > SCHEMA_VERSION:
                 raise InputError(
-                    f"The state file {path} was written by a newer batchzoom; upgrade batchzoom "
-                    "to read it."
+                    _(
+                        "The state file {path} was written by a newer batchzoom; upgrade "
+                        "batchzoom to read it."
+                    ).format(path=path)
                 )
             rows = db.execute("SELECT * FROM entries ORDER BY excel_row, row_key").fetchall()
             quota_rows = db.execute(
@@ -62,8 +67,10 @@ def read_journal(path: Path, *, day: str, must_exist: bool = False) -> JournalCo
             ).fetchall()
     except (sqlite3.Error, ValueError) as error:
         raise InputError(
-            f"Cannot read the state file {path} ({error}); check that it is a batchzoom state "
-            "file and that you may read it."
+            _(
+                "Cannot read the state file {path} ({error}); check that it is a batchzoom "
+                "state file and that you may read it."
+            ).format(path=path, error=error)
         ) from None
     entries: dict[str, dict[str, Entry]] = {}
     for row in rows:
@@ -71,8 +78,10 @@ def read_journal(path: Path, *, day: str, must_exist: bool = False) -> JournalCo
             entry = entry_from_row(row)
         except DamagedEntryError as error:
             raise InputError(
-                f"The state file {path} is damaged: the entry of row {row['row_key']} has "
-                f"{error}; move the file aside and run again."
+                _(
+                    "The state file {path} is damaged: the entry of row {row} has {error}; "
+                    "move the file aside and run again."
+                ).format(path=path, row=row["row_key"], error=error)
             ) from None
         entries.setdefault(row["account"], {})[row["row_key"]] = entry
     quota: dict[str, dict[str, int]] = {}

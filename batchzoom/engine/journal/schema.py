@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from batchzoom.core.i18n import _
+
 SCHEMA_VERSION = 1
 # intent    a create was sent (or is about to be); its answer is not recorded yet
 # created   the meeting exists (``pending``: an update to it may be in flight;
@@ -145,7 +147,7 @@ def open_journal(path: Path) -> sqlite3.Connection:
         if version is None:
             db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         elif int(version["value"]) > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError("made by a newer batchzoom")
+            raise sqlite3.DatabaseError(_("made by a newer batchzoom"))
         db.execute("SELECT count(*) FROM entries").fetchone()
     except BaseException:
         db.close()
@@ -171,14 +173,14 @@ class DamagedEntryError(ValueError):
 def unwritable(path: Path, error: sqlite3.Error) -> str:
     """One sentence for a state file the disk or the folder will not let batchzoom use."""
     if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
-        return (
-            f"Cannot write the state file {path} because the disk is full; free some space and "
+        return _(
+            "Cannot write the state file {path} because the disk is full; free some space and "
             "run again."
-        )
-    return (
-        f"Cannot use the state file {path} ({error}); make its folder writable or choose "
+        ).format(path=path)
+    return _(
+        "Cannot use the state file {path} ({error}); make its folder writable or choose "
         "another place with --state."
-    )
+    ).format(path=path, error=error)
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
@@ -212,9 +214,13 @@ def _damage(row: sqlite3.Row, error: Exception) -> str:
         try:
             datetime.fromisoformat(value) if column == "resume_at" else json.loads(value)
         except (ValueError, TypeError):
-            kind = "a time" if column == "resume_at" else "JSON"
-            return f"{column} {str(value)[:40]!r}, which is not {kind}"
-    return f"an unreadable value ({error})"
+            message = (
+                _("{column} {value}, which is not a time")
+                if column == "resume_at"
+                else _("{column} {value}, which is not JSON")
+            )
+            return message.format(column=column, value=repr(str(value)[:40]))
+    return _("an unreadable value ({error})").format(error=error)
 
 
 def _entry_from_row(row: sqlite3.Row) -> Entry:

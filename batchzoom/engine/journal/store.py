@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from batchzoom.core.errors import InputError, OutputError
+from batchzoom.core.i18n import _
 from batchzoom.engine.journal.schema import (
     DamagedEntryError,
     Entry,
@@ -53,14 +54,18 @@ class Journal:
             raise OutputError(unwritable(path, error)) from None
         except sqlite3.DatabaseError as error:
             raise InputError(
-                f"The state file {path} is damaged ({error}); move it aside and run again: the "
-                "output sheet's zoom_meeting_id column and a look at Zoom's meeting list still "
-                "prevent duplicates."
+                _(
+                    "The state file {path} is damaged ({error}); move it aside and run again: "
+                    "the output sheet's zoom_meeting_id column and a look at Zoom's meeting "
+                    "list still prevent duplicates."
+                ).format(path=path, error=error)
             ) from None
         except OSError as error:
             raise OutputError(
-                f"Cannot create the state file {path} ({error.strerror}); choose a writable place "
-                "with --state."
+                _(
+                    "Cannot create the state file {path} ({error}); choose a writable place "
+                    "with --state."
+                ).format(path=path, error=error.strerror)
             ) from None
 
     def close(self) -> None:
@@ -119,16 +124,20 @@ class Journal:
             if record:
                 with self._write() as db:
                     db.execute("UPDATE meta SET value = ? WHERE key = 'roster'", (identity,))
-            return (
-                f"The roster {recorded}.* moved to {Path(identity).parent / roster.name}, so its "
-                f"journal {self.path.name} follows it."
+            return _(
+                "The roster {recorded}.* moved to {roster}, so its journal {journal} follows it."
+            ).format(
+                recorded=recorded,
+                roster=Path(identity).parent / roster.name,
+                journal=self.path.name,
             )
         raise InputError(
-            f"The state file {self.path} belongs to the roster {recorded}.* (a copied "
-            "folder or a shared --state?), not to "
-            f"{roster.name}; give this roster its own journal with --state, or delete "
-            f"{self.path.name} to start afresh (batchzoom then looks on Zoom before "
-            "creating anything)."
+            _(
+                "The state file {path} belongs to the roster {recorded}.* (a copied folder or "
+                "a shared --state?), not to {roster}; give this roster its own journal with "
+                "--state, or delete {journal} to start afresh (batchzoom then looks on Zoom "
+                "before creating anything)."
+            ).format(path=self.path, recorded=recorded, roster=roster.name, journal=self.path.name)
         )
 
     def _moved_here(
@@ -184,9 +193,11 @@ class Journal:
             return entry_from_row(row)
         except DamagedEntryError as error:
             raise InputError(
-                f"The state file {self.path} is damaged: the entry of row {row['row_key']} has "
-                f"{error}; move the file aside and run again: the output sheet's zoom_meeting_id "
-                "column and a look at Zoom's meeting list still prevent duplicates."
+                _(
+                    "The state file {path} is damaged: the entry of row {row} has {error}; move "
+                    "the file aside and run again: the output sheet's zoom_meeting_id column "
+                    "and a look at Zoom's meeting list still prevent duplicates."
+                ).format(path=self.path, row=row["row_key"], error=error)
             ) from None
 
     def used_today(self, host: str) -> int:

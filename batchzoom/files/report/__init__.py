@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from batchzoom.core.i18n import _
 from batchzoom.files.atomic import atomic_write
 from batchzoom.files.report.data import (
     STATUS_LABELS,
@@ -38,4 +39,4 @@ __all__ = [
 
 def write_report(path: Path, data: ReportInput) -> None:
     """Write the report of ``data`` to ``path`` (through a temporary file, mode 0600)."""
-    atomic_write(path, render(data).encode("utf-8"), elsewhere="give another --report path")
+    atomic_write(path, render(data).encode("utf-8"), elsewhere=_("give another --report path"))
