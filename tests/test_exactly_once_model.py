@@ -142,6 +142,10 @@ class ExactlyOnce(RuleBasedStateMachine):
             if len(self.rows) > 1:  # a sheet with no rows is refused (InputError)
                 del self.rows[key]
         else:
+            if edit == "cancel":
+                # A sync between cancelling and restoring the row may have deleted its meeting
+                # (then the restored row gets a new one): it need not keep its meeting.
+                self.seen.pop(key, None)
             self.rows[key] = {
                 "retitle": lambda: replace(row, topic=row.topic + "'"),
                 "move": lambda: replace(row, hour=(row.hour + 1) % 24),
