@@ -192,3 +192,34 @@ def test_a_failed_write_says_what_to_do_in_korean(tmp_path: Path) -> None:
         f"Cannot write {target} because it is open in another program or its folder is "
         "read-only; close the file or write the results elsewhere with --output."
     )
+
+
+def test_a_row_changed_after_its_meeting_was_made_is_noted_in_korean(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    rows = session_rows(2)
+    roster = write_csv(tmp_path / "spring.csv", rows)
+    assert schedule(roster, sandbox, tmp_path).exit_code == 0
+    rows[0] = [rows[0][0], rows[0][1] + " (new)", *rows[0][2:]]
+    write_csv(roster, rows)
+    result = schedule(roster, sandbox, tmp_path, "--lang", "ko")
+    assert result.exit_code in (0, 4), result.output
+    sheet = (tmp_path / "spring.scheduled.csv").read_text(encoding="utf-8")
+    note = [line for line in sheet.splitlines() if "batchzoom sync" in line]
+    assert len(note) == 1, sheet
+    assert "회의 내용이 회의를 만든 뒤에 바뀌었습니다" in note[0]
+    assert "batchzoom sync를 실행해 Zoom을 고치거나 행을 되돌리세요." in note[0]
+
+
+def test_a_dry_runs_planned_sheet_not_written_is_a_korean_warning(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    roster = write_csv(tmp_path / "spring.csv", session_rows(1))
+    out = tmp_path / "plan.csv"
+    (tmp_path / "~$plan.csv").write_bytes(b"owner")
+    result = schedule(roster, sandbox, tmp_path, "--dry-run", "--output", str(out), "--lang", "ko")
+    warning = [line for line in result.output.splitlines() if "계획한 시트" in line]
+    assert len(warning) == 1, result.output
+    assert f"{out}이(가) Excel에서 열려 있어 결과를 쓸 수 없습니다." in warning[0]
+    assert english_sentences(warning[0]) == []
+    assert not out.exists()

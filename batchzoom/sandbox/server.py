@@ -34,6 +34,10 @@ _MAX_BODY = 10 * 1024 * 1024
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: a client opening more connections at once
+    # (a run lists ten hosts side by side) would see the rest dropped and retried by TCP a
+    # second later, a delay no Zoom server adds.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
