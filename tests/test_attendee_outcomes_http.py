@@ -169,3 +169,23 @@ def test_notify_says_a_cancelled_registrants_email_is_the_meetings_setting() -> 
         attendees = text[: text.index(heading)]
         assert re.search(r"--notify`[^`]*", attendees), name
         assert "registrants_email_notification" in attendees, name
+
+
+def test_under_quiet_a_refused_registration_is_one_line_on_stderr(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    env = sandbox_env(sandbox)
+    path, sheet = roster(tmp_path, "yes"), people(tmp_path, 1)
+    args = ["schedule", str(path), "--attendees", str(sheet), "--quiet"]
+    first = CliRunner().invoke(cli, args, env=env)
+    assert (first.exit_code, first.stdout, first.stderr) == (0, "", "")
+    stored = sandbox.store.meetings[meeting_id(tmp_path)]["meeting"]
+    stored["settings"]["approval_type"] = 2  # registration turned off on Zoom
+    people(tmp_path, 2)
+    second = CliRunner().invoke(cli, args, env=env)
+    assert second.exit_code == 4 and second.stdout == ""
+    assert second.stderr.splitlines() == [
+        "1 attendee registration did not go through (1 refused by Zoom, 0 deferred, "
+        "0 unconfirmed): see the attendee sheet's zoom_error, then run batchzoom schedule "
+        f"{path} again"
+    ]

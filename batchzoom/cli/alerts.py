@@ -3,7 +3,7 @@
 Cron mails what a job writes to stderr, so under ``--quiet`` each of these prints one
 line: rows edited since their meetings were created (``changed``), hosts held back by
 Zoom's daily limit (and until when, in the zone of the host's rows and in UTC), rows
-skipped as invalid, rows that failed. The exit code stays what it always was.
+skipped as invalid, rows that failed, attendees whose registrations did not go through. The exit code stays what it always was.
 """
 
 from __future__ import annotations
@@ -110,3 +110,29 @@ def alerts(outcomes: Sequence[RowOutcome], roster: str, *, command: str = "sched
             )
         )
     return lines
+
+
+def attendee_alert(
+    failed: int, deferred: int, in_doubt: int, roster: str, command: str
+) -> str | None:
+    """One line when some attendees' registrations did not go through (exit status 4)."""
+    waiting = failed + deferred + in_doubt
+    if not waiting:
+        return None
+    line = ngettext(
+        "{n} attendee registration did not go through ({failed} refused by Zoom, {deferred} "
+        "deferred, {in_doubt} unconfirmed): see the attendee sheet's zoom_error, then run "
+        "batchzoom {command} {roster} again",
+        "{n} attendee registrations did not go through ({failed} refused by Zoom, {deferred} "
+        "deferred, {in_doubt} unconfirmed): see the attendee sheet's zoom_error, then run "
+        "batchzoom {command} {roster} again",
+        waiting,
+    )
+    return line.format(
+        n=waiting,
+        failed=failed,
+        deferred=deferred,
+        in_doubt=in_doubt,
+        command=command,
+        roster=shlex.quote(roster),
+    )

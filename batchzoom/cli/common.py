@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from batchzoom.cli.alerts import alerts, held_back
+from batchzoom.cli.alerts import alerts, attendee_alert, held_back
 from batchzoom.cli.app import INTERRUPTED, INVALID_ROWS, finish, outcome_exit
 from batchzoom.cli.options import add_flags, echo_report, problem_table
 from batchzoom.cli.words import counted
@@ -291,12 +291,20 @@ def print_report(
     click.echo(summary_line(report))
 
 
-def echo_registrations(report: RunReport, *, quiet: bool) -> None:
-    """One line on what registering attendees did, when the roster had any."""
+def echo_registrations(
+    report: RunReport, *, quiet: bool, alert: bool = False, roster: Path | None = None
+) -> None:
+    """One line on what registering attendees did, when the roster had any; with ``alert``
+    (``--quiet``, for cron) only a line on stderr when some registrations did not go through."""
     from batchzoom.engine.events import ScheduleReport
     from batchzoom.engine.sync import SyncReport
 
     done = report.registered if isinstance(report, ScheduleReport | SyncReport) else None
+    if done is not None and alert and roster is not None:
+        command = click.get_current_context().info_name or "schedule"
+        line = attendee_alert(done.failed, done.deferred, done.in_doubt, str(roster), command)
+        if line is not None:
+            click.echo(line, err=True)
     if done is None or quiet:
         return
     parts = [

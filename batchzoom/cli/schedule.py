@@ -96,7 +96,7 @@ def schedule_command(
         **attendees_json(result, json_include_password),
         **extra,
     )
-    echo_registrations(report, quiet=silent)
+    echo_registrations(report, quiet=silent, alert=quiet and not as_json, roster=roster)
     written(result.report, quiet=silent)
     echo_calendar(result.calendar_events, ics, quiet=silent)
     if result.attendee_calendars is not None and not silent:

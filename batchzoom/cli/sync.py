@@ -258,7 +258,7 @@ def sync_command(
         applied=report.applied,
         missing_rows=missing,
     )
-    echo_registrations(report, quiet=silent)
+    echo_registrations(report, quiet=silent, alert=quiet and not as_json, roster=roster)
     written(result.report, quiet=silent)
     echo_calendar(result.calendar_events, ics, quiet=silent)
     if result.attendee_calendars is not None and not silent:
