@@ -308,6 +308,43 @@ def _report_of(run: _Run, choice: ReportChoice | None) -> dict[str, Any]:
     }
 
 
+def _calendars(
+    run: _Run,
+    ics: Path | str | None,
+    per_attendee: Path | str | None,
+    include_password: bool,
+    *,
+    removed: Sequence[RowOutcome] = (),
+) -> dict[str, Any]:
+    """The calendars a finished run was asked for (none after a dry run): the roster's
+    (``removed`` rows as cancelled events) and one per registered attendee."""
+    written: dict[str, Any] = {}
+    done, settings = run.report, run.settings
+    if done is None or settings.dry_run:
+        return written
+    if ics is not None:
+        from batchzoom.files.ics import pair, write_calendar
+
+        written["calendar_events"] = write_calendar(
+            Path(ics),
+            pair(run.loaded.validation.sessions, done.outcomes),
+            include_password=include_password,
+            now=settings.now(),
+            removed=removed,
+        )
+    if per_attendee is not None:
+        from batchzoom.engine.events import attendee_calendars
+
+        written["attendee_calendars"] = attendee_calendars(
+            run.loaded,
+            done,
+            Path(per_attendee),
+            include_password=include_password,
+            now=settings.now(),
+        )
+    return written
+
+
 def _ended(command: str, run: _Run, exit_code: int, extra: dict[str, Any]) -> Result:
     """The run's result; after Ctrl-C, raised with it (its results already written)."""
     assert run.report is not None
@@ -369,25 +406,7 @@ def schedule(
     assert isinstance(done, ScheduleReport)
     code = _with_attendees(outcome_exit(done.counts()), done)  # before the report: its warning
     extra = _report_of(run, choice)
-    if ics is not None and not settings.dry_run:
-        from batchzoom.files.ics import pair, write_calendar
-
-        extra["calendar_events"] = write_calendar(
-            Path(ics),
-            pair(loaded.validation.sessions, done.outcomes),
-            include_password=ics_include_password,
-            now=settings.now(),
-        )
-    if ics_per_attendee is not None and not settings.dry_run:
-        from batchzoom.engine.events import attendee_calendars
-
-        extra["attendee_calendars"] = attendee_calendars(
-            loaded,
-            done,
-            Path(ics_per_attendee),
-            include_password=ics_include_password,
-            now=settings.now(),
-        )
+    extra |= _calendars(run, ics, ics_per_attendee, ics_include_password)
     if settings.dry_run:
         from batchzoom.engine import preview
 
@@ -448,33 +467,14 @@ def sync(
     run = _lifecycle("sync", source, settings, choice, work, zoom=zoom, said=said, required=True)
     if run.refused is not None:
         return run.refused
-    done, loaded, settings = run.report, run.loaded, run.settings
+    done = run.report
     assert isinstance(done, SyncReport)
     code = outcome_exit(done.counts())
     if code == OK and any(o.status == "failed" for o in done.missing):
         code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
     code = _with_attendees(code, done)  # before the report: its warning
     extra = _report_of(run, choice)
-    if ics is not None and not settings.dry_run:
-        from batchzoom.files.ics import pair, write_calendar
-
-        extra["calendar_events"] = write_calendar(
-            Path(ics),
-            pair(loaded.validation.sessions, done.outcomes),
-            include_password=ics_include_password,
-            now=settings.now(),
-            removed=done.missing,
-        )
-    if ics_per_attendee is not None and not settings.dry_run:
-        from batchzoom.engine.events import attendee_calendars
-
-        extra["attendee_calendars"] = attendee_calendars(
-            loaded,
-            done,
-            Path(ics_per_attendee),
-            include_password=ics_include_password,
-            now=settings.now(),
-        )
+    extra |= _calendars(run, ics, ics_per_attendee, ics_include_password, removed=done.missing)
     return _ended("sync", run, code, extra)
 
 
