@@ -6,8 +6,10 @@ wording stays as it was."""
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +22,7 @@ from batchzoom.cli import cli
 from batchzoom.core.errors import ConfigError, InvalidSessionError
 from batchzoom.core.i18n import use_language
 from batchzoom.files.atomic import write_failure
-from batchzoom.sandbox import Sandbox
+from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from tests.conftest import sandbox_env
 from tests.rosters import session_rows, write_csv
 from tests.test_i18n import english_sentences
@@ -223,3 +225,16 @@ def test_a_dry_runs_planned_sheet_not_written_is_a_korean_warning(
     assert f"{out}이(가) Excel에서 열려 있어 결과를 쓸 수 없습니다." in warning[0]
     assert english_sentences(warning[0]) == []
     assert not out.exists()
+
+
+def test_a_deferred_rows_note_says_zooms_daily_limit_in_korean_at_local_time(
+    tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox]
+) -> None:
+    sb = sandbox_factory(SandboxConfig(users=[SandboxUser("alice@school.example")], daily_limit=1))
+    roster = write_csv(tmp_path / "r.csv", session_rows(2))
+    result = invoke(["--lang", "ko", "schedule", str(roster), "--json"], sb, tmp_path)
+    assert result.exit_code == 4, result.output
+    rows = json.loads(result.stdout)["rows"]
+    note = next(row["error"] for row in rows if row["status"] == "deferred")
+    assert "하루 한도를 다 썼습니다" in note and "KST (00:00 UTC) 이후에 다시 실행하세요" in note
+    assert english_sentences(note.split("(", 1)[0]) == []

@@ -178,11 +178,19 @@ class DailyLimitError(RowError, ZoomError):
     def __init__(self, host: str | None, resume_at: datetime, message: str) -> None:
         self.host = host
         self.resume_at = resume_at
-        who = f"host {host}" if host else "this Zoom account"
-        super().__init__(
-            f"Zoom's daily limit for {who} is used up ({message}); "
-            f"run again after {resume_at:%Y-%m-%d %H:%M} UTC."
-        )
+        if host:
+            text = _(
+                "Zoom's daily limit for host {host} is used up ({message}); run again after "
+                "{until}."
+            )
+        else:
+            text = _(
+                "Zoom's daily limit for this Zoom account is used up ({message}); run again "
+                "after {until}."
+            )
+        # ``{until}`` stays this text in every language: a row's note shows it in its own zone.
+        until = f"{resume_at:%Y-%m-%d %H:%M} UTC"
+        super().__init__(text.format(host=host, message=message, until=until))
 
 
 class RegistrantLimitError(DailyLimitError):
@@ -197,8 +205,14 @@ class RegistrantLimitError(DailyLimitError):
         self.resume_at = resume_at
         BatchzoomError.__init__(
             self,
-            f"Zoom's daily limit for registrant {registrant or 'this person'} is used up "
-            f"({message}); run again after {resume_at:%Y-%m-%d %H:%M} UTC.",
+            _(
+                "Zoom's daily limit for registrant {registrant} is used up ({message}); run "
+                "again after {until}."
+            ).format(
+                registrant=registrant or _("this person"),
+                message=message,
+                until=f"{resume_at:%Y-%m-%d %H:%M} UTC",
+            ),
         )
 
 
