@@ -389,3 +389,17 @@ def test_a_dropped_create_of_a_past_or_recurring_session_is_found_not_repeated(
     listed = {"topic": session.topic, "start_time": "2027-05-05T00:00:00Z", "duration": 50}
     assert is_meeting_of(listed, session)
     assert not is_meeting_of(dict(listed, start_time="2027-05-06T00:00:00Z"), session)
+
+
+def test_quota_warning_says_when_to_run_again_in_the_hosts_zone_then_utc(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    from datetime import UTC, datetime
+
+    from batchzoom.engine.batch import quota_warnings
+
+    rows = session_rows(101, [ALICE])  # in Asia/Seoul
+    loaded = load(write_csv(tmp_path / "r.csv", rows), make_settings())
+    now = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
+    (warning,) = quota_warnings(loaded.validation.sessions, lambda host: 0, now)
+    assert warning.endswith("so run again after 2026-09-02 09:00 KST (00:00 UTC).")

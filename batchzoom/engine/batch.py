@@ -31,6 +31,7 @@ from batchzoom.engine.lifecycle import (
     locked_journal,
     write_sheet,
 )
+from batchzoom.engine.registrations import next_utc_midnight
 from batchzoom.engine.run import (
     Run,
     create_all,
@@ -44,6 +45,7 @@ from batchzoom.engine.settings import Settings
 from batchzoom.engine.webinars import add_panelists_all
 from batchzoom.files.results import Loaded, ProgressCallback, cancelled_outcomes, invalid_outcomes
 from batchzoom.files.writeback import check_target
+from batchzoom.model.local_times import local_then_utc
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, row_key, row_outcome
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Session
@@ -75,21 +77,39 @@ def row_warning(warning: Problem) -> str:
     return _("row {row}: {message}").format(row=warning.row, message=warning.message)
 
 
-def quota_warnings(sessions: Iterable[Session], used_today: Callable[[str], int]) -> list[str]:
-    """One warning per host whose creates will not fit in today's Zoom limit."""
+def quota_warnings(
+    sessions: Iterable[Session], used_today: Callable[[str], int], now: datetime | None = None
+) -> list[str]:
+    """One warning per host whose creates will not fit in today's Zoom limit; given ``now``,
+    it says when to run again in the zone of the host's rows first, then UTC."""
+    sessions = list(sessions)
     need = Counter(session.host.lower() for session in sessions)
+    zones: dict[str, Counter[str]] = {}
+    for session in sessions:
+        zones.setdefault(session.host.lower(), Counter())[session.timezone] += 1
     warnings = []
     for host, count in sorted(need.items()):
         left = max(0, DAILY_CREATE_LIMIT - used_today(host))
-        if count > left:
-            days = 1 + (count - left + DAILY_CREATE_LIMIT - 1) // DAILY_CREATE_LIMIT
-            warnings.append(
-                _(
-                    "Host {host} needs {count} new meetings but Zoom allows {limit} "
-                    "creates per host per UTC day ({left} left today): this takes {days} days; "
-                    "the rest will be deferred, so run again after 00:00 UTC."
-                ).format(host=host, count=count, limit=DAILY_CREATE_LIMIT, left=left, days=days)
+        if count <= left:
+            continue
+        days = 1 + (count - left + DAILY_CREATE_LIMIT - 1) // DAILY_CREATE_LIMIT
+        facts = {"host": host, "count": count, "limit": DAILY_CREATE_LIMIT, "left": left}
+        if now is None:
+            text = _(
+                "Host {host} needs {count} new meetings but Zoom allows {limit} "
+                "creates per host per UTC day ({left} left today): this takes {days} days; "
+                "the rest will be deferred, so run again after 00:00 UTC."
             )
+            warnings.append(text.format(days=days, **facts))
+            continue
+        zone = zones[host].most_common(1)[0][0] if zones.get(host) else None
+        when = local_then_utc(next_utc_midnight(now), zone)
+        text = _(
+            "Host {host} needs {count} new meetings but Zoom allows {limit} creates per host "
+            "per UTC day ({left} left today): this takes {days} days; the rest will be "
+            "deferred, so run again after {when}."
+        )
+        warnings.append(text.format(days=days, when=when, **facts))
     return warnings
 
 
@@ -194,6 +214,7 @@ def schedule(
             *quota_warnings(
                 [s for s, _ in new + doubtful],
                 lambda host: journal.used_today(host) if journal else 0,
+                now(),
             ),
         ]
         if settings is None or journal is None or options.dry_run:
