@@ -109,7 +109,7 @@ def test_a_korean_report_is_marked_korean_and_labels_in_korean() -> None:
         '<th scope="col">화 <span class="d">03-02</span></th>',
         ">2월</text>",
         "2027-03-02 화 10:00 KST",
-        "보낼 예정(2027-02-21 00:00 UTC에 다시 시작)",
+        "보낼 예정(2027-02-21 09:00 KST (00:00 UTC)에 다시 시작)",
         "pro 요금제에서 이 호스트가 동시에 열 수 있는 회의 1개를 넘습니다",
     ):
         assert korean in page, korean
@@ -206,3 +206,9 @@ def test_the_exit_meaning_and_the_outcome_are_korean() -> None:
             text = meaning(code)
             assert text and sum("\uac00" <= ch <= "\ud7a3" for ch in text) > 5, (code, text)
         assert "시험 실행" in meaning(0, done=DRY_RUN_DONE)
+
+
+def test_the_quota_chart_says_when_a_host_resumes_in_its_rows_zone_then_utc() -> None:
+    page = _page("en")
+    assert "still to send (resumes 2027-02-21 09:00 KST (00:00 UTC))" in page
+    assert "resumes 2027-02-21 09:00 KST (00:00 UTC)</li>" in page

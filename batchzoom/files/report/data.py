@@ -217,6 +217,7 @@ class QuotaDay:
     used: int  # counted by the journal
     pending: int = 0  # still to send (planned or deferred rows) on this day
     resume_at: datetime | None = None  # when a deferred host may send again this day
+    zone: str | None = None  # the zone most of the host's rows use, for showing ``resume_at``
 
 
 def quota_days(data: ReportInput) -> list[QuotaDay]:
@@ -235,8 +236,13 @@ def quota_days(data: ReportInput) -> list[QuotaDay]:
         if row.status == "deferred" and row.resume_at is not None:
             earliest = max(today, row.resume_at.astimezone(UTC).date())
         demand[row.host.lower()][earliest] += 1
+    zones: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in data.rows:
+        if row.host and row.zone:
+            zones[row.host.lower()][row.zone] += 1
     days: list[QuotaDay] = []
     for host in sorted(set(data.quota_used) | set(demand)):
+        zone = zones[host].most_common(1)[0][0] if zones.get(host) else None
         used = data.quota_used.get(host, {})
         wanted = demand.get(host, Counter())
         days += [QuotaDay(host, past, used[past]) for past in sorted(used) if past < today]
@@ -246,7 +252,7 @@ def quota_days(data: ReportInput) -> list[QuotaDay]:
             take = min(max(data.daily_limit - used.get(day, 0), 0), waiting)
             if take or used.get(day, 0):
                 resume = datetime.combine(day, time(0), UTC) if take and day > today else None
-                days.append(QuotaDay(host, day, used.get(day, 0), take, resume))
+                days.append(QuotaDay(host, day, used.get(day, 0), take, resume, zone))
             waiting -= take
             day += timedelta(days=1)
     return days

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from html import escape
 
 from batchzoom.core.i18n import N_, _, language, ngettext
@@ -21,6 +21,7 @@ from batchzoom.files.report.data import (
     week_of,
     without_password,
 )
+from batchzoom.model.local_times import local_then_utc
 
 _LATIN = re.compile("[A-Za-z]")
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
@@ -217,13 +218,11 @@ def quota_chart(host: str, days: Sequence[QuotaDay], limit: int) -> str:
         day = f"{item.day:%Y-%m-%d}"
         # A day resumes only when it has rows to send (``quota_days``): three whole sentences.
         if item.resume_at is not None:
-            title = _(
-                "{day} UTC: {used} sent, {pending} still to send (resumes {when} UTC)"
-            ).format(
+            title = _("{day} UTC: {used} sent, {pending} still to send (resumes {when})").format(
                 day=day,
                 used=item.used,
                 pending=item.pending,
-                when=f"{item.resume_at.astimezone(UTC):%Y-%m-%d %H:%M}",
+                when=local_then_utc(item.resume_at, item.zone),
             )
         elif item.pending:
             title = _("{day} UTC: {used} sent, {pending} still to send").format(
@@ -265,10 +264,10 @@ def quota_section(days: Sequence[QuotaDay], limit: int) -> str:
         words = "".join(
             "<li>"
             + escape(
-                _("{pending} held back to {day}: resumes {when} UTC").format(
+                _("{pending} held back to {day}: resumes {when}").format(
                     pending=d.pending,
                     day=f"{d.day:%Y-%m-%d}",
-                    when=f"{d.resume_at.astimezone(UTC):%Y-%m-%d %H:%M}",
+                    when=local_then_utc(d.resume_at, d.zone),
                 )
             )
             + "</li>"
