@@ -188,16 +188,16 @@ def test_a_spring_forward_gap_is_an_error_naming_both_instants() -> None:
     with pytest.raises(CellError) as caught:
         times.resolve(datetime(2027, 3, 14, 2, 30), None, "America/New_York")
     assert caught.value.code == "dst-gap"
-    assert "2027-03-14T06:30:00Z" in caught.value.message
-    assert "2027-03-14T07:30:00Z" in caught.value.message
+    assert "2027-03-14 01:30 EST (06:30 UTC)" in caught.value.message
+    assert "2027-03-14 03:30 EDT (07:30 UTC)" in caught.value.message
 
 
 def test_a_fall_back_fold_is_an_error_naming_both_instants() -> None:
     with pytest.raises(CellError) as caught:
         times.resolve(datetime(2027, 10, 31, 1, 30), None, "Europe/London")
     assert caught.value.code == "dst-fold"
-    assert "2027-10-31T00:30:00Z" in caught.value.message
-    assert "2027-10-31T01:30:00Z" in caught.value.message
+    assert "2027-10-31 01:30 BST (00:30 UTC)" in caught.value.message
+    assert "2027-10-31 01:30 GMT (01:30 UTC)" in caught.value.message
 
 
 def test_an_explicit_offset_settles_a_fold() -> None:

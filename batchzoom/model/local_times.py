@@ -15,14 +15,12 @@ Pure functions, no I/O.
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from batchzoom.model import times
+from batchzoom.model.instants import shown
 from batchzoom.model.problems import CellError
-
-_NUMERIC = re.compile(r"^[+\-−]?\d")  # "+09", "-03", "+0545": an offset, not a name
 
 
 def known_zone(name: str | None) -> ZoneInfo | None:
@@ -35,20 +33,6 @@ def known_zone(name: str | None) -> ZoneInfo | None:
         return None
 
 
-def zone_label(local: datetime) -> str:
-    """What names the zone of an aware ``local`` time: its abbreviation at that instant
-    (``KST``, ``EDT``), else the zone's name when the abbreviation is only an offset."""
-    abbreviation = local.tzname() or ""
-    if abbreviation and not _NUMERIC.match(abbreviation):
-        return abbreviation
-    return str(getattr(local.tzinfo, "key", None) or local.tzinfo or abbreviation)
-
-
-def utc_only(instant: datetime) -> str:
-    """``2026-12-08 00:00 UTC``."""
-    return f"{instant.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-
-
 def local_then_utc(instant: datetime, zone: str | None) -> str:
     """``2027-03-03 14:00 KST (05:00 UTC)``: ``instant`` (aware) in ``zone``, then in UTC.
 
@@ -56,16 +40,7 @@ def local_then_utc(instant: datetime, zone: str | None) -> str:
     (``2026-12-08 08:00 KST (2026-12-07 23:00 UTC)``); with no zone, an unknown one, or a
     zone that is UTC itself, the instant is shown in UTC alone (``2026-12-08 00:00 UTC``).
     """
-    where = known_zone(zone)
-    utc = instant.astimezone(UTC)
-    if where is None:
-        return utc_only(utc)
-    local = utc.astimezone(where)
-    label = zone_label(local)
-    if label == "UTC" and local.utcoffset() == timedelta(0):
-        return utc_only(utc)
-    shown_utc = f"{utc:%H:%M}" if utc.date() == local.date() else f"{utc:%Y-%m-%d %H:%M}"
-    return f"{local:%Y-%m-%d %H:%M} {label} ({shown_utc} UTC)"
+    return shown(instant, known_zone(zone))
 
 
 def zoom_time(text: str | None) -> datetime | None:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from batchzoom.core import tzdb
 from batchzoom.core.i18n import N_, _
 from batchzoom.model.date_words import WEEKDAY_NAMES, describe, neither_a_month, not_a_real_date
+from batchzoom.model.instants import shown
 from batchzoom.model.problems import CellError, shorten
 from batchzoom.model.zone_names import (
     FIXED_ABBREVIATIONS,
@@ -477,9 +478,8 @@ def localize(wall: datetime, where: tzinfo, *, zone_name: str | None = None) -> 
     if first.utcoffset() == second.utcoffset():
         return first
     both = sorted({first.astimezone(UTC), second.astimezone(UTC)})
-    earlier, later = (
-        f"{utc_text(instant)} ({instant.astimezone(where):%H:%M %Z})" for instant in both
-    )
+    # Each candidate in the zone's own time first, then UTC: 2027-03-14 01:30 EST (06:30 UTC).
+    earlier, later = (shown(instant, where) for instant in both)
     exists = first.astimezone(UTC).astimezone(where).replace(tzinfo=None) == wall
     if not exists:
         raise CellError(
