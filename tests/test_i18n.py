@@ -428,7 +428,7 @@ def test_template_speaks_korean(tmp_path: Path) -> None:
     result = _run(["template", str(path), "--lang", "ko"], tmp_path)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"{path}을(를) 만들었습니다: Sessions 시트를 채운 뒤 다음을 실행하세요: "
+        f"{path}을(를) 만들었습니다: 세션 시트를 채운 뒤 다음을 실행하세요: "
         f"batchzoom validate {path}\n"
     )
     assert english_sentences(result.stdout) == []
