@@ -12,6 +12,8 @@ from click.testing import CliRunner, Result
 
 from batchzoom.cli import cli
 from batchzoom.cli import sync as sync_command
+from batchzoom.sandbox import Sandbox
+from tests.conftest import sandbox_env
 from tests.rosters import session_rows, write_csv
 from tests.test_cli_schedule import NO_CREDENTIALS
 
@@ -114,3 +116,21 @@ def test_the_sync_prompt_says_its_default_and_the_default_changes_nothing(
     assert declined.exit_code == 0, declined.output
     again = _invoke(["sync", str(roster), "--sandbox", "--dry-run"], tmp_path)
     assert "1 to create or update" in again.stdout  # still to do: nothing was sent
+
+
+def test_a_syncs_report_gives_the_exit_status_the_command_gives(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """A removed row whose meeting Zoom would not delete makes sync exit 4: so says its report."""
+    env = sandbox_env(sandbox)
+    rows = session_rows(2)
+    roster = write_csv(tmp_path / "r.csv", rows)
+    with contextlib.chdir(tmp_path):
+        assert CliRunner().invoke(cli, ["schedule", str(roster)], env=env).exit_code == 0
+        write_csv(roster, rows[:1])
+        sandbox.faults.fail_next("meetingDelete", status=503, count=10)
+        page = tmp_path / "report.html"
+        args = ["sync", str(roster), "--yes", "--delete-missing", "--report", str(page)]
+        result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 4, result.output
+    assert "some rows failed or were deferred" in page.read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from batchzoom.core.exits import EXIT_MEANINGS, INVALID_ROWS, OK, attendee_exit, outcome_exit
+from batchzoom.core.exits import EXIT_MEANINGS, INVALID_ROWS, OK
 from batchzoom.core.i18n import N_, _
 
 # The command line imports ``ReportChoice`` at start-up: the rest loads when a report is made.
@@ -169,8 +169,10 @@ def report_run(
     *,
     settings: Settings,
     account: str | None = None,
+    exit_code: int = INVALID_ROWS,
 ) -> Path:
-    """Write the report of a schedule or sync run (``run`` None: stopped on invalid rows)."""
+    """Write the report of a schedule or sync run (``run`` None: stopped on invalid rows),
+    with the exit status the run gives (``exit_code``)."""
     from batchzoom.engine.lifecycle import RunPaths
     from batchzoom.files.report import rows_from
 
@@ -189,7 +191,7 @@ def report_run(
         validation=loaded.validation,
         problems=run.problems if run is not None else loaded.validation.problems,
         now=now,
-        exit_code=_run_exit(run),
+        exit_code=exit_code,
         done=DRY_RUN_DONE if run and run.dry_run else None,
         warnings=run.warnings if run is not None else (),
         default_zone=settings.timezone,
@@ -199,15 +201,6 @@ def report_run(
         registrants=_registered(loaded, run),
     )
     return write(html, data)
-
-
-def _run_exit(run: RunReport | None) -> int:
-    """The run's exit status, its registrations included (as the run's result)."""
-    if run is None:
-        return INVALID_ROWS
-    registered = getattr(run, "registered", None)
-    code = outcome_exit(run.counts())
-    return attendee_exit(code, vars(registered)) if registered is not None else code
 
 
 def _registered(loaded: Loaded, run: RunReport | None) -> Mapping[str, int] | None:

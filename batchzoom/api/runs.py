@@ -297,15 +297,18 @@ def _hosts_pass(command: str, run: _Run, choice: ReportChoice | None) -> bool:
     return True
 
 
-def _report_of(run: _Run, choice: ReportChoice | None) -> dict[str, Any]:
-    """The HTML report of a finished run, when one is asked for."""
+def _report_of(run: _Run, choice: ReportChoice | None, exit_code: int) -> dict[str, Any]:
+    """The HTML report of a finished run, when one is asked for, with its exit status."""
     if choice is None or run.report is None:
         return {}
     zoom = run.settings.zoom
     account = zoom.account_id if zoom is not None else None
-    return {
-        "report": report_run(choice, run.loaded, run.report, settings=run.settings, account=account)
-    }
+    if run.report.interrupted:
+        exit_code = INTERRUPTED
+    written = report_run(
+        choice, run.loaded, run.report, settings=run.settings, account=account, exit_code=exit_code
+    )
+    return {"report": written}
 
 
 def _calendars(
@@ -405,7 +408,7 @@ def schedule(
     done, loaded, settings = run.report, run.loaded, run.settings
     assert isinstance(done, ScheduleReport)
     code = _with_attendees(outcome_exit(done.counts()), done)  # before the report: its warning
-    extra = _report_of(run, choice)
+    extra = _report_of(run, choice, code)
     extra |= _calendars(run, ics, ics_per_attendee, ics_include_password)
     if settings.dry_run:
         from batchzoom.engine import preview
@@ -473,7 +476,7 @@ def sync(
     if code == OK and any(o.status == "failed" for o in done.missing):
         code = INCOMPLETE  # a removed row whose meeting was not deleted is unfinished too
     code = _with_attendees(code, done)  # before the report: its warning
-    extra = _report_of(run, choice)
+    extra = _report_of(run, choice, code)
     extra |= _calendars(run, ics, ics_per_attendee, ics_include_password, removed=done.missing)
     return _ended("sync", run, code, extra)
 
