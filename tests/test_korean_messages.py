@@ -184,7 +184,9 @@ def test_a_bad_repeat_cell_names_the_users_column_in_korean(
 
 def test_english_repeat_messages_name_the_users_column_too(tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
-    roster.write_text(REPEATS + "\n1,국어,2036-05-06,09:00,60,Asia/Seoul,매주,,,100,\n")
+    roster.write_text(
+        REPEATS + "\n1,국어,2036-05-06,09:00,60,Asia/Seoul,매주,,,100,\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["validate", str(roster), "--lang", "en"])
     assert "반복 횟수 100 is outside 1-60, the number of occurrences Zoom allows." in result.stdout
 

@@ -4,9 +4,11 @@ journal after a dry run or a run refused for its credentials."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
+from unittest.mock import patch
 
+from batchzoom.core.errors import LockedError
+from batchzoom.engine import lock as lock_module
 from batchzoom.engine.lock import RunLock
 from batchzoom.sandbox import Sandbox
 from tests.rosters import session_rows, write_csv
@@ -68,6 +70,14 @@ def test_a_run_waiting_on_a_removed_lock_file_locks_the_file_there_now(tmp_path:
     path = tmp_path / "r.lock"
     seen: list[bool] = []
     holder = RunLock(path).__enter__()
+    waiting = threading.Event()
+    real_try = lock_module._try_lock
+
+    def try_lock(fd: int) -> bool:
+        locked = real_try(fd)
+        if not locked:
+            waiting.set()  # the waiter holds the old file open and waits on it
+        return locked
 
     def waiter() -> None:
         with RunLock(path, wait=10):
@@ -77,13 +87,15 @@ def test_a_run_waiting_on_a_removed_lock_file_locks_the_file_there_now(tmp_path:
                 with_third.__enter__()
                 seen.append(False)  # a third run got in beside us
                 with_third.__exit__(None, None, None)
-            except Exception:
+            except LockedError:
                 seen.append(True)
 
     thread = threading.Thread(target=waiter)
-    thread.start()
-    time.sleep(0.5)  # the waiter has opened the old file and waits on it
-    holder.__exit__(None, None, None)
+    with patch.object(lock_module, "_try_lock", try_lock):
+        thread.start()
+        assert waiting.wait(10)
+        holder.__exit__(None, None, None)
+        thread.join(15)
     thread.join(15)
     assert seen == [True, True]
     assert not path.exists()
