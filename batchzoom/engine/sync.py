@@ -409,6 +409,7 @@ def sync(
             for session, entry in plan.unchanged:
                 outcomes[session.row] = from_entry(session, entry, "unchanged")
             if options.dry_run or (plan.asks and not confirm(plan)):
+                plan.register_new = plan.cancel_removed = False  # nothing is applied
                 for step in plan.steps:
                     if step.session is not None:
                         outcomes[step.session.row] = row_outcome(step.session, "planned")
