@@ -287,6 +287,29 @@ def test_a_workbooks_result_gets_the_local_start_as_a_real_date_time(
     assert _member(result, "xl/styles.xml") == styles
 
 
+def test_a_column_the_user_formatted_as_text_gets_the_local_start_as_text(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """Never a bare serial number (46510.375) in a cell whose format shows no date."""
+    from openpyxl import Workbook, load_workbook
+
+    path = tmp_path / "term.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ID", "Topic", "Start", "Time zone", "Duration", "Host", "zoom_start_local"])
+    sheet.append(
+        ["S1", "Algebra", "2027-05-03 09:00", "Asia/Seoul", 50, "alice@school.example", None]
+    )
+    sheet["G2"].number_format = "@"  # the user's own text column
+    book.save(path)
+    result = CliRunner(env=sandbox_env(sandbox)).invoke(cli, ["schedule", str(path), "--in-place"])
+    assert result.exit_code == 0, result.output
+    written = load_workbook(path).active
+    assert written is not None
+    assert (written["G2"].value, written["G2"].number_format) == ("2027-05-03 09:00", "@")
+
+
 def _member(path: Path, name: str) -> bytes:
     import zipfile
 

@@ -339,10 +339,12 @@ class _SheetEdit:
             style = self.styles.with_number_format(base, NUMBER)
         elif name == "zoom_password" and value is not None:
             style = self.styles.with_number_format(base, TEXT)
-        elif isinstance(value, datetime) and self.styles.usable:
+        elif isinstance(value, datetime):
             style = self.styles.with_format_code(base, DATE_TIME)
-        elif isinstance(value, datetime):  # no cell formats to add a date-time one to
-            value = f"{value:%Y-%m-%d %H:%M}"  # the text a CSV gets
+            if not self.styles.shows_dates(style):
+                # No cell formats to add a date-time one to, or the user formatted the column
+                # as text or numbers: the text a CSV gets, never a bare serial number.
+                value = f"{value:%Y-%m-%d %H:%M}"
         elif name == "zoom_join_url":
             self.links[ref] = value if isinstance(value, str) and value else None
             if value:

@@ -10,9 +10,15 @@ as it is.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from batchzoom.files.ooxml import find_element, tags, with_attr, xml_attr
+
+# Excel's built-in number formats that show dates or times (ECMA-376 Part 1, 18.8.30).
+_BUILTIN_DATE_FORMATS: Final = frozenset({*map(str, range(14, 23)), "45", "46", "47"})
+_LITERALS: Final = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # quoted text, escapes, [colours]
+_DATE_PARTS: Final = re.compile(r"[ydh]", re.IGNORECASE)
 
 NUMBER: Final = "1"  # Excel's built-in number format "0"
 TEXT: Final = "49"  # Excel's built-in number format "@"
@@ -80,6 +86,19 @@ class Styles:
         if not self._usable or self.number_format(index) != "0":
             return index
         return self.with_number_format(index, self._format_id(code))
+
+    def shows_dates(self, index: int) -> bool:
+        """Whether cell format ``index`` shows a number as a date or time (one of Excel's
+        built-in date formats, or a custom one with a year, day or hour in it)."""
+        number_format = self.number_format(index)
+        if number_format in _BUILTIN_DATE_FORMATS:
+            return True
+        for element in self._formats + self._added_formats:
+            attrs = _start_attrs(element)
+            if attrs.get("numFmtId") == number_format:
+                shown = _LITERALS.sub("", attrs.get("formatCode", ""))
+                return bool(_DATE_PARTS.search(shown))
+        return False
 
     def _format_id(self, code: str) -> str:
         every = self._formats + self._added_formats
