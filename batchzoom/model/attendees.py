@@ -441,7 +441,11 @@ def webinar_problems(
             continue
         for name in sorted(set(session.settings) - known):
             column = next(
-                (text for key, text in columns.items() if key.startswith(f"settings.{name}")),
+                (
+                    text
+                    for key, text in columns.items()
+                    if key == f"settings.{name}" or key.startswith(f"settings.{name}.")
+                ),
                 f"settings.{name}",
             )
             problems.append(
