@@ -27,9 +27,21 @@ from batchzoom.sandbox.config import SandboxConfig, SandboxUser
 from batchzoom.sandbox.meetings import SPEC_KEYS, generate_passcode, render, spec_of, stamp
 from batchzoom.sandbox.responses import ApiError, Request, Response, invalid
 from batchzoom.sandbox.state import Store
+from batchzoom.zoomspec import (
+    RECURRING,
+    RECURRING_NO_FIXED_TIME,
+    SCHEDULED,
+    WEBINAR_RECURRING,
+    WEBINAR_RECURRING_NO_FIXED_TIME,
+    WEBINAR_SCHEDULED,
+)
 
 # Webinar type -> the meeting type that is scheduled the same way.
-AS_MEETING = {5: 2, 6: 3, 9: 8}
+AS_MEETING = {
+    WEBINAR_SCHEDULED: SCHEDULED,
+    WEBINAR_RECURRING_NO_FIXED_TIME: RECURRING_NO_FIXED_TIME,
+    WEBINAR_RECURRING: RECURRING,
+}
 AS_WEBINAR = {meeting: webinar for webinar, meeting in AS_MEETING.items()}
 PLAN_MISSING = (
     "Webinar plan is missing. You must subscribe to the webinar plan and enable webinars for"
@@ -95,7 +107,7 @@ class Webinars:
         )
         self.check_licence(host)
         spec = {key: body[key] for key in SPEC_KEYS if key in body}
-        spec.setdefault("type", 5)
+        spec.setdefault("type", WEBINAR_SCHEDULED)
         spec.setdefault("timezone", self.config.account_timezone)
         if spec["type"] not in AS_MEETING:
             raise invalid("type", "must be one of 5, 6, 9")
@@ -133,7 +145,7 @@ class Webinars:
                     spec[key] = body[key]
         if spec["type"] not in AS_MEETING:
             raise invalid("type", "must be one of 5, 6, 9")
-        if spec["type"] != 9 and "recurrence" not in body:
+        if spec["type"] != WEBINAR_RECURRING and "recurrence" not in body:
             spec.pop("recurrence", None)
         host = self.store.find_user(current["host_id"])
         assert host is not None

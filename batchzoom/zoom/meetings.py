@@ -12,14 +12,17 @@ from typing import Any
 from batchzoom.model import recurrence, times
 from batchzoom.model.problems import CellError
 from batchzoom.model.rows import WEBINAR, Session
-from batchzoom.zoomspec import RECURRING, SCHEDULED
+from batchzoom.zoomspec import (
+    RECURRING,
+    SCHEDULED,
+    WEBINAR_RECURRING,
+    WEBINAR_RECURRING_NO_FIXED_TIME,
+    WEBINAR_SCHEDULED,
+)
 
-__all__ = ["RECURRING", "SCHEDULED"]  # also from here, beside the bodies that use them
-# Zoom's webinar types (webinarCreate ``type``): 5 a webinar, 9 a recurring webinar with a
-# fixed time.
-WEBINAR_SCHEDULED = 5
-WEBINAR_RECURRING = 9
-WEBINAR_TYPES = frozenset({WEBINAR_SCHEDULED, 6, WEBINAR_RECURRING})
+# Also from here, beside the bodies that use them.
+__all__ = ["RECURRING", "SCHEDULED", "WEBINAR_RECURRING", "WEBINAR_SCHEDULED"]
+WEBINAR_TYPES = frozenset({WEBINAR_SCHEDULED, WEBINAR_RECURRING_NO_FIXED_TIME, WEBINAR_RECURRING})
 
 
 def create_body(session: Session, *, now: datetime | None = None) -> dict[str, Any]:

@@ -18,6 +18,10 @@ from typing import Any, Literal
 SCHEDULED = 2  # a scheduled meeting
 RECURRING_NO_FIXED_TIME = 3
 RECURRING = 8  # a recurring meeting with a fixed time
+# Zoom's webinar types (webinarCreate ``type``), each its meeting type plus 3.
+WEBINAR_SCHEDULED = 5
+WEBINAR_RECURRING_NO_FIXED_TIME = 6
+WEBINAR_RECURRING = 9
 
 OperationId = Literal[
     "meetingCreate",
