@@ -9,12 +9,12 @@ skipped as invalid, rows that failed, attendees whose registrations did not go t
 from __future__ import annotations
 
 import shlex
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from batchzoom.core.i18n import _, ngettext
-from batchzoom.model.local_times import local_then_utc
+from batchzoom.model.local_times import local_then_utc, most_used_zone
 
 if TYPE_CHECKING:
     from batchzoom.model.outcomes import RowOutcome
@@ -31,8 +31,7 @@ def _rows(outcomes: Sequence[RowOutcome]) -> str:
 
 def host_zone(outcomes: Sequence[RowOutcome]) -> str | None:
     """The zone of a host's rows: the one most of them have (the first row's on a tie)."""
-    zones = Counter(o.timezone for o in sorted(outcomes, key=lambda o: o.row) if o.timezone)
-    return zones.most_common(1)[0][0] if zones else None
+    return most_used_zone(o.timezone for o in sorted(outcomes, key=lambda o: o.row))
 
 
 def held_back(outcomes: Sequence[RowOutcome]) -> list[str]:

@@ -13,7 +13,7 @@ and with every step journalled:
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -45,7 +45,7 @@ from batchzoom.engine.settings import Settings
 from batchzoom.engine.webinars import add_panelists_all
 from batchzoom.files.results import Loaded, ProgressCallback, cancelled_outcomes, invalid_outcomes
 from batchzoom.files.writeback import check_target
-from batchzoom.model.local_times import local_then_utc
+from batchzoom.model.local_times import local_then_utc, most_used_zone
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome, row_key, row_outcome
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Session
@@ -84,9 +84,9 @@ def quota_warnings(
     it says when to run again in the zone of the host's rows first, then UTC."""
     sessions = list(sessions)
     need = Counter(session.host.lower() for session in sessions)
-    zones: dict[str, Counter[str]] = {}
+    zones: dict[str, list[str]] = defaultdict(list)  # each host's rows' zones, in row order
     for session in sessions:
-        zones.setdefault(session.host.lower(), Counter())[session.timezone] += 1
+        zones[session.host.lower()].append(session.timezone)
     warnings = []
     for host, count in sorted(need.items()):
         left = max(0, DAILY_CREATE_LIMIT - used_today(host))
@@ -102,7 +102,7 @@ def quota_warnings(
             )
             warnings.append(text.format(days=days, **facts))
             continue
-        zone = zones[host].most_common(1)[0][0] if zones.get(host) else None
+        zone = most_used_zone(zones[host])
         when = local_then_utc(next_utc_midnight(now), zone)
         text = _(
             "Host {host} needs {count} new meetings but Zoom allows {limit} creates per host "

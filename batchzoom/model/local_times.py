@@ -15,6 +15,8 @@ Pure functions, no I/O.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -74,3 +76,10 @@ def wall_time(text: str | None, zone: str | None) -> datetime | None:
     if instant is None or where is None:
         return None
     return instant.astimezone(where).replace(tzinfo=None)
+
+
+def most_used_zone(zones: Iterable[str | None]) -> str | None:
+    """The zone most of a host's rows use (``zones`` in row order: the first on a tie), the
+    zone its times are shown in; None when no row has one."""
+    counted = Counter(zone for zone in zones if zone)
+    return counted.most_common(1)[0][0] if counted else None

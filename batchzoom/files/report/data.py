@@ -17,6 +17,7 @@ from typing import Any
 from batchzoom.core.i18n import N_
 from batchzoom.files.ics import without_passcode
 from batchzoom.model import recurrence
+from batchzoom.model.local_times import most_used_zone
 from batchzoom.model.outcomes import DAILY_CREATE_LIMIT, RowOutcome
 from batchzoom.model.problems import Problem
 from batchzoom.model.rows import Session
@@ -236,13 +237,13 @@ def quota_days(data: ReportInput) -> list[QuotaDay]:
         if row.status == "deferred" and row.resume_at is not None:
             earliest = max(today, row.resume_at.astimezone(UTC).date())
         demand[row.host.lower()][earliest] += 1
-    zones: dict[str, Counter[str]] = defaultdict(Counter)
+    zones: dict[str, list[str | None]] = defaultdict(list)  # each host's rows' zones, in order
     for row in data.rows:
-        if row.host and row.zone:
-            zones[row.host.lower()][row.zone] += 1
+        if row.host:
+            zones[row.host.lower()].append(row.zone)
     days: list[QuotaDay] = []
     for host in sorted(set(data.quota_used) | set(demand)):
-        zone = zones[host].most_common(1)[0][0] if zones.get(host) else None
+        zone = most_used_zone(zones[host])
         used = data.quota_used.get(host, {})
         wanted = demand.get(host, Counter())
         days += [QuotaDay(host, past, used[past]) for past in sorted(used) if past < today]
