@@ -231,7 +231,7 @@ def schedule(
         with stopped, zoom_run(options, journal, claimed, report, workers=workers,
                                transport=transport, probes=probes) as run:  # fmt: skip
             doubtful += verify_sheet_ids(run, unverified, outcomes)
-            looking(progress, doubtful)
+            looking(progress, len(doubtful), {session.host.lower() for session, _ in doubtful})
             settle_all(run, doubtful, outcomes, new, workers, sent_earlier)
             done_before = sum(1 for s in validation.sessions if s.row in outcomes)
             create_all(run, new, outcomes, workers, progress, earlier=done_before)

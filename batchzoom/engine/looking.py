@@ -17,7 +17,8 @@ from typing import Any
 from batchzoom.core.errors import AuthError, BatchzoomError, ZoomUnreachableError
 from batchzoom.engine.audit import changed_on_zoom
 from batchzoom.engine.journal import Entry
-from batchzoom.engine.run import Run
+from batchzoom.engine.run import Run, looking
+from batchzoom.files.results import ProgressCallback
 from batchzoom.zoom.meetings import RECURRING, is_webinar_body
 
 
@@ -75,11 +76,17 @@ class ZoomView:
         return changed_on_zoom(entry, meeting, listed=entry.meeting_id in self.listed)
 
 
-def look_at_zoom(run: Run, entries: Mapping[str, Entry], workers: int) -> ZoomView:
+def look_at_zoom(
+    run: Run,
+    entries: Mapping[str, Entry],
+    workers: int,
+    progress: ProgressCallback | None = None,
+) -> ZoomView:
     """Every live meeting of the journal as Zoom shows it now (a webinar is read on its own:
-    the meetings' listing does not show it)."""
+    the meetings' listing does not show it); ``progress`` hears of the look first."""
     live = [e for e in entries.values() if e.state == "created" and e.meeting_id is not None]
     hosts = sorted({e.host for e in live if not is_webinar_body(e.body)}, key=str.lower)
+    looking(progress, len(live), hosts)
     listed = listings(run, hosts, workers)
     view = ZoomView({}, set())
     for entry in live:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
@@ -478,8 +478,8 @@ def create_all(
     apply_all(run, new, lambda item: run.create(*item), record, workers, progress, earlier)
 
 
-def looking(progress: ProgressCallback | None, rows: Sequence[tuple[Session, str]]) -> None:
-    """Tell ``progress`` that the run lists the meetings of these rows' hosts first."""
-    if progress is not None and rows:
-        hosts = len({session.host.lower() for session, _ in rows})
-        progress(Progress(len(rows), 0, 0, 0, 0, stage="looking", hosts=hosts))
+def looking(progress: ProgressCallback | None, rows: int, hosts: Collection[str]) -> None:
+    """Tell ``progress`` that the run first lists the meetings of ``hosts`` (for ``rows``
+    rows), before it sends anything."""
+    if progress is not None and hosts:
+        progress(Progress(rows, 0, 0, 0, 0, stage="looking", hosts=len(hosts)))

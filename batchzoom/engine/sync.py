@@ -43,7 +43,6 @@ from batchzoom.engine.sync_plan import Step, SyncPlan, diff, plan_sync
 from batchzoom.engine.webinars import add_panelists_all
 from batchzoom.files.results import (
     Loaded,
-    Progress,
     ProgressCallback,
     RunReport,
     cancelled_outcomes,
@@ -444,16 +443,7 @@ def _zoom_view(
     if in_doubt(entries):
         settle_doubts(run.client, journal, claimed)
         entries = journal.entries()
-    _looking(progress, entries)
-    return entries, look_at_zoom(run, entries, workers)
-
-
-def _looking(progress: ProgressCallback | None, entries: dict[str, Entry]) -> None:
-    """Tell ``progress`` that the run lists the meetings of the journal's hosts first."""
-    live = [entry for entry in entries.values() if entry.meeting_id is not None]
-    hosts = {entry.host.lower() for entry in live}
-    if progress is not None and hosts:
-        progress(Progress(len(live), 0, 0, 0, 0, stage="looking", hosts=len(hosts)))
+    return entries, look_at_zoom(run, entries, workers, progress)
 
 
 def _apply(
