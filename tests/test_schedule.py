@@ -315,12 +315,14 @@ def test_quota_warning_names_each_host_that_needs_more_than_a_day(
     rows = session_rows(130, [ALICE]) + session_rows(30, [BOB], prefix="B")
     loaded = load(write_csv(tmp_path / "r.csv", rows), make_settings())
     used = {BOB: 80}
-    warnings = quota_warnings(loaded.validation.sessions, lambda host: used.get(host, 0))
+    now = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
+    warnings = quota_warnings(loaded.validation.sessions, lambda host: used.get(host, 0), now)
+    again = "run again after 2026-09-02 09:00 KST (00:00 UTC)."  # the rows are in Asia/Seoul
     assert warnings == [
         f"Host {ALICE} needs 130 new meetings but Zoom allows 100 creates per host per UTC day "
-        "(100 left today): this takes 2 days; the rest will be deferred, so run again after 00:00 UTC.",
+        f"(100 left today): this takes 2 days; the rest will be deferred, so {again}",
         f"Host {BOB} needs 30 new meetings but Zoom allows 100 creates per host per UTC day "
-        "(20 left today): this takes 2 days; the rest will be deferred, so run again after 00:00 UTC.",
+        f"(20 left today): this takes 2 days; the rest will be deferred, so {again}",
     ]
 
 

@@ -78,10 +78,10 @@ def row_warning(warning: Problem) -> str:
 
 
 def quota_warnings(
-    sessions: Iterable[Session], used_today: Callable[[str], int], now: datetime | None = None
+    sessions: Iterable[Session], used_today: Callable[[str], int], now: datetime
 ) -> list[str]:
-    """One warning per host whose creates will not fit in today's Zoom limit; given ``now``,
-    it says when to run again in the zone of the host's rows first, then UTC."""
+    """One warning per host whose creates will not fit in today's Zoom limit, saying when to
+    run again (the next 00:00 UTC after ``now``) in the zone of the host's rows, then UTC."""
     sessions = list(sessions)
     need = Counter(session.host.lower() for session in sessions)
     zones: dict[str, list[str]] = defaultdict(list)  # each host's rows' zones, in row order
@@ -93,23 +93,17 @@ def quota_warnings(
         if count <= left:
             continue
         days = 1 + (count - left + DAILY_CREATE_LIMIT - 1) // DAILY_CREATE_LIMIT
-        facts = {"host": host, "count": count, "limit": DAILY_CREATE_LIMIT, "left": left}
-        if now is None:
-            text = _(
-                "Host {host} needs {count} new meetings but Zoom allows {limit} "
-                "creates per host per UTC day ({left} left today): this takes {days} days; "
-                "the rest will be deferred, so run again after 00:00 UTC."
-            )
-            warnings.append(text.format(days=days, **facts))
-            continue
-        zone = most_used_zone(zones[host])
-        when = local_then_utc(next_utc_midnight(now), zone)
         text = _(
             "Host {host} needs {count} new meetings but Zoom allows {limit} creates per host "
             "per UTC day ({left} left today): this takes {days} days; the rest will be "
             "deferred, so run again after {when}."
         )
-        warnings.append(text.format(days=days, when=when, **facts))
+        when = local_then_utc(next_utc_midnight(now), most_used_zone(zones[host]))
+        warnings.append(
+            text.format(
+                host=host, count=count, limit=DAILY_CREATE_LIMIT, left=left, days=days, when=when
+            )
+        )
     return warnings
 
 

@@ -38,10 +38,8 @@ from batchzoom.model.columns import result_columns
 from batchzoom.model.outcomes import RowOutcome, row_key, row_outcome
 from batchzoom.model.rows import Session
 
-NO_ACCOUNT = "-"
-REACHED_SHEET = frozenset(
-    {"created", "updated"}
-)  # outcomes whose news the sheet now shows  # the journal's account of a dry run that knows none
+NO_ACCOUNT = "-"  # the journal's account of a dry run that knows none
+REACHED_SHEET = frozenset({"created", "updated"})  # outcomes whose news the sheet now shows
 
 
 @dataclass(frozen=True)

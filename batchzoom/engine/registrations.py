@@ -312,7 +312,7 @@ def _send(
     target: Target,
     people: Sequence[Attendee],
     result: Registered,
-    held: _Held | None = None,
+    held: _Held,
 ) -> None:
     journal.intend(target.meeting_id, [(p.email, p.session, p.row) for p in people])
     try:
@@ -331,7 +331,7 @@ def _send(
         return
     except DailyLimitError as error:
         account = not isinstance(error, RegistrantLimitError)
-        if account and held is not None:
+        if account:
             held.hold(target.batch, error.resume_at)
         for person in people:
             _defer(journal, target, person, error.resume_at, result, account=account)
