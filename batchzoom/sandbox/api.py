@@ -147,8 +147,9 @@ class ZoomApi:
         return response
 
     def _serve(self, request: Request, found: tuple[zoomspec.OperationId, str] | None) -> Response:
-        if self.faults.latency > 0:
-            time.sleep(self.faults.latency)
+        delay = self.faults.delay()
+        if delay > 0:
+            time.sleep(delay)
         denied = self._authenticate(request)
         if denied is not None:
             return denied

@@ -33,9 +33,15 @@ PLAN_LIMITS: Mapping[Plan, Mapping[str, float]] = {
     "business": {"LIGHT": 80, "MEDIUM": 60, "HEAVY": 40},
 }
 
-# Aim this far under the published limit so that network jitter cannot push a
-# one-second window over it.
-HEADROOM = 0.95
+# Aim this far under the published limit so that network jitter cannot push a one-second
+# window over it. Read strictly (docs/zoom-facts.md#burst), Zoom counts a request in any
+# one-second window when it arrives: requests sent 1 / (limit * HEADROOM) apart put one more
+# than the limit into a window only when a request's delay on the way is 1 / HEADROOM - 1
+# seconds (20 ms here) shorter than that of the request sent a limit's worth before it. So
+# delays that vary by up to 20 ms never cost a 429; a larger variation costs one now and
+# then, answered by slowing down and sending that request again (``bench_schedule.py
+# --jitter`` measures both; 0.95 would allow 52 ms, at 3% of the pace).
+HEADROOM = 0.98
 SLOWDOWN = 0.6  # cut the pace to this share when a 429 still arrives...
 # ...at most this often (seconds), and only for requests sent at the current pace: a burst
 # of 429s for requests sent before the last slowdown is one overload, already answered.
