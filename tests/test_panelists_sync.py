@@ -9,14 +9,15 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.journal import SCHEMA_VERSION, Journal, default_path
 from batchzoom.engine.planning import load
+from batchzoom.engine.settings import Settings
 from batchzoom.engine.sync import SyncReport, sync
 from batchzoom.engine.sync_plan import SyncPlan
-from batchzoom.files.results import Loaded
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import ZoomRequestError
 from batchzoom.zoom.webinars import Panelist
@@ -59,31 +60,27 @@ class Sheet:
         self.ids = {o.key: o.meeting_id or 0 for o in report.outcomes}
         self.plans: list[SyncPlan] = []
 
-    def settings(self, **flags: object) -> object:
+    def settings(self, **flags: object) -> Settings:
         return self.make_settings(self.sandbox, roster=self.path, rate=50, **flags)
 
     def write(self, web: str, other: str = "") -> None:
         write_csv(self.path, rows(web, other), HEADERS)
 
-    def loaded(self) -> tuple[Loaded, object]:
-        settings = self.settings()
-        return load(self.path, settings), settings  # type: ignore[arg-type]
-
     def sync(
         self,
         *,
-        transport: object = None,
+        transport: httpx.BaseTransport | None = None,
         approve: Callable[[SyncPlan], bool] | None = None,
         dry_run: bool = False,
     ) -> SyncReport:
         settings = self.settings(dry_run=dry_run)
-        loaded = load(self.path, settings)  # type: ignore[arg-type]
+        loaded = load(self.path, settings)
 
         def confirm(plan: SyncPlan) -> bool:
             self.plans.append(plan)
             return approve(plan) if approve is not None else True
 
-        return sync(loaded, settings, confirm=confirm, transport=transport)  # type: ignore[arg-type]
+        return sync(loaded, settings, confirm=confirm, transport=transport)
 
     def panelists(self, key: str = "WEB") -> list[str]:
         with quick_client(zoom_settings(self.sandbox)) as client:
