@@ -510,7 +510,7 @@ def test_reconcile_checks_only_the_current_accounts_meetings(
     code, out, _ = invoke(env | sandbox_env(sandbox), "reconcile", roster)
     assert code == 0
     assert out.splitlines() == [
-        "Note: 1 meetings in the journal belong to other Zoom accounts and were not checked.",
+        "Note: 1 meeting in the journal belongs to another Zoom account and was not checked.",
         "5 meetings checked: 5 match.",
     ]
 
@@ -591,4 +591,4 @@ def test_reconcile_quiet_says_nothing_while_all_match_and_one_line_otherwise(
     code, out, err = invoke(env | sandbox_env(sandbox), "reconcile", roster, "--quiet")
     assert (code, out) == (4, "")
     assert err.count("\n") == 1
-    assert err.startswith("1 of 5 meetings were deleted or changed on Zoom (rows 3): run ")
+    assert err.startswith("1 of 5 meetings was deleted or changed on Zoom (row 3): run ")

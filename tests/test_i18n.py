@@ -401,9 +401,9 @@ def test_sync_in_english_asks_as_before_and_takes_no_korean(tmp_path: Path) -> N
     out = result.stdout
     assert "Changes:\nRow  Action  Changes\n2    update  topic: Class S0 -> Renamed class\n" in out
     assert "Plan: 1 to create or update, 1 to delete, 1 unchanged.\n" in out
-    assert "Apply 1 creates/updates? [y/N]: 예\nError: invalid input\n" in out
-    assert "Apply 1 creates/updates? [y/N]: y\n" in out
-    assert "Delete 1 meetings on Zoom? This cannot be undone [y/N]: n\n" in out
+    assert "Apply 1 create or update? [y/N]: 예\nError: invalid input\n" in out
+    assert "Apply 1 create or update? [y/N]: y\n" in out
+    assert "Delete 1 meeting on Zoom? This cannot be undone [y/N]: n\n" in out
     assert (
         "2 rows: 1 updated, 1 unchanged. Results written to " in out
     )  # the declined delete: left out

@@ -114,7 +114,7 @@ def test_the_sync_prompt_says_its_default_and_the_default_changes_nothing(
     assert _invoke(["schedule", str(roster), "--sandbox"], tmp_path).exit_code == 0
     write_csv(roster, [rows[0], [rows[1][0], "Renamed", *rows[1][2:]]])
     declined = _invoke(["sync", str(roster), "--sandbox"], tmp_path, input="\n")
-    assert "Apply 1 creates/updates? [y/N]: \n" in declined.stdout
+    assert "Apply 1 create or update? [y/N]: \n" in declined.stdout
     assert declined.exit_code == 0, declined.output
     again = _invoke(["sync", str(roster), "--sandbox", "--dry-run"], tmp_path)
     assert "1 to create or update" in again.stdout  # still to do: nothing was sent

@@ -72,7 +72,7 @@ def test_each_half_of_the_attendee_plan_has_its_own_yes(
     args, meeting, env = _changed_sheet(tmp_path, sandbox)
     answered = _sync(args, env, input="y\nn\n")  # register the new person; cancel no one
     assert answered.exit_code == 0, answered.output
-    assert "Register 1 attendees? [y/N]: y\n" in answered.stdout
+    assert "Register 1 attendee? [y/N]: y\n" in answered.stdout
     assert "Cancel 3 registrations on Zoom? Zoom may email those people [y/N]: n\n" in (
         answered.stdout
     )

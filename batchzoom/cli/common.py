@@ -104,7 +104,23 @@ def check_folder(path: Path | None, option: str) -> None:
 def echo_calendar(count: int | None, path: Path | None, *, quiet: bool) -> None:
     """Say how many events went into the calendar file, when one was written."""
     if count is not None and not quiet:
-        click.echo(_("Wrote {count} events to {path}.").format(count=count, path=path))
+        click.echo(
+            ngettext(
+                "Wrote {count} event to {path}.", "Wrote {count} events to {path}.", count
+            ).format(count=count, path=path)
+        )
+
+
+def echo_attendee_calendars(count: int | None, path: Path | None, *, quiet: bool) -> None:
+    """Say how many attendees' calendar files were written, when they were."""
+    if count is not None and not quiet:
+        click.echo(
+            ngettext(
+                "Wrote {count} attendee calendar to {path}.",
+                "Wrote {count} attendee calendars to {path}.",
+                count,
+            ).format(count=count, path=path)
+        )
 
 
 def sandbox_said(text: str) -> None:

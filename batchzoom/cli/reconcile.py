@@ -136,14 +136,20 @@ def reconcile_command(
                 "roster": roster,
             }
             if rows:
-                line = _(
+                line = ngettext(
+                    "{count} of {total} meetings was deleted or changed on Zoom (row {rows}): "
+                    "run batchzoom reconcile {roster} to see it.",
                     "{count} of {total} meetings were deleted or changed on Zoom (rows {rows}): "
-                    "run batchzoom reconcile {roster} to see them."
+                    "run batchzoom reconcile {roster} to see them.",
+                    len(trouble),
                 )
             else:
-                line = _(
+                line = ngettext(
+                    "{count} of {total} meetings was deleted or changed on Zoom: "
+                    "run batchzoom reconcile {roster} to see it.",
                     "{count} of {total} meetings were deleted or changed on Zoom: "
-                    "run batchzoom reconcile {roster} to see them."
+                    "run batchzoom reconcile {roster} to see them.",
+                    len(trouble),
                 )
             click.echo(line.format(**values), err=True)
         finish(exit_code)
@@ -164,9 +170,12 @@ def reconcile_command(
         )
     if report.other_accounts:
         click.echo(
-            _(
+            ngettext(
+                "Note: {count} meeting in the journal belongs to another Zoom account and was "
+                "not checked.",
                 "Note: {count} meetings in the journal belong to other Zoom accounts and were "
-                "not checked."
+                "not checked.",
+                report.other_accounts,
             ).format(count=report.other_accounts)
         )
     click.echo(summary_line(report))

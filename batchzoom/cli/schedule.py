@@ -10,6 +10,7 @@ import click
 from batchzoom.cli.app import EXIT_CODES, cli, finish
 from batchzoom.cli.common import (
     check_folder,
+    echo_attendee_calendars,
     echo_calendar,
     echo_registrations,
     print_report,
@@ -21,7 +22,6 @@ from batchzoom.cli.common import (
 )
 from batchzoom.cli.options import CHECK_HOSTS, attendees_json, reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
-from batchzoom.core.i18n import _
 
 if TYPE_CHECKING:
     from batchzoom.api.reports import ReportChoice
@@ -99,12 +99,7 @@ def schedule_command(
     echo_registrations(report, quiet=silent, alert=quiet and not as_json, roster=roster)
     written(result.report, quiet=silent)
     echo_calendar(result.calendar_events, ics, quiet=silent)
-    if result.attendee_calendars is not None and not silent:
-        click.echo(
-            _("Wrote {count} attendee calendars to {path}.").format(
-                count=result.attendee_calendars, path=ics_per_attendee
-            )
-        )
+    echo_attendee_calendars(result.attendee_calendars, ics_per_attendee, quiet=silent)
     if stop is not None:
         raise stop
     finish(result.exit_code)

@@ -174,9 +174,12 @@ def status_command(
     click.echo(quota_line(report))
     if report.hidden:
         click.echo(
-            _(
+            ngettext(
+                "Note: {count} journal entry of another Zoom account is not shown (it "
+                "belongs to other credentials, such as the sandbox).",
                 "Note: {count} journal entries of other Zoom accounts are not shown (they "
-                "belong to other credentials, such as the sandbox)."
+                "belong to other credentials, such as the sandbox).",
+                report.hidden,
             ).format(count=report.hidden)
         )
     click.echo(summary_line(report))

@@ -12,6 +12,7 @@ import click
 from batchzoom.cli.app import EXIT_CODES, cli, finish
 from batchzoom.cli.common import (
     check_folder,
+    echo_attendee_calendars,
     echo_calendar,
     echo_registrations,
     print_report,
@@ -136,23 +137,35 @@ def confirmer(*, silent: bool, yes: bool) -> Callable[[SyncPlan], bool]:
                 )
             )
         changes, deletions = plan.changes, plan.deletions
-        if changes and not ask(_("Apply {count} creates/updates?").format(count=len(changes))):
+        if changes and not ask(
+            ngettext(
+                "Apply {count} create or update?", "Apply {count} creates/updates?", len(changes)
+            ).format(count=len(changes))
+        ):
             changes = []
         if deletions and not ask(
-            _("Delete {count} meetings on Zoom? This cannot be undone").format(count=len(deletions))
+            ngettext(
+                "Delete {count} meeting on Zoom? This cannot be undone",
+                "Delete {count} meetings on Zoom? This cannot be undone",
+                len(deletions),
+            ).format(count=len(deletions))
         ):
             deletions = []
         plan.steps[:] = changes + deletions
         attendees = plan.attendees
         if attendees is not None and attendees.register:
             plan.register_new = ask(
-                _("Register {count} attendees?").format(count=attendees.register)
+                ngettext(
+                    "Register {count} attendee?", "Register {count} attendees?", attendees.register
+                ).format(count=attendees.register)
             )
         if attendees is not None and attendees.cancel:
             plan.cancel_removed = ask(
-                _("Cancel {count} registrations on Zoom? Zoom may email those people").format(
-                    count=len(attendees.cancel)
-                )
+                ngettext(
+                    "Cancel {count} registration on Zoom? Zoom may email that person",
+                    "Cancel {count} registrations on Zoom? Zoom may email those people",
+                    len(attendees.cancel),
+                ).format(count=len(attendees.cancel))
             )
         if plan.panelist_additions:
             plan.add_panelists = ask(
@@ -279,12 +292,7 @@ def sync_command(
     echo_registrations(report, quiet=silent, alert=quiet and not as_json, roster=roster)
     written(result.report, quiet=silent)
     echo_calendar(result.calendar_events, ics, quiet=silent)
-    if result.attendee_calendars is not None and not silent:
-        click.echo(
-            _("Wrote {count} attendee calendars to {path}.").format(
-                count=result.attendee_calendars, path=ics_per_attendee
-            )
-        )
+    echo_attendee_calendars(result.attendee_calendars, ics_per_attendee, quiet=silent)
     for outcome in report.missing:
         said = REMOVED_WORDS.get(outcome.status, N_("Removed row {topic}: {status} {error}"))
         line = (
