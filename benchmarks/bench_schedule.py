@@ -5,7 +5,8 @@ Run:  .venv/bin/python benchmarks/bench_schedule.py [--rows 600 --hosts 10 --rat
 Builds a CSV roster (``--rows`` sessions in 2027, spread evenly over ``--hosts`` hosts, so no
 host reaches Zoom's 100 creates a day when each has at most 100 rows) in a temporary folder,
 then, each against its own fresh local sandbox that allows ``--rate`` requests per second and
-answers every API request after ``--latency`` seconds:
+answers every API request after ``--latency`` seconds (plus, with ``--jitter``, up to that
+many seconds more, drawn for each request: a network's varying delay):
 
 - batchzoom: ``load`` + ``schedule`` with settings ``rate=RATE``;
 - baseline: the usual copied snippet in plain httpx, one row at a time: POST a token, POST
@@ -36,7 +37,7 @@ creates/updates, the last of them to exit), the 429s the sandbox answered and th
 by endpoint (``user``: the host checks each run makes first, unless ``--no-check-hosts``;
 ``meetings``: listings). The host checks are LIGHT requests, as creates and updates are, so
 they share the creates' per-second budget: 10 of them before 600 creates cost half a second
-at 19/s, which the rows/s ratio counts against the run. Every
+at 19.6/s, which the rows/s ratio counts against the run. Every
 process runs batchzoom byte-compiled, as an installed package is (a cache in the temporary
 folder, whatever ``PYTHONDONTWRITEBYTECODE`` says). The fixed costs measured apart:
 start-up (``python -c pass``, ``python -m batchzoom --version`` and the imports of a run, each
@@ -118,10 +119,16 @@ def zoom_of(sb: Sandbox) -> ZoomSettings:
     )
 
 
+JITTER = [0.0]  # ``--jitter``: every sandbox of the run draws this much more delay per request
+
+
 def sandbox(hosts: int, qps: float, latency: float) -> Sandbox:
     users = [SandboxUser(email="owner@school.example")]
     users += [SandboxUser(email=host_email(n)) for n in range(hosts)]
-    return Sandbox(SandboxConfig(users=users, qps=qps, latency=latency, daily_limit=100))
+    config = SandboxConfig(
+        users=users, qps=qps, latency=latency, jitter=JITTER[0], seed=1, daily_limit=100
+    )
+    return Sandbox(config)
 
 
 @dataclass
@@ -391,6 +398,12 @@ def main() -> None:
         "--latency", type=float, default=0.1, help="sandbox seconds per API request (default 0.1)"
     )
     parser.add_argument(
+        "--jitter",
+        type=float,
+        default=0.0,
+        help="up to this many seconds more per API request, drawn for each (default 0)",
+    )
+    parser.add_argument(
         "--baseline-rows", type=int, default=60, help="rows the baseline runs (default 60)"
     )
     parser.add_argument(
@@ -413,6 +426,7 @@ def main() -> None:
         help="the whole run's schedule and sync skip their host checks (--no-check-hosts)",
     )
     args = parser.parse_args()
+    JITTER[0] = args.jitter
     if args.rows > args.hosts * 100:
         parser.error("--rows must be at most 100 per host (Zoom's daily create limit per host)")
 
@@ -420,6 +434,7 @@ def main() -> None:
     print(
         f"{args.rows} rows, {args.hosts} hosts, limit {args.rate:g}/s, "
         f"latency {args.latency * 1000:.0f} ms per API request"
+        + (f" + up to {args.jitter * 1000:.0f} ms of jitter" if args.jitter else "")
     )
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)

@@ -4,6 +4,7 @@ CSV run that writes neither."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from collections.abc import Callable
@@ -39,9 +40,11 @@ def test_an_idle_pacer_sends_its_next_second_of_early_requests_at_once() -> None
     fake = FakeTime()
     pacer = Pacer(20, clock=fake.clock, sleep=fake.sleep)
     sent = [pacer.acquire(early=True) for _ in range(25)]
-    per_second = 20 * HEADROOM  # 19 slots in the first second
-    assert sent[:19] == [100.0] * 19  # the burst: each took its slot, none waited for it
-    assert sent[19] == pytest.approx(100.0 + 19 / per_second)  # then the even pace
+    per_second = 20 * HEADROOM
+    burst = math.ceil(per_second)  # the slots k / per_second within the first second
+    assert burst < 25
+    assert sent[:burst] == [100.0] * burst  # the burst: each took its slot, none waited for it
+    assert sent[burst] == pytest.approx(100.0 + burst / per_second)  # then the even pace
     assert sent[-1] == pytest.approx(100.0 + 24 / per_second)  # the same end as without it
     fake.now += 5  # a quiet while: the next second goes at once again
     assert [pacer.acquire(early=True) for _ in range(3)] == [fake.now] * 3

@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 from batchzoom.core.errors import ConfigError
 from batchzoom.core.secret import Secret
 from batchzoom.zoom.policy import RetryPolicy
-from batchzoom.zoom.ratelimit import HEADROOM, SLOWDOWN, Pacer, RateLimits, default_concurrency
+from batchzoom.zoom.ratelimit import (
+    EASE,
+    HEADROOM,
+    LONE,
+    LOWEST_HEADROOM,
+    SLOWDOWN,
+    Pacer,
+    RateLimits,
+    default_concurrency,
+)
 from batchzoom.zoom.retry import RetryableResponseError, parse_retry_after
 from batchzoom.zoom.settings import load_settings, parse_env_file
 
@@ -116,17 +125,33 @@ def test_pacer_never_puts_more_than_the_limit_in_any_second(rate: int, n: int) -
     assert times[-1] - times[0] == pytest.approx((n - 1) / (rate * HEADROOM))
 
 
-def test_pacer_slows_down_once_per_burst_of_429s_and_recovers() -> None:
+def test_a_lone_429_widens_the_margin_and_429s_in_a_row_cut_the_pace() -> None:
     fake = FakeTime()
     pacer = Pacer(10, clock=fake.clock, sleep=fake.sleep)
     before = pacer.rate
-    for _ in range(5):  # five workers hear 429 for the same overload
+    for _ in range(5):  # five workers hear 429 for the same moment
         pacer.slow_down()
-    assert pacer.rate == pytest.approx(before * SLOWDOWN)
-    assert pacer.slowdowns == 1
-    fake.now += 30  # a quiet half minute
+    eased = 10 * (HEADROOM - EASE)
+    assert pacer.rate == pytest.approx(eased)  # the margin widened once, the pace kept
+    assert (pacer.eased, pacer.slowdowns) == (1, 0)
+    fake.now += 1.0  # another 429 a second later, for a request sent at the eased pace
+    pacer.slow_down(sent_at=fake.now - 0.1)
+    assert pacer.rate == pytest.approx(eased * SLOWDOWN)  # another app: the pace is cut
+    assert (pacer.eased, pacer.slowdowns) == (1, 1)
+    fake.now += 30  # a quiet half minute: back to the eased aim, not the first one
     pacer.acquire()
-    assert pacer.rate == pytest.approx(before)
+    assert pacer.rate == pytest.approx(eased)
+    assert eased < before
+
+
+def test_lone_429s_widen_the_margin_no_further_than_the_lowest_headroom() -> None:
+    fake = FakeTime()
+    pacer = Pacer(20, clock=fake.clock, sleep=fake.sleep)
+    for _ in range(20):
+        fake.now += LONE
+        pacer.slow_down(sent_at=fake.now)
+    assert pacer.rate == pytest.approx(20 * LOWEST_HEADROOM)
+    assert pacer.slowdowns == 0
 
 
 def test_plan_limits_and_rate_override() -> None:

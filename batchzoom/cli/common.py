@@ -297,9 +297,13 @@ def echo_registrations(
     """One line on what registering attendees did, when the roster had any; with ``alert``
     (``--quiet``, for cron) only a line on stderr when some registrations did not go through."""
     from batchzoom.engine.events import ScheduleReport
-    from batchzoom.engine.sync import SyncReport
 
-    done = report.registered if isinstance(report, ScheduleReport | SyncReport) else None
+    if isinstance(report, ScheduleReport):
+        done = report.registered
+    else:  # only a sync run has loaded the sync engine
+        from batchzoom.engine.sync import SyncReport
+
+        done = report.registered if isinstance(report, SyncReport) else None
     if done is not None and alert and roster is not None:
         command = click.get_current_context().info_name or "schedule"
         line = attendee_alert(done.failed, done.deferred, done.in_doubt, str(roster), command)

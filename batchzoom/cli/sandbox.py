@@ -81,6 +81,9 @@ def _emails(raw: str, option: str) -> list[str]:
               help="Meeting create/update requests per host per UTC day (0: no limit).")  # fmt: skip
 @click.option("--latency", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Seconds added to every API response.")  # fmt: skip
+@click.option("--jitter", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Up to this many seconds more, drawn for each request, as a network's "
+                   "varying delay.")  # fmt: skip
 @click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Chance that an API request fails with 500, 502 or 503.")  # fmt: skip
 @click.option("--seed", type=int, help="Seed for random faults, for repeatable runs.")
@@ -113,6 +116,7 @@ def sandbox(
     qps: float | None,
     daily_limit: int,
     latency: float,
+    jitter: float,
     fault_rate: float,
     seed: int | None,
     emails: tuple[str, ...],
@@ -149,6 +153,7 @@ def sandbox(
         qps=qps,
         daily_limit=daily_limit,
         latency=latency,
+        jitter=jitter,
         fault_rate=fault_rate,
         seed=seed,
         state_file=state,

@@ -26,7 +26,7 @@ from batchzoom.cli.report import report_arguments, report_options, written
 from batchzoom.cli.status import text_table
 from batchzoom.core import i18n
 from batchzoom.core.errors import NotConfirmedError
-from batchzoom.core.i18n import N_, _
+from batchzoom.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from batchzoom.api.reports import ReportChoice
@@ -96,6 +96,8 @@ def show_plan(plan: SyncPlan) -> None:
                 register=attendees.register, cancel=len(attendees.cancel)
             )
         )
+    for line in plan.panelist_lines():
+        click.echo(line)
 
 
 def can_ask() -> bool:
@@ -152,10 +154,26 @@ def confirmer(*, silent: bool, yes: bool) -> Callable[[SyncPlan], bool]:
                     count=len(attendees.cancel)
                 )
             )
+        if plan.panelist_additions:
+            plan.add_panelists = ask(
+                ngettext(
+                    "Add {count} panelist?", "Add {count} panelists?", plan.panelist_additions
+                ).format(count=plan.panelist_additions)
+            )
+        if plan.panelist_removals:
+            plan.remove_panelists = ask(
+                ngettext(
+                    "Remove {count} panelist from its webinar on Zoom?",
+                    "Remove {count} panelists from their webinars on Zoom?",
+                    plan.panelist_removals,
+                ).format(count=plan.panelist_removals)
+            )
         return plan.asks and bool(
             plan.steps
             or (attendees is not None and attendees.register and plan.register_new)
             or (attendees is not None and attendees.cancel and plan.cancel_removed)
+            or (plan.panelist_additions and plan.add_panelists)
+            or (plan.panelist_removals and plan.remove_panelists)
         )
 
     return confirm

@@ -42,7 +42,7 @@ from batchzoom.engine.run import (
     zoom_run,
 )
 from batchzoom.engine.settings import Settings
-from batchzoom.engine.webinars import add_panelists_all
+from batchzoom.engine.webinars import keep_panelists
 from batchzoom.files.results import Loaded, ProgressCallback, cancelled_outcomes, invalid_outcomes
 from batchzoom.files.writeback import check_target
 from batchzoom.model.local_times import local_then_utc, most_used_zone
@@ -230,7 +230,9 @@ def schedule(
             done_before = sum(1 for s in validation.sessions if s.row in outcomes)
             create_all(run, new, outcomes, workers, progress, earlier=done_before)
             if run.fatal is None:
-                added = add_panelists_all(run.client, validation.sessions, outcomes)
+                added = keep_panelists(
+                    run.client, journal, validation.sessions, outcomes, remove=False
+                )
                 report.panelists_added = added.added
                 report.warnings += added.warnings
             if loaded.attendees is not None and run.fatal is None:

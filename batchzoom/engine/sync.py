@@ -40,7 +40,7 @@ from batchzoom.engine.registrations import Registered
 from batchzoom.engine.run import Run, apply_all, from_entry, row_info, settle_all, zoom_run
 from batchzoom.engine.settings import Settings
 from batchzoom.engine.sync_plan import Step, SyncPlan, diff, plan_sync
-from batchzoom.engine.webinars import add_panelists_all
+from batchzoom.engine.webinars import PanelistPlan, keep_panelists, panelist_book, plan_panelists
 from batchzoom.files.results import (
     Loaded,
     ProgressCallback,
@@ -50,7 +50,7 @@ from batchzoom.files.results import (
 )
 from batchzoom.files.writeback import check_target
 from batchzoom.model.outcomes import RowOutcome, row_outcome
-from batchzoom.model.rows import Session
+from batchzoom.model.rows import WEBINAR, Session
 from batchzoom.zoom import (
     DailyLimitError,
     ZoomClient,
@@ -74,6 +74,8 @@ class SyncReport(RunReport):
     applied: bool = False
     missing: list[RowOutcome] = field(default_factory=list)  # rows gone from the sheet
     registered: Registered | None = None  # what registering attendees did, if there were any
+    panelists_added: int = 0  # webinar panelists added this run
+    panelists_removed: int = 0  # panelists batchzoom had added, removed as gone from the cell
 
 
 def _conflict(
@@ -403,18 +405,16 @@ def sync(
                 force=options.force,
             )
             plan.attendees = attendee_plan(loaded, journal)
+            plan.panelists = _panelist_plan(run, journal, plan, report)
             report.plan = plan
             outcomes = invalid | cancelled_outcomes(validation) | plan.settled
             for session, entry in plan.unchanged:
                 outcomes[session.row] = from_entry(session, entry, "unchanged")
             if options.dry_run or (plan.asks and not confirm(plan)):
-                plan.register_new = plan.cancel_removed = False  # nothing is applied
-                for step in plan.steps:
-                    if step.session is not None:
-                        outcomes[step.session.row] = row_outcome(step.session, "planned")
-                report.outcomes = [outcomes[row] for row in sorted(outcomes)]
-                return report
+                return _not_applied(plan, outcomes, report)
             if not plan.steps:  # nothing to change: the result sheet still shows every row
+                assert run is not None
+                _keep_panelists(run, journal, plan, outcomes, report)
                 write_sheet(report, loaded, outcomes, journal, options)
                 return report
             report.applied = True
@@ -424,6 +424,8 @@ def sync(
             sessions = [step.session for step in plan.steps if step.session is not None]
             with interrupted(report, loaded, outcomes, journal, options, sessions):
                 _apply(plan, run, syncer, outcomes, report, workers, progress)
+                if run.fatal is None:  # then the panelists of the webinars kept or made
+                    _keep_panelists(run, journal, plan, outcomes, report)
         write_sheet(report, loaded, outcomes, journal, options)
         if run.fatal is not None:
             raise run.fatal
@@ -491,6 +493,57 @@ def _apply(
             outcomes[outcome.row] = outcome
 
     apply_all(run, steps, one, record, workers, progress)
-    if run.fatal is None:  # the panelists of the webinars created or updated
-        sessions = [step.session for step in plan.steps if step.session is not None]
-        report.warnings += add_panelists_all(run.client, sessions, outcomes).warnings
+
+
+def _not_applied(plan: SyncPlan, outcomes: dict[int, RowOutcome], report: SyncReport) -> SyncReport:
+    """A dry run's report, or a plan not confirmed: nothing is applied, each step planned."""
+    plan.register_new = plan.cancel_removed = False
+    plan.add_panelists = plan.remove_panelists = False
+    for step in plan.steps:
+        if step.session is not None:
+            outcomes[step.session.row] = row_outcome(step.session, "planned")
+    report.outcomes = [outcomes[row] for row in sorted(outcomes)]
+    return report
+
+
+def _panelist_plan(
+    run: Run | None, journal: Journal, plan: SyncPlan, report: SyncReport
+) -> PanelistPlan:
+    """The panelist changes of the webinars the plan keeps, each compared with the journal
+    and, when the cell differs, with Zoom's listing (from the journal alone in a dry run);
+    a listing that failed is a warning of the report."""
+    kept = [(session, entry) for session, entry in plan.unchanged]
+    kept += [
+        (step.session, step.entry)
+        for step in plan.steps
+        if step.action in {"update", "restore"} and step.session and step.entry
+    ]
+    webinars = [
+        (session, entry.meeting_id)
+        for session, entry in kept
+        if session.kind == WEBINAR and entry.meeting_id is not None
+    ]
+    if not webinars:
+        return PanelistPlan()
+    with panelist_book(journal) as book:
+        planned = plan_panelists(None if run is None else run.client, book, webinars)
+    report.warnings += planned.warnings
+    return planned
+
+
+def _keep_panelists(
+    run: Run, journal: Journal, plan: SyncPlan, outcomes: dict[int, RowOutcome], report: SyncReport
+) -> None:
+    """The approved panelist changes, and the panelists of the webinars made this run."""
+    done = keep_panelists(
+        run.client,
+        journal,
+        [session for session, _entry in plan.unchanged]
+        + [step.session for step in plan.steps if step.session is not None],
+        outcomes,
+        plan.panelists,
+        add=plan.add_panelists,
+        remove=plan.remove_panelists,
+    )
+    report.panelists_added, report.panelists_removed = done.added, done.removed
+    report.warnings += done.warnings

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from batchzoom.core.i18n import N_, _
+from batchzoom.core.i18n import N_, _, ngettext
 from batchzoom.engine.journal import Entry
 from batchzoom.engine.looking import ZoomView
 from batchzoom.engine.run import from_entry
@@ -24,6 +24,7 @@ from batchzoom.zoom.meetings import create_body, is_webinar_body
 
 if TYPE_CHECKING:
     from batchzoom.engine.events import AttendeePlan
+    from batchzoom.engine.webinars import PanelistPlan
 
 KIND_CHANGED = N_(
     "this row's kind changed after its session was created, and Zoom cannot turn a meeting "
@@ -113,11 +114,55 @@ class SyncPlan:
     # What a confirmation approved of the attendee plan (``confirm`` may turn either off).
     register_new: bool = True
     cancel_removed: bool = True
+    # The panelist changes of the webinars kept (None: not compared), and what a confirmation
+    # approved of them; the panelists of a webinar made by a step come with its step.
+    panelists: PanelistPlan | None = None
+    add_panelists: bool = True
+    remove_panelists: bool = True
 
     @property
     def asks(self) -> bool:
-        """Whether there is anything to confirm: a step, or an attendee to register or cancel."""
-        return bool(self.steps) or (self.attendees is not None and not self.attendees.empty)
+        """Whether there is anything to confirm: a step, an attendee to register or cancel, or
+        a panelist to add or remove."""
+        return (
+            bool(self.steps)
+            or (self.attendees is not None and not self.attendees.empty)
+            or self.panelist_additions > 0
+            or self.panelist_removals > 0
+        )
+
+    @property
+    def panelist_additions(self) -> int:
+        return 0 if self.panelists is None else self.panelists.additions
+
+    @property
+    def panelist_removals(self) -> int:
+        return 0 if self.panelists is None else self.panelists.removals
+
+    def panelist_lines(self) -> list[str]:
+        """The plan's panelist changes, one line for the additions and one for the removals."""
+        lines = []
+        if self.panelists is not None and self.panelist_additions:
+            count = self.panelist_additions
+            lines.append(
+                ngettext(
+                    "Panelists: {count} to add, on row {rows}.",
+                    "Panelists: {count} to add, on rows {rows}.",
+                    count,
+                ).format(count=count, rows=_rows(self.panelists.rows(removing=False)))
+            )
+        if self.panelists is not None and self.panelist_removals:
+            count = self.panelist_removals
+            lines.append(
+                ngettext(
+                    "Panelists: {count} to remove from Zoom, on row {rows} (gone from its "
+                    "panelists cell; batchzoom removes only panelists it added).",
+                    "Panelists: {count} to remove from Zoom, on rows {rows} (gone from their "
+                    "panelists cells; batchzoom removes only panelists it added).",
+                    count,
+                ).format(count=count, rows=_rows(self.panelists.rows(removing=True)))
+            )
+        return lines
 
     @property
     def deletions(self) -> list[Step]:
@@ -126,6 +171,10 @@ class SyncPlan:
     @property
     def changes(self) -> list[Step]:
         return [step for step in self.steps if step.action not in {"cancel", "delete"}]
+
+
+def _rows(rows: list[int]) -> str:
+    return ", ".join(map(str, rows))
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

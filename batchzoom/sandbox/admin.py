@@ -11,7 +11,7 @@ a sandbox running in another process:
 - ``GET /_sandbox/clock``; ``POST /_sandbox/clock`` with ``{"advance": seconds}``,
   ``{"set": "2026-01-01T00:00:00Z"}``, ``{"freeze": true|false}``
 - ``GET /_sandbox/faults``; ``POST /_sandbox/faults`` with any of ``latency``,
-  ``fault_rate``, ``drop_rate``, ``seed``, ``clear: true``, and one-shots
+  ``jitter``, ``fault_rate``, ``drop_rate``, ``seed``, ``clear: true``, and one-shots
   ``fail_next: {operation, status, count}``, ``drop_next: {operation, count}``,
   ``qps_429_next: {operation, count}``
 """
@@ -82,7 +82,7 @@ def _set_faults(body: dict[str, Any], sandbox: Sandbox) -> None:
     faults = sandbox.faults
     if body.get("clear"):
         faults.clear()
-    for key in ("latency", "fault_rate", "drop_rate"):
+    for key in ("latency", "jitter", "fault_rate", "drop_rate"):
         if key in body:
             setattr(faults, key, float(body[key]))
     if "seed" in body:

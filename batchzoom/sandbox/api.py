@@ -57,7 +57,7 @@ COMMITTING = frozenset(
     {"meetingCreate", "meetingUpdate", "meetingDelete", "meetingRegistrantCreate",
      "addBatchRegistrants", "meetingRegistrantStatus", "webinarCreate", "webinarUpdate",
      "webinarDelete", "webinarRegistrantCreate", "webinarRegistrantStatus",
-     "webinarPanelistCreate", "webinarPanelistsDelete"}
+     "webinarPanelistCreate", "webinarPanelistsDelete", "webinarPanelistDelete"}
 )  # fmt: skip
 PAGE_TOKEN_TTL = 15 * 60  # next_page_token: "This token's expiration period is 15 minutes"
 EXPIRY_AFTER_END = timedelta(days=30)  # an unstarted scheduled meeting expires 30 days on
@@ -79,6 +79,8 @@ _ROUTES: list[tuple[str, re.Pattern[str], zoomspec.OperationId]] = [
     ("POST", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelistCreate"),
     ("GET", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelists"),
     ("DELETE", re.compile(r"^/v2/webinars/([^/]+)/panelists/?$"), "webinarPanelistsDelete"),
+    # Two path parameters: the argument is "webinarId/panelistId" (a webinar id has no "/").
+    ("DELETE", re.compile(r"^/v2/webinars/([^/]+)/panelists/([^/]+)/?$"), "webinarPanelistDelete"),
     ("POST", re.compile(r"^/v2/users/([^/]+)/meetings/?$"), "meetingCreate"),
     ("GET", re.compile(r"^/v2/users/([^/]+)/meetings/?$"), "meetings"),
     ("GET", re.compile(r"^/v2/users/([^/]+)/?$"), "user"),
@@ -95,7 +97,7 @@ def route(method: str, path: str) -> tuple[zoomspec.OperationId, str] | None:
         if verb == method and match:
             # A path parameter arrives percent-encoded (an email with non-ASCII letters):
             # compare it decoded, as any HTTP server routes it.
-            return operation, unquote(match.group(1))
+            return operation, "/".join(unquote(group) for group in match.groups())
     return None
 
 
@@ -145,8 +147,9 @@ class ZoomApi:
         return response
 
     def _serve(self, request: Request, found: tuple[zoomspec.OperationId, str] | None) -> Response:
-        if self.faults.latency > 0:
-            time.sleep(self.faults.latency)
+        delay = self.faults.delay()
+        if delay > 0:
+            time.sleep(delay)
         denied = self._authenticate(request)
         if denied is not None:
             return denied

@@ -117,6 +117,7 @@ class SandboxConfig:
     # smaller values let a test reach it.
     max_registrants: int = 4999
     latency: float = 0.0
+    jitter: float = 0.0  # up to this many seconds more than ``latency``, drawn per request
     fault_rate: float = 0.0
     drop_rate: float = 0.0
     seed: int | None = None

@@ -64,6 +64,7 @@ def handlers(api: ZoomApi) -> dict[str, Callable[[Request, str], Response]]:
         "webinarPanelistCreate": lambda r, a: webinars.add_panelists(a, r),
         "webinarPanelists": lambda r, a: webinars.panelists(a),
         "webinarPanelistsDelete": lambda r, a: webinars.remove_panelists(a),
+        "webinarPanelistDelete": lambda r, a: webinars.remove_panelist(*a.split("/", 1)),
         "userSettings": lambda r, a: Response.json(200, webinars.user_settings(host(a))),
     }
     return {name: locked(serve) for name, serve in table.items()}

@@ -1,4 +1,4 @@
-"""Switchable faults: latency, random 5xx, dropped connections, and one-shot faults.
+"""Switchable faults: latency and its jitter, random 5xx, dropped connections, one-shot faults.
 
 Random faults draw from one seeded generator, so a seed gives a repeatable
 run. One-shot faults (``fail_next``, ``drop_next``, ``qps_429_next``) fire on
@@ -27,7 +27,10 @@ class _OneShot:
 class Faults:
     """Faults applied to the Zoom paths; all attributes may be changed while running.
 
-    ``latency``: seconds added before each response. ``fault_rate``: chance
+    ``latency``: seconds added before each request is counted and served. ``jitter``: up to
+    this many seconds more, drawn for each request (uniformly, from the seeded generator), as
+    a network's varying delay moves requests sent evenly closer together or further apart by
+    the time Zoom counts them. ``fault_rate``: chance
     that a request fails with 500, 502 or 503 before it has any effect.
     ``drop_rate``: chance that a meeting create is committed and the
     connection is then closed without a response.
@@ -37,11 +40,13 @@ class Faults:
         self,
         *,
         latency: float = 0.0,
+        jitter: float = 0.0,
         fault_rate: float = 0.0,
         drop_rate: float = 0.0,
         seed: int | None = None,
     ) -> None:
         self.latency = latency
+        self.jitter = jitter
         self.fault_rate = fault_rate
         self.drop_rate = drop_rate
         self._lock = threading.Lock()
@@ -77,11 +82,19 @@ class Faults:
         """Switch every fault off."""
         with self._lock:
             self.latency = 0.0
+            self.jitter = 0.0
             self.fault_rate = 0.0
             self.drop_rate = 0.0
             self._fail.clear()
             self._drop.clear()
             self._qps.clear()
+
+    def delay(self) -> float:
+        """Seconds this request waits before it is counted: the latency and its jitter."""
+        if self.jitter <= 0:
+            return self.latency
+        with self._lock:
+            return self.latency + self._random.uniform(0.0, self.jitter)
 
     def take_failure(self, operation: str) -> int | None:
         """The error status this request must fail with, if any."""
@@ -114,6 +127,7 @@ class Faults:
         with self._lock:
             return {
                 "latency": self.latency,
+                "jitter": self.jitter,
                 "fault_rate": self.fault_rate,
                 "drop_rate": self.drop_rate,
                 "fail_next": [vars(s).copy() for s in self._fail],

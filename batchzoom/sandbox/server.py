@@ -148,7 +148,11 @@ class Sandbox:
         cfg = self.config
         self.clock = SandboxClock(frozen=cfg.frozen_clock)
         self.faults = Faults(
-            latency=cfg.latency, fault_rate=cfg.fault_rate, drop_rate=cfg.drop_rate, seed=cfg.seed
+            latency=cfg.latency,
+            jitter=cfg.jitter,
+            fault_rate=cfg.fault_rate,
+            drop_rate=cfg.drop_rate,
+            seed=cfg.seed,
         )
         self.store = Store(cfg, self.clock)
         self.limiter = RateLimiter(

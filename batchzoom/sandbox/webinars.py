@@ -253,6 +253,23 @@ class Webinars:
         self.store.save()
         return Response.empty(204)
 
+    def remove_panelist(self, argument: str, panelist: str) -> Response:
+        """``DELETE /webinars/{webinarId}/panelists/{panelistId}``: that one panelist, 204.
+
+        ``panelistId`` is "the panelist's ID or email" (webinarPanelistDelete); an unknown
+        one answers 404 code 3001, which no recorded answer shows (docs/zoom-facts.md#webinar-panelists).
+        """
+        record = self.record(argument)
+        panelists: list[dict[str, Any]] = record.setdefault("panelists", [])
+        kept = [
+            p for p in panelists if p["id"] != panelist and p["email"].lower() != panelist.lower()
+        ]
+        if len(kept) == len(panelists):
+            raise ApiError(404, 3001, f"Panelist does not exist: {panelist}.")
+        record["panelists"] = kept
+        self.store.save()
+        return Response.empty(204)
+
     def user_settings(self, user: SandboxUser) -> dict[str, Any]:
         """The part of ``GET /users/{userId}/settings`` that says what a user may host.
 

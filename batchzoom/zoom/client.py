@@ -98,6 +98,7 @@ ACTIONS = {
     "webinarRegistrantStatus": "cancel or approve webinar registrants",
     "webinarPanelistCreate": "add panelists",
     "webinarPanelists": "list panelists",
+    "webinarPanelistDelete": "remove panelists",
 }
 
 

@@ -3,10 +3,11 @@
 Zoom limits requests per second per account and per rate-limit *category*
 (each endpoint's "Rate Limit Label": LIGHT, MEDIUM, HEAVY...), with numbers that
 depend on the account's plan. One ``Pacer`` per category spaces requests evenly
-a little under the limit, shared by every worker of the run; when a 429 still
-arrives (another app on the same account is using the quota) it slows down, and
-while 429s keep coming it keeps slowing, so the run settles at what the account
-has left (benchmarks/bench_hostile.py measures it).
+a little under the limit, shared by every worker of the run. A lone 429 says the
+network's delays vary more than that margin allows: the margin widens a step for the rest
+of the run. 429s one after another say another app on the same account is spending the
+budget: the pace is cut, and while they keep coming it keeps slowing, so the run settles at
+what the account has left (benchmarks/bench_hostile.py measures it).
 
 A request the rest of a run waits for (one listing per host before anything is created
 or updated, a host's lookup) may go ahead of its turn when its pacer has been idle for a
@@ -33,9 +34,21 @@ PLAN_LIMITS: Mapping[Plan, Mapping[str, float]] = {
     "business": {"LIGHT": 80, "MEDIUM": 60, "HEAVY": 40},
 }
 
-# Aim this far under the published limit so that network jitter cannot push a
-# one-second window over it.
-HEADROOM = 0.95
+# Aim this far under the published limit so that network jitter cannot push a one-second
+# window over it. Read strictly (docs/zoom-facts.md#burst), Zoom counts a request in any
+# one-second window when it arrives: requests sent 1 / (limit * HEADROOM) apart put one more
+# than the limit into a window only when a request's delay on the way is 1 / HEADROOM - 1
+# seconds (20 ms here) shorter than that of the request sent a limit's worth before it. So
+# delays that vary by up to 20 ms never cost a 429; on a network whose delays vary more, a
+# lone 429 widens the margin by EASE (4% allows 42 ms, 6% 64 ms), down to LOWEST_HEADROOM,
+# for the rest of the run (``bench_schedule.py --jitter`` measures it).
+HEADROOM = 0.98
+EASE = 0.02
+LOWEST_HEADROOM = 0.9
+# A 429 this long (seconds) after the one before is a lone one: the margin was too thin for
+# the network, and EASE answers it. 429s closer together mean another app is spending the
+# account's budget, and the pace is cut:
+LONE = 2.0
 SLOWDOWN = 0.6  # cut the pace to this share when a 429 still arrives...
 # ...at most this often (seconds), and only for requests sent at the current pace: a burst
 # of 429s for requests sent before the last slowdown is one overload, already answered.
@@ -69,6 +82,8 @@ class Pacer:
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
+        self._limit = rate
+        self._headroom = HEADROOM
         self._target = rate * HEADROOM
         self._rate = self._target
         self._next = 0.0
@@ -81,6 +96,7 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self.slowdowns = 0
+        self.eased = 0  # lone 429s that widened the margin
 
     @property
     def rate(self) -> float:
@@ -115,14 +131,17 @@ class Pacer:
         return self._burst_from is not None and self._next < self._burst_from + WINDOW
 
     def slow_down(self, sent_at: float | None = None) -> None:
-        """Zoom said 429 despite pacing: send less often for a while.
+        """Zoom said 429 despite pacing: send less often.
 
-        ``sent_at`` is the slot (from ``acquire``) of the refused request: a request
-        sent before the last slowdown went at the old pace and says nothing new.
+        A lone 429 (none for ``LONE`` seconds before it) widens the margin under the limit
+        for the rest of the run; one soon after another cuts the pace for a while (another
+        app is spending the budget). ``sent_at`` is the slot (from ``acquire``) of the
+        refused request: a request sent before the last slowdown went at the old pace and
+        says nothing new.
         """
         with self._lock:
             now = self._clock()
-            self._refused_at = now
+            before, self._refused_at = self._refused_at, now
             if self._slowed_at is not None and (
                 now - self._slowed_at < SLOWDOWN_SPACING
                 or (sent_at is not None and sent_at < self._slowed_at)
@@ -130,9 +149,15 @@ class Pacer:
                 return
             self._slowed_at = now
             self._burst_from = None
-            self._rate = max(MINIMUM_RATE, self._rate * SLOWDOWN)
+            if before is None or now - before >= LONE:  # a lone 429: widen the margin
+                self._headroom = max(LOWEST_HEADROOM, self._headroom - EASE)
+                self._target = self._limit * self._headroom
+                self._rate = min(self._rate, self._target)
+                self.eased += 1
+            else:
+                self._rate = max(MINIMUM_RATE, self._rate * SLOWDOWN)
+                self.slowdowns += 1
             self._next = max(self._next, now + 1.0 / self._rate)
-            self.slowdowns += 1
 
     def _recover(self, now: float) -> None:
         """Creep back towards the limit once 429s have stopped (caller holds the lock).

@@ -1,4 +1,4 @@
-"""Webinars and their panelists: create, get, update, delete, list; add and list panelists.
+"""Webinars and their panelists: create, get, update, delete, list; add, list, remove panelists.
 
 A webinar is created like a meeting (``POST /users/{userId}/webinars``, Light, sharing
 the host's 100 creates and updates a day with meetings: webinarCreate "100 requests per
@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -237,6 +238,18 @@ class WebinarCalls(ApiCaller):
                 raise InDoubtError(
                     error.cause, subject=f"the panelists of webinar {webinar_id}"
                 ) from None
+
+    def remove_panelist(self, webinar_id: int, panelist_id: str) -> None:
+        """Remove one panelist (``DELETE /webinars/{webinarId}/panelists/{panelistId}``, 204).
+
+        Sent again after a lost answer, as a delete may be; a 404 (the panelist or the webinar
+        already gone) is raised as any refusal (docs/zoom-facts.md#webinar-panelists)."""
+        self._call(
+            "webinarPanelistDelete",
+            "DELETE",
+            f"webinars/{webinar_id}/panelists/{quote(panelist_id, safe='')}",
+            idempotent=True,
+        )
 
     def list_panelists(self, webinar_id: int) -> list[Panelist]:
         """The webinar's panelists with their ids and own links."""

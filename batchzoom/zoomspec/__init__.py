@@ -45,6 +45,7 @@ OperationId = Literal[
     "webinarPanelistCreate",
     "webinarPanelists",
     "webinarPanelistsDelete",
+    "webinarPanelistDelete",
     "userSettings",
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 
 import httpx
@@ -102,6 +104,25 @@ def test_latency_can_make_a_client_time_out(api: httpx.Client, sandbox: Sandbox)
         api.get("users/me", timeout=0.05)
 
 
+def test_jitter_delays_each_request_by_its_own_seeded_draw(
+    sandbox_factory: Callable[[SandboxConfig], Sandbox],
+) -> None:
+    """jitter: each request waits the latency plus its own draw of up to ``jitter`` seconds
+    (from the seeded generator, so a seed repeats a run) before it is counted and served."""
+    sb = sandbox_factory(
+        SandboxConfig(users=[SandboxUser("a@x.example")], latency=0.05, jitter=0.3, seed=3)
+    )
+    draws = random.Random(3)
+    expected = [0.05 + draws.uniform(0.0, 0.3) for _ in range(4)]
+    assert len({round(e, 3) for e in expected}) == 4  # the draws differ
+    with httpx.Client(base_url=sb.base_url) as client:
+        for wait in expected:
+            started = time.monotonic()
+            assert client.get("/v2/users/me").status_code == 401  # no token: still delayed
+            assert time.monotonic() - started >= wait
+    assert sb.faults.state()["jitter"] == 0.3
+
+
 def test_admin_paths_inspect_and_control_the_sandbox(api: httpx.Client, sandbox: Sandbox) -> None:
     """/_sandbox/* adds users, arms faults, moves the clock and shows meetings and counters."""
     admin = httpx.Client(base_url=sandbox.base_url + "/_sandbox/")
@@ -120,7 +141,9 @@ def test_admin_paths_inspect_and_control_the_sandbox(api: httpx.Client, sandbox:
     moved = admin.post("clock", json={"advance": 7200}).json()["now"]
     assert moved > before
     assert api.get("users/me").status_code == 401  # the token expired with the move
-    assert admin.post("faults", json={"clear": True}).json()["fail_next"] == []
+    assert admin.post("faults", json={"jitter": 0.02}).json()["jitter"] == 0.02
+    cleared = admin.post("faults", json={"clear": True}).json()
+    assert cleared["fail_next"] == [] and cleared["jitter"] == 0.0
     assert admin.post("users", json={"email": "dan@school.example"}).status_code == 400
     assert admin.get("nothing").status_code == 404
     admin.close()

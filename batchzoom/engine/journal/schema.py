@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from batchzoom.core.i18n import _
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # intent    a create was sent (or is about to be); its answer is not recorded yet
 # created   the meeting exists (``pending``: an update to it may be in flight;
 #           ``old_meeting_id``: after a host change, the old meeting still to delete)
@@ -61,6 +61,24 @@ CREATE TABLE IF NOT EXISTS quota (
     PRIMARY KEY (account, host, day)
 );
 """
+# What each version adds to the one before, applied in order to a journal made by an older
+# batchzoom (and to a new one after ``_SCHEMA``), each with its version in one transaction:
+# an older journal keeps every row and gains what it lacks.
+MIGRATIONS: dict[int, str] = {
+    # 2: which panelists batchzoom added to each webinar (``journal.panelists``); a journal
+    # of version 1 has no record, so the panelists it finds on Zoom are not taken for its own.
+    2: """
+CREATE TABLE IF NOT EXISTS panelists (
+    account     TEXT NOT NULL,
+    meeting_id  INTEGER NOT NULL,
+    email       TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    error       TEXT,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (account, meeting_id, email)
+);
+""",
+}
 
 
 @dataclass(frozen=True)
@@ -143,17 +161,36 @@ def open_journal(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA busy_timeout=10000")
         db.executescript(_SCHEMA)
-        version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if version is None:
-            db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        elif int(version["value"]) > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(_("made by a newer batchzoom"))
+        _migrate(db)
         db.execute("SELECT count(*) FROM entries").fetchone()
     except BaseException:
         db.close()
         raise
     db.isolation_level = "DEFERRED"
     return db
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a journal to ``SCHEMA_VERSION`` (see ``MIGRATIONS``); refuse a newer one."""
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')")
+    while True:
+        version = int(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(_("made by a newer batchzoom"))
+        if version == SCHEMA_VERSION:
+            return
+        db.execute("BEGIN IMMEDIATE")  # one process migrates; another then sees it done
+        try:
+            now = int(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
+            if now == version:
+                for statement in MIGRATIONS[version + 1].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(version + 1),))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
 
 def close_journal(db: sqlite3.Connection) -> None:

@@ -430,13 +430,14 @@ class Journal:
 
     def holds_nothing(self) -> bool:
         """Whether the journal records nothing a later run needs: no row, no quota used, no
-        registrant and no in-place write (so a run that sent nothing may leave no journal)."""
+        registrant or panelist and no in-place write (so a run that sent nothing may leave no
+        journal)."""
         with self._lock:
             tables = {
                 str(row[0])
                 for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
-            for table in ("entries", "quota", "registrants", "registrant_quota"):
+            for table in ("entries", "quota", "registrants", "registrant_quota", "panelists"):
                 if (
                     table in tables
                     and self._db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
