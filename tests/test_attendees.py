@@ -228,7 +228,7 @@ def test_a_roster_without_an_attendee_sheet_has_no_attendees(
     assert validate(path) == (0, "1 row checked: 1 valid, 0 invalid.\n")
 
 
-def test_the_template_has_an_attendee_sheet_read_as_no_attendees_until_filled(
+def test_the_template_has_an_attendee_sheet_read_with_its_one_example_person(
     tmp_path: Path, make_settings: MakeSettings
 ) -> None:
     from datetime import date
@@ -245,7 +245,11 @@ def test_the_template_has_an_attendee_sheet_read_as_no_attendees_until_filled(
         "last_name",
         "language",
     ]
-    assert load(path, make_settings(roster=path)).attendees is None
+    attendees = load(path, make_settings(roster=path)).attendees
+    assert attendees is not None and attendees.problems == []
+    assert [(a.session, a.email) for a in attendees.attendees] == [
+        ("ORI001", "choi.yuna@student.example")
+    ]
 
 
 def test_the_html_report_shows_registrant_counts_per_session_only_when_there_are_any() -> None:

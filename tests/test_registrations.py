@@ -36,6 +36,7 @@ class FakeZoom:
         self.calls: list[tuple[str, int, int]] = []  # (operation, meeting, people)
         self.adds: dict[tuple[int, str], int] = {}
         self.lose_after: int | None = None
+        self.by_hand: dict[tuple[int, str], int] = {}  # (meeting, status): added in Zoom itself
 
     def _add(self, meeting_id: int, body: Mapping[str, Any]) -> Answer:
         key = (meeting_id, str(body["email"]).casefold())
@@ -71,6 +72,13 @@ class FakeZoom:
     def list_registrants(self, meeting_id: int, *, webinar: bool = False) -> list[Answer]:
         self.calls.append(("list", meeting_id, 0))
         return [r for (m, _), r in self.registrants.items() if m == meeting_id]
+
+    def count_registrants(
+        self, meeting_id: int, *, status: str = "approved", webinar: bool = False
+    ) -> int:
+        self.calls.append((f"count {status}", meeting_id, 0))
+        ours = sum(m == meeting_id for m, _ in self.registrants)
+        return self.by_hand.get((meeting_id, status), 0) + (ours if status == "approved" else 0)
 
     def update_registrant_status(
         self, meeting_id: int, action: str, registrants: Any, *, webinar: bool = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,15 +17,14 @@ import batchzoom.cli.template  # noqa: F401  (registers the command)
 from batchzoom.cli import cli
 from batchzoom.core.errors import OutputError
 from batchzoom.core.i18n import use_language
-from batchzoom.files.template import (
-    COMMON_ZONES,
-    HEADERS,
-    place_zones,
-    time_zones,
-    write_template,
-)
+from batchzoom.engine.batch import schedule
+from batchzoom.engine.planning import load
+from batchzoom.files.template import HEADERS, write_template
+from batchzoom.files.template_zones import COMMON_ZONES, place_zones, time_zones
 from batchzoom.model import extras, meeting_settings, recurrence, times
 from batchzoom.model.columns import ATTENDEE_SHEETS, match_attendee_header, match_header
+from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from tests.conftest import TEST_NOW, MakeSettings, quick_client, zoom_settings
 
 TODAY = date(2027, 2, 10)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -350,7 +350,7 @@ def test_the_template_in_either_language_validates_without_a_warning(
     tmp_path: Path, how: list[str], sheet: str
 ) -> None:
     """Written and validated as is: every example row valid, no problem, no warning, no
-    ignored column, nothing said about the (empty) attendee sheet."""
+    ignored column, and the attendee sheet's one example person valid for the orientation."""
     path = tmp_path / "spring.xlsx"
     runner = CliRunner()
     made = runner.invoke(cli, [*how, str(path)])
@@ -361,7 +361,8 @@ def test_the_template_in_either_language_validates_without_a_warning(
     assert result["sheet"] == sheet
     assert (result["valid"], result["invalid"]) == (4, 0)
     assert result["ignored_columns"] == result["problems"] == result["warnings"] == []
-    assert result.get("attendees", {}).get("problems", []) == []
+    assert result["attendees"]["problems"] == []
+    assert result["attendees"]["per_session"] == {"ORI001": 1}
 
 
 @pytest.mark.parametrize(
@@ -377,3 +378,75 @@ def test_the_language_of_the_environment_makes_a_korean_template(
     made = CliRunner().invoke(cli, ["template", str(path)], env=env)
     assert made.exit_code == 0, made.output
     assert openpyxl.load_workbook(path).sheetnames[0] == "세션"
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_attendee_sheet_has_one_example_person_for_the_session_that_registers(
+    tmp_path: Path, language: str
+) -> None:
+    """One example row under the attendee sheet's header, for the example session whose
+    registration is yes, in the template's language; nothing else on the sheet."""
+    path = tmp_path / "roster.xlsx"
+    with use_language(language):
+        write_template(path, today=TODAY)
+    workbook = openpyxl.load_workbook(path)
+    people = workbook.worksheets[1]
+    rows = list(people.iter_rows(values_only=True))
+    assert len(rows) == 2
+    heading = [match_attendee_header(str(header)) for header in rows[0]]
+    person = dict(zip(heading, rows[1], strict=True))
+    sessions_rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    fields = [match_header(str(header)) for header in sessions_rows[0]]
+    registering = [
+        row[fields.index("id")]
+        for row in sessions_rows[1:]
+        if extras.parse_registration(row[fields.index("registration")] or "no")
+    ]
+    assert registering == [person["id"]] == ["ORI001"]
+    assert person["email"] == "choi.yuna@student.example"
+    if language == "ko":
+        assert (person["first_name"], person["last_name"], person["language"]) == (
+            "유나",
+            "최",
+            "ko-KO",
+        )
+    else:
+        assert (person["first_name"], person["last_name"], person["language"]) == (
+            "Yuna",
+            "Choi",
+            "en-US",
+        )
+    assert all(cell.font.i for cell in people[2])  # shown as an example, as the sessions' are
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_template_schedules_against_the_sandbox_and_registers_its_example_person(
+    tmp_path: Path,
+    language: str,
+    sandbox_factory: Callable[[SandboxConfig], Sandbox],
+    make_settings: MakeSettings,
+) -> None:
+    """The template as written, scheduled over HTTP: every example session created once and
+    the example person registered for the orientation, with their own join link."""
+    users = [
+        SandboxUser("alice@school.example"),  # the owner: host "me"
+        SandboxUser("kim.minji@school.example"),
+        SandboxUser("park.soyeon@school.example"),
+        SandboxUser("lee.jun@school.example"),
+    ]
+    sandbox = sandbox_factory(SandboxConfig(users=users))
+    path = tmp_path / "roster.xlsx"
+    with use_language(language):
+        write_template(path, today=TEST_NOW.date())
+    settings = make_settings(sandbox, roster=path)
+    report = schedule(load(path, settings), settings)
+    statuses = {o.key: o.status for o in report.outcomes}
+    assert statuses == dict.fromkeys(["MAT201", "KOR101", "ENG150", "ORI001"], "created")
+    assert report.registered is not None
+    assert (report.registered.added, report.registered.failed) == (1, 0)
+    orientation = next(o.meeting_id for o in report.outcomes if o.key == "ORI001")
+    with quick_client(zoom_settings(sandbox)) as client:
+        [person] = client.list_registrants(orientation or 0)
+    assert person.email == "choi.yuna@student.example"
+    assert person.first_name == ("유나" if language == "ko" else "Yuna")
+    assert person.join_url

@@ -487,6 +487,7 @@ def _with_attendees(code: int, done: RunReport) -> int:
     registered: Registered | None = getattr(done, "registered", None)
     if registered is None:
         return code
+    done.warnings += registered.warnings  # a daily pool that deferred people before sending
     if registered.held:
         from batchzoom.core.i18n import ngettext
 

@@ -236,7 +236,10 @@ def schedule(
                 report.panelists_added = added.added
                 report.warnings += added.warnings
             if loaded.attendees is not None and run.fatal is None:
-                report.registered = register_run(run.client, journal, loaded, outcomes)
+                made = {o.meeting_id for s, _ in new if (o := outcomes.get(s.row)) and o.meeting_id}
+                report.registered = register_run(
+                    run.client, journal, loaded, outcomes, plan=options.plan, created=made
+                )
         write_sheet(report, loaded, outcomes, journal, options)
         if report.registered is not None and report.output is not None:
             write_registrations(loaded, report.registered, report.output.path)

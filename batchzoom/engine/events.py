@@ -10,7 +10,7 @@ with Zoom's registration settings on every row that takes registrants.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any
 from batchzoom.engine.journal import Journal
 from batchzoom.engine.journal.registrants import RegistrantJournal
 from batchzoom.engine.lifecycle import RunPaths
+from batchzoom.engine.registrant_cancels import cancel_removed, cancelled_rows
 from batchzoom.engine.registrations import (
     Registered,
     Registrar,
-    cancel_removed,
-    cancelled_rows,
     register_all,
     results_of,
     targets_of,
@@ -112,12 +111,20 @@ def check_attendees(
 
 
 def register_run(
-    client: Registrar, journal: Journal, loaded: Loaded, outcomes: Mapping[int, RowOutcome]
+    client: Registrar,
+    journal: Journal,
+    loaded: Loaded,
+    outcomes: Mapping[int, RowOutcome],
+    *,
+    plan: str = "pro",
+    created: Collection[int] | None = None,
 ) -> Registered | None:
     """Register the attendees of every session whose meeting now exists (None: no attendees).
 
     Runs after the creates, on the run's client (paced and counted with them) and its
-    journal file (``batchzoom.engine.registrations``).
+    journal file (``batchzoom.engine.registrations``), within ``plan``'s daily pools.
+    ``created`` are the meetings this run made: Zoom holds no registrants of them that
+    batchzoom did not add, so they are not counted on Zoom first (None: every meeting is).
     """
     if loaded.attendees is None:
         return None
@@ -125,12 +132,12 @@ def register_run(
     # meeting may not take registration yet, answering 404 "Registration has not been
     # enabled"), so its people wait until sync has applied the row.
     ids = {row: o.meeting_id for row, o in outcomes.items() if o.status != "changed"}
-    targets = targets_of(loaded.validation.sessions, ids)
+    targets = targets_of(loaded.validation.sessions, ids, created)
     changed = {row for row, outcome in outcomes.items() if outcome.status == "changed"}
     waiting = {s.key for s in loaded.validation.sessions if s.row in changed and s.registration}
     with RegistrantJournal(journal.path, account=journal.account, now=journal.now) as book:
         registered = register_all(
-            client, book, targets, loaded.attendees.attendees, now=journal.now
+            client, book, targets, loaded.attendees.attendees, now=journal.now, plan=plan
         )
         registered.records += cancelled_rows(book, targets, loaded.attendees.cancelled)
     registered.held = sum(person.session in waiting for person in loaded.attendees.attendees)
@@ -204,7 +211,9 @@ def sync_registrations(
     if report.output is None:
         return None
     ids = {outcome.row: outcome.meeting_id for outcome in report.outcomes}
-    targets = targets_of(loaded.validation.sessions, ids)
+    # A sync's "created" rows are the ones it created (an earlier run's are "unchanged").
+    made = {o.meeting_id for o in report.outcomes if o.status == "created" and o.meeting_id}
+    targets = targets_of(loaded.validation.sessions, ids, made)
     from batchzoom.engine.connection import zoom_client  # the HTTP stack, once it is needed
 
     path = RunPaths.for_settings(loaded.roster.source.path, options).journal
@@ -213,7 +222,7 @@ def sync_registrations(
         RegistrantJournal(path, account=options.zoom.account_id, now=options.now) as book,
     ):
         people = loaded.attendees.attendees if register else ()
-        registered = register_all(client, book, targets, people, now=options.now)
+        registered = register_all(client, book, targets, people, now=options.now, plan=options.plan)
         gone = cancel_removed(client, book, targets, loaded.attendees.attendees) if cancel else []
         marked = {(person.session, person.key) for person in loaded.attendees.cancelled}
         # Those cancelled who have left the sheet: counted, not written back; a row whose

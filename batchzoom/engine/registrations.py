@@ -9,7 +9,11 @@ For each meeting, in attendee-sheet order:
    sheet is approved again (``_approve``); one deferred by a daily
    limit waits until its ``resume_at``; one whose additions today reached Zoom's 3 per
    registrant and meeting is deferred to 00:00 UTC without sending.
-3. The others are added: through Zoom's batch endpoint (up to 30 a call) for a scheduled
+3. Zoom's account limits are planned (``batchzoom.engine.registrant_limits``): a meeting
+   that existed before this run is asked how many registrants it holds, and the people past
+   its 4,999 are not sent; the calls past what the plan's daily pools leave today are
+   deferred to 00:00 UTC without sending.
+4. The others are added: through Zoom's batch endpoint (up to 30 a call) for a scheduled
    one-off meeting, else one by one. Every addition is journalled (an intent before it is
    sent, the answer after: ``batchzoom.engine.journal.registrants``).
 
@@ -20,7 +24,7 @@ paces and counts them like any other request.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
@@ -29,6 +33,16 @@ from typing import Any, Literal, Protocol
 from batchzoom.core.errors import UnprovenListingError
 from batchzoom.core.i18n import _
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
+from batchzoom.engine.registrant_limits import (
+    COUNTED,
+    DailyPools,
+    addition_category,
+    over_capacity_error,
+    pool_deferred_error,
+    pool_warning,
+    split_at_room,
+    uncounted_error,
+)
 from batchzoom.files.attendee_results import AttendeeResult
 from batchzoom.model.attendees import Attendee
 from batchzoom.model.rows import MEETING, WEBINAR, Session
@@ -64,6 +78,14 @@ class Registrar(Protocol):
 
     def list_registrants(self, meeting_id: int, *, webinar: bool = False) -> Sequence[Answer]: ...
 
+    def count_registrants(
+        self,
+        meeting_id: int,
+        *,
+        status: Literal["approved", "pending", "denied"] = "approved",
+        webinar: bool = False,
+    ) -> int: ...
+
     def update_registrant_status(
         self,
         meeting_id: int,
@@ -83,6 +105,9 @@ class Target:
     batch: bool  # a scheduled one-off meeting (type 2)
     approve: bool = True  # Zoom approves registrants automatically (``approval_type`` 0)
     webinar: bool = False  # a webinar: its registrants are ``/webinars/{id}/registrants``
+    # The meeting existed before this run: Zoom may hold registrants batchzoom did not add,
+    # so it is asked how many before anyone is added (a meeting this run made is not).
+    existing: bool = False
 
 
 @dataclass
@@ -97,6 +122,7 @@ class Registered:
     cancelled: int = 0  # removed from the sheet, so cancelled on Zoom (sync)
     held: int = 0  # of rows changed since their meeting was created: not sent (sync first)
     records: list[Registrant] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # one line each, for the run's summary
 
     def merge(self, other: Registered) -> None:
         """Add what ``other`` counted and recorded."""
@@ -128,21 +154,40 @@ def register_all(
     *,
     now: Callable[[], datetime],
     workers: int = 4,
+    plan: str = "pro",
 ) -> Registered:
     """Add every attendee of every target meeting not yet registered; see the module text.
 
     Meetings are served ``workers`` at a time (the client paces the calls within Zoom's
-    limits); one meeting's calls go one after another, in attendee-sheet order.
+    limits); one meeting's calls go one after another, in attendee-sheet order. ``plan`` is
+    the account's Zoom plan, whose daily pools the calls are planned within.
     """
     result = Registered()
     by_session: dict[str, list[Attendee]] = {}
     for attendee in attendees:
         by_session.setdefault(attendee.session, []).append(attendee)
+    pools = DailyPools.for_plan(plan, journal.calls_today())
+    pooled: dict[str, int] = {}  # attendees deferred by each category's pool
+    planned = [
+        (target, _plan(zoom, journal, target, by_session[target.session], now, result))
+        for target in targets
+        if by_session.get(target.session)
+    ]
+    # Only a meeting that existed before this run, with people to add, is counted on Zoom.
+    asked = [target for target, todo in planned if todo and target.existing]
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        counts = dict(zip(asked, pool.map(lambda t: _held_on_zoom(zoom, t), asked), strict=True))
     meetings: list[list[tuple[Target, list[Attendee]]]] = []
-    for target in targets:
-        people = by_session.get(target.session, [])
-        if people:
-            meetings.append(_plan(zoom, journal, target, people, now, result))
+    for target, people in planned:
+        todo = (
+            _within_room(journal, target, people, counts[target], result)
+            if target in counts
+            else people
+        )
+        meetings.append(_within_pools(journal, target, todo, pools, now, result, pooled))
+    until = f"{next_utc_midnight(now()):%Y-%m-%d %H:%M}"
+    for category, count in pooled.items():
+        result.warnings.append(pool_warning(count, category, pools.cap(category) or 0, until))
     lock = threading.Lock()
     held = _Held()
 
@@ -172,8 +217,8 @@ def _plan(
     people: Sequence[Attendee],
     now: Callable[[], datetime],
     result: Registered,
-) -> list[tuple[Target, list[Attendee]]]:
-    """The calls that add one meeting's unregistered people (intents settled first)."""
+) -> list[Attendee]:
+    """One meeting's people to add, in sheet order (intents settled first)."""
     known = journal.of(target.meeting_id)
     if any(record.state == "intent" or _awaiting(record) for record in known.values()):
         known = _settle(zoom, journal, target, known)
@@ -198,8 +243,73 @@ def _plan(
         todo.append(person)
     if back:
         todo += _approve(zoom, journal, target, back, result)
+    return todo
+
+
+def _held_on_zoom(zoom: Registrar, target: Target) -> int | None:
+    """How many registrants Zoom holds for a meeting that existed before this run, of the
+    statuses that fill its limit (one request of one registrant each, ``COUNTED``): those
+    added by hand and those batchzoom added earlier. None when Zoom did not say."""
+    try:
+        return sum(
+            zoom.count_registrants(target.meeting_id, status=status, webinar=target.webinar)
+            for status in COUNTED
+        )
+    except (ZoomRequestError, DailyLimitError, InDoubtError, UnprovenListingError):
+        return None
+
+
+def _within_room(
+    journal: RegistrantJournal,
+    target: Target,
+    todo: Sequence[Attendee],
+    held: int | None,
+    result: Registered,
+) -> list[Attendee]:
+    """Those of ``todo`` the meeting still has room for, with ``held`` registrants on Zoom
+    (None: unknown, so none). Each person past the limit gets a failed record naming it,
+    and is not sent."""
+    kept: list[Attendee] = []
+    if held is None:
+        refused, error = list(todo), uncounted_error()
+    else:
+        kept, refused = split_at_room(todo, held)
+        error = over_capacity_error(target.meeting_id, held)
+    for person in refused:
+        failed = _record(target, person, "failed", error=error)
+        journal.record(failed)
+        result.failed += 1
+        result.records.append(failed)
+    return kept
+
+
+def _within_pools(
+    journal: RegistrantJournal,
+    target: Target,
+    todo: Sequence[Attendee],
+    pools: DailyPools,
+    now: Callable[[], datetime],
+    result: Registered,
+    pooled: dict[str, int],
+) -> list[tuple[Target, list[Attendee]]]:
+    """One meeting's calls, each taken from the plan's daily pools in turn: the people of a
+    call the pools have no room for today are deferred to 00:00 UTC without sending."""
     size = BATCH_MAX if target.batch else 1
-    return [(target, todo[start : start + size]) for start in range(0, len(todo), size)]
+    category = addition_category(batch=target.batch, webinar=target.webinar)
+    calls = []
+    for start in range(0, len(todo), size):
+        group = list(todo[start : start + size])
+        if pools.take(category):
+            calls.append((target, group))
+            continue
+        resume_at = next_utc_midnight(now())
+        error = pool_deferred_error(
+            category, pools.cap(category) or 0, f"{resume_at:%Y-%m-%d %H:%M}"
+        )
+        for person in group:
+            _defer(journal, target, person, resume_at, result, why=error)
+        pooled[category] = pooled.get(category, 0) + len(group)
+    return calls
 
 
 def _settle(
@@ -314,7 +424,11 @@ def _send(
     result: Registered,
     held: _Held,
 ) -> None:
-    journal.intend(target.meeting_id, [(p.email, p.session, p.row) for p in people])
+    journal.intend(
+        target.meeting_id,
+        [(p.email, p.session, p.row) for p in people],
+        category=addition_category(batch=target.batch, webinar=target.webinar),
+    )
     try:
         if target.batch:
             bodies = [p.body() for p in people]
@@ -370,27 +484,25 @@ def _defer(
     result: Registered,
     *,
     account: bool = False,
+    why: str | None = None,
 ) -> None:
     """Leave one person for a later run: their own daily limit (3 additions), or with
-    ``account`` the account's daily limit of these calls."""
-    if account:
-        why = _(
-            "Zoom's daily limit of this account's registration requests was reached; the next "
-            "run after {until} UTC registers them."
-        )
+    ``account`` the account's daily limit of these calls, or for the reason ``why``."""
+    if why is not None:
+        error = why
     else:
-        why = _(
-            "Zoom's daily limit of {count} additions for this person was reached; the next run "
-            "after {until} UTC registers them."
-        )
-    until = f"{resume_at:%Y-%m-%d %H:%M}"
-    record = _record(
-        target,
-        person,
-        "deferred",
-        resume_at=resume_at,
-        error=why.format(count=ADDS_PER_DAY, until=until),
-    )
+        if account:
+            text = _(
+                "Zoom's daily limit of this account's registration requests was reached; the "
+                "next run after {until} UTC registers them."
+            )
+        else:
+            text = _(
+                "Zoom's daily limit of {count} additions for this person was reached; the next "
+                "run after {until} UTC registers them."
+            )
+        error = text.format(count=ADDS_PER_DAY, until=f"{resume_at:%Y-%m-%d %H:%M}")
+    record = _record(target, person, "deferred", resume_at=resume_at, error=error)
     journal.record(record)
     result.deferred += 1
     result.records.append(record)
@@ -407,12 +519,17 @@ def _record(target: Target, person: Attendee, state: Any, **fields: Any) -> Regi
     )
 
 
-def targets_of(sessions: Sequence[Session], meeting_ids: Mapping[int, int | None]) -> list[Target]:
+def targets_of(
+    sessions: Sequence[Session],
+    meeting_ids: Mapping[int, int | None],
+    created: Collection[int] | None = None,
+) -> list[Target]:
     """The meetings that take registrants: each registering session whose meeting exists.
 
     ``meeting_ids`` maps a roster row to its meeting's id; the batch endpoint applies to a
     scheduled one-off meeting (Meetings.json ``addBatchRegistrants``: type 2 only). A
     webinar's attendees go to the webinar's registrants (``webinarRegistrantCreate``).
+    ``created`` are the meetings this run made (None: any may have existed before it).
     """
     targets = []
     for session in sessions:
@@ -420,8 +537,10 @@ def targets_of(sessions: Sequence[Session], meeting_ids: Mapping[int, int | None
         if session.registration and session.key is not None and meeting_id is not None:
             batch = session.recurrence is None and session.kind == MEETING
             approve = session.settings.get("approval_type", 0) == 0
+            existing = created is None or meeting_id not in created
+            webinar = session.kind == WEBINAR
             targets.append(
-                Target(session.key, meeting_id, batch, approve, webinar=session.kind == WEBINAR)
+                Target(session.key, meeting_id, batch, approve, webinar, existing=existing)
             )
     return targets
 
@@ -443,78 +562,3 @@ def results_of(registered: Registered) -> list[AttendeeResult]:
         for record in registered.records
         if record.excel_row is not None
     ]
-
-
-class Canceller(Protocol):
-    """The Zoom call cancelling registrants (the Zoom client's registrant status update)."""
-
-    def update_registrant_status(
-        self,
-        meeting_id: int,
-        action: Literal["approve", "cancel", "deny"],
-        registrants: Any,
-        *,
-        webinar: bool = False,
-    ) -> None: ...
-
-
-def cancel_removed(
-    zoom: Canceller,
-    journal: RegistrantJournal,
-    targets: Sequence[Target],
-    attendees: Sequence[Attendee],
-) -> list[Registrant]:
-    """Cancel on Zoom each registrant batchzoom added who is no longer on the attendee sheet.
-
-    Only the journal's own registrants are looked at, so one added by hand in Zoom is never
-    touched. Returns the records cancelled.
-
-    ``sync --notify`` cannot reach this call: Zoom's status update takes only ``action`` and
-    ``registrants`` (Meetings.json ``meetingRegistrantStatus``), with no flag to email the
-    person or not. Whether Zoom emails a cancelled registrant is the meeting's own
-    ``settings.registrants_email_notification`` ("Whether to send registrants email
-    notifications about their registration approval, cancellation, or rejection"), which
-    batchzoom leaves as the roster set it.
-    """
-    present = {(attendee.session, attendee.key) for attendee in attendees}
-    cancelled: list[Registrant] = []
-    for target in targets:
-        gone = [
-            record
-            for record in journal.of(target.meeting_id).values()
-            if record.state == "added"
-            and record.registrant_id
-            and (target.session, record.email) not in present
-        ]
-        if not gone:
-            continue
-        people = [{"id": record.registrant_id, "email": record.email} for record in gone]
-        zoom.update_registrant_status(target.meeting_id, "cancel", people, webinar=target.webinar)
-        for record in gone:
-            done = replace(record, state="cancelled", join_url=None)
-            journal.record(done)
-            cancelled.append(done)
-    return cancelled
-
-
-def cancelled_rows(
-    journal: RegistrantJournal, targets: Sequence[Target], cancelled: Sequence[Attendee]
-) -> list[Registrant]:
-    """What to write on each attendee row whose status says cancelled.
-
-    The journal's record when batchzoom registered the person (``cancelled`` once sync
-    cancelled it; ``added`` while only ``schedule`` ran, which cancels nobody), else a
-    record saying cancelled: such a person is never registered.
-    """
-    meetings = {target.session: target.meeting_id for target in targets}
-    rows = []
-    for person in cancelled:
-        meeting_id = meetings.get(person.session)
-        if meeting_id is None:
-            continue
-        record = journal.of(meeting_id).get(person.key)
-        if record is not None and record.state in {"added", "cancelled"}:
-            rows.append(replace(record, excel_row=person.row))
-        else:
-            rows.append(Registrant(meeting_id, person.key, person.session, person.row, "cancelled"))
-    return rows

@@ -2,8 +2,9 @@
 
 ``write_template`` writes an .xlsx with a "Sessions" sheet (styled, frozen header,
 Excel drop-downs for time zones, repeat, yes/no settings, recording, status, registration
-and kind, a few example rows dated in the future), an "Attendees" sheet's header row (people
-to register, one row per person per session) and a "Help" sheet that explains every
+and kind, a few example rows dated in the future), an "Attendees" sheet (people to register,
+one row per person per session, with one example person for the example session that takes
+registration) and a "Help" sheet that explains every
 column in English and Korean. The time zones sit on a hidden "Lists" sheet that
 the drop-down refers to, since a list typed into the rule is capped at 255
 characters. Every drop-down only warns (Excel's "warning" style): a value batchzoom reads
@@ -17,11 +18,9 @@ read back as the same fields, the lists and examples use Korean words batchzoom 
 
 from __future__ import annotations
 
-import functools
 import io
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Final
 
@@ -31,10 +30,11 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from batchzoom.core import i18n, tzdb
+from batchzoom.core import i18n
 from batchzoom.core.errors import OutputError
 from batchzoom.core.i18n import N_, _
 from batchzoom.files.atomic import atomic_write
+from batchzoom.files.template_zones import time_zones
 from batchzoom.model import times
 from batchzoom.model.columns import ATTENDEE_SHEETS
 
@@ -53,6 +53,13 @@ ATTENDEE_HEADERS = (
     ("first_name", "이름", 16),
     ("last_name", "성", 16),
     ("language", "언어", 10),
+)
+# The attendee sheet's example: one person for the example session that takes registration
+# (``REGISTERING``), in English and in Korean.
+REGISTERING = "ORI001"
+EXAMPLE_ATTENDEE = (
+    (REGISTERING, "choi.yuna@student.example", "Yuna", "Choi", "en-US"),
+    (REGISTERING, "choi.yuna@student.example", "유나", "최", "ko-KO"),
 )
 LAST_ROW = 1000  # rows the drop-downs and formats cover
 HOME_ZONE = "Asia/Seoul"  # the example rows' zone when no default zone is configured
@@ -289,41 +296,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="2D5F9A")
 _EXAMPLE_FONT = Font(italic=True, color="555555")
 
 
-# The zones a school's sessions are most often held in, offered right after the default
-# zone: Korea and its neighbours first, then the zones of the schools' partners abroad.
-COMMON_ZONES = (
-    "Asia/Seoul",
-    "Asia/Tokyo",
-    "Asia/Shanghai",
-    "Asia/Singapore",
-    "UTC",
-    "America/New_York",
-    "America/Los_Angeles",
-    "Europe/London",
-    "Europe/Paris",
-    "Australia/Sydney",
-)
-
-
-@functools.cache
-def place_zones() -> tuple[str, ...]:
-    """UTC and every zone of the database's ``zone.tab`` (each country's zones under their
-    current names, without the deprecated aliases such as ``Asia/Calcutta`` or ``US/Eastern``),
-    sorted."""
-    table = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
-    listed = {
-        line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")
-    }
-    return ("UTC", *sorted(listed & tzdb.names()))
-
-
-def time_zones(default: str | None = None) -> list[str]:
-    """The IANA zones offered in the drop-down: ``default`` first (the zone rows without one
-    are read in), then ``COMMON_ZONES``, then every place's zone (``place_zones``), each once."""
-    first = [times.zone(default).key] if default else []
-    return list(dict.fromkeys([*first, *COMMON_ZONES, *place_zones()]))
-
-
 def example_rows(today: date, home: str = HOME_ZONE) -> list[list[object]]:
     """Example sessions starting two weeks after ``today`` (a Monday), one of them weekly;
     all but one (in New York) are held in the ``home`` zone; words in the current language."""
@@ -372,7 +344,7 @@ def example_rows(today: date, home: str = HOME_ZONE) -> list[list[object]]:
             "settings.waiting_room": "yes",
         },
         {
-            "ID": "ORI001",
+            "ID": REGISTERING,
             "Topic": "Orientation 오리엔테이션",
             "Date": monday + timedelta(days=4),
             "Time": time(14, 0),
@@ -532,10 +504,14 @@ def _add_drop_downs(sheet: Worksheet, zone_range: str, korean: bool) -> None:
 
 
 def _fill_attendees(sheet: Worksheet, korean: bool) -> None:
-    """The attendee sheet's header row: one row per person per session goes below it."""
+    """The attendee sheet's header row and one example person: one row per person per
+    session goes below it."""
     sheet.append([header[1] if korean else header[0] for header in ATTENDEE_HEADERS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    sheet.append(list(EXAMPLE_ATTENDEE[korean]))
+    for cell in sheet[2]:
+        cell.font = _EXAMPLE_FONT
     for index, (*_names, width) in enumerate(ATTENDEE_HEADERS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

@@ -37,8 +37,15 @@ says so and the sandbox takes the stricter reading):
   day", devforum.zoom.us/t/57798). What Zoom does with a batch of which only some
   people are over quota is not recorded: the sandbox refuses the whole batch.
 - At most 4,999 registrants per meeting, then 3043 "Meeting has reached maximum
-  attendee capacity." (Meetings.json ``meetingRegistrantCreate``;
-  devforum.zoom.us/t/45949 observed it at 5,000 approved registrants).
+  attendee capacity." (Meetings.json ``meetingRegistrantCreate``, and the same code for
+  ``addBatchRegistrants``; devforum.zoom.us/t/45949 observed it at 5,000 approved
+  registrants). The sandbox counts approved and pending registrants (those filed under
+  ``approved`` and ``pending``), not denied or cancelled ones: no source says which
+  statuses Zoom counts (docs/zoom-facts.md#registrant-limits). What Zoom does with a
+  batch that would pass the limit part-way is not recorded: the sandbox refuses the whole
+  batch, adding no one. The list answers ``total_records`` (every registrant of the
+  status asked for) and ``page_size`` (as asked, default 30, at most 300) beside its page
+  (Meetings.json ``meetingRegistrants``).
 - Status updates: 10 per registrant per day ("Registrant Status Updates 10/day per
   registrant", zoom/skills rate-limits.md; "You have exceeded the daily rate limit of
   (10) for webinar Update registrant's status API requests for the registrant",
@@ -95,6 +102,8 @@ BATCH_TYPES = (
     "This API can only be used for scheduled meeting(meeting type: 2). Batch registration is"
     " not supported for other meeting types."
 )
+# 3043: Meetings.json meetingRegistrantCreate / addBatchRegistrants, webinarRegistrantCreate.
+FULL = "{kind} has reached maximum attendee capacity."
 MEETING_OVER = (
     "Meeting is over, you can not register now. If you have any questions, please contact"
     " the Meeting host."
@@ -198,6 +207,7 @@ class Registrants:
             raise ApiError(400, 303, BATCH_TYPES)
         self._check_open(target, batch=True)
         self._check_quota(target, "addBatchRegistrants", [p["email"] for p in people])
+        self._check_room(target, [p["email"] for p in people])
         auto = bool(body.get("auto_approve"))
         answers = []
         for person in people:
@@ -228,9 +238,15 @@ class Registrants:
             )
         if self._is_over(target.body):
             raise ApiError(400, 3038, MEETING_OVER if target.kind == "meeting" else WEBINAR_OVER)
-        live = [r for r in target.registrants if r["status"] in ("approved", "pending")]
-        if len(live) >= self.config.max_registrants:
-            raise ApiError(400, 3043, "Meeting has reached maximum attendee capacity.")
+        if len(_live(target)) >= self.config.max_registrants:
+            raise ApiError(400, 3043, FULL.format(kind=target.kind.capitalize()))
+
+    def _check_room(self, target: Target, emails: list[str]) -> None:
+        """A batch whose new people would pass the meeting's limit adds no one."""
+        known = {r["email"].lower() for r in target.registrants}
+        new = {email.lower() for email in emails} - known
+        if len(_live(target)) + len(new) > self.config.max_registrants:
+            raise ApiError(400, 3043, FULL.format(kind=target.kind.capitalize()))
 
     def _is_over(self, body: dict[str, Any]) -> bool:
         now = stamp(self.clock.now())
@@ -386,6 +402,11 @@ def _check_webinar_attendee(target: Target, email: str) -> None:
         raise ApiError(400, 3027, "Host cannot register.")
     if any(p["email"].lower() == email.lower() for p in target.record.get("panelists", [])):
         raise ApiError(400, 3000, PANELIST_REGISTERING)
+
+
+def _live(target: Target) -> list[dict[str, Any]]:
+    """The registrants that fill the meeting's limit: approved and pending ones."""
+    return [r for r in target.registrants if r["status"] in ("approved", "pending")]
 
 
 def _shown_as(registrant: dict[str, Any]) -> str:

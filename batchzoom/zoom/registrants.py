@@ -10,6 +10,8 @@
 - A person's daily limit (3 additions, 10 status updates, reset at 00:00 UTC) raises
   ``RegistrantLimitError`` naming the person; the meeting's other registrants go on.
 - ``list_registrants`` (Medium) pages through one status (approved by default);
+  ``count_registrants`` (the same call, one registrant a page) reads only how many
+  registrants of one status the meeting holds (its ``total_records``);
   ``update_registrant_status`` (Medium) approves, cancels or denies up to 30 a call.
 
 Rate-limit categories are Zoom's labels in Meetings.json, read through ``zoomspec``.
@@ -243,6 +245,36 @@ class RegistrantCalls(ApiCaller):
             seen.add(token)
         raise _unproven(meeting_id, f"the list went on past {MAX_PAGES} pages")
 
+    def count_registrants(
+        self,
+        meeting_id: int,
+        *,
+        status: RegistrantStatus = "approved",
+        webinar: bool = False,
+    ) -> int:
+        """How many registrants of one status the meeting holds, in one request.
+
+        Zoom's list answers ``total_records`` beside its page (Meetings.json
+        ``meetingRegistrants``: ``page_size`` up to 300, default 30), so one registrant a
+        page is enough. Raises UnprovenListingError when the answer has no such count.
+        """
+        operation = "webinarRegistrants" if webinar else "meetingRegistrants"
+        try:
+            response = self._call(
+                operation,
+                "GET",
+                f"{_kind(webinar)}/{meeting_id}/registrants",
+                idempotent=True,
+                params={"status": status, "page_size": 1},
+            )
+        except MalformedAnswerError as error:
+            raise _uncounted(meeting_id, error.zoom_message) from None
+        page = answers.json_object(response)
+        total = page.get("total_records") if page else None
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise _uncounted(meeting_id, f"HTTP {response.status_code} without total_records")
+        return total
+
     def update_registrant_status(
         self,
         meeting_id: int,
@@ -273,4 +305,12 @@ def _unproven(meeting_id: int, what: str) -> UnprovenListingError:
         f"The registrants of {meeting_id} could not be listed completely ({what}), so "
         "batchzoom cannot tell who is registered; those attendees stay as they are and the "
         "next run looks again."
+    )
+
+
+def _uncounted(meeting_id: int, what: str) -> UnprovenListingError:
+    return UnprovenListingError(
+        f"The registrants of {meeting_id} could not be counted ({what}), so batchzoom "
+        "cannot tell how many more Zoom takes; those attendees stay as they are and the "
+        "next run counts again."
     )

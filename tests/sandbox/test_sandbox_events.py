@@ -213,6 +213,57 @@ def test_full_meeting_refuses_registrants(
     assert full.status_code == 400 and full.json()["code"] == 3043
 
 
+def test_a_batch_that_would_pass_the_limit_adds_no_one(
+    sandbox_factory: Callable[[SandboxConfig], Sandbox],
+    client_for: Callable[[Sandbox], httpx.Client],
+) -> None:
+    """A batch whose new people would pass the limit is refused whole (3043); people already
+    registered do not count twice, and cancelled ones free their place."""
+    sandbox = sandbox_factory(
+        SandboxConfig(users=[SandboxUser("bob@school.example")], max_registrants=4)
+    )
+    api = client_for(sandbox)
+    meeting = _meeting(api)
+    url = f"meetings/{meeting['id']}/batch_registrants"
+    assert api.post(url, json={"registrants": [_person(n) for n in range(3)]}).status_code == 201
+    over = api.post(url, json={"registrants": [_person(n) for n in range(1, 5)]})
+    assert over.status_code == 400
+    assert over.json() == {
+        "code": 3043,
+        "message": "Meeting has reached maximum attendee capacity.",
+    }
+    listed = api.get(f"meetings/{meeting['id']}/registrants").json()
+    assert listed["total_records"] == 3
+    fits = api.post(url, json={"registrants": [_person(n) for n in range(1, 4)]})
+    assert fits.status_code == 201  # two already there and one new: four in all
+    api.put(
+        f"meetings/{meeting['id']}/registrants/status",
+        json={"action": "cancel", "registrants": [{"email": "p0@mail.example"}]},
+    )
+    assert api.post(url, json={"registrants": [_person(7)]}).status_code == 201
+
+
+def test_the_list_counts_each_status_in_total_records_whatever_the_page_size(
+    api: httpx.Client,
+) -> None:
+    """``page_size`` 1 gives one registrant and the whole count (Meetings.json
+    meetingRegistrants: ``total_records``, ``page_size``)."""
+    meeting = _meeting(api, settings={"approval_type": 1})  # manual approval: pending
+    url = f"meetings/{meeting['id']}/registrants"
+    for n in range(5):
+        assert api.post(url, json=_person(n)).status_code == 201
+    api.put(
+        f"{url}/status", json={"action": "approve", "registrants": [{"email": "p0@mail.example"}]}
+    )
+    counts = {}
+    for status in ("approved", "pending", "denied"):
+        page = api.get(url, params={"status": status, "page_size": 1}).json()
+        assert page["page_size"] == 1 and len(page["registrants"]) <= 1
+        counts[status] = page["total_records"]
+    assert counts == {"approved": 1, "pending": 4, "denied": 0}
+    assert api.get(url, params={"page_size": 301}).status_code == 400
+
+
 @pytest.fixture
 def webinar_sandbox(sandbox_factory: Callable[[SandboxConfig], Sandbox]) -> Sandbox:
     """Dana has the Webinar add-on; Erin is licensed without it; Finn is pending and basic."""

@@ -7,7 +7,9 @@ the meeting's registrant list before adding anyone, so nobody is added twice; Zo
 return the existing registrant, but spend that person's daily quota (3 additions per
 registrant and meeting a day, reset at 00:00 UTC: see ``batchzoom.sandbox.registrants``
 for the evidence). Each addition sent is counted per meeting, person and UTC day in
-``registrant_quota``, so a later run plans within that quota.
+``registrant_quota``, so a later run plans within that quota; and each addition call
+is counted per rate-limit category and UTC day in ``registrant_calls``, so a later run
+plans within the account's daily pools (``batchzoom.engine.registrant_limits``).
 
 The tables live in the roster's journal file beside ``entries``; this module opens its own
 connection to it (SQLite's WAL lets both write in turn).
@@ -56,6 +58,13 @@ CREATE TABLE IF NOT EXISTS registrant_quota (
     day        TEXT NOT NULL,
     used       INTEGER NOT NULL,
     PRIMARY KEY (account, meeting_id, email, day)
+);
+CREATE TABLE IF NOT EXISTS registrant_calls (
+    account  TEXT NOT NULL,
+    day      TEXT NOT NULL,
+    category TEXT NOT NULL,
+    used     INTEGER NOT NULL,
+    PRIMARY KEY (account, day, category)
 );
 """
 
@@ -150,11 +159,34 @@ class RegistrantJournal:
             ).fetchone()
         return int(row["used"]) if row else 0
 
+    def calls_today(self) -> dict[str, int]:
+        """Addition calls sent today (UTC), by Zoom's rate-limit category."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT category, used FROM registrant_calls WHERE account = ? AND day = ?",
+                (self.account, self.today()),
+            ).fetchall()
+        return {row["category"]: int(row["used"]) for row in rows}
+
     # -- writing ----------------------------------------------------------------
-    def intend(self, meeting_id: int, people: Iterable[tuple[str, str, int | None]]) -> None:
-        """Before sending: an ``intent`` for each (email, session, row), their quota counted."""
+    def intend(
+        self,
+        meeting_id: int,
+        people: Iterable[tuple[str, str, int | None]],
+        *,
+        category: str | None = None,
+    ) -> None:
+        """Before sending: an ``intent`` for each (email, session, row), their quota counted,
+        and with ``category`` one call of that rate-limit category counted for today."""
         stamp, day = self._stamp(), self.today()
         with self._write() as db:
+            if category is not None:
+                db.execute(
+                    "INSERT INTO registrant_calls (account, day, category, used) "
+                    "VALUES (?, ?, ?, 1) ON CONFLICT (account, day, category) "
+                    "DO UPDATE SET used = used + 1",
+                    (self.account, day, category),
+                )
             for email, session, row in people:
                 key = email.casefold()
                 db.execute(
