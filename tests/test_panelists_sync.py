@@ -333,3 +333,44 @@ def test_the_command_line_shows_each_panelist_change_and_asks_before_removing(
     calm = CliRunner().invoke(cli, [*args, "--yes"], env=env)
     assert calm.exit_code == 0, calm.output
     assert "Panelists:" not in calm.stdout
+
+
+def test_a_lost_answer_to_an_addition_is_settled_by_the_next_listing_not_sent_again(
+    sheet: Sheet,
+) -> None:
+    """Zoom added C but the answer never came (the connection closed): the run warns, the
+    journal keeps C's intent, and the next run finds C listed and takes it for its own."""
+    sheet.write(f"{A}; {B}; {C}")
+    sheet.sandbox.faults.drop_next("webinarPanelistCreate")
+    report = sheet.sync()
+    assert any("row 3: the panelists of webinar" in warning for warning in report.warnings)
+    assert sheet.panelists() == [A, B, C]
+    additions = sheet.count("webinarPanelistCreate")
+    sheet.sync()
+    assert sheet.count("webinarPanelistCreate") == additions  # not sent again
+    sheet.write(f"{A}; {B}")  # and C, batchzoom's, goes when it leaves the cell
+    sheet.sync()
+    assert sheet.panelists() == [A, B]
+
+
+def test_a_lost_answer_to_a_removal_is_sent_again_and_its_404_taken_as_done(
+    sheet: Sheet,
+) -> None:
+    sheet.write(A)
+    sheet.sandbox.faults.drop_next("webinarPanelistDelete")
+    report = sheet.sync()
+    assert report.panelists_removed == 1 and report.warnings == []
+    assert sheet.panelists() == [A]
+    counters = sheet.sandbox.counters()["webinarPanelistDelete"]
+    assert counters["requests"] == 2  # the retry of a delete, answered 404
+    assert counters["responses"].get("404") == 1
+    before = sheet.counts()
+    sheet.sync()
+    assert sheet.counts() == before
+
+
+def test_removing_a_panelist_never_sends_the_path_that_removes_them_all(sheet: Sheet) -> None:
+    with quick_client(zoom_settings(sheet.sandbox)) as client, pytest.raises(ValueError):
+        client.remove_panelist(sheet.ids["WEB"], " ")
+    assert "webinarPanelistsDelete" not in sheet.sandbox.counters()
+    assert sheet.panelists() == [A, B]

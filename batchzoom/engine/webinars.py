@@ -175,7 +175,8 @@ def panelist_book(journal: Journal) -> PanelistJournal:
 
 def listing(client: PanelistCalls, webinar_id: int) -> dict[str, str]:
     """Zoom's panelists of the webinar: case-folded email -> the id to remove it by."""
-    return {p.email.casefold(): p.id or p.email for p in client.list_panelists(webinar_id)}
+    listed = client.list_panelists(webinar_id)
+    return {p.email.casefold(): p.id or p.email for p in listed if p.email.strip()}
 
 
 def plan_panelists(

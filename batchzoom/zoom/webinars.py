@@ -243,7 +243,10 @@ class WebinarCalls(ApiCaller):
         """Remove one panelist (``DELETE /webinars/{webinarId}/panelists/{panelistId}``, 204).
 
         Sent again after a lost answer, as a delete may be; a 404 (the panelist or the webinar
-        already gone) is raised as any refusal (docs/zoom-facts.md#webinar-panelists)."""
+        already gone) is raised as any refusal (docs/zoom-facts.md#webinar-panelists). An
+        empty id is refused here: its path would be the one that removes every panelist."""
+        if not panelist_id.strip():
+            raise ValueError("a panelist to remove needs its id or email")
         self._call(
             "webinarPanelistDelete",
             "DELETE",
