@@ -130,3 +130,18 @@ def test_batches_past_the_heavy_pool_are_deferred_before_sending(
     assert zoom.calls == [("batch", 111, 5)]
     assert (later.added, later.existing, later.deferred) == (5, 62, 0)
     assert later.warnings == []
+
+
+def test_the_limits_are_named_in_korean_too() -> None:
+    from batchzoom.core.i18n import use_language
+
+    with use_language("ko"):
+        full = registrant_limits.over_capacity_error(111, 4995)
+        pooled = registrant_limits.pool_deferred_error("HEAVY", 30_000, "2026-09-02 00:00")
+        line = registrant_limits.pool_warning(5, "HEAVY", 30_000, "2026-09-02 00:00")
+    assert full == (
+        "Zoom은 회의마다 등록자를 최대 4,999명까지 받는데 회의 111에는 이 사람을 위한 자리가 "
+        "남지 않아(Zoom에 이미 4,995명 등록됨) 이 사람은 보내지 않았습니다."
+    )
+    assert "하루 Heavy 요청 한도 30,000건" in pooled and "2026-09-02 00:00 UTC" in pooled
+    assert line.startswith("참석자 5명을 보내지 않았습니다.")

@@ -5,6 +5,7 @@ for, and the batches past the account's daily Heavy pool wait for the next UTC d
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,17 @@ def _rate_limited(counters: dict[str, dict[str, Any]]) -> int:
     return sum(sum(entry["rate_limited"].values()) for entry in counters.values())
 
 
+def _add_by_hand(sandbox: Sandbox, meeting_id: int, count: int) -> None:
+    """Register ``count`` people as someone else would, in Zoom itself, not through batchzoom."""
+    batches = [
+        [{"email": f"hand{n}@example.org", "first_name": "Hand"} for n in range(start, stop)]
+        for start, stop in ((s, min(s + 30, count)) for s in range(0, count, 30))
+    ]
+    fast = RateLimits.for_plan("pro", rate=300)
+    with quick_client(zoom_settings(sandbox), limits=fast) as other, ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda b: other.batch_registrants(meeting_id, b, auto_approve=True), batches))
+
+
 def test_a_meeting_holding_registrants_added_in_zoom_takes_only_those_it_has_room_for(
     tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox], make_settings: MakeSettings
 ) -> None:
@@ -56,16 +68,7 @@ def test_a_meeting_holding_registrants_added_in_zoom_takes_only_those_it_has_roo
     meeting_id = first.outcomes[0].meeting_id
     assert meeting_id is not None
 
-    # 4,990 more are added in Zoom itself (another app, the web portal): 4,995 in all.
-    fast = RateLimits.for_plan("pro", rate=300)
-    with quick_client(zoom_settings(sandbox), limits=fast) as other:
-        for start in range(0, 4990, 30):
-            count = min(30, 4990 - start)
-            batch = [
-                {"email": f"hand{start + n}@example.org", "first_name": "Hand"}
-                for n in range(count)
-            ]
-            other.batch_registrants(meeting_id, batch, auto_approve=True)
+    _add_by_hand(sandbox, meeting_id, 4990)  # another app, the web portal: 4,995 in all
     before = sandbox.counters()
 
     roster = write_csv(tmp_path / "roster.csv", [one, two], HEADERS)
@@ -147,3 +150,43 @@ def test_batches_past_the_daily_heavy_pool_wait_unsent_for_the_next_utc_day(
     written = results(tmp_path / "people.registered.csv")
     assert all(set(row["zoom_status"].split("; ")) == {"registered"} for row in written)
     assert len({row["zoom_join_url"] for row in written}) == len(written)
+
+
+def test_sync_adds_only_what_a_meeting_holding_registrants_has_room_for(
+    tmp_path: Path, sandbox_factory: Callable[[SandboxConfig], Sandbox]
+) -> None:
+    """The same through ``sync``: the meeting it creates is not counted, the one an earlier
+    run made is, and its attendees past 4,999 are refused on their rows."""
+    sandbox = sandbox_factory(
+        SandboxConfig(users=sandbox_users(), qps_by_category={"HEAVY": 400, "LIGHT": 400})
+    )
+    env = sandbox_env(sandbox)
+    one = ROSTER[0]
+    roster = write_csv(tmp_path / "roster.csv", [one], HEADERS)
+    earlier = [["ONE", "early@example.com", "Early", "Kim"]]
+    people = write_csv(tmp_path / "people.csv", earlier, PEOPLE)
+    first = CliRunner(env=env).invoke(cli, ["schedule", str(roster), "--attendees", str(people)])
+    assert first.exit_code == 0, first.output
+    meeting_id = int(results(tmp_path / "roster.scheduled.csv")[0]["zoom_meeting_id"])
+    _add_by_hand(sandbox, meeting_id, 4997)  # 4,998 registrants in all
+    assert "meetingRegistrants" not in sandbox.counters()  # schedule made ONE: not counted
+
+    two = ["TWO", "Open day 2", "2027-05-06 09:00", *one[3:]]
+    roster = write_csv(tmp_path / "roster.csv", [one, two], HEADERS)
+    new = [["ONE", f"new{n}@example.com", f"New{n}", "Lee"] for n in range(3)]
+    others = [["TWO", f"two{n}@example.com", f"Two{n}", "Park"] for n in range(2)]
+    write_csv(tmp_path / "people.csv", earlier + new + others, PEOPLE)
+    synced = CliRunner(env=env).invoke(
+        cli, ["sync", str(roster), "--attendees", str(people), "--yes"]
+    )
+    assert synced.exit_code == 4, synced.output  # two registrations did not go through
+    assert sandbox.counters()["meetingRegistrants"]["requests"] == 2  # ONE only, not TWO
+    with quick_client(zoom_settings(sandbox)) as client:
+        assert client.count_registrants(meeting_id) == 4999
+    written = {row["email"]: row for row in results(tmp_path / "people.registered.csv")}
+    assert [email for email, row in written.items() if row["zoom_status"] == "failed"] == [
+        "new1@example.com",
+        "new2@example.com",
+    ]
+    assert "at most 4,999 registrants per meeting" in written["new2@example.com"]["zoom_error"]
+    assert written["two1@example.com"]["zoom_status"] == "registered"

@@ -207,11 +207,12 @@ class Registrants:
             raise ApiError(400, 303, BATCH_TYPES)
         self._check_open(target, batch=True)
         self._check_quota(target, "addBatchRegistrants", [p["email"] for p in people])
-        self._check_room(target, [p["email"] for p in people])
+        known = {r["email"].lower(): r for r in target.registrants}  # one pass, not one a person
+        self._check_room(target, known, [p["email"] for p in people])
         auto = bool(body.get("auto_approve"))
         answers = []
         for person in people:
-            registrant = self._register(target, person, auto_approve=auto)
+            registrant = self._register(target, person, auto_approve=auto, known=known)
             self.quota.spend(target, "add", person["email"])
             item = {"email": registrant["email"], "registrant_id": registrant["id"]}
             if registrant.get("join_url") and registrant["status"] == "approved":
@@ -241,10 +242,9 @@ class Registrants:
         if len(_live(target)) >= self.config.max_registrants:
             raise ApiError(400, 3043, FULL.format(kind=target.kind.capitalize()))
 
-    def _check_room(self, target: Target, emails: list[str]) -> None:
+    def _check_room(self, target: Target, known: dict[str, Any], emails: list[str]) -> None:
         """A batch whose new people would pass the meeting's limit adds no one."""
-        known = {r["email"].lower() for r in target.registrants}
-        new = {email.lower() for email in emails} - known
+        new = {email.lower() for email in emails} - set(known)
         if len(_live(target)) + len(new) > self.config.max_registrants:
             raise ApiError(400, 3043, FULL.format(kind=target.kind.capitalize()))
 
@@ -282,13 +282,21 @@ class Registrants:
         }
 
     def _register(
-        self, target: Target, person: dict[str, Any], *, auto_approve: bool
+        self,
+        target: Target,
+        person: dict[str, Any],
+        *,
+        auto_approve: bool,
+        known: dict[str, dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """The registrant for this email: the existing one, or a new one."""
+        """The registrant for this email: the existing one, or a new one (``known``: the
+        meeting's registrants by lower-case email, kept up to date)."""
         email = person["email"]
-        for registrant in target.registrants:
-            if registrant["email"].lower() == email.lower():
-                return registrant
+        if known is None:
+            known = {r["email"].lower(): r for r in target.registrants}
+        found = known.get(email.lower())
+        if found is not None:
+            return found
         manual = target.body.get("settings", {}).get("approval_type") == 1
         registrant = {key: person[key] for key in REGISTRANT_FIELDS if key in person}
         registrant.setdefault("last_name", "")
@@ -298,6 +306,7 @@ class Registrants:
         token = secrets.token_urlsafe(24)
         registrant["join_url"] = f"{self.config.link_base}/w/{target.body['id']}?tk={token}"
         target.registrants.append(registrant)
+        known[email.lower()] = registrant
         return registrant
 
     def _new_id(self) -> str:
