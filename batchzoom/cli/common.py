@@ -20,7 +20,13 @@ import click
 
 from batchzoom.cli.alerts import alerts, attendee_alert, held_back
 from batchzoom.cli.app import INTERRUPTED, INVALID_ROWS, finish, outcome_exit
-from batchzoom.cli.options import add_flags, echo_report, problem_table
+from batchzoom.cli.options import (
+    account_options,
+    add_flags,
+    echo_report,
+    problem_table,
+    refuse_sandbox_urls,
+)
 from batchzoom.cli.words import counted
 from batchzoom.core.errors import InterruptedRunError
 from batchzoom.core.i18n import _, ngettext
@@ -49,13 +55,7 @@ _OPTIONS = [
     click.option("--skip-invalid", is_flag=True, help="Go on with the valid rows; mark the rest 'invalid'."),
     click.option("--sandbox", "sandbox", is_flag=True,
                  help="Run against a local Zoom sandbox instead of Zoom (no credentials needed)."),
-    click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False),
-                 help="Read ZOOM_* settings from this file (default: .env in the current folder, else beside the roster)."),
-    click.option("--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL)."),
-    click.option("--api-url", metavar="URL", help="Zoom's API base URL (env ZOOM_API_URL)."),
-    click.option("--allow-insecure-http", is_flag=True,
-                 help="Allow http:// token/API URLs to another machine (the secret travels "
-                      "unencrypted)."),
+    *account_options(),
     click.option("--state", type=click.Path(path_type=Path, dir_okay=False),
                  help="The journal file (default: <name>.batchzoom.db beside the roster)."),
     click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SECONDS",
@@ -86,8 +86,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
             raise click.UsageError(_("Use either --output or --in-place, not both."))
         if kwargs["json_include_password"] and not kwargs["as_json"]:
             raise click.UsageError(_("--json-include-password needs --json."))
-        if flags["sandbox"] and (flags["token_url"] or flags["api_url"]):
-            raise click.UsageError(_("--sandbox sets its own URLs; drop --token-url/--api-url."))
+        refuse_sandbox_urls(flags["sandbox"], flags["token_url"], flags["api_url"])
         return command(*args, **kwargs)
 
     return add_flags(_RUN_FLAGS, _OPTIONS)(check)

@@ -52,6 +52,19 @@ def add_flags(
     return decorate
 
 
+def with_options(
+    options: Sequence[Callable[[Any], Any]],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A decorator adding ``options`` to a command as keyword arguments."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 def _check_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
@@ -174,14 +187,18 @@ CHECK_HOSTS = click.option(
 """``schedule`` and ``sync``: the users are looked up first unless --no-check-hosts."""
 
 _CREDENTIAL_FLAGS = ("env_file", "token_url", "api_url", "allow_insecure_http")
-credential_options = add_flags(
-    _CREDENTIAL_FLAGS,
-    [
+ENV_FILE_HELP = (
+    "Read ZOOM_* settings from this file (default: .env in the current folder, else beside "
+    "the roster)."
+)
+
+
+def account_options(env_file_help: str = ENV_FILE_HELP) -> list[Callable[[Any], Any]]:
+    """Where the account's settings come from: ``--env-file``, ``--token-url``, ``--api-url``
+    and ``--allow-insecure-http``, as every command that talks to Zoom takes them."""
+    return [
         click.option(
-            "--env-file",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help="With --check-hosts: read ZOOM_* settings from this file (default: .env in "
-            "the current folder, else beside the roster).",
+            "--env-file", type=click.Path(path_type=Path, dir_okay=False), help=env_file_help
         ),
         click.option(
             "--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL)."
@@ -193,7 +210,21 @@ credential_options = add_flags(
             help="Allow http:// token/API URLs to another machine (the secret travels "
             "unencrypted).",
         ),
-    ],
+    ]
+
+
+def refuse_sandbox_urls(sandbox: bool, token_url: str | None, api_url: str | None) -> None:
+    """``--sandbox`` with a URL of Zoom's is a usage error: the sandbox sets its own."""
+    if sandbox and (token_url or api_url):
+        raise click.UsageError(_("--sandbox sets its own URLs; drop --token-url/--api-url."))
+
+
+credential_options = add_flags(
+    _CREDENTIAL_FLAGS,
+    account_options(
+        "With --check-hosts: read ZOOM_* settings from this file (default: .env in the "
+        "current folder, else beside the roster)."
+    ),
 )
 """``validate --check-hosts``: the account options ``schedule`` takes; into ``flags``."""
 

@@ -10,6 +10,7 @@ import click
 
 from batchzoom.cli.app import cli, finish
 from batchzoom.cli.common import sandbox_said
+from batchzoom.cli.options import account_options, refuse_sandbox_urls, with_options
 from batchzoom.cli.status import text_table
 from batchzoom.cli.words import counted
 from batchzoom.core.i18n import N_, _, ngettext
@@ -70,16 +71,7 @@ def _detail(check: MeetingCheck) -> str:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The journal file (default: <name>.batchzoom.db beside the roster).",
 )
-@click.option(
-    "--env-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Read ZOOM_* settings from this file (default: .env in the current folder, else beside the roster).",
-)
-@click.option("--token-url", metavar="URL", help="Zoom's OAuth token URL (env ZOOM_TOKEN_URL).")
-@click.option("--api-url", metavar="URL", help="Zoom's API base URL (env ZOOM_API_URL).")
-@click.option("--allow-insecure-http", is_flag=True,
-              help="Allow http:// token/API URLs to another machine (the secret travels "
-                   "unencrypted).")  # fmt: skip
+@with_options(account_options())
 @click.option("--sandbox", "sandbox", is_flag=True,
               help="Check against the local Zoom sandbox that schedule --sandbox used.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
@@ -109,8 +101,7 @@ def reconcile_command(
     """
     from batchzoom.api.runs import reconcile
 
-    if sandbox and (token_url or api_url):
-        raise click.UsageError(_("--sandbox sets its own URLs; drop --token-url/--api-url."))
+    refuse_sandbox_urls(sandbox, token_url, api_url)
     result = reconcile(
         roster,
         state=state,

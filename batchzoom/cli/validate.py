@@ -15,6 +15,7 @@ from batchzoom.cli.options import (
     credentials_given,
     echo_report,
     reading_options,
+    refuse_sandbox_urls,
 )
 from batchzoom.cli.report import report_arguments, report_options, written
 from batchzoom.core.i18n import N_, _, ngettext
@@ -84,8 +85,7 @@ def validate(
         raise click.UsageError(
             _("--env-file, --token-url, --api-url and --allow-insecure-http go with --check-hosts.")
         )
-    if sandbox and (flags["token_url"] or flags["api_url"]):
-        raise click.UsageError(_("--sandbox sets its own URLs; drop --token-url/--api-url."))
+    refuse_sandbox_urls(sandbox, flags["token_url"], flags["api_url"])
     result = validate_roster(
         roster,
         **flags,
