@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from batchzoom.sandbox import Sandbox
+from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 
 
 def _fetch_token(sandbox: Sandbox) -> str:
@@ -50,3 +50,14 @@ def client_for() -> Iterator[Callable[[Sandbox], httpx.Client]]:
 def api(sandbox: Sandbox, client_for: Callable[[Sandbox], httpx.Client]) -> httpx.Client:
     """An authenticated client for the ``sandbox`` fixture."""
     return client_for(sandbox)
+
+
+@pytest.fixture
+def unlimited(
+    sandbox_factory: Callable[[SandboxConfig], Sandbox],
+    client_for: Callable[[Sandbox], httpx.Client],
+) -> httpx.Client:
+    """A client on a sandbox without the per-host daily limit or a per-second limit that
+    counts (a hypothesis test sends many requests, as fast as the sandbox answers)."""
+    users = [SandboxUser("alice@school.example"), SandboxUser("bob@school.example")]
+    return client_for(sandbox_factory(SandboxConfig(users=users, daily_limit=0, qps=1e6)))

@@ -3,7 +3,6 @@ returns validates against Zoom's response schema for that operation and status."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -13,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from batchzoom import zoomspec
-from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from batchzoom.sandbox import Sandbox
 
 # Fields governed by prose rules (shapes, cross-field rules, account users): generated below
 # by hand rather than from the schema alone.
@@ -55,16 +54,6 @@ def assert_matches(operation: zoomspec.OperationId, response: httpx.Response) ->
         assert response.content == b""
         return
     _validator(schema).validate(response.json())
-
-
-@pytest.fixture
-def unlimited(
-    sandbox_factory: Callable[[SandboxConfig], Sandbox],
-    client_for: Callable[[Sandbox], httpx.Client],
-) -> httpx.Client:
-    """A client on a sandbox without the per-host daily limit (hypothesis sends many creates)."""
-    users = [SandboxUser("alice@school.example"), SandboxUser("bob@school.example")]
-    return client_for(sandbox_factory(SandboxConfig(users=users, daily_limit=0)))
 
 
 def from_schema(schema: dict[str, Any], depth: int = 0) -> st.SearchStrategy[Any]:
