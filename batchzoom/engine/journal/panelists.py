@@ -14,17 +14,13 @@ connection to it (SQLite's WAL lets both write in turn).
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from batchzoom.core.errors import OutputError
-from batchzoom.engine.journal.schema import close_journal, open_journal, unwritable
+from batchzoom.engine.journal.connection import JournalConnection
 
 # intent    an addition was sent (or is about to be); its answer is not recorded yet
 # added     batchzoom added the panelist (Zoom listed it, or answered the addition)
@@ -48,7 +44,7 @@ class PanelistRecord:
     error: str | None = None
 
 
-class PanelistJournal:
+class PanelistJournal(JournalConnection):
     """The panelist records of one roster's journal for one account; thread-safe."""
 
     def __init__(
@@ -58,33 +54,8 @@ class PanelistJournal:
         account: str,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.path = path
-        self.account = account
-        self.now = now
-        self._lock = threading.Lock()
-        try:
-            self._db = open_journal(path)  # brings an older journal to the panelists table
-        except sqlite3.Error as error:
-            raise OutputError(unwritable(path, error)) from None
-
-    def close(self) -> None:
-        with self._lock:
-            close_journal(self._db)
-
-    def __enter__(self) -> PanelistJournal:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                with self._db:
-                    yield self._db
-            except sqlite3.Error as error:
-                raise OutputError(unwritable(self.path, error)) from None
+        # open_journal brings an older journal to the panelists table
+        super().__init__(path, self.opened(path), account=account, now=now)
 
     def of(self, meeting_id: int) -> dict[str, PanelistRecord]:
         """Every record of one webinar, by case-folded email."""

@@ -18,16 +18,13 @@ connection to it (SQLite's WAL lets both write in turn).
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from batchzoom.core.errors import OutputError
-from batchzoom.engine.journal.schema import close_journal, open_journal, unwritable
+from batchzoom.engine.journal.connection import JournalConnection
 
 # intent     an addition was sent (or is about to be); its answer is not recorded yet
 # added      Zoom has the registrant (``registrant_id``, ``join_url``)
@@ -84,7 +81,7 @@ class Registrant:
     resume_at: datetime | None = None
 
 
-class RegistrantJournal:
+class RegistrantJournal(JournalConnection):
     """The registrant records of one roster's journal for one account; thread-safe."""
 
     def __init__(
@@ -94,34 +91,7 @@ class RegistrantJournal:
         account: str,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.path = path
-        self.account = account
-        self.now = now
-        self._lock = threading.Lock()
-        try:
-            self._db = open_journal(path)
-            self._db.executescript(_SCHEMA)
-        except sqlite3.Error as error:
-            raise OutputError(unwritable(path, error)) from None
-
-    def close(self) -> None:
-        with self._lock:
-            close_journal(self._db)
-
-    def __enter__(self) -> RegistrantJournal:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                with self._db:
-                    yield self._db
-            except sqlite3.Error as error:
-                raise OutputError(unwritable(self.path, error)) from None
+        super().__init__(path, self.opened(path, _SCHEMA), account=account, now=now)
 
     def _stamp(self) -> str:
         return self.now().astimezone(UTC).isoformat(timespec="seconds")

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from batchzoom.core.errors import InputError, OutputError
 from batchzoom.core.i18n import _
+from batchzoom.engine.journal.connection import JournalConnection
 from batchzoom.engine.journal.schema import (
     DamagedEntryError,
     Entry,
     RowInfo,
     State,
-    close_journal,
     entry_from_row,
     open_journal,
     open_read_only,
@@ -31,7 +29,7 @@ _ROW_COLUMNS = "account, row_key, host, topic, start_utc, fingerprint, excel_row
 _ROW_VALUES = ", ".join("?" * len(_ROW_COLUMNS.split(", ")))
 
 
-class Journal:
+class Journal(JournalConnection):
     """The journal of one roster for one Zoom account. Safe to share among threads."""
 
     def __init__(
@@ -42,13 +40,9 @@ class Journal:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         read_only: bool = False,
     ) -> None:
-        self.path = path
-        self.account = account
         self.read_only = read_only
-        self.now = now  # the run's clock: stamps every change and names the quota's UTC day
-        self._lock = threading.Lock()
         try:
-            self._db = open_read_only(path) if read_only else open_journal(path)
+            db = open_read_only(path) if read_only else open_journal(path)
         except sqlite3.OperationalError as error:
             # Not a damaged file: the disk, the folder or the file's permissions refuse.
             raise OutputError(unwritable(path, error)) from None
@@ -67,28 +61,14 @@ class Journal:
                     "with --state."
                 ).format(path=path, error=error.strerror)
             ) from None
+        super().__init__(path, db, account=account, now=now)
 
     def close(self) -> None:
+        if not self.read_only:
+            super().close()
+            return
         with self._lock:
-            if self.read_only:
-                self._db.close()
-            else:
-                close_journal(self._db)
-
-    def __enter__(self) -> Journal:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                with self._db:
-                    yield self._db
-            except sqlite3.Error as error:
-                raise OutputError(unwritable(self.path, error)) from None
+            self._db.close()
 
     def check_roster(
         self,

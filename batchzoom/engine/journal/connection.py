@@ -1,0 +1,70 @@
+"""One connection to a roster's journal file, as each of its tables' modules holds one.
+
+The entries (``store``), the registrants (``registrants``) and the panelists (``panelists``)
+each open their own connection to the same file (SQLite's WAL lets them write in turn); this
+is what they share: the account and clock they write for, a lock that makes the connection
+safe to share among threads, writes that each commit on their own, and closing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Self
+
+from batchzoom.core.errors import OutputError
+from batchzoom.engine.journal.schema import close_journal, open_journal, unwritable
+
+
+class JournalConnection:
+    """A connection to the journal at ``path`` for one Zoom ``account``; thread-safe."""
+
+    def __init__(
+        self,
+        path: Path,
+        db: sqlite3.Connection,
+        *,
+        account: str,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.path = path
+        self.account = account
+        self.now = now  # the run's clock: stamps every change and names the UTC day
+        self._db = db
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def opened(path: Path, schema: str = "") -> sqlite3.Connection:
+        """``open_journal(path)`` (which brings an older journal up to date), with a
+        table module's own ``schema`` made sure of; a refusal as one sentence."""
+        try:
+            db = open_journal(path)
+            if schema:
+                db.executescript(schema)
+        except sqlite3.Error as error:
+            raise OutputError(unwritable(path, error)) from None
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            close_journal(self._db)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A transaction of its own, committed when the block ends; a refusal as one sentence."""
+        with self._lock:
+            try:
+                with self._db:
+                    yield self._db
+            except sqlite3.Error as error:
+                raise OutputError(unwritable(self.path, error)) from None
