@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-HEADERS = ("ID", "Topic", "Start", "Time zone", "Duration", "Host", "Notes")
+# The columns every roster of the tests has; ``headers(...)`` adds a test's own after them.
+BASE_HEADERS = ("ID", "Topic", "Start", "Time zone", "Duration", "Host")
+HEADERS = (*BASE_HEADERS, "Notes")
+
+
+def headers(*more: str) -> tuple[str, ...]:
+    """The base columns, then ``more``."""
+    return (*BASE_HEADERS, *more)
 
 
 def session_rows(

@@ -13,19 +13,9 @@ from batchzoom.cli import cli
 from batchzoom.engine.planning import load
 from batchzoom.model.attendees import REGISTRANTS_MAX
 from tests.conftest import MakeSettings
-from tests.rosters import write_csv
+from tests.rosters import headers, write_csv
 
-HEADERS = (
-    "ID",
-    "Topic",
-    "Start",
-    "Time zone",
-    "Duration",
-    "Host",
-    "Registration",
-    "Repeat",
-    "Until",
-)
+HEADERS = headers("Registration", "Repeat", "Until")
 ROSTER = [
     [
         "KOR-1",

@@ -8,19 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from batchzoom.cli import cli
-from tests.rosters import write_csv
+from tests.rosters import headers, write_csv
 
-HEADERS = (
-    "ID",
-    "Topic",
-    "Start",
-    "Time zone",
-    "Duration",
-    "Host",
-    "Password",
-    "Repeat",
-    "End times",
-)
+HEADERS = headers("Password", "Repeat", "End times")
 
 
 def dry_run(path: Path) -> dict[str, object]:

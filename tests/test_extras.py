@@ -7,11 +7,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from batchzoom.cli.app import outcome_exit
 from batchzoom.engine.batch import schedule
 from batchzoom.engine.planning import load
-from batchzoom.model.extras import parse_alternative_hosts
+from batchzoom.model.cells import NO_WORDS, YES_WORDS
+from batchzoom.model.extras import parse_alternative_hosts, parse_registration
+from batchzoom.model.meeting_settings import parse_bool
 from batchzoom.model.problems import CellError
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom.meetings import create_body
@@ -159,3 +163,15 @@ def test_zoom_refusing_an_alternative_host_fails_that_row_naming_the_field(
     assert BOB in (outcomes[3].error or "")
     assert outcomes[4].status == "created"
     assert outcome_exit(report.counts()) == 4
+
+
+@given(word=st.sampled_from(sorted(YES_WORDS | NO_WORDS)), shout=st.booleans(), pad=st.booleans())
+def test_a_yes_or_no_word_means_the_same_in_every_yes_no_column(
+    word: str, shout: bool, pad: bool
+) -> None:
+    """A meeting setting and the registration column read one vocabulary of yes/no words,
+    whatever their case and the spaces around them."""
+    cell = (word.upper() if shout else word) + ("  " if pad else "")
+    meaning = word in YES_WORDS
+    assert parse_bool(cell) is meaning
+    assert parse_registration(cell) is meaning

@@ -15,19 +15,9 @@ from batchzoom.files.roster import read_roster
 from batchzoom.model.validation import validate
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from tests.conftest import MakeSettings, sandbox_env
-from tests.rosters import write_csv
+from tests.rosters import headers, write_csv
 
-HEADERS = (
-    "ID",
-    "Topic",
-    "Start",
-    "Time zone",
-    "Duration",
-    "Host",
-    "Alt hosts",
-    "Kind",
-    "Panelists",
-)
+HEADERS = headers("Alt hosts", "Kind", "Panelists")
 
 
 def row(

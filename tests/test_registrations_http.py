@@ -11,19 +11,9 @@ from batchzoom.engine.planning import load
 from batchzoom.sandbox import Sandbox
 from tests.conftest import MakeSettings, quick_client, zoom_settings
 from tests.crashes import Crash, CrashingTransport
-from tests.rosters import write_csv
+from tests.rosters import headers, write_csv
 
-HEADERS = (
-    "ID",
-    "Topic",
-    "Start",
-    "Time zone",
-    "Duration",
-    "Host",
-    "Registration",
-    "Repeat",
-    "Until",
-)
+HEADERS = headers("Registration", "Repeat", "Until")
 ROSTER = [
     [
         "ONE",

@@ -19,21 +19,11 @@ from batchzoom.engine.planning import load
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from batchzoom.zoom import RateLimits, RetryPolicy
 from batchzoom.zoom.ratelimit import HEADROOM, Pacer
+from tests.clocks import FakeTime
 from tests.conftest import MakeSettings, quick_client, zoom_settings
 from tests.rosters import session_rows, write_csv
 
 HOSTS = ("alice@school.example", "bob@school.example", "carol@school.example")
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def test_an_idle_pacer_sends_its_next_second_of_early_requests_at_once() -> None:

@@ -16,22 +16,10 @@ from batchzoom.engine.planning import load
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
 from tests.conftest import MakeSettings, quick_client, zoom_settings
 from tests.crashes import Crash, CrashingTransport
-from tests.rosters import write_csv
+from tests.rosters import headers, write_csv
 
-HEADERS = (
-    "ID",
-    "Topic",
-    "Start",
-    "Time zone",
-    "Duration",
-    "Host",
-    "Registration",
-    "Kind",
-    "Panelists",
-    "Alternative hosts",
-    "Repeat",
-    "Until",
-    "Status",
+HEADERS = headers(
+    "Registration", "Kind", "Panelists", "Alternative hosts", "Repeat", "Until", "Status"
 )
 HOST = "dana@school.example"  # holds the Webinar add-on
 PANELISTS = ("guest.speaker@outside.example", "carol@school.example")

@@ -25,6 +25,7 @@ from batchzoom.zoom.ratelimit import (
 )
 from batchzoom.zoom.retry import RetryableResponseError, parse_retry_after
 from batchzoom.zoom.settings import load_settings, parse_env_file
+from tests.clocks import FakeTime
 
 CREDS = {"ZOOM_ACCOUNT_ID": "acc", "ZOOM_CLIENT_ID": "cid", "ZOOM_CLIENT_SECRET": "shh"}
 
@@ -96,17 +97,6 @@ def _response(**headers: str) -> httpx.Response:
 )
 def test_retry_after_forms(headers: dict[str, str], expected: float | None) -> None:
     assert parse_retry_after(_response(**headers), now=NOW) == expected
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @settings(max_examples=50, deadline=None)

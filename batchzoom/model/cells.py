@@ -20,6 +20,14 @@ DURATION_MIN, DURATION_MAX = 1, 1440
 PASSWORD_MAX = 10
 
 
+# The words a yes/no cell takes, in English and Korean, whatever the column: a setting,
+# registration (which also takes 등록 / 미등록).
+YES_WORDS = frozenset({"yes", "y", "true", "t", "on", "1", "o", "예", "네", "사용", "켜기"})
+NO_WORDS = frozenset(
+    {"no", "n", "false", "f", "off", "0", "x", "아니오", "아니요", "사용 안 함", "끄기"}
+)
+
+
 def is_blank(value: object) -> bool:
     """True for an empty cell: None, NaN, NaT, or text of only spaces."""
     if value is None:

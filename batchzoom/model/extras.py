@@ -16,7 +16,7 @@ from typing import Any
 
 from batchzoom.core.i18n import _
 from batchzoom.model import meeting_settings, pools, recurrence
-from batchzoom.model.cells import is_blank
+from batchzoom.model.cells import NO_WORDS, YES_WORDS, is_blank
 from batchzoom.model.columns import SETTINGS_PREFIX
 from batchzoom.model.problems import CellError, CellsError, Problem
 from batchzoom.model.rows import (
@@ -71,8 +71,8 @@ def parse_alternative_hosts(cell: object) -> tuple[str, ...]:
     return tuple(emails)
 
 
-_REGISTRATION_YES = frozenset({"yes", "y", "true", "1", "on", "o", "예", "네", "등록", "사용"})
-_REGISTRATION_NO = frozenset({"no", "n", "false", "0", "off", "x", "아니오", "아니요", "미등록"})
+_REGISTRATION_YES = YES_WORDS | {"등록"}
+_REGISTRATION_NO = NO_WORDS | {"미등록"}
 
 
 def parse_registration(cell: object) -> bool:

@@ -20,14 +20,13 @@ from typing import Any
 
 from batchzoom import zoomspec
 from batchzoom.core.i18n import _
+from batchzoom.model.cells import NO_WORDS, YES_WORDS
 from batchzoom.model.problems import CellError
 
 PREFIX = "settings."
 
-TRUE = frozenset({"yes", "y", "true", "t", "on", "1", "예", "네", "o", "사용", "켜기"})
-FALSE = frozenset(
-    {"no", "n", "false", "f", "off", "0", "아니오", "아니요", "x", "사용 안 함", "끄기"}
-)
+TRUE = YES_WORDS
+FALSE = NO_WORDS
 # Words for enum values (auto_recording: cloud, local, none).
 VALUE_WORDS = {"클라우드": "cloud", "로컬": "local", "컴퓨터": "local", "없음": "none"}
 # Fields set through their own column, not as settings.<field>.
