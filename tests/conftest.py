@@ -93,6 +93,10 @@ def sandbox_env(sb: Sandbox, **extra: str | None) -> dict[str, str | None]:
     }
 
 
+# Requests a second for a sandbox and a client that must not slow a test down.
+FAST = 1000.0
+
+
 @pytest.fixture
 def make_settings() -> MakeSettings:
     """``make_settings(sandbox=None, roster=None, **flags)``: ``Settings`` as the CLI builds
@@ -134,8 +138,10 @@ def sandbox_factory() -> Iterator[Callable[[SandboxConfig], Sandbox]]:
 
 @pytest.fixture
 def sandbox(sandbox_factory: Callable[[SandboxConfig], Sandbox]) -> Sandbox:
-    """A running sandbox: alice (owner), bob, carol; Pro limits; no faults."""
-    return sandbox_factory(SandboxConfig(users=sandbox_users()))
+    """A running sandbox: alice (owner), bob, carol; Pro limits but a per-second limit of
+    1000, which the tests that pace at 1000 requests a second (to run quickly, with instant
+    retries) never meet however fast the sandbox answers; no faults."""
+    return sandbox_factory(SandboxConfig(users=sandbox_users(), qps=FAST))
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,7 @@ from batchzoom.engine.planning import load
 from batchzoom.engine.settings import resolve
 from batchzoom.engine.sync import sync
 from batchzoom.sandbox import Sandbox, SandboxConfig
-from tests.conftest import TEST_NOW, sandbox_users, zoom_settings
+from tests.conftest import FAST, TEST_NOW, sandbox_users, zoom_settings
 from tests.crashes import Crash
 from tests.rosters import write_csv
 
@@ -89,7 +89,7 @@ class ExactlyOnce(RuleBasedStateMachine):
         super().__init__()
         self.folder = tempfile.TemporaryDirectory()
         self.roster = Path(self.folder.name) / "term.csv"
-        self.sb = Sandbox(SandboxConfig(users=sandbox_users())).start()
+        self.sb = Sandbox(SandboxConfig(users=sandbox_users(), qps=FAST)).start()
         self.sb.clock.set(TEST_NOW)
         self.rows: dict[str, Row] = {}
         self.count = 0

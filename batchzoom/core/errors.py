@@ -178,7 +178,15 @@ class DailyLimitError(RowError, ZoomError):
     def __init__(self, host: str | None, resume_at: datetime, message: str) -> None:
         self.host = host
         self.resume_at = resume_at
-        if host:
+        self.message = message
+        super().__init__(self.sentence())
+
+    def sentence(self, until: str | None = None) -> str:
+        """The error in words, with ``until`` (the default: ``resume_at`` in UTC) as the time
+        to run again; a row's note gives it in the row's own zone."""
+        if until is None:
+            until = f"{self.resume_at:%Y-%m-%d %H:%M} UTC"
+        if self.host:
             text = _(
                 "Zoom's daily limit for host {host} is used up ({message}); run again after "
                 "{until}."
@@ -188,9 +196,7 @@ class DailyLimitError(RowError, ZoomError):
                 "Zoom's daily limit for this Zoom account is used up ({message}); run again "
                 "after {until}."
             )
-        # ``{until}`` stays this text in every language: a row's note shows it in its own zone.
-        until = f"{resume_at:%Y-%m-%d %H:%M} UTC"
-        super().__init__(text.format(host=host, message=message, until=until))
+        return text.format(host=self.host, message=self.message, until=until)
 
 
 class RegistrantLimitError(DailyLimitError):
@@ -201,19 +207,15 @@ class RegistrantLimitError(DailyLimitError):
 
     def __init__(self, registrant: str, resume_at: datetime, message: str) -> None:
         self.registrant = registrant
-        self.host = None
-        self.resume_at = resume_at
-        BatchzoomError.__init__(
-            self,
-            _(
-                "Zoom's daily limit for registrant {registrant} is used up ({message}); run "
-                "again after {until}."
-            ).format(
-                registrant=registrant or _("this person"),
-                message=message,
-                until=f"{resume_at:%Y-%m-%d %H:%M} UTC",
-            ),
-        )
+        super().__init__(None, resume_at, message)
+
+    def sentence(self, until: str | None = None) -> str:
+        if until is None:
+            until = f"{self.resume_at:%Y-%m-%d %H:%M} UTC"
+        return _(
+            "Zoom's daily limit for registrant {registrant} is used up ({message}); run "
+            "again after {until}."
+        ).format(registrant=self.registrant or _("this person"), message=self.message, until=until)
 
 
 class InDoubtError(RowError, ZoomError):

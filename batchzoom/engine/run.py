@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -64,11 +64,8 @@ def row_info(session: Session, key: str, body: dict[str, Any] | None = None) -> 
 def deferred_error(limit: DailyLimitError, zone: str | None) -> str:
     """``Deferred: ...; run again after 2026-12-08 09:00 KST (00:00 UTC).``: the limit's
     sentence, its time in the row's zone first."""
-    utc = f"{limit.resume_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-    return (
-        _("Deferred: {limit}")
-        .format(limit=limit)
-        .replace(utc, local_then_utc(limit.resume_at, zone))
+    return _("Deferred: {limit}").format(
+        limit=limit.sentence(local_then_utc(limit.resume_at, zone))
     )
 
 

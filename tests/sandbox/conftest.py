@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from batchzoom.sandbox import Sandbox, SandboxConfig, SandboxUser
+from tests.conftest import sandbox_users
 
 
 def _fetch_token(sandbox: Sandbox) -> str:
@@ -44,6 +45,13 @@ def client_for() -> Iterator[Callable[[Sandbox], httpx.Client]]:
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def sandbox(sandbox_factory: Callable[[SandboxConfig], Sandbox]) -> Sandbox:
+    """The sandbox's own tests see it as it runs by default: alice (owner), bob, carol,
+    Zoom's Pro limits, per-second ones included."""
+    return sandbox_factory(SandboxConfig(users=sandbox_users()))
 
 
 @pytest.fixture
