@@ -15,11 +15,12 @@ from batchzoom.engine.registrant_limits import (
     DAILY_POOLS,
     DailyPools,
     addition_category,
+    over_capacity_error,
     split_at_room,
 )
 from batchzoom.engine.registrations import Target, register_all
 from batchzoom.model.attendees import REGISTRANTS_MAX
-from tests.test_registrations import NOW, FakeZoom, people
+from tests.test_registrations import NOW, Answer, FakeZoom, people
 
 
 def test_the_people_past_the_room_left_are_split_off_in_sheet_order() -> None:
@@ -28,7 +29,7 @@ def test_the_people_past_the_room_left_are_split_off_in_sheet_order() -> None:
     assert split_at_room(["a", "b"], held=0, limit=3) == (["a", "b"], [])
 
 
-def test_a_meeting_that_existed_is_counted_on_zoom_and_the_excess_not_sent(
+def test_a_meeting_that_existed_is_listed_on_zoom_and_the_excess_not_sent(
     tmp_path: Path,
 ) -> None:
     zoom = FakeZoom()
@@ -44,8 +45,8 @@ def test_a_meeting_that_existed_is_counted_on_zoom_and_the_excess_not_sent(
         result = register_all(zoom, journal, [target], sheet, now=lambda: NOW, workers=1)
         records = journal.of(111)
     assert zoom.calls == [
-        ("count approved", 111, 0),
-        ("count pending", 111, 0),  # one request per status that counts, nothing more
+        ("list pending", 111, 0),
+        ("list approved", 111, 0),  # one listing per status that counts, nothing more
         ("batch", 111, 4),
     ]
     assert (result.added, result.existing, result.failed) == (4, 4, 12)
@@ -145,3 +146,41 @@ def test_the_limits_are_named_in_korean_too() -> None:
     )
     assert "하루 Heavy 요청 한도 30,000건" in pooled and "2026-09-02 00:00 UTC" in pooled
     assert line.startswith("참석자 5명을 보내지 않았습니다.")
+
+
+def test_a_daily_limit_on_the_listing_defers_the_meetings_people_until_it_resets(
+    tmp_path: Path,
+) -> None:
+    from batchzoom.zoom import DailyLimitError
+
+    resume = datetime(2026, 9, 2, tzinfo=UTC)
+
+    class Limited(FakeZoom):
+        def list_registrants(
+            self, meeting_id: int, *, status: str = "approved", webinar: bool = False
+        ) -> list[Answer]:
+            if meeting_id == 111:
+                raise DailyLimitError(None, resume, "Daily limit reached")
+            return super().list_registrants(meeting_id, status=status, webinar=webinar)
+
+    zoom = Limited()
+    targets = [Target("ONE", 111, batch=True, existing=True), Target("TWO", 222, batch=True)]
+    with RegistrantJournal(tmp_path / "j.db", account="acct", now=lambda: NOW) as journal:
+        result = register_all(
+            zoom, journal, targets, people("ONE", 2) + people("TWO", 1), now=lambda: NOW
+        )
+    assert (result.added, result.deferred, result.failed) == (1, 2, 0)  # TWO went on
+    waiting = [r for r in result.records if r.state == "deferred"]
+    assert {r.resume_at for r in waiting} == {resume}
+    assert {r.error for r in waiting} == {
+        "Zoom's daily limit refused listing the registrants of meeting 111, so this person "
+        "was not sent; the next run after 2026-09-02 00:00 UTC registers them."
+    }
+    assert [c for c in zoom.calls if c[0] == "batch"] == [("batch", 222, 1)]
+
+
+def test_the_room_left_is_worded_for_one_registrant_too() -> None:
+    assert over_capacity_error(111, 1, limit=1) == (
+        "Zoom takes at most 1 registrants per meeting and meeting 111 has no room left for "
+        "this person (1 was already registered on Zoom), so they were not sent."
+    )

@@ -69,9 +69,16 @@ class FakeZoom:
         self._maybe_lose()
         return answers
 
-    def list_registrants(self, meeting_id: int, *, webinar: bool = False) -> list[Answer]:
-        self.calls.append(("list", meeting_id, 0))
-        return [r for (m, _), r in self.registrants.items() if m == meeting_id]
+    def list_registrants(
+        self, meeting_id: int, *, status: str = "approved", webinar: bool = False
+    ) -> list[Answer]:
+        self.calls.append((f"list {status}", meeting_id, 0))
+        hand = [
+            Answer(f"hand{n}-{status}@zoom.example", f"h{status}{n}", None)
+            for n in range(self.by_hand.get((meeting_id, status), 0))
+        ]
+        ours = [r for (m, _), r in self.registrants.items() if m == meeting_id]
+        return hand + (ours if status == "approved" else [])
 
     def count_registrants(
         self, meeting_id: int, *, status: str = "approved", webinar: bool = False
@@ -110,7 +117,7 @@ def test_a_lost_answer_and_a_rerun_register_everyone_exactly_once(tmp_path: Path
         second = register_all(zoom, journal, TARGETS, attendees, now=lambda: NOW, workers=1)
         records = journal.all()
     # The rerun settles the lost batch from Zoom's list and sends nothing.
-    assert zoom.calls == [("list", 111, 0)]
+    assert zoom.calls == [("list pending", 111, 0), ("list approved", 111, 0)]
     assert (second.added, second.existing, second.in_doubt) == (0, 69, 0)
     assert set(zoom.adds.values()) == {1}  # nobody's quota spent twice
     assert len(records) == 69 and {r.state for r in records} == {"added"}

@@ -1,8 +1,9 @@
 """Cancelling registrants batchzoom added: those gone from the attendee sheet (sync), and the
 rows whose status says cancelled.
 
-Only the journal's own registrants are looked at, so one added by hand in Zoom is never
-touched.
+Only the registrants the journal says batchzoom added are looked at, so one added by hand in
+Zoom is never touched: not even one who is also on the sheet, whom registering records
+``found`` (``batchzoom.engine.registrant_listing``).
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ def cancel_removed(
 ) -> list[Registrant]:
     """Cancel on Zoom each registrant batchzoom added who is no longer on the attendee sheet.
 
-    Only the journal's own registrants are looked at, so one added by hand in Zoom is never
-    touched. Returns the records cancelled.
+    Only the journal's ``added`` registrants are looked at, so one added by hand in Zoom is
+    never touched (one on the sheet too is ``found``). Returns the records cancelled.
 
     ``sync --notify`` cannot reach this call: Zoom's status update takes only ``action`` and
     ``registrants`` (Meetings.json ``meetingRegistrantStatus``), with no flag to email the
@@ -74,8 +75,9 @@ def cancelled_rows(
     """What to write on each attendee row whose status says cancelled.
 
     The journal's record when batchzoom registered the person (``cancelled`` once sync
-    cancelled it; ``added`` while only ``schedule`` ran, which cancels nobody), else a
-    record saying cancelled: such a person is never registered.
+    cancelled it; ``added`` while only ``schedule`` ran, which cancels nobody) or found them
+    on Zoom (``found``: still registered, batchzoom cancels only its own), else a record
+    saying cancelled: such a person is never registered.
     """
     meetings = {target.session: target.meeting_id for target in targets}
     rows = []
@@ -84,7 +86,7 @@ def cancelled_rows(
         if meeting_id is None:
             continue
         record = journal.of(meeting_id).get(person.key)
-        if record is not None and record.state in {"added", "cancelled"}:
+        if record is not None and record.state in {"added", "cancelled", "found"}:
             rows.append(replace(record, excel_row=person.row))
         else:
             rows.append(Registrant(meeting_id, person.key, person.session, person.row, "cancelled"))

@@ -5,10 +5,10 @@
 (``batchzoom.model.attendees``) keeps each session's rows within it, which is enough for a
 meeting this run created: it holds only what batchzoom adds, so it costs no request. A
 meeting that existed before this run may also hold registrants added by hand in Zoom or by
-an earlier run; before adding anyone to it, Zoom is asked how many it holds: one request of
-one registrant a page per status that counts (``COUNTED``), read from the answer's
-``total_records`` (Meetings.json ``meetingRegistrants``). The people past the room left
-(``split_at_room``) are not sent.
+an earlier run; before adding anyone to it, its registrants of the statuses that count
+(``COUNTED``) are listed (``batchzoom.engine.registrant_listing``): those already listed are
+settled, not added, and the rest are split against the room the listing leaves
+(``split_at_room``): the people past it are not sent.
 
 **Daily pools** (docs/zoom-facts.md#rate-limits, and #registrant-limits for what is
 uncertain). Zoom's published daily caps are per account: Pro and Business share one pool
@@ -86,19 +86,13 @@ def split_at_room(
 
 def over_capacity_error(meeting_id: int, held: int, limit: int = REGISTRANTS_MAX) -> str:
     """The sentence on an attendee row the meeting has no room left for."""
-    return _(
+    return ngettext(
         "Zoom takes at most {limit} registrants per meeting and meeting {meeting} has no room "
-        "left for this person ({held} were already registered on Zoom), so they were not sent."
+        "left for this person ({held} was already registered on Zoom), so they were not sent.",
+        "Zoom takes at most {limit} registrants per meeting and meeting {meeting} has no room "
+        "left for this person ({held} were already registered on Zoom), so they were not sent.",
+        held,
     ).format(limit=f"{limit:,}", meeting=meeting_id, held=f"{held:,}")
-
-
-def uncounted_error() -> str:
-    """The sentence on an attendee row when Zoom could not say how many registrants its
-    meeting holds."""
-    return _(
-        "Zoom did not say how many registrants this meeting already has, so batchzoom could "
-        "not tell whether it has room; this person was not sent and the next run counts again."
-    )
 
 
 class DailyPools:

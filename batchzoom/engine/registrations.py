@@ -10,8 +10,10 @@ For each meeting, in attendee-sheet order:
    limit waits until its ``resume_at``; one whose additions today reached Zoom's 3 per
    registrant and meeting is deferred to 00:00 UTC without sending.
 3. Zoom's account limits are planned (``batchzoom.engine.registrant_limits``): a meeting
-   that existed before this run is asked how many registrants it holds, and the people past
-   its 4,999 are not sent; the calls past what the plan's daily pools leave today are
+   that existed before this run has its approved and pending registrants listed once
+   (``batchzoom.engine.registrant_listing``): a person already listed whom batchzoom did
+   not add is recorded ``found`` (never cancelled), and of the rest the people past its
+   4,999 are not sent; the calls past what the plan's daily pools leave today are
    deferred to 00:00 UTC without sending.
 4. The others are added: through Zoom's batch endpoint (up to 30 a call) for a scheduled
    one-off meeting, else one by one. Every addition is journalled (an intent before it is
@@ -34,14 +36,20 @@ from batchzoom.core.errors import UnprovenListingError
 from batchzoom.core.i18n import _
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
 from batchzoom.engine.registrant_limits import (
-    COUNTED,
     DailyPools,
     addition_category,
     over_capacity_error,
     pool_deferred_error,
     pool_warning,
     split_at_room,
-    uncounted_error,
+)
+from batchzoom.engine.registrant_listing import (
+    Answer,
+    awaiting,
+    listed_on_zoom,
+    settle,
+    unlisted_deferred,
+    unlisted_error,
 )
 from batchzoom.files.attendee_results import AttendeeResult
 from batchzoom.model.attendees import Attendee
@@ -50,19 +58,6 @@ from batchzoom.zoom import DailyLimitError, InDoubtError, RegistrantLimitError, 
 
 BATCH_MAX = 30  # registrants per batch call (Meetings.json ``addBatchRegistrants``)
 ADDS_PER_DAY = 3  # additions per registrant and meeting a day, reset at 00:00 UTC
-
-
-class Answer(Protocol):
-    """A registrant in Zoom's answer (an addition's, or the meeting's list)."""
-
-    @property
-    def email(self) -> str: ...
-
-    @property
-    def registrant_id(self) -> str: ...
-
-    @property
-    def join_url(self) -> str | None: ...
 
 
 class Registrar(Protocol):
@@ -76,7 +71,13 @@ class Registrar(Protocol):
         self, meeting_id: int, registrants: Sequence[Mapping[str, Any]], *, auto_approve: bool
     ) -> Sequence[Answer]: ...
 
-    def list_registrants(self, meeting_id: int, *, webinar: bool = False) -> Sequence[Answer]: ...
+    def list_registrants(
+        self,
+        meeting_id: int,
+        *,
+        status: Literal["approved", "pending", "denied"] = "approved",
+        webinar: bool = False,
+    ) -> Sequence[Answer]: ...
 
     def count_registrants(
         self,
@@ -106,7 +107,7 @@ class Target:
     approve: bool = True  # Zoom approves registrants automatically (``approval_type`` 0)
     webinar: bool = False  # a webinar: its registrants are ``/webinars/{id}/registrants``
     # The meeting existed before this run: Zoom may hold registrants batchzoom did not add,
-    # so it is asked how many before anyone is added (a meeting this run made is not).
+    # so they are listed before anyone is added (a meeting this run made is not).
     existing: bool = False
 
 
@@ -168,23 +169,19 @@ def register_all(
         by_session.setdefault(attendee.session, []).append(attendee)
     pools = DailyPools.for_plan(plan, journal.calls_today())
     pooled: dict[str, int] = {}  # attendees deferred by each category's pool
-    planned = [
-        (target, _plan(zoom, journal, target, by_session[target.session], now, result))
-        for target in targets
-        if by_session.get(target.session)
-    ]
-    # Only a meeting that existed before this run, with people to add, is counted on Zoom.
-    asked = [target for target, todo in planned if todo and target.existing]
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        counts = dict(zip(asked, pool.map(lambda t: _held_on_zoom(zoom, t), asked), strict=True))
-    meetings: list[list[tuple[Target, list[Attendee]]]] = []
-    for target, people in planned:
-        todo = (
-            _within_room(journal, target, people, counts[target], result)
-            if target in counts
-            else people
+    meetings = [
+        _within_pools(
+            journal,
+            target,
+            _plan(zoom, journal, target, group, now, result),
+            pools,
+            now,
+            result,
+            pooled,
         )
-        meetings.append(_within_pools(journal, target, todo, pools, now, result, pooled))
+        for target in targets
+        if (group := by_session.get(target.session))
+    ]
     until = f"{next_utc_midnight(now()):%Y-%m-%d %H:%M}"
     for category, count in pooled.items():
         result.warnings.append(pool_warning(count, category, pools.cap(category) or 0, until))
@@ -218,18 +215,37 @@ def _plan(
     now: Callable[[], datetime],
     result: Registered,
 ) -> list[Attendee]:
-    """One meeting's people to add, in sheet order (intents settled first)."""
+    """One meeting's people to add, in sheet order: for a meeting that existed before this
+    run, those Zoom does not list already and it has room for; intents settled first
+    (``batchzoom.engine.registrant_listing``)."""
     known = journal.of(target.meeting_id)
-    if any(record.state == "intent" or _awaiting(record) for record in known.values()):
-        known = _settle(zoom, journal, target, known)
+    listed: Mapping[str, Answer] = {}
+    if any(r.state == "intent" or awaiting(r) for r in known.values()) or (
+        target.existing and any(_may_send(known.get(p.key), now) for p in people)
+    ):
+        try:
+            listed = listed_on_zoom(zoom, target.meeting_id, webinar=target.webinar)
+        except DailyLimitError as error:
+            _unlisted(target, people, known, result, now, error=error)
+            return []
+        except (ZoomRequestError, InDoubtError, UnprovenListingError) as error:
+            _unlisted(target, people, known, result, now, error=error)
+            return []
+        known = settle(journal, known, listed)
     todo: list[Attendee] = []
     back: list[tuple[Attendee, Registrant]] = []
     for person in people:
         record = known.get(person.key)
+        hit = listed.get(person.key) if target.existing else None
+        if hit is not None and (record is None or record.state in {"failed", "deferred"}):
+            record = _record(  # on Zoom already, not added by batchzoom: never cancelled
+                target, person, "found", registrant_id=hit.registrant_id, join_url=hit.join_url
+            )
+            journal.record(record)
         if record is not None and record.state == "cancelled" and record.registrant_id:
             back.append((person, record))
             continue
-        if record is not None and record.state in {"added", "cancelled"}:
+        if record is not None and record.state in {"added", "cancelled", "found"}:
             result.existing += 1
             result.records.append(replace(record, excel_row=person.row))  # the sheet's row now
             continue
@@ -241,46 +257,68 @@ def _plan(
             _defer(journal, target, person, next_utc_midnight(now()), result)
             continue
         todo.append(person)
+    held = len(listed)  # approved and pending: what fills the meeting's 4,999
     if back:
-        todo += _approve(zoom, journal, target, back, result)
-    return todo
-
-
-def _held_on_zoom(zoom: Registrar, target: Target) -> int | None:
-    """How many registrants Zoom holds for a meeting that existed before this run, of the
-    statuses that fill its limit (one request of one registrant each, ``COUNTED``): those
-    added by hand and those batchzoom added earlier. None when Zoom did not say."""
-    try:
-        return sum(
-            zoom.count_registrants(target.meeting_id, status=status, webinar=target.webinar)
-            for status in COUNTED
-        )
-    except (ZoomRequestError, DailyLimitError, InDoubtError, UnprovenListingError):
-        return None
-
-
-def _within_room(
-    journal: RegistrantJournal,
-    target: Target,
-    todo: Sequence[Attendee],
-    held: int | None,
-    result: Registered,
-) -> list[Attendee]:
-    """Those of ``todo`` the meeting still has room for, with ``held`` registrants on Zoom
-    (None: unknown, so none). Each person past the limit gets a failed record naming it,
-    and is not sent."""
-    kept: list[Attendee] = []
-    if held is None:
-        refused, error = list(todo), uncounted_error()
-    else:
-        kept, refused = split_at_room(todo, held)
-        error = over_capacity_error(target.meeting_id, held)
+        again = _approve(zoom, journal, target, back, result)
+        held += len(back) - len(again)  # approved again: they take a place too
+        todo += again
+    if not target.existing:
+        return todo
+    # Everyone Zoom lists is settled above, so ``todo`` holds only people it does not hold.
+    kept, refused = split_at_room(todo, held)
+    full = over_capacity_error(target.meeting_id, held)
     for person in refused:
-        failed = _record(target, person, "failed", error=error)
+        failed = _record(target, person, "failed", error=full)
         journal.record(failed)
         result.failed += 1
         result.records.append(failed)
     return kept
+
+
+def _may_send(record: Registrant | None, now: Callable[[], datetime]) -> bool:
+    """Whether a person with this record may be added this run (so their meeting, if it
+    existed before, is listed first): not one batchzoom added or found, nor one waiting."""
+    if record is None or record.state in {"failed", "intent", "cancelled"}:
+        return True
+    return record.state == "deferred" and (record.resume_at is None or record.resume_at <= now())
+
+
+def _unlisted(
+    target: Target,
+    people: Sequence[Attendee],
+    known: Mapping[str, Registrant],
+    result: Registered,
+    now: Callable[[], datetime],
+    *,
+    error: Exception,
+) -> None:
+    """A meeting whose registrants Zoom did not list: its people are not sent this run (a
+    daily limit defers them until it resets). The journal is left as it is, so an intent
+    is still settled and a registrant batchzoom added is still its own next run."""
+    if isinstance(error, DailyLimitError):
+        resume_at: datetime | None = error.resume_at
+        why = unlisted_deferred(target.meeting_id, f"{error.resume_at:%Y-%m-%d %H:%M}")
+    else:
+        resume_at = None
+        text = str(error)
+        why = (
+            text
+            if isinstance(error, UnprovenListingError)
+            else (unlisted_error(target.meeting_id, text))
+        )
+    for person in people:
+        record = known.get(person.key)
+        if record is not None and record.state in {"added", "found"}:
+            result.existing += 1
+            result.records.append(replace(record, excel_row=person.row))
+        elif resume_at is not None:
+            result.deferred += 1
+            result.records.append(
+                _record(target, person, "deferred", resume_at=resume_at, error=why)
+            )
+        else:
+            result.failed += 1
+            result.records.append(_record(target, person, "failed", error=why))
 
 
 def _within_pools(
@@ -310,43 +348,6 @@ def _within_pools(
             _defer(journal, target, person, resume_at, result, why=error)
         pooled[category] = pooled.get(category, 0) + len(group)
     return calls
-
-
-def _settle(
-    zoom: Registrar,
-    journal: RegistrantJournal,
-    target: Target,
-    known: Mapping[str, Registrant],
-) -> dict[str, Registrant]:
-    """From Zoom's list of the meeting's approved registrants: intents resolved (a person not
-    listed never reached Zoom, and is added again), and the links of people the host has
-    approved since they were added to a meeting with manual approval."""
-    listed = {
-        item.email.casefold(): item
-        for item in zoom.list_registrants(target.meeting_id, webinar=target.webinar)
-    }
-    settled = dict(known)
-    for email, record in known.items():
-        found = listed.get(email)
-        if found is None or not (record.state == "intent" or _awaiting(record)):
-            continue
-        if record.state == "added" and not found.join_url:
-            continue  # still awaiting approval
-        done = replace(
-            record,
-            state="added",
-            registrant_id=found.registrant_id,
-            join_url=found.join_url,
-            error=None,
-        )
-        journal.record(done)
-        settled[email] = done
-    return settled
-
-
-def _awaiting(record: Registrant) -> bool:
-    """Registered, but awaiting the host's approval: Zoom gives no link until then."""
-    return record.state == "added" and not record.join_url
 
 
 def _approve(
@@ -545,7 +546,7 @@ def targets_of(
     return targets
 
 
-_STATUS = {"added": "registered", "intent": "in-doubt"}
+_STATUS = {"added": "registered", "found": "registered", "intent": "in-doubt"}
 
 
 def results_of(registered: Registered) -> list[AttendeeResult]:
@@ -554,7 +555,7 @@ def results_of(registered: Registered) -> list[AttendeeResult]:
         AttendeeResult(
             row=record.excel_row or 0,
             session=record.session,
-            status="pending" if _awaiting(record) else _STATUS.get(record.state, record.state),
+            status="pending" if awaiting(record) else _STATUS.get(record.state, record.state),
             registrant_id=record.registrant_id,
             join_url=record.join_url,
             error=record.error,

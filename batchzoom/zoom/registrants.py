@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from batchzoom.core.i18n import _
 from batchzoom.zoom import answers
 from batchzoom.zoom.caller import ApiCaller
 from batchzoom.zoom.errors import InDoubtError, MalformedAnswerError, UnprovenListingError
@@ -203,7 +204,7 @@ class RegistrantCalls(ApiCaller):
         found: list[Registrant] = []
         token = ""
         seen: set[str] = set()
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             params: dict[str, Any] = {"status": status, "page_size": PAGE_SIZE}
             if token:
                 params["next_page_token"] = token
@@ -220,10 +221,13 @@ class RegistrantCalls(ApiCaller):
             page = answers.json_object(response)
             items = page.get("registrants") if page else None
             if page is None or not isinstance(items, list):
-                raise _unproven(meeting_id, f"HTTP {response.status_code} without a list")
+                raise _unproven(
+                    meeting_id,
+                    _("HTTP {status} without a list").format(status=response.status_code),
+                )
             for item in items:
                 if not isinstance(item, dict) or _text(item.get("id")) is None:
-                    raise _unproven(meeting_id, "a registrant came without an id")
+                    raise _unproven(meeting_id, _("a registrant came without an id"))
                 found.append(
                     Registrant(
                         registrant_id=item["id"],
@@ -237,13 +241,15 @@ class RegistrantCalls(ApiCaller):
                 )
             token = page.get("next_page_token") or ""
             if not isinstance(token, str):
-                raise _unproven(meeting_id, "a page's next_page_token is not text")
+                raise _unproven(meeting_id, _("a page's next_page_token is not text"))
             if not token:
                 return found
             if token in seen:
-                raise _unproven(meeting_id, "Zoom sent the same next_page_token twice")
+                raise _unproven(meeting_id, _("Zoom sent the same next_page_token twice"))
             seen.add(token)
-        raise _unproven(meeting_id, f"the list went on past {MAX_PAGES} pages")
+        raise _unproven(
+            meeting_id, _("the list went on past {pages} pages").format(pages=MAX_PAGES)
+        )
 
     def count_registrants(
         self,
@@ -272,7 +278,10 @@ class RegistrantCalls(ApiCaller):
         page = answers.json_object(response)
         total = page.get("total_records") if page else None
         if isinstance(total, bool) or not isinstance(total, int) or total < 0:
-            raise _uncounted(meeting_id, f"HTTP {response.status_code} without total_records")
+            raise _uncounted(
+                meeting_id,
+                _("HTTP {status} without total_records").format(status=response.status_code),
+            )
         return total
 
     def update_registrant_status(
@@ -302,15 +311,19 @@ class RegistrantCalls(ApiCaller):
 
 def _unproven(meeting_id: int, what: str) -> UnprovenListingError:
     return UnprovenListingError(
-        f"The registrants of {meeting_id} could not be listed completely ({what}), so "
-        "batchzoom cannot tell who is registered; those attendees stay as they are and the "
-        "next run looks again."
+        _(
+            "The registrants of meeting {meeting} could not be listed completely ({what}), so "
+            "batchzoom cannot tell who is registered; those attendees stay as they are and the "
+            "next run looks again."
+        ).format(meeting=meeting_id, what=what)
     )
 
 
 def _uncounted(meeting_id: int, what: str) -> UnprovenListingError:
     return UnprovenListingError(
-        f"The registrants of {meeting_id} could not be counted ({what}), so batchzoom "
-        "cannot tell how many more Zoom takes; those attendees stay as they are and the "
-        "next run counts again."
+        _(
+            "The registrants of meeting {meeting} could not be counted ({what}), so batchzoom "
+            "cannot tell how many more Zoom takes; those attendees stay as they are and the "
+            "next run counts again."
+        ).format(meeting=meeting_id, what=what)
     )

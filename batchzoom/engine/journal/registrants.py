@@ -31,7 +31,10 @@ from batchzoom.engine.journal.connection import JournalConnection
 # failed     Zoom refused the person; nothing exists
 # deferred   a daily limit refused it until ``resume_at``
 # cancelled  the registrant was cancelled on Zoom (removed from the sheet, or cancelled)
-RegistrantState = Literal["intent", "added", "failed", "deferred", "cancelled"]
+# found      Zoom already held the registrant when batchzoom listed its meeting before adding
+#            anyone (added by hand in Zoom, or by a run whose journal is lost): not
+#            batchzoom's, so sync never cancels it (``registrant_id``, ``join_url`` as listed)
+RegistrantState = Literal["intent", "added", "failed", "deferred", "cancelled", "found"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS registrants (
