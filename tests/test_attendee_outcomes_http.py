@@ -84,7 +84,7 @@ def test_a_refused_registration_gives_exit_4_and_is_in_the_json(
     assert "some rows failed or were deferred" in html  # exit status 4's meaning
     plain = CliRunner().invoke(cli, args[:-1], env=env)
     assert plain.exit_code == 4, plain.output
-    assert "1 refused by Zoom" in plain.stdout
+    assert "1 failed (see the attendee sheet's zoom_error)" in plain.stdout
 
 
 def test_a_row_changed_to_take_registration_leaves_its_people_for_sync(
@@ -185,7 +185,7 @@ def test_under_quiet_a_refused_registration_is_one_line_on_stderr(
     second = CliRunner().invoke(cli, args, env=env)
     assert second.exit_code == 4 and second.stdout == ""
     assert second.stderr.splitlines() == [
-        "1 attendee registration did not go through (1 refused by Zoom, 0 deferred, "
+        "1 attendee registration did not go through (1 failed, 0 deferred, "
         "0 unconfirmed): see the attendee sheet's zoom_error, then run batchzoom schedule "
         f"{path} again"
     ]

@@ -198,6 +198,17 @@ class Result:
             return None
         return attendees_record(registered, include_password=include_password)
 
+    def panelists(self) -> dict[str, int]:
+        """What keeping webinar panelists did, as ``--json``'s keys: ``panelists_added``
+        (``schedule`` and ``sync``) and ``panelists_removed`` (``sync``, which alone removes);
+        empty when the run went nowhere near Zoom."""
+        document: dict[str, int] = {}
+        for key in ("panelists_added", "panelists_removed"):
+            value = getattr(self.run, key, None)
+            if isinstance(value, int):
+                document[key] = value
+        return document
+
     def to_records(self, *, include_password: bool = False) -> list[dict[str, Any]]:
         """One dict per row, as ``--json`` prints them (passcodes only when asked for)."""
         return [outcome_record(row, include_password=include_password) for row in self.rows]

@@ -119,10 +119,10 @@ def attendee_alert(
     if not waiting:
         return None
     line = ngettext(
-        "{n} attendee registration did not go through ({failed} refused by Zoom, {deferred} "
+        "{n} attendee registration did not go through ({failed} failed, {deferred} "
         "deferred, {in_doubt} unconfirmed): see the attendee sheet's zoom_error, then run "
         "batchzoom {command} {roster} again",
-        "{n} attendee registrations did not go through ({failed} refused by Zoom, {deferred} "
+        "{n} attendee registrations did not go through ({failed} failed, {deferred} "
         "deferred, {in_doubt} unconfirmed): see the attendee sheet's zoom_error, then run "
         "batchzoom {command} {roster} again",
         waiting,

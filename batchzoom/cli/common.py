@@ -334,7 +334,7 @@ def echo_registrations(
     for count, what in (
         (done.existing, _("{count} already registered")),
         (done.deferred, _("{count} deferred by Zoom's daily limit")),
-        (done.failed, _("{count} refused by Zoom")),
+        (done.failed, _("{count} failed (see the attendee sheet's zoom_error)")),
         (done.in_doubt, _("{count} unconfirmed (looked for on the next run)")),
         (done.cancelled, _("{count} cancelled (no longer on the sheet)")),
     ):

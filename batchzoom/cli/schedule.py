@@ -22,9 +22,30 @@ from batchzoom.cli.common import (
 )
 from batchzoom.cli.options import CHECK_HOSTS, attendees_json, reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
+from batchzoom.core.i18n import ngettext
 
 if TYPE_CHECKING:
     from batchzoom.api.reports import ReportChoice
+
+
+def echo_panelists(added: int, removed: int = 0, *, quiet: bool) -> None:
+    """One line on the webinar panelists a run added or removed, when it did any."""
+    if quiet or not (added or removed):
+        return
+    parts = []
+    if added:
+        parts.append(
+            ngettext(
+                "{count} webinar panelist added", "{count} webinar panelists added", added
+            ).format(count=added)
+        )
+    if removed:
+        parts.append(
+            ngettext(
+                "{count} webinar panelist removed", "{count} webinar panelists removed", removed
+            ).format(count=removed)
+        )
+    click.echo(", ".join(parts) + ".")
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -95,7 +116,9 @@ def schedule_command(
         exit_code=result.exit_code,
         **attendees_json(result, json_include_password),
         **extra,
+        **result.panelists(),
     )
+    echo_panelists(result.panelists().get("panelists_added", 0), quiet=silent)
     echo_registrations(report, quiet=silent, alert=quiet and not as_json, roster=roster)
     written(result.report, quiet=silent)
     echo_calendar(result.calendar_events, ics, quiet=silent)

@@ -24,6 +24,7 @@ from batchzoom.cli.common import (
 )
 from batchzoom.cli.options import CHECK_HOSTS, attendees_json, reading_options
 from batchzoom.cli.report import report_arguments, report_options, written
+from batchzoom.cli.schedule import echo_panelists
 from batchzoom.cli.status import text_table
 from batchzoom.core import i18n
 from batchzoom.core.errors import NotConfirmedError
@@ -288,7 +289,9 @@ def sync_command(
         **attendees_json(result, json_include_password),
         applied=report.applied,
         missing_rows=missing,
+        **result.panelists(),
     )
+    echo_panelists(report.panelists_added, report.panelists_removed, quiet=silent)
     echo_registrations(report, quiet=silent, alert=quiet and not as_json, roster=roster)
     written(result.report, quiet=silent)
     echo_calendar(result.calendar_events, ics, quiet=silent)

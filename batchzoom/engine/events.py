@@ -221,9 +221,10 @@ def sync_registrations(
         zoom_client(options, transport=transport) as client,
         RegistrantJournal(path, account=options.zoom.account_id, now=options.now) as book,
     ):
+        # Cancelled first: someone taken off the sheet frees their place for a newcomer.
+        gone = cancel_removed(client, book, targets, loaded.attendees.attendees) if cancel else []
         people = loaded.attendees.attendees if register else ()
         registered = register_all(client, book, targets, people, now=options.now, plan=options.plan)
-        gone = cancel_removed(client, book, targets, loaded.attendees.attendees) if cancel else []
         marked = {(person.session, person.key) for person in loaded.attendees.cancelled}
         # Those cancelled who have left the sheet: counted, not written back; a row whose
         # status says cancelled gets its record.

@@ -546,4 +546,6 @@ def _keep_panelists(
         remove=plan.remove_panelists,
     )
     report.panelists_added, report.panelists_removed = done.added, done.removed
+    if done.added or done.removed:  # Zoom was changed, even when no step was
+        report.applied = True
     report.warnings += done.warnings

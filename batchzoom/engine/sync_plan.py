@@ -142,25 +142,29 @@ class SyncPlan:
     def panelist_lines(self) -> list[str]:
         """The plan's panelist changes, one line for the additions and one for the removals."""
         lines = []
+        # The singular or plural is the rows' ("on row 3", "on rows 3, 4"): the count of
+        # panelists reads alike either way.
         if self.panelists is not None and self.panelist_additions:
             count = self.panelist_additions
+            rows = self.panelists.rows(removing=False)
             lines.append(
                 ngettext(
                     "Panelists: {count} to add, on row {rows}.",
                     "Panelists: {count} to add, on rows {rows}.",
-                    count,
-                ).format(count=count, rows=_rows(self.panelists.rows(removing=False)))
+                    len(rows),
+                ).format(count=count, rows=_rows(rows))
             )
         if self.panelists is not None and self.panelist_removals:
             count = self.panelist_removals
+            rows = self.panelists.rows(removing=True)
             lines.append(
                 ngettext(
                     "Panelists: {count} to remove from Zoom, on row {rows} (gone from its "
                     "panelists cell; batchzoom removes only panelists it added).",
                     "Panelists: {count} to remove from Zoom, on rows {rows} (gone from their "
                     "panelists cells; batchzoom removes only panelists it added).",
-                    count,
-                ).format(count=count, rows=_rows(self.panelists.rows(removing=True)))
+                    len(rows),
+                ).format(count=count, rows=_rows(rows))
             )
         return lines
 

@@ -31,16 +31,18 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from batchzoom.core.errors import BatchzoomError, RunStoppingError
-from batchzoom.core.i18n import _
+from batchzoom.core.i18n import _, ngettext
 from batchzoom.engine.journal import Journal
 from batchzoom.engine.journal.panelists import APPLIED, OURS, PanelistJournal, PanelistRecord
 from batchzoom.model.outcomes import RowOutcome
 from batchzoom.model.rows import WEBINAR, Session
-from batchzoom.zoom.errors import InDoubtError, ZoomRequestError
+from batchzoom.zoom.errors import InDoubtError, MalformedAnswerError, ZoomRequestError
 from batchzoom.zoom.webinars import PANELISTS_PER_CALL, Panelist
 
 # The outcomes whose webinar is on Zoom under the row's id (``sync``'s kept rows included).
 LIVE = frozenset({"created", "existing", "changed", "updated", "unchanged"})
+# Zoom's code on its own 404 to webinarPanelistDelete (docs/zoom-facts.md#webinar-panelists).
+GONE_CODE = 3001
 
 
 class PanelistCalls(Protocol):
@@ -65,19 +67,23 @@ class PanelistChange:
     adopt: tuple[str, ...] = ()  # sent before, listed now: batchzoom's
     found: tuple[str, ...] = ()  # on Zoom before batchzoom added them: never removed
     forget: tuple[str, ...] = ()  # records of panelists neither in the cell nor to remove
+    # ``found`` panelists gone from the cell: batchzoom does not remove them, so they stay
+    left: tuple[str, ...] = ()
     listed: bool = True
 
     @property
     def empty(self) -> bool:
-        return not (self.add or self.remove or self.adopt or self.found or self.forget)
+        return not (self.add or self.remove or self.adopt or self.found or self.forget or self.left)
 
 
 @dataclass
 class PanelistPlan:
-    """The panelist changes of the webinars a run compared (``looked``: their ids)."""
+    """The panelist changes of the webinars a run compared (``looked``: their ids) out of
+    those it was given (``kept``: the webinars the sync plan keeps)."""
 
     changes: list[PanelistChange] = field(default_factory=list)
     looked: set[int] = field(default_factory=set)
+    kept: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -133,6 +139,7 @@ def compare(
             remove=tuple(
                 (key, key) for key, r in records.items() if key not in wanted and r.state in OURS
             ),
+            left=tuple(k for k, r in records.items() if k not in wanted and r.state == "found"),
             listed=False,
         )
     add, adopt, found = [], [], []
@@ -144,7 +151,7 @@ def compare(
             adopt.append(key)
         elif state not in APPLIED:  # no record, or a refused addition: not batchzoom's
             found.append(key)
-    remove, forget = [], []
+    remove, forget, left = [], [], []
     for key, record in records.items():
         if key in wanted:
             continue
@@ -152,6 +159,8 @@ def compare(
             remove.append((key, zoom[key]))
         else:
             forget.append(key)
+            if key in zoom and record.state == "found":
+                left.append(key)
     return PanelistChange(
         row,
         webinar_id,
@@ -160,6 +169,7 @@ def compare(
         adopt=tuple(adopt),
         found=tuple(found),
         forget=tuple(forget),
+        left=tuple(left),
     )
 
 
@@ -185,9 +195,12 @@ def plan_panelists(
     webinars: Iterable[tuple[Session, int]],
 ) -> PanelistPlan:
     """The changes of the webinars (session, webinar id) whose cell differs from the journal,
-    each from one listing (from the journal alone when ``client`` is None)."""
-    plan = PanelistPlan()
-    for session, webinar_id in webinars:
+    each from one listing (from the journal alone when ``client`` is None). A listing that
+    stops the run leaves the webinars after it uncompared (not in ``looked``): applying the
+    plan removes none of their panelists, as the plan showed none."""
+    given = list(webinars)
+    plan = PanelistPlan(kept={webinar_id for _session, webinar_id in given})
+    for session, webinar_id in given:
         plan.looked.add(webinar_id)
         records = book.of(webinar_id)
         if settled(session.panelists, records):
@@ -202,6 +215,8 @@ def plan_panelists(
                     break
                 continue
         change = compare(session.row, webinar_id, session.panelists, records, zoom)
+        if change.left:
+            plan.warnings.append(_left_on_zoom(session.row, webinar_id, change.left))
         if not change.empty:
             plan.changes.append(change)
     return plan
@@ -221,7 +236,12 @@ def keep_panelists(
 
     The panelist records are kept in ``journal``'s file. The webinars ``plan`` compared get
     its changes (``add`` and ``remove`` say which of them were approved); any other webinar
-    (one created this run, say) is compared now. ``remove`` False: nobody is removed."""
+    is compared now: one the plan kept but did not compare (its listing was not reached)
+    has nobody removed, since no removal of it was shown or approved, and one made by this
+    run's steps (not among the plan's ``kept``) gets its cell's panelists whatever ``add``
+    says, since the plan's count of additions did not include them. Without a plan
+    (``schedule``) ``add`` and ``remove`` hold for every webinar; ``remove`` False: nobody
+    is removed."""
     done = PanelistsAdded()
     planned = {change.webinar_id: change for change in plan.changes} if plan else {}
     looked = plan.looked if plan else set()
@@ -236,6 +256,10 @@ def keep_panelists(
             change = planned.get(webinar_id)
             if change is None and webinar_id in looked:
                 continue  # compared before the plan was shown: nothing to do
+            adding, removing = add, remove
+            if change is None and plan is not None:
+                made = webinar_id not in plan.kept  # by a create or re-create step
+                adding, removing = add or made, False
             try:
                 if change is None:
                     records = book.of(webinar_id)
@@ -245,7 +269,7 @@ def keep_panelists(
                     fresh = outcome.status == "created" and not records
                     zoom = {} if fresh else listing(client, webinar_id)
                     change = compare(session.row, webinar_id, session.panelists, records, zoom)
-                _apply(client, book, change, done, add=add, remove=remove)
+                _apply(client, book, change, done, add=adding, remove=removing)
             except BatchzoomError as error:
                 done.warnings.append(_not_kept(session.row, webinar_id, error))
                 done.stopped = isinstance(error, RunStoppingError)
@@ -274,7 +298,10 @@ def _apply(
             try:
                 client.remove_panelist(webinar_id, panelist_id)
             except ZoomRequestError as refused:
-                if refused.status != 404:  # 404: already gone, which is what was wanted
+                # Gone already, which is what was wanted, only when Zoom itself says so: its
+                # 404 carries code 3001 (docs/zoom-facts.md#webinar-panelists). A 404 without
+                # it (a proxy's page, MalformedAnswerError) proves nothing: the next run tries.
+                if not _gone(refused):
                     book.set(webinar_id, [key], "added")  # refused: still there, and ours
                     raise
             book.forget(webinar_id, [key])
@@ -294,6 +321,27 @@ def _apply(
             raise
         book.set(webinar_id, part, "added")
         done.added += len(part)
+
+
+def _gone(refused: ZoomRequestError) -> bool:
+    """Whether a refused removal is Zoom's own "does not exist" (404, code 3001)."""
+    return (
+        refused.status == 404
+        and refused.code == GONE_CODE
+        and not isinstance(refused, MalformedAnswerError)
+    )
+
+
+def _left_on_zoom(row: int, webinar_id: int, emails: Sequence[str]) -> str:
+    return ngettext(
+        "row {row}: {emails} left the panelists cell but stays a panelist of webinar {webinar}: "
+        "batchzoom did not add them (or added them before it kept a record), so it does not "
+        "remove them; remove them in Zoom if they should go.",
+        "row {row}: {emails} left the panelists cell but stay panelists of webinar {webinar}: "
+        "batchzoom did not add them (or added them before it kept a record), so it does not "
+        "remove them; remove them in Zoom if they should go.",
+        len(emails),
+    ).format(row=row, emails=", ".join(emails), webinar=webinar_id)
 
 
 def _not_kept(row: int, webinar_id: int, error: BatchzoomError) -> str:

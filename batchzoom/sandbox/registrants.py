@@ -39,7 +39,11 @@ says so and the sandbox takes the stricter reading):
 - At most 4,999 registrants per meeting, then 3043 "Meeting has reached maximum
   attendee capacity." (Meetings.json ``meetingRegistrantCreate``, and the same code for
   ``addBatchRegistrants``; devforum.zoom.us/t/45949 observed it at 5,000 approved
-  registrants). The sandbox counts approved and pending registrants (those filed under
+  registrants). A full webinar answers 3000 "You have reached the limit for the number of
+  attendees you can add. ..." instead, the one limit error webinarRegistrantCreate
+  documents (Meetings.json; 3043 is documented for meetings only). A person already
+  registered takes no room: adding them again returns them, full or not, as Zoom returns
+  an existing registrant. The sandbox counts approved and pending registrants (those filed under
   ``approved`` and ``pending``), not denied or cancelled ones: no source says which
   statuses Zoom counts (docs/zoom-facts.md#registrant-limits). What Zoom does with a
   batch that would pass the limit part-way is not recorded: the sandbox refuses the whole
@@ -102,8 +106,13 @@ BATCH_TYPES = (
     "This API can only be used for scheduled meeting(meeting type: 2). Batch registration is"
     " not supported for other meeting types."
 )
-# 3043: Meetings.json meetingRegistrantCreate / addBatchRegistrants, webinarRegistrantCreate.
-FULL = "{kind} has reached maximum attendee capacity."
+# 3043: Meetings.json meetingRegistrantCreate / addBatchRegistrants; a webinar's is 3000,
+# webinarRegistrantCreate's only documented limit answer (Meetings.json).
+FULL = "Meeting has reached maximum attendee capacity."
+WEBINAR_FULL = (
+    "You have reached the limit for the number of attendees you can add. Contact Zoom Support"
+    " for more information."
+)
 MEETING_OVER = (
     "Meeting is over, you can not register now. If you have any questions, please contact"
     " the Meeting host."
@@ -173,6 +182,7 @@ class Registrants:
         body = rules.check_body(operation, request.json(), lenient=not self.config.strict_types)
         self._check_open(target, batch=False)
         email = body["email"]
+        self._check_room(target, {r["email"].lower(): r for r in target.registrants}, [email])
         if target.kind == "webinar":
             _check_webinar_attendee(target, email)
         self._check_quota(target, operation, [email])
@@ -221,7 +231,7 @@ class Registrants:
         return Response.json(201, {"registrants": answers})
 
     def _check_open(self, target: Target, *, batch: bool) -> None:
-        """Registration must be on, the session not over, and the meeting not full."""
+        """Registration must be on and the session not over (``_check_room``: not full)."""
         settings = target.body.get("settings", {})
         ident = target.body["id"]
         if settings.get("approval_type", 2) == 2 or target.body["type"] in (3, 6):
@@ -239,14 +249,15 @@ class Registrants:
             )
         if self._is_over(target.body):
             raise ApiError(400, 3038, MEETING_OVER if target.kind == "meeting" else WEBINAR_OVER)
-        if len(_live(target)) >= self.config.max_registrants:
-            raise ApiError(400, 3043, FULL.format(kind=target.kind.capitalize()))
 
     def _check_room(self, target: Target, known: dict[str, Any], emails: list[str]) -> None:
-        """A batch whose new people would pass the meeting's limit adds no one."""
+        """An addition (one person, or a batch) whose new people would pass the meeting's
+        limit adds no one; people registered already take no room."""
         new = {email.lower() for email in emails} - set(known)
-        if len(_live(target)) + len(new) > self.config.max_registrants:
-            raise ApiError(400, 3043, FULL.format(kind=target.kind.capitalize()))
+        if new and len(_live(target)) + len(new) > self.config.max_registrants:
+            if target.kind == "webinar":
+                raise ApiError(400, 3000, WEBINAR_FULL)
+            raise ApiError(400, 3043, FULL)
 
     def _is_over(self, body: dict[str, Any]) -> bool:
         now = stamp(self.clock.now())

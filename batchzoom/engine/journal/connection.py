@@ -12,12 +12,18 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
 
-from batchzoom.core.errors import OutputError
-from batchzoom.engine.journal.schema import close_journal, open_journal, unwritable
+from batchzoom.core.errors import InputError, OutputError
+from batchzoom.core.i18n import _
+from batchzoom.engine.journal.schema import (
+    close_journal,
+    open_journal,
+    open_read_only,
+    unwritable,
+)
 
 
 class JournalConnection:
@@ -38,16 +44,43 @@ class JournalConnection:
         self._lock = threading.Lock()
 
     @staticmethod
-    def opened(path: Path, schema: str = "") -> sqlite3.Connection:
-        """``open_journal(path)`` (which brings an older journal up to date), with a
-        table module's own ``schema`` made sure of; a refusal as one sentence."""
+    def opened(path: Path, schema: str = "", *, read_only: bool = False) -> sqlite3.Connection:
+        """``open_journal(path)`` (which brings an older journal up to date) with a table
+        module's own ``schema`` made sure of, or with ``read_only`` a look that changes
+        nothing; a file that cannot be used as one sentence saying what to do."""
         try:
+            if read_only:
+                return open_read_only(path)
             db = open_journal(path)
             if schema:
                 db.executescript(schema)
-        except sqlite3.Error as error:
+            return db
+        except sqlite3.OperationalError as error:
+            # Not a damaged file: the disk, the folder or the file's permissions refuse.
             raise OutputError(unwritable(path, error)) from None
-        return db
+        except sqlite3.DatabaseError as error:
+            raise InputError(
+                _(
+                    "The state file {path} is damaged ({error}); move it aside and run again: "
+                    "the output sheet's zoom_meeting_id column and a look at Zoom's meeting "
+                    "list still prevent duplicates."
+                ).format(path=path, error=error)
+            ) from None
+        except OSError as error:
+            raise OutputError(
+                _(
+                    "Cannot create the state file {path} ({error}); choose a writable place "
+                    "with --state."
+                ).format(path=path, error=error.strerror)
+            ) from None
+
+    def _stamp(self) -> str:
+        """Now on the run's clock, as each change is stamped."""
+        return self.now().astimezone(UTC).isoformat(timespec="seconds")
+
+    def today(self) -> str:
+        """The UTC day (YYYY-MM-DD) on the run's clock, the day Zoom's daily limits count."""
+        return self.now().astimezone(UTC).date().isoformat()
 
     def close(self) -> None:
         with self._lock:

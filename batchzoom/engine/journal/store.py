@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from batchzoom.core.errors import InputError, OutputError
+from batchzoom.core.errors import InputError
 from batchzoom.core.i18n import _
 from batchzoom.engine.journal.connection import JournalConnection
 from batchzoom.engine.journal.schema import (
@@ -18,10 +18,7 @@ from batchzoom.engine.journal.schema import (
     RowInfo,
     State,
     entry_from_row,
-    open_journal,
-    open_read_only,
     to_json,
-    unwritable,
 )
 
 # The entries columns a RowInfo fills, with the account first; ``Journal._row`` gives their values.
@@ -41,26 +38,7 @@ class Journal(JournalConnection):
         read_only: bool = False,
     ) -> None:
         self.read_only = read_only
-        try:
-            db = open_read_only(path) if read_only else open_journal(path)
-        except sqlite3.OperationalError as error:
-            # Not a damaged file: the disk, the folder or the file's permissions refuse.
-            raise OutputError(unwritable(path, error)) from None
-        except sqlite3.DatabaseError as error:
-            raise InputError(
-                _(
-                    "The state file {path} is damaged ({error}); move it aside and run again: "
-                    "the output sheet's zoom_meeting_id column and a look at Zoom's meeting "
-                    "list still prevent duplicates."
-                ).format(path=path, error=error)
-            ) from None
-        except OSError as error:
-            raise OutputError(
-                _(
-                    "Cannot create the state file {path} ({error}); choose a writable place "
-                    "with --state."
-                ).format(path=path, error=error.strerror)
-            ) from None
+        db = self.opened(path, read_only=read_only)
         super().__init__(path, db, account=account, now=now)
 
     def close(self) -> None:
@@ -144,13 +122,6 @@ class Journal(JournalConnection):
             if in_sheet is not None and meeting_id is not None and in_sheet != meeting_id:
                 return False
         return True
-
-    def _stamp(self) -> str:
-        return self.now().astimezone(UTC).isoformat(timespec="seconds")
-
-    def today(self) -> str:
-        """The UTC day (YYYY-MM-DD) on the run's clock, the day Zoom's daily limits count."""
-        return self.now().astimezone(UTC).date().isoformat()
 
     # -- reading ----------------------------------------------------------------
     def entries(self) -> dict[str, Entry]:
