@@ -47,6 +47,12 @@ def test_a_registrant_added_by_hand_and_on_the_sheet_gets_its_link_and_is_never_
     assert written[1]["zoom_registrant_id"] == vip.registrant_id
     assert written[1]["zoom_join_url"] == vip.join_url  # the sheet still gets their link
     assert _states(tmp_path) == {"a@example.com": "added", "vip@example.com": "found"}
+    # The plan counts the VIP as registered: nothing is left to register.
+    planned = CliRunner(env=env).invoke(
+        cli, ["sync", str(roster), "--attendees", str(people), "--dry-run"]
+    )
+    assert planned.exit_code == 0, planned.output
+    assert "to register" not in planned.output
     # The VIP's row leaves the sheet, and so does a's: only batchzoom's own is cancelled.
     write_csv(people, [["ONE", "new@example.com", "N", "Park"]], PEOPLE)
     third = CliRunner(env=env).invoke(

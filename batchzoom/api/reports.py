@@ -213,7 +213,7 @@ def _registered(loaded: Loaded, run: RunReport | None) -> Mapping[str, int] | No
         return loaded.attendees.counts()
     counts = dict.fromkeys(loaded.attendees.counts(), 0)
     for record in registered.records:
-        if record.state == "added" and record.excel_row is not None:
+        if record.state in {"added", "found"} and record.excel_row is not None:
             counts[record.session] = counts.get(record.session, 0) + 1
     return counts
 

@@ -248,14 +248,16 @@ def attendee_plan(loaded: Loaded, journal: Journal) -> AttendeePlan | None:
     }
     present = {(person.session, person.key) for person in loaded.attendees.attendees}
     with RegistrantJournal(journal.path, account=journal.account, now=journal.now) as book:
-        ours = [
+        on_zoom = [  # registered: by batchzoom ("added"), or found there ("found")
             record
             for record in book.all()
-            if record.state == "added" and meetings.get(record.session) == record.meeting_id
+            if record.state in {"added", "found"}
+            and meetings.get(record.session) == record.meeting_id
         ]
-    added = {(record.session, record.email) for record in ours}
+    ours = [record for record in on_zoom if record.state == "added"]  # only these are cancelled
+    registered = {(record.session, record.email) for record in on_zoom}
     return AttendeePlan(
-        register=len(present - added),
+        register=len(present - registered),
         cancel=tuple(
             sorted(
                 (record.session, record.email)
