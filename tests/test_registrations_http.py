@@ -302,3 +302,37 @@ def test_someone_cancelled_and_put_back_is_registered_again_exactly_once(
     written = results(tmp_path / "people.registered.csv")
     assert [row["zoom_status"] for row in written] == ["registered"] * 3
     assert {row["email"]: row["zoom_join_url"] for row in written} == links
+
+
+def test_a_sync_that_only_registers_attendees_says_it_applied(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """No meeting changes, one newcomer registered: --json's ``applied`` is true."""
+    import json
+
+    from click.testing import CliRunner
+
+    from batchzoom.cli import cli
+    from tests.conftest import sandbox_env
+
+    roster, people = files(tmp_path, one=1, series=0)
+    env = sandbox_env(sandbox)
+    first = CliRunner().invoke(cli, ["schedule", str(roster), "--attendees", str(people)], env=env)
+    assert first.exit_code == 0, first.output
+    rows = [["ONE", "one0@example.com", "One0", "Kim"], ["all", "both@example.com", "Both", "Park"]]
+    rows.append(["ONE", "new@example.com", "New", "Choi"])  # the only change
+    write_csv(people, rows, ("id", "email", "first_name", "last_name"))
+    args = ["sync", str(roster), "--attendees", str(people), "--yes", "--json"]
+    second = CliRunner().invoke(cli, args, env=env)
+    assert second.exit_code == 0, second.output
+    document = json.loads(second.stdout)
+    meeting = int(results(tmp_path / "roster.scheduled.csv")[0]["zoom_meeting_id"])
+    assert registered(sandbox, meeting) == [  # one added, nobody cancelled
+        "both@example.com",
+        "new@example.com",
+        "one0@example.com",
+    ]
+    assert document["applied"] is True
+    assert document["counts"].get("created", 0) == 0 and document["counts"].get("updated", 0) == 0
+    again = json.loads(CliRunner().invoke(cli, args, env=env).stdout)
+    assert again["applied"] is False  # nothing left to change

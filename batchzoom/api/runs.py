@@ -464,6 +464,8 @@ def sync(
             register=plan is None or plan.register_new,
             cancel=plan is None or plan.cancel_removed,
         )
+        if done.registered is not None and (done.registered.added or done.registered.cancelled):
+            done.applied = True  # Zoom was changed, even when no meeting was
 
     settings = _resolve(source, options, zoom)
     # A sync always needs the account: even its dry run reads that account's journal.
