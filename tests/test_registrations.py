@@ -80,13 +80,6 @@ class FakeZoom:
         ours = [r for (m, _), r in self.registrants.items() if m == meeting_id]
         return hand + (ours if status == "approved" else [])
 
-    def count_registrants(
-        self, meeting_id: int, *, status: str = "approved", webinar: bool = False
-    ) -> int:
-        self.calls.append((f"count {status}", meeting_id, 0))
-        ours = sum(m == meeting_id for m, _ in self.registrants)
-        return self.by_hand.get((meeting_id, status), 0) + (ours if status == "approved" else 0)
-
     def update_registrant_status(
         self, meeting_id: int, action: str, registrants: Any, *, webinar: bool = False
     ) -> None:

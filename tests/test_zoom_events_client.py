@@ -257,15 +257,3 @@ def test_lost_webinar_create_is_in_doubt_and_settled_by_listing(
         zoom.create_webinar("dana@school.example", {"topic": "Lost", "start_time": START})
     assert "Zoom did not confirm the webinar" in str(caught.value)
     assert [w.topic for w in zoom.list_webinars("dana@school.example")] == ["Lost"]
-
-
-def test_count_registrants_reads_total_records_in_one_request(
-    zoom: ZoomClient, sandbox: Sandbox
-) -> None:
-    """One request of one registrant a page per status, however many there are."""
-    meeting_id = _meeting(zoom, approval=1)  # manual approval: everyone pending
-    zoom.batch_registrants(meeting_id, [_person(n) for n in range(7)], auto_approve=False)
-    assert "meetingRegistrants" not in sandbox.counters()
-    assert zoom.count_registrants(meeting_id, status="pending") == 7
-    assert zoom.count_registrants(meeting_id) == 0  # approved
-    assert sandbox.counters()["meetingRegistrants"]["requests"] == 2

@@ -10,24 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Literal, Protocol
 
 from batchzoom.engine.journal.registrants import Registrant, RegistrantJournal
-from batchzoom.engine.registrations import Target
+from batchzoom.engine.registrations import Canceller, Target
 from batchzoom.model.attendees import Attendee
-
-
-class Canceller(Protocol):
-    """The Zoom call cancelling registrants (the Zoom client's registrant status update)."""
-
-    def update_registrant_status(
-        self,
-        meeting_id: int,
-        action: Literal["approve", "cancel", "deny"],
-        registrants: Any,
-        *,
-        webinar: bool = False,
-    ) -> None: ...
 
 
 def cancel_removed(

@@ -60,7 +60,20 @@ BATCH_MAX = 30  # registrants per batch call (Meetings.json ``addBatchRegistrant
 ADDS_PER_DAY = 3  # additions per registrant and meeting a day, reset at 00:00 UTC
 
 
-class Registrar(Protocol):
+class Canceller(Protocol):
+    """The Zoom call cancelling registrants (the Zoom client's registrant status update)."""
+
+    def update_registrant_status(
+        self,
+        meeting_id: int,
+        action: Literal["approve", "cancel", "deny"],
+        registrants: Any,
+        *,
+        webinar: bool = False,
+    ) -> None: ...
+
+
+class Registrar(Canceller, Protocol):
     """The Zoom calls registering needs (the Zoom client's registrant methods)."""
 
     def add_registrant(
@@ -78,23 +91,6 @@ class Registrar(Protocol):
         status: Literal["approved", "pending", "denied"] = "approved",
         webinar: bool = False,
     ) -> Sequence[Answer]: ...
-
-    def count_registrants(
-        self,
-        meeting_id: int,
-        *,
-        status: Literal["approved", "pending", "denied"] = "approved",
-        webinar: bool = False,
-    ) -> int: ...
-
-    def update_registrant_status(
-        self,
-        meeting_id: int,
-        action: Literal["approve", "cancel", "deny"],
-        registrants: Any,
-        *,
-        webinar: bool = False,
-    ) -> None: ...
 
 
 @dataclass(frozen=True)

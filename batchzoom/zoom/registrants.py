@@ -10,8 +10,6 @@
 - A person's daily limit (3 additions, 10 status updates, reset at 00:00 UTC) raises
   ``RegistrantLimitError`` naming the person; the meeting's other registrants go on.
 - ``list_registrants`` (Medium) pages through one status (approved by default);
-  ``count_registrants`` (the same call, one registrant a page) reads only how many
-  registrants of one status the meeting holds (its ``total_records``);
   ``update_registrant_status`` (Medium) approves, cancels or denies up to 30 a call.
 
 Rate-limit categories are Zoom's labels in Meetings.json, read through ``zoomspec``.
@@ -251,39 +249,6 @@ class RegistrantCalls(ApiCaller):
             meeting_id, _("the list went on past {pages} pages").format(pages=MAX_PAGES)
         )
 
-    def count_registrants(
-        self,
-        meeting_id: int,
-        *,
-        status: RegistrantStatus = "approved",
-        webinar: bool = False,
-    ) -> int:
-        """How many registrants of one status the meeting holds, in one request.
-
-        Zoom's list answers ``total_records`` beside its page (Meetings.json
-        ``meetingRegistrants``: ``page_size`` up to 300, default 30), so one registrant a
-        page is enough. Raises UnprovenListingError when the answer has no such count.
-        """
-        operation = "webinarRegistrants" if webinar else "meetingRegistrants"
-        try:
-            response = self._call(
-                operation,
-                "GET",
-                f"{_kind(webinar)}/{meeting_id}/registrants",
-                idempotent=True,
-                params={"status": status, "page_size": 1},
-            )
-        except MalformedAnswerError as error:
-            raise _uncounted(meeting_id, error.zoom_message) from None
-        page = answers.json_object(response)
-        total = page.get("total_records") if page else None
-        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
-            raise _uncounted(
-                meeting_id,
-                _("HTTP {status} without total_records").format(status=response.status_code),
-            )
-        return total
-
     def update_registrant_status(
         self,
         meeting_id: int,
@@ -315,15 +280,5 @@ def _unproven(meeting_id: int, what: str) -> UnprovenListingError:
             "The registrants of meeting {meeting} could not be listed completely ({what}), so "
             "batchzoom cannot tell who is registered; those attendees stay as they are and the "
             "next run looks again."
-        ).format(meeting=meeting_id, what=what)
-    )
-
-
-def _uncounted(meeting_id: int, what: str) -> UnprovenListingError:
-    return UnprovenListingError(
-        _(
-            "The registrants of meeting {meeting} could not be counted ({what}), so batchzoom "
-            "cannot tell how many more Zoom takes; those attendees stay as they are and the "
-            "next run counts again."
         ).format(meeting=meeting_id, what=what)
     )
