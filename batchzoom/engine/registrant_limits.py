@@ -39,29 +39,8 @@ from batchzoom.model.attendees import REGISTRANTS_MAX
 # docs/zoom-facts.md#registrant-limits says what this assumes.
 COUNTED: tuple[Literal["approved", "pending"], ...] = ("approved", "pending")
 
-# (pool, daily cap) by plan and rate-limit category: docs/zoom-facts.md#rate-limits. A
-# category not listed has no daily cap on that plan.
-DAILY_POOLS: Mapping[str, Mapping[str, tuple[str, int]]] = {
-    "free": {
-        "LIGHT": ("LIGHT", 6_000),
-        "MEDIUM": ("MEDIUM", 2_000),
-        "HEAVY": ("HEAVY", 1_000),
-    },
-    "pro": {
-        "HEAVY": ("HEAVY+RESOURCE-INTENSIVE", 30_000),
-        "RESOURCE-INTENSIVE": ("HEAVY+RESOURCE-INTENSIVE", 30_000),
-    },
-    "business": {
-        "HEAVY": ("HEAVY+RESOURCE-INTENSIVE", 60_000),
-        "RESOURCE-INTENSIVE": ("HEAVY+RESOURCE-INTENSIVE", 60_000),
-    },
-}
-CATEGORY_WORDS = {
-    "LIGHT": "Light",
-    "MEDIUM": "Medium",
-    "HEAVY": "Heavy",
-    "RESOURCE-INTENSIVE": "Resource-intensive",
-}
+# Zoom's daily pools (zoomspec); a module name of its own, so that a test can shrink them.
+DAILY_POOLS: Mapping[str, Mapping[str, tuple[str, int]]] = zoomspec.DAILY_POOLS
 
 T = TypeVar("T")
 
@@ -139,7 +118,7 @@ def pool_deferred_error(category: str, cap: int, until: str) -> str:
         "Zoom's daily limit of {cap} {category} requests for this account is used up today "
         "as far as batchzoom counted, so this person was not sent; the next run after {until} "
         "UTC registers them."
-    ).format(cap=f"{cap:,}", category=CATEGORY_WORDS.get(category, category), until=until)
+    ).format(cap=f"{cap:,}", category=zoomspec.CATEGORY_NAMES.get(category, category), until=until)
 
 
 def pool_warning(count: int, category: str, cap: int, until: str) -> str:
@@ -153,5 +132,8 @@ def pool_warning(count: int, category: str, cap: int, until: str) -> str:
         "UTC.",
         count,
     ).format(
-        count=count, cap=f"{cap:,}", category=CATEGORY_WORDS.get(category, category), until=until
+        count=count,
+        cap=f"{cap:,}",
+        category=zoomspec.CATEGORY_NAMES.get(category, category),
+        until=until,
     )

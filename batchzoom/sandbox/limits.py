@@ -17,15 +17,11 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from batchzoom import zoomspec
 from batchzoom.sandbox.clock import SandboxClock
 
 CATEGORIES = ("LIGHT", "MEDIUM", "HEAVY", "RESOURCE-INTENSIVE")
-HEADER_NAMES = {
-    "LIGHT": "Light",
-    "MEDIUM": "Medium",
-    "HEAVY": "Heavy",
-    "RESOURCE-INTENSIVE": "Resource-intensive",
-}
+HEADER_NAMES = zoomspec.CATEGORY_NAMES
 
 QPS_MESSAGE = "You have reached the maximum per-second rate limit for this API. Try again later."
 DAILY_MESSAGE = (
@@ -46,31 +42,32 @@ class Rate:
     window: float
 
 
-# (rate, daily pool name or None, daily cap) per category and plan: docs/zoom-facts.md#rate-limits.
-_PLANS: dict[str, dict[str, tuple[Rate, str | None, int]]] = {
+# The per-second (Resource-intensive: per-minute) rate of each category by plan; the daily
+# pools are zoomspec's: docs/zoom-facts.md#rate-limits.
+_PLANS: dict[str, dict[str, Rate]] = {
     "free": {
-        "LIGHT": (Rate(4, 1.0), "LIGHT", 6000),
-        "MEDIUM": (Rate(2, 1.0), "MEDIUM", 2000),
-        "HEAVY": (Rate(1, 1.0), "HEAVY", 1000),
-        "RESOURCE-INTENSIVE": (Rate(10, 60.0), "RESOURCE-INTENSIVE", 30000),
+        "LIGHT": Rate(4, 1.0),
+        "MEDIUM": Rate(2, 1.0),
+        "HEAVY": Rate(1, 1.0),
+        "RESOURCE-INTENSIVE": Rate(10, 60.0),
     },
     "pro": {
-        "LIGHT": (Rate(30, 1.0), None, 0),
-        "MEDIUM": (Rate(20, 1.0), None, 0),
-        "HEAVY": (Rate(10, 1.0), "HEAVY+RESOURCE-INTENSIVE", 30000),
-        "RESOURCE-INTENSIVE": (Rate(10, 60.0), "HEAVY+RESOURCE-INTENSIVE", 30000),
+        "LIGHT": Rate(30, 1.0),
+        "MEDIUM": Rate(20, 1.0),
+        "HEAVY": Rate(10, 1.0),
+        "RESOURCE-INTENSIVE": Rate(10, 60.0),
     },
     "business": {
-        "LIGHT": (Rate(80, 1.0), None, 0),
-        "MEDIUM": (Rate(60, 1.0), None, 0),
-        "HEAVY": (Rate(40, 1.0), "HEAVY+RESOURCE-INTENSIVE", 60000),
-        "RESOURCE-INTENSIVE": (Rate(20, 60.0), "HEAVY+RESOURCE-INTENSIVE", 60000),
+        "LIGHT": Rate(80, 1.0),
+        "MEDIUM": Rate(60, 1.0),
+        "HEAVY": Rate(40, 1.0),
+        "RESOURCE-INTENSIVE": Rate(20, 60.0),
     },
 }
 PLANS = tuple(_PLANS)
 # The daily figure a per-user 429 reports for a category without a daily cap of its own:
 # the one observed (Light 6000, devforum 18928, plan unknown), which is the Free plan's.
-REPORTED_DAILY = {category: cap for category, (_, _, cap) in _PLANS["free"].items()}
+REPORTED_DAILY = {category: cap for category, (_, cap) in zoomspec.DAILY_POOLS["free"].items()}
 
 
 def rate_for(qps: float) -> Rate:
@@ -145,9 +142,9 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._rates: dict[str, Rate] = {}
         self._pools: dict[str, tuple[str, int] | None] = {}
-        for category, (rate, pool, cap) in _PLANS[plan].items():
+        for category, rate in _PLANS[plan].items():
             self._rates[category] = rate if qps is None else rate_for(qps)
-            self._pools[category] = (pool, cap) if pool else None
+            self._pools[category] = zoomspec.DAILY_POOLS[plan].get(category)
         for category, value in (qps_by_category or {}).items():
             self._rates[_category(category)] = rate_for(value)
         for category, cap in (daily_by_category or {}).items():

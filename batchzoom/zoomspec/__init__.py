@@ -23,6 +23,34 @@ WEBINAR_SCHEDULED = 5
 WEBINAR_RECURRING_NO_FIXED_TIME = 6
 WEBINAR_RECURRING = 9
 
+# Zoom's daily caps by plan and rate-limit category: the pool a category draws on and that
+# pool's cap a UTC day (docs/zoom-facts.md#rate-limits). Free caps every category; Pro and
+# Business share one pool between Heavy and Resource-intensive; a category not listed has
+# no daily cap on that plan.
+DAILY_POOLS: dict[str, dict[str, tuple[str, int]]] = {
+    "free": {
+        "LIGHT": ("LIGHT", 6_000),
+        "MEDIUM": ("MEDIUM", 2_000),
+        "HEAVY": ("HEAVY", 1_000),
+        "RESOURCE-INTENSIVE": ("RESOURCE-INTENSIVE", 30_000),
+    },
+    "pro": {
+        "HEAVY": ("HEAVY+RESOURCE-INTENSIVE", 30_000),
+        "RESOURCE-INTENSIVE": ("HEAVY+RESOURCE-INTENSIVE", 30_000),
+    },
+    "business": {
+        "HEAVY": ("HEAVY+RESOURCE-INTENSIVE", 60_000),
+        "RESOURCE-INTENSIVE": ("HEAVY+RESOURCE-INTENSIVE", 60_000),
+    },
+}
+# Each category as Zoom writes it (``X-RateLimit-Category``, its rate-limits page).
+CATEGORY_NAMES = {
+    "LIGHT": "Light",
+    "MEDIUM": "Medium",
+    "HEAVY": "Heavy",
+    "RESOURCE-INTENSIVE": "Resource-intensive",
+}
+
 OperationId = Literal[
     "meetingCreate",
     "meeting",
